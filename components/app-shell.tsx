@@ -1,0 +1,32 @@
+import type { ReactNode } from 'react';
+import type { Role } from '@/lib/auth/roles';
+import { LogoutButton } from './logout-button';
+import { NavLinks } from './nav-links';
+
+export interface ShellUser {
+  username: string;
+  name: string;
+  role: Role;
+}
+
+/** The console frame: brand, navigation, who is signed in (name and role) and logout. */
+export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+  return (
+    <>
+      <header className="shell-header">
+        <span className="brand">
+          twin<span>ops</span>
+        </span>
+        <NavLinks showAdmin={user.role === 'admin'} />
+        <div className="shell-user" data-testid="current-user">
+          <span>{user.name}</span>
+          <span className="role-badge" data-testid="current-role">
+            {user.role}
+          </span>
+          <LogoutButton />
+        </div>
+      </header>
+      <main className="shell-main">{children}</main>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, describeDatabaseUrl, loadConfig } from './env';
+import { resolveAuthSecret } from './secret';
+
+describe('loadConfig', () => {
+  it('needs nothing: the defaults are the embedded setup on port 3000', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.dataDir).toBe(path.resolve('./data'));
+    expect(c.publicUrl).toBe('http://localhost:3000');
+  });
+
+  it('treats empty strings as unset (a blank line in .env must not break start-up)', () => {
+    expect(loadConfig({ DATABASE_URL: '', NEXTAUTH_SECRET: ' ' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('names every bad variable in one error', () => {
+    const err = (() => {
+      try {
+        loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', NEXTAUTH_URL: 'not a url' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message).toMatch(/PORT: .*\(got "eighty"\)/);
+    expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(message).toMatch(/NEXTAUTH_URL: must be a URL/);
+  });
+
+  it('never echoes a secret value back', () => {
+    expect(() => loadConfig({ NEXTAUTH_SECRET: 'short-secret', ADMIN_PASSWORD: 'abc' })).toThrow(ConfigError);
+    try {
+      loadConfig({ NEXTAUTH_SECRET: 'short-secret', ADMIN_PASSWORD: 'abc' });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('short-secret');
+      expect((e as Error).message).toContain('ADMIN_PASSWORD: must be at least 8 characters');
+    }
+  });
+
+  it('rejects an out-of-range port', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  it('describes a database URL without its password', () => {
+    expect(describeDatabaseUrl('postgres://u:pw@db.plant:5433/twin')).toBe('db.plant:5433/twin');
+  });
+});
+
+describe('resolveAuthSecret', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'twinops-secret-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('generates a secret once, keeps it in the data directory, and reuses it', () => {
+    const first = resolveAuthSecret(dir, undefined);
+    expect(first.generated).toBe(true);
+    expect(first.secret.length).toBeGreaterThanOrEqual(32);
+    const second = resolveAuthSecret(dir, undefined);
+    expect(second).toEqual({ secret: first.secret, generated: false });
+  });
+
+  it('prefers NEXTAUTH_SECRET when given', () => {
+    expect(resolveAuthSecret(dir, 'x'.repeat(40)).secret).toBe('x'.repeat(40));
+  });
+
+  it('reports a damaged secret file', () => {
+    const other = mkdtempSync(path.join(os.tmpdir(), 'twinops-secret-bad-'));
+    writeFileSync(path.join(other, 'auth-secret'), 'short');
+    expect(() => resolveAuthSecret(other, undefined)).toThrow(/damaged/);
+    rmSync(other, { recursive: true, force: true });
+  });
+});

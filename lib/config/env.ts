@@ -1,0 +1,82 @@
+/**
+ * The one validated environment schema. Read at boot by `server.ts`, the CLIs and the tests;
+ * every default is the embedded, zero-setup choice (PGlite under ./data, simulated plant).
+ * A bad value stops start-up with a message naming the variable (see `ConfigError`).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOSTNAME: z.string().min(1).default('localhost'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  ),
+  ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8, 'must be at least 8 characters').max(1024).optional()),
+  NEXTAUTH_URL: z.preprocess(emptyAsUndefined, z.url('must be a URL such as http://localhost:3000').optional()),
+  NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MODELS_DIR: z.string().min(1).default('./models'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Settled configuration: the env plus what is derived from it (absolute paths, the public URL). */
+export interface Config extends Env {
+  dataDir: string;
+  modelsDir: string;
+  publicUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env` (default `process.env`); throws `ConfigError` listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const value = env[name];
+        // Never echo secrets back into logs.
+        const shown = /PASSWORD|SECRET|DATABASE_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const host = e.HOSTNAME === '0.0.0.0' || e.HOSTNAME === '::' ? 'localhost' : e.HOSTNAME;
+  return {
+    ...e,
+    dataDir: path.resolve(e.DATA_DIR),
+    modelsDir: path.resolve(e.MODELS_DIR),
+    publicUrl: e.NEXTAUTH_URL ?? `http://${host}:${e.PORT}`,
+  };
+}
+
+/** `postgres://user:secret@host:5432/db` -> `host:5432/db`: for messages that must not leak the password. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Database schema (drizzle). Migrations in lib/db/migrations are generated from this file with
+ * `npm run db:generate` and applied at start by `openDatabase`.
+ */
+import { sql } from 'drizzle-orm';
+import { bigserial, boolean, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull().unique(),
+    displayName: text('display_name'),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role').$type<Role>().notNull().default('viewer'),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [check('users_role_check', sql`${t.role} in ('viewer', 'operator', 'admin')`)],
+);
+
+export const OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor'),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome').$type<Outcome>().notNull(),
+    address: text('address'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actor, t.at)],
+);

@@ -1,0 +1,146 @@
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { users, type Role } from './schema';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  disabled: boolean;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+/** A user together with the hash, for the one place that checks passwords. */
+export interface UserWithHash extends User {
+  passwordHash: string;
+}
+
+export class UsernameTakenError extends Error {
+  constructor(readonly username: string) {
+    super(`username "${username}" is already taken`);
+    this.name = 'UsernameTakenError';
+  }
+}
+
+export class UserNotFoundError extends Error {
+  constructor(readonly username: string) {
+    super(`no user "${username}"`);
+    this.name = 'UserNotFoundError';
+  }
+}
+
+export class LastAdminError extends Error {
+  constructor() {
+    super('the last active admin cannot be disabled or demoted');
+    this.name = 'LastAdminError';
+  }
+}
+
+const publicColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  role: users.role,
+  disabled: users.disabled,
+  createdAt: users.createdAt,
+  lastLoginAt: users.lastLoginAt,
+};
+
+/** Users table access. Usernames are case-insensitive: stored lower-case. */
+export function usersRepo(db: Db) {
+  const normalize = (username: string) => username.trim().toLowerCase();
+
+  async function countActiveAdmins(excludingId?: string): Promise<number> {
+    const where = excludingId
+      ? and(eq(users.role, 'admin'), eq(users.disabled, false), ne(users.id, excludingId))
+      : and(eq(users.role, 'admin'), eq(users.disabled, false));
+    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(where);
+    return row?.n ?? 0;
+  }
+
+  async function requireUser(username: string): Promise<User> {
+    const [row] = await db.select(publicColumns).from(users).where(eq(users.username, normalize(username)));
+    if (!row) throw new UserNotFoundError(username);
+    return row;
+  }
+
+  return {
+    async create(input: { username: string; passwordHash: string; role: Role; displayName?: string | null }): Promise<User> {
+      const rows = await db
+        .insert(users)
+        .values({ username: normalize(input.username), passwordHash: input.passwordHash, role: input.role, displayName: input.displayName ?? null })
+        .onConflictDoNothing({ target: users.username })
+        .returning(publicColumns);
+      const row = rows[0];
+      if (!row) throw new UsernameTakenError(normalize(input.username));
+      return row;
+    },
+
+    async findByUsername(username: string): Promise<UserWithHash | null> {
+      const [row] = await db
+        .select({ ...publicColumns, passwordHash: users.passwordHash })
+        .from(users)
+        .where(eq(users.username, normalize(username)));
+      return row ?? null;
+    },
+
+    async findById(id: string): Promise<User | null> {
+      const [row] = await db.select(publicColumns).from(users).where(eq(users.id, id));
+      return row ?? null;
+    },
+
+    async list(): Promise<User[]> {
+      return db.select(publicColumns).from(users).orderBy(asc(users.username));
+    },
+
+    async count(): Promise<number> {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+      return row?.n ?? 0;
+    },
+
+    /** Changes a role; refuses to demote the last active admin. */
+    async setRole(username: string, role: Role): Promise<User> {
+      const user = await requireUser(username);
+      return db.transaction(async (tx) => {
+        if (user.role === 'admin' && role !== 'admin' && !user.disabled && (await usersRepo(tx as unknown as Db).countActiveAdmins(user.id)) === 0) {
+          throw new LastAdminError();
+        }
+        const [row] = await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, user.id)).returning(publicColumns);
+        return row!;
+      });
+    },
+
+    /** Disables or re-enables a user; refuses to disable the last active admin. */
+    async setDisabled(username: string, disabled: boolean): Promise<User> {
+      const user = await requireUser(username);
+      return db.transaction(async (tx) => {
+        if (disabled && user.role === 'admin' && !user.disabled && (await usersRepo(tx as unknown as Db).countActiveAdmins(user.id)) === 0) {
+          throw new LastAdminError();
+        }
+        const [row] = await tx.update(users).set({ disabled, updatedAt: new Date() }).where(eq(users.id, user.id)).returning(publicColumns);
+        return row!;
+      });
+    },
+
+    async setPasswordHash(username: string, passwordHash: string): Promise<User> {
+      const user = await requireUser(username);
+      const now = new Date();
+      const [row] = await db
+        .update(users)
+        .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
+        .where(eq(users.id, user.id))
+        .returning(publicColumns);
+      return row!;
+    },
+
+    async recordLogin(id: string): Promise<void> {
+      await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, id));
+    },
+
+    countActiveAdmins,
+  };
+}
+
+export type UsersRepo = ReturnType<typeof usersRepo>;

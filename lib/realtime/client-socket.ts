@@ -1,0 +1,51 @@
+'use client';
+
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents, SessionInfo } from './protocol';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** connecting: first attempt; live: connected; reconnecting: lost, retrying; offline: refused (no session) or browser offline. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface ConnectionSnapshot {
+  state: ConnectionState;
+  session: SessionInfo | null;
+}
+
+let socket: ClientSocket | undefined;
+let snapshot: ConnectionSnapshot = { state: 'connecting', session: null };
+const listeners = new Set<() => void>();
+
+function update(next: Partial<ConnectionSnapshot>) {
+  snapshot = { ...snapshot, ...next };
+  for (const l of listeners) l();
+}
+
+/** One shared socket per tab, authenticated by the session cookie the browser sends. */
+export function getSocket(): ClientSocket {
+  if (!socket) {
+    socket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
+    socket.on('connect', () => update({ state: 'live' }));
+    socket.on('disconnect', () => update({ state: 'reconnecting' }));
+    socket.on('connect_error', (err) => update({ state: err.message === 'unauthorized' ? 'offline' : 'reconnecting' }));
+    socket.on('session:ready', (session) => update({ session }));
+  }
+  return socket;
+}
+
+/** For useSyncExternalStore: connection state that survives page navigations within the tab. */
+export function subscribeConnection(listener: () => void): () => void {
+  getSocket();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function connectionSnapshot(): ConnectionSnapshot {
+  return snapshot;
+}
+
+const SERVER_SNAPSHOT: ConnectionSnapshot = { state: 'connecting', session: null };
+export function serverConnectionSnapshot(): ConnectionSnapshot {
+  return SERVER_SNAPSHOT;
+}

@@ -1,0 +1,69 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encode } from 'next-auth/jwt';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logger } from '../log';
+import type { ClientToServerEvents, ServerToClientEvents, SessionInfo } from './protocol';
+import { createRealtime, type RealtimeServer } from './server';
+
+const SECRET = 'test-secret-test-secret-test-secret-0123';
+let http: Server;
+let io: RealtimeServer;
+let url: string;
+const clients: Socket[] = [];
+
+beforeAll(async () => {
+  http = createServer();
+  io = createRealtime(http, { authSecret: SECRET, secureCookie: false, logger });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const c of clients) c.disconnect();
+  await new Promise<void>((r) => io.close(() => r()));
+});
+
+function client(cookie?: string): Socket<ServerToClientEvents, ClientToServerEvents> {
+  const c: Socket<ServerToClientEvents, ClientToServerEvents> = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: cookie ? { cookie } : {},
+  });
+  clients.push(c);
+  return c;
+}
+
+const connectError = (c: Socket) => new Promise<Error>((resolve, reject) => {
+  c.once('connect_error', resolve);
+  c.once('connect', () => reject(new Error('connected without a valid session')));
+});
+
+describe('socket.io authentication', () => {
+  it('refuses a connection without a session cookie', async () => {
+    expect((await connectError(client())).message).toBe('unauthorized');
+  });
+
+  it('refuses a forged or foreign-secret session cookie', async () => {
+    const foreign = await encode({ token: { sub: 'u1', username: 'mallory', role: 'admin' }, secret: 'another-secret-another-secret-another-1' });
+    expect((await connectError(client(`next-auth.session-token=${foreign}`))).message).toBe('unauthorized');
+    expect((await connectError(client('next-auth.session-token=garbage'))).message).toBe('unauthorized');
+  });
+
+  it('refuses an expired session', async () => {
+    const expired = await encode({ token: { sub: 'u1', username: 'olivia', role: 'operator' }, secret: SECRET, maxAge: -60 }); // jose allows 15 s of clock skew
+    expect((await connectError(client(`next-auth.session-token=${expired}`))).message).toBe('unauthorized');
+  });
+
+  it('accepts a valid next-auth session and tells the client who it is', async () => {
+    const token = await encode({ token: { sub: 'u1', username: 'olivia', role: 'operator' }, secret: SECRET });
+    const c = client(`other=1; next-auth.session-token=${token}`);
+    const info = await new Promise<SessionInfo>((resolve, reject) => {
+      c.once('session:ready', resolve);
+      c.once('connect_error', reject);
+    });
+    expect(info).toEqual({ username: 'olivia', role: 'operator' });
+    const serverTime = await new Promise<number>((resolve) => c.emit('session:ping', resolve));
+    expect(Math.abs(serverTime - Date.now())).toBeLessThan(5_000);
+  });
+});

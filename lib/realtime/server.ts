@@ -1,0 +1,54 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { Logger } from '../log';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol';
+import { sessionFromHandshake } from './socket-auth';
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface RealtimeDeps {
+  authSecret: string;
+  /** true when the console is served over https (next-auth then uses the __Secure- cookie). */
+  secureCookie: boolean;
+  logger: Logger;
+}
+
+/**
+ * Attaches socket.io to the HTTP server. Every connection must carry a valid next-auth session
+ * cookie; others are refused with `unauthorized` before any event is exchanged.
+ */
+export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): RealtimeServer {
+  const log = deps.logger.child({ module: 'realtime' });
+  const io: RealtimeServer = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    // Same-origin only: the console's pages are the only intended clients.
+    cors: { origin: false },
+  });
+
+  io.use((socket, next) => {
+    sessionFromHandshake(socket.handshake.headers, deps.authSecret, deps.secureCookie)
+      .then((session) => {
+        if (!session) {
+          log.info({ address: socket.handshake.address }, 'socket refused: no valid session');
+          next(new Error('unauthorized'));
+          return;
+        }
+        socket.data = session;
+        next();
+      })
+      .catch((err: unknown) => {
+        log.warn({ err }, 'socket auth failed');
+        next(new Error('unauthorized'));
+      });
+  });
+
+  io.on('connection', (socket) => {
+    socket.emit('session:ready', { username: socket.data.username, role: socket.data.role });
+    socket.on('session:ping', (ack) => {
+      if (typeof ack === 'function') ack(Date.now());
+    });
+  });
+
+  return io;
+}

@@ -1,0 +1,129 @@
+/**
+ * Builds and starts the whole console process: config -> data dir lock -> database (migrated) ->
+ * first admin -> Next -> HTTP server with socket.io. `server.ts` calls it; integration tests can
+ * too, with their own config. Returns a handle whose `close()` is the graceful shutdown.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import next from 'next';
+import { pinoHttp } from 'pino-http';
+import type { Config } from '../config/env';
+import { resolveAuthSecret } from '../config/secret';
+import { auditRepo } from '../db/audit-repo';
+import { openDatabase, type Database } from '../db/client';
+import { acquireDataDirLock } from '../db/lock';
+import { usersRepo } from '../db/users-repo';
+import { ensureFirstAdmin } from '../auth/bootstrap-admin';
+import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
+import { createLoginService } from '../auth/login';
+import { createLoginThrottle } from '../auth/login-throttle';
+import type { Logger } from '../log';
+import { createRealtime, type RealtimeServer } from '../realtime/server';
+import { setServices, type Services } from '../services';
+import { APP_VERSION } from '../version';
+import path from 'node:path';
+
+export interface ConsoleHandle {
+  url: string;
+  port: number;
+  services: Services;
+  io: RealtimeServer;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  dev: boolean;
+  /** Printed once on first run (the generated admin password). Defaults to stdout. */
+  announce?: (text: string) => void;
+}
+
+export async function startConsole({ config, logger, dev, announce = (t) => process.stdout.write(`${t}\n`) }: StartOptions): Promise<ConsoleHandle> {
+  const t0 = performance.now();
+  const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
+  let database: Database | undefined;
+  try {
+    const { secret } = resolveAuthSecret(config.dataDir, config.NEXTAUTH_SECRET);
+    // next-auth (route handlers, proxy) reads these from the environment.
+    process.env.NEXTAUTH_SECRET = secret;
+    process.env.NEXTAUTH_URL = config.publicUrl;
+    process.env.SESSION_MAX_AGE_HOURS = String(config.SESSION_MAX_AGE_HOURS);
+
+    database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite') });
+    logger.info({ database: database.description }, 'database ready');
+    const users = usersRepo(database.db);
+    const audit = auditRepo(database.db);
+    const login = createLoginService({
+      users,
+      audit,
+      throttle: createLoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, lockSeconds: config.LOGIN_LOCK_SECONDS }),
+    });
+    const services: Services = { config, authSecret: secret, database, users, audit, login, startedAt: new Date(), version: APP_VERSION };
+    setServices(services);
+
+    const firstAdmin = await ensureFirstAdmin(users, audit, config.ADMIN_PASSWORD);
+    if (firstAdmin?.password) {
+      announce(
+        [
+          '',
+          '  First run: created the admin account.',
+          `    username: ${firstAdmin.username}`,
+          `    password: ${firstAdmin.password}`,
+          '  This password is shown only once. Change it after logging in.',
+          '',
+        ].join('\n'),
+      );
+    } else if (firstAdmin) {
+      announce('  First run: created the admin account with the password from ADMIN_PASSWORD.');
+    }
+
+    const app = next({ dev, dir: process.cwd(), hostname: config.HOSTNAME, port: config.PORT });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+    const httpLogger = pinoHttp({
+      logger: logger.child({ module: 'http' }),
+      // Next's own assets and hot-reload traffic would drown the log.
+      autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/_next/') || req.url?.startsWith('/socket.io')) },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    });
+
+    const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      httpLogger(req, res);
+      void handle(req, res);
+    });
+    const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger });
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOSTNAME, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = config.NEXTAUTH_URL ?? `http://${config.HOSTNAME === '0.0.0.0' ? 'localhost' : config.HOSTNAME}:${port}`;
+    logger.info({ url, startupMs: Math.round(performance.now() - t0), dev }, 'twinops console ready');
+    announce(`  twinops is ready: log in at ${url}/login`);
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        logger.info('shutting down');
+        // Stop accepting first, then drop sockets (io.close also closes the HTTP server).
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        server.closeAllConnections();
+        await app.close?.().catch(() => {});
+        await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
+        setServices(undefined);
+        releaseLock();
+        logger.info('stopped');
+      })());
+    return { url, port, services, io, close };
+  } catch (err) {
+    await database?.close().catch(() => {});
+    releaseLock();
+    throw err;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The process's shared services, built once by `server.ts` (or a test) and reached from route
+ * handlers through `globalThis`: Next bundles route handlers apart from the custom server, so a
+ * module-level singleton would be a second, empty copy there.
+ */
+import type { Config } from './config/env';
+import type { AuditRepo } from './db/audit-repo';
+import type { Database } from './db/client';
+import type { UsersRepo } from './db/users-repo';
+import type { LoginService } from './auth/login';
+
+export interface Services {
+  config: Config;
+  authSecret: string;
+  database: Database;
+  users: UsersRepo;
+  audit: AuditRepo;
+  login: LoginService;
+  startedAt: Date;
+  version: string;
+}
+
+const KEY = Symbol.for('twinops.services');
+type Holder = { [KEY]?: Services };
+
+export function setServices(services: Services | undefined): void {
+  (globalThis as Holder)[KEY] = services;
+}
+
+/** The running services; throws when the process was not started through `server.ts`. */
+export function getServices(): Services {
+  const s = (globalThis as Holder)[KEY];
+  if (!s) throw new ServicesNotReadyError();
+  return s;
+}
+
+export class ServicesNotReadyError extends Error {
+  constructor() {
+    super('twinops services are not started (run the console with server.ts)');
+    this.name = 'ServicesNotReadyError';
+  }
+}

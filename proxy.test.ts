@@ -1,0 +1,50 @@
+import { encode } from 'next-auth/jwt';
+import { NextRequest } from 'next/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { proxy } from './proxy';
+
+const SECRET = 'proxy-test-secret-proxy-test-secret-0123';
+beforeAll(() => {
+  process.env.NEXTAUTH_SECRET = SECRET;
+});
+
+const req = (path: string, cookie?: string) => new NextRequest(`http://localhost:3000${path}`, { headers: cookie ? { cookie } : {} });
+
+describe('proxy (the login gate)', () => {
+  it('answers API routes without a session with 401 JSON, not a redirect', async () => {
+    for (const path of ['/api/v1/twin/predict', '/api/metrics', '/api/anything/else']) {
+      const res = await proxy(req(path));
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: 'Sign in or send a valid bearer token' } });
+    }
+  });
+
+  it('redirects pages to /login with the original path and query as callbackUrl', async () => {
+    const res = await proxy(req('/history?from=1&to=2'));
+    expect(res.status).toBe(307);
+    const location = new URL(res.headers.get('location')!);
+    expect(location.pathname).toBe('/login');
+    expect(location.searchParams.get('callbackUrl')).toBe('/history?from=1&to=2');
+  });
+
+  it('lets /login, /api/auth/* and /api/health through without a session', async () => {
+    for (const path of ['/login', '/api/auth/csrf', '/api/auth/callback/credentials', '/api/health']) {
+      const res = await proxy(req(path));
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('x-middleware-next'), path).toBe('1');
+    }
+  });
+
+  it('does not treat look-alike paths as public', async () => {
+    expect((await proxy(req('/api/healthz'))).status).toBe(401);
+    expect((await proxy(req('/api/authx'))).status).toBe(401);
+    expect((await proxy(req('/login-admin'))).status).toBe(307);
+  });
+
+  it('lets a request with a valid session through', async () => {
+    const token = await encode({ token: { sub: 'u1', username: 'olivia', role: 'operator' }, secret: SECRET });
+    const res = await proxy(req('/api/v1/twin/status', `next-auth.session-token=${token}`));
+    expect(res.headers.get('x-middleware-next')).toBe('1');
+  });
+});

@@ -1,0 +1,149 @@
+/**
+ * Users CLI: `npm run users -- <command>`. Passwords are read from a prompt (TTY, not echoed) or
+ * from the first line of stdin, never from argv (argv is visible in `ps` and shell history).
+ */
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { loadEnvConfig } from '@next/env';
+import { ConfigError, loadConfig } from '../lib/config/env';
+import { auditRepo } from '../lib/db/audit-repo';
+import { openDatabase } from '../lib/db/client';
+import { acquireDataDirLock } from '../lib/db/lock';
+import { LastAdminError, UserNotFoundError, UsernameTakenError, usersRepo } from '../lib/db/users-repo';
+import { hashPassword, passwordProblem } from '../lib/auth/password';
+import { isRole, ROLES } from '../lib/auth/roles';
+import { USERNAME_MAX_LENGTH } from '../lib/auth/login';
+
+const USAGE = `Usage: npm run users -- <command> [options]
+
+Commands:
+  add <username> [--role viewer|operator|admin] [--name "Full Name"]   create a user (password prompted or from stdin)
+  list                                                               list users
+  set-role <username> <viewer|operator|admin>                        change a role
+  disable <username> | enable <username>                             block or unblock logins
+  reset-password <username>                                          set a new password (prompted or from stdin)
+
+The database is the console's: DATA_DIR (embedded) or DATABASE_URL, as for the server.
+With the embedded database, stop the console first (it holds the database open).`;
+
+class UsageError extends Error {}
+
+async function readPassword(confirm: boolean): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const rl = createInterface({ input: process.stdin });
+    for await (const line of rl) {
+      rl.close();
+      return line.replace(/\r$/, '');
+    }
+    throw new UsageError('no password on stdin');
+  }
+  const ask = async (prompt: string) => {
+    let muted = false;
+    const output = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        if (!muted) process.stdout.write(chunk);
+        cb();
+      },
+    });
+    const rl = createInterface({ input: process.stdin, output, terminal: true });
+    process.stdout.write(prompt);
+    muted = true;
+    const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+    rl.close();
+    process.stdout.write('\n');
+    return answer;
+  };
+  const first = await ask('Password: ');
+  if (confirm && (await ask('Repeat password: ')) !== first) throw new UsageError('passwords do not match');
+  return first;
+}
+
+async function newPasswordHash(): Promise<string> {
+  const password = await readPassword(true);
+  const problem = passwordProblem(password);
+  if (problem) throw new UsageError(problem);
+  return hashPassword(password);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  const known = ['add', 'list', 'set-role', 'disable', 'enable', 'reset-password'];
+  if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+  const username = rest[0];
+  if (command !== 'list' && !username) throw new UsageError(`${command} needs a username`);
+  if (username && (username.length > USERNAME_MAX_LENGTH || !/^[A-Za-z0-9._@-]+$/.test(username))) {
+    throw new UsageError(`username must be 1-${USERNAME_MAX_LENGTH} characters of letters, digits and . _ @ -`);
+  }
+
+  loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
+  const config = loadConfig();
+  const release = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'users CLI');
+  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite') }).catch((err: unknown) => {
+    release();
+    throw err;
+  });
+  const users = usersRepo(database.db);
+  const audit = auditRepo(database.db);
+  const record = (action: string, target: string, details?: Record<string, unknown>) =>
+    audit.record({ actor: 'cli', action, target, outcome: 'success', details: details ?? null });
+  try {
+    switch (command) {
+      case 'list': {
+        const list = await users.list();
+        console.table(list.map((u) => ({ username: u.username, name: u.displayName ?? '', role: u.role, state: u.disabled ? 'disabled' : 'active', lastLogin: u.lastLoginAt?.toISOString() ?? 'never' })));
+        break;
+      }
+      case 'add': {
+        const role = values.role ?? 'viewer';
+        if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+        const user = await users.create({ username: username!, passwordHash: await newPasswordHash(), role, displayName: values.name ?? null });
+        await record('user.create', user.username, { role });
+        console.log(`created ${user.username} (${user.role})`);
+        break;
+      }
+      case 'set-role': {
+        const role = rest[1];
+        if (!isRole(role)) throw new UsageError(`set-role needs a role: ${ROLES.join(', ')}`);
+        const user = await users.setRole(username!, role);
+        await record('user.set-role', user.username, { role });
+        console.log(`${user.username} is now ${user.role}`);
+        break;
+      }
+      case 'disable':
+      case 'enable': {
+        const user = await users.setDisabled(username!, command === 'disable');
+        await record(`user.${command}`, user.username);
+        console.log(`${user.username} is ${user.disabled ? 'disabled' : 'enabled'}`);
+        break;
+      }
+      case 'reset-password': {
+        if (!(await users.findByUsername(username!))) throw new UserNotFoundError(username!);
+        const user = await users.setPasswordHash(username!, await newPasswordHash());
+        await record('user.reset-password', user.username);
+        console.log(`password of ${user.username} changed`);
+        break;
+      }
+    }
+  } finally {
+    await database.close();
+    release();
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const known = err instanceof UsageError || err instanceof ConfigError || err instanceof UsernameTakenError || err instanceof UserNotFoundError || err instanceof LastAdminError;
+  console.error(`users: ${(err as Error).message}`);
+  if (err instanceof UsageError) console.error(`\n${USAGE}`);
+  process.exit(known ? 2 : 1);
+});
