@@ -48,7 +48,7 @@ export class ConfigError extends Error {
 }
 
 /** Validates `env` (default `process.env`); throws `ConfigError` listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
