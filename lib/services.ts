@@ -8,6 +8,7 @@ import type { AuditRepo } from './db/audit-repo';
 import type { Database } from './db/client';
 import type { UsersRepo } from './db/users-repo';
 import type { LoginService } from './auth/login';
+import type { TwinService } from './twin/twin-service';
 
 export interface Services {
   config: Config;
@@ -18,6 +19,15 @@ export interface Services {
   login: LoginService;
   startedAt: Date;
   version: string;
+  /** The live twin; null only during start-up. */
+  twin: TwinService | null;
+}
+
+/** The live twin, or an error when the process is still starting. */
+export function getTwin(): TwinService {
+  const twin = getServices().twin;
+  if (!twin) throw new ServicesNotReadyError();
+  return twin;
 }
 
 const KEY = Symbol.for('twinops.services');

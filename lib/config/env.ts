@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(1).max(65_535);
+// 0 asks the OS for a free port (tests).
+const port = z.coerce.number().int().min(0).max(65_535);
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const envSchema = z.object({
@@ -29,6 +30,17 @@ export const envSchema = z.object({
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MODELS_DIR: z.string().min(1).default('./models'),
+  /** `name/version` of the model package to serve; default: the newest version of the first package. */
+  MODEL: z.preprocess(emptyAsUndefined, z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must look like reactor-yield/1.0.0').optional()),
+  SIMULATOR: z.enum(['on', 'off']).default('on'),
+  SIM_RATE_HZ: z.coerce.number().min(1).max(20).default(2),
+  SIM_SEED: z.coerce.number().int().min(0).default(42),
+  /** Assets reactor-1..N (the simulator drives them; ingest accepts readings for them). */
+  ASSET_COUNT: z.coerce.number().int().min(1).max(100).default(3),
+  /** How much live history each asset keeps in memory for new subscribers. */
+  BUFFER_SECONDS: z.coerce.number().int().min(10).max(6 * 3600).default(3600),
+  /** Largest number of readings one ingest request may carry. */
+  MAX_INGEST_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

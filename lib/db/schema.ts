@@ -3,7 +3,7 @@
  * `npm run db:generate` and applied at start by `openDatabase`.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, doublePrecision, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -41,4 +41,25 @@ export const auditLog = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actor, t.at)],
+);
+
+/**
+ * Every scored reading (point), written in batches by the pipeline. `values` holds the model's
+ * features by name, so a model with other features needs no migration.
+ */
+export const telemetry = pgTable(
+  'telemetry',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    assetId: text('asset_id').notNull(),
+    ts: timestamp('ts', { withTimezone: true, precision: 3 }).notNull(),
+    values: jsonb('values').$type<Record<string, number>>().notNull(),
+    prediction: doublePrecision('prediction'),
+    lower: doublePrecision('lower'),
+    upper: doublePrecision('upper'),
+    actual: doublePrecision('actual'),
+    modelVersion: text('model_version'),
+    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+  },
+  (t) => [index('telemetry_asset_ts_idx').on(t.assetId, t.ts)],
 );

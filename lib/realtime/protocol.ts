@@ -1,21 +1,61 @@
 /**
  * The socket.io protocol: types only, imported by the server hub and the browser hook alike.
- * Events are named `domain:verb`. The stream events are filled by the live-stream work; the
- * shape is fixed here so both sides grow together.
+ * Events are named `domain:verb`.
+ *
+ * Stream: the client subscribes to an asset (optionally with the last seq it saw). The server
+ * answers with a snapshot, then sends every new point in the asset's room. A resubscribe with
+ * `sinceSeq` gets exactly the missed points while they are still buffered (`reset: false`);
+ * otherwise a fresh snapshot with `reset: true` (the client must drop what it holds).
  */
 import type { Role } from '../auth/roles';
+import type { Point } from '../twin/types';
 
 export interface SessionInfo {
   username: string;
   role: Role;
 }
 
+export interface SubscribeRequest {
+  assetId: string;
+  /** The last seq the client holds for this asset; absent for a first subscribe. */
+  sinceSeq?: number;
+  /**
+   * The `epoch` of the snapshot the client's points came from. Seqs restart when the server
+   * restarts; a different epoch means the client's seqs mean nothing here (reset).
+   */
+  epoch?: string;
+  /** Only points newer than this (epoch ms) are wanted in the snapshot. */
+  sinceTs?: number;
+  /** The snapshot is downsampled to at most this many points (default 2,000, max 20,000). */
+  maxPoints?: number;
+}
+
+export interface StreamSnapshot {
+  assetId: string;
+  /** Identifies this server process's numbering; send it back with `sinceSeq` on a resume. */
+  epoch: string;
+  points: Point[];
+  /** Seq of the newest point the server has for the asset (-1 when none yet). */
+  lastSeq: number;
+  /** true: discard what you hold and start from `points`; false: `points` continue your buffer. */
+  reset: boolean;
+  /** true when `points` were thinned to `maxPoints` (the buffer held more). */
+  downsampled: boolean;
+}
+
+export type SubscribeAck = { ok: true; snapshot: StreamSnapshot } | { ok: false; error: string };
+
 export interface ServerToClientEvents {
   'session:ready': (info: SessionInfo) => void;
+  'stream:point': (msg: { assetId: string; point: Point }) => void;
+  'model:changed': (msg: { name: string; version: string } | null) => void;
 }
 
 export interface ClientToServerEvents {
   'session:ping': (ack: (serverTime: number) => void) => void;
+  /** The snapshot comes back in the acknowledgement, so it can never race the first point. */
+  'stream:subscribe': (req: SubscribeRequest, ack: (res: SubscribeAck) => void) => void;
+  'stream:unsubscribe': (req: { assetId: string }) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

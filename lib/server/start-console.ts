@@ -19,6 +19,11 @@ import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
 import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
+import { attachStreamHub } from '../realtime/hub';
+import { telemetryRepo } from '../db/telemetry-repo';
+import { createTwinService } from '../twin/twin-service';
+import { loadActiveScorer } from '../twin/load-scorer';
+import { processYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
 import { APP_VERSION } from '../version';
 import path from 'node:path';
@@ -35,11 +40,16 @@ export interface StartOptions {
   config: Config;
   logger: Logger;
   dev: boolean;
+  /**
+   * false: no Next.js (no pages, no route handlers), everything else as in production. For
+   * integration tests of the realtime layer, which run before any web build exists.
+   */
+  web?: boolean;
   /** Printed once on first run (the generated admin password). Defaults to stdout. */
   announce?: (text: string) => void;
 }
 
-export async function startConsole({ config, logger, dev, announce = (t) => process.stdout.write(`${t}\n`) }: StartOptions): Promise<ConsoleHandle> {
+export async function startConsole({ config, logger, dev, web = true, announce = (t) => process.stdout.write(`${t}\n`) }: StartOptions): Promise<ConsoleHandle> {
   const t0 = performance.now();
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
@@ -59,7 +69,7 @@ export async function startConsole({ config, logger, dev, announce = (t) => proc
       audit,
       throttle: createLoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, lockSeconds: config.LOGIN_LOCK_SECONDS }),
     });
-    const services: Services = { config, authSecret: secret, database, users, audit, login, startedAt: new Date(), version: APP_VERSION };
+    const services: Services = { config, authSecret: secret, database, users, audit, login, startedAt: new Date(), version: APP_VERSION, twin: null };
     setServices(services);
 
     const firstAdmin = await ensureFirstAdmin(users, audit, config.ADMIN_PASSWORD);
@@ -78,9 +88,13 @@ export async function startConsole({ config, logger, dev, announce = (t) => proc
       announce('  First run: created the admin account with the password from ADMIN_PASSWORD.');
     }
 
-    const app = next({ dev, dir: process.cwd(), hostname: config.HOSTNAME, port: config.PORT });
-    await app.prepare();
-    const handle = app.getRequestHandler();
+    const app = web ? next({ dev, dir: process.cwd(), hostname: config.HOSTNAME, port: config.PORT }) : null;
+    await app?.prepare();
+    const handle = app
+      ? app.getRequestHandler()
+      : (_req: IncomingMessage, res: ServerResponse) => {
+          res.writeHead(404).end();
+        };
     const httpLogger = pinoHttp({
       logger: logger.child({ module: 'http' }),
       // Next's own assets and hot-reload traffic would drown the log.
@@ -94,6 +108,22 @@ export async function startConsole({ config, logger, dev, announce = (t) => proc
       void handle(req, res);
     });
     const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger });
+    const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
+    const model = await loadActiveScorer(config, logger);
+    const twin = createTwinService({
+      assetCount: config.ASSET_COUNT,
+      simulator: config.SIMULATOR === 'on',
+      rateHz: config.SIM_RATE_HZ,
+      seed: config.SIM_SEED,
+      bufferSeconds: config.BUFFER_SECONDS,
+      scorer: model.scorer,
+      modelProblem: model.problem ?? undefined,
+      sink: telemetryRepo(database.db),
+      hub,
+      truth: processYield,
+      logger,
+    });
+    services.twin = twin;
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -114,7 +144,9 @@ export async function startConsole({ config, logger, dev, announce = (t) => proc
         // Stop accepting first, then drop sockets (io.close also closes the HTTP server).
         await new Promise<void>((resolve) => io.close(() => resolve()));
         server.closeAllConnections();
-        await app.close?.().catch(() => {});
+        // Sources stop, in-flight batches finish, pending telemetry is written.
+        await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
+        await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
         setServices(undefined);
         releaseLock();

@@ -1,0 +1,103 @@
+/**
+ * One asset's live buffer on the server: assigns sequence numbers and keeps the recent points,
+ * bounded by count and by age. Answers the two questions a subscriber asks: "give me a snapshot"
+ * and "give me exactly what I missed since seq N" (or tell me it is gone: reset).
+ */
+import { RingBuffer } from '../realtime/ring-buffer';
+import type { StreamSnapshot } from '../realtime/protocol';
+import type { Point } from './types';
+
+export const DEFAULT_SNAPSHOT_POINTS = 2_000;
+export const MAX_SNAPSHOT_POINTS = 20_000;
+
+export class AssetStream {
+  private readonly buffer: RingBuffer<Point>;
+  private nextSeq = 0;
+
+  constructor(
+    readonly assetId: string,
+    /** Changes with every server start: seqs of another epoch cannot be resumed. */
+    readonly epoch: string,
+    capacity: number,
+    private readonly maxAgeMs: number,
+  ) {
+    this.buffer = new RingBuffer<Point>(capacity);
+  }
+
+  /** Stamps the next sequence number on `point` (mutating it) and buffers it. */
+  append(point: Omit<Point, 'seq'>): Point {
+    const stamped = point as Point;
+    stamped.seq = this.nextSeq++;
+    this.buffer.push(stamped);
+    this.buffer.dropWhile((p) => p.ts < stamped.ts - this.maxAgeMs);
+    return stamped;
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  latest(): Point | undefined {
+    return this.buffer.last();
+  }
+
+  /**
+   * For a (re)subscribe. With `sinceSeq` still covered by the buffer: exactly the points after it
+   * (reset false). Otherwise: the buffered points newer than `sinceTs`, thinned to `maxPoints`
+   * (reset true).
+   */
+  snapshot(opts: { sinceSeq?: number; epoch?: string; sinceTs?: number; maxPoints?: number }): StreamSnapshot {
+    const base = { assetId: this.assetId, epoch: this.epoch, lastSeq: this.lastSeq };
+    const sinceSeq = opts.epoch === undefined || opts.epoch === this.epoch ? opts.sinceSeq : undefined;
+    const maxPoints = Math.min(Math.max(1, Math.floor(opts.maxPoints ?? DEFAULT_SNAPSHOT_POINTS)), MAX_SNAPSHOT_POINTS);
+    const first = this.buffer.first();
+    if (sinceSeq !== undefined && sinceSeq <= this.lastSeq && sinceSeq >= -1) {
+      // Seqs in the buffer are contiguous, so the position of a seq is plain arithmetic.
+      const firstSeq = first ? first.seq : this.nextSeq;
+      if (sinceSeq + 1 >= firstSeq) {
+        const missed = this.buffer.slice(sinceSeq + 1 - firstSeq);
+        if (missed.length <= maxPoints) return { ...base, points: missed, reset: false, downsampled: false };
+      }
+    }
+    const from = opts.sinceTs !== undefined ? this.buffer.lowerBound(opts.sinceTs, (p) => p.ts) : 0;
+    const points = this.buffer.slice(from);
+    const thinned = thin(points, maxPoints);
+    return { ...base, points: thinned, reset: true, downsampled: thinned.length < points.length };
+  }
+}
+
+/**
+ * At most `max` points, evenly spaced, always keeping the newest (the live edge) and, in each
+ * stride, the point with the most extreme prediction so spikes survive thinning.
+ */
+export function thin(points: Point[], max: number): Point[] {
+  if (points.length <= max) return points;
+  const out: Point[] = [];
+  const stride = points.length / (max - 1);
+  for (let b = 0; b < max - 1; b++) {
+    const lo = Math.floor(b * stride);
+    const hi = Math.min(points.length - 1, Math.floor((b + 1) * stride));
+    let pick = points[lo]!;
+    let mean = 0;
+    let n = 0;
+    for (let i = lo; i < hi; i++) {
+      const v = points[i]!.prediction;
+      if (v !== null) {
+        mean += v;
+        n++;
+      }
+    }
+    mean = n ? mean / n : 0;
+    for (let i = lo; i < hi; i++) {
+      const p = points[i]!;
+      if (p.prediction !== null && (pick.prediction === null || Math.abs(p.prediction - mean) > Math.abs(pick.prediction - mean))) pick = p;
+    }
+    out.push(pick);
+  }
+  out.push(points[points.length - 1]!);
+  return out;
+}

@@ -1,0 +1,60 @@
+/**
+ * Ingest of readings from outside (`POST /api/v1/assets/:id/telemetry`). The whole request is
+ * validated before anything is stored: one bad item refuses the request, naming its index and
+ * field. Readings outside the model's valid range are accepted (flagged by the pipeline).
+ */
+import { z } from 'zod';
+import type { Reading } from './types';
+
+const MAX_FUTURE_MS = 5 * 60_000;
+
+const timestamp = z.union([
+  z.number().int('ts must be whole epoch milliseconds').positive(),
+  z.iso.datetime({ offset: true, message: 'ts must be an ISO 8601 date-time with a zone, e.g. 2026-11-22T10:00:00Z' }),
+]);
+
+export function readingSchema(features: string[]) {
+  const values = z
+    .record(z.string(), z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be finite'))
+    .superRefine((v, ctx) => {
+      for (const f of features) if (!(f in v)) ctx.addIssue({ code: 'custom', path: [f], message: `${f} is required` });
+      for (const k of Object.keys(v)) if (!features.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `unknown signal "${k}"; expected ${features.join(', ')}` });
+    });
+  return z.strictObject({
+    ts: timestamp.optional(),
+    values,
+    actual: z.number().refine(Number.isFinite, 'must be finite').optional(),
+  });
+}
+
+export type ReadingInput = z.infer<ReturnType<typeof readingSchema>>;
+
+/**
+ * Validates a body that is one reading or an array of them. The shape is chosen by looking at
+ * the body (not a zod union), so errors name the item's index and field rather than "no union
+ * member matched".
+ */
+export function parseIngestBody(json: unknown, features: string[], maxBatch: number) {
+  const one = readingSchema(features);
+  if (!Array.isArray(json)) return one.safeParse(json);
+  return z.array(one).min(1, 'send at least one reading').max(maxBatch, `at most ${maxBatch} readings per request`).safeParse(json);
+}
+
+/** Validated body -> readings; `ts` defaults to now; a timestamp far in the future is refused. */
+export function toReadings(
+  assetId: string,
+  body: ReadingInput | ReadingInput[],
+  now = Date.now(),
+): { readings: Reading[] } | { error: { field: string; message: string } } {
+  const items = Array.isArray(body) ? body : [body];
+  const readings: Reading[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const ts = item.ts === undefined ? now : typeof item.ts === 'number' ? item.ts : Date.parse(item.ts);
+    if (ts > now + MAX_FUTURE_MS) {
+      return { error: { field: Array.isArray(body) ? `${i}.ts` : 'ts', message: 'ts is more than 5 minutes in the future' } };
+    }
+    readings.push({ assetId, ts, values: item.values, ...(item.actual !== undefined ? { actual: item.actual } : {}) });
+  }
+  return { readings };
+}

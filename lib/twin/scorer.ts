@@ -1,0 +1,29 @@
+/**
+ * What the pipeline needs from a model, and nothing more. `lib/model` provides the real one
+ * (ONNX); the pipeline never imports the runtime itself.
+ */
+import type { SignalInfo } from './types';
+
+export interface ScoreResult {
+  prediction: number;
+  lower: number | null;
+  upper: number | null;
+}
+
+export type RowCheck =
+  /** Every feature present, finite and in its valid range: the model's input row. */
+  | { ok: true; row: number[] }
+  /** Present and numeric, but outside the valid range: shown and stored, flagged, not scored. */
+  | { ok: false; outOfRange: string[] };
+
+export interface Scorer {
+  readonly name: string;
+  readonly version: string;
+  readonly features: SignalInfo[];
+  readonly target: { name: string; label: string; unit: string };
+  /** Default alert limits of the target, from the package. */
+  readonly targetLimits: { low: number; high: number } | null;
+  check(values: Record<string, number>): RowCheck;
+  /** One model run for all rows (row-major, features in input order). */
+  scoreRows(rows: Float32Array, n: number): Promise<{ results: ScoreResult[]; inferenceMs: number }>;
+}

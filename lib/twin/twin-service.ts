@@ -1,0 +1,90 @@
+/**
+ * The live twin: owns the pipeline, its sources (simulator), the telemetry writer and the stream
+ * hub, and the active model. Built once per process by `startConsole`.
+ */
+import type { Logger } from '../log';
+import { DEFAULT_SIGNALS, plantAssets, Simulator } from '../plant/simulator';
+import type { StreamHub } from '../realtime/hub';
+import { Pipeline } from './pipeline';
+import type { Scorer } from './scorer';
+import { runSimulator } from './simulator-source';
+import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
+import type { SignalValues, StreamCatalog } from './types';
+
+export interface TwinOptions {
+  assetCount: number;
+  simulator: boolean;
+  rateHz: number;
+  seed: number;
+  bufferSeconds: number;
+  scorer: Scorer | null;
+  /** Why there is no model, shown to users while degraded. */
+  modelProblem?: string;
+  sink: TelemetrySink;
+  hub: StreamHub;
+  /** The plant's ground truth, when simulated (recorded as each point's `actual`). */
+  truth?: (values: SignalValues) => number;
+  logger: Logger;
+}
+
+export interface TwinService {
+  pipeline: Pipeline;
+  writer: TelemetryWriter;
+  catalog(): StreamCatalog;
+  scorer(): Scorer | null;
+  modelProblem(): string | null;
+  close(): Promise<void>;
+}
+
+export function createTwinService(opts: TwinOptions): TwinService {
+  const log = opts.logger.child({ module: 'twin' });
+  const assets = plantAssets(opts.assetCount);
+  let scorer = opts.scorer;
+  const writer = new TelemetryWriter(opts.sink, log);
+  const pipeline = new Pipeline({
+    assets: assets.map(({ id, name, setpoints }) => ({ id, name, setpoints })),
+    scorer: () => scorer,
+    onPoint: (assetId, point) => {
+      writer.enqueue(assetId, point);
+      opts.hub.publish(assetId, point);
+    },
+    bufferSeconds: opts.bufferSeconds,
+    rateHz: opts.rateHz,
+    logger: opts.logger,
+  });
+  writer.start();
+
+  const sim = opts.simulator
+    ? runSimulator(
+        new Simulator({ assets, signals: DEFAULT_SIGNALS, seed: opts.seed, truth: opts.truth }),
+        pipeline,
+        opts.rateHz,
+        log,
+      )
+    : null;
+  log.info({ assets: assets.length, simulator: opts.simulator, rateHz: opts.rateHz, model: scorer ? `${scorer.name}/${scorer.version}` : null }, 'twin started');
+
+  return {
+    pipeline,
+    writer,
+    scorer: () => scorer,
+    modelProblem: () => (scorer ? null : (opts.modelProblem ?? 'no model loaded')),
+    catalog(): StreamCatalog {
+      const signals = scorer?.features ?? DEFAULT_SIGNALS.map((s) => ({ name: s.name, label: s.name, unit: '', min: s.min, max: s.max }));
+      return {
+        assets: pipeline.assets,
+        signals,
+        target: scorer?.target ?? { name: 'yield', label: 'Yield', unit: '%' },
+        model: scorer ? { name: scorer.name, version: scorer.version } : null,
+        rateHz: opts.rateHz,
+        bufferSeconds: opts.bufferSeconds,
+      };
+    },
+    async close() {
+      sim?.stop();
+      await pipeline.idle();
+      await writer.close();
+      scorer = null;
+    },
+  };
+}
