@@ -1,11 +1,10 @@
 /**
- * The simulated plant's true yield. Delegates to the process model so simulator, training and
- * tests share one definition.
+ * The simulated plant's true yield for a reading's values (the simulator records it as each
+ * point's `actual`): the process model, fed by signal name.
  */
 import type { SignalValues } from '../twin/types';
+import { processYield as yieldOf } from './process-model';
 
 export function processYield(values: SignalValues): number {
-  const t = values.temperature ?? 360;
-  const p = values.pressure ?? 6;
-  return 85 - 0.05 * (t - 360) ** 2 - 2 * (p - 6) ** 2;
+  return yieldOf({ temperature: values.temperature ?? NaN, pressure: values.pressure ?? NaN, flow: values.flow ?? NaN });
 }

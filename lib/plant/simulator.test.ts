@@ -43,3 +43,18 @@ describe('Simulator', () => {
     expect(r!.actual).toBeCloseTo(35.5, 0);
   });
 });
+
+describe('Simulator disturbances', () => {
+  it('include cold-feed events that stay in range but take the true yield below 70 %', async () => {
+    const { processYield } = await import('./ground-truth');
+    const sim = new Simulator({ assets: DEFAULT_ASSETS, signals: DEFAULT_SIGNALS, seed: 5, truth: processYield });
+    let lowYieldInRange = 0;
+    for (let i = 0; i < 7_200; i++) {
+      for (const r of sim.step(0.5, i * 500)) {
+        const inRange = DEFAULT_SIGNALS.every((s) => r.values[s.name]! >= s.min && r.values[s.name]! <= s.max);
+        if (inRange && r.actual! < 70) lowYieldInRange++;
+      }
+    }
+    expect(lowYieldInRange).toBeGreaterThan(0);
+  });
+});

@@ -118,13 +118,24 @@ export class Simulator {
 
   private maybeDisturb(a: AssetState, dt: number, every: number): void {
     if (!every || a.disturbance || this.rand.next() >= dt / every) return;
+    const remainingSeconds = 10 + this.rand.next() * 30;
+    const temperature = this.signals.find((s) => s.name === 'temperature');
+    if (temperature && this.rand.next() < 0.5) {
+      // A cold-feed event: temperature sags toward the bottom of its range while staying valid,
+      // which takes the predicted yield below its low limit (a model-side alarm, not a sensor one).
+      const span = temperature.max - temperature.min;
+      // Long enough (45-90 s, vs a 20 s time constant) for the temperature to get there.
+      const target = temperature.min + span * (0.01 + this.rand.next() * 0.04);
+      a.disturbance = { signal: 'temperature', offset: target - (a.setpoints.temperature ?? target), remainingSeconds: 45 + this.rand.next() * 45 };
+      return;
+    }
     const s = this.signals[Math.floor(this.rand.next() * this.signals.length)]!;
     const sp = a.setpoints[s.name] ?? s.min;
     const up = this.rand.next() < 0.5;
-    // Aim 2-8 % of the span past the nearer limit in the chosen direction, so limits really trip.
+    // A sensor excursion: 2-8 % of the span past a limit, so the reading leaves its valid range.
     const overshoot = (s.max - s.min) * (0.02 + this.rand.next() * 0.06);
     const offset = up ? s.max + overshoot - sp : s.min - overshoot - sp;
-    a.disturbance = { signal: s.name, offset, remainingSeconds: 10 + this.rand.next() * 30 };
+    a.disturbance = { signal: s.name, offset, remainingSeconds };
   }
 
   private maybeChangeSetpoint(a: AssetState, dt: number, every: number): void {
