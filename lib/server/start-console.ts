@@ -99,6 +99,11 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       logger: logger.child({ module: 'http' }),
       // Next's own assets and hot-reload traffic would drown the log.
       autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/_next/') || req.url?.startsWith('/socket.io')) },
+      // One short line per request; headers (cookies, tokens) never reach the log.
+      serializers: {
+        req: (req: { method?: string; url?: string; remoteAddress?: string }) => ({ method: req.method, url: req.url, address: req.remoteAddress }),
+        res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
+      },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     });
 
