@@ -1,38 +1,23 @@
 import type { Metadata } from 'next';
-import { ConnectionStatus } from '@/components/connection-status';
-import { currentSession } from '@/lib/auth/session';
-import { checkHealth } from '@/lib/health';
+import { Dashboard } from '@/components/dashboard/dashboard';
 import { getServices } from '@/lib/services';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
-export default async function DashboardPage() {
-  const session = await currentSession();
-  const health = await checkHealth(getServices());
+export default function DashboardPage() {
+  const twin = getServices().twin;
+  if (!twin) {
+    return (
+      <section className="panel" role="status">
+        <h1>Dashboard</h1>
+        <p>The live twin is still starting. Reload the page in a moment.</p>
+      </section>
+    );
+  }
   return (
     <>
-      <h1>Dashboard</h1>
-      <div className="grid">
-        <section className="panel" aria-labelledby="live-h">
-          <h2 id="live-h">Live connection</h2>
-          <ConnectionStatus />
-        </section>
-        <section className="panel" aria-labelledby="sys-h">
-          <h2 id="sys-h">System</h2>
-          <p>
-            Database: {health.checks.database.kind} ({health.checks.database.status})
-          </p>
-          <p className="muted">
-            twinops {health.version} · up {health.uptimeSeconds} s
-          </p>
-        </section>
-        <section className="panel" aria-labelledby="you-h">
-          <h2 id="you-h">Signed in</h2>
-          <p>
-            {session?.user.name} ({session?.user.role})
-          </p>
-        </section>
-      </div>
+      <h1 className="visually-hidden">Dashboard</h1>
+      <Dashboard catalog={twin.catalog()} />
     </>
   );
 }

@@ -27,11 +27,35 @@ export function getSocket(): ClientSocket {
   if (!socket) {
     socket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
     socket.on('connect', () => update({ state: 'live' }));
-    socket.on('disconnect', () => update({ state: 'reconnecting' }));
-    socket.on('connect_error', (err) => update({ state: err.message === 'unauthorized' ? 'offline' : 'reconnecting' }));
+    socket.on('disconnect', () => update({ state: browserOffline() ? 'offline' : 'reconnecting' }));
+    socket.on('connect_error', (err) => update({ state: err.message === 'unauthorized' || browserOffline() ? 'offline' : 'reconnecting' }));
     socket.on('session:ready', (session) => update({ session }));
+    watchBrowserNetwork(socket);
   }
   return socket;
+}
+
+function browserOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
+/**
+ * The browser knows at once when the network is gone; socket.io would only notice at its next
+ * missed heartbeat (tens of seconds). So: offline -> close the socket and say so; online ->
+ * connect again (subscribers resume from their last seq on 'connect'). Once per tab, for the
+ * tab's life, like the socket itself.
+ */
+function watchBrowserNetwork(s: ClientSocket): void {
+  if (typeof window === 'undefined') return;
+  window.addEventListener('offline', () => {
+    update({ state: 'offline' });
+    s.disconnect();
+  });
+  window.addEventListener('online', () => {
+    if (s.connected) return;
+    update({ state: 'reconnecting' });
+    s.connect();
+  });
 }
 
 /** For useSyncExternalStore: connection state that survives page navigations within the tab. */

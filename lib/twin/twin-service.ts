@@ -3,6 +3,7 @@
  * hub, and the active model. Built once per process by `startConsole`.
  */
 import type { Logger } from '../log';
+import { PROCESS_FEATURES, PROCESS_TARGET } from '../plant/process-model';
 import { DEFAULT_SIGNALS, plantAssets, Simulator } from '../plant/simulator';
 import type { StreamHub } from '../realtime/hub';
 import { Pipeline } from './pipeline';
@@ -70,11 +71,12 @@ export function createTwinService(opts: TwinOptions): TwinService {
     scorer: () => scorer,
     modelProblem: () => (scorer ? null : (opts.modelProblem ?? 'no model loaded')),
     catalog(): StreamCatalog {
-      const signals = scorer?.features ?? DEFAULT_SIGNALS.map((s) => ({ name: s.name, label: s.name, unit: '', min: s.min, max: s.max }));
+      // Without a model the plant's own signal descriptions label the views.
+      const signals = scorer?.features ?? PROCESS_FEATURES.map(({ name, label, unit, min, max }) => ({ name, label, unit, min, max }));
       return {
         assets: pipeline.assets,
         signals,
-        target: scorer?.target ?? { name: 'yield', label: 'Yield', unit: '%' },
+        target: scorer?.target ?? { ...PROCESS_TARGET },
         model: scorer ? { name: scorer.name, version: scorer.version } : null,
         rateHz: opts.rateHz,
         bufferSeconds: opts.bufferSeconds,

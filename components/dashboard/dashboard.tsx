@@ -1,0 +1,115 @@
+'use client';
+
+import { useMemo, useState } from 'react';
+import { bufferLimits, WINDOW_MINUTES, type WindowMinutes } from '@/lib/realtime/stream-state';
+import { useStream } from '@/lib/realtime/use-stream';
+import type { StreamCatalog } from '@/lib/twin/types';
+import { axisTitle } from '../charts/theme';
+import { Plot } from '../plot';
+import { buildSeries, conditionsFigure, predictionFigure } from './figures';
+import { formatTime } from './format';
+import { StreamCards } from './stream-cards';
+
+const DEFAULT_WINDOW: WindowMinutes = 5;
+
+interface Paused {
+  /** The view shows the window ending here... */
+  endTs: number;
+  /** ...built from the buffer as it was at this revision. */
+  revision: number;
+}
+
+/**
+ * The live dashboard of one asset: picker, time window, pause, cards and two trends. Everything
+ * is labelled from the catalog (the model package and the plant), nothing from constants.
+ */
+export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
+  const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
+  const [windowMin, setWindowMin] = useState<WindowMinutes>(DEFAULT_WINDOW);
+  const [paused, setPaused] = useState<Paused | null>(null);
+  const [limits] = useState(() => bufferLimits(catalog));
+  const { state, revision, status, error } = useStream(assetId, limits);
+
+  const latest = state?.buffer.last();
+  const windowMs = windowMin * 60_000;
+  // Live: the window ends at the newest point (server time, so clock skew cannot empty it).
+  // Paused: at the pause, from the buffer as it was then; points keep arriving meanwhile.
+  const viewRevision = paused?.revision ?? revision;
+  const endTs = paused?.endTs ?? latest?.ts ?? 0;
+  const buffer = state?.buffer;
+  const series = useMemo(() => buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision), [buffer, windowMs, endTs, catalog.signals, viewRevision]);
+  // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
+  const uirevision = `${assetId}/${windowMin}`;
+  const prediction = useMemo(() => predictionFigure(series, catalog.target, uirevision), [series, catalog.target, uirevision]);
+  const conditions = useMemo(() => conditionsFigure(series, catalog.signals, uirevision), [series, catalog.signals, uirevision]);
+
+  const asset = catalog.assets.find((a) => a.id === assetId);
+  const conditionsTitle = catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ');
+
+  return (
+    <div className="dashboard">
+      <div className="dash-toolbar">
+        <label className="dash-field">
+          <span>Asset</span>
+          <select
+            value={assetId}
+            onChange={(e) => {
+              setAssetId(e.target.value);
+              setPaused(null);
+            }}
+          >
+            {catalog.assets.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="dash-segmented" role="group" aria-label="Time window">
+          {WINDOW_MINUTES.map((m) => (
+            <button key={m} type="button" className="btn btn-ghost" aria-pressed={m === windowMin} onClick={() => setWindowMin(m)}>
+              {m} min
+            </button>
+          ))}
+        </div>
+        <button
+          type="button"
+          className="btn btn-ghost dash-pause"
+          onClick={() => setPaused(paused ? null : { endTs: latest?.ts ?? Date.now(), revision })}
+          disabled={!paused && !latest}
+        >
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        <p className="dash-status muted" role="status">
+          {paused ? `Paused at ${formatTime(paused.endTs)}: data keeps arriving, resume to jump to now.` : status === 'resyncing' ? 'Catching up…' : null}
+        </p>
+      </div>
+      {error ? (
+        <p role="alert" className="error">
+          {asset?.name ?? assetId}: {error}
+        </p>
+      ) : null}
+
+      <StreamCards catalog={catalog} latest={latest} lastUpdateAt={state?.lastUpdateAt ?? null} />
+
+      <div className="dash-charts">
+        <section className="panel chart-panel" aria-labelledby="pred-h">
+          <h2 id="pred-h">
+            {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
+          </h2>
+          <div className="chart-box" data-testid="prediction-chart" data-points={series.count}>
+            <Plot data={prediction.data} layout={prediction.layout} revision={series.revision} />
+          </div>
+        </section>
+        <section className="panel chart-panel" aria-labelledby="cond-h">
+          <h2 id="cond-h">
+            Process conditions{asset ? ` · ${asset.name}` : ''} <span className="muted chart-sub">{conditionsTitle}</span>
+          </h2>
+          <div className="chart-box" data-testid="conditions-chart" data-points={series.count}>
+            <Plot data={conditions.data} layout={conditions.layout} revision={series.revision} />
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}

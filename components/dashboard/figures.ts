@@ -1,0 +1,286 @@
+/**
+ * Plot arrays and Plotly figures of the dashboard, built once per redraw from the visible window
+ * of the asset's ring buffer (never from a copy of the whole buffer). Pure functions.
+ */
+import type { Annotations, Data, Layout, LayoutAxis, Shape } from 'plotly.js';
+import { visibleRange } from '@/lib/realtime/stream-state';
+import type { RingBuffer } from '@/lib/realtime/ring-buffer';
+import type { Point, SignalInfo, StreamCatalog } from '@/lib/twin/types';
+import { axisTitle, baseAxis, baseLayout, CHART_COLORS, seriesColor } from '../charts/theme';
+
+/** More points than this in a window are thinned: a chart is ~1,000-2,000 px wide anyway. */
+export const MAX_PLOT_POINTS = 2_400;
+/** Bounds the shapes and notes drawn for out-of-range stretches. */
+const MAX_RUNS = 40;
+const MAX_RUN_NOTES = 6;
+const MAX_BANDS = 60;
+
+export interface Band {
+  x: number[];
+  lower: number[];
+  upper: number[];
+}
+
+export interface Series {
+  /** Buffer revision the arrays were built at (the charts' `revision`). */
+  revision: number;
+  windowMs: number;
+  count: number;
+  /** Point times, shifted so Plotly (which shows date axes in UTC) shows the browser's local time. */
+  x: number[];
+  prediction: (number | null)[];
+  /**
+   * The interval in contiguous stretches. One pair of traces per stretch: Plotly's `tonexty`
+   * fill across null gaps draws wedges from one stretch's edge to the next.
+   */
+  bands: Band[];
+  /** Measured target, when the source reports one (the simulator does); null when none in view. */
+  actual: (number | null)[] | null;
+  predicted: number;
+  values: Record<string, (number | null)[]>;
+  /** Readings outside their valid range, per signal, for distinct markers. */
+  outOfRange: Record<string, { x: number[]; y: number[] }>;
+  /** [start, end] x of stretches flagged out_of_range (no prediction there). */
+  outOfRangeRuns: [number, number][];
+}
+
+const EMPTY_RUN: [number, number][] = [];
+
+function isOutside(p: Point, s: SignalInfo): boolean {
+  const v = p.values[s.name];
+  if (v === undefined) return false;
+  return p.outOfRange?.includes(s.name) === true || v < s.min || v > s.max;
+}
+
+/**
+ * One pass over the points in `[endTs - windowMs, endTs]`. Thins evenly by seq (stable as the
+ * window slides, so lines do not shimmer) when there are more than `maxPoints`, always keeping the
+ * newest point and every flagged one.
+ */
+export function buildSeries(
+  buffer: RingBuffer<Point> | undefined,
+  windowMs: number,
+  endTs: number,
+  signals: SignalInfo[],
+  revision: number,
+  maxPoints = MAX_PLOT_POINTS,
+): Series {
+  const s: Series = {
+    revision,
+    windowMs,
+    count: 0,
+    x: [],
+    prediction: [],
+    bands: [],
+    actual: null,
+    predicted: 0,
+    values: Object.fromEntries(signals.map((sig) => [sig.name, []])),
+    outOfRange: Object.fromEntries(signals.map((sig) => [sig.name, { x: [], y: [] }])),
+    outOfRangeRuns: EMPTY_RUN,
+  };
+  if (!buffer || buffer.length === 0) return s;
+  const { from, to } = visibleRange(buffer, windowMs, endTs);
+  const n = to - from;
+  if (n <= 0) return s;
+  const stride = n > maxPoints ? Math.ceil(n / maxPoints) : 1;
+  // Plotly shows numeric dates as UTC; shift by the local offset once per redraw.
+  const shift = -new Date(endTs).getTimezoneOffset() * 60_000;
+  const actual: (number | null)[] = [];
+  let hasActual = false;
+  const runs: [number, number][] = [];
+  let runStart: number | null = null;
+  let prevX = 0;
+  let band: Band | null = null;
+
+  for (let i = from; i < to; i++) {
+    const p = buffer.at(i)!;
+    const flagged = p.flags.includes('out_of_range');
+    if (stride > 1 && p.seq % stride !== 0 && i !== to - 1 && !flagged) continue;
+    const x = p.ts + shift;
+    s.x.push(x);
+    s.prediction.push(p.prediction);
+    if (p.lower !== null && p.upper !== null) {
+      if (!band) {
+        band = { x: [], lower: [], upper: [] };
+        s.bands.push(band);
+      }
+      band.x.push(x);
+      band.lower.push(p.lower);
+      band.upper.push(p.upper);
+    } else {
+      band = null;
+    }
+    if (p.prediction !== null) s.predicted++;
+    if (p.actual !== undefined) hasActual = true;
+    actual.push(p.actual ?? null);
+    for (const sig of signals) {
+      const v = p.values[sig.name];
+      s.values[sig.name]!.push(v ?? null);
+      if (v !== undefined && isOutside(p, sig)) {
+        const o = s.outOfRange[sig.name]!;
+        o.x.push(x);
+        o.y.push(v);
+      }
+    }
+    if (flagged && runStart === null) runStart = x;
+    if (!flagged && runStart !== null) {
+      runs.push([runStart, prevX]);
+      runStart = null;
+    }
+    prevX = x;
+  }
+  if (runStart !== null) runs.push([runStart, prevX]);
+  s.count = s.x.length;
+  if (hasActual) s.actual = actual;
+  if (runs.length) s.outOfRangeRuns = runs.slice(-MAX_RUNS);
+  if (s.bands.length > MAX_BANDS) s.bands = s.bands.slice(-MAX_BANDS);
+  return s;
+}
+
+function centerNote(text: string): Partial<Annotations> {
+  return { text, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, font: { color: CHART_COLORS.muted, size: 14 } };
+}
+
+/** Shaded stretches where readings were out of range, with a note on the newest few. */
+function outOfRangeMarks(runs: [number, number][], windowMs: number): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
+  // A single flagged point still gets a stripe a pixel or two wide.
+  const pad = windowMs / 1000;
+  const shapes: Partial<Shape>[] = runs.map(([x0, x1]) => ({
+    type: 'rect',
+    xref: 'x',
+    yref: 'paper',
+    x0: x0 - pad,
+    x1: x1 + pad,
+    y0: 0,
+    y1: 1,
+    fillcolor: CHART_COLORS.badFill,
+    line: { width: 0 },
+    layer: 'below',
+  }));
+  const annotations: Partial<Annotations>[] = runs.slice(-MAX_RUN_NOTES).map(([x0, x1]) => ({
+    text: 'out of range',
+    x: (x0 + x1) / 2,
+    xref: 'x',
+    y: 1,
+    yref: 'paper',
+    yanchor: 'top',
+    showarrow: false,
+    font: { color: CHART_COLORS.bad, size: 10 },
+  }));
+  return { shapes, annotations };
+}
+
+/** Prediction trend: band (lower line without width, upper filled to it), prediction, measured. */
+export function predictionFigure(s: Series, target: StreamCatalog['target'], uirevision: string): { data: Data[]; layout: Partial<Layout> } {
+  const unit = target.unit ? ` ${target.unit}` : '';
+  const data: Data[] = s.bands.flatMap((b, i): Data[] => [
+    { type: 'scatter', uid: `lower-${i}`, name: 'lower', legendgroup: 'interval', x: b.x, y: b.lower, mode: 'lines', line: { width: 0 }, showlegend: false, hovertemplate: `lower %{y:.2f}${unit}<extra></extra>` },
+    {
+      type: 'scatter',
+      uid: `upper-${i}`,
+      name: 'interval',
+      legendgroup: 'interval',
+      showlegend: i === 0,
+      x: b.x,
+      y: b.upper,
+      mode: 'lines',
+      line: { width: 0 },
+      fill: 'tonexty',
+      fillcolor: CHART_COLORS.band,
+      hovertemplate: `upper %{y:.2f}${unit}<extra></extra>`,
+    },
+  ]);
+  data.push(
+    // After the bands, so the line draws over them.
+    {
+      type: 'scatter',
+      uid: 'prediction',
+      name: `${target.label} predicted`,
+      x: s.x,
+      y: s.prediction,
+      mode: 'lines',
+      line: { color: CHART_COLORS.accent, width: 2 },
+      hovertemplate: `predicted %{y:.2f}${unit}<extra></extra>`,
+    },
+  );
+  if (s.actual) {
+    data.push({
+      type: 'scatter',
+      uid: 'actual',
+      name: `${target.label} measured`,
+      x: s.x,
+      y: s.actual,
+      mode: 'markers',
+      marker: { color: CHART_COLORS.muted, size: 3 },
+      hovertemplate: `measured %{y:.2f}${unit}<extra></extra>`,
+    });
+  }
+  const marks = outOfRangeMarks(s.outOfRangeRuns, s.windowMs);
+  const annotations = marks.annotations;
+  if (s.count === 0) annotations.push(centerNote('Waiting for data…'));
+  else if (s.predicted === 0) annotations.push(centerNote('No prediction in this window (model unavailable or readings out of range)'));
+  const layout: Partial<Layout> = {
+    ...baseLayout(uirevision),
+    yaxis: { ...baseAxis, title: { text: axisTitle(target.label, target.unit) }, autorange: true },
+    shapes: marks.shapes,
+    annotations,
+  };
+  return { data, layout };
+}
+
+/**
+ * Process conditions on their own y axes: the first signal on the left, the second on the right
+ * (overlaying), any further ones on free axes further right. Those use Plotly's `autoshift`,
+ * which places each one past the previous axis's tick labels and title (a fixed x-domain fraction
+ * overlapped them on a tablet). Readings outside the valid range get red crosses on their axis.
+ */
+export function conditionsFigure(s: Series, signals: SignalInfo[], uirevision: string): { data: Data[]; layout: Partial<Layout> } {
+  const layout: Partial<Layout> = {
+    ...baseLayout(uirevision),
+    margin: { l: 64, r: 24, t: 36, b: 40 },
+  };
+  const data: Data[] = [];
+  const markers: Data[] = [];
+
+  signals.forEach((sig, i) => {
+    const color = seriesColor(i);
+    const axisRef = i === 0 ? 'y' : `y${i + 1}`;
+    const title = { text: axisTitle(sig.label, sig.unit), font: { color } };
+    // Only the left axis draws a grid; the others get round tick values of their own rather
+    // than Plotly's default for overlaying axes (ticks synced to the left grid: 5.9877, 6.0303...).
+    const axis: Partial<LayoutAxis> = { ...baseAxis, title, tickfont: { ...baseAxis.tickfont, color }, autorange: true, showgrid: i === 0, tickmode: 'auto', nticks: 6 };
+    const key = (i === 0 ? 'yaxis' : `yaxis${i + 1}`) as 'yaxis';
+    if (i === 0) layout[key] = axis;
+    else if (i === 1) layout[key] = { ...axis, overlaying: 'y', side: 'right', anchor: 'x' };
+    // `autoshift` is missing from @types/plotly.js 3.0.
+    else layout[key] = { ...axis, overlaying: 'y', side: 'right', anchor: 'free', position: 1, autoshift: true } as Partial<LayoutAxis>;
+
+    const unit = sig.unit ? ` ${sig.unit}` : '';
+    data.push({
+      type: 'scatter',
+      uid: sig.name,
+      name: sig.label,
+      x: s.x,
+      y: s.values[sig.name] ?? [],
+      yaxis: axisRef,
+      mode: 'lines',
+      line: { color, width: 1.5 },
+      hovertemplate: `%{y:.2f}${unit}`,
+    } as Data);
+    const bad = s.outOfRange[sig.name];
+    markers.push({
+      type: 'scatter',
+      uid: `${sig.name}-out-of-range`,
+      name: `${sig.label} out of range`,
+      x: bad?.x ?? [],
+      y: bad?.y ?? [],
+      yaxis: axisRef,
+      mode: 'markers',
+      marker: { symbol: 'x', size: 9, color: CHART_COLORS.bad, line: { width: 1, color: CHART_COLORS.bad } },
+      showlegend: (bad?.x.length ?? 0) > 0,
+      hovertemplate: `%{y:.2f}${unit} outside ${sig.min}–${sig.max}<extra>out of range</extra>`,
+    } as Data);
+  });
+  if (s.count === 0) layout.annotations = [centerNote('Waiting for data…')];
+  return { data: [...data, ...markers], layout };
+}

@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import type { Point } from '../twin/types';
+import type { StreamSnapshot } from './protocol';
+import { applyPoint, applySnapshot, bufferLimits, createStreamState, StreamStates, subscribeRequest, visibleRange, type BufferLimits } from './stream-state';
+
+const T0 = 1_750_000_000_000;
+const LIMITS: BufferLimits = { capacity: 1_000, retainMs: 3_600_000 };
+
+/** Point `seq` of a 2 Hz stream. */
+function pt(seq: number): Point {
+  return {
+    seq,
+    ts: T0 + seq * 500,
+    values: { temperature: 350 + seq, pressure: 6, flow: 100 },
+    prediction: 87,
+    lower: 85,
+    upper: 89,
+    modelVersion: '1.0.0',
+    inferenceMs: 1,
+    flags: [],
+  };
+}
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => pt(from + i));
+
+function snap(points: Point[], opts: Partial<StreamSnapshot> = {}): StreamSnapshot {
+  return { assetId: 'reactor-1', epoch: 'e1', points, lastSeq: points.at(-1)?.seq ?? -1, reset: true, downsampled: false, ...opts };
+}
+const seqs = (s: ReturnType<typeof createStreamState>) => s.buffer.toArray().map((p) => p.seq);
+
+describe('applySnapshot', () => {
+  it('a reset snapshot replaces whatever is held', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 9)), T0 + 10_000);
+    expect(applySnapshot(s, snap(range(100, 104), { epoch: 'e1' }), T0 + 60_000)).toEqual({ kind: 'reset', added: 5 });
+    expect(seqs(s)).toEqual([100, 101, 102, 103, 104]);
+    expect(s.lastSeq).toBe(104);
+    expect(s.synced).toBe(true);
+  });
+
+  it('a continue snapshot appends the missed points to what is held', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 4)), T0);
+    expect(applySnapshot(s, snap(range(5, 8), { reset: false }), T0 + 5_000)).toEqual({ kind: 'continued', added: 4 });
+    expect(seqs(s)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(s.lastSeq).toBe(8);
+    expect(s.lastUpdateAt).toBe(T0 + 5_000);
+  });
+
+  it('a snapshot of another epoch resets even when it claims to continue', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 9)), T0);
+    expect(applySnapshot(s, snap(range(0, 2), { epoch: 'e2', reset: false }), T0).kind).toBe('reset');
+    expect(seqs(s)).toEqual([0, 1, 2]);
+    expect(s.epoch).toBe('e2');
+  });
+
+  it('an empty snapshot still records where the server is, so the next point continues', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap([], { lastSeq: 41 }), T0);
+    expect(s.lastSeq).toBe(41);
+    expect(applyPoint(s, pt(42), T0)).toBe('appended');
+  });
+
+  it('a continue snapshot that leaves a hole asks for a resync', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 4)), T0);
+    expect(applySnapshot(s, snap([pt(5), pt(7)], { reset: false }), T0)).toEqual({ kind: 'resync', added: 1 });
+    expect(seqs(s)).toEqual([0, 1, 2, 3, 4, 5]);
+    // The server says it has more than it sent.
+    expect(applySnapshot(s, snap([pt(6)], { reset: false, lastSeq: 9 }), T0)).toEqual({ kind: 'resync', added: 1 });
+  });
+
+  it('ignores a snapshot for another asset', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    expect(applySnapshot(s, snap(range(0, 2), { assetId: 'reactor-2' }), T0).kind).toBe('ignored');
+    expect(s.buffer.length).toBe(0);
+    expect(s.synced).toBe(false);
+  });
+
+  it('the age of a snapshot is its newest point, never later than now', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 9)), T0 + 60_000);
+    expect(s.lastUpdateAt).toBe(pt(9).ts);
+  });
+});
+
+describe('applyPoint', () => {
+  it('appends the next point and ignores duplicates', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 4)), T0);
+    expect(applyPoint(s, pt(5), T0 + 3_000)).toBe('appended');
+    expect(applyPoint(s, pt(5), T0 + 3_001)).toBe('duplicate');
+    expect(applyPoint(s, pt(3), T0 + 3_002)).toBe('duplicate');
+    expect(seqs(s)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(s.lastUpdateAt).toBe(T0 + 3_000);
+  });
+
+  it('detects a gap and does not append past it', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 4)), T0);
+    const rev = s.buffer.revision;
+    expect(applyPoint(s, pt(7), T0)).toBe('gap');
+    expect(s.lastSeq).toBe(4);
+    expect(s.buffer.revision).toBe(rev);
+  });
+
+  it('ignores points before the first snapshot', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    expect(applyPoint(s, pt(0), T0)).toBe('unsynced');
+    expect(s.buffer.length).toBe(0);
+  });
+
+  it('resuming after a gap merges without a gap or a duplicate', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 9)), T0);
+    // Connection lost after 9; 10..12 missed. On resume the server sends 10..14 while 13 and 14
+    // may also arrive live around the acknowledgement.
+    const req = subscribeRequest(s, T0 + 10_000);
+    expect(req).toMatchObject({ assetId: 'reactor-1', sinceSeq: 9, epoch: 'e1' });
+    expect(applyPoint(s, pt(13), T0)).toBe('gap');
+    expect(applySnapshot(s, snap(range(10, 14), { reset: false }), T0).kind).toBe('continued');
+    expect(applyPoint(s, pt(13), T0)).toBe('duplicate');
+    expect(applyPoint(s, pt(14), T0)).toBe('duplicate');
+    expect(applyPoint(s, pt(15), T0)).toBe('appended');
+    expect(seqs(s)).toEqual(range(0, 15).map((p) => p.seq));
+  });
+});
+
+describe('buffer bounds', () => {
+  it('holds at most `capacity` points, keeping the newest', () => {
+    const s = createStreamState('reactor-1', { capacity: 100, retainMs: 3_600_000 });
+    applySnapshot(s, snap(range(0, 49)), T0);
+    for (let seq = 50; seq < 1_000; seq++) applyPoint(s, pt(seq), T0);
+    expect(s.buffer.length).toBe(100);
+    expect(s.buffer.first()?.seq).toBe(900);
+    expect(s.buffer.last()?.seq).toBe(999);
+  });
+
+  it('drops points older than the retained time span', () => {
+    const s = createStreamState('reactor-1', { capacity: 10_000, retainMs: 10_000 });
+    applySnapshot(s, snap(range(0, 99)), T0);
+    // 2 Hz: 10 s are 20 intervals.
+    expect(s.buffer.first()?.seq).toBe(79);
+    applyPoint(s, pt(100), T0);
+    expect(s.buffer.first()?.seq).toBe(80);
+  });
+
+  it('sizes buffers from the catalog, never below the 60-minute window', () => {
+    expect(bufferLimits({ rateHz: 2, bufferSeconds: 600 })).toEqual({ capacity: 7_920, retainMs: 3_600_000 });
+    expect(bufferLimits({ rateHz: 2, bufferSeconds: 7_200 })).toEqual({ capacity: 15_840, retainMs: 7_200_000 });
+    expect(bufferLimits({ rateHz: 20, bufferSeconds: 6 * 3600 }).capacity).toBe(100_000);
+  });
+
+  it('keeps the states of the most recent assets only', () => {
+    const states = new StreamStates(LIMITS, 2);
+    const a = states.open('a');
+    states.open('b');
+    expect(states.open('a')).toBe(a);
+    states.open('c');
+    expect(states.get('a')).toBe(a);
+    expect(states.get('b')).toBeUndefined();
+  });
+});
+
+describe('subscribeRequest', () => {
+  it('a first subscribe asks for a snapshot of the retained span', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    expect(subscribeRequest(s, T0)).toEqual({ assetId: 'reactor-1', sinceTs: T0 - 3_600_000, maxPoints: 1_000 });
+  });
+
+  it('a fresh subscribe does not resume', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 3)), T0);
+    expect(subscribeRequest(s, T0, { fresh: true })).not.toHaveProperty('sinceSeq');
+  });
+});
+
+describe('visibleRange', () => {
+  it('returns only the points inside the window ending at endTs', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    applySnapshot(s, snap(range(0, 999)), T0);
+    // 2 Hz: one minute is 120 intervals, so 121 points including both edges.
+    const live = visibleRange(s.buffer, 60_000, pt(999).ts);
+    expect(live.to - live.from).toBe(121);
+    expect(s.buffer.at(live.from)?.seq).toBe(879);
+    expect(s.buffer.at(live.to - 1)?.seq).toBe(999);
+
+    // A paused view keeps its end while the buffer grows.
+    const pausedAt = pt(500).ts;
+    for (let seq = 1_000; seq < 1_010; seq++) applyPoint(s, pt(seq), T0);
+    const paused = visibleRange(s.buffer, 5_000, pausedAt);
+    expect(s.buffer.slice(paused.from, paused.to).map((p) => p.seq)).toEqual(range(490, 500).map((p) => p.seq));
+  });
+
+  it('is empty for an empty buffer or a window before the data', () => {
+    const s = createStreamState('reactor-1', LIMITS);
+    expect(visibleRange(s.buffer, 60_000, T0)).toEqual({ from: 0, to: 0 });
+    applySnapshot(s, snap(range(10, 20)), T0);
+    const before = visibleRange(s.buffer, 1_000, T0);
+    expect(before.to - before.from).toBe(0);
+  });
+});
