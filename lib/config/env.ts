@@ -40,6 +40,8 @@ export const envSchema = z.object({
   /** How much live history each asset keeps in memory for new subscribers. */
   BUFFER_SECONDS: z.coerce.number().int().min(10).max(6 * 3600).default(3600),
   /** Largest number of readings one ingest request may carry. */
+  /** Largest number of readings one /api/v1/twin/batch request may carry. */
+  MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
   MAX_INGEST_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
 });
 

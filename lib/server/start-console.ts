@@ -122,6 +122,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       seed: config.SIM_SEED,
       bufferSeconds: config.BUFFER_SECONDS,
       scorer: model.scorer,
+      model: model.model,
       modelProblem: model.problem ?? undefined,
       sink: telemetryRepo(database.db),
       hub,

@@ -36,7 +36,12 @@ describe('POST /api/v1/assets/:id/telemetry', () => {
     expect(await stored()).toBe(before + 4);
     const latest = h.handle.services.twin!.pipeline.stream('reactor-1')!.latest()!;
     expect(latest.values.temperature).toBe(353);
-    expect(latest.flags).toContain('ingested');
+    expect(latest.flags).toEqual(['ingested']);
+    // Scored by the shipped model, with its band.
+    expect(latest.modelVersion).toBe('1.0.0');
+    expect(latest.lower!).toBeLessThanOrEqual(latest.prediction!);
+    expect(latest.upper!).toBeGreaterThanOrEqual(latest.prediction!);
+    expect(latest.prediction!).toBeGreaterThan(60);
   });
 
   it('refuses the whole request when one item is bad, naming its index and field; nothing is stored', async () => {
@@ -69,6 +74,9 @@ describe('POST /api/v1/assets/:id/telemetry', () => {
     const point = h.handle.services.twin!.pipeline.stream('reactor-1')!.latest()!;
     expect(point.values.temperature).toBe(455);
     expect(point.prediction).toBeNull();
+    expect(point.flags).toContain('out_of_range');
+    expect(point.outOfRange).toEqual(['temperature']);
+    expect(res.body).toMatchObject({ points: [{ prediction: null, outOfRange: ['temperature'] }] });
   });
 
   it('answers 401 without a session, 403 for a viewer, 404 for an unknown asset', async () => {

@@ -7,6 +7,7 @@ import { PROCESS_FEATURES, PROCESS_TARGET } from '../plant/process-model';
 import { DEFAULT_SIGNALS, plantAssets, Simulator } from '../plant/simulator';
 import type { StreamHub } from '../realtime/hub';
 import { Pipeline } from './pipeline';
+import type { TwinModel } from '../model';
 import type { Scorer } from './scorer';
 import { runSimulator } from './simulator-source';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
@@ -19,6 +20,8 @@ export interface TwinOptions {
   seed: number;
   bufferSeconds: number;
   scorer: Scorer | null;
+  /** The loaded model package behind `scorer`, for the what-if API. */
+  model: TwinModel | null;
   /** Why there is no model, shown to users while degraded. */
   modelProblem?: string;
   sink: TelemetrySink;
@@ -33,6 +36,7 @@ export interface TwinService {
   writer: TelemetryWriter;
   catalog(): StreamCatalog;
   scorer(): Scorer | null;
+  model(): TwinModel | null;
   modelProblem(): string | null;
   close(): Promise<void>;
 }
@@ -41,6 +45,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
   const log = opts.logger.child({ module: 'twin' });
   const assets = plantAssets(opts.assetCount);
   let scorer = opts.scorer;
+  let model = opts.model;
   const writer = new TelemetryWriter(opts.sink, log);
   const pipeline = new Pipeline({
     assets: assets.map(({ id, name, setpoints }) => ({ id, name, setpoints })),
@@ -69,6 +74,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
     pipeline,
     writer,
     scorer: () => scorer,
+    model: () => model,
     modelProblem: () => (scorer ? null : (opts.modelProblem ?? 'no model loaded')),
     catalog(): StreamCatalog {
       // Without a model the plant's own signal descriptions label the views.
@@ -87,6 +93,8 @@ export function createTwinService(opts: TwinOptions): TwinService {
       await pipeline.idle();
       await writer.close();
       scorer = null;
+      await model?.dispose();
+      model = null;
     },
   };
 }

@@ -1,0 +1,7 @@
+import { apiRoute } from '@/lib/api/route';
+import { activeModel, modelInfo } from '@/lib/twin/model-api';
+
+export const dynamic = 'force-dynamic';
+
+/** The serving model: version, features with ranges and steps, interval, holdout metrics, limits. */
+export const GET = apiRoute({ role: 'viewer' }, async () => Response.json(modelInfo(activeModel())));

@@ -1,0 +1,11 @@
+import { apiRoute } from '@/lib/api/route';
+import { activeModel, predictionBody, predictSchema, withInputErrors } from '@/lib/twin/model-api';
+
+export const dynamic = 'force-dynamic';
+
+/** One reading -> prediction with band, model version and inference time. Viewers and up. */
+export const POST = apiRoute({ role: 'viewer', body: predictSchema }, async ({ body, principal }) => {
+  const model = activeModel();
+  const result = await withInputErrors(() => model.predict(body));
+  return Response.json(predictionBody(result, model.manifest.target.unit, principal.username));
+});

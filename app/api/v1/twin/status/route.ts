@@ -1,0 +1,20 @@
+import { apiRoute } from '@/lib/api/route';
+import { getTwin } from '@/lib/services';
+import { modelInfo } from '@/lib/twin/model-api';
+
+export const dynamic = 'force-dynamic';
+
+/** Is the twin predicting? `operational`, or `degraded` with the reason (readings still stream). */
+export const GET = apiRoute({ role: 'viewer' }, async ({ principal }) => {
+  const twin = getTwin();
+  const model = twin.model();
+  const stats = twin.pipeline.stats;
+  return Response.json({
+    status: model ? 'operational' : 'degraded',
+    reason: model ? null : twin.modelProblem(),
+    model_info: model ? modelInfo(model) : null,
+    pipeline: { points: stats.points, scored: stats.scored, outOfRange: stats.outOfRange, unscored: stats.unscored, lastInferenceMs: stats.lastInferenceMs },
+    assets: twin.catalog().assets.map((a) => a.id),
+    user: principal.username,
+  });
+});
