@@ -1,0 +1,133 @@
+/**
+ * Turns a model's output rows into prediction and band. For an ensemble (one column per member)
+ * the prediction is the members' mean and the band the requested percentiles, interpolated
+ * like numpy's default ("linear"): position p/100 * (M - 1) in the sorted members.
+ *
+ * Percentiles near the tails only need the few smallest and largest members, so instead of
+ * sorting every row (measured ~2.5x slower for 100 members) each row is scanned once into two
+ * small sorted buffers. Wide percentiles (e.g. 25/75) fall back to sorting a reused buffer.
+ */
+export interface BandPercentiles {
+  lower: number;
+  upper: number;
+}
+
+export interface SummaryTargets {
+  prediction: Float64Array;
+  /** Null when the model has no band. */
+  lower: Float64Array | null;
+  upper: Float64Array | null;
+}
+
+/** Largest tail buffer worth maintaining by insertion; beyond it sorting is cheaper. */
+const MAX_TAIL = 16;
+
+export class MemberSummarizer {
+  private readonly loPos: number;
+  private readonly hiPos: number;
+  /** How many smallest / largest members the percentiles need. */
+  private readonly loCount: number;
+  private readonly hiCount: number;
+  private readonly lo: Float64Array;
+  private readonly hi: Float64Array;
+  private readonly sorted: Float64Array;
+  private readonly useTails: boolean;
+
+  constructor(
+    readonly members: number,
+    private readonly band: BandPercentiles | null,
+  ) {
+    this.loPos = band ? (band.lower / 100) * (members - 1) : 0;
+    this.hiPos = band ? (band.upper / 100) * (members - 1) : 0;
+    this.loCount = Math.min(members, Math.floor(this.loPos) + 2);
+    this.hiCount = Math.min(members, members - Math.floor(this.hiPos) + 1);
+    this.useTails = this.loCount <= MAX_TAIL && this.hiCount <= MAX_TAIL;
+    this.lo = new Float64Array(this.loCount);
+    this.hi = new Float64Array(this.hiCount);
+    this.sorted = new Float64Array(members);
+  }
+
+  /**
+   * Summarizes `rows` output rows of `data` (row-major, `members` columns). Row r's results go to
+   * index `order ? order[r] : r`, so a caller that reordered the rows gets them back in place.
+   */
+  summarize(data: Float32Array, rows: number, out: SummaryTargets, order?: Int32Array): void {
+    const m = this.members;
+    for (let r = 0; r < rows; r++) {
+      const base = r * m;
+      const at = order ? order[r]! : r;
+      if (!this.band || !out.lower || !out.upper) {
+        let sum = 0;
+        for (let j = 0; j < m; j++) sum += data[base + j]!;
+        out.prediction[at] = sum / m;
+        continue;
+      }
+      out.prediction[at] = (this.useTails ? this.tails(data, base) : this.sortRow(data, base)) / m;
+      out.lower[at] = this.interpolate(this.loPos);
+      out.upper[at] = this.interpolate(this.hiPos);
+    }
+  }
+
+  /** Fills the tail buffers from one row and returns the row's sum (one pass for both). */
+  private tails(data: Float32Array, base: number): number {
+    const { lo, hi, loCount, hiCount } = this;
+    const loLast = loCount - 1;
+    const hiLast = hiCount - 1;
+    lo.fill(Infinity);
+    hi.fill(-Infinity);
+    let loMax = Infinity;
+    let hiMin = -Infinity;
+    let sum = 0;
+    const end = base + this.members;
+    for (let j = base; j < end; j++) {
+      const v = data[j]!;
+      sum += v;
+      // Ascending buffer of the smallest values; `<=` keeps ties so duplicates count.
+      if (v <= loMax) {
+        let i = loLast;
+        while (i > 0 && lo[i - 1]! > v) {
+          lo[i] = lo[i - 1]!;
+          i--;
+        }
+        lo[i] = v;
+        loMax = lo[loLast]!;
+      }
+      // Descending buffer of the largest values.
+      if (v >= hiMin) {
+        let i = hiLast;
+        while (i > 0 && hi[i - 1]! < v) {
+          hi[i] = hi[i - 1]!;
+          i--;
+        }
+        hi[i] = v;
+        hiMin = hi[hiLast]!;
+      }
+    }
+    return sum;
+  }
+
+  private sortRow(data: Float32Array, base: number): number {
+    let sum = 0;
+    for (let j = 0; j < this.members; j++) {
+      const v = data[base + j]!;
+      this.sorted[j] = v;
+      sum += v;
+    }
+    this.sorted.sort();
+    return sum;
+  }
+
+  /** The k-th smallest member (0-based), from whichever buffer holds it. */
+  private sortedAt(k: number): number {
+    if (!this.useTails) return this.sorted[k]!;
+    if (k < this.loCount) return this.lo[k]!;
+    return this.hi[this.members - 1 - k]!;
+  }
+
+  private interpolate(pos: number): number {
+    const k = Math.floor(pos);
+    const frac = pos - k;
+    const a = this.sortedAt(k);
+    return frac === 0 ? a : a + frac * (this.sortedAt(k + 1) - a);
+  }
+}

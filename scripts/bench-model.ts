@@ -1,0 +1,87 @@
+/**
+ * `npm run bench:model [-- --threads N] [--model DIR]`: latency and throughput of the shipped
+ * model through lib/model's public API, with the targets alongside.
+ *
+ * - single: predict() on one reading, awaited one after another (validation + ONNX run + band);
+ * - batch: predictBatch() (validation included) and predictRows() (pre-checked rows, the live
+ *   pipeline's path) on batches of 1, 100 and 10,000 readings drawn uniformly over the valid box.
+ *   Uniform random rows are the hard case for tree traversal (no two rows share a path), so
+ *   these are conservative figures for realistic, clustered traffic.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadModelPackage, type TwinModel } from '../lib/model';
+import { createRandom, randomOperatingPoint, type OperatingPoint } from '../lib/plant/process-model';
+
+const TARGET_P99_US = 100;
+const TARGET_ROWS_PER_S = 500_000;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { threads: { type: 'string' }, model: { type: 'string', default: 'models/reactor-yield/1.0.0' } },
+  });
+  const dir = path.resolve(values.model);
+  const threads = values.threads ? Number(values.threads) : undefined;
+  const model = await loadModelPackage(dir, threads ? { intraOpThreads: threads } : {});
+  const m = model.manifest;
+  console.log(`model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features`);
+  console.log(`node ${process.version}, ${os.availableParallelism()} cores, onnxruntime intra-op threads: ${threads ?? 'default'}`);
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews these figures)\n`);
+
+  const random = createRandom(1);
+  const points: OperatingPoint[] = Array.from({ length: 10_000 }, () => randomOperatingPoint(random));
+
+  await single(model, points);
+  console.log('');
+  for (const size of [1, 100, 10_000]) await batch(model, points.slice(0, size));
+  await model.dispose();
+}
+
+async function single(model: TwinModel, points: OperatingPoint[]): Promise<void> {
+  for (let i = 0; i < 2_000; i++) await model.predict(points[i % points.length]);
+  const samples = new Float64Array(10_000);
+  for (let i = 0; i < samples.length; i++) {
+    const started = performance.now();
+    await model.predict(points[i]);
+    samples[i] = (performance.now() - started) * 1000;
+  }
+  samples.sort();
+  const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  console.log('single reading, predict() incl. validation and band, 10,000 calls after 2,000 warm-up');
+  console.log(`  p50 ${p(0.5).toFixed(1)} µs   p90 ${p(0.9).toFixed(1)} µs   p99 ${p(0.99).toFixed(1)} µs   max ${p(1).toFixed(1)} µs`);
+  console.log(`  target p99 <= ${TARGET_P99_US} µs: ${p(0.99) <= TARGET_P99_US ? 'met' : 'NOT met'}`);
+}
+
+async function batch(model: TwinModel, inputs: OperatingPoint[]): Promise<void> {
+  const n = inputs.length;
+  const rows = Float32Array.from(inputs.flatMap((i) => model.validate(i)));
+  const viaBatch = await throughput(() => model.predictBatch(inputs), n);
+  const viaRows = await throughput(() => model.predictRows(rows, n), n);
+  const verdict = (r: number) => (r >= TARGET_ROWS_PER_S ? 'met' : 'NOT met');
+  console.log(`batch of ${n.toLocaleString('en')}`);
+  console.log(`  predictBatch ${fmt(viaBatch)} rows/s   predictRows ${fmt(viaRows)} rows/s   target >= ${fmt(TARGET_ROWS_PER_S)} rows/s: ${verdict(Math.max(viaBatch, viaRows))}`);
+}
+
+/** Rows per second over at least ~1.5 s of back-to-back calls (after a short warm-up). */
+async function throughput(call: () => Promise<unknown>, rowsPerCall: number): Promise<number> {
+  for (let i = 0; i < 3; i++) await call();
+  let calls = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < 1500 || calls < 5) {
+    await call();
+    calls++;
+    elapsed = performance.now() - started;
+  }
+  return (calls * rowsPerCall) / (elapsed / 1000);
+}
+
+function fmt(v: number): string {
+  return Math.round(v).toLocaleString('en');
+}
+
+void main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
