@@ -25,9 +25,17 @@ export async function withInputErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof InputValidationError) throw new ApiError(400, 'validation_failed', 'The input is invalid', issuesToFields(err.issues));
+    if (isInputValidationError(err)) throw new ApiError(400, 'validation_failed', 'The input is invalid', issuesToFields(err.issues));
     throw err;
   }
+}
+
+/**
+ * By name, not `instanceof`: the model is loaded in the server's module graph while route
+ * handlers run in Next's bundle, which has its own copy of the class.
+ */
+function isInputValidationError(err: unknown): err is InputValidationError {
+  return err instanceof InputValidationError || (err instanceof Error && err.name === 'InputValidationError' && Array.isArray((err as InputValidationError).issues));
 }
 
 export function predictionBody(p: Prediction, unit: string, user: string) {

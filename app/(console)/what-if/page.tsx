@@ -1,12 +1,63 @@
 import type { Metadata } from 'next';
+import { WhatIfExplorer } from '@/components/what-if/what-if-explorer';
+import { getServices } from '@/lib/services';
+import { initialValues, type WhatIfFeature } from '@/lib/what-if/inputs';
 
 export const metadata: Metadata = { title: 'What-if' };
 
-export default function Page() {
+/** "5th–95th percentile band": how twin.json says the band is made. */
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${s}`;
+}
+
+/**
+ * The what-if explorer. The model description comes from the serving model package on the
+ * server; the explorer (client) predicts through the API. Starts from the first asset's latest
+ * reading so the first view is the plant as it runs now.
+ */
+export default function WhatIfPage() {
+  const services = getServices();
+  const twin = services.twin;
+  if (!twin) {
+    return (
+      <section className="panel" role="status">
+        <h1>What-if</h1>
+        <p>The live twin is still starting. Reload the page in a moment.</p>
+      </section>
+    );
+  }
+  const manifest = twin.model()?.manifest;
+  if (!manifest) {
+    return (
+      <section className="panel" role="status" data-testid="whatif-unavailable">
+        <h1>What-if</h1>
+        <p>No model can run, so there is nothing to explore yet.</p>
+        <p className="error">{twin.modelProblem() ?? 'No model is loaded.'}</p>
+      </section>
+    );
+  }
+
+  const features: WhatIfFeature[] = manifest.features.map(({ name, label, unit, min, max, step, training }) => ({ name, label, unit, min, max, step, ...(training ? { training } : {}) }));
+  const assets = twin.catalog().assets.map(({ id, name }) => ({ id, name }));
+  const assetId = assets[0]?.id ?? '';
+  const latest = assetId ? twin.pipeline.stream(assetId)?.latest()?.values : undefined;
+  const interval = manifest.interval;
+  const bandName = interval.method === 'ensemble-percentile' ? `${ordinal(interval.lower)}–${ordinal(interval.upper)} percentile band` : null;
+
   return (
-    <section className="panel">
-      <h1>What-if</h1>
-      <p className="muted">Not available yet in this build: the what-if explorer will appear here.</p>
-    </section>
+    <>
+      <h1 className="visually-hidden">What-if</h1>
+      <WhatIfExplorer
+        features={features}
+        target={manifest.target}
+        limits={manifest.alerts.prediction}
+        assets={assets}
+        initialAssetId={assetId}
+        initialValues={initialValues(features, latest)}
+        maxBatch={services.config.MAX_BATCH}
+        bandName={bandName}
+      />
+    </>
   );
 }
