@@ -8,11 +8,12 @@ beforeAll(() => {
   process.env.NEXTAUTH_SECRET = SECRET;
 });
 
-const req = (path: string, cookie?: string) => new NextRequest(`http://localhost:3000${path}`, { headers: cookie ? { cookie } : {} });
+const req = (path: string, cookie?: string, authorization?: string) =>
+  new NextRequest(`http://localhost:3000${path}`, { headers: { ...(cookie ? { cookie } : {}), ...(authorization ? { authorization } : {}) } });
 
 describe('proxy (the login gate)', () => {
   it('answers API routes without a session with 401 JSON, not a redirect', async () => {
-    for (const path of ['/api/v1/twin/predict', '/api/metrics', '/api/anything/else']) {
+    for (const path of ['/api/v1/twin/predict', '/api/metrics', '/api/anything/else', '/model/info']) {
       const res = await proxy(req(path));
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toContain('application/json');
@@ -29,7 +30,7 @@ describe('proxy (the login gate)', () => {
   });
 
   it('lets /login, /api/auth/* and /api/health through without a session', async () => {
-    for (const path of ['/login', '/api/auth/csrf', '/api/auth/callback/credentials', '/api/health']) {
+    for (const path of ['/login', '/api/auth/csrf', '/api/auth/callback/credentials', '/api/health', '/api/v1/auth/login']) {
       const res = await proxy(req(path));
       expect(res.status, path).toBe(200);
       expect(res.headers.get('x-middleware-next'), path).toBe('1');
@@ -46,5 +47,18 @@ describe('proxy (the login gate)', () => {
     const token = await encode({ token: { sub: 'u1', username: 'olivia', role: 'operator' }, secret: SECRET });
     const res = await proxy(req('/api/v1/twin/status', `next-auth.session-token=${token}`));
     expect(res.headers.get('x-middleware-next')).toBe('1');
+  });
+
+  it('passes API requests with a bearer header on to the route helper, which checks them', async () => {
+    for (const path of ['/api/v1/assets', '/api/metrics', '/api/openapi.json']) {
+      const res = await proxy(req(path, undefined, 'Bearer tok_0123abcd_whatever'));
+      expect(res.headers.get('x-middleware-next'), path).toBe('1');
+    }
+  });
+
+  it('still needs a session for pages, and a bearer scheme for APIs', async () => {
+    expect((await proxy(req('/docs', undefined, 'Bearer tok_0123abcd_whatever'))).status).toBe(307);
+    expect((await proxy(req('/api/v1/assets', undefined, 'Basic YWRtaW46eA=='))).status).toBe(401);
+    expect((await proxy(req('/api/v1/assets', undefined, 'Bearer'))).status).toBe(401);
   });
 });

@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/what-if', label: 'What-if' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/history', label: 'History' },
+  { href: '/docs', label: 'API' },
 ];
 
 export function NavLinks({ showAdmin }: { showAdmin: boolean }) {

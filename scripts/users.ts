@@ -15,6 +15,8 @@ import { LastAdminError, UserNotFoundError, UsernameTakenError, usersRepo } from
 import { hashPassword, passwordProblem } from '../lib/auth/password';
 import { isRole, ROLES } from '../lib/auth/roles';
 import { USERNAME_MAX_LENGTH } from '../lib/auth/login';
+import { DEFAULT_KEY_DAYS, MAX_KEY_DAYS, issueApiKey } from '../lib/auth/api-keys';
+import { ApiKeyNotFoundError, apiKeysRepo } from '../lib/db/api-keys-repo';
 
 const USAGE = `Usage: npm run users -- <command> [options]
 
@@ -24,6 +26,11 @@ Commands:
   set-role <username> <viewer|operator|admin>                        change a role
   disable <username> | enable <username>                             block or unblock logins
   reset-password <username>                                          set a new password (prompted or from stdin)
+  key-create <username> [--days ${DEFAULT_KEY_DAYS}] [--name label]                 create an API key (printed once)
+  key-list [username]                                                list API keys (prefix, owner, state)
+  key-revoke <prefix>                                                revoke an API key at once
+
+An API key acts with its owner's current role; a disabled owner's keys stop working.
 
 The database is the console's: DATA_DIR (embedded) or DATABASE_URL, as for the server.
 With the embedded database, stop the console first (it holds the database open).`;
@@ -71,17 +78,22 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { role: { type: 'string' }, name: { type: 'string' }, days: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
     return;
   }
-  const known = ['add', 'list', 'set-role', 'disable', 'enable', 'reset-password'];
+  const known = ['add', 'list', 'set-role', 'disable', 'enable', 'reset-password', 'key-create', 'key-list', 'key-revoke'];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
-  const username = rest[0];
-  if (command !== 'list' && !username) throw new UsageError(`${command} needs a username`);
+  const keyPrefix = command === 'key-revoke' ? rest[0] : undefined;
+  if (command === 'key-revoke' && !/^[0-9a-f]{8}$/.test(keyPrefix ?? '')) throw new UsageError('key-revoke needs the key\'s 8-character prefix (see key-list)');
+  const username = command === 'key-revoke' ? undefined : rest[0];
+  if (command !== 'list' && command !== 'key-list' && command !== 'key-revoke' && !username) throw new UsageError(`${command} needs a username`);
+  const days = values.days === undefined ? DEFAULT_KEY_DAYS : Number(values.days);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_KEY_DAYS) throw new UsageError(`--days must be a whole number from 1 to ${MAX_KEY_DAYS}`);
+  if (values.name !== undefined && values.name.length > 100) throw new UsageError('--name must be at most 100 characters');
   if (username && (username.length > USERNAME_MAX_LENGTH || !/^[A-Za-z0-9._@-]+$/.test(username))) {
     throw new UsageError(`username must be 1-${USERNAME_MAX_LENGTH} characters of letters, digits and . _ @ -`);
   }
@@ -127,6 +139,39 @@ async function main(argv: string[]): Promise<void> {
         console.log(`${user.username} is ${user.disabled ? 'disabled' : 'enabled'}`);
         break;
       }
+      case 'key-create': {
+        const user = await users.findByUsername(username!);
+        if (!user) throw new UserNotFoundError(username!);
+        if (user.disabled) throw new UsageError(`${user.username} is disabled; enable the user first`);
+        const created = await issueApiKey({ keys: apiKeysRepo(database.db), audit }, { userId: user.id, username: user.username, days, name: values.name ?? null, actor: 'cli' });
+        console.log(`API key for ${user.username} (${user.role}), prefix ${created.prefix}, expires ${created.expiresAt.toISOString()}:`);
+        console.log(created.key);
+        console.log('This key is shown only once; store it now. Send it as "Authorization: Bearer <key>".');
+        break;
+      }
+      case 'key-list': {
+        const owner = username ? await users.findByUsername(username) : null;
+        if (username && !owner) throw new UserNotFoundError(username);
+        const now = Date.now();
+        const keys = await apiKeysRepo(database.db).list(owner?.id);
+        console.table(
+          keys.map((k) => ({
+            prefix: k.prefix,
+            owner: k.username,
+            name: k.name ?? '',
+            state: k.revokedAt ? 'revoked' : k.expiresAt.getTime() <= now ? 'expired' : 'active',
+            expires: k.expiresAt.toISOString(),
+            lastUsed: k.lastUsedAt?.toISOString() ?? 'never',
+          })),
+        );
+        break;
+      }
+      case 'key-revoke': {
+        const key = await apiKeysRepo(database.db).revoke(keyPrefix!);
+        await audit.record({ actor: 'cli', action: 'apikey.revoke', target: key.prefix, outcome: 'success', details: { owner: key.username } });
+        console.log(`key ${key.prefix} of ${key.username} is revoked`);
+        break;
+      }
       case 'reset-password': {
         if (!(await users.findByUsername(username!))) throw new UserNotFoundError(username!);
         const user = await users.setPasswordHash(username!, await newPasswordHash());
@@ -142,7 +187,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof UsageError || err instanceof ConfigError || err instanceof UsernameTakenError || err instanceof UserNotFoundError || err instanceof LastAdminError;
+  const known = err instanceof UsageError || err instanceof ConfigError || err instanceof UsernameTakenError || err instanceof UserNotFoundError || err instanceof LastAdminError || err instanceof ApiKeyNotFoundError;
   console.error(`users: ${(err as Error).message}`);
   if (err instanceof UsageError) console.error(`\n${USAGE}`);
   process.exit(known ? 2 : 1);

@@ -1,67 +1,179 @@
 /**
- * The route helper every API handler goes through: authenticate, check the role, read and
- * validate the JSON body with a zod schema, call the handler, map errors to one JSON shape.
- * Handlers stay thin and never see an unauthenticated or malformed request.
+ * The route helper every API handler goes through: authenticate (session cookie or
+ * `Authorization: Bearer` API key / login token), check the role, apply the rate limits, read and
+ * validate the JSON body with a zod schema, call the handler, map errors to one JSON shape, and
+ * count the request in the metrics by route template. Handlers stay thin and never see an
+ * unauthenticated or malformed request. Every refusal (401/403/429) is audited.
  */
 import { getToken } from 'next-auth/jwt';
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { hasRole, isRole, type Role } from '../auth/roles';
+import { authFailureBlock, consumePrincipal, recordAuthFailure } from '../auth/api-rate-limit';
+import { authenticateBearer, bearerCredential, type Principal } from '../auth/bearer';
 import { clientAddressFromHeaders } from '../auth/client-address';
+import { hasRole, isRole, type Role } from '../auth/roles';
+import { apiKeysRepo } from '../db/api-keys-repo';
 import { logger } from '../log';
+import { recordHttpRequest } from '../metrics';
+import { getServices, type Services } from '../services';
 import { ApiError, forbidden, jsonError, unauthorized, type FieldError } from './errors';
 
+export type { Principal };
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface Principal {
-  userId: string;
-  username: string;
-  role: Role;
-  via: 'session';
+/** `'public'`: no credential needed (the login endpoint); otherwise the least role allowed. */
+export type Access = Role | 'public';
+
+export interface ApiContext<B, A extends Access = Role> {
+  req: NextRequest;
+  principal: A extends 'public' ? null : Principal;
+  body: B;
+  params: Record<string, string>;
+  /** The client's address (set by server.ts from the socket, not from a client header). */
   address: string;
 }
 
-export interface ApiContext<B> {
-  req: NextRequest;
-  principal: Principal;
-  body: B;
-  params: Record<string, string>;
-}
-
-interface RouteOptions<S extends z.ZodType | undefined> {
-  /** Least role allowed (roles are ordered viewer < operator < admin). */
-  role: Role;
+export interface RouteOptions<S extends z.ZodType | undefined, A extends Access> {
+  /** Least role allowed (roles are ordered viewer < operator < admin), or 'public'. */
+  role: A;
+  /** Least role for browser sessions when it differs from `role` (metrics: people must be admins). */
+  sessionRole?: Role;
+  /** Also accept `Bearer $METRICS_TOKEN` (for Prometheus scrapers). */
+  metricsToken?: boolean;
   body?: S;
 }
 
-type Handler<S> = (ctx: ApiContext<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<Response>;
+type Handler<S, A extends Access> = (ctx: ApiContext<S extends z.ZodType ? z.infer<S> : undefined, A>) => Promise<Response>;
+type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
-export function apiRoute<S extends z.ZodType | undefined = undefined>(opts: RouteOptions<S>, handler: Handler<S>) {
-  return async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+export function apiRoute<S extends z.ZodType | undefined = undefined, A extends Access = Role>(opts: RouteOptions<S, A>, handler: Handler<S, A>) {
+  return async (req: NextRequest, ctx?: RouteContext): Promise<Response> => {
+    const t0 = performance.now();
+    let route = req.nextUrl?.pathname ?? 'unknown';
+    let res: Response;
     try {
-      const principal = await authenticate(req);
-      if (!principal) return unauthorized();
-      if (!hasRole(principal.role, opts.role)) return forbidden(opts.role);
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]));
-      let body: unknown = undefined;
-      if (opts.body) {
-        const json = await readJson(req);
-        const parsed = opts.body.safeParse(json);
-        if (!parsed.success) throw validationError(parsed.error);
-        body = parsed.data;
+      route = routeTemplate(route, params);
+      const address = clientAddressFromHeaders(req.headers);
+      const gate = opts.role === 'public' ? null : await authorize(req, opts as RouteOptions<S, Role>, route, address);
+      if (gate instanceof Response) {
+        res = gate;
+      } else {
+        let body: unknown = undefined;
+        if (opts.body) {
+          const json = await readJson(req);
+          const parsed = opts.body.safeParse(json);
+          if (!parsed.success) throw validationError(parsed.error);
+          body = parsed.data;
+        }
+        res = await handler({ req, principal: gate as never, body: body as never, params, address });
       }
-      return await handler({ req, principal, body: body as never, params });
     } catch (err) {
-      return errorResponse(err);
+      res = errorResponse(err);
     }
+    recordHttpRequest(req.method, route, res.status, (performance.now() - t0) / 1000);
+    return res;
   };
 }
 
-async function authenticate(req: NextRequest): Promise<Principal | null> {
-  const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
-  if (!token || typeof token.sub !== 'string' || typeof token.username !== 'string' || !isRole(token.role)) return null;
-  return { userId: token.sub, username: token.username, role: token.role, via: 'session', address: clientAddressFromHeaders(req.headers) };
+/** `/api/v1/assets/reactor-1/telemetry` + {id: 'reactor-1'} -> `/api/v1/assets/:id/telemetry`. */
+export function routeTemplate(pathname: string, params: Record<string, string>): string {
+  const byValue = new Map(Object.entries(params).map(([k, v]) => [v, k]));
+  if (!byValue.size) return pathname;
+  return pathname
+    .split('/')
+    .map((seg) => {
+      let decoded = seg;
+      try {
+        decoded = decodeURIComponent(seg);
+      } catch {
+        // keep the raw segment
+      }
+      const name = byValue.get(decoded);
+      return name ? `:${name}` : seg;
+    })
+    .join('/');
+}
+
+/** Authenticates, checks the role and the per-principal limit; a Response means refused. */
+async function authorize(req: NextRequest, opts: RouteOptions<z.ZodType | undefined, Role>, route: string, address: string): Promise<Principal | Response> {
+  const services = getServices();
+  const { config } = services;
+  const target = `${req.method} ${route}`;
+  const refuse = async (res: Response, actor: string | null, details: Record<string, unknown>) => {
+    await auditRefusal(services, { actor, target, address, details: { status: res.status, ...details } });
+    return res;
+  };
+
+  let principal: Principal;
+  const header = bearerCredential(req.headers.get('authorization'));
+  if (header.kind !== 'none') {
+    const block = await authFailureBlock(config, address);
+    if (!block.allowed) {
+      const res = tooManyRequests(block.retryAfterSeconds, 'Too many failed authentications from this address');
+      // Audited once a window per address, not per request (a flood must not flood the log).
+      return onceAWindow(`auth-block:${address}`) ? refuse(res, null, { reason: 'auth_failures' }) : res;
+    }
+    if (header.kind === 'malformed') {
+      await recordAuthFailure(config, address);
+      return refuse(unauthorized(), null, { reason: 'malformed_authorization' });
+    }
+    const result = await authenticateBearer(
+      header.credential,
+      { keys: apiKeysRepo(services.database.db), users: services.users, audit: services.audit, secret: services.authSecret, metricsToken: config.METRICS_TOKEN },
+      address,
+      opts.metricsToken === true,
+    );
+    if (!result.ok) {
+      await recordAuthFailure(config, address);
+      return refuse(unauthorized(), result.actor, { reason: result.reason, ...(result.keyPrefix ? { keyPrefix: result.keyPrefix } : {}) });
+    }
+    principal = result.principal;
+  } else {
+    const token = await getToken({ req, secret: services.authSecret });
+    if (!token || typeof token.sub !== 'string' || typeof token.username !== 'string' || !isRole(token.role)) {
+      return refuse(unauthorized(), null, { reason: 'no_credentials' });
+    }
+    principal = { userId: token.sub, username: token.username, role: token.role, via: 'session', address };
+  }
+
+  const needed = principal.via === 'session' && opts.sessionRole ? opts.sessionRole : opts.role;
+  if (!hasRole(principal.role, needed)) {
+    return refuse(forbidden(needed), principal.username, { reason: 'role', role: principal.role, needed, via: principal.via, ...(principal.keyPrefix ? { keyPrefix: principal.keyPrefix } : {}) });
+  }
+
+  const limitKey = principal.via === 'api-key' ? `key:${principal.keyPrefix}` : principal.via === 'metrics-token' ? 'metrics' : `user:${principal.userId}`;
+  const limit = await consumePrincipal(config, limitKey);
+  if (!limit.allowed) {
+    const res = tooManyRequests(limit.retryAfterSeconds, `Rate limit of ${config.API_RATE_LIMIT_PER_MINUTE} requests a minute reached`);
+    return limit.firstRefusal ? refuse(res, principal.username, { reason: 'rate_limit', via: principal.via, limitKey }) : res;
+  }
+  return principal;
+}
+
+function tooManyRequests(retryAfterSeconds: number, message: string): Response {
+  return jsonError(429, 'too_many_requests', `${message}; retry in ${retryAfterSeconds} s`, undefined, { 'Retry-After': String(retryAfterSeconds) });
+}
+
+async function auditRefusal(services: Services, e: { actor: string | null; target: string; address: string; details: Record<string, unknown> }): Promise<void> {
+  try {
+    await services.audit.record({ actor: e.actor, action: 'api.refused', target: e.target, outcome: 'denied', address: e.address, details: e.details });
+  } catch (err) {
+    logger.warn({ err }, 'could not audit a refused API request');
+  }
+}
+
+const ONCE = Symbol.for('twinops.apiAuditOnce');
+type OnceHolder = { [ONCE]?: Map<string, number> };
+function onceAWindow(key: string, windowMs = 60_000): boolean {
+  const seen = ((globalThis as OnceHolder)[ONCE] ??= new Map());
+  const now = Date.now();
+  const last = seen.get(key);
+  if (last !== undefined && now - last < windowMs) return false;
+  if (seen.size > 10_000) seen.clear();
+  seen.set(key, now);
+  return true;
 }
 
 /** Reads the body as JSON: 415 for another content type, 413 over 1 MB, 400 for broken JSON. */
@@ -89,6 +201,7 @@ export async function readJson(req: Request): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (err) {
+    // JSON.parse throws RangeError (call stack) on very deep nesting: still the client's fault.
     throw new ApiError(400, 'invalid_json', `Body is not valid JSON: ${(err as Error).message}`);
   }
 }

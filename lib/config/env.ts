@@ -43,6 +43,12 @@ export const envSchema = z.object({
   /** Largest number of readings one /api/v1/twin/batch request may carry. */
   MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
   MAX_INGEST_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  /** API requests a minute per user or API key (429 beyond). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
+  /** Failed bearer authentications a minute per client address before it is refused for a minute. */
+  API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Bearer token for Prometheus scrapers of /api/metrics (an API key works too). */
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -70,7 +76,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         const name = issue.path.join('.');
         const value = env[name];
         // Never echo secrets back into logs.
-        const shown = /PASSWORD|SECRET|DATABASE_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
+        const shown = /PASSWORD|SECRET|TOKEN|DATABASE_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );

@@ -63,3 +63,27 @@ export const telemetry = pgTable(
   },
   (t) => [index('telemetry_asset_ts_idx').on(t.assetId, t.ts)],
 );
+
+/**
+ * API keys for machine clients. Only the SHA-256 of the full key is stored (see
+ * lib/auth/api-keys.ts); `prefix` is the visible part used to list and revoke. The key carries no
+ * role of its own: its owner's current role applies at each use, and a disabled owner's keys stop
+ * working.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    prefix: text('prefix').notNull().unique(),
+    hash: text('hash').notNull().unique(),
+    name: text('name'),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [index('api_keys_user_idx').on(t.userId)],
+);

@@ -20,6 +20,7 @@ import { createLoginThrottle } from '../auth/login-throttle';
 import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
 import { attachStreamHub } from '../realtime/hub';
+import { setConnectedSocketsSource } from '../metrics';
 import { telemetryRepo } from '../db/telemetry-repo';
 import { createTwinService } from '../twin/twin-service';
 import { loadActiveScorer } from '../twin/load-scorer';
@@ -113,6 +114,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       void handle(req, res);
     });
     const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger });
+    setConnectedSocketsSource(() => io.engine.clientsCount);
     const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
     const model = await loadActiveScorer(config, logger);
     const twin = createTwinService({
@@ -155,6 +157,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
         setServices(undefined);
+        setConnectedSocketsSource(null);
         releaseLock();
         logger.info('stopped');
       })());

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
+import { recordPrediction } from '../metrics';
 import { AssetStream } from './asset-stream';
 import type { Scorer } from './scorer';
 import type { AssetInfo, Point, PointFlag, Reading } from './types';
@@ -99,6 +100,7 @@ export class Pipeline {
         try {
           const { results, inferenceMs } = await scorer.scoreRows(flat, rows.length);
           this.stats.lastInferenceMs = inferenceMs;
+          recordPrediction(scorer.version, rows.length, inferenceMs);
           results.forEach((res, i) => {
             const p = targets[i]!;
             p.prediction = res.prediction;

@@ -1,4 +1,5 @@
 import { apiRoute, readJson, validationError } from '@/lib/api/route';
+import { recordPrediction } from '@/lib/metrics';
 import { getServices } from '@/lib/services';
 import { activeModel, batchSchema, issuesToFields } from '@/lib/twin/model-api';
 
@@ -25,6 +26,7 @@ export const POST = apiRoute({ role: 'viewer' }, async ({ req, principal }) => {
       errors.push({ index: item.index, errors: issuesToFields(item.errors.map(({ index: _index, ...rest }) => rest)) });
     }
   }
+  if (results.length) recordPrediction(model.manifest.version, results.length, inferenceMs);
   return Response.json({
     total: items.length,
     successful: results.length,

@@ -1,4 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
+import { recordPrediction } from '@/lib/metrics';
 import { activeModel, predictionBody, predictSchema, withInputErrors } from '@/lib/twin/model-api';
 
 export const dynamic = 'force-dynamic';
@@ -7,5 +8,6 @@ export const dynamic = 'force-dynamic';
 export const POST = apiRoute({ role: 'viewer', body: predictSchema }, async ({ body, principal }) => {
   const model = activeModel();
   const result = await withInputErrors(() => model.predict(body));
+  recordPrediction(result.modelVersion, 1, result.inferenceMs);
   return Response.json(predictionBody(result, model.manifest.target.unit, principal.username));
 });

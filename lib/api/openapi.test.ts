@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { buildOpenApiDocument, registerOperation, registeredOperations } from './openapi';
+import { currentDocContext, openApiDocument } from './operations';
+import { fieldRows, operationsByTag, typeName } from './openapi-view';
+import { routeTemplate } from './route';
+
+type Doc = { paths: Record<string, Record<string, Record<string, unknown>>>; components: Record<string, unknown> };
+
+describe('OpenAPI registry', () => {
+  it('documents every declared operation without a running process (fallback features)', () => {
+    expect(currentDocContext().features).toEqual(['temperature', 'pressure', 'flow']);
+    const doc = openApiDocument() as unknown as Doc;
+    const ingest = doc.paths['/api/v1/assets/{id}/telemetry']!.post!;
+    expect(ingest.parameters).toEqual([{ name: 'id', in: 'path', required: true, description: 'Asset id, e.g. reactor-1', schema: { type: 'string' } }]);
+    expect(Object.keys(ingest.responses as object).sort()).toEqual(['201', '400', '401', '403', '404', '413', '415', '429']);
+    const schema = (ingest.requestBody as { content: Record<string, { schema: { anyOf: Record<string, unknown>[] } }> }).content['application/json']!.schema;
+    const one = schema.anyOf[0] as { properties: Record<string, unknown> };
+    expect(one.properties.values).toEqual({
+      type: 'object',
+      properties: { temperature: { type: 'number' }, pressure: { type: 'number' }, flow: { type: 'number' } },
+      required: ['temperature', 'pressure', 'flow'],
+      additionalProperties: false,
+    });
+    expect(schema.anyOf[1]).toMatchObject({ type: 'array', minItems: 1, maxItems: 10_000 });
+    // Public operations carry no security requirement and no 401/403.
+    expect(doc.paths['/api/health']!.get!.security).toEqual([]);
+    expect(Object.keys(doc.paths['/api/health']!.get!.responses as object)).toEqual(['200', '503']);
+  });
+
+  it('lets a new endpoint register itself with one call, replacing an earlier registration of the same method and path', () => {
+    const before = registeredOperations().length;
+    const body = z.object({ limit: z.number().int().min(1).max(10), note: z.string().optional() });
+    registerOperation({ method: 'post', path: '/api/v1/alerts/{id}/ack', tag: 'alerts', summary: 'first', role: 'operator', body, params: { id: 'Alert id' }, responses: { 200: { description: 'ok' } } });
+    registerOperation({ method: 'post', path: '/api/v1/alerts/{id}/ack', tag: 'alerts', summary: 'Acknowledge an alert', role: 'operator', body, params: { id: 'Alert id' }, responses: { 200: { description: 'ok' } } });
+    expect(registeredOperations().length).toBe(before + 1);
+    const doc = buildOpenApiDocument({ features: ['a'], maxBatch: 1, maxIngestBatch: 1 }, { version: '1.2.3' }) as unknown as Doc;
+    const op = doc.paths['/api/v1/alerts/{id}/ack']!.post!;
+    expect(op).toMatchObject({ summary: 'Acknowledge an alert', operationId: 'postAlertsIdAck', 'x-required-role': 'operator' });
+    const rows = operationsByTag(doc as unknown as Record<string, unknown>).get('alerts')![0]!.body!.fields;
+    expect(rows).toEqual([
+      { name: 'limit', type: 'integer', required: true, notes: 'min 1; max 10' },
+      { name: 'note', type: 'string', required: false, notes: '' },
+    ]);
+  });
+});
+
+describe('docs view helpers', () => {
+  it('names types readably', () => {
+    expect(typeName({ type: 'array', items: { type: 'number' } })).toBe('number[]');
+    expect(typeName({ anyOf: [{ type: 'integer' }, { type: 'string' }] })).toBe('integer | string');
+    expect(typeName({ type: 'object', additionalProperties: { type: 'number' } })).toBe('{[name]: number}');
+    expect(typeName({ enum: ['viewer', 'admin'] })).toBe('"viewer" | "admin"');
+    expect(fieldRows({ type: 'object', properties: { user: { type: 'object', properties: { role: { type: 'string' } }, required: ['role'] } } })).toEqual([
+      { name: 'user', type: 'object', required: false, notes: '' },
+      { name: 'user.role', type: 'string', required: true, notes: '' },
+    ]);
+  });
+});
+
+describe('routeTemplate', () => {
+  it('replaces parameter values by their names, so metrics never carry raw ids', () => {
+    expect(routeTemplate('/api/v1/assets/reactor-1/telemetry', { id: 'reactor-1' })).toBe('/api/v1/assets/:id/telemetry');
+    expect(routeTemplate('/api/v1/assets/a%20b/telemetry', { id: 'a b' })).toBe('/api/v1/assets/:id/telemetry');
+    expect(routeTemplate('/api/v1/assets', {})).toBe('/api/v1/assets');
+    expect(routeTemplate('/api/v1/assets/%E0%A4%A/x', { id: 'zz' })).toBe('/api/v1/assets/%E0%A4%A/x');
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * `Authorization: Bearer <credential>` for machine clients. The credential is either an API key
+ * (`tok_…`, see api-keys.ts) or a login token from `POST /api/v1/auth/login`: a next-auth JWT
+ * (same secret as sessions) valid 24 h. Either way the owner's *current* role applies and a
+ * disabled owner is refused, so demoting or disabling a user takes effect on the next request.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { decode, encode } from 'next-auth/jwt';
+import type { AuditRepo } from '../db/audit-repo';
+import type { ApiKeysRepo } from '../db/api-keys-repo';
+import type { UsersRepo } from '../db/users-repo';
+import { checkApiKey, looksLikeApiKey } from './api-keys';
+import type { AuthenticatedUser } from './login';
+import { isRole, type Role } from './roles';
+
+export const LOGIN_TOKEN_HOURS = 24;
+/** Claim that marks a login token, so a bearer token is never mistaken for something else. */
+const TOKEN_TYPE = 'api';
+
+export interface Principal {
+  userId: string;
+  username: string;
+  role: Role;
+  via: 'session' | 'token' | 'api-key' | 'metrics-token';
+  address: string;
+  /** The API key's visible prefix, when authenticated by key. */
+  keyPrefix?: string;
+}
+
+/** Issues a login token for an authenticated user. */
+export async function issueLoginToken(user: AuthenticatedUser, secret: string, hours = LOGIN_TOKEN_HOURS): Promise<{ token: string; expiresAt: Date }> {
+  const maxAge = Math.round(hours * 3600);
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const token = await encode({
+    token: { sub: user.id, username: user.username, role: user.role, name: user.displayName ?? user.username, typ: TOKEN_TYPE },
+    secret,
+    maxAge,
+  });
+  return { token, expiresAt: new Date((nowSeconds + maxAge) * 1000) };
+}
+
+/** The user id in a valid, unexpired login token, or null. */
+export async function readLoginToken(token: string, secret: string): Promise<string | null> {
+  try {
+    const payload = await decode({ token, secret });
+    return payload && payload.typ === TOKEN_TYPE && typeof payload.sub === 'string' ? payload.sub : null;
+  } catch {
+    return null;
+  }
+}
+
+export type HeaderCredential = { kind: 'none' } | { kind: 'malformed' } | { kind: 'bearer'; credential: string };
+
+/** Classifies the Authorization header: absent, not a usable bearer credential, or one. */
+export function bearerCredential(header: string | null): HeaderCredential {
+  if (header === null) return { kind: 'none' };
+  const m = /^Bearer +([A-Za-z0-9._~+/=-]{1,4096})\s*$/i.exec(header);
+  return m?.[1] ? { kind: 'bearer', credential: m[1] } : { kind: 'malformed' };
+}
+
+/** Constant-time comparison of two secrets of any length (compares their SHA-256). */
+export function secretsEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+export interface BearerDeps {
+  keys: ApiKeysRepo;
+  users: UsersRepo;
+  audit: AuditRepo;
+  secret: string;
+  /** When set and the route allows it, this exact token authenticates a metrics scraper. */
+  metricsToken?: string;
+}
+
+export type BearerResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'owner_disabled' | 'invalid_token'; actor: string | null; keyPrefix?: string };
+
+/** Authenticates a bearer credential to a principal, or says why not. */
+export async function authenticateBearer(credential: string, deps: BearerDeps, address: string, allowMetricsToken = false): Promise<BearerResult> {
+  if (allowMetricsToken && deps.metricsToken && secretsEqual(credential, deps.metricsToken)) {
+    return { ok: true, principal: { userId: 'metrics', username: 'metrics-scraper', role: 'viewer', via: 'metrics-token', address } };
+  }
+  if (looksLikeApiKey(credential)) {
+    const check = await checkApiKey({ keys: deps.keys, audit: deps.audit }, credential, address);
+    if (!check.ok) return { ok: false, reason: check.reason, actor: check.key?.username ?? null, keyPrefix: check.key?.prefix };
+    const k = check.key;
+    return { ok: true, principal: { userId: k.userId, username: k.username, role: k.role, via: 'api-key', address, keyPrefix: k.prefix } };
+  }
+  const userId = await readLoginToken(credential, deps.secret);
+  // A signed token only ever carries our own ids; the check keeps PostgreSQL's uuid parser out of it.
+  if (!userId || !/^[0-9a-f-]{36}$/i.test(userId)) return { ok: false, reason: 'invalid_token', actor: null };
+  const user = await deps.users.findById(userId);
+  if (!user) return { ok: false, reason: 'invalid_token', actor: null };
+  if (user.disabled || !isRole(user.role)) return { ok: false, reason: 'owner_disabled', actor: user.username };
+  return { ok: true, principal: { userId: user.id, username: user.username, role: user.role, via: 'token', address } };
+}

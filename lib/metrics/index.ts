@@ -1,0 +1,113 @@
+/**
+ * The process's Prometheus metrics: one prom-client Registry, kept on `globalThis` (route
+ * handlers are bundled apart from the custom server, so a module-level registry would be a second,
+ * empty copy there). Writers call the small recording functions below; gauges whose value lives
+ * elsewhere (sockets, pipeline totals) are read at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { getServicesOrNull } from './services-probe';
+
+interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+  predictions: Counter<'model_version'>;
+  inferenceDuration: Histogram<'model_version'>;
+  socketSource: { read: (() => number) | null };
+}
+
+const KEY = Symbol.for('twinops.metrics');
+type Holder = { [KEY]?: Metrics };
+
+function build(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'twinops_' });
+  const socketSource: Metrics['socketSource'] = { read: null };
+  const httpRequests = new Counter({ name: 'twinops_http_requests_total', help: 'API requests by route template and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry] });
+  const httpDuration = new Histogram({
+    name: 'twinops_http_request_duration_seconds',
+    help: 'API request latency by route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const predictions = new Counter({ name: 'twinops_predictions_total', help: 'Rows scored by the model, by model version', labelNames: ['model_version'] as const, registers: [registry] });
+  const inferenceDuration = new Histogram({
+    name: 'twinops_inference_duration_seconds',
+    help: 'Model inference latency per call (one call may score many rows), by model version',
+    labelNames: ['model_version'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'twinops_connected_sockets',
+    help: 'socket.io clients connected now',
+    registers: [registry],
+    collect() {
+      this.set(socketSource.read?.() ?? 0);
+    },
+  });
+  // The pipeline keeps a running total; the counter follows it at scrape time, and points/s is the
+  // rate between two scrapes (Prometheus users would rather take rate() of the counter).
+  let lastPoints: number | null = null;
+  let lastAt = 0;
+  let lastRate = 0;
+  const pointsTotal = new Counter({
+    name: 'twinops_pipeline_points_total',
+    help: 'Points produced by the pipeline since the process started',
+    registers: [registry],
+    collect() {
+      const total = getServicesOrNull()?.twin?.pipeline.stats.points;
+      if (total === undefined) return;
+      const now = performance.now();
+      if (lastPoints !== null && total >= lastPoints) {
+        const dt = (now - lastAt) / 1000;
+        if (dt > 0) lastRate = (total - lastPoints) / dt;
+        pointsTotal.inc(total - lastPoints);
+      } else {
+        pointsTotal.reset();
+        pointsTotal.inc(total);
+      }
+      lastPoints = total;
+      lastAt = now;
+    },
+  });
+  new Gauge({
+    name: 'twinops_pipeline_points_per_second',
+    help: 'Points per second produced by the pipeline between the last two scrapes',
+    registers: [registry],
+    collect() {
+      this.set(lastRate);
+    },
+  });
+  return { registry, httpRequests, httpDuration, predictions, inferenceDuration, socketSource };
+}
+
+function metrics(): Metrics {
+  return ((globalThis as Holder)[KEY] ??= build());
+}
+
+/** The registry `/api/metrics` serves. */
+export function metricsRegistry(): Registry {
+  return metrics().registry;
+}
+
+/** One API request, by route template (`/api/v1/assets/:id/telemetry`), never by raw path. */
+export function recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
+  const m = metrics();
+  const labels = { method, route, status: String(status) };
+  m.httpRequests.inc(labels);
+  m.httpDuration.observe(labels, seconds);
+}
+
+/** `n` rows scored by model `version` in one inference call of `ms` milliseconds. */
+export function recordPrediction(version: string, n: number, ms: number): void {
+  const m = metrics();
+  m.predictions.inc({ model_version: version }, n);
+  m.inferenceDuration.observe({ model_version: version }, ms / 1000);
+}
+
+/** Where the connected-sockets gauge reads its value (the realtime server registers it at start). */
+export function setConnectedSocketsSource(read: (() => number) | null): void {
+  metrics().socketSource.read = read;
+}
