@@ -52,6 +52,7 @@ export interface StartOptions {
 
 export async function startConsole({ config, logger, dev, web = true, announce = (t) => process.stdout.write(`${t}\n`) }: StartOptions): Promise<ConsoleHandle> {
   const t0 = performance.now();
+  logger.level = config.LOG_LEVEL;
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
   try {
