@@ -42,6 +42,9 @@ async function runScenario(s: { clients: number; assets: number; rateHz: number 
     env: { ...process.env, ASSET_COUNT: String(s.assets), SIM_RATE_HZ: String(s.rateHz), BUFFER_SECONDS: '600' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // Never leave the server behind, whatever happens to this process.
+  const killServer = () => server.kill('SIGKILL');
+  process.once('exit', killServer);
   const ready = await new Promise<{ port: number; secret: string; pid: number }>((resolve, reject) => {
     const rl = createInterface({ input: server.stdout! });
     rl.on('line', (line) => {
@@ -95,6 +98,7 @@ async function runScenario(s: { clients: number; assets: number; rateHz: number 
   for (const c of clients) c.disconnect();
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
+  process.off('exit', killServer);
 
   const sorted = latencies.slice(0, n).sort();
   return {

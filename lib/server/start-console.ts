@@ -150,9 +150,14 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     const close = () =>
       (closing ??= (async () => {
         logger.info('shutting down');
-        // Stop accepting first, then drop sockets (io.close also closes the HTTP server).
-        await new Promise<void>((resolve) => io.close(() => resolve()));
+        // Stop accepting and drop sockets (io.close also closes the HTTP server); idle keep-alive
+        // connections go now, requests in flight get up to 5 s to finish before being cut.
+        const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));
+        server.closeIdleConnections();
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
+        await Promise.race([httpClosed, grace]);
         server.closeAllConnections();
+        await httpClosed;
         // Sources stop, in-flight batches finish, pending telemetry is written.
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
         await app?.close?.().catch(() => {});
