@@ -1,21 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { usersCli } from '../tests/users-cli';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'twinops-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function users(args: string[], stdin = '') {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/users.ts', ...args], {
-    input: stdin,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const users = usersCli(dataDir);
 
 describe('users CLI (embedded database)', () => {
   it('adds a user with the password from stdin, lists it, changes role, disables it', () => {

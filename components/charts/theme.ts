@@ -32,17 +32,24 @@ export const baseAxis: Partial<LayoutAxis> = {
   tickfont: { color: CHART_COLORS.muted, size: 11 },
 };
 
-/** A time-series layout: transparent background, unified hover, legend on top. */
-export function baseLayout(uirevision: string): Partial<Layout> {
+/** What every chart of the console shares: transparent background, the console's font and hover colours. */
+export function chartFrame(uirevision: string): Partial<Layout> {
   return {
     uirevision,
     autosize: true,
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     font: { color: CHART_COLORS.text, size: 12, family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
+    hoverlabel: { bgcolor: '#1d2632', bordercolor: CHART_COLORS.grid, font: { color: CHART_COLORS.text } },
+  };
+}
+
+/** A time-series layout: the chart frame, unified hover, legend on top. */
+export function baseLayout(uirevision: string): Partial<Layout> {
+  return {
+    ...chartFrame(uirevision),
     margin: { l: 64, r: 24, t: 36, b: 40 },
     hovermode: 'x unified',
-    hoverlabel: { bgcolor: '#1d2632', bordercolor: CHART_COLORS.grid, font: { color: CHART_COLORS.text } },
     legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1.02, yanchor: 'bottom', font: { size: 11 } },
     xaxis: { ...baseAxis, type: 'date', autorange: true, showspikes: false },
   };

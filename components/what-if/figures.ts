@@ -5,7 +5,7 @@
  */
 import type { Data, Layout, Shape } from 'plotly.js';
 import { stepDecimals, type Curve, type GridPlan, type WhatIfFeature } from '@/lib/what-if/inputs';
-import { axisTitle, baseAxis, CHART_COLORS, seriesColor } from '../charts/theme';
+import { axisTitle, baseAxis, CHART_COLORS, chartFrame, seriesColor } from '../charts/theme';
 import { formatNumber } from '../dashboard/format';
 
 export interface Target {
@@ -21,15 +21,7 @@ export interface Limits {
 }
 
 function layoutBase(uirevision: string): Partial<Layout> {
-  return {
-    uirevision,
-    autosize: true,
-    paper_bgcolor: 'rgba(0,0,0,0)',
-    plot_bgcolor: 'rgba(0,0,0,0)',
-    font: { color: CHART_COLORS.text, size: 12, family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
-    hoverlabel: { bgcolor: '#1d2632', bordercolor: CHART_COLORS.grid, font: { color: CHART_COLORS.text } },
-    showlegend: false,
-  };
+  return { ...chartFrame(uirevision), showlegend: false };
 }
 
 const unitSuffix = (unit: string) => (unit ? ` ${unit}` : '');
