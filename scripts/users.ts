@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<void> {
   loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
   const config = loadConfig();
   const release = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'users CLI');
-  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite') }).catch((err: unknown) => {
+  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite'), pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS }).catch((err: unknown) => {
     release();
     throw err;
   });

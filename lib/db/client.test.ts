@@ -57,3 +57,13 @@ describe('data directory lock', () => {
     release();
   });
 });
+
+describe('embedded database memory', () => {
+  it('runs with a small shared_buffers (the console default) and refuses a malformed one', async () => {
+    const db = await openDatabase({ pgliteDir: 'memory://', pgliteSharedBuffers: '16MB' });
+    const rows = await db.db.execute('show shared_buffers');
+    expect(JSON.stringify(rows)).toContain('16MB');
+    await db.close();
+    await expect(openDatabase({ pgliteDir: 'memory://', pgliteSharedBuffers: '16 mb; drop' })).rejects.toThrow(/invalid shared_buffers/);
+  });
+});

@@ -29,6 +29,8 @@ export class DatabaseOpenError extends Error {
   }
 }
 
+export const DEFAULT_PGLITE_SHARED_BUFFERS = '32MB';
+
 const MIGRATIONS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'migrations');
 
 export interface OpenOptions {
@@ -36,6 +38,11 @@ export interface OpenOptions {
   url?: string;
   /** PGlite data directory, or 'memory://' for a throwaway database (tests). */
   pgliteDir?: string;
+  /**
+   * PGlite's shared_buffers. Its default (128 MB) makes the WebAssembly heap grow to ~650 MB
+   * right at start; the embedded console's working set is small and the OS caches the files.
+   */
+  pgliteSharedBuffers?: string;
   /** PostgreSQL schema to use (tests isolate themselves in one); created when missing. */
   pgSchema?: string;
   /** Where the SQL migrations are (defaults to lib/db/migrations). */
@@ -45,7 +52,9 @@ export interface OpenOptions {
 /** Opens the database and applies pending migrations. Errors name host/database or directory, never a password. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const migrationsFolder = opts.migrationsDir ?? MIGRATIONS_DIR;
-  return opts.url ? openPostgres(opts.url, opts.pgSchema, migrationsFolder) : openPglite(opts.pgliteDir ?? 'memory://', migrationsFolder);
+  return opts.url
+    ? openPostgres(opts.url, opts.pgSchema, migrationsFolder)
+    : openPglite(opts.pgliteDir ?? 'memory://', migrationsFolder, opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS);
 }
 
 async function openPostgres(url: string, pgSchema: string | undefined, migrationsFolder: string): Promise<Database> {
@@ -91,7 +100,8 @@ async function openPostgres(url: string, pgSchema: string | undefined, migration
   };
 }
 
-async function openPglite(dir: string, migrationsFolder: string): Promise<Database> {
+async function openPglite(dir: string, migrationsFolder: string, sharedBuffers: string): Promise<Database> {
+  if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new DatabaseOpenError(`invalid shared_buffers "${sharedBuffers}" (e.g. 32MB)`);
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -106,7 +116,7 @@ async function openPglite(dir: string, migrationsFolder: string): Promise<Databa
   }
   let client: InstanceType<typeof PGlite>;
   try {
-    client = await PGlite.create(inMemory ? undefined : dir);
+    client = await PGlite.create(inMemory ? undefined : dir, { postgresqlconf: [`shared_buffers=${sharedBuffers}`] });
   } catch (err) {
     throw new DatabaseOpenError(`cannot open the embedded database at ${dir}: ${(err as Error).message}`, { cause: err });
   }

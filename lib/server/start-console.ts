@@ -62,7 +62,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     process.env.NEXTAUTH_URL = config.publicUrl;
     process.env.SESSION_MAX_AGE_HOURS = String(config.SESSION_MAX_AGE_HOURS);
 
-    database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite') });
+    database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite'), pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS });
     logger.info({ database: database.description }, 'database ready');
     const users = usersRepo(database.db);
     const audit = auditRepo(database.db);
