@@ -173,6 +173,9 @@ test('a slow answer to an older request never overwrites a newer one', async ({ 
     }
     await route.continue();
   });
+  // Start from a known value: the sliders open at the live conditions, which may already be 320.
+  await whatIf.slider('Temperature').fill('360');
+  await whatIf.predictionAt(360);
   const slow = page.waitForRequest((req) => predictBody(req)?.temperature === 320);
   await whatIf.slider('Temperature').fill('320');
   await slow;
