@@ -9,12 +9,13 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { getToken } from 'next-auth/jwt';
+import { unauthorized } from './lib/api/errors';
 
 const PUBLIC_PATHS = [/^\/login\/?$/, /^\/api\/auth(\/|$)/, /^\/api\/health\/?$/, /^\/health\/?$/, /^\/api\/v1\/auth\/login\/?$/];
 /** Machine endpoints: JSON answers, bearer tokens (`/model/info` is the reference service's path). */
 const API_PATHS = /^\/(api\/|model\/info\/?$)/;
 
-export async function proxy(req: NextRequest): Promise<NextResponse> {
+export async function proxy(req: NextRequest): Promise<Response> {
   const { pathname, search } = req.nextUrl;
   if (PUBLIC_PATHS.some((re) => re.test(pathname))) return NextResponse.next();
   const isApi = API_PATHS.test(pathname);
@@ -24,7 +25,7 @@ export async function proxy(req: NextRequest): Promise<NextResponse> {
   if (token) return NextResponse.next();
 
   if (isApi) {
-    return NextResponse.json({ error: { code: 'unauthorized', message: 'Sign in or send a valid bearer token' } }, { status: 401 });
+    return unauthorized();
   }
   const login = new URL('/login', req.nextUrl.origin);
   login.searchParams.set('callbackUrl', `${pathname}${search}`);

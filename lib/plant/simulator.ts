@@ -111,11 +111,6 @@ export class Simulator {
     });
   }
 
-  /** Current setpoints (after any changes), for display. */
-  setpoints(assetId: string): SignalValues | undefined {
-    return this.assets.find((a) => a.asset.id === assetId)?.setpoints;
-  }
-
   private maybeDisturb(a: AssetState, dt: number, every: number): void {
     if (!every || a.disturbance || this.rand.next() >= dt / every) return;
     const remainingSeconds = 10 + this.rand.next() * 30;

@@ -13,7 +13,6 @@ export const roomOf = (assetId: string) => `asset:${assetId}`;
 
 export interface StreamHub {
   publish(assetId: string, point: Point): void;
-  subscriberCount(): number;
 }
 
 export function attachStreamHub(io: RealtimeServer, streams: (assetId: string) => AssetStream | undefined): StreamHub {
@@ -41,9 +40,6 @@ export function attachStreamHub(io: RealtimeServer, streams: (assetId: string) =
   return {
     publish(assetId, point) {
       io.to(roomOf(assetId)).emit('stream:point', { assetId, point });
-    },
-    subscriberCount() {
-      return io.of('/').sockets.size;
     },
   };
 }

@@ -35,7 +35,6 @@ export interface TwinService {
   pipeline: Pipeline;
   writer: TelemetryWriter;
   catalog(): StreamCatalog;
-  scorer(): Scorer | null;
   model(): TwinModel | null;
   modelProblem(): string | null;
   close(): Promise<void>;
@@ -73,7 +72,6 @@ export function createTwinService(opts: TwinOptions): TwinService {
   return {
     pipeline,
     writer,
-    scorer: () => scorer,
     model: () => model,
     modelProblem: () => (scorer ? null : (opts.modelProblem ?? 'no model loaded')),
     catalog(): StreamCatalog {
