@@ -41,9 +41,9 @@ export const envSchema = z.object({
   ASSET_COUNT: z.coerce.number().int().min(1).max(100).default(3),
   /** How much live history each asset keeps in memory for new subscribers. */
   BUFFER_SECONDS: z.coerce.number().int().min(10).max(6 * 3600).default(3600),
-  /** Largest number of readings one ingest request may carry. */
   /** Largest number of readings one /api/v1/twin/batch request may carry. */
   MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /** Largest number of readings one ingest request may carry. */
   MAX_INGEST_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
   /** API requests a minute per user or API key (429 beyond). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
@@ -51,6 +51,18 @@ export const envSchema = z.object({
   API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Bearer token for Prometheus scrapers of /api/metrics (an API key works too). */
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Stored readings older than this are deleted by a periodic job. */
+  RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
+  /** Optional: alerts are POSTed here as JSON on raise, acknowledge and clear. */
+  ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url('must be an http(s) URL').optional()),
+  /** How long one webhook delivery may take before it counts as failed (then retried). */
+  ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Where uploaded model packages are kept (default: <DATA_DIR>/models). */
+  UPLOADED_MODELS_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** Entries in the prediction cache for repeated what-if inputs (0 turns it off). */
+  PREDICTION_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /** Population stability index above which a feature counts as drifting (alert). */
+  DRIFT_PSI_THRESHOLD: z.coerce.number().positive().max(10).default(0.25),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -59,6 +71,8 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   dataDir: string;
   modelsDir: string;
+  /** Admin-uploaded model packages (absolute). */
+  uploadedModelsDir: string;
   publicUrl: string;
 }
 
@@ -89,6 +103,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     ...e,
     dataDir: path.resolve(e.DATA_DIR),
     modelsDir: path.resolve(e.MODELS_DIR),
+    uploadedModelsDir: path.resolve(e.UPLOADED_MODELS_DIR ?? path.join(e.DATA_DIR, 'models')),
     publicUrl: e.NEXTAUTH_URL ?? `http://${host}:${e.PORT}`,
   };
 }

@@ -3,7 +3,7 @@
  * `npm run db:generate` and applied at start by `openDatabase`.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, doublePrecision, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -21,6 +21,8 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    /** IANA time zone for showing times (e.g. Europe/Berlin); null = the browser's zone. */
+    timeZone: text('time_zone'),
   },
   (t) => [check('users_role_check', sql`${t.role} in ('viewer', 'operator', 'admin')`)],
 );
@@ -87,3 +89,86 @@ export const apiKeys = pgTable(
   },
   (t) => [index('api_keys_user_idx').on(t.userId)],
 );
+
+export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+/** What a rule watches: the model's prediction or one of the readings' signals by name. */
+export type AlertSignal = string;
+
+/**
+ * Limit rules, one per asset, signal and severity. A value below `low` or above `high` for at
+ * least `minDurationMs` raises an alert; it clears once back inside the limits by `deadband`.
+ * Defaults are seeded from twin.json (prediction) and the valid ranges (sensors).
+ */
+export const alertRules = pgTable(
+  'alert_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assetId: text('asset_id').notNull(),
+    signal: text('signal').$type<AlertSignal>().notNull(),
+    severity: text('severity').$type<AlertSeverity>().notNull().default('warning'),
+    low: doublePrecision('low'),
+    high: doublePrecision('high'),
+    deadband: doublePrecision('deadband').notNull().default(0),
+    minDurationMs: integer('min_duration_ms').notNull().default(0),
+    enabled: boolean('enabled').notNull().default(true),
+    /** Shelved: evaluated but raises nothing until this time. */
+    shelvedUntil: timestamp('shelved_until', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: text('updated_by'),
+  },
+  (t) => [
+    uniqueIndex('alert_rules_asset_signal_severity_idx').on(t.assetId, t.signal, t.severity),
+    check('alert_rules_severity_check', sql`${t.severity} in ('warning', 'critical')`),
+  ],
+);
+
+export const ALERT_STATES = ['active', 'acknowledged', 'cleared'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/**
+ * Alerts raised by rules. Lifecycle: active -> acknowledged -> cleared (or active -> cleared).
+ * The partial unique index keeps at most one open (not cleared) alert per rule and asset, whatever
+ * the concurrency.
+ */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ruleId: uuid('rule_id')
+      .notNull()
+      .references(() => alertRules.id, { onDelete: 'cascade' }),
+    assetId: text('asset_id').notNull(),
+    signal: text('signal').notNull(),
+    severity: text('severity').$type<AlertSeverity>().notNull(),
+    /** Which limit was broken. */
+    direction: text('direction').$type<'low' | 'high'>().notNull(),
+    limitValue: doublePrecision('limit_value').notNull(),
+    /** The value that raised it, and the furthest past the limit while open. */
+    value: doublePrecision('value').notNull(),
+    peak: doublePrecision('peak').notNull(),
+    state: text('state').$type<AlertState>().notNull().default('active'),
+    raisedAt: timestamp('raised_at', { withTimezone: true, precision: 3 }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: text('acknowledged_by'),
+    ackComment: text('ack_comment'),
+    clearedAt: timestamp('cleared_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    uniqueIndex('alerts_one_open_per_rule_idx').on(t.ruleId, t.assetId).where(sql`${t.state} <> 'cleared'`),
+    index('alerts_raised_idx').on(t.raisedAt),
+    index('alerts_asset_raised_idx').on(t.assetId, t.raisedAt),
+    check('alerts_state_check', sql`${t.state} in ('active', 'acknowledged', 'cleared')`),
+  ],
+);
+
+/**
+ * Small console-wide settings that must survive a restart, as JSON by key: the active model
+ * version, the A/B test, ... (one row each).
+ */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').$type<unknown>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text('updated_by'),
+});

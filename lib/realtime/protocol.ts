@@ -45,10 +45,33 @@ export interface StreamSnapshot {
 
 export type SubscribeAck = { ok: true; snapshot: StreamSnapshot } | { ok: false; error: string };
 
+/** An alert as browsers see it (times are epoch ms, UTC). */
+export interface AlertEvent {
+  id: number;
+  ruleId: string;
+  assetId: string;
+  signal: string;
+  severity: 'warning' | 'critical';
+  direction: 'low' | 'high';
+  limit: number;
+  value: number;
+  peak: number;
+  state: 'active' | 'acknowledged' | 'cleared';
+  raisedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  ackComment: string | null;
+  clearedAt: number | null;
+}
+
 export interface ServerToClientEvents {
   'session:ready': (info: SessionInfo) => void;
   'stream:point': (msg: { assetId: string; point: Point }) => void;
   'model:changed': (msg: { name: string; version: string } | null) => void;
+  /** A new alert (every connected console gets it: the header banner counts them all). */
+  'alert:raised': (alert: AlertEvent) => void;
+  /** An alert acknowledged or cleared: the whole alert in its new state. */
+  'alert:updated': (alert: AlertEvent) => void;
 }
 
 export interface ClientToServerEvents {
