@@ -49,7 +49,8 @@ type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 export function apiRoute<S extends z.ZodType | undefined = undefined, A extends Access = Role>(opts: RouteOptions<S, A>, handler: Handler<S, A>) {
   return async (req: NextRequest, ctx?: RouteContext): Promise<Response> => {
     const t0 = performance.now();
-    let route = req.nextUrl?.pathname ?? 'unknown';
+    // No nextUrl when the custom server's machine fast path calls the handler with a plain Request.
+    let route = req.nextUrl?.pathname ?? new URL(req.url).pathname;
     let res: Response;
     try {
       const rawParams = ctx?.params ? await ctx.params : {};

@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuditRepo } from '../db/audit-repo';
 import { logger } from '../log';
 import type { ApiKeyOwner, ApiKeysRepo } from '../db/api-keys-repo';
+import { cachedKey } from './credential-cache';
 
 export const API_KEY_PATTERN = /^tok_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
 export const DEFAULT_KEY_DAYS = 90;
@@ -74,7 +75,7 @@ type TouchHolder = { [TOUCHED]?: Map<string, number> };
  */
 export async function checkApiKey(deps: { keys: ApiKeysRepo; audit: AuditRepo }, presented: string, address: string, now = new Date()): Promise<KeyCheck> {
   if (!looksLikeApiKey(presented)) return { ok: false, reason: 'unknown' };
-  const key = await deps.keys.findByHash(hashApiKey(presented));
+  const key = await cachedKey(hashApiKey(presented), (hash) => deps.keys.findByHash(hash));
   if (!key) return { ok: false, reason: 'unknown' };
   if (key.revokedAt) return { ok: false, reason: 'revoked', key };
   if (key.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', key };

@@ -1,3 +1,4 @@
+import { bumpAuthGeneration } from './auth-changes';
 import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from './client';
 import { apiKeys, users, type Role } from './schema';
@@ -80,6 +81,7 @@ export function apiKeysRepo(db: Db) {
     /** Revokes a key (idempotent: the first revocation time is kept). */
     async revoke(prefix: string, at = new Date()): Promise<ApiKey> {
       await db.update(apiKeys).set({ revokedAt: at }).where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
+      bumpAuthGeneration();
       const key = await this.findByPrefix(prefix);
       if (!key) throw new ApiKeyNotFoundError(prefix);
       return key;

@@ -1,3 +1,4 @@
+import { bumpAuthGeneration } from './auth-changes';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { users, type Role } from './schema';
@@ -103,25 +104,29 @@ export function usersRepo(db: Db) {
     /** Changes a role; refuses to demote the last active admin. */
     async setRole(username: string, role: Role): Promise<User> {
       const user = await requireUser(username);
-      return db.transaction(async (tx) => {
+      const changed = await db.transaction(async (tx) => {
         if (user.role === 'admin' && role !== 'admin' && !user.disabled && (await usersRepo(tx as unknown as Db).countActiveAdmins(user.id)) === 0) {
           throw new LastAdminError();
         }
         const [row] = await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, user.id)).returning(publicColumns);
         return row!;
       });
+      bumpAuthGeneration();
+      return changed;
     },
 
     /** Disables or re-enables a user; refuses to disable the last active admin. */
     async setDisabled(username: string, disabled: boolean): Promise<User> {
       const user = await requireUser(username);
-      return db.transaction(async (tx) => {
+      const changed = await db.transaction(async (tx) => {
         if (disabled && user.role === 'admin' && !user.disabled && (await usersRepo(tx as unknown as Db).countActiveAdmins(user.id)) === 0) {
           throw new LastAdminError();
         }
         const [row] = await tx.update(users).set({ disabled, updatedAt: new Date() }).where(eq(users.id, user.id)).returning(publicColumns);
         return row!;
       });
+      bumpAuthGeneration();
+      return changed;
     },
 
     async setPasswordHash(username: string, passwordHash: string): Promise<User> {

@@ -26,6 +26,7 @@ import { createTwinService } from '../twin/twin-service';
 import { loadActiveScorer } from '../twin/load-scorer';
 import { processYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
+import { machineApi } from './machine-api';
 import { APP_VERSION } from '../version';
 import path from 'node:path';
 
@@ -109,10 +110,12 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     });
 
+    // Bearer calls to the hot twin endpoints skip Next's request path (see machine-api.ts).
+    const fastPath = machineApi('http://localhost', logger);
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
       req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
       httpLogger(req, res);
-      void handle(req, res);
+      if (!fastPath(req, res)) void handle(req, res);
     });
     const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger });
     setConnectedSocketsSource(() => io.engine.clientsCount);
