@@ -2,6 +2,8 @@
  * Input checks generated from twin.json's feature list: every feature present, a real finite
  * number (numeric strings are refused: a client that sends "5.5" has a bug worth surfacing),
  * inside its valid range, and nothing else. Every bad field is reported, not just the first.
+ * A feature may also arrive under one of its `aliases` (the reference service's clients send
+ * `temp` for temperature), never under both names at once.
  */
 import type { InputIssue } from './errors';
 import type { FeatureManifest } from './manifest';
@@ -18,7 +20,21 @@ export function createInputValidator(features: readonly FeatureManifest[]): Inpu
   const names = features.map((f) => f.name);
   const known = new Set(names);
   const count = features.length;
-  const listed = names.join(', ');
+  const listed = features.map((f) => (f.aliases?.length ? `${f.name} (or ${f.aliases.join(', ')})` : f.name)).join(', ');
+  const canonical = new Map<string, string>(features.flatMap((f) => (f.aliases ?? []).map((a): [string, string] => [a, f.name])));
+
+  /** The record with aliases renamed, or the same object when it uses none. */
+  function renamed(record: Record<string, unknown>): Record<string, unknown> {
+    if (!canonical.size || !Object.keys(record).some((k) => canonical.has(k))) return record;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(record)) {
+      const name = canonical.get(key);
+      // Both names given: keep the alias as is, so it is reported rather than silently chosen.
+      if (name !== undefined && !Object.hasOwn(record, name)) out[name] = value;
+      else out[key] = value;
+    }
+    return out;
+  }
 
   function issuesOf(record: Record<string, unknown>): InputIssue[] {
     const issues: InputIssue[] = [];
@@ -31,9 +47,13 @@ export function createInputValidator(features: readonly FeatureManifest[]): Inpu
       if (issue) issues.push(issue);
     }
     for (const key of Object.keys(record)) {
-      if (!known.has(key)) {
-        issues.push({ field: key, code: 'unknown', message: `${key} is not a model feature (features: ${listed})` });
-      }
+      if (known.has(key)) continue;
+      const name = canonical.get(key);
+      issues.push(
+        name
+          ? { field: key, code: 'unknown', message: `${key} is another name for ${name}; send only one of them` }
+          : { field: key, code: 'unknown', message: `${key} is not a model feature (features: ${listed})` },
+      );
     }
     return issues;
   }
@@ -43,7 +63,7 @@ export function createInputValidator(features: readonly FeatureManifest[]): Inpu
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
         return [{ field: '', code: 'not_an_object', message: `input must be an object of feature values (${listed})` }];
       }
-      const record = input as Record<string, unknown>;
+      const record = renamed(input as Record<string, unknown>);
       // Fast path (the live pipeline's every reading): all good, checked without allocating.
       let keys = 0;
       for (const key in record) if (Object.hasOwn(record, key)) keys++;

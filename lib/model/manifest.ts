@@ -20,6 +20,8 @@ export const featureSchema = z
     max: finite,
     /** Slider step in the what-if panel. */
     step: finite.positive(),
+    /** Other names a client may send this feature under (e.g. the reference service's `temp`). */
+    aliases: z.array(identifier).optional(),
     /** Statistics of the training data (absent for models trained elsewhere if unknown). */
     training: z
       .strictObject({ mean: finite, std: finite.nonnegative(), min: finite, max: finite })
@@ -92,6 +94,13 @@ export const twinManifestSchema = z
       if (seen.has(f.name)) ctx.addIssue({ code: 'custom', message: `duplicate feature name "${f.name}"`, path: ['features', i, 'name'] });
       seen.add(f.name);
     });
+    // An alias must name one feature only, and never shadow a feature's own name.
+    m.features.forEach((f, i) =>
+      f.aliases?.forEach((alias, j) => {
+        if (seen.has(alias)) ctx.addIssue({ code: 'custom', message: `alias "${alias}" is already a feature name or alias`, path: ['features', i, 'aliases', j] });
+        seen.add(alias);
+      }),
+    );
     if (m.interval.method === 'ensemble-percentile' && m.onnx.members < 2) {
       ctx.addIssue({
         code: 'custom',

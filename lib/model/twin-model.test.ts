@@ -161,6 +161,13 @@ describe('bad packages', () => {
     ]);
   });
 
+  it('refuses an alias that is already a feature name', async () => {
+    const dir = await mutatedCopy(forestDir, (m) => {
+      (m.features as { aliases?: string[] }[])[1]!.aliases = ['flow'];
+    });
+    expect(await problems(dir)).toEqual([{ file: 'twin.json', field: 'features[1].aliases[0]', message: 'alias "flow" is already a feature name or alias' }]);
+  });
+
   it('reports an input name the graph does not have', async () => {
     const dir = await mutatedCopy(forestDir, (m) => ((m.onnx as { input: string }).input = 'features'));
     expect(await problems(dir)).toEqual([{ file: 'twin.json', field: 'onnx.input', message: 'model.onnx has no input "features" (its inputs: input)' }]);

@@ -100,3 +100,24 @@ describe('input validation from twin.json', () => {
     ]);
   });
 });
+
+describe('feature aliases (the shipped model accepts the reference service’s `temp`)', () => {
+  let shipped: TwinModel;
+  beforeAll(async () => {
+    shipped = await loadModelPackage('models/reactor-yield/1.0.0');
+  });
+  afterAll(() => shipped?.dispose());
+
+  it('scores a reading that names temperature `temp` exactly like one that names it `temperature`', async () => {
+    const viaAlias = await shipped.predict({ temp: 360, pressure: 6, flow: 100 });
+    const viaName = await shipped.predict({ temperature: 360, pressure: 6, flow: 100 });
+    expect(viaAlias.prediction).toBe(viaName.prediction);
+  });
+
+  it('refuses a reading that gives both names, and lists aliases among the features', () => {
+    const both = shipped.check({ temp: 360, temperature: 360, pressure: 6, flow: 100 });
+    expect(both).toEqual({ ok: false, errors: [{ field: 'temp', code: 'unknown', message: 'temp is another name for temperature; send only one of them' }] });
+    const unknown = shipped.check({ temperature: 360, pressure: 6, flow: 100, humidity: 1 });
+    expect(unknown.ok ? '' : unknown.errors[0]?.message).toBe('humidity is not a model feature (features: temperature (or temp), pressure, flow)');
+  });
+});

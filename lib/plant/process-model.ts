@@ -38,11 +38,13 @@ export interface FeatureSpec {
   max: number;
   /** Slider step for what-if exploration. */
   step: number;
+  /** Other names clients may send it under (the reference service calls temperature `temp`). */
+  aliases?: readonly string[];
 }
 
 /** The process signals, in model input order, with their valid ranges. */
 export const PROCESS_FEATURES: readonly FeatureSpec[] = [
-  { name: 'temperature', label: 'Temperature', unit: '°C', min: 300, max: 400, step: 1 },
+  { name: 'temperature', label: 'Temperature', unit: '°C', min: 300, max: 400, step: 1, aliases: ['temp'] },
   { name: 'pressure', label: 'Pressure', unit: 'bar', min: 1, max: 10, step: 0.1 },
   { name: 'flow', label: 'Flow', unit: 'kg/h', min: 50, max: 150, step: 1 },
 ];

@@ -20,6 +20,7 @@ export interface FeatureInfo {
   min: number;
   max: number;
   step: number;
+  aliases?: string[];
 }
 
 export interface TrainingTable {
@@ -86,7 +87,7 @@ export function tableFromCsv(table: NumericTable, target: string, file: string):
 }
 
 function featureInfo(spec: FeatureSpec): FeatureInfo {
-  return { name: spec.name, label: spec.label, unit: spec.unit, min: spec.min, max: spec.max, step: spec.step };
+  return { name: spec.name, label: spec.label, unit: spec.unit, min: spec.min, max: spec.max, step: spec.step, ...(spec.aliases ? { aliases: [...spec.aliases] } : {}) };
 }
 
 function columnRange(x: Float64Array, width: number, column: number, rows: number): { min: number; max: number } {
