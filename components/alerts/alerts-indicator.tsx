@@ -16,7 +16,9 @@ export function AlertsIndicator() {
   );
 }
 
-/** Under the header while alerts wait for acknowledgement: how many, and the newest. */
+const SHOWN = 3;
+
+/** Under the header while alerts wait for acknowledgement: how many, and the newest few. */
 export function AlertBanner() {
   const active = useOpenAlerts().filter((a) => a.state === 'active');
   const newest = active[0];
@@ -27,9 +29,14 @@ export function AlertBanner() {
       <strong>
         {active.length} active alert{active.length === 1 ? '' : 's'}
       </strong>
-      <span>
-        Newest ({newest.severity}): {alertSummary(newest)}
-      </span>
+      <ul className="alert-banner-list">
+        {active.slice(0, SHOWN).map((a) => (
+          <li key={a.id} data-severity={a.severity}>
+            {a.severity}: {alertSummary(a)}
+          </li>
+        ))}
+        {active.length > SHOWN ? <li className="muted">and {active.length - SHOWN} more</li> : null}
+      </ul>
       <Link href="/alerts">View alerts</Link>
     </div>
   );

@@ -86,7 +86,7 @@ export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEd
           </thead>
           <tbody>
             {(rules ?? []).map((r) => (
-              <RuleRow key={`${r.id}/${r.updatedAt}`} rule={r} assetName={labels.asset(r.assetId)} signal={labels.signal(r.signal)} canEdit={canEdit} now={now} onSaved={saved} />
+              <RuleRow key={r.id} rule={r} assetName={labels.asset(r.assetId)} signal={labels.signal(r.signal)} canEdit={canEdit} now={now} onSaved={saved} />
             ))}
           </tbody>
         </table>
