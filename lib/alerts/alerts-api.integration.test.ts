@@ -8,6 +8,7 @@ import { POST as unshelve } from '@/app/api/v1/alert-rules/[id]/unshelve/route';
 import { POST as telemetry } from '@/app/api/v1/assets/[id]/telemetry/route';
 import { startHarness, until, type Harness, type TestSocket } from '../../tests/console-harness';
 import { addUser, call, sessionCookie, type CallOptions } from '../api/test-kit';
+import { metricsRegistry } from '../metrics';
 import type { AlertEvent, AlertRule } from './types';
 
 let h: Harness;
@@ -51,6 +52,9 @@ describe('alerts API', () => {
     const [alert] = open.json!.alerts as AlertEvent[];
     expect(alert).toMatchObject({ ruleId: rule.id, signal: 'temperature', direction: 'high', limit: 380, value: 385, state: 'active' });
     await until(() => seen.some((e) => e.kind === 'raised' && e.alert.id === alert!.id), 3_000, 'alert:raised');
+    const scraped = await metricsRegistry().metrics();
+    expect(scraped).toContain('twinops_alerts_open{severity="critical"} 1');
+    expect(scraped).toMatch(/twinops_alerts_raised_total\{severity="critical"\} [1-9]/);
 
     const viewerAck = await api(ack, `/api/v1/alerts/${alert!.id}/ack`, { params: { id: String(alert!.id) }, headers: as.viewer, body: {} });
     expect(viewerAck.status).toBe(403);

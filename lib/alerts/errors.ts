@@ -9,7 +9,7 @@ export class AlertNotFoundError extends Error {
 /** The request is valid but the alert's or rule's state forbids it (e.g. acknowledging a cleared alert). */
 export class AlertConflictError extends Error {
   constructor(
-    readonly code: 'alert_cleared' | 'already_acknowledged' | 'severity_taken' | 'not_ready',
+    readonly code: 'alert_cleared' | 'already_acknowledged' | 'severity_taken',
     message: string,
   ) {
     super(message);

@@ -3,7 +3,7 @@
  * index `alerts_one_open_per_rule_idx` is the last word on "one open alert per rule": `openAlert`
  * inserts with ON CONFLICT DO NOTHING and says when another open alert was already there.
  */
-import { and, desc, eq, inArray, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, type SQL } from 'drizzle-orm';
 import type { AlertEvent, AlertRule, AlertSeverity, AlertState, RuleChanges } from '../alerts/types';
 import type { Db } from './client';
 import { alertRules, alerts } from './schema';
@@ -202,18 +202,6 @@ export function alertsRepo(db: Db) {
         .orderBy(desc(alerts.id))
         .limit(Math.min(Math.max(q.limit ?? 100, 1), 1000));
       return rows.map(toAlert);
-    },
-
-    /** How many open alerts (active or acknowledged) there are per severity. */
-    async openCounts(): Promise<Record<AlertSeverity, number>> {
-      const rows = await db
-        .select({ severity: alerts.severity, n: sql<number>`count(*)::int` })
-        .from(alerts)
-        .where(inArray(alerts.state, ['active', 'acknowledged']))
-        .groupBy(alerts.severity);
-      const out: Record<AlertSeverity, number> = { warning: 0, critical: 0 };
-      for (const r of rows) out[r.severity] = Number(r.n);
-      return out;
     },
   };
 }
