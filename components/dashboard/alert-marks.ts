@@ -35,11 +35,12 @@ export function alertMarks(alerts: AlertEvent[], endTs: number, windowMs: number
       line: { color: color(a), width: 1.5, dash: 'dot' },
       layer: 'above',
     })),
-    annotations: inView.map((a) => ({
+    // Staggered heights, so labels of alerts raised close together do not overprint.
+    annotations: inView.map((a, i) => ({
       text: `⚠ ${a.signal}`,
       x: a.raisedAt + shift,
       xref: 'x',
-      y: 0,
+      y: (i % 3) * 0.08,
       yref: 'paper',
       yanchor: 'bottom',
       xanchor: 'left',
