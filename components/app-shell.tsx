@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Role } from '@/lib/auth/roles';
 import { LogoutButton } from './logout-button';
 import { NavLinks } from './nav-links';
+import { AlertBanner, AlertsIndicator } from './alerts/alerts-indicator';
 
 export interface ShellUser {
   username: string;
@@ -18,6 +19,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           twin<span>ops</span>
         </span>
         <NavLinks showAdmin={user.role === 'admin'} />
+        <AlertsIndicator />
         <div className="shell-user" data-testid="current-user">
           <span>{user.name}</span>
           <span className="role-badge" data-testid="current-role">
@@ -26,6 +28,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <LogoutButton />
         </div>
       </header>
+      <AlertBanner />
       <main className="shell-main">{children}</main>
     </>
   );

@@ -9,6 +9,8 @@ import { Plot } from '../plot';
 import { buildSeries, conditionsFigure, predictionFigure } from './figures';
 import { formatTime } from './format';
 import { StreamCards } from './stream-cards';
+import { alertMarks, withAlertMarks } from './alert-marks';
+import { useAssetAlerts } from '../alerts/use-asset-alerts';
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
 
@@ -42,6 +44,11 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
   const uirevision = `${assetId}/${windowMin}`;
   const prediction = useMemo(() => predictionFigure(series, catalog.target, uirevision), [series, catalog.target, uirevision]);
   const conditions = useMemo(() => conditionsFigure(series, catalog.signals, uirevision), [series, catalog.signals, uirevision]);
+  // Where this asset's alerts started, on both charts.
+  const assetAlerts = useAssetAlerts(assetId);
+  const marks = useMemo(() => alertMarks(assetAlerts, endTs, windowMs), [assetAlerts, endTs, windowMs]);
+  const predictionLayout = useMemo(() => withAlertMarks(prediction.layout, marks), [prediction.layout, marks]);
+  const conditionsLayout = useMemo(() => withAlertMarks(conditions.layout, marks), [conditions.layout, marks]);
 
   const asset = catalog.assets.find((a) => a.id === assetId);
   const conditionsTitle = catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ');
@@ -98,7 +105,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
             {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
           </h2>
           <div className="chart-box" data-testid="prediction-chart" data-points={series.count}>
-            <Plot data={prediction.data} layout={prediction.layout} revision={series.revision} />
+            <Plot data={prediction.data} layout={predictionLayout} revision={series.revision} />
           </div>
         </section>
         <section className="panel chart-panel" aria-labelledby="cond-h">
@@ -106,7 +113,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
             Process conditions{asset ? ` · ${asset.name}` : ''} <span className="muted chart-sub">{conditionsTitle}</span>
           </h2>
           <div className="chart-box" data-testid="conditions-chart" data-points={series.count}>
-            <Plot data={conditions.data} layout={conditions.layout} revision={series.revision} />
+            <Plot data={conditions.data} layout={conditionsLayout} revision={series.revision} />
           </div>
         </section>
       </div>

@@ -8,6 +8,11 @@ import { GET as openapi } from '@/app/api/openapi.json/route';
 import { GET as twinStatus } from '@/app/api/v1/twin/status/route';
 import { GET as model } from '@/app/api/v1/model/route';
 import { POST as predict } from '@/app/api/v1/twin/predict/route';
+import { GET as alertsList } from '@/app/api/v1/alerts/route';
+import { POST as alertAck } from '@/app/api/v1/alerts/[id]/ack/route';
+import { GET as alertRules } from '@/app/api/v1/alert-rules/route';
+import { PATCH as alertRulePatch } from '@/app/api/v1/alert-rules/[id]/route';
+import { POST as alertRuleUnshelve } from '@/app/api/v1/alert-rules/[id]/unshelve/route';
 import { startHarness, type Harness } from '../../tests/console-harness';
 import { apiKeysRepo } from '../db/api-keys-repo';
 import { addKey, addUser, bearer, call, sessionCookie, type CallOptions, type RouteHandler } from './test-kit';
@@ -108,7 +113,42 @@ const ROUTES: RouteCase[] = [
     opts: () => ({ body: { temperature: 350, pressure: 6, flow: 100 } }),
     expect: { ...deny, 'viewer key': 'ok', 'operator session': 'ok', 'metrics token': 401 },
   },
+  {
+    name: 'GET /api/v1/alerts',
+    handler: alertsList,
+    path: '/api/v1/alerts?state=open',
+    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'viewer session': 200, 'admin session': 200, 'metrics token': 401 },
+  },
+  {
+    name: 'POST /api/v1/alerts/:id/ack (an unknown alert: 404 once authorized)',
+    handler: alertAck,
+    path: '/api/v1/alerts/999999/ack',
+    opts: () => ({ params: { id: '999999' }, body: { comment: 'seen' } }),
+    expect: { ...deny, 'viewer key': 403, 'viewer session': 403, 'operator key': 404, 'operator session': 404, 'admin session': 404, 'metrics token': 401 },
+  },
+  {
+    name: 'GET /api/v1/alert-rules',
+    handler: alertRules,
+    path: '/api/v1/alert-rules',
+    expect: { ...deny, 'viewer key': 200, 'viewer session': 200, 'operator session': 200, 'admin key': 200, 'metrics token': 401 },
+  },
+  {
+    name: 'PATCH /api/v1/alert-rules/:id',
+    handler: alertRulePatch,
+    path: '/api/v1/alert-rules/:id',
+    opts: () => ({ method: 'PATCH', params: { id: firstRuleId() }, body: { enabled: true } }),
+    expect: { ...deny, 'viewer key': 403, 'viewer session': 403, 'operator key': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+  },
+  {
+    name: 'POST /api/v1/alert-rules/:id/unshelve',
+    handler: alertRuleUnshelve,
+    path: '/api/v1/alert-rules/:id/unshelve',
+    opts: () => ({ method: 'POST', params: { id: firstRuleId() } }),
+    expect: { ...deny, 'viewer key': 403, 'viewer session': 403, 'operator key': 200, 'admin session': 200, 'metrics token': 401 },
+  },
 ];
+
+const firstRuleId = () => h.handle.services.alerts!.rules()[0]!.id;
 
 const matrix = ROUTES.flatMap((r) => Object.entries(r.expect).map(([cred, status]) => ({ route: r, cred, status })));
 
@@ -213,6 +253,13 @@ describe('GET /api/openapi.json', () => {
       ['/api/v1/twin/batch', 'post'],
       ['/api/v1/twin/status', 'get'],
       ['/api/v1/model', 'get'],
+      ['/api/v1/alerts', 'get'],
+      ['/api/v1/alerts/{id}/ack', 'post'],
+      ['/api/v1/alert-rules', 'get'],
+      ['/api/v1/alert-rules/{id}', 'put'],
+      ['/api/v1/alert-rules/{id}', 'patch'],
+      ['/api/v1/alert-rules/{id}/shelve', 'post'],
+      ['/api/v1/alert-rules/{id}/unshelve', 'post'],
     ]) {
       expect(doc.paths[path!]?.[method!], `${method} ${path}`).toBeDefined();
     }

@@ -31,13 +31,13 @@ describe('OpenAPI registry', () => {
   it('lets a new endpoint register itself with one call, replacing an earlier registration of the same method and path', () => {
     const before = registeredOperations().length;
     const body = z.object({ limit: z.number().int().min(1).max(10), note: z.string().optional() });
-    registerOperation({ method: 'post', path: '/api/v1/alerts/{id}/ack', tag: 'alerts', summary: 'first', role: 'operator', body, params: { id: 'Alert id' }, responses: { 200: { description: 'ok' } } });
-    registerOperation({ method: 'post', path: '/api/v1/alerts/{id}/ack', tag: 'alerts', summary: 'Acknowledge an alert', role: 'operator', body, params: { id: 'Alert id' }, responses: { 200: { description: 'ok' } } });
+    registerOperation({ method: 'post', path: '/api/v1/examples/{id}/poke', tag: 'examples', summary: 'first', role: 'operator', body, params: { id: 'Example id' }, responses: { 200: { description: 'ok' } } });
+    registerOperation({ method: 'post', path: '/api/v1/examples/{id}/poke', tag: 'examples', summary: 'Poke an example', role: 'operator', body, params: { id: 'Example id' }, responses: { 200: { description: 'ok' } } });
     expect(registeredOperations().length).toBe(before + 1);
     const doc = buildOpenApiDocument({ features: ['a'], maxBatch: 1, maxIngestBatch: 1 }, { version: '1.2.3' }) as unknown as Doc;
-    const op = doc.paths['/api/v1/alerts/{id}/ack']!.post!;
-    expect(op).toMatchObject({ summary: 'Acknowledge an alert', operationId: 'postAlertsIdAck', 'x-required-role': 'operator' });
-    const rows = operationsByTag(doc as unknown as Record<string, unknown>).get('alerts')![0]!.body!.fields;
+    const op = doc.paths['/api/v1/examples/{id}/poke']!.post!;
+    expect(op).toMatchObject({ summary: 'Poke an example', operationId: 'postExamplesIdPoke', 'x-required-role': 'operator' });
+    const rows = operationsByTag(doc as unknown as Record<string, unknown>).get('examples')![0]!.body!.fields;
     expect(rows).toEqual([
       { name: 'limit', type: 'integer', required: true, notes: 'min 1; max 10' },
       { name: 'note', type: 'string', required: false, notes: '' },

@@ -8,6 +8,8 @@ import { readingSchema } from '../twin/ingest';
 import { batchSchema, predictSchema } from '../twin/model-api';
 import { getServicesOrNull } from '../metrics/services-probe';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
+// The alert endpoints declare themselves beside their schemas.
+import '../alerts/openapi-operations';
 
 
 const role = z.enum(['viewer', 'operator', 'admin']);

@@ -23,6 +23,8 @@ import { attachStreamHub } from '../realtime/hub';
 import { setConnectedSocketsSource } from '../metrics';
 import { telemetryRepo } from '../db/telemetry-repo';
 import { createTwinService } from '../twin/twin-service';
+import { startAlerts } from '../alerts/start-alerts';
+import type { AlertService } from '../alerts/alert-service';
 import { loadActiveScorer } from '../twin/load-scorer';
 import { processYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
@@ -121,6 +123,8 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     setConnectedSocketsSource(() => io.engine.clientsCount);
     const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
     const model = await loadActiveScorer(config, logger);
+    // Points before the engine has loaded its rules are not checked (start-up only).
+    let alerts: AlertService | null = null;
     const twin = createTwinService({
       assetCount: config.ASSET_COUNT,
       simulator: config.SIMULATOR === 'on',
@@ -133,9 +137,12 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       sink: telemetryRepo(database.db),
       hub,
       truth: processYield,
+      onPoint: (assetId, point) => alerts?.onPoint(assetId, point),
       logger,
     });
     services.twin = twin;
+    alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: model.scorer?.targetLimits ?? null, logger });
+    services.alerts = alerts;
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -163,6 +170,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
         await httpClosed;
         // Sources stop, in-flight batches finish, pending telemetry is written.
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
+        await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
         setServices(undefined);

@@ -11,7 +11,7 @@ import type { TwinModel } from '../model';
 import type { Scorer } from './scorer';
 import { runSimulator } from './simulator-source';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
-import type { SignalValues, StreamCatalog } from './types';
+import type { Point, SignalValues, StreamCatalog } from './types';
 
 export interface TwinOptions {
   assetCount: number;
@@ -28,6 +28,8 @@ export interface TwinOptions {
   hub: StreamHub;
   /** The plant's ground truth, when simulated (recorded as each point's `actual`). */
   truth?: (values: SignalValues) => number;
+  /** Extra consumers of every point, in order (the alert engine); must not block or throw. */
+  onPoint?: (assetId: string, point: Point) => void;
   logger: Logger;
 }
 
@@ -52,6 +54,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
     onPoint: (assetId, point) => {
       writer.enqueue(assetId, point);
       opts.hub.publish(assetId, point);
+      opts.onPoint?.(assetId, point);
     },
     bufferSeconds: opts.bufferSeconds,
     rateHz: opts.rateHz,

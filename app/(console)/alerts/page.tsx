@@ -1,12 +1,27 @@
 import type { Metadata } from 'next';
+import { AlertsView } from '@/components/alerts/alerts-view';
+import { alertCatalog } from '@/components/alerts/labels';
+import { hasRole } from '@/lib/auth/roles';
+import { currentSession } from '@/lib/auth/session';
+import { getServices } from '@/lib/services';
 
 export const metadata: Metadata = { title: 'Alerts' };
 
-export default function Page() {
+export default async function AlertsPage() {
+  const session = await currentSession();
+  const twin = getServices().twin;
+  if (!twin) {
+    return (
+      <section className="panel" role="status">
+        <h1>Alerts</h1>
+        <p>The live twin is still starting. Reload the page in a moment.</p>
+      </section>
+    );
+  }
   return (
-    <section className="panel">
+    <>
       <h1>Alerts</h1>
-      <p className="muted">Not available yet in this build: alerts will appear here.</p>
-    </section>
+      <AlertsView catalog={alertCatalog(twin.catalog())} canAck={hasRole(session?.user.role, 'operator')} />
+    </>
   );
 }

@@ -1,0 +1,64 @@
+'use client';
+
+/**
+ * The open alerts (active or acknowledged) of the whole console, for the header's badge and
+ * banner: loaded from the API once per tab, then kept current by `alert:raised` / `alert:updated`
+ * on the shared socket, and reloaded after every reconnect (events may have been missed). Read
+ * with `useOpenAlerts()`; survives page navigations like the socket itself.
+ */
+import { useSyncExternalStore } from 'react';
+import { getSocket } from '@/lib/realtime/client-socket';
+import type { AlertEvent } from '@/lib/alerts/types';
+
+let open: AlertEvent[] = [];
+let started = false;
+const listeners = new Set<() => void>();
+
+function set(next: AlertEvent[]) {
+  open = next.sort((a, b) => b.id - a.id);
+  for (const l of listeners) l();
+}
+
+/** Applies one event: a raised or still-open alert is kept, a cleared one goes. */
+export function applyAlertEvent(list: AlertEvent[], alert: AlertEvent): AlertEvent[] {
+  const rest = list.filter((a) => a.id !== alert.id);
+  return alert.state === 'cleared' ? rest : [alert, ...rest];
+}
+
+async function reload(): Promise<void> {
+  try {
+    const res = await fetch('/api/v1/alerts?state=open&limit=1000', { cache: 'no-store' });
+    if (!res.ok) return;
+    const body = (await res.json()) as { alerts: AlertEvent[] };
+    set(body.alerts);
+  } catch {
+    // Offline: the socket's reconnect reloads.
+  }
+}
+
+function start() {
+  if (started) return;
+  started = true;
+  const socket = getSocket();
+  socket.on('alert:raised', (a) => set(applyAlertEvent(open, a)));
+  socket.on('alert:updated', (a) => set(applyAlertEvent(open, a)));
+  socket.on('connect', () => void reload());
+  void reload();
+}
+
+function subscribe(listener: () => void): () => void {
+  start();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+const EMPTY: AlertEvent[] = [];
+
+/** The console's open alerts, newest first. */
+export function useOpenAlerts(): AlertEvent[] {
+  return useSyncExternalStore(
+    subscribe,
+    () => open,
+    () => EMPTY,
+  );
+}

@@ -1,0 +1,96 @@
+'use client';
+
+import { useEffect, useMemo, useState } from 'react';
+import type { AlertRule } from '@/lib/alerts/types';
+import { labelsOf, type AlertCatalog } from './labels';
+import { RuleRow } from './rule-row';
+
+async function fetchRules(assetId: string): Promise<{ rules: AlertRule[]; now: number }> {
+  const res = await fetch(`/api/v1/alert-rules?assetId=${encodeURIComponent(assetId)}`, { cache: 'no-store' });
+  const body = (await res.json()) as { rules?: AlertRule[]; now?: number; error?: { message: string } };
+  if (!res.ok || !body.rules) throw new Error(body.error?.message ?? `failed (${res.status})`);
+  return { rules: body.rules, now: body.now ?? Date.now() };
+}
+
+/** Every rule, by asset; operators and admins edit, shelve and unshelve; changes apply at the next point. */
+export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEdit: boolean }) {
+  const labels = useMemo(() => labelsOf(catalog), [catalog]);
+  const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
+  const [rules, setRules] = useState<AlertRule[] | null>(null);
+  const [now, setNow] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    fetchRules(assetId).then(
+      (body) => {
+        if (cancelled) return;
+        setRules(body.rules);
+        setNow(body.now);
+        setError(null);
+      },
+      (err: unknown) => {
+        if (!cancelled) setError(`Could not load rules: ${(err as Error).message}`);
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [assetId]);
+
+  const saved = (r: AlertRule) => {
+    setNow(Date.now());
+    setRules((prev) => prev?.map((x) => (x.id === r.id ? r : x)) ?? [r]);
+  };
+
+  return (
+    <section className="panel" aria-labelledby="rules-h">
+      <div className="alerts-toolbar">
+        <h2 id="rules-h" style={{ margin: 0 }}>
+          Rules
+        </h2>
+        <label className="dash-field">
+          <span>Asset</span>
+          <select value={assetId} onChange={(e) => setAssetId(e.target.value)}>
+            {catalog.assets.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="muted">
+        A value below low or above high for the minimum duration raises an alert; it clears once back inside by the deadband. Shelving stops new alerts for a while (open ones stay and clear normally).
+      </p>
+      {error ? (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      ) : null}
+      <div className="table-scroll">
+        <table className="rules-table" aria-labelledby="rules-h">
+          <thead>
+            <tr>
+              <th>Asset</th>
+              <th>Signal</th>
+              <th>Severity</th>
+              <th>Low</th>
+              <th>High</th>
+              <th>Deadband</th>
+              <th>Min. duration (s)</th>
+              <th>Enabled</th>
+              <th>Shelved</th>
+              {canEdit ? <th>Actions</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {(rules ?? []).map((r) => (
+              <RuleRow key={r.id} rule={r} assetName={labels.asset(r.assetId)} signal={labels.signal(r.signal)} canEdit={canEdit} now={now} onSaved={saved} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * What the alert route handlers share: the running engine, and the mapping of alert domain
+ * errors to API errors (by `name`: they are thrown in the server's bundle, not the route's).
+ */
+import type { NextRequest } from 'next/server';
+import { ApiError } from '../api/errors';
+import { readJson, validationError } from '../api/route';
+import { getServices } from '../services';
+import type { AlertService } from './alert-service';
+import { alertQuerySchema, ruleQuerySchema } from './schemas';
+import type { z } from 'zod';
+
+export function getAlerts(): AlertService {
+  const alerts = getServices().alerts;
+  if (!alerts) throw new ApiError(503, 'not_ready', 'The alert engine is starting; retry in a moment');
+  return alerts;
+}
+
+/** Runs `fn`, turning alert domain errors into 4xx API errors. */
+export async function mapAlertErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as { name?: string; message?: string; code?: string; field?: string };
+    if (e.name === 'AlertNotFoundError') throw new ApiError(404, 'not_found', e.message ?? 'not found');
+    if (e.name === 'AlertConflictError') throw new ApiError(409, e.code ?? 'conflict', e.message ?? 'conflict');
+    if (e.name === 'RuleValidationError') throw new ApiError(400, 'validation_failed', 'The rule is invalid', [{ field: e.field ?? '(body)', message: e.message ?? 'invalid' }]);
+    throw err;
+  }
+}
+
+/** A numeric alert id from the path, or 404 (an id that cannot exist is simply not found). */
+export function alertIdParam(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!raw || !/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id)) throw new ApiError(404, 'not_found', `alert ${raw ?? ''} not found`);
+  return id;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A rule id from the path, or 404. */
+export function ruleIdParam(raw: string | undefined): string {
+  if (!raw || !UUID.test(raw)) throw new ApiError(404, 'not_found', `alert rule ${raw ?? ''} not found`);
+  return raw.toLowerCase();
+}
+
+function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (!parsed.success) throw validationError(parsed.error, 'The query is invalid');
+  return parsed.data;
+}
+
+export const parseAlertQuery = (req: NextRequest) => parseQuery(req, alertQuerySchema);
+export const parseRuleQuery = (req: NextRequest) => parseQuery(req, ruleQuerySchema);
+
+/** An optional JSON body: none (or an empty one) is `{}`; otherwise it must be valid JSON. */
+export async function readOptionalJson(req: NextRequest): Promise<unknown> {
+  const length = req.headers.get('content-length');
+  if (length === '0' || (!req.body && length === null)) return {};
+  if (!req.headers.get('content-type')) return {};
+  return readJson(req);
+}
