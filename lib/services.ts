@@ -9,6 +9,7 @@ import type { Database } from './db/client';
 import type { UsersRepo } from './db/users-repo';
 import type { LoginService } from './auth/login';
 import type { TwinService } from './twin/twin-service';
+import type { ModelManager } from './twin/model-manager';
 
 export interface Services {
   config: Config;
@@ -21,6 +22,8 @@ export interface Services {
   version: string;
   /** The live twin; null only during start-up. */
   twin: TwinService | null;
+  /** Model versions, activation, A/B test, drift; null only during start-up. */
+  models?: ModelManager | null;
 }
 
 /** The live twin, or an error when the process is still starting. */

@@ -23,7 +23,9 @@ import { attachStreamHub } from '../realtime/hub';
 import { setConnectedSocketsSource } from '../metrics';
 import { telemetryRepo } from '../db/telemetry-repo';
 import { createTwinService } from '../twin/twin-service';
-import { loadActiveScorer } from '../twin/load-scorer';
+import { ModelManager } from '../twin/model-manager';
+import { settingsRepo } from '../db/settings-repo';
+import { modelBroadcaster } from '../realtime/model-events';
 import { processYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
 import { APP_VERSION } from '../version';
@@ -117,16 +119,18 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger });
     setConnectedSocketsSource(() => io.engine.clientsCount);
     const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
-    const model = await loadActiveScorer(config, logger);
+    const models = new ModelManager({ config, logger, settings: settingsRepo(database.db), audit, broadcast: modelBroadcaster(io) });
+    await models.start();
+    services.models = models;
     const twin = createTwinService({
       assetCount: config.ASSET_COUNT,
       simulator: config.SIMULATOR === 'on',
       rateHz: config.SIM_RATE_HZ,
       seed: config.SIM_SEED,
       bufferSeconds: config.BUFFER_SECONDS,
-      scorer: model.scorer,
-      model: model.model,
-      modelProblem: model.problem ?? undefined,
+      scorer: null,
+      model: null,
+      models,
       sink: telemetryRepo(database.db),
       hub,
       truth: processYield,
@@ -160,6 +164,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
         await httpClosed;
         // Sources stop, in-flight batches finish, pending telemetry is written.
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
+        await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
         setServices(undefined);
