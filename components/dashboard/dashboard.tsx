@@ -9,6 +9,8 @@ import { Plot } from '../plot';
 import { buildSeries, conditionsFigure, predictionFigure } from './figures';
 import { formatTime } from './format';
 import { StreamCards } from './stream-cards';
+import { DriftPanel } from '../models/drift-panel';
+import { useServingModel } from '../models/use-serving-model';
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
 
@@ -29,6 +31,8 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
   const [paused, setPaused] = useState<Paused | null>(null);
   const [limits] = useState(() => bufferLimits(catalog));
   const { state, revision, status, error } = useStream(assetId, limits);
+  const serving = useServingModel(catalog.model);
+  const liveCatalog = useMemo(() => ({ ...catalog, model: serving }), [catalog, serving]);
 
   const latest = state?.buffer.last();
   const windowMs = windowMin * 60_000;
@@ -90,7 +94,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
         </p>
       ) : null}
 
-      <StreamCards catalog={catalog} latest={latest} lastUpdateAt={state?.lastUpdateAt ?? null} />
+      <StreamCards catalog={liveCatalog} latest={latest} lastUpdateAt={state?.lastUpdateAt ?? null} />
 
       <div className="dash-charts">
         <section className="panel chart-panel" aria-labelledby="pred-h">
@@ -110,6 +114,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
           </div>
         </section>
       </div>
+      <DriftPanel />
     </div>
   );
 }
