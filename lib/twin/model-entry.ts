@@ -56,10 +56,13 @@ export class ModelEntry {
     }
   }
 
-  /** No new calls will be routed here; the session goes once the running ones are done. */
+  /**
+   * No new calls will be routed here; the session goes once the running ones are done (at once
+   * when none runs: the returned promise then waits for the release).
+   */
   retire(): Promise<void> {
     this.retired = true;
-    return this.inFlight === 0 ? this.dispose() : new Promise((resolve) => setTimeout(resolve, 0));
+    return this.inFlight === 0 ? this.dispose() : Promise.resolve();
   }
 
   /** Resolves once the session is released (waits for running calls). */
