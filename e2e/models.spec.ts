@@ -76,3 +76,15 @@ test('viewers cannot open the models page', async ({ page, loginAs }) => {
   await expect(page.locator('section[role=alert]')).toContainText('You need the admin role');
   await expect(page.getByTestId('serving-model')).toHaveCount(0);
 });
+
+test('a large upload reaches the loader whole; one over 50 MB is refused with 413', async ({ page, loginAs }) => {
+  await loginAs(E2E_USERS.admin);
+  const junk = (mb: number) => ({ name: 'model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.alloc(mb * 1024 * 1024, 7) });
+  // 12 MB: past Next's default 10 MB proxy body limit, which would cut it short.
+  const big = await page.request.post('/api/v1/models', { multipart: { model: junk(12), twin: twin({ version: '7.7.7' }) } });
+  expect(big.status()).toBe(422);
+  const body = (await big.json()) as { error: { fields: { field: string; message: string }[] } };
+  expect(body.error.fields).toContainEqual({ field: 'model.onnx', message: expect.stringContaining('onnxruntime cannot load it') });
+  const huge = await page.request.post('/api/v1/models', { multipart: { model: junk(51), twin: twin({ version: '7.7.8' }) } });
+  expect(huge.status()).toBe(413);
+});
