@@ -196,12 +196,14 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     expect(res.body.features[0]).toMatchObject({ count: expect.any(Number), psi: expect.any(Number), outOfRangeRate: expect.any(Number), trainingMean: expect.any(Number) });
   });
 
-  it('serves the activated version again after a restart', async () => {
+  it('serves the activated version and runs the A/B test again after a restart', async () => {
+    await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.0.0', share: 0.3 } });
     const dataDir = h.dataDir;
     await h.handle.close();
     const again = await startHarness({ SIMULATOR: 'off', MODELS_DIR: modelsDir, MODEL: 'reactor-yield/1.0.0' }, dataDir);
     try {
       expect(again.handle.services.models!.active()).toEqual({ name: 'reactor-yield', version: '1.1.0' });
+      expect(again.handle.services.models!.ab()).toMatchObject({ running: true, challenger: { name: 'reactor-yield', version: '1.0.0', share: 0.3 } });
     } finally {
       await again.stop();
     }
