@@ -3,8 +3,7 @@
  * of the calls running on it. A retired entry (replaced by an activation) disposes its ONNX
  * session only once the last of those calls has finished, so a swap never cuts a request.
  */
-import type { TwinModel } from '../model';
-import type { PackageSource } from '../model/package-store';
+import type { PackageSource, TwinModel } from '../model';
 import { scorerFor } from './load-scorer';
 import type { Scorer } from './scorer';
 
