@@ -10,6 +10,7 @@ import type { UsersRepo } from './db/users-repo';
 import type { LoginService } from './auth/login';
 import type { TwinService } from './twin/twin-service';
 import type { AlertService } from './alerts/alert-service';
+import type { ModelManager } from './twin/model-manager';
 
 export interface Services {
   config: Config;
@@ -24,6 +25,8 @@ export interface Services {
   twin: TwinService | null;
   /** The alert engine; absent until it has started. */
   alerts?: AlertService | null;
+  /** Model versions, activation, A/B test, drift; null only during start-up. */
+  models?: ModelManager | null;
 }
 
 /** The live twin, or an error when the process is still starting. */

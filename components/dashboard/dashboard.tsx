@@ -11,6 +11,8 @@ import { formatTime } from './format';
 import { StreamCards } from './stream-cards';
 import { alertMarks, withAlertMarks } from './alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
+import { DriftPanel } from '../models/drift-panel';
+import { useServingModel } from '../models/use-serving-model';
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
 
@@ -31,6 +33,8 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
   const [paused, setPaused] = useState<Paused | null>(null);
   const [limits] = useState(() => bufferLimits(catalog));
   const { state, revision, status, error } = useStream(assetId, limits);
+  const serving = useServingModel(catalog.model);
+  const liveCatalog = useMemo(() => ({ ...catalog, model: serving }), [catalog, serving]);
 
   const latest = state?.buffer.last();
   const windowMs = windowMin * 60_000;
@@ -97,7 +101,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
         </p>
       ) : null}
 
-      <StreamCards catalog={catalog} latest={latest} lastUpdateAt={state?.lastUpdateAt ?? null} />
+      <StreamCards catalog={liveCatalog} latest={latest} lastUpdateAt={state?.lastUpdateAt ?? null} />
 
       <div className="dash-charts">
         <section className="panel chart-panel" aria-labelledby="pred-h">
@@ -117,6 +121,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
           </div>
         </section>
       </div>
+      <DriftPanel />
     </div>
   );
 }

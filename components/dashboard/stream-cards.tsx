@@ -69,14 +69,18 @@ function PredictionCard({ target, latest }: { target: StreamCatalog['target']; l
 }
 
 function ModelCard({ catalog, latest }: { catalog: StreamCatalog; latest: Point | undefined }) {
-  const version = latest?.modelVersion ?? catalog.model?.version ?? null;
+  // catalog.model follows model:changed (see Dashboard), so an activation shows at once; the
+  // latest point may still be from the previous version, or from the A/B challenger.
+  const version = catalog.model?.version ?? null;
   const name = catalog.model?.name;
+  const pointVersion = latest?.modelVersion;
   return (
-    <section className="dash-card" data-testid="card-model" aria-label="Model">
+    <section className="dash-card" data-testid="card-model" data-version={version ?? ''} aria-label="Model">
       <h2 className="card-label">Model</h2>
       <p className="card-value card-value-small">{version ? `${name ? `${name} ` : ''}v${version}` : 'no model'}</p>
       <p className="card-sub">
         {latest?.inferenceMs != null ? `inference ${formatValue(latest.inferenceMs, 'ms')}` : version ? 'inference —' : 'predictions unavailable'}
+        {version && pointVersion && pointVersion !== version ? ` · last point by v${pointVersion}` : null}
       </p>
     </section>
   );

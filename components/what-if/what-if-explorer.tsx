@@ -45,6 +45,8 @@ export interface WhatIfExplorerProps {
   maxBatch: number;
   /** "5th–95th percentile band", or null for a model without one. */
   bandName: string | null;
+  /** The serving version: when an activation changes it, the prediction is asked for again. */
+  modelVersion?: string;
 }
 
 function textOf(value: number, f: WhatIfFeature): string {
@@ -112,9 +114,10 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
   );
   const predictor = useLatestWins(PREDICT_DEBOUNCE_MS, (input: FeatureValues, signal) => predict(input, signal), onPredicted);
   const schedulePredict = predictor.schedule;
+  const modelVersion = props.modelVersion;
   useEffect(() => {
     schedulePredict(values);
-  }, [values, schedulePredict]);
+  }, [values, schedulePredict, modelVersion]);
 
   // --- sensitivity curves: every feature's sweep in one batch ----------------------------------
   // Keyed by content: typing 450 then 460 (both held at 400) asks for nothing new.

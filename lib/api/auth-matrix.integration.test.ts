@@ -13,6 +13,11 @@ import { POST as alertAck } from '@/app/api/v1/alerts/[id]/ack/route';
 import { GET as alertRules } from '@/app/api/v1/alert-rules/route';
 import { PATCH as alertRulePatch } from '@/app/api/v1/alert-rules/[id]/route';
 import { POST as alertRuleUnshelve } from '@/app/api/v1/alert-rules/[id]/unshelve/route';
+import { GET as listModels, POST as uploadModel } from '@/app/api/v1/models/route';
+import { POST as activateModel } from '@/app/api/v1/models/activate/route';
+import { DELETE as stopAb, GET as getAb, PUT as putAb } from '@/app/api/v1/models/ab/route';
+import { POST as promoteAb } from '@/app/api/v1/models/ab/promote/route';
+import { GET as modelDrift } from '@/app/api/v1/models/drift/route';
 import { startHarness, type Harness } from '../../tests/console-harness';
 import { apiKeysRepo } from '../db/api-keys-repo';
 import { addKey, addUser, bearer, call, sessionCookie, type CallOptions, type RouteHandler } from './test-kit';
@@ -149,6 +154,20 @@ const ROUTES: RouteCase[] = [
 ];
 
 const firstRuleId = () => h.handle.services.alerts!.rules()[0]!.id;
+// Model lifecycle: anyone signed in reads; only admins change. Admin calls are refused for their
+// content (an empty form, the version already serving...), never for the credential.
+const adminOnly = { ...deny, 'viewer key': 403, 'operator key': 403, 'admin key': 'ok', 'viewer session': 403, 'operator session': 403, 'admin session': 'ok', 'metrics token': 401 } as const;
+const anyUser = { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'admin session': 200, 'metrics token': 401 } as const;
+ROUTES.push(
+  { name: 'GET /api/v1/models', handler: listModels, path: '/api/v1/models', expect: anyUser },
+  { name: 'POST /api/v1/models', handler: uploadModel, path: '/api/v1/models', opts: () => ({ raw: '--x--\r\n', contentType: 'multipart/form-data; boundary=x' }), expect: adminOnly },
+  { name: 'POST /api/v1/models/activate', handler: activateModel, path: '/api/v1/models/activate', opts: () => ({ body: { name: 'reactor-yield', version: '1.0.0' } }), expect: { ...adminOnly, 'admin key': 200, 'admin session': 200 } },
+  { name: 'GET /api/v1/models/ab', handler: getAb, path: '/api/v1/models/ab', expect: anyUser },
+  { name: 'PUT /api/v1/models/ab', handler: putAb, path: '/api/v1/models/ab', opts: () => ({ method: 'PUT', body: { name: 'reactor-yield', version: '1.0.0', share: 0.2 } }), expect: adminOnly },
+  { name: 'DELETE /api/v1/models/ab', handler: stopAb, path: '/api/v1/models/ab', opts: () => ({ method: 'DELETE' }), expect: { ...adminOnly, 'admin key': 200, 'admin session': 200 } },
+  { name: 'POST /api/v1/models/ab/promote', handler: promoteAb, path: '/api/v1/models/ab/promote', opts: () => ({ method: 'POST' }), expect: adminOnly },
+  { name: 'GET /api/v1/models/drift', handler: modelDrift, path: '/api/v1/models/drift', expect: anyUser },
+);
 
 const matrix = ROUTES.flatMap((r) => Object.entries(r.expect).map(([cred, status]) => ({ route: r, cred, status })));
 
@@ -260,6 +279,12 @@ describe('GET /api/openapi.json', () => {
       ['/api/v1/alert-rules/{id}', 'patch'],
       ['/api/v1/alert-rules/{id}/shelve', 'post'],
       ['/api/v1/alert-rules/{id}/unshelve', 'post'],
+      ['/api/v1/models', 'get'],
+      ['/api/v1/models', 'post'],
+      ['/api/v1/models/activate', 'post'],
+      ['/api/v1/models/ab', 'put'],
+      ['/api/v1/models/ab/promote', 'post'],
+      ['/api/v1/models/drift', 'get'],
     ]) {
       expect(doc.paths[path!]?.[method!], `${method} ${path}`).toBeDefined();
     }

@@ -38,6 +38,8 @@ export interface OperationSpec {
    * record must hold); mutates in place.
    */
   bodyPatch?: (schema: Record<string, unknown>, ctx: DocContext) => void;
+  /** The body's media type when not application/json (e.g. multipart/form-data for uploads). */
+  bodyContentType?: string;
   /** Descriptions of path parameters, by name. */
   params?: Record<string, string>;
   responses: Record<number, ResponseSpec>;
@@ -106,7 +108,7 @@ export function buildOpenApiDocument(ctx: DocContext, info: { version: string; s
       'x-required-role': op.role,
       security: op.role === 'public' ? [] : [{ bearer: [] }, { session: [] }],
       ...(parameters.length ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema(op, op.body, ctx) } } } } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { [op.bodyContentType ?? 'application/json']: { schema: bodySchema(op, op.body, ctx) } } } } : {}),
       responses,
     };
   }

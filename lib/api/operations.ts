@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { loginSchema } from '../auth/login';
 import { readingSchema } from '../twin/ingest';
 import { batchSchema, predictSchema } from '../twin/model-api';
+import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
 import { getServicesOrNull } from '../metrics/services-probe';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
@@ -61,10 +62,14 @@ const ingestResponse = z.object({
   ),
 });
 const healthResponse = z.object({
-  status: z.enum(['ok', 'unhealthy']),
+  status: z.enum(['ok', 'degraded', 'unhealthy']).describe('degraded: no model can run (readings still stream); `reason` says why'),
+  reason: z.string().optional(),
   version: z.string(),
   uptimeSeconds: z.number(),
-  checks: z.object({ database: z.object({ status: z.enum(['ok', 'failed']), kind: z.string(), latencyMs: z.number().optional(), reason: z.string().optional() }) }),
+  checks: z.object({
+    database: z.object({ status: z.enum(['ok', 'failed']), kind: z.string(), latencyMs: z.number().optional(), reason: z.string().optional() }),
+    model: z.object({ status: z.enum(['ok', 'failed']), version: z.string().nullable().optional(), reason: z.string().optional() }).optional(),
+  }),
 });
 const predictResponse = z.looseObject({ prediction: z.number(), lower: z.number().nullable(), upper: z.number().nullable() });
 
@@ -139,11 +144,123 @@ registerOperation({
   role: 'viewer',
   responses: { 200: { description: 'Model package information', schema: anyObject }, 503: { description: 'No model loaded', schema: errorSchema() } },
 });
+const modelRef = z.object({ name: z.string(), version: z.string() });
+const modelVersion = modelRef.extend({
+  source: z.enum(['shipped', 'uploaded']),
+  active: z.boolean(),
+  challenger: z.boolean(),
+  trainedAt: z.string().nullable(),
+  description: z.string(),
+  metrics: z.object({ r2: z.number(), mae: z.number(), rmse: z.number() }).nullable(),
+  features: z.array(z.string()),
+  problem: z.string().nullable(),
+});
+const abView = z.object({
+  running: z.boolean(),
+  champion: modelRef.nullable(),
+  challenger: modelRef.extend({ share: z.number() }).nullable(),
+  since: z.number().describe('epoch ms: the figures count from here'),
+  versions: z.array(
+    z.object({
+      version: z.string(),
+      count: z.number().int(),
+      meanPrediction: z.number().nullable(),
+      latencyP50Ms: z.number().nullable(),
+      latencyP99Ms: z.number().nullable(),
+      withActual: z.number().int().describe('predictions whose true value was known'),
+      mae: z.number().nullable(),
+    }),
+  ),
+});
+const activation = z.object({ changed: z.boolean(), model: modelRef });
+const uploadForm = z.object({ model: z.string().describe('model.onnx'), twin: z.string().describe('twin.json') });
+registerOperation({
+  method: 'get',
+  path: '/api/v1/models',
+  tag: 'models',
+  summary: 'Model versions (shipped and uploaded): source, metrics, which one serves',
+  role: 'viewer',
+  responses: { 200: { description: 'Versions', schema: z.object({ active: modelRef.nullable(), problem: z.string().nullable(), versions: z.array(modelVersion) }) } },
+});
+registerOperation({
+  method: 'post',
+  path: '/api/v1/models',
+  tag: 'models',
+  summary: 'Upload a model package (multipart: files `model` and `twin`, up to 50 MB)',
+  description: 'Checked fully before it is kept (twin.json schema, the ONNX graph against it, one test prediction); a refused package changes nothing. While no model can run, a good upload is activated at once.',
+  role: 'admin',
+  body: uploadForm,
+  bodyContentType: 'multipart/form-data',
+  bodyPatch: (schema) => {
+    const props = schema.properties as Record<string, Record<string, unknown>>;
+    for (const p of Object.values(props)) Object.assign(p, { type: 'string', format: 'binary' });
+  },
+  responses: {
+    201: { description: 'Stored', schema: modelVersion },
+    409: { description: 'That name and version exist already', schema: errorSchema() },
+    422: { description: 'The package cannot be served: `error.fields` lists the loader’s reasons (file and field)', schema: errorSchema() },
+  },
+});
+registerOperation({
+  method: 'post',
+  path: '/api/v1/models/activate',
+  tag: 'models',
+  summary: 'Serve a version from now on (or roll back): no restart, no failed request; persisted',
+  role: 'admin',
+  body: modelRefSchema,
+  responses: {
+    200: { description: 'Serving it (`changed: false` when it already was)', schema: activation },
+    404: { description: 'No such version', schema: errorSchema() },
+    422: { description: 'The package cannot be served (the loader’s reasons)', schema: errorSchema() },
+  },
+});
+registerOperation({
+  method: 'get',
+  path: '/api/v1/models/ab',
+  tag: 'models',
+  summary: 'The A/B test and per-version count, mean prediction, latency p50/p99, MAE against known values',
+  role: 'viewer',
+  responses: { 200: { description: 'A/B state', schema: abView } },
+});
+registerOperation({
+  method: 'put',
+  path: '/api/v1/models/ab',
+  tag: 'models',
+  summary: 'Start (or change) the A/B test: `share` of predictions go to the challenger',
+  description: 'Pipeline rows are split one by one; an API request (predict or batch) goes to one version as a whole.',
+  role: 'admin',
+  body: abConfigSchema,
+  responses: { 200: { description: 'Running', schema: abView }, 404: { description: 'No such version', schema: errorSchema() }, 409: { description: 'Not a possible challenger (the serving version, other features, no model serving)', schema: errorSchema() } },
+});
+registerOperation({
+  method: 'delete',
+  path: '/api/v1/models/ab',
+  tag: 'models',
+  summary: 'Stop the A/B test',
+  role: 'admin',
+  responses: { 200: { description: 'Stopped', schema: abView } },
+});
+registerOperation({
+  method: 'post',
+  path: '/api/v1/models/ab/promote',
+  tag: 'models',
+  summary: 'Make the challenger the serving version and end the test',
+  role: 'admin',
+  responses: { 200: { description: 'Promoted', schema: activation }, 409: { description: 'No A/B test is running', schema: errorSchema() } },
+});
+registerOperation({
+  method: 'get',
+  path: '/api/v1/models/drift',
+  tag: 'models',
+  summary: 'Input drift per feature: live mean and spread against training, PSI, out-of-range rate',
+  role: 'viewer',
+  responses: { 200: { description: 'Drift report', schema: anyObject } },
+});
 registerOperation({
   method: 'get',
   path: '/api/health',
   tag: 'operations',
-  summary: 'Liveness and readiness (no auth)',
+  summary: 'Liveness and readiness (no auth); 200 `degraded` when no model can run',
   role: 'public',
   responses: { 200: { description: 'Healthy', schema: healthResponse }, 503: { description: 'A check failed; the report says which', schema: healthResponse } },
 });

@@ -8,6 +8,10 @@
  *       `problems` list every {file, field, message} found. One ORT session per model, reused.
  *   listModelPackages(rootDir): Promise<PackageRef[]>
  *       <root>/<name>/<version>/twin.json, sorted; the newest version of a name is its last.
+ *   listAllPackages(shippedDir, uploadedDir): Promise<SourcedPackageRef[]>   both, with `source`
+ *   storeUploadedPackage(root, {model, twin}, taken): Promise<{ref, model}>
+ *       Checks an uploaded package with loadModelPackage in a staging directory and only then
+ *       moves it to <root>/<name>/<version>. Throws ModelPackageError or PackageExistsError.
  *
  *   TwinModel
  *     manifest, dir, hasBand
@@ -29,6 +33,9 @@ export { loadModelPackage } from './twin-model';
 export type { TwinModel, Prediction, RowScores, InputCheck, ItemPrediction, LoadOptions } from './twin-model';
 export { listModelPackages } from './registry';
 export type { PackageRef } from './registry';
+export { listAllPackages, storeUploadedPackage, PackageExistsError } from './package-store';
+export type { PackageSource, SourcedPackageRef, UploadedFiles } from './package-store';
+export { readManifest } from './read-manifest';
 export { ModelPackageError, InputValidationError } from './errors';
 export type { PackageProblem, InputIssue, InputIssueCode } from './errors';
 export { twinManifestSchema } from './manifest';

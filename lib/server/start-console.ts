@@ -25,7 +25,9 @@ import { telemetryRepo } from '../db/telemetry-repo';
 import { createTwinService } from '../twin/twin-service';
 import { startAlerts } from '../alerts/start-alerts';
 import type { AlertService } from '../alerts/alert-service';
-import { loadActiveScorer } from '../twin/load-scorer';
+import { ModelManager } from '../twin/model-manager';
+import { settingsRepo } from '../db/settings-repo';
+import { modelBroadcaster } from '../realtime/model-events';
 import { processYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
 import { machineApi } from './machine-api';
@@ -122,7 +124,9 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger });
     setConnectedSocketsSource(() => io.engine.clientsCount);
     const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
-    const model = await loadActiveScorer(config, logger);
+    const models = new ModelManager({ config, logger, settings: settingsRepo(database.db), audit, broadcast: modelBroadcaster(io) });
+    await models.start();
+    services.models = models;
     // Points before the engine has loaded its rules are not checked (start-up only).
     let alerts: AlertService | null = null;
     const twin = createTwinService({
@@ -131,9 +135,9 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       rateHz: config.SIM_RATE_HZ,
       seed: config.SIM_SEED,
       bufferSeconds: config.BUFFER_SECONDS,
-      scorer: model.scorer,
-      model: model.model,
-      modelProblem: model.problem ?? undefined,
+      scorer: null,
+      model: null,
+      models,
       sink: telemetryRepo(database.db),
       hub,
       truth: processYield,
@@ -141,7 +145,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       logger,
     });
     services.twin = twin;
-    alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: model.scorer?.targetLimits ?? null, logger });
+    alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: models.scorer()?.targetLimits ?? null, logger });
     services.alerts = alerts;
 
     await new Promise<void>((resolve, reject) => {
@@ -171,6 +175,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
         // Sources stop, in-flight batches finish, pending telemetry is written.
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
         await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
+        await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
         setServices(undefined);

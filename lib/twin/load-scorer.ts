@@ -1,39 +1,9 @@
 /**
- * Picks and loads the model package to serve, and adapts it to what the pipeline needs. Never
- * throws: without a usable model the console runs degraded (readings stream, predictions are
- * marked unavailable with the reason).
+ * Adapts a loaded model to what the pipeline needs. Which package serves is decided by the model
+ * manager (model-manager.ts).
  */
-import type { Config } from '../config/env';
-import type { Logger } from '../log';
-import { listModelPackages, loadModelPackage, ModelPackageError, type TwinModel } from '../model';
+import type { TwinModel } from '../model';
 import type { RowCheck, Scorer, ScoreResult } from './scorer';
-
-export interface ActiveModel {
-  model: TwinModel | null;
-  scorer: Scorer | null;
-  problem: string | null;
-}
-
-/** MODEL (`name/version`) when set, else the newest version of the first package under MODELS_DIR. */
-export async function loadActiveScorer(config: Config, logger: Logger): Promise<ActiveModel> {
-  const log = logger.child({ module: 'model' });
-  try {
-    const packages = await listModelPackages(config.modelsDir);
-    const wanted = config.MODEL ? packages.find((p) => `${p.name}/${p.version}` === config.MODEL) : packages.filter((p) => p.name === packages[0]?.name).at(-1);
-    if (!wanted) {
-      const problem = config.MODEL ? `model package ${config.MODEL} not found under ${config.modelsDir}` : `no model package under ${config.modelsDir}`;
-      log.error(problem);
-      return { model: null, scorer: null, problem };
-    }
-    const model = await loadModelPackage(wanted.dir);
-    log.info({ model: `${wanted.name}/${wanted.version}` }, 'model loaded');
-    return { model, scorer: scorerFor(model), problem: null };
-  } catch (err) {
-    const problem = err instanceof ModelPackageError ? err.message : `model failed to load: ${(err as Error).message}`;
-    log.error({ err }, 'model failed to load; running degraded');
-    return { model: null, scorer: null, problem };
-  }
-}
 
 /** The pipeline's view of a loaded model. */
 export function scorerFor(model: TwinModel): Scorer {

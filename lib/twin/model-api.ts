@@ -26,6 +26,8 @@ export async function withInputErrors<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (isInputValidationError(err)) throw new ApiError(400, 'validation_failed', 'The input is invalid', issuesToFields(err.issues));
+    // The serving model was taken out of service while this call waited (see model-manager.ts).
+    if (err instanceof Error && err.name === 'ModelUnavailableError') throw new ApiError(503, 'model_unavailable', err.message);
     throw err;
   }
 }

@@ -100,15 +100,18 @@ export class Pipeline {
         try {
           const { results, inferenceMs } = await scorer.scoreRows(flat, rows.length);
           this.stats.lastInferenceMs = inferenceMs;
-          recordPrediction(scorer.version, rows.length, inferenceMs);
+          const perVersion = new Map<string, number>();
           results.forEach((res, i) => {
             const p = targets[i]!;
+            const version = res.version ?? scorer.version;
+            perVersion.set(version, (perVersion.get(version) ?? 0) + 1);
             p.prediction = res.prediction;
             p.lower = res.lower;
             p.upper = res.upper;
-            p.modelVersion = scorer.version;
+            p.modelVersion = version;
             p.inferenceMs = inferenceMs;
           });
+          for (const [version, n] of perVersion) recordPrediction(version, n, inferenceMs);
           this.stats.scored += rows.length;
         } catch (err) {
           this.log.error({ err }, 'model run failed; points published without prediction');

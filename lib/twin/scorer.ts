@@ -8,6 +8,8 @@ export interface ScoreResult {
   prediction: number;
   lower: number | null;
   upper: number | null;
+  /** The model version that made it, when a scorer routes rows to several (A/B test). */
+  version?: string;
 }
 
 export type RowCheck =

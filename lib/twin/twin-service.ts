@@ -9,6 +9,7 @@ import type { StreamHub } from '../realtime/hub';
 import { Pipeline } from './pipeline';
 import type { TwinModel } from '../model';
 import type { Scorer } from './scorer';
+import type { ModelManager } from './model-manager';
 import { runSimulator } from './simulator-source';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
 import type { Point, SignalValues, StreamCatalog } from './types';
@@ -24,6 +25,8 @@ export interface TwinOptions {
   model: TwinModel | null;
   /** Why there is no model, shown to users while degraded. */
   modelProblem?: string;
+  /** When given, the serving model comes from here (activation, A/B, degraded mode) instead of `scorer`/`model`. */
+  models?: Pick<ModelManager, 'scorer' | 'model' | 'problem' | 'observePoint'>;
   sink: TelemetrySink;
   hub: StreamHub;
   /** The plant's ground truth, when simulated (recorded as each point's `actual`). */
@@ -47,11 +50,13 @@ export function createTwinService(opts: TwinOptions): TwinService {
   const assets = plantAssets(opts.assetCount);
   let scorer = opts.scorer;
   let model = opts.model;
+  const currentScorer = () => (opts.models ? opts.models.scorer() : scorer);
   const writer = new TelemetryWriter(opts.sink, log);
   const pipeline = new Pipeline({
     assets: assets.map(({ id, name, setpoints }) => ({ id, name, setpoints })),
-    scorer: () => scorer,
+    scorer: currentScorer,
     onPoint: (assetId, point) => {
+      opts.models?.observePoint(point);
       writer.enqueue(assetId, point);
       opts.hub.publish(assetId, point);
       opts.onPoint?.(assetId, point);
@@ -70,15 +75,16 @@ export function createTwinService(opts: TwinOptions): TwinService {
         log,
       )
     : null;
-  log.info({ assets: assets.length, simulator: opts.simulator, rateHz: opts.rateHz, model: scorer ? `${scorer.name}/${scorer.version}` : null }, 'twin started');
+  log.info({ assets: assets.length, simulator: opts.simulator, rateHz: opts.rateHz, model: currentScorer() ? `${currentScorer()!.name}/${currentScorer()!.version}` : null }, 'twin started');
 
   return {
     pipeline,
     writer,
-    model: () => model,
-    modelProblem: () => (scorer ? null : (opts.modelProblem ?? 'no model loaded')),
+    model: () => (opts.models ? opts.models.model() : model),
+    modelProblem: () => (opts.models ? opts.models.problem() : scorer ? null : (opts.modelProblem ?? 'no model loaded')),
     catalog(): StreamCatalog {
       // Without a model the plant's own signal descriptions label the views.
+      const scorer = currentScorer();
       const signals = scorer?.features ?? PROCESS_FEATURES.map(({ name, label, unit, min, max }) => ({ name, label, unit, min, max }));
       return {
         assets: pipeline.assets,

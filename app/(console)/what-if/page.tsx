@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { WhatIfExplorer } from '@/components/what-if/what-if-explorer';
+import { RefreshOnModelChange } from '@/components/models/refresh-on-model-change';
 import { getServices } from '@/lib/services';
 import { initialValues, type WhatIfFeature } from '@/lib/what-if/inputs';
 
@@ -31,6 +32,7 @@ export default function WhatIfPage() {
   if (!manifest) {
     return (
       <section className="panel" role="status" data-testid="whatif-unavailable">
+        <RefreshOnModelChange />
         <h1>What-if</h1>
         <p>No model can run, so there is nothing to explore yet.</p>
         <p className="error">{twin.modelProblem() ?? 'No model is loaded.'}</p>
@@ -48,6 +50,7 @@ export default function WhatIfPage() {
   return (
     <>
       <h1 className="visually-hidden">What-if</h1>
+      <RefreshOnModelChange />
       <WhatIfExplorer
         features={features}
         target={manifest.target}
@@ -57,6 +60,7 @@ export default function WhatIfPage() {
         initialValues={initialValues(features, latest)}
         maxBatch={services.config.MAX_BATCH}
         bandName={bandName}
+        modelVersion={manifest.version}
       />
     </>
   );

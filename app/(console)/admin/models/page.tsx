@@ -1,0 +1,37 @@
+import type { Metadata } from 'next';
+import { ModelsAdmin } from '@/components/models/models-admin';
+import { currentSession } from '@/lib/auth/session';
+import { hasRole } from '@/lib/auth/roles';
+import { getServices } from '@/lib/services';
+
+export const metadata: Metadata = { title: 'Models' };
+export const dynamic = 'force-dynamic';
+
+/** Admin: model versions, upload, activate / roll back, the A/B test. */
+export default async function ModelsPage() {
+  const session = await currentSession();
+  if (!hasRole(session?.user.role, 'admin')) {
+    return (
+      <section className="panel" role="alert">
+        <h1>Models</h1>
+        <p>You need the admin role to open this page.</p>
+      </section>
+    );
+  }
+  const models = getServices().models;
+  if (!models) {
+    return (
+      <section className="panel" role="status">
+        <h1>Models</h1>
+        <p>The console is still starting. Reload the page in a moment.</p>
+      </section>
+    );
+  }
+  const list = { active: models.active(), problem: models.problem(), versions: await models.list() };
+  return (
+    <>
+      <h1>Models</h1>
+      <ModelsAdmin initialList={list} initialAb={models.ab()} />
+    </>
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * Shared pieces of the model lifecycle endpoints (/api/v1/models/**): request schemas, the
+ * multipart upload reader, and the lifecycle's errors as API errors.
+ */
+import { z } from 'zod';
+import { ApiError, type FieldError } from '../api/errors';
+import type { Principal } from '../auth/bearer';
+import type { PackageProblem } from '../model';
+import { getServices } from '../services';
+import { abConfigSchema } from './ab-split';
+import type { Actor, ModelManager } from './model-manager';
+
+/** Largest upload (model.onnx + twin.json + form overhead). */
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+export const modelRefSchema = z.strictObject({
+  name: z.string({ error: 'name is required' }).min(1, 'name is required').max(200),
+  version: z.string({ error: 'version is required' }).min(1, 'version is required').max(200),
+});
+
+export { abConfigSchema };
+
+/** The model manager, or 503 while the console is still starting. */
+export function modelManager(): ModelManager {
+  const models = getServices().models;
+  if (!models) throw new ApiError(503, 'starting', 'The console is still starting; retry in a moment');
+  return models;
+}
+
+export function actorOf(principal: Principal): Actor {
+  return { username: principal.username, address: principal.address };
+}
+
+/**
+ * Reads a multipart/form-data body of at most MAX_UPLOAD_BYTES with the files `model` (ONNX) and
+ * `twin` (twin.json): 415 for another content type, 413 when larger, 400 naming a missing file.
+ */
+export async function readUpload(req: Request): Promise<{ model: Uint8Array; twin: Uint8Array }> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the package as multipart/form-data with the files "model" (model.onnx) and "twin" (twin.json)');
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > MAX_UPLOAD_BYTES) throw tooLarge();
+  const reader = req.body?.getReader();
+  if (!reader) throw new ApiError(400, 'validation_failed', 'The form is empty', [{ field: 'model', message: 'model.onnx is required' }]);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_UPLOAD_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  let form: FormData;
+  try {
+    form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': type } }).formData();
+  } catch (err) {
+    throw new ApiError(400, 'invalid_form', `The form cannot be read: ${(err as Error).message}`);
+  }
+  const fields: FieldError[] = [];
+  const file = async (name: string, what: string) => {
+    const v = form.get(name);
+    if (!v || typeof v === 'string') {
+      fields.push({ field: name, message: `${what} is required (a file)` });
+      return null;
+    }
+    const bytes = new Uint8Array(await v.arrayBuffer());
+    if (bytes.byteLength === 0) fields.push({ field: name, message: `${what} is empty` });
+    return bytes;
+  };
+  const model = await file('model', 'model.onnx');
+  const twin = await file('twin', 'twin.json');
+  if (fields.length || !model || !twin) throw new ApiError(400, 'validation_failed', 'The package is incomplete', fields);
+  return { model, twin };
+}
+
+function tooLarge(): ApiError {
+  return new ApiError(413, 'payload_too_large', `The package is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+}
+
+/** The loader's problems as field errors: `twin.json features[1].max`, `model.onnx`. */
+export function problemsToFields(problems: PackageProblem[]): FieldError[] {
+  return problems.map((p) => ({ field: p.field ? `${p.file} ${p.field}` : p.file, message: p.message }));
+}
+
+/**
+ * Runs a lifecycle action, mapping its errors (by name: they are thrown in the server's module
+ * graph, not the route's bundle) to 404, 409 and 422 with the loader's reasons.
+ */
+export async function withModelErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    switch (err.name) {
+      case 'ModelNotFoundError':
+        throw new ApiError(404, 'model_not_found', err.message);
+      case 'PackageExistsError':
+        throw new ApiError(409, 'model_exists', err.message);
+      case 'ModelConflictError':
+        throw new ApiError(409, 'conflict', err.message);
+      case 'ModelPackageError': {
+        const problems = (err as Error & { problems?: PackageProblem[] }).problems ?? [];
+        throw new ApiError(422, 'invalid_package', 'The model package cannot be served', problemsToFields(problems));
+      }
+      default:
+        throw err;
+    }
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * What the API and the pipeline call instead of a model: views that pick the serving version at
+ * each call (the champion, or the A/B challenger for its share), count the call on that version
+ * (see ModelEntry) and record it for the A/B figures. Holding one of these across an activation
+ * is safe: the next call goes to the new version, the running one finishes on the old.
+ */
+import { LRUCache } from 'lru-cache';
+import type { InputCheck, ItemPrediction, Prediction, RowScores, TwinModel } from '../model';
+import { recordCacheLookup } from '../metrics/model-metrics';
+import type { AbStats } from './ab-stats';
+import { splitRows, toChallenger } from './ab-split';
+import type { ModelEntry } from './model-entry';
+import type { Scorer, ScoreResult } from './scorer';
+
+export interface ServingState {
+  champion: ModelEntry | null;
+  challenger: { entry: ModelEntry; share: number } | null;
+}
+
+export interface ServingDeps {
+  state(): ServingState;
+  /** Why nothing serves, when the champion is null. */
+  problem(): string | null;
+  stats: AbStats;
+  /** Repeated API inputs; null when PREDICTION_CACHE_SIZE is 0. */
+  cache: LRUCache<string, Prediction> | null;
+  /** Every model run's outcome (null: it worked): repeated failures take a version out of service. */
+  onRun(entry: ModelEntry, err: unknown): void;
+  random?: () => number;
+}
+
+/** No version can serve (a call raced a runtime failure); the API maps it to 503. */
+export class ModelUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`No model can run: ${reason}`);
+    this.name = 'ModelUnavailableError';
+  }
+}
+
+function isInputError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'InputValidationError';
+}
+
+async function run<T>(deps: ServingDeps, entry: ModelEntry, fn: (m: TwinModel) => Promise<T>): Promise<T> {
+  try {
+    const out = await entry.use(fn);
+    deps.onRun(entry, null);
+    return out;
+  } catch (err) {
+    if (!isInputError(err)) deps.onRun(entry, err);
+    throw err;
+  }
+}
+
+/** A prediction cache of `size` entries, or null for 0. */
+export function createPredictionCache(size: number): LRUCache<string, Prediction> | null {
+  return size > 0 ? new LRUCache<string, Prediction>({ max: size }) : null;
+}
+
+/**
+ * The TwinModel the API uses. Description getters (manifest, dir) are the champion's; each
+ * prediction call is routed (A/B) and counted as a whole: a batch goes to one version, so a
+ * what-if curve is never a mix of two models.
+ */
+export function servingModel(deps: ServingDeps): TwinModel {
+  const champion = (): ModelEntry => {
+    const c = deps.state().champion;
+    if (!c) throw new ModelUnavailableError(deps.problem() ?? 'no model loaded');
+    return c;
+  };
+  const routed = (): ModelEntry => {
+    const s = deps.state();
+    const c = champion();
+    return s.challenger && toChallenger(s.challenger.share, deps.random) ? s.challenger.entry : c;
+  };
+  const record = (p: Prediction) => deps.stats.record(p.modelVersion, p.prediction, p.inferenceMs);
+  return {
+    get manifest() {
+      return champion().model.manifest;
+    },
+    get dir() {
+      return champion().model.dir;
+    },
+    get hasBand() {
+      return champion().model.hasBand;
+    },
+    validate: (input: unknown): number[] => champion().model.validate(input),
+    check: (input: unknown): InputCheck => champion().model.check(input),
+    async predict(input: unknown): Promise<Prediction> {
+      const entry = routed();
+      if (deps.cache) {
+        const t0 = performance.now();
+        const row = entry.model.validate(input);
+        const key = `${entry.key}|${row.join(',')}`;
+        const hit = deps.cache.get(key);
+        recordCacheLookup(hit !== undefined);
+        if (hit) {
+          const answer = { ...hit, inferenceMs: performance.now() - t0 };
+          record(answer);
+          return answer;
+        }
+        const p = await run(deps, entry, (m) => m.predict(input));
+        deps.cache.set(key, p);
+        record(p);
+        return p;
+      }
+      const p = await run(deps, entry, (m) => m.predict(input));
+      record(p);
+      return p;
+    },
+    async predictBatch(inputs: readonly unknown[]): Promise<Prediction[]> {
+      const out = await run(deps, routed(), (m) => m.predictBatch(inputs));
+      out.forEach(record);
+      return out;
+    },
+    async predictEach(inputs: readonly unknown[]): Promise<ItemPrediction[]> {
+      const out = await run(deps, routed(), (m) => m.predictEach(inputs));
+      for (const item of out) if (item.ok) record(item.result);
+      return out;
+    },
+    predictRows: (rows: Float32Array, n: number): Promise<RowScores> => run(deps, champion(), (m) => m.predictRows(rows, n)),
+    // The manager owns the sessions.
+    dispose: async () => {},
+  };
+}
+
+/**
+ * The pipeline's scorer for one batch, bound to the versions serving now (so `check` and
+ * `scoreRows` of a batch always use the same ones), or null while degraded. Under an A/B test
+ * each row goes to the challenger with its share; the two groups run concurrently and every
+ * result says which version made it.
+ */
+export function servingScorer(deps: ServingDeps): Scorer | null {
+  const { champion, challenger } = deps.state();
+  if (!champion) return null;
+  const base = champion.scorer;
+  return {
+    name: base.name,
+    version: base.version,
+    features: base.features,
+    target: base.target,
+    targetLimits: base.targetLimits,
+    check: (values) => base.check(values),
+    async scoreRows(rows, n) {
+      if (!challenger) {
+        const out = await run(deps, champion, () => base.scoreRows(rows, n));
+        return { results: out.results.map((r) => ({ ...r, version: base.version })), inferenceMs: out.inferenceMs };
+      }
+      const width = base.features.length;
+      const toB = splitRows(n, challenger.share, deps.random);
+      const pick = (b: boolean) => {
+        const idx = toB.flatMap((x, i) => (x === b ? [i] : []));
+        const sub = new Float32Array(idx.length * width);
+        idx.forEach((i, k) => sub.set(rows.subarray(i * width, (i + 1) * width), k * width));
+        return { idx, sub };
+      };
+      const a = pick(false);
+      const b = pick(true);
+      const score = (entry: ModelEntry, part: { idx: number[]; sub: Float32Array }) =>
+        part.idx.length ? run(deps, entry, () => entry.scorer.scoreRows(part.sub, part.idx.length)) : Promise.resolve({ results: [] as ScoreResult[], inferenceMs: 0 });
+      const [ra, rb] = await Promise.all([score(champion, a), score(challenger.entry, b)]);
+      const results = new Array<ScoreResult>(n);
+      a.idx.forEach((i, k) => (results[i] = { ...ra.results[k]!, version: champion.version }));
+      b.idx.forEach((i, k) => (results[i] = { ...rb.results[k]!, version: challenger.entry.version }));
+      return { results, inferenceMs: Math.max(ra.inferenceMs, rb.inferenceMs) };
+    },
+  };
+}
