@@ -8,6 +8,7 @@ import type { AuditRepo } from './db/audit-repo';
 import type { Database } from './db/client';
 import type { UsersRepo } from './db/users-repo';
 import type { LoginService } from './auth/login';
+import type { UserAdmin } from './auth/user-admin';
 import type { TwinService } from './twin/twin-service';
 
 export interface Services {
@@ -21,6 +22,8 @@ export interface Services {
   version: string;
   /** The live twin; null only during start-up. */
   twin: TwinService | null;
+  /** User and API-key administration (admin API, own password); set once socket.io is up. */
+  admin?: UserAdmin;
 }
 
 /** The live twin, or an error when the process is still starting. */
