@@ -89,7 +89,7 @@ export function auditRepo(db: Db) {
      * page stays stable while new entries arrive, unlike an offset).
      */
     async page(q: AuditPageQuery = {}): Promise<AuditPage> {
-      const limit = Math.max(1, Math.min(q.limit ?? 50, 500));
+      const limit = Number.isInteger(q.limit) ? Math.max(1, Math.min(q.limit!, 500)) : 50;
       const where: SQL[] = [];
       if (q.actor) where.push(eq(auditLog.actor, q.actor));
       if (q.action) where.push(actionCondition(q.action));

@@ -1,6 +1,7 @@
 import { adminAction, userAdmin } from '@/lib/api/admin-errors';
 import { apiRoute } from '@/lib/api/route';
 import { createKeySchema } from '@/lib/auth/admin-schemas';
+import { keyView } from '@/lib/auth/admin-views';
 import { apiKeysRepo } from '@/lib/db/api-keys-repo';
 import { getServices } from '@/lib/services';
 
@@ -9,19 +10,7 @@ export const dynamic = 'force-dynamic';
 /** Every key (never the secret): prefix, name, owner and the owner's current role, dates, state. */
 export const GET = apiRoute({ role: 'admin' }, async () => {
   const now = Date.now();
-  const keys = (await apiKeysRepo(getServices().database.db).listWithOwners()).map((k) => ({
-    id: k.id,
-    prefix: k.prefix,
-    name: k.name,
-    owner: k.username,
-    role: k.role,
-    ownerDisabled: k.ownerDisabled,
-    createdAt: k.createdAt,
-    expiresAt: k.expiresAt,
-    lastUsedAt: k.lastUsedAt,
-    revokedAt: k.revokedAt,
-    state: k.revokedAt ? 'revoked' : k.expiresAt.getTime() <= now ? 'expired' : 'active',
-  }));
+  const keys = (await apiKeysRepo(getServices().database.db).listWithOwners()).map((k) => keyView(k, now));
   return Response.json({ keys }, { headers: { 'cache-control': 'no-store' } });
 });
 

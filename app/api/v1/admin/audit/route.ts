@@ -1,6 +1,7 @@
 import { ApiError } from '@/lib/api/errors';
 import { apiRoute, validationError } from '@/lib/api/route';
 import { auditQuerySchema } from '@/lib/auth/admin-schemas';
+import { auditPageView } from '@/lib/auth/admin-views';
 import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
@@ -24,5 +25,5 @@ export const GET = apiRoute({ role: 'admin' }, async ({ req }) => {
   }
   const { cursor, ...q } = parsed.data;
   const page = await getServices().audit.page({ ...q, before: cursor });
-  return Response.json(page, { headers: { 'cache-control': 'no-store' } });
+  return Response.json(auditPageView(page), { headers: { 'cache-control': 'no-store' } });
 });

@@ -1,5 +1,6 @@
 import { adminAction, userAdmin } from '@/lib/api/admin-errors';
 import { apiRoute } from '@/lib/api/route';
+import { userView } from '@/lib/auth/admin-views';
 import { resetPasswordSchema } from '@/lib/auth/admin-schemas';
 
 export const dynamic = 'force-dynamic';
@@ -11,5 +12,5 @@ export const POST = apiRoute({ role: 'admin', body: resetPasswordSchema }, async
     const target = await admin.requireById(params.id ?? '');
     return admin.resetPassword({ username: principal.username, address }, target.username, body.password);
   });
-  return Response.json({ user });
+  return Response.json({ user: userView(user) });
 });

@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { ApiKeysAdmin } from '@/components/admin/api-keys-admin';
+import { keyView } from '@/lib/auth/admin-views';
+import { apiKeysRepo } from '@/lib/db/api-keys-repo';
+import { getServices } from '@/lib/services';
+
+export const metadata: Metadata = { title: 'Admin · API keys' };
+
+export default async function AdminKeysPage() {
+  const { users, database } = getServices();
+  const [keys, userList] = await Promise.all([apiKeysRepo(database.db).listWithOwners(), users.list()]);
+  return <ApiKeysAdmin initialKeys={keys.map((k) => keyView(k))} usernames={userList.filter((u) => !u.disabled).map((u) => u.username)} />;
+}
