@@ -141,11 +141,14 @@ test('a user changes their own password and logs in with the new one', async ({ 
   await paula.context().close();
 });
 
-test('a viewer gets the refusal page on every admin section', async ({ page, loginAs }) => {
+test('a viewer gets the refusal page on every admin section, and none of its data', async ({ page, loginAs }) => {
   await loginAs(E2E_USERS.viewer);
-  for (const path of ['/admin/users', '/admin/keys', '/admin/audit']) {
+  // Text that only the admin pages' data holds (another user's name, a key label, audit actions).
+  const secrets = { '/admin/users': E2E_USERS.operator.name, '/admin/keys': 'e2e historian', '/admin/audit': 'apikey.create' };
+  for (const [path, secret] of Object.entries(secrets)) {
     await page.goto(path);
     await expect(page.getByText('You need the admin role to open this page.')).toBeVisible();
     await expect(page.getByRole('table')).toHaveCount(0);
+    expect(await (await page.request.get(path)).text(), path).not.toContain(secret);
   }
 });

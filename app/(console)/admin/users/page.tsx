@@ -7,7 +7,10 @@ import { getServices } from '@/lib/services';
 export const metadata: Metadata = { title: 'Admin · Users' };
 
 export default async function AdminUsersPage() {
-  // The layout has refused non-admins already; the id marks "(you)" in the list.
-  const [user, users] = await Promise.all([currentUser(), getServices().users.list()]);
-  return <UsersAdmin currentUserId={user?.id ?? ''} initialUsers={users.map(userView)} />;
+  // Checked here too, not only in the layout: Next renders a page even when its layout does not
+  // show it, and its data would reach the browser in the page's payload.
+  const user = await currentUser();
+  if (user?.role !== 'admin') return null;
+  const users = await getServices().users.list();
+  return <UsersAdmin currentUserId={user.id} initialUsers={users.map(userView)} />;
 }
