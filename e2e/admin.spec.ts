@@ -42,6 +42,20 @@ test('an admin creates an operator, who can log in; disabling them ends their se
   await expect(oscar.getByTestId('current-user')).toContainText('Oscar Operator');
   await expect(oscar.getByTestId('current-role')).toHaveText('operator');
 
+  // A role change applies to the open session at its next page.
+  await row.getByLabel('Role of oscar').selectOption('viewer');
+  await row.getByRole('button', { name: 'Save role of oscar' }).click();
+  await expect(page.getByRole('status')).toHaveText('oscar is now viewer.');
+  await oscar.reload();
+  await expect(oscar.getByTestId('current-role')).toHaveText('viewer');
+
+  // The last admin cannot demote themselves; the refusal is shown on their row.
+  const me = page.getByTestId('user-row-admin');
+  await me.getByLabel('Role of admin').selectOption('operator');
+  await me.getByRole('button', { name: 'Save role of admin' }).click();
+  await expect(page.getByText('admin: The last active admin cannot be disabled or demoted')).toBeVisible();
+  await expect(me.getByLabel('Role of admin')).toHaveValue('admin');
+
   await row.getByRole('button', { name: 'Disable oscar' }).click();
   await expect(row.getByTestId('user-state')).toHaveText('disabled');
   // The still-valid cookie no longer opens the console, nor the API.

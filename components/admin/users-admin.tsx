@@ -136,12 +136,18 @@ function UserRowView({ user, isSelf, onChanged }: { user: UserRow; isSelf: boole
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [resetting, setResetting] = useState(false);
+  // Chosen here, applied by the Save button: arrowing through a closed select with the keyboard
+  // fires a change per step, which must not promote or demote anyone on the way.
+  const [role, setRole] = useState<Role>(user.role);
 
   async function patch(body: { role?: Role; disabled?: boolean }, done: string) {
     setBusy(true);
     const res = await apiCall<{ user: UserRow }>(`/api/v1/admin/users/${user.id}`, { method: 'PATCH', body });
     setBusy(false);
-    if (!res.ok) return setError(Object.values(res.error.fields)[0] ?? res.error.message);
+    if (!res.ok) {
+      setRole(user.role);
+      return setError(Object.values(res.error.fields)[0] ?? res.error.message);
+    }
     setError(null);
     onChanged(done);
   }
@@ -158,13 +164,20 @@ function UserRowView({ user, isSelf, onChanged }: { user: UserRow; isSelf: boole
           <label className="visually-hidden" htmlFor={`role-${user.id}`}>
             Role of {user.username}
           </label>
-          <select id={`role-${user.id}`} value={user.role} disabled={busy} onChange={(e) => void patch({ role: e.target.value as Role }, `${user.username} is now ${e.target.value}.`)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
+          <span className="role-edit">
+            <select id={`role-${user.id}`} value={role} disabled={busy} onChange={(e) => setRole(e.target.value as Role)}>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+            {role !== user.role && (
+              <button className="btn" type="button" disabled={busy} onClick={() => void patch({ role }, `${user.username} is now ${role}.`)} aria-label={`Save role of ${user.username}`}>
+                Save
+              </button>
+            )}
+          </span>
         </td>
         <td data-testid="user-state">{user.disabled ? 'disabled' : 'active'}</td>
         <td>{formatTime(user.lastLoginAt)}</td>
