@@ -146,6 +146,19 @@ describe('POST /api/v1/me/password', () => {
     expect(outcomes).toEqual(['failure', 'success']);
     expect((await call(h.url, changeOwnPassword, '/api/v1/me/password', { body: { currentPassword: 'a', newPassword: 'b-password' } })).status).toBe(401);
   });
+
+  it('throttles wrong current passwords like failed logins (429 with Retry-After)', async () => {
+    await addUser(h.handle.services, 'tom', 'viewer');
+    const headers = { cookie: await sessionCookie(h.handle.services, 'tom') };
+    const attempt = (currentPassword: string) => call(h.url, changeOwnPassword, '/api/v1/me/password', { headers, body: { currentPassword, newPassword: 'tom-new-password' }, address: '192.0.2.77' });
+    let last = await attempt('guess-0');
+    for (let i = 1; i < 8 && last.status !== 429; i++) last = await attempt(`guess-${i}`);
+    expect(last.status).toBe(429);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Now even the right password waits, and so does the login form.
+    expect((await attempt('tom-password')).status).toBe(429);
+    expect((await login('tom', 'tom-password')).ok).toBe(false);
+  });
 });
 
 describe('admin API keys', () => {
@@ -211,7 +224,7 @@ describe('GET /api/v1/admin/audit', () => {
     const exact = await query('?action=user.create');
     expect(new Set(exact.page.entries.map((e) => e.action))).toEqual(new Set(['user.create']));
 
-    const failed = await query('?outcome=failure&action=user.change-password');
+    const failed = await query('?outcome=failure&action=user.change-password&actor=mia');
     expect(failed.page.entries).toHaveLength(1);
     expect(failed.page.entries[0]).toMatchObject({ actor: 'mia', outcome: 'failure' });
 

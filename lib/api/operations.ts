@@ -259,7 +259,7 @@ registerOperation({
   summary: 'Change your own password',
   role: 'viewer',
   body: changeOwnPasswordSchema,
-  responses: { 200: { description: 'Changed', schema: z.object({ changed: z.literal(true) }) }, 400: { description: 'Wrong current password (field currentPassword) or a refused new one', schema: errorSchema() } },
+  responses: { 200: { description: 'Changed', schema: z.object({ changed: z.literal(true) }) }, 400: { description: 'Wrong current password (field currentPassword) or a refused new one', schema: errorSchema() }, 429: { description: 'Too many wrong current passwords (counted with failed logins); Retry-After says when to retry', schema: errorSchema() } },
 });
 
 /**

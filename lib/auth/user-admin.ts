@@ -10,6 +10,7 @@ import type { ApiKey, ApiKeysRepo } from '../db/api-keys-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import { UserNotFoundError, type User, type UsersRepo } from '../db/users-repo';
 import { issueApiKey } from './api-keys';
+import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import type { Role } from './roles';
 
@@ -23,6 +24,13 @@ export class WrongPasswordError extends Error {
   constructor() {
     super('current password is wrong');
     this.name = 'WrongPasswordError';
+  }
+}
+
+export class PasswordThrottledError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many wrong passwords. Try again in ${retryAfterSeconds} s.`);
+    this.name = 'PasswordThrottledError';
   }
 }
 
@@ -41,6 +49,11 @@ export interface UserAdminDeps {
   keys: ApiKeysRepo;
   /** Called after any change to a user (role, state, name, password). */
   onUserChanged?: (user: User) => void;
+  /**
+   * The login throttle: wrong current passwords count as failed logins, so a borrowed session
+   * cannot be used to guess the password faster than the login form allows.
+   */
+  throttle?: LoginThrottle;
 }
 
 export function createUserAdmin(deps: UserAdminDeps) {
@@ -120,10 +133,18 @@ export function createUserAdmin(deps: UserAdminDeps) {
     async changeOwnPassword(actor: Actor & { userId: string }, currentPassword: string, newPassword: string): Promise<User> {
       const user = UUID.test(actor.userId) ? await users.findByIdWithHash(actor.userId) : null;
       if (!user) throw new UserNotFoundError(actor.username);
+      const address = actor.address ?? 'unknown';
+      const wait = (await deps.throttle?.retryAfter(user.username, address)) ?? 0;
+      if (wait > 0) {
+        await audit.record({ actor: user.username, action: 'user.change-password', target: user.username, outcome: 'denied', address: actor.address ?? null, details: { reason: 'throttled', retryAfterSeconds: wait } });
+        throw new PasswordThrottledError(wait);
+      }
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+        await deps.throttle?.recordFailure(user.username, address);
         await audit.record({ actor: user.username, action: 'user.change-password', target: user.username, outcome: 'failure', address: actor.address ?? null, details: { reason: 'wrong_current_password' } });
         throw new WrongPasswordError();
       }
+      await deps.throttle?.recordSuccess(user.username);
       const updated = await users.setPasswordHash(user.username, await hashPassword(newPassword));
       await record({ username: user.username, address: actor.address }, 'user.change-password', user.username);
       return changed(updated);

@@ -70,10 +70,11 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     logger.info({ database: database.description }, 'database ready');
     const users = usersRepo(database.db);
     const audit = auditRepo(database.db);
+    const loginThrottle = createLoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, lockSeconds: config.LOGIN_LOCK_SECONDS });
     const login = createLoginService({
       users,
       audit,
-      throttle: createLoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, lockSeconds: config.LOGIN_LOCK_SECONDS }),
+      throttle: loginThrottle,
     });
     const services: Services = { config, authSecret: secret, database, users, audit, login, startedAt: new Date(), version: APP_VERSION, twin: null };
     setServices(services);
@@ -123,6 +124,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       users,
       audit,
       keys: apiKeysRepo(database.db),
+      throttle: loginThrottle,
       // A change applies at once in this process: no stale cached state, no socket left open.
       onUserChanged: (user) => {
         forgetUserState(user.id);
