@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { Role } from '@/lib/auth/roles';
 import { LogoutButton } from './logout-button';
@@ -25,6 +26,9 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <span className="role-badge" data-testid="current-role">
             {user.role}
           </span>
+          <Link href="/account" className="account-link">
+            Account
+          </Link>
           <LogoutButton />
         </div>
       </header>

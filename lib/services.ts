@@ -8,6 +8,7 @@ import type { AuditRepo } from './db/audit-repo';
 import type { Database } from './db/client';
 import type { UsersRepo } from './db/users-repo';
 import type { LoginService } from './auth/login';
+import type { UserAdmin } from './auth/user-admin';
 import type { TwinService } from './twin/twin-service';
 import type { AlertService } from './alerts/alert-service';
 import type { ModelManager } from './twin/model-manager';
@@ -27,6 +28,8 @@ export interface Services {
   alerts?: AlertService | null;
   /** Model versions, activation, A/B test, drift; null only during start-up. */
   models?: ModelManager | null;
+  /** User and API-key administration (admin API, own password); set once socket.io is up. */
+  admin?: UserAdmin;
 }
 
 /** The live twin, or an error when the process is still starting. */

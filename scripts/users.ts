@@ -12,10 +12,11 @@ import { auditRepo } from '../lib/db/audit-repo';
 import { openDatabase } from '../lib/db/client';
 import { acquireDataDirLock } from '../lib/db/lock';
 import { LastAdminError, UserNotFoundError, UsernameTakenError, usersRepo } from '../lib/db/users-repo';
-import { hashPassword, passwordProblem } from '../lib/auth/password';
+import { passwordProblem } from '../lib/auth/password';
 import { isRole, ROLES } from '../lib/auth/roles';
 import { USERNAME_MAX_LENGTH } from '../lib/auth/login';
-import { DEFAULT_KEY_DAYS, MAX_KEY_DAYS, issueApiKey } from '../lib/auth/api-keys';
+import { DEFAULT_KEY_DAYS, MAX_KEY_DAYS } from '../lib/auth/api-keys';
+import { createUserAdmin, UserDisabledError, type Actor } from '../lib/auth/user-admin';
 import { ApiKeyNotFoundError, apiKeysRepo } from '../lib/db/api-keys-repo';
 
 const USAGE = `Usage: npm run users -- <command> [options]
@@ -67,11 +68,11 @@ async function readPassword(confirm: boolean): Promise<string> {
   return first;
 }
 
-async function newPasswordHash(): Promise<string> {
+async function newPassword(): Promise<string> {
   const password = await readPassword(true);
   const problem = passwordProblem(password);
   if (problem) throw new UsageError(problem);
-  return hashPassword(password);
+  return password;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -107,8 +108,10 @@ async function main(argv: string[]): Promise<void> {
   });
   const users = usersRepo(database.db);
   const audit = auditRepo(database.db);
-  const record = (action: string, target: string, details?: Record<string, unknown>) =>
-    audit.record({ actor: 'cli', action, target, outcome: 'success', details: details ?? null });
+  const keys = apiKeysRepo(database.db);
+  // The same rules and audit entries as the admin API (lib/auth/user-admin.ts).
+  const admin = createUserAdmin({ users, audit, keys });
+  const cli: Actor = { username: 'cli' };
   try {
     switch (command) {
       case 'list': {
@@ -119,31 +122,26 @@ async function main(argv: string[]): Promise<void> {
       case 'add': {
         const role = values.role ?? 'viewer';
         if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-        const user = await users.create({ username: username!, passwordHash: await newPasswordHash(), role, displayName: values.name ?? null });
-        await record('user.create', user.username, { role });
+        const user = await admin.createUser(cli, { username: username!, password: await newPassword(), role, displayName: values.name ?? null });
         console.log(`created ${user.username} (${user.role})`);
         break;
       }
       case 'set-role': {
         const role = rest[1];
         if (!isRole(role)) throw new UsageError(`set-role needs a role: ${ROLES.join(', ')}`);
-        const user = await users.setRole(username!, role);
-        await record('user.set-role', user.username, { role });
+        const user = await admin.setRole(cli, username!, role);
         console.log(`${user.username} is now ${user.role}`);
         break;
       }
       case 'disable':
       case 'enable': {
-        const user = await users.setDisabled(username!, command === 'disable');
-        await record(`user.${command}`, user.username);
+        const user = await admin.setDisabled(cli, username!, command === 'disable');
         console.log(`${user.username} is ${user.disabled ? 'disabled' : 'enabled'}`);
         break;
       }
       case 'key-create': {
-        const user = await users.findByUsername(username!);
-        if (!user) throw new UserNotFoundError(username!);
-        if (user.disabled) throw new UsageError(`${user.username} is disabled; enable the user first`);
-        const created = await issueApiKey({ keys: apiKeysRepo(database.db), audit }, { userId: user.id, username: user.username, days, name: values.name ?? null, actor: 'cli' });
+        const created = await admin.createKey(cli, { username: username!, days, name: values.name ?? null });
+        const user = created.owner;
         console.log(`API key for ${user.username} (${user.role}), prefix ${created.prefix}, expires ${created.expiresAt.toISOString()}:`);
         console.log(created.key);
         console.log('This key is shown only once; store it now. Send it as "Authorization: Bearer <key>".');
@@ -153,9 +151,9 @@ async function main(argv: string[]): Promise<void> {
         const owner = username ? await users.findByUsername(username) : null;
         if (username && !owner) throw new UserNotFoundError(username);
         const now = Date.now();
-        const keys = await apiKeysRepo(database.db).list(owner?.id);
+        const list = await keys.list(owner?.id);
         console.table(
-          keys.map((k) => ({
+          list.map((k) => ({
             prefix: k.prefix,
             owner: k.username,
             name: k.name ?? '',
@@ -167,15 +165,13 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'key-revoke': {
-        const key = await apiKeysRepo(database.db).revoke(keyPrefix!);
-        await audit.record({ actor: 'cli', action: 'apikey.revoke', target: key.prefix, outcome: 'success', details: { owner: key.username } });
+        const key = await admin.revokeKey(cli, keyPrefix!);
         console.log(`key ${key.prefix} of ${key.username} is revoked`);
         break;
       }
       case 'reset-password': {
         if (!(await users.findByUsername(username!))) throw new UserNotFoundError(username!);
-        const user = await users.setPasswordHash(username!, await newPasswordHash());
-        await record('user.reset-password', user.username);
+        const user = await admin.resetPassword(cli, username!, await newPassword());
         console.log(`password of ${user.username} changed`);
         break;
       }
@@ -187,7 +183,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof UsageError || err instanceof ConfigError || err instanceof UsernameTakenError || err instanceof UserNotFoundError || err instanceof LastAdminError || err instanceof ApiKeyNotFoundError;
+  const known = err instanceof UsageError || err instanceof ConfigError || err instanceof UsernameTakenError || err instanceof UserNotFoundError || err instanceof LastAdminError || err instanceof ApiKeyNotFoundError || err instanceof UserDisabledError;
   console.error(`users: ${(err as Error).message}`);
   if (err instanceof UsageError) console.error(`\n${USAGE}`);
   process.exit(known ? 2 : 1);

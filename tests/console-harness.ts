@@ -13,6 +13,8 @@ import { logger } from '../lib/log';
 import type { ClientToServerEvents, ServerToClientEvents, StreamSnapshot, SubscribeRequest } from '../lib/realtime/protocol';
 import { startConsole, type ConsoleHandle } from '../lib/server/start-console';
 import type { Role } from '../lib/auth/roles';
+import { hashPassword } from '../lib/auth/password';
+import { forgetUserState } from '../lib/auth/user-state';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -47,7 +49,13 @@ export async function startHarness(env: Record<string, string> = {}, dataDir?: s
     secret: handle.services.authSecret,
     dataDir: dir,
     async sessionCookie(username = 'olivia', role: Role = 'operator') {
-      const token = await encode({ token: { sub: `id-${username}`, username, role, name: username }, secret: handle.services.authSecret });
+      // Sessions are checked against the user's current state: the user must exist with this role.
+      const { users } = handle.services;
+      let user = await users.findByUsername(username);
+      if (!user) user = { ...(await users.create({ username, passwordHash: await hashPassword(`${username}-password`), role })), passwordHash: '' };
+      else if (user.role !== role) user = { ...(await users.setRole(username, role)), passwordHash: '' };
+      forgetUserState(user.id);
+      const token = await encode({ token: { sub: user.id, username, role, name: username }, secret: handle.services.authSecret });
       return `next-auth.session-token=${token}`;
     },
     client(cookie) {

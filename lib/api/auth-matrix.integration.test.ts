@@ -18,6 +18,13 @@ import { POST as activateModel } from '@/app/api/v1/models/activate/route';
 import { DELETE as stopAb, GET as getAb, PUT as putAb } from '@/app/api/v1/models/ab/route';
 import { POST as promoteAb } from '@/app/api/v1/models/ab/promote/route';
 import { GET as modelDrift } from '@/app/api/v1/models/drift/route';
+import { GET as adminUsers, POST as adminCreateUser } from '@/app/api/v1/admin/users/route';
+import { PATCH as adminPatchUser } from '@/app/api/v1/admin/users/[id]/route';
+import { POST as adminResetPassword } from '@/app/api/v1/admin/users/[id]/password/route';
+import { GET as adminKeys, POST as adminCreateKey } from '@/app/api/v1/admin/api-keys/route';
+import { DELETE as adminRevokeKey } from '@/app/api/v1/admin/api-keys/[prefix]/route';
+import { GET as adminAudit } from '@/app/api/v1/admin/audit/route';
+import { POST as mePassword } from '@/app/api/v1/me/password/route';
 import { startHarness, type Harness } from '../../tests/console-harness';
 import { apiKeysRepo } from '../db/api-keys-repo';
 import { addKey, addUser, bearer, call, sessionCookie, type CallOptions, type RouteHandler } from './test-kit';
@@ -53,6 +60,15 @@ beforeAll(async () => {
   });
 });
 afterAll(() => h?.stop());
+
+// Administration routes: a user to change (looked up once the harness runs) and fresh usernames.
+let matrixUserId = '';
+let matrixSeq = 0;
+beforeAll(async () => {
+  matrixUserId = await addUser(h.handle.services, 'matt', 'viewer');
+});
+const adminOnly = (ok: number) =>
+  ({ ...deny, 'viewer key': 403, 'operator key': 403, 'admin key': ok, 'viewer session': 403, 'operator session': 403, 'admin session': ok, 'metrics token': 401 }) as const;
 
 const reading = () => ({ ts: Date.now() - 1000, values: { temperature: 350, pressure: 6, flow: 100 } });
 
@@ -151,21 +167,60 @@ const ROUTES: RouteCase[] = [
     opts: () => ({ method: 'POST', params: { id: firstRuleId() } }),
     expect: { ...deny, 'viewer key': 403, 'viewer session': 403, 'operator key': 200, 'admin session': 200, 'metrics token': 401 },
   },
+  { name: 'GET /api/v1/admin/users', handler: adminUsers, path: '/api/v1/admin/users', expect: adminOnly(200) },
+  {
+    name: 'POST /api/v1/admin/users',
+    handler: adminCreateUser,
+    path: '/api/v1/admin/users',
+    opts: () => ({ body: { username: `matrix-${++matrixSeq}`, password: 'matrix-password' } }),
+    expect: adminOnly(201),
+  },
+  {
+    name: 'PATCH /api/v1/admin/users/:id',
+    handler: adminPatchUser,
+    path: '/api/v1/admin/users/x',
+    opts: () => ({ method: 'PATCH', params: { id: matrixUserId }, body: { displayName: `Matt ${++matrixSeq}` } }),
+    expect: adminOnly(200),
+  },
+  {
+    name: 'POST /api/v1/admin/users/:id/password',
+    handler: adminResetPassword,
+    path: '/api/v1/admin/users/x/password',
+    opts: () => ({ params: { id: matrixUserId }, body: { password: 'matt-password' } }),
+    expect: adminOnly(200),
+  },
+  { name: 'GET /api/v1/admin/api-keys', handler: adminKeys, path: '/api/v1/admin/api-keys', expect: adminOnly(200) },
+  { name: 'POST /api/v1/admin/api-keys', handler: adminCreateKey, path: '/api/v1/admin/api-keys', opts: () => ({ body: { username: 'matt', days: 1 } }), expect: adminOnly(201) },
+  {
+    name: 'DELETE /api/v1/admin/api-keys/:prefix (unknown key: 404 once authorized)',
+    handler: adminRevokeKey,
+    path: '/api/v1/admin/api-keys/0badc0de',
+    opts: () => ({ method: 'DELETE', params: { prefix: '0badc0de' } }),
+    expect: adminOnly(404),
+  },
+  { name: 'GET /api/v1/admin/audit', handler: adminAudit, path: '/api/v1/admin/audit', expect: adminOnly(200) },
+  {
+    name: 'POST /api/v1/me/password (wrong current password: 400 for every signed-in role)',
+    handler: mePassword,
+    path: '/api/v1/me/password',
+    opts: () => ({ body: { currentPassword: 'not-the-password', newPassword: 'another-password' } }),
+    expect: { ...deny, 'viewer key': 400, 'operator key': 400, 'admin key': 400, 'viewer session': 400, 'operator session': 400, 'admin session': 400, 'metrics token': 401 },
+  },
 ];
 
 const firstRuleId = () => h.handle.services.alerts!.rules()[0]!.id;
 // Model lifecycle: anyone signed in reads; only admins change. Admin calls are refused for their
 // content (an empty form, the version already serving...), never for the credential.
-const adminOnly = { ...deny, 'viewer key': 403, 'operator key': 403, 'admin key': 'ok', 'viewer session': 403, 'operator session': 403, 'admin session': 'ok', 'metrics token': 401 } as const;
+const modelAdmin = { ...deny, 'viewer key': 403, 'operator key': 403, 'admin key': 'ok', 'viewer session': 403, 'operator session': 403, 'admin session': 'ok', 'metrics token': 401 } as const;
 const anyUser = { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'admin session': 200, 'metrics token': 401 } as const;
 ROUTES.push(
   { name: 'GET /api/v1/models', handler: listModels, path: '/api/v1/models', expect: anyUser },
-  { name: 'POST /api/v1/models', handler: uploadModel, path: '/api/v1/models', opts: () => ({ raw: '--x--\r\n', contentType: 'multipart/form-data; boundary=x' }), expect: adminOnly },
-  { name: 'POST /api/v1/models/activate', handler: activateModel, path: '/api/v1/models/activate', opts: () => ({ body: { name: 'reactor-yield', version: '1.0.0' } }), expect: { ...adminOnly, 'admin key': 200, 'admin session': 200 } },
+  { name: 'POST /api/v1/models', handler: uploadModel, path: '/api/v1/models', opts: () => ({ raw: '--x--\r\n', contentType: 'multipart/form-data; boundary=x' }), expect: modelAdmin },
+  { name: 'POST /api/v1/models/activate', handler: activateModel, path: '/api/v1/models/activate', opts: () => ({ body: { name: 'reactor-yield', version: '1.0.0' } }), expect: { ...modelAdmin, 'admin key': 200, 'admin session': 200 } },
   { name: 'GET /api/v1/models/ab', handler: getAb, path: '/api/v1/models/ab', expect: anyUser },
-  { name: 'PUT /api/v1/models/ab', handler: putAb, path: '/api/v1/models/ab', opts: () => ({ method: 'PUT', body: { name: 'reactor-yield', version: '1.0.0', share: 0.2 } }), expect: adminOnly },
-  { name: 'DELETE /api/v1/models/ab', handler: stopAb, path: '/api/v1/models/ab', opts: () => ({ method: 'DELETE' }), expect: { ...adminOnly, 'admin key': 200, 'admin session': 200 } },
-  { name: 'POST /api/v1/models/ab/promote', handler: promoteAb, path: '/api/v1/models/ab/promote', opts: () => ({ method: 'POST' }), expect: adminOnly },
+  { name: 'PUT /api/v1/models/ab', handler: putAb, path: '/api/v1/models/ab', opts: () => ({ method: 'PUT', body: { name: 'reactor-yield', version: '1.0.0', share: 0.2 } }), expect: modelAdmin },
+  { name: 'DELETE /api/v1/models/ab', handler: stopAb, path: '/api/v1/models/ab', opts: () => ({ method: 'DELETE' }), expect: { ...modelAdmin, 'admin key': 200, 'admin session': 200 } },
+  { name: 'POST /api/v1/models/ab/promote', handler: promoteAb, path: '/api/v1/models/ab/promote', opts: () => ({ method: 'POST' }), expect: modelAdmin },
   { name: 'GET /api/v1/models/drift', handler: modelDrift, path: '/api/v1/models/drift', expect: anyUser },
 );
 
@@ -285,12 +340,18 @@ describe('GET /api/openapi.json', () => {
       ['/api/v1/models/ab', 'put'],
       ['/api/v1/models/ab/promote', 'post'],
       ['/api/v1/models/drift', 'get'],
+      ['/api/v1/admin/users', 'post'],
+      ['/api/v1/admin/users/{id}', 'patch'],
+      ['/api/v1/admin/api-keys/{prefix}', 'delete'],
+      ['/api/v1/admin/audit', 'get'],
+      ['/api/v1/me/password', 'post'],
     ]) {
       expect(doc.paths[path!]?.[method!], `${method} ${path}`).toBeDefined();
     }
     const ingest = doc.paths['/api/v1/assets/{id}/telemetry']!.post!;
     expect(ingest['x-required-role']).toBe('operator');
     expect(JSON.stringify(ingest.requestBody)).toContain('"temperature"');
+    expect(doc.paths['/api/v1/admin/users']!.post!['x-required-role']).toBe('admin');
     const loginBody = JSON.stringify(doc.paths['/api/v1/auth/login']!.post!.requestBody);
     expect(loginBody).toContain('"maxLength":64');
     expect(doc.paths['/api/v1/auth/login']!.post!.security).toEqual([]);

@@ -12,6 +12,7 @@ import { authFailureBlock, consumePrincipal, recordAuthFailure } from '../auth/a
 import { authenticateBearer, bearerCredential, type Principal } from '../auth/bearer';
 import { clientAddressFromHeaders } from '../auth/client-address';
 import { hasRole, isRole, type Role } from '../auth/roles';
+import { currentUserState } from '../auth/user-state';
 import { apiKeysRepo } from '../db/api-keys-repo';
 import { logger } from '../log';
 import { recordHttpRequest } from '../metrics';
@@ -136,7 +137,13 @@ async function authorize(req: NextRequest, opts: RouteOptions<z.ZodType | undefi
     if (!token || typeof token.sub !== 'string' || typeof token.username !== 'string' || !isRole(token.role)) {
       return refuse(unauthorized(), null, { reason: 'no_credentials' });
     }
-    principal = { userId: token.sub, username: token.username, role: token.role, via: 'session', address };
+    // The cookie carries the role it was issued with: use the user's current state instead, so a
+    // disabled user is refused and a role change applies within seconds (lib/auth/user-state.ts).
+    const state = await currentUserState(services.users, token.sub);
+    if (!state || state.disabled) {
+      return refuse(unauthorized(), token.username, { reason: state ? 'user_disabled' : 'unknown_user', via: 'session' });
+    }
+    principal = { userId: state.id, username: state.username, role: state.role, via: 'session', address };
   }
 
   const needed = principal.via === 'session' && opts.sessionRole ? opts.sessionRole : opts.role;

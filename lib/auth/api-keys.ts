@@ -46,7 +46,7 @@ export function looksLikeApiKey(text: string): boolean {
 /** Creates a key for a user and audits it; the returned `key` must be shown once and dropped. */
 export async function issueApiKey(
   deps: { keys: ApiKeysRepo; audit: AuditRepo },
-  input: { userId: string; username: string; days?: number; name?: string | null; actor: string; now?: Date },
+  input: { userId: string; username: string; days?: number; name?: string | null; actor: string; now?: Date; address?: string | null },
 ): Promise<{ key: string; prefix: string; expiresAt: Date }> {
   const days = input.days ?? DEFAULT_KEY_DAYS;
   if (!(days > 0 && days <= MAX_KEY_DAYS)) throw new RangeError(`days must be between 1 and ${MAX_KEY_DAYS}`);
@@ -55,7 +55,7 @@ export async function issueApiKey(
   for (let attempt = 0; attempt < 5; attempt++) {
     const fresh = generateApiKey();
     if (await deps.keys.create({ userId: input.userId, prefix: fresh.prefix, hash: fresh.hash, name: input.name ?? null, expiresAt })) {
-      await deps.audit.record({ actor: input.actor, action: 'apikey.create', target: fresh.prefix, outcome: 'success', details: { owner: input.username, name: input.name ?? null, expiresAt: expiresAt.toISOString() } });
+      await deps.audit.record({ actor: input.actor, action: 'apikey.create', target: fresh.prefix, outcome: 'success', address: input.address ?? null, details: { owner: input.username, name: input.name ?? null, expiresAt: expiresAt.toISOString() } });
       return { key: fresh.key, prefix: fresh.prefix, expiresAt };
     }
   }

@@ -1,5 +1,5 @@
 import { bumpAuthGeneration } from './auth-changes';
-import { and, asc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from './client';
 import { apiKeys, users, type Role } from './schema';
 
@@ -76,6 +76,15 @@ export function apiKeysRepo(db: Db) {
         .innerJoin(users, eq(users.id, apiKeys.userId))
         .where(userId ? eq(apiKeys.userId, userId) : undefined)
         .orderBy(asc(apiKeys.createdAt), asc(apiKeys.prefix));
+    },
+
+    /** All keys with their owner's current role and state, newest first (the admin page's list). */
+    async listWithOwners(): Promise<ApiKeyOwner[]> {
+      return db
+        .select({ ...columns, role: users.role, ownerDisabled: users.disabled })
+        .from(apiKeys)
+        .innerJoin(users, eq(users.id, apiKeys.userId))
+        .orderBy(desc(apiKeys.createdAt), asc(apiKeys.prefix));
     },
 
     /** Revokes a key (idempotent: the first revocation time is kept). */

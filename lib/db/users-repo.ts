@@ -140,6 +140,22 @@ export function usersRepo(db: Db) {
       return row!;
     },
 
+    /** Sets or clears the display name shown in the console. */
+    async setDisplayName(username: string, displayName: string | null): Promise<User> {
+      const user = await requireUser(username);
+      const [row] = await db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, user.id)).returning(publicColumns);
+      return row!;
+    },
+
+    /** A user by id together with the hash, for checking a user's own current password. */
+    async findByIdWithHash(id: string): Promise<UserWithHash | null> {
+      const [row] = await db
+        .select({ ...publicColumns, passwordHash: users.passwordHash })
+        .from(users)
+        .where(eq(users.id, id));
+      return row ?? null;
+    },
+
     async recordLogin(id: string): Promise<void> {
       await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, id));
     },

@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import type { UserState } from '../auth/user-state';
 import type { Logger } from '../log';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol';
 import { sessionFromHandshake } from './socket-auth';
@@ -11,6 +12,8 @@ export interface RealtimeDeps {
   /** true when the console is served over https (next-auth then uses the __Secure- cookie). */
   secureCookie: boolean;
   logger: Logger;
+  /** Looks up the user's current state at the handshake (disabled -> refused). */
+  userState?: (userId: string) => Promise<UserState | null>;
 }
 
 /**
@@ -27,7 +30,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   });
 
   io.use((socket, next) => {
-    sessionFromHandshake(socket.handshake.headers, deps.authSecret, deps.secureCookie)
+    sessionFromHandshake(socket.handshake.headers, deps.authSecret, deps.secureCookie, deps.userState)
       .then((session) => {
         if (!session) {
           log.info({ address: socket.handshake.address }, 'socket refused: no valid session');

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { getToken } from 'next-auth/jwt';
 import { isRole } from '../auth/roles';
+import type { UserState } from '../auth/user-state';
 import type { SocketData } from './protocol';
 
 /** Cookie header -> name/value map (values URI-decoded, malformed ones kept raw). */
@@ -26,7 +27,13 @@ export function parseCookieHeader(header: string | undefined): Record<string, st
  * the raw header, so the header is parsed first. Only the cookie counts (no bearer header), as
  * browsers are the only socket clients.
  */
-export async function sessionFromHandshake(headers: IncomingHttpHeaders, secret: string, secureCookie: boolean): Promise<SocketData | null> {
+export async function sessionFromHandshake(
+  headers: IncomingHttpHeaders,
+  secret: string,
+  secureCookie: boolean,
+  /** The user's current state (see lib/auth/user-state.ts): a disabled or unknown user is refused, the current role used. */
+  userState?: (userId: string) => Promise<UserState | null>,
+): Promise<SocketData | null> {
   const cookies = parseCookieHeader(headers.cookie);
   const token = await getToken({
     req: { headers: { cookie: headers.cookie ?? '' }, cookies } as unknown as Parameters<typeof getToken>[0]['req'],
@@ -34,5 +41,8 @@ export async function sessionFromHandshake(headers: IncomingHttpHeaders, secret:
     secureCookie,
   });
   if (!token || typeof token.sub !== 'string' || typeof token.username !== 'string' || !isRole(token.role)) return null;
-  return { userId: token.sub, username: token.username, role: token.role };
+  if (!userState) return { userId: token.sub, username: token.username, role: token.role };
+  const state = await userState(token.sub);
+  if (!state || state.disabled) return null;
+  return { userId: state.id, username: state.username, role: state.role };
 }

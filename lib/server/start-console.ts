@@ -17,6 +17,10 @@ import { ensureFirstAdmin } from '../auth/bootstrap-admin';
 import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
 import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
+import { createUserAdmin } from '../auth/user-admin';
+import { currentUserState, forgetUserState } from '../auth/user-state';
+import { apiKeysRepo } from '../db/api-keys-repo';
+import { disconnectUserSockets, setUserSocketsRole } from '../realtime/user-sockets';
 import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
 import { attachStreamHub } from '../realtime/hub';
@@ -71,10 +75,11 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     logger.info({ database: database.description }, 'database ready');
     const users = usersRepo(database.db);
     const audit = auditRepo(database.db);
+    const loginThrottle = createLoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, lockSeconds: config.LOGIN_LOCK_SECONDS });
     const login = createLoginService({
       users,
       audit,
-      throttle: createLoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, lockSeconds: config.LOGIN_LOCK_SECONDS }),
+      throttle: loginThrottle,
     });
     const services: Services = { config, authSecret: secret, database, users, audit, login, startedAt: new Date(), version: APP_VERSION, twin: null };
     setServices(services);
@@ -121,7 +126,19 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       httpLogger(req, res);
       if (!fastPath(req, res)) void handle(req, res);
     });
-    const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger });
+    const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger, userState: (id) => currentUserState(users, id) });
+    services.admin = createUserAdmin({
+      users,
+      audit,
+      keys: apiKeysRepo(database.db),
+      throttle: loginThrottle,
+      // A change applies at once in this process: no stale cached state, no socket left open.
+      onUserChanged: (user) => {
+        forgetUserState(user.id);
+        if (user.disabled) disconnectUserSockets(io, user.id);
+        else setUserSocketsRole(io, user.id, user.role);
+      },
+    });
     setConnectedSocketsSource(() => io.engine.clientsCount);
     const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
     const models = new ModelManager({ config, logger, settings: settingsRepo(database.db), audit, broadcast: modelBroadcaster(io) });

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { ModelsAdmin } from '@/components/models/models-admin';
-import { currentSession } from '@/lib/auth/session';
-import { hasRole } from '@/lib/auth/roles';
+import { currentUser } from '@/lib/auth/session';
 import { getServices } from '@/lib/services';
 
 export const metadata: Metadata = { title: 'Models' };
@@ -9,8 +8,10 @@ export const dynamic = 'force-dynamic';
 
 /** Admin: model versions, upload, activate / roll back, the A/B test. */
 export default async function ModelsPage() {
-  const session = await currentSession();
-  if (!hasRole(session?.user.role, 'admin')) {
+  // The user's current role (not the session's, which may predate a demotion): Next renders a page
+  // even when its layout refuses, and the page's data would reach the browser.
+  const user = await currentUser();
+  if (user?.role !== 'admin') {
     return (
       <section className="panel" role="alert">
         <h1>Models</h1>

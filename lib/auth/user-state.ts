@@ -1,0 +1,53 @@
+/**
+ * A user's current state (role, disabled) for authenticating browser sessions and sockets.
+ *
+ * A session is a signed JWT carrying the role it was issued with; without a look-up a disabled
+ * user would stay signed in, and a demoted one keep their old role, until the cookie expires.
+ * Looking the user up on every request would cost a query each, so the answer is cached for a
+ * few seconds, and forgotten at once when this process changes the user (the admin service calls
+ * `forgetUserState`). Another process (the CLI, a second instance) is seen within the TTL.
+ *
+ * The cache lives on `globalThis`: Next bundles route handlers apart from the custom server, and
+ * both must see one cache, or an invalidation in one would miss the other.
+ */
+import { LRUCache } from 'lru-cache';
+import type { UsersRepo } from '../db/users-repo';
+import type { Role } from './roles';
+
+export interface UserState {
+  id: string;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  disabled: boolean;
+}
+
+export const USER_STATE_TTL_MS = 5_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// LRUCache cannot hold null/undefined: a missing user is cached as { state: null }.
+type Entry = { state: UserState | null };
+const KEY = Symbol.for('twinops.userStateCache');
+type Holder = { [KEY]?: LRUCache<string, Entry> };
+
+function cache(): LRUCache<string, Entry> {
+  return ((globalThis as Holder)[KEY] ??= new LRUCache<string, Entry>({ max: 10_000, ttl: USER_STATE_TTL_MS }));
+}
+
+/** The user's current state (at most ~5 s old), or null when no such user exists. */
+export async function currentUserState(users: Pick<UsersRepo, 'findById'>, userId: string): Promise<UserState | null> {
+  // A signed token only carries our own ids; the check keeps PostgreSQL's uuid parser out of it.
+  if (!UUID.test(userId)) return null;
+  const hit = cache().get(userId);
+  if (hit) return hit.state;
+  const user = await users.findById(userId);
+  const state = user ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, disabled: user.disabled } : null;
+  cache().set(userId, { state });
+  return state;
+}
+
+/** Drops the cached state of one user (after a change), or of everyone. */
+export function forgetUserState(userId?: string): void {
+  if (userId === undefined) cache().clear();
+  else cache().delete(userId);
+}
