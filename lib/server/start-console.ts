@@ -21,7 +21,8 @@ import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
 import { attachStreamHub } from '../realtime/hub';
 import { setConnectedSocketsSource } from '../metrics';
-import { telemetryRepo } from '../db/telemetry-repo';
+import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
+import { createRetentionJob } from '../twin/retention';
 import { createTwinService } from '../twin/twin-service';
 import { loadActiveScorer } from '../twin/load-scorer';
 import { processYield } from '../plant/ground-truth';
@@ -133,6 +134,9 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       logger,
     });
     services.twin = twin;
+    // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
+    const retention = createRetentionJob({ repo: telemetryHistoryRepo(database.db), retentionDays: config.RETENTION_DAYS, logger });
+    retention.start();
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -159,6 +163,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
         server.closeAllConnections();
         await httpClosed;
         // Sources stop, in-flight batches finish, pending telemetry is written.
+        await retention.stop();
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
