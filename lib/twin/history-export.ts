@@ -19,7 +19,7 @@ const withUnit = (name: string, unit: string) => (unit ? `${name} (${unit})` : n
 /** The header: columns named with their units, from the catalog (the model package). */
 export function csvHeader(catalog: Pick<StreamCatalog, 'signals' | 'target'>): string[] {
   const u = catalog.target.unit;
-  return ['ts (UTC, ISO 8601)', ...catalog.signals.map((s) => withUnit(s.name, s.unit)), withUnit('prediction', u), withUnit('lower', u), withUnit('upper', u), withUnit('actual', u), 'model_version', 'flags'];
+  return ['ts (UTC)', ...catalog.signals.map((s) => withUnit(s.name, s.unit)), withUnit('prediction', u), withUnit('lower', u), withUnit('upper', u), withUnit('actual', u), 'model_version', 'flags'];
 }
 
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
