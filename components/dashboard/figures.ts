@@ -4,7 +4,7 @@
  */
 import type { Annotations, Data, Layout, LayoutAxis, Shape } from 'plotly.js';
 import { visibleRange, type Backfill } from '@/lib/realtime/stream-state';
-import { localTimeZone, toWallClock } from '@/lib/time/zoned';
+import { localTimeZone, plotlyTime } from '@/lib/time/zoned';
 import type { RingBuffer } from '@/lib/realtime/ring-buffer';
 import type { Point, SignalInfo, StreamCatalog } from '@/lib/twin/types';
 import { axisTitle, baseAxis, baseLayout, CHART_COLORS, seriesColor } from '../charts/theme';
@@ -27,7 +27,7 @@ export interface Series {
   revision: number;
   windowMs: number;
   count: number;
-  /** Point times as wall-clock ms of the chosen zone (Plotly shows date axes as given; lib/time/zoned). */
+  /** Point times for Plotly, showing the chosen zone's wall clock (lib/time/zoned `plotlyTime`). */
   x: number[];
   /**
    * Per-signal times, when signals do not share `x` (history: each signal's extremes happened at
@@ -92,8 +92,10 @@ export function buildSeries(
   const n = to - from;
   if (n <= 0) return s;
   const stride = n > maxPoints ? Math.ceil(n / maxPoints) : 1;
-  // Plotly shows numeric dates as given: wall-clock ms of the chosen zone (the browser's by default).
-  const zone = opts.timeZone ?? localTimeZone();
+  // Plotly shows numeric dates in the browser's zone; plotlyTime moves them to the chosen one.
+  const local = localTimeZone();
+  const zone = opts.timeZone ?? local;
+  const toX = (ts: number) => plotlyTime(ts, zone, local);
   const actual: (number | null)[] = [];
   let hasActual = false;
   const runs: [number, number][] = [];
@@ -105,7 +107,7 @@ export function buildSeries(
     const p = buffer.at(i)!;
     const flagged = p.flags.includes('out_of_range');
     if (stride > 1 && p.seq % stride !== 0 && i !== to - 1 && !flagged) continue;
-    const x = toWallClock(p.ts, zone);
+    const x = toX(p.ts);
     s.x.push(x);
     s.prediction.push(p.prediction);
     if (p.lower !== null && p.upper !== null) {
@@ -141,7 +143,7 @@ export function buildSeries(
   if (runStart !== null) runs.push([runStart, prevX]);
   s.count = s.x.length;
   if (hasActual) s.actual = actual;
-  if (opts.backfill) prependBackfill(s, opts.backfill, endTs - windowMs, zone, signals);
+  if (opts.backfill) prependBackfill(s, opts.backfill, endTs - windowMs, toX, signals);
   if (runs.length) s.outOfRangeRuns = runs.slice(-MAX_RUNS);
   if (s.bands.length > MAX_BANDS) s.bands = s.bands.slice(-MAX_BANDS);
   return s;
@@ -151,13 +153,13 @@ export function buildSeries(
  * Puts stored history (older than every buffered point, see stream-state `applyBackfill`) in
  * front of the window's arrays, so a window longer than the live buffer is complete.
  */
-function prependBackfill(s: Series, b: Backfill, startTs: number, zone: string, signals: SignalInfo[]): void {
+function prependBackfill(s: Series, b: Backfill, startTs: number, toX: (ts: number) => number, signals: SignalInfo[]): void {
   const part = (name: string) => {
     const h = b.series[name];
     if (!h) return null;
     let k = 0;
     while (k < h.t.length && h.t[k]! < startTs) k++;
-    return k < h.t.length ? { t: h.t.slice(k).map((t) => toWallClock(t, zone)), v: h.v.slice(k), lower: h.lower?.slice(k), upper: h.upper?.slice(k) } : null;
+    return k < h.t.length ? { t: h.t.slice(k).map(toX), v: h.v.slice(k), lower: h.lower?.slice(k), upper: h.upper?.slice(k) } : null;
   };
   const x0 = s.x;
   let added = 0;

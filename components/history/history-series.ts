@@ -5,16 +5,30 @@
  */
 import type { HistoryResult } from '@/lib/twin/history';
 import type { SignalInfo } from '@/lib/twin/types';
-import { toWallClock } from '@/lib/time/zoned';
+import { localTimeZone, plotlyTime } from '@/lib/time/zoned';
 import type { Band, Series } from '../dashboard/figures';
 
-/** Bands break where the gap between points is this many buckets wide (no data there). */
+/**
+ * Lines and bands break where no data was stored: a gap wider than this many buckets and this
+ * many times the usual spacing of the points (readings every 10 s are not a gap at 1 s buckets).
+ */
 const GAP_BUCKETS = 3;
+const GAP_SPACINGS = 5;
 
-export function historySeries(r: HistoryResult, signals: SignalInfo[], timeZone: string, revision: number): Series {
-  const wall = (ts: number[]) => ts.map((t) => toWallClock(t, timeZone));
-  const gap = r.bucketMs * GAP_BUCKETS;
+/** The median spacing of ascending times (0 when fewer than two). */
+function medianSpacing(t: number[]): number {
+  if (t.length < 2) return 0;
+  const d = t.slice(1).map((x, i) => x - t[i]!);
+  d.sort((a, b) => a - b);
+  return d[Math.floor(d.length / 2)]!;
+}
+
+export function historySeries(r: HistoryResult, signals: SignalInfo[], timeZone: string, revision: number, localZone = localTimeZone()): Series {
+  const toX = (ts: number) => plotlyTime(ts, timeZone, localZone);
+  const wall = (ts: number[]) => ts.map(toX);
   const pred = r.series.prediction;
+  const spacing = medianSpacing(pred?.t.length ? pred.t : (r.series[signals[0]?.name ?? '']?.t ?? []));
+  const gap = Math.max(r.bucketMs * GAP_BUCKETS, spacing * GAP_SPACINGS);
   const s: Series = {
     revision,
     windowMs: r.to - r.from,
@@ -35,10 +49,10 @@ export function historySeries(r: HistoryResult, signals: SignalInfo[], timeZone:
     const ys: (number | null)[] = [];
     t.forEach((ts, i) => {
       if (i > 0 && ts - t[i - 1]! > gap) {
-        xs.push(toWallClock(ts - 1, timeZone));
+        xs.push(toX(ts - 1));
         ys.push(null);
       }
-      xs.push(toWallClock(ts, timeZone));
+      xs.push(toX(ts));
       ys.push(v[i]!);
     });
     return { xs, ys };
@@ -57,7 +71,7 @@ export function historySeries(r: HistoryResult, signals: SignalInfo[], timeZone:
         band = { x: [], lower: [], upper: [] };
         s.bands.push(band);
       }
-      band.x.push(toWallClock(t, timeZone));
+      band.x.push(toX(t));
       band.lower.push(lo);
       band.upper.push(hi);
     });
@@ -73,7 +87,7 @@ export function historySeries(r: HistoryResult, signals: SignalInfo[], timeZone:
     h?.t.forEach((t, i) => {
       const v = h.v[i]!;
       if (v < sig.min || v > sig.max) {
-        bad.x.push(toWallClock(t, timeZone));
+        bad.x.push(toX(t));
         bad.y.push(v);
       }
     });

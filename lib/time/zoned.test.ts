@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatZoned, fromLocalInput, fromWallClock, isValidTimeZone, parsePlotlyDate, toLocalInput, toWallClock, zoneOffsetMs } from './zoned';
+import { formatZoned, fromLocalInput, fromWallClock, isValidTimeZone, parsePlotlyDate, plotlyTime, toLocalInput, toWallClock, zoneOffsetMs } from './zoned';
 
 const utc = (s: string) => Date.parse(`${s}Z`);
 
@@ -50,6 +50,19 @@ describe('zoned time', () => {
     expect(toLocalInput(t, 'Europe/Paris')).toBe('2026-07-01T14:34');
     expect(fromLocalInput('2026-07-01T14:34', 'Europe/Paris')).toBe(t);
     expect(fromLocalInput('', 'UTC')).toBeNaN();
+  });
+
+  it('gives Plotly (which shows numbers in the browser’s zone) the number that shows the chosen zone', () => {
+    const t = utc('2026-07-01T12:00:00');
+    /** What Plotly shows for a number: its local wall clock in the browser's zone. */
+    const shown = (n: number, browser: string) => formatZoned(n, browser);
+    expect(plotlyTime(t, 'Europe/Paris', 'Europe/Paris')).toBe(t);
+    expect(shown(plotlyTime(t, 'Asia/Tokyo', 'Europe/Paris'), 'Europe/Paris')).toBe(formatZoned(t, 'Asia/Tokyo'));
+    expect(shown(plotlyTime(t, 'UTC', 'America/New_York'), 'America/New_York')).toBe('2026-07-01 12:00:00');
+    // Across the chosen zone's fall-back night, every instant keeps its own wall clock.
+    for (let x = utc('2026-10-24T23:00:00'); x < utc('2026-10-25T03:00:00'); x += 600_000) {
+      expect(shown(plotlyTime(x, 'Europe/Paris', 'UTC'), 'UTC')).toBe(formatZoned(x, 'Europe/Paris'));
+    }
   });
 
   it('knows IANA zone names and refuses others', () => {

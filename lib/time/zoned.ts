@@ -1,8 +1,10 @@
 /**
  * Times are stored and sent in UTC (epoch ms); people read them as wall-clock times in a zone:
- * the browser's by default, or the one chosen in their preferences. Plotly shows numeric dates
- * as UTC, so charts are given "wall-clock ms" (epoch ms + the zone's offset at that instant) and
- * zoom ranges read back from a chart are turned into epoch ms again with `fromWallClock`.
+ * the browser's by default, or the one chosen in their preferences. Plotly shows a numeric date
+ * as the browser's local wall clock (it goes through `new Date(ms)`), so charts are given
+ * `plotlyTime(ts, zone)`: the epoch ms whose local wall clock is `ts`'s wall clock in `zone`
+ * (just `ts` when the zone is the browser's). Zoom ranges come back from Plotly as wall-clock
+ * strings, read with `parsePlotlyDate` + `fromWallClock`.
  * Shared by server and browser; no dependencies.
  */
 
@@ -102,9 +104,13 @@ export function fromWallClock(wall: number, timeZone: string): number {
   return wall - before;
 }
 
-/** Array form of `toWallClock`, for plot arrays. */
-export function toWallClockAll(ts: readonly number[], timeZone: string): number[] {
-  return ts.map((t) => toWallClock(t, timeZone));
+/**
+ * The number to give a Plotly date axis so it shows `ts` as the wall clock of `timeZone`, in a
+ * browser whose zone is `localZone`. Identity when both are the same. (A wall time that does
+ * not exist in the browser's zone, in its spring-forward hour, shows an hour off.)
+ */
+export function plotlyTime(ts: number, timeZone: string, localZone: string): number {
+  return timeZone === localZone ? ts : fromWallClock(toWallClock(ts, timeZone), localZone);
 }
 
 /**
