@@ -9,7 +9,7 @@ import type { StreamCatalog } from '@/lib/twin/types';
 import { axisTitle } from '../charts/theme';
 import { Plot } from '../plot';
 import { buildSeries, conditionsFigure, MAX_PLOT_POINTS, predictionFigure } from './figures';
-import { formatTime } from './format';
+import { formatZoned } from '@/lib/time/zoned';
 import { StreamCards } from './stream-cards';
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
@@ -90,7 +90,7 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
           {paused ? 'Resume' : 'Pause'}
         </button>
         <p className="dash-status muted" role="status">
-          {paused ? `Paused at ${formatTime(paused.endTs)}: data keeps arriving, resume to jump to now.` : status === 'resyncing' ? 'Catching up…' : null}
+          {paused ? `Paused at ${formatZoned(paused.endTs, zone).slice(11)}: data keeps arriving, resume to jump to now.` : status === 'resyncing' ? 'Catching up…' : null}
         </p>
       </div>
       {error ? (
