@@ -108,14 +108,14 @@ const epochMs = sql`date_part('epoch', ${telemetry.ts}) * 1000`;
 export function telemetryHistoryRepo(db: Db) {
   return {
     /**
-     * Downsamples `[from, to]` of one asset in ONE query on either engine: the range is cut in
-     * `buckets` equal time buckets (generate_series) and each bucket is read by its own index
-     * range scan on (asset_id, ts) (a LATERAL subquery), keeping per source its min and its max
-     * with the times they happened (`min(array[v, t])` picks the pair with the lowest value), so
-     * spikes survive at their real time whatever the zoom. Bucketing by GROUP BY floor(...)
-     * instead made the planner expect one group per row and sort the whole range on disk
-     * (seconds for a day at 10 Hz); per-bucket aggregates need no sort and no hash.
-     * Returns the non-empty buckets in time order.
+     * Downsamples `[from, to]` of one asset in ONE query on either engine: rows are put in
+     * `buckets` equal time buckets (floor((epoch ms - from) / width)) and each bucket keeps, per
+     * source, its min and its max with the times they happened (`min(array[v, t])` picks the pair
+     * with the lowest value), so spikes survive at their real time whatever the zoom.
+     * The planner cannot know that floor(...) has only `buckets` values (it assumes one group per
+     * row) and would sort the whole range on disk: the query runs with enough work_mem for an
+     * in-memory (and, on PostgreSQL, parallel) hash aggregate, and without JIT, whose compile
+     * time exceeded the query's. Returns the non-empty buckets in time order.
      */
     async downsample(assetId: string, from: number, to: number, buckets: number, sources: HistorySource[]): Promise<{ index: number; bucket: HistoryBucket }[]> {
       const width = Math.max(1, (to - from + 1) / buckets);
@@ -124,26 +124,24 @@ export function telemetryHistoryRepo(db: Db) {
       const inner = sources.map((src, i) => sql`${value(src)} as ${sql.raw(`s${i}`)}`);
       const aggs = sources.map((_, i) => {
         const c = sql.raw(`s${i}`);
-        return sql`min(array[${c}, r.t]) filter (where ${c} is not null) as ${sql.raw(`mn${i}`)}, max(array[${c}, -r.t]) filter (where ${c} is not null) as ${sql.raw(`mx${i}`)}`;
+        return sql`min(array[${c}, t]) filter (where ${c} is not null) as ${sql.raw(`mn${i}`)}, max(array[${c}, -t]) filter (where ${c} is not null) as ${sql.raw(`mx${i}`)}`;
       });
-      const outer = sources.map((_, i) => sql.raw(`x.mn${i}, x.mx${i}`));
-      // Bucket b covers [from + b*width, from + (b+1)*width); the last one ends at `to` inclusive.
       const query = sql`
-        select g.b, x.n, x.lo, x.hi, ${sql.join(outer, sql`, `)}
-        from generate_series(0, ${buckets - 1}::int) as g(b)
-        cross join lateral (
-          select count(*)::int as n, min(r.lo) as lo, max(r.hi) as hi, ${sql.join(aggs, sql`, `)}
-          from (
-            select round(${epochMs}) as t, ${telemetry.lower} as lo, ${telemetry.upper} as hi, ${sql.join(inner, sql`, `)}
-            from ${telemetry}
-            where ${telemetry.assetId} = ${assetId}
-              and ${telemetry.ts} >= to_timestamp((${from}::float8 + g.b * ${width}::float8) / 1000)
-              and ${telemetry.ts} < to_timestamp(least(${from}::float8 + (g.b + 1) * ${width}::float8, ${to + 1}::float8) / 1000)
-          ) r
-        ) x
-        where x.n > 0
-        order by g.b`;
-      const rows = rowsOf<Record<string, unknown>>(await db.execute(query));
+        with r as (
+          select least(floor((${epochMs} - ${from}::float8) / ${width}::float8)::int, ${buckets - 1}::int) as b,
+                 round(${epochMs}) as t,
+                 ${telemetry.lower} as lo, ${telemetry.upper} as hi,
+                 ${sql.join(inner, sql`, `)}
+          from ${telemetry}
+          where ${telemetry.assetId} = ${assetId} and ${telemetry.ts} >= ${new Date(from)} and ${telemetry.ts} <= ${new Date(to)}
+        )
+        select b, count(*)::int as n, min(lo) as lo, max(hi) as hi, ${sql.join(aggs, sql`, `)}
+        from r group by b order by b`;
+      const rows = await db.transaction(async (tx) => {
+        await tx.execute(sql`set local work_mem = '64MB'`);
+        await tx.execute(sql`set local jit = off`);
+        return rowsOf<Record<string, unknown>>(await tx.execute(query));
+      });
       return rows.map((row) => ({
         index: Number(row.b),
         bucket: {

@@ -7,7 +7,7 @@
 import type { ExportRow, TelemetryHistoryRepo } from '../db/telemetry-repo';
 import type { StreamCatalog } from './types';
 
-export const EXPORT_CHUNK_ROWS = 5_000;
+export const EXPORT_CHUNK_ROWS = 1_000;
 
 /** RFC 4180 quoting, only where needed. */
 export function csvField(value: string): string {
