@@ -167,11 +167,13 @@ export function telemetryHistoryRepo(db: Db) {
     async *exportRows(assetId: string, from: number, to: number, chunk = 5_000): AsyncGenerator<ExportRow[]> {
       let after: { ts: Date; id: number } | null = null;
       for (;;) {
+        // `ts >= last ts` is what the (asset_id, ts) index can start the scan at; the row
+        // comparison alone is only a filter, and every page would rescan the range from `from`.
         const cursor: SQL | undefined = after ? sql`(${telemetry.ts}, ${telemetry.id}) > (${after.ts}, ${after.id})` : undefined;
         const rows: (typeof telemetry.$inferSelect)[] = await db
           .select()
           .from(telemetry)
-          .where(and(eq(telemetry.assetId, assetId), gte(telemetry.ts, new Date(from)), lte(telemetry.ts, new Date(to)), cursor))
+          .where(and(eq(telemetry.assetId, assetId), gte(telemetry.ts, after?.ts ?? new Date(from)), lte(telemetry.ts, new Date(to)), cursor))
           .orderBy(asc(telemetry.ts), asc(telemetry.id))
           .limit(chunk);
         if (!rows.length) return;
