@@ -6,7 +6,7 @@
  *  2. storage per reading on each engine (pg_total_relation_size / count: table + indexes + TOAST);
  *  3. the day's CSV export through HTTP from a separate console process on the PGlite copy, with
  *     that process's RSS growth during the download. Target < 50 MB.
- * Usage: npm run bench:history -- [--runs 7] [--skip-postgres]
+ * Usage: npm run bench:history -- [--runs 7] [--skip-postgres] [--skip-export]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { telemetryHistoryRepo } from '../lib/db/telemetry-repo';
 import { queryHistory, type HistoryQuery } from '../lib/twin/history';
 import { TEST_DATABASE_URL } from '../tests/db-targets';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, 'skip-postgres': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, 'skip-postgres': { type: 'boolean', default: false }, 'skip-export': { type: 'boolean', default: false } } });
 const RUNS = Number(args.runs);
 const ASSET = 'reactor-1';
 const ROWS = 864_000;
@@ -141,7 +141,7 @@ async function main() {
         await client.end();
       }
     }
-    await exportBench(pgliteDir);
+    if (!args['skip-export']) await exportBench(pgliteDir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
