@@ -1,7 +1,8 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import type { Config, Data, Layout } from 'plotly.js';
+import { useMemo } from 'react';
+import type { Config, Data, Layout, PlotRelayoutEvent } from 'plotly.js';
 
 /**
  * Plotly touches `self` when imported, so it is loaded in the browser only (never during server
@@ -30,9 +31,15 @@ export interface PlotProps {
    */
   revision: number;
   config?: Partial<Config>;
+  /** File name (no extension) of the modebar's "Download plot as a png". */
+  imageName?: string;
+  /** Zoom, pan and autoscale (Plotly's relayout event). */
+  onRelayout?: (event: Readonly<PlotRelayoutEvent>) => void;
 }
 
 /** A Plotly chart that fills its container (give the container a height). */
-export function Plot({ data, layout, revision, config = DEFAULT_CONFIG }: PlotProps) {
-  return <PlotlyChart data={data} layout={layout} revision={revision} config={config} style={{ width: '100%', height: '100%' }} />;
+export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout }: PlotProps) {
+  // The modebar's camera button (toImage) saves the chart as a PNG under this name.
+  const withImage = useMemo(() => (imageName ? { ...config, toImageButtonOptions: { format: 'png' as const, filename: imageName, scale: 2 } } : config), [config, imageName]);
+  return <PlotlyChart data={data} layout={layout} revision={revision} config={withImage} onRelayout={onRelayout} style={{ width: '100%', height: '100%' }} />;
 }

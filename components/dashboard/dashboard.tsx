@@ -2,12 +2,14 @@
 
 import { useMemo, useState } from 'react';
 import { bufferLimits, WINDOW_MINUTES, type WindowMinutes } from '@/lib/realtime/stream-state';
+import { useBackfill } from '@/lib/realtime/use-backfill';
 import { useStream } from '@/lib/realtime/use-stream';
+import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import type { StreamCatalog } from '@/lib/twin/types';
 import { axisTitle } from '../charts/theme';
 import { Plot } from '../plot';
-import { buildSeries, conditionsFigure, predictionFigure } from './figures';
-import { formatTime } from './format';
+import { buildSeries, conditionsFigure, MAX_PLOT_POINTS, predictionFigure } from './figures';
+import { formatZoned } from '@/lib/time/zoned';
 import { StreamCards } from './stream-cards';
 import { alertMarks, withAlertMarks } from './alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
@@ -27,7 +29,7 @@ interface Paused {
  * The live dashboard of one asset: picker, time window, pause, cards and two trends. Everything
  * is labelled from the catalog (the model package and the plant), nothing from constants.
  */
-export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
+export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog; timeZone?: string | null }) {
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
   const [windowMin, setWindowMin] = useState<WindowMinutes>(DEFAULT_WINDOW);
   const [paused, setPaused] = useState<Paused | null>(null);
@@ -43,9 +45,16 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
   const viewRevision = paused?.revision ?? revision;
   const endTs = paused?.endTs ?? latest?.ts ?? 0;
   const buffer = state?.buffer;
-  const series = useMemo(() => buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision), [buffer, windowMs, endTs, catalog.signals, viewRevision]);
+  const zone = useDisplayTimeZone(timeZone);
+  // A window longer than the live buffer starts with stored history (fetched once per gap).
+  const backfilled = useBackfill(state, windowMs);
+  const backfill = state?.backfill ?? null;
+  const series = useMemo(
+    () => buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision + backfilled, MAX_PLOT_POINTS, { timeZone: zone, backfill }),
+    [buffer, windowMs, endTs, catalog.signals, viewRevision, backfilled, zone, backfill],
+  );
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
-  const uirevision = `${assetId}/${windowMin}`;
+  const uirevision = `${assetId}/${windowMin}/${zone}`;
   const prediction = useMemo(() => predictionFigure(series, catalog.target, uirevision), [series, catalog.target, uirevision]);
   const conditions = useMemo(() => conditionsFigure(series, catalog.signals, uirevision), [series, catalog.signals, uirevision]);
   // Where this asset's alerts started, on both charts.
@@ -92,7 +101,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
           {paused ? 'Resume' : 'Pause'}
         </button>
         <p className="dash-status muted" role="status">
-          {paused ? `Paused at ${formatTime(paused.endTs)}: data keeps arriving, resume to jump to now.` : status === 'resyncing' ? 'Catching up…' : null}
+          {paused ? `Paused at ${formatZoned(paused.endTs, zone).slice(11)}: data keeps arriving, resume to jump to now.` : status === 'resyncing' ? 'Catching up…' : null}
         </p>
       </div>
       {error ? (
@@ -109,7 +118,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
             {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
           </h2>
           <div className="chart-box" data-testid="prediction-chart" data-points={series.count}>
-            <Plot data={prediction.data} layout={predictionLayout} revision={series.revision} />
+            <Plot data={prediction.data} layout={predictionLayout} revision={series.revision} imageName={`${assetId}_prediction`} />
           </div>
         </section>
         <section className="panel chart-panel" aria-labelledby="cond-h">
@@ -117,7 +126,7 @@ export function Dashboard({ catalog }: { catalog: StreamCatalog }) {
             Process conditions{asset ? ` · ${asset.name}` : ''} <span className="muted chart-sub">{conditionsTitle}</span>
           </h2>
           <div className="chart-box" data-testid="conditions-chart" data-points={series.count}>
-            <Plot data={conditions.data} layout={conditionsLayout} revision={series.revision} />
+            <Plot data={conditions.data} layout={conditionsLayout} revision={series.revision} imageName={`${assetId}_conditions`} />
           </div>
         </section>
       </div>

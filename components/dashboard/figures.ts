@@ -3,7 +3,8 @@
  * of the asset's ring buffer (never from a copy of the whole buffer). Pure functions.
  */
 import type { Annotations, Data, Layout, LayoutAxis, Shape } from 'plotly.js';
-import { visibleRange } from '@/lib/realtime/stream-state';
+import { visibleRange, type Backfill } from '@/lib/realtime/stream-state';
+import { localTimeZone, plotlyTime } from '@/lib/time/zoned';
 import type { RingBuffer } from '@/lib/realtime/ring-buffer';
 import type { Point, SignalInfo, StreamCatalog } from '@/lib/twin/types';
 import { axisTitle, baseAxis, baseLayout, CHART_COLORS, seriesColor } from '../charts/theme';
@@ -26,8 +27,15 @@ export interface Series {
   revision: number;
   windowMs: number;
   count: number;
-  /** Point times, shifted so Plotly (which shows date axes in UTC) shows the browser's local time. */
+  /** Point times for Plotly, showing the chosen zone's wall clock (lib/time/zoned `plotlyTime`). */
   x: number[];
+  /**
+   * Per-signal times, when signals do not share `x` (history: each signal's extremes happened at
+   * their own times; a backfilled stretch before the live buffer). Missing: `x`.
+   */
+  signalX?: Record<string, number[]>;
+  /** Times of `actual`, when not `x`. */
+  actualX?: number[];
   prediction: (number | null)[];
   /**
    * The interval in contiguous stretches. One pair of traces per stretch: Plotly's `tonexty`
@@ -64,6 +72,7 @@ export function buildSeries(
   signals: SignalInfo[],
   revision: number,
   maxPoints = MAX_PLOT_POINTS,
+  opts: { timeZone?: string; backfill?: Backfill | null } = {},
 ): Series {
   const s: Series = {
     revision,
@@ -83,8 +92,10 @@ export function buildSeries(
   const n = to - from;
   if (n <= 0) return s;
   const stride = n > maxPoints ? Math.ceil(n / maxPoints) : 1;
-  // Plotly shows numeric dates as UTC; shift by the local offset once per redraw.
-  const shift = -new Date(endTs).getTimezoneOffset() * 60_000;
+  // Plotly shows numeric dates in the browser's zone; plotlyTime moves them to the chosen one.
+  const local = localTimeZone();
+  const zone = opts.timeZone ?? local;
+  const toX = (ts: number) => plotlyTime(ts, zone, local);
   const actual: (number | null)[] = [];
   let hasActual = false;
   const runs: [number, number][] = [];
@@ -96,7 +107,7 @@ export function buildSeries(
     const p = buffer.at(i)!;
     const flagged = p.flags.includes('out_of_range');
     if (stride > 1 && p.seq % stride !== 0 && i !== to - 1 && !flagged) continue;
-    const x = p.ts + shift;
+    const x = toX(p.ts);
     s.x.push(x);
     s.prediction.push(p.prediction);
     if (p.lower !== null && p.upper !== null) {
@@ -132,9 +143,56 @@ export function buildSeries(
   if (runStart !== null) runs.push([runStart, prevX]);
   s.count = s.x.length;
   if (hasActual) s.actual = actual;
+  if (opts.backfill) prependBackfill(s, opts.backfill, endTs - windowMs, toX, signals);
   if (runs.length) s.outOfRangeRuns = runs.slice(-MAX_RUNS);
   if (s.bands.length > MAX_BANDS) s.bands = s.bands.slice(-MAX_BANDS);
   return s;
+}
+
+/**
+ * Puts stored history (older than every buffered point, see stream-state `applyBackfill`) in
+ * front of the window's arrays, so a window longer than the live buffer is complete.
+ */
+function prependBackfill(s: Series, b: Backfill, startTs: number, toX: (ts: number) => number, signals: SignalInfo[]): void {
+  const part = (name: string) => {
+    const h = b.series[name];
+    if (!h) return null;
+    let k = 0;
+    while (k < h.t.length && h.t[k]! < startTs) k++;
+    return k < h.t.length ? { t: h.t.slice(k).map(toX), v: h.v.slice(k), lower: h.lower?.slice(k), upper: h.upper?.slice(k) } : null;
+  };
+  const x0 = s.x;
+  let added = 0;
+  const signalX: Record<string, number[]> = {};
+  for (const sig of signals) {
+    const h = part(sig.name);
+    signalX[sig.name] = h ? [...h.t, ...x0] : x0;
+    if (h) s.values[sig.name] = [...h.v, ...(s.values[sig.name] ?? [])];
+    added = Math.max(added, h?.t.length ?? 0);
+  }
+  s.signalX = signalX;
+  const pred = part('prediction');
+  if (pred) {
+    s.x = [...pred.t, ...x0];
+    s.prediction = [...pred.v, ...s.prediction];
+    s.predicted += pred.t.length;
+    const band: Band = { x: [], lower: [], upper: [] };
+    pred.t.forEach((t, i) => {
+      const lo = pred.lower?.[i];
+      const hi = pred.upper?.[i];
+      if (lo === null || lo === undefined || hi === null || hi === undefined) return;
+      band.x.push(t);
+      band.lower.push(lo);
+      band.upper.push(hi);
+    });
+    if (band.x.length) s.bands = [band, ...s.bands];
+  }
+  const act = part('actual');
+  if (act || s.actual) {
+    s.actualX = [...(act?.t ?? []), ...x0];
+    s.actual = [...(act?.v ?? []), ...(s.actual ?? x0.map(() => null))];
+  }
+  s.count += Math.max(added, pred?.t.length ?? 0);
 }
 
 function centerNote(text: string): Partial<Annotations> {
@@ -208,7 +266,7 @@ export function predictionFigure(s: Series, target: StreamCatalog['target'], uir
       type: 'scatter',
       uid: 'actual',
       name: `${target.label} measured`,
-      x: s.x,
+      x: s.actualX ?? s.x,
       y: s.actual,
       mode: 'markers',
       marker: { color: CHART_COLORS.muted, size: 3 },
@@ -260,7 +318,7 @@ export function conditionsFigure(s: Series, signals: SignalInfo[], uirevision: s
       type: 'scatter',
       uid: sig.name,
       name: sig.label,
-      x: s.x,
+      x: s.signalX?.[sig.name] ?? s.x,
       y: s.values[sig.name] ?? [],
       yaxis: axisRef,
       mode: 'lines',

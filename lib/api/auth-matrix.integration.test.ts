@@ -25,6 +25,9 @@ import { GET as adminKeys, POST as adminCreateKey } from '@/app/api/v1/admin/api
 import { DELETE as adminRevokeKey } from '@/app/api/v1/admin/api-keys/[prefix]/route';
 import { GET as adminAudit } from '@/app/api/v1/admin/audit/route';
 import { POST as mePassword } from '@/app/api/v1/me/password/route';
+import { GET as history } from '@/app/api/v1/assets/[id]/history/route';
+import { GET as exportCsv } from '@/app/api/v1/assets/[id]/export.csv/route';
+import { GET as getPreferences, PUT as putPreferences } from '@/app/api/v1/me/preferences/route';
 import { startHarness, type Harness } from '../../tests/console-harness';
 import { apiKeysRepo } from '../db/api-keys-repo';
 import { addKey, addUser, bearer, call, sessionCookie, type CallOptions, type RouteHandler } from './test-kit';
@@ -205,6 +208,33 @@ const ROUTES: RouteCase[] = [
     path: '/api/v1/me/password',
     opts: () => ({ body: { currentPassword: 'not-the-password', newPassword: 'another-password' } }),
     expect: { ...deny, 'viewer key': 400, 'operator key': 400, 'admin key': 400, 'viewer session': 400, 'operator session': 400, 'admin session': 400, 'metrics token': 401 },
+  },
+  {
+    name: 'GET /api/v1/assets/:id/history',
+    handler: history,
+    path: `/api/v1/assets/reactor-1/history?from=${Date.now() - 60_000}&to=${Date.now()}`,
+    opts: () => ({ params: { id: 'reactor-1' } }),
+    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+  },
+  {
+    name: 'GET /api/v1/assets/:id/export.csv',
+    handler: exportCsv,
+    path: `/api/v1/assets/reactor-1/export.csv?from=${Date.now() - 60_000}&to=${Date.now()}`,
+    opts: () => ({ params: { id: 'reactor-1' } }),
+    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+  },
+  {
+    name: 'GET /api/v1/me/preferences',
+    handler: getPreferences,
+    path: '/api/v1/me/preferences',
+    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+  },
+  {
+    name: 'PUT /api/v1/me/preferences',
+    handler: putPreferences,
+    path: '/api/v1/me/preferences',
+    opts: () => ({ method: 'PUT', body: { timeZone: 'UTC' } }),
+    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
   },
 ];
 

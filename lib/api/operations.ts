@@ -8,6 +8,8 @@ import { changeOwnPasswordSchema, createKeySchema, createUserSchema, resetPasswo
 import { readingSchema } from '../twin/ingest';
 import { batchSchema, predictSchema } from '../twin/model-api';
 import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
+import { preferencesSchema } from '../time/preferences';
+import { DEFAULT_MAX_POINTS, MAX_POINTS_MAX, MAX_POINTS_MIN } from '../twin/history';
 import { getServicesOrNull } from '../metrics/services-probe';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
@@ -110,6 +112,55 @@ registerOperation({
     201: { description: 'Stored and published', schema: ingestResponse },
     404: { description: 'Unknown asset', schema: errorSchema() },
   },
+});
+const historySeries = z.object({ t: z.array(z.number()).describe('epoch ms (UTC), ascending'), v: z.array(z.number()), lower: z.array(z.number().nullable()).optional(), upper: z.array(z.number().nullable()).optional() });
+const historyResponse = z.object({
+  assetId: z.string(),
+  from: z.number(),
+  to: z.number(),
+  maxPoints: z.number().int(),
+  bucketMs: z.number(),
+  rawCount: z.number().int(),
+  downsampled: z.boolean(),
+  series: z.record(z.string(), historySeries).describe('per signal: the features, prediction (with lower/upper) and actual'),
+});
+const rangeParams = '`from` and `to` (query, required): ISO 8601 date-times with a zone or epoch ms, `to` after `from`.';
+registerOperation({
+  method: 'get',
+  path: '/api/v1/assets/{id}/history',
+  tag: 'twin',
+  summary: 'Stored readings and predictions of a range, downsampled on the server',
+  description: `${rangeParams} \`signals\` (optional): comma-separated features, \`prediction\`, \`actual\` (default all). \`maxPoints\` (optional, ${MAX_POINTS_MIN}-${MAX_POINTS_MAX}, default ${DEFAULT_MAX_POINTS}): at most this many points per signal whatever the range; each time bucket gives its min and max at the times they happened, so spikes survive. Bad parameters: 400 naming the field.`,
+  role: 'viewer',
+  params: { id: 'Asset id, e.g. reactor-1' },
+  responses: { 200: { description: 'One series per signal', schema: historyResponse }, 400: { description: 'Bad query parameter (fields names it)', schema: errorSchema() }, 404: { description: 'Unknown asset', schema: errorSchema() } },
+});
+registerOperation({
+  method: 'get',
+  path: '/api/v1/assets/{id}/export.csv',
+  tag: 'twin',
+  summary: 'Every stored reading and prediction of a range as CSV (streamed)',
+  description: `${rangeParams} Columns named with units; times ISO 8601 UTC; streamed page by page, so any range can be exported.`,
+  role: 'viewer',
+  params: { id: 'Asset id, e.g. reactor-1' },
+  responses: { 200: { description: 'CSV attachment', schema: z.string(), contentType: 'text/csv' }, 400: { description: 'Bad range (fields names it)', schema: errorSchema() }, 404: { description: 'Unknown asset', schema: errorSchema() } },
+});
+registerOperation({
+  method: 'get',
+  path: '/api/v1/me/preferences',
+  tag: 'users',
+  summary: 'The caller’s display preferences: time zone (null = the browser’s)',
+  role: 'viewer',
+  responses: { 200: { description: 'Preferences', schema: preferencesSchema } },
+});
+registerOperation({
+  method: 'put',
+  path: '/api/v1/me/preferences',
+  tag: 'users',
+  summary: 'Set the caller’s time zone (an IANA name, or null for the browser’s)',
+  role: 'viewer',
+  body: preferencesSchema,
+  responses: { 200: { description: 'Saved', schema: preferencesSchema } },
 });
 registerOperation({
   method: 'post',

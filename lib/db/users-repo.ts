@@ -49,6 +49,8 @@ const publicColumns = {
   lastLoginAt: users.lastLoginAt,
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Users table access. Usernames are case-insensitive: stored lower-case. */
 export function usersRepo(db: Db) {
   const normalize = (username: string) => username.trim().toLowerCase();
@@ -158,6 +160,23 @@ export function usersRepo(db: Db) {
 
     async recordLogin(id: string): Promise<void> {
       await db.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, id));
+    },
+
+    /**
+     * The user's chosen display time zone (IANA name), null for "the browser's", undefined when
+     * there is no such user. Ids that are not UUIDs (no such row) are answered without a query.
+     */
+    async getTimeZone(id: string): Promise<string | null | undefined> {
+      if (!UUID.test(id)) return undefined;
+      const [row] = await db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, id));
+      return row ? row.timeZone : undefined;
+    },
+
+    /** Sets (or clears, with null) the display time zone; false when there is no such user. */
+    async setTimeZone(id: string, timeZone: string | null): Promise<boolean> {
+      if (!UUID.test(id)) return false;
+      const rows = await db.update(users).set({ timeZone, updatedAt: new Date() }).where(eq(users.id, id)).returning({ id: users.id });
+      return rows.length > 0;
     },
 
     countActiveAdmins,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '../twin/types';
 import type { StreamSnapshot } from './protocol';
-import { applyPoint, applySnapshot, bufferLimits, createStreamState, StreamStates, subscribeRequest, visibleRange, type BufferLimits } from './stream-state';
+import { applyBackfill, applyPoint, applySnapshot, backfillRequest, bufferLimits, createStreamState, StreamStates, subscribeRequest, visibleRange, type BufferLimits } from './stream-state';
 
 const T0 = 1_750_000_000_000;
 const LIMITS: BufferLimits = { capacity: 1_000, retainMs: 3_600_000 };
@@ -198,5 +198,74 @@ describe('visibleRange', () => {
     applySnapshot(s, snap(range(10, 20)), T0);
     const before = visibleRange(s.buffer, 1_000, T0);
     expect(before.to - before.from).toBe(0);
+  });
+});
+
+describe('backfill from stored history', () => {
+  const LONG: BufferLimits = { capacity: 100_000, retainMs: 3_600_000 };
+  /** History as the API answers it: times of 1 Hz stored readings, value = seconds since T0. */
+  const history = (fromTs: number, toTs: number) => {
+    const t: number[] = [];
+    for (let x = fromTs; x <= toTs; x += 1_000) t.push(x);
+    return {
+      temperature: { t, v: t.map((x) => (x - T0) / 1_000) },
+      prediction: { t, v: t.map(() => 87), lower: t.map(() => 85), upper: t.map(() => 89) },
+    };
+  };
+
+  it('asks for [window start, oldest buffered) only when the window is longer than the buffer', () => {
+    const s = createStreamState('reactor-1', LONG);
+    expect(backfillRequest(s, 3_600_000)).toBeNull(); // nothing before the first snapshot
+    // The server restarted 5 minutes ago: its buffer holds seqs 0..599 (2 Hz).
+    applySnapshot(s, snap(range(0, 599)), T0 + 300_000);
+    const newest = pt(599).ts;
+    expect(backfillRequest(s, 60_000)).toBeNull();
+    expect(backfillRequest(s, 5 * 60_000)).toBeNull();
+    expect(backfillRequest(s, 60 * 60_000)).toEqual({ from: newest - 3_600_000, to: T0 });
+  });
+
+  it('prepends with no duplicate and no seam, even when the answer overlaps the buffer', () => {
+    const s = createStreamState('reactor-1', LONG);
+    applySnapshot(s, snap(range(0, 599)), T0 + 300_000);
+    const req = backfillRequest(s, 60 * 60_000)!;
+    // The database also holds what is buffered: the answer runs past the buffer's start.
+    const added = applyBackfill(s, req, history(req.from, T0 + 10_000));
+    const t = s.backfill!.series.temperature!.t;
+    expect(t[0]).toBe(req.from);
+    // The last stored second before the buffer is there (the next one is buffered): no seam.
+    expect(T0 - t.at(-1)!).toBeGreaterThan(0);
+    expect(T0 - t.at(-1)!).toBeLessThanOrEqual(1_000);
+    expect(t.every((x) => x < s.buffer.at(0)!.ts)).toBe(true); // no duplicate
+    expect(added).toBe(2 * t.length);
+    expect(s.backfill!.series.prediction!.lower!.length).toBe(t.length);
+    // Covered now: no second request.
+    expect(backfillRequest(s, 60 * 60_000)).toBeNull();
+  });
+
+  it('extends backwards when a longer window is chosen, and trims what leaves the retained hour', () => {
+    const s = createStreamState('reactor-1', LONG);
+    applySnapshot(s, snap(range(0, 599)), T0 + 300_000);
+    const first = backfillRequest(s, 15 * 60_000)!;
+    applyBackfill(s, first, history(first.from, first.to - 1));
+    const second = backfillRequest(s, 60 * 60_000)!;
+    expect(second.to).toBe(first.from);
+    applyBackfill(s, second, history(second.from, second.to + 30_000));
+    const t = s.backfill!.series.temperature!.t;
+    expect(new Set(t).size).toBe(t.length);
+    expect(t).toEqual([...t].sort((a, b) => a - b));
+    // Live points keep coming for 10 minutes: the oldest backfilled ten minutes go.
+    for (let seq = 600; seq < 1_800; seq++) applyPoint(s, pt(seq), pt(seq).ts);
+    const cutoff = pt(1_799).ts - 3_600_000;
+    expect(s.backfill!.series.temperature!.t[0]).toBeGreaterThanOrEqual(cutoff);
+    expect(s.backfill!.from).toBe(cutoff);
+  });
+
+  it('a reset snapshot drops the backfill (it was cut at the old buffer’s start)', () => {
+    const s = createStreamState('reactor-1', LONG);
+    applySnapshot(s, snap(range(0, 599)), T0 + 300_000);
+    const req = backfillRequest(s, 60 * 60_000)!;
+    applyBackfill(s, req, history(req.from, T0 - 1));
+    applySnapshot(s, snap(range(0, 9), { epoch: 'e2' }), T0 + 400_000);
+    expect(s.backfill).toBeNull();
   });
 });

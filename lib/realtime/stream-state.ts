@@ -7,6 +7,7 @@
  * every point would cost far more than the chart redraw it feeds. Views notice changes through
  * `buffer.revision`. Everything here is synchronous and deterministic (time is passed in).
  */
+import type { HistorySeries } from '../twin/history';
 import type { Point, StreamCatalog } from '../twin/types';
 import type { StreamSnapshot, SubscribeRequest } from './protocol';
 import { RingBuffer } from './ring-buffer';
@@ -51,10 +52,21 @@ export interface AssetStreamState {
   synced: boolean;
   /** Client clock (epoch ms) of the last update that brought a point; null before any. */
   lastUpdateAt: number | null;
+  /**
+   * Stored history older than everything buffered (downsampled by the history API), shown
+   * before the buffer when a window is longer than what the buffer holds. Null when none.
+   */
+  backfill: Backfill | null;
+}
+
+/** History series covering `[from, oldest buffered time)`: every time strictly before the buffer's. */
+export interface Backfill {
+  from: number;
+  series: Record<string, HistorySeries>;
 }
 
 export function createStreamState(assetId: string, limits: BufferLimits): AssetStreamState {
-  return { assetId, buffer: new RingBuffer<Point>(limits.capacity), limits, epoch: null, lastSeq: -1, synced: false, lastUpdateAt: null };
+  return { assetId, buffer: new RingBuffer<Point>(limits.capacity), limits, epoch: null, lastSeq: -1, synced: false, lastUpdateAt: null, backfill: null };
 }
 
 /**
@@ -94,6 +106,8 @@ export function applySnapshot(state: AssetStreamState, snap: StreamSnapshot, rec
   // Another epoch means the held seqs mean nothing to this server, whatever `reset` says.
   if (snap.reset || !state.synced || state.epoch !== snap.epoch) {
     state.buffer.clear();
+    // What was backfilled was cut at the old buffer's start; the new one may start anywhere.
+    state.backfill = null;
     for (const p of snap.points) state.buffer.push(p);
     const newest = snap.points.at(-1);
     state.epoch = snap.epoch;
@@ -155,6 +169,71 @@ function trimOld(state: AssetStreamState): void {
   if (!newest) return;
   const cutoff = newest.ts - state.limits.retainMs;
   state.buffer.dropWhile((p) => p.ts < cutoff);
+  if (state.backfill && state.backfill.from < cutoff) trimBackfill(state.backfill, cutoff);
+}
+
+function trimBackfill(b: Backfill, cutoff: number): void {
+  for (const s of Object.values(b.series)) {
+    let k = 0;
+    while (k < s.t.length && s.t[k]! < cutoff) k++;
+    if (!k) continue;
+    s.t.splice(0, k);
+    s.v.splice(0, k);
+    s.lower?.splice(0, k);
+    s.upper?.splice(0, k);
+  }
+  b.from = cutoff;
+}
+
+/** Windows shorter than the buffer by less than this are not worth a history request. */
+export const BACKFILL_MIN_GAP_MS = 5_000;
+
+/**
+ * The stored range to fetch so a window of `windowMs` ending at the newest point is complete:
+ * `[windowStart, covered)` where `covered` is where the buffer (or an earlier backfill) starts.
+ * Null when the buffer already covers the window, or before the first snapshot.
+ */
+export function backfillRequest(state: AssetStreamState, windowMs: number, minGapMs = BACKFILL_MIN_GAP_MS): { from: number; to: number } | null {
+  const newest = state.buffer.last();
+  const oldest = state.buffer.at(0);
+  if (!state.synced || !newest || !oldest) return null;
+  const windowStart = newest.ts - Math.min(windowMs, state.limits.retainMs);
+  const covered = state.backfill?.from ?? oldest.ts;
+  if (covered - windowStart < minGapMs) return null;
+  return { from: windowStart, to: covered };
+}
+
+/**
+ * Prepends history for `[from, to)` (a `backfillRequest` answer). Anything at or after the
+ * oldest time already held is dropped, so the seam has neither a duplicate nor an overlap even
+ * when the buffer moved while the request was out. Returns the points added (all series).
+ */
+export function applyBackfill(state: AssetStreamState, range: { from: number; to: number }, series: Record<string, HistorySeries>): number {
+  const oldest = state.buffer.at(0);
+  if (!oldest) return 0;
+  const boundary = Math.min(range.to, state.backfill?.from ?? oldest.ts, oldest.ts);
+  const current = state.backfill;
+  const next: Backfill = { from: Math.min(range.from, current?.from ?? range.from), series: {} };
+  let added = 0;
+  const names = new Set([...Object.keys(series), ...Object.keys(current?.series ?? {})]);
+  for (const name of names) {
+    const incoming = series[name];
+    const held = current?.series[name];
+    const keep: number[] = [];
+    if (incoming) for (let i = 0; i < incoming.t.length; i++) if (incoming.t[i]! >= range.from && incoming.t[i]! < boundary) keep.push(i);
+    added += keep.length;
+    const pick = <T>(xs: T[] | undefined) => (xs ? keep.map((i) => xs[i]!) : undefined);
+    const merged: HistorySeries = { t: [...(pick(incoming?.t) ?? []), ...(held?.t ?? [])], v: [...(pick(incoming?.v) ?? []), ...(held?.v ?? [])] };
+    const lower = pick(incoming?.lower);
+    if (lower || held?.lower) {
+      merged.lower = [...(lower ?? keep.map(() => null)), ...(held?.lower ?? [])];
+      merged.upper = [...(pick(incoming?.upper) ?? keep.map(() => null)), ...(held?.upper ?? [])];
+    }
+    next.series[name] = merged;
+  }
+  state.backfill = next;
+  trimOld(state);
+  return added;
 }
 
 /** Indices `[from, to)` (oldest-first) of the buffered points a view shows. */

@@ -25,7 +25,8 @@ import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
 import { attachStreamHub } from '../realtime/hub';
 import { setConnectedSocketsSource } from '../metrics';
-import { telemetryRepo } from '../db/telemetry-repo';
+import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
+import { createRetentionJob } from '../twin/retention';
 import { createTwinService } from '../twin/twin-service';
 import { startAlerts } from '../alerts/start-alerts';
 import type { AlertService } from '../alerts/alert-service';
@@ -164,6 +165,9 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     services.twin = twin;
     alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: models.scorer()?.targetLimits ?? null, logger });
     services.alerts = alerts;
+    // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
+    const retention = createRetentionJob({ repo: telemetryHistoryRepo(database.db), retentionDays: config.RETENTION_DAYS, logger });
+    retention.start();
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -190,6 +194,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
         server.closeAllConnections();
         await httpClosed;
         // Sources stop, in-flight batches finish, pending telemetry is written.
+        await retention.stop();
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
         await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
         await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));

@@ -1,12 +1,27 @@
 import type { Metadata } from 'next';
+import { HistoryView } from '@/components/history/history-view';
+import { currentSession } from '@/lib/auth/session';
+import { getServices } from '@/lib/services';
 
 export const metadata: Metadata = { title: 'History' };
 
-export default function Page() {
+export default async function HistoryPage() {
+  const services = getServices();
+  const twin = services.twin;
+  if (!twin) {
+    return (
+      <section className="panel" role="status">
+        <h1>History</h1>
+        <p>The twin is still starting. Reload the page in a moment.</p>
+      </section>
+    );
+  }
+  const session = await currentSession();
+  const timeZone = session?.user?.id ? ((await services.users.getTimeZone(session.user.id)) ?? null) : null;
   return (
-    <section className="panel">
-      <h1>History</h1>
-      <p className="muted">Not available yet in this build: history will appear here.</p>
-    </section>
+    <>
+      <h1 className="visually-hidden">History</h1>
+      <HistoryView catalog={twin.catalog()} initialTimeZone={timeZone} />
+    </>
   );
 }

@@ -1,0 +1,197 @@
+'use client';
+
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { PlotRelayoutEvent } from 'plotly.js';
+import type { HistoryResult } from '@/lib/twin/history';
+import type { StreamCatalog } from '@/lib/twin/types';
+import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
+import { formatZoned, fromLocalInput, fromWallClock, parsePlotlyDate, toLocalInput } from '@/lib/time/zoned';
+import { axisTitle } from '../charts/theme';
+import { conditionsFigure, predictionFigure } from '../dashboard/figures';
+import { formatNumber } from '../dashboard/format';
+import { Plot } from '../plot';
+import { TimeZoneSelect } from '../time-zone-select';
+import { historySeries } from './history-series';
+
+/** Points per signal asked of the server: about one per pixel of a wide chart. */
+const MAX_POINTS = 2_000;
+/** Zooming closer than this does not fetch again. */
+const MIN_ZOOM_MS = 1_000;
+
+const PRESETS = [
+  { key: '1h', label: 'Last hour', ms: 3_600_000 },
+  { key: '1d', label: 'Last day', ms: 86_400_000 },
+  { key: '1w', label: 'Last week', ms: 7 * 86_400_000 },
+] as const;
+type PresetKey = (typeof PRESETS)[number]['key'] | 'custom';
+
+interface Range {
+  from: number;
+  to: number;
+}
+
+const lastRange = (ms: number): Range => {
+  const to = Date.now();
+  return { from: to - ms, to };
+};
+
+/** Plotly's relayout event -> the zoomed x range (wall clock), 'reset' on autoscale, null otherwise. */
+function zoomOf(ev: Readonly<PlotRelayoutEvent>): [unknown, unknown] | 'reset' | null {
+  const e = ev as Record<string, unknown>;
+  if (e['xaxis.autorange'] === true) return 'reset';
+  if (e['xaxis.range[0]'] !== undefined && e['xaxis.range[1]'] !== undefined) return [e['xaxis.range[0]'], e['xaxis.range[1]']];
+  const r = e['xaxis.range'];
+  if (Array.isArray(r) && r.length === 2) return [r[0], r[1]];
+  return null;
+}
+
+/**
+ * The History page: pick an asset and a range (last hour / day / week / custom), see the stored
+ * prediction with its band and the process conditions with the dashboard's own figures, zoom to
+ * fetch finer data for the zoomed range, export the range as CSV, choose the time zone.
+ */
+export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatalog; initialTimeZone: string | null }) {
+  const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
+  const [preset, setPreset] = useState<PresetKey>('1h');
+  const [range, setRange] = useState<Range>(() => lastRange(PRESETS[0].ms));
+  /** The zoomed part of `range` (or all of it). */
+  const [view, setView] = useState<Range>(range);
+  const [chosenZone, setChosenZone] = useState<string | null>(initialTimeZone);
+  const zone = useDisplayTimeZone(chosenZone);
+  const [custom, setCustom] = useState<{ from: string; to: string } | null>(null);
+  const [result, setResult] = useState<{ key: string; data: HistoryResult | null; error: string | null } | null>(null);
+
+  const requestKey = `${assetId}/${view.from}/${view.to}`;
+  useEffect(() => {
+    const ctrl = new AbortController();
+    const q = new URLSearchParams({ from: String(Math.round(view.from)), to: String(Math.round(view.to)), maxPoints: String(MAX_POINTS) });
+    fetch(`/api/v1/assets/${encodeURIComponent(assetId)}/history?${q}`, { signal: ctrl.signal })
+      .then(async (res) => {
+        const body = (await res.json()) as HistoryResult | { error: { message: string } };
+        if ('error' in body) setResult({ key: requestKey, data: null, error: body.error.message });
+        else setResult({ key: requestKey, data: body, error: null });
+      })
+      .catch((err: unknown) => {
+        if ((err as Error).name !== 'AbortError') setResult({ key: requestKey, data: null, error: 'The history could not be loaded (network)' });
+      });
+    return () => ctrl.abort();
+  }, [assetId, view, requestKey]);
+
+  const loading = result?.key !== requestKey;
+  const data = result?.data ?? null;
+  const series = useMemo(() => (data ? historySeries(data, catalog.signals, zone, data.from + data.to) : null), [data, catalog.signals, zone]);
+  // Zoom state survives the finer data arriving; a new asset, range or zone starts afresh.
+  const uirevision = `${assetId}/${range.from}/${range.to}/${zone}`;
+  const prediction = useMemo(() => (series ? predictionFigure(series, catalog.target, uirevision) : null), [series, catalog.target, uirevision]);
+  const conditions = useMemo(() => (series ? conditionsFigure(series, catalog.signals, uirevision) : null), [series, catalog.signals, uirevision]);
+
+  const choose = (next: Range, key: PresetKey) => {
+    setPreset(key);
+    setRange(next);
+    setView(next);
+  };
+  const onRelayout = useCallback(
+    (ev: Readonly<PlotRelayoutEvent>) => {
+      const zoom = zoomOf(ev);
+      if (!zoom) return;
+      if (zoom === 'reset') return setView(range);
+      const [a, b] = zoom.map((v) => parsePlotlyDate(v));
+      if (a === undefined || b === undefined || Number.isNaN(a) || Number.isNaN(b)) return;
+      const from = Math.max(range.from, fromWallClock(Math.min(a, b), zone));
+      const to = Math.min(range.to, fromWallClock(Math.max(a, b), zone));
+      if (to - from >= MIN_ZOOM_MS) setView({ from, to });
+    },
+    [range, zone],
+  );
+
+  const asset = catalog.assets.find((a) => a.id === assetId);
+  const exportHref = `/api/v1/assets/${encodeURIComponent(assetId)}/export.csv?from=${Math.round(view.from)}&to=${Math.round(view.to)}`;
+  const fileStem = `${assetId}_${formatZoned(view.from, zone).replace(/[: ]/g, '-')}`;
+  const customFrom = custom?.from ?? toLocalInput(range.from, zone);
+  const customTo = custom?.to ?? toLocalInput(range.to, zone);
+  const customRange = { from: fromLocalInput(customFrom, zone), to: fromLocalInput(customTo, zone) };
+  const customError = Number.isNaN(customRange.from) || Number.isNaN(customRange.to) ? 'Enter both dates' : customRange.to <= customRange.from ? 'The end must be after the start' : null;
+  const inputStyle = { background: 'var(--panel-2)', color: 'var(--text)', border: '1px solid var(--border)', borderRadius: 6, padding: '.4rem .5rem' };
+
+  return (
+    <div className="dashboard history">
+      <div className="dash-toolbar">
+        <label className="dash-field">
+          <span>Asset</span>
+          <select value={assetId} onChange={(e) => setAssetId(e.target.value)}>
+            {catalog.assets.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="dash-segmented" role="group" aria-label="Time range">
+          {PRESETS.map((p) => (
+            <button key={p.key} type="button" className="btn btn-ghost" aria-pressed={preset === p.key} onClick={() => choose(lastRange(p.ms), p.key)}>
+              {p.label}
+            </button>
+          ))}
+          <button type="button" className="btn btn-ghost" aria-pressed={preset === 'custom'} onClick={() => setPreset('custom')}>
+            Custom
+          </button>
+        </div>
+        <TimeZoneSelect value={chosenZone} onChange={setChosenZone} />
+        <a className="btn btn-ghost" href={exportHref} download>
+          Export CSV
+        </a>
+      </div>
+      {preset === 'custom' ? (
+        <form
+          className="dash-toolbar"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!customError) choose(customRange, 'custom');
+          }}
+        >
+          <label className="dash-field">
+            <span>From</span>
+            <input type="datetime-local" style={inputStyle} value={customFrom} onChange={(e) => setCustom({ from: e.target.value, to: customTo })} />
+          </label>
+          <label className="dash-field">
+            <span>To</span>
+            <input type="datetime-local" style={inputStyle} value={customTo} onChange={(e) => setCustom({ from: customFrom, to: e.target.value })} />
+          </label>
+          <button type="submit" className="btn" disabled={customError !== null}>
+            Show
+          </button>
+          {customError ? <small className="muted">{customError}</small> : null}
+        </form>
+      ) : null}
+      <p className="muted" role="status" data-testid="history-status">
+        {formatZoned(view.from, zone, { seconds: false })} – {formatZoned(view.to, zone, { seconds: false })} ({zone})
+        {view.from !== range.from || view.to !== range.to ? ' · zoomed (double-click a chart to zoom out)' : ''}
+        {loading ? ' · loading…' : data ? ` · ${formatNumber(data.rawCount, 0)} readings stored${data.downsampled ? `, shown as at most ${formatNumber(data.maxPoints, 0)} points per signal (min and max of each interval)` : ''}` : ''}
+      </p>
+      {result?.error && !loading ? (
+        <p role="alert" className="error">
+          {result.error}
+        </p>
+      ) : null}
+
+      <div className="dash-charts">
+        <section className="panel chart-panel" aria-labelledby="hist-pred-h">
+          <h2 id="hist-pred-h">
+            {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
+          </h2>
+          <div className="chart-box" data-testid="history-prediction-chart" data-points={series?.count ?? 0} data-raw-count={data?.rawCount ?? 0}>
+            {prediction && series ? <Plot data={prediction.data} layout={prediction.layout} revision={series.revision} imageName={`${fileStem}_prediction`} onRelayout={onRelayout} /> : null}
+          </div>
+        </section>
+        <section className="panel chart-panel" aria-labelledby="hist-cond-h">
+          <h2 id="hist-cond-h">
+            Process conditions{asset ? ` · ${asset.name}` : ''} <span className="muted chart-sub">{catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ')}</span>
+          </h2>
+          <div className="chart-box" data-testid="history-conditions-chart" data-points={series?.count ?? 0}>
+            {conditions && series ? <Plot data={conditions.data} layout={conditions.layout} revision={series.revision} imageName={`${fileStem}_conditions`} onRelayout={onRelayout} /> : null}
+          </div>
+        </section>
+      </div>
+    </div>
+  );
+}

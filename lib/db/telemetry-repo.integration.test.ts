@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_TARGETS } from '../../tests/db-targets';
+import type { Point } from '../twin/types';
+import type { Database } from './client';
+import { telemetryHistoryRepo, telemetryRepo, type ExportRow } from './telemetry-repo';
+
+const T0 = Date.parse('2026-11-20T00:00:00Z');
+const N = 3_600; // one hour at 1 Hz
+const SPIKE_AT = 1_234;
+const DIP_AT = 2_345;
+
+/** A smooth hour with one temperature spike, one pressure dip, and no prediction in one stretch. */
+function point(i: number): Point {
+  const noPrediction = i >= 3_000 && i < 3_010;
+  return {
+    seq: i,
+    ts: T0 + i * 1_000,
+    values: { temperature: i === SPIKE_AT ? 999 : 350 + Math.sin(i / 100), pressure: i === DIP_AT ? 0.5 : 6 + Math.cos(i / 50) / 10, flow: 100 },
+    prediction: noPrediction ? null : 80 + (i % 10),
+    lower: noPrediction ? null : 78 + (i % 10),
+    upper: noPrediction ? null : 82 + (i % 10) + (i === 42 ? 50 : 0),
+    modelVersion: '1.0.0',
+    inferenceMs: 1,
+    flags: noPrediction ? ['out_of_range'] : [],
+    actual: 81,
+  };
+}
+
+describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
+  let database: Database & { drop(): Promise<void> };
+  beforeAll(async () => {
+    database = await target.open();
+    const repo = telemetryRepo(database.db);
+    for (let i = 0; i < N; i += 1_000) {
+      await repo.insertMany(Array.from({ length: Math.min(1_000, N - i) }, (_, k) => ({ assetId: 'reactor-1', point: point(i + k) })));
+    }
+    // Another asset in the same range must never leak in.
+    await repo.insertMany([{ assetId: 'reactor-2', point: { ...point(10), values: { temperature: 5_000, pressure: 6, flow: 100 } } }]);
+  }, 60_000);
+  afterAll(() => database?.drop());
+
+  const features = [
+    { kind: 'feature', name: 'temperature' },
+    { kind: 'feature', name: 'pressure' },
+    { kind: 'column', name: 'prediction' },
+  ] as const;
+
+  it('downsamples in one query and keeps each spike at the time it happened', async () => {
+    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-1', T0, T0 + N * 1_000 - 1, 50, [...features]);
+    expect(rows.length).toBe(50);
+    expect(rows.reduce((n, r) => n + r.bucket.count, 0)).toBe(N);
+    const temps = rows.map((r) => r.bucket.extremes[0]!);
+    const spike = temps.find((e) => e[2] === 999);
+    expect(spike).toBeDefined();
+    expect(spike![3]).toBe(T0 + SPIKE_AT * 1_000);
+    const dip = rows.map((r) => r.bucket.extremes[1]!).find((e) => e[0] === 0.5);
+    expect(dip![1]).toBe(T0 + DIP_AT * 1_000);
+    // The band is the envelope of the bucket: the one wide upper bound survives.
+    expect(Math.max(...rows.map((r) => r.bucket.upper ?? 0))).toBe(82 + 2 + 50);
+    // Buckets are in time order and the min/max times fall inside their bucket.
+    const width = (N * 1_000) / 50;
+    for (const { index, bucket } of rows) {
+      const [, minT, , maxT] = bucket.extremes[0]!;
+      for (const t of [minT, maxT]) {
+        expect(t).toBeGreaterThanOrEqual(T0 + index * width);
+        expect(t).toBeLessThan(T0 + (index + 1) * width);
+      }
+    }
+  });
+
+  it('returns every reading when the buckets are finer than the data', async () => {
+    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-1', T0 + 2_990_000, T0 + 3_019_999, 100, [...features]);
+    expect(rows.reduce((n, r) => n + r.bucket.count, 0)).toBe(30);
+    const withPrediction = rows.filter((r) => r.bucket.extremes[2] !== null);
+    expect(withPrediction.length).toBe(20);
+  });
+
+  it('exports every row of a range in (ts, id) order, page by page', async () => {
+    const pages: ExportRow[][] = [];
+    for await (const page of telemetryHistoryRepo(database.db).exportRows('reactor-1', T0 + 100_000, T0 + 2_599_000, 700)) pages.push(page);
+    expect(pages.map((p) => p.length)).toEqual([700, 700, 700, 400]);
+    const rows = pages.flat();
+    expect(rows.map((r) => r.ts)).toEqual(Array.from({ length: 2_500 }, (_, k) => T0 + (100 + k) * 1_000));
+    const spike = rows.find((r) => r.ts === T0 + SPIKE_AT * 1_000)!;
+    expect(spike.values.temperature).toBe(999);
+    expect(spike).toMatchObject({ prediction: 80 + (SPIKE_AT % 10), actual: 81, modelVersion: '1.0.0' });
+  });
+
+  it('lists assets and deletes only rows older than the cutoff, in batches', async () => {
+    const repo = telemetryHistoryRepo(database.db);
+    expect((await repo.assetIds()).sort()).toEqual(['reactor-1', 'reactor-2']);
+    const cutoff = new Date(T0 + 500_000);
+    expect(await repo.deleteOlderThan('reactor-1', cutoff, 200)).toBe(200);
+    expect(await repo.deleteOlderThan('reactor-1', cutoff, 1_000)).toBe(300);
+    expect(await repo.deleteOlderThan('reactor-1', cutoff, 1_000)).toBe(0);
+    expect(await telemetryRepo(database.db).count('reactor-1')).toBe(N - 500);
+    expect(await telemetryRepo(database.db).count('reactor-2')).toBe(1);
+  });
+});

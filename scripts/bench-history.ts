@@ -1,0 +1,153 @@
+/**
+ * `npm run bench:history`: one asset with one day at 10 Hz (864,000 readings) stored, then
+ *  1. a full-day history query downsampled to 2,000 points per signal (all five signals), p50
+ *     over several runs, on embedded PGlite and on PostgreSQL (127.0.0.1:5432 db test, a schema
+ *     of its own, dropped after). Targets: <= 1 s PGlite, <= 300 ms PostgreSQL;
+ *  2. storage per reading on each engine (pg_total_relation_size / count: table + indexes + TOAST);
+ *  3. the day's CSV export through HTTP from a separate console process on the PGlite copy, with
+ *     that process's RSS growth during the download. Target < 50 MB.
+ * Usage: npm run bench:history -- [--runs 7] [--skip-postgres] [--skip-export]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { encode } from 'next-auth/jwt';
+import pg from 'pg';
+import { openDatabase, type Database } from '../lib/db/client';
+import { telemetryHistoryRepo } from '../lib/db/telemetry-repo';
+import { queryHistory, type HistoryQuery } from '../lib/twin/history';
+import { TEST_DATABASE_URL } from '../tests/db-targets';
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, 'skip-postgres': { type: 'boolean', default: false }, 'skip-export': { type: 'boolean', default: false } } });
+const RUNS = Number(args.runs);
+const ASSET = 'reactor-1';
+const ROWS = 864_000;
+const T0 = Date.parse('2026-11-01T00:00:00Z');
+const DAY_END = T0 + ROWS * 100 - 1;
+const FEATURES = ['temperature', 'pressure', 'flow'];
+
+/** 864,000 rows at 10 Hz by generate_series, in slices (PGlite's memory stays small). */
+async function seed(database: Database): Promise<number> {
+  const t0 = performance.now();
+  const slice = 108_000;
+  for (let start = 0; start < ROWS; start += slice) {
+    await database.db.execute(sql`
+      insert into telemetry (asset_id, ts, values, prediction, lower, upper, actual, model_version, flags)
+      select ${ASSET}, to_timestamp((${T0}::float8 + g * 100) / 1000),
+             jsonb_build_object('temperature', 350 + 5 * sin(g / 3000.0) + case when g = 500000 then 80 else 0 end,
+                                'pressure', 6 + 0.2 * cos(g / 2000.0), 'flow', 100 + 3 * sin(g / 700.0)),
+             85 + 2 * sin(g / 5000.0), 83 + 2 * sin(g / 5000.0), 87 + 2 * sin(g / 5000.0), 85.5, '1.0.0', '{}'::text[]
+      from generate_series(${start}::int, ${Math.min(ROWS, start + slice) - 1}::int) g`);
+  }
+  return performance.now() - t0;
+}
+
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function queryBench(name: string, database: Database): Promise<void> {
+  const seedMs = await seed(database);
+  const rows = await database.db.execute(sql`select pg_total_relation_size('telemetry')::float8 as bytes, count(*)::float8 as n from telemetry`);
+  const { bytes, n } = (rows as unknown as { rows: { bytes: number; n: number }[] }).rows[0]!;
+  const repo = telemetryHistoryRepo(database.db);
+  const q: HistoryQuery = { from: T0, to: DAY_END, maxPoints: 2_000, signals: [...FEATURES, 'prediction', 'actual'] };
+  const times: number[] = [];
+  let points = 0;
+  let spikeKept = false;
+  for (let i = 0; i < RUNS + 1; i++) {
+    const t = performance.now();
+    const r = await queryHistory(repo, ASSET, q, FEATURES);
+    if (i > 0) times.push(performance.now() - t); // the first run warms caches
+    points = Math.max(...Object.values(r.series).map((s) => s.t.length));
+    spikeKept = r.series.temperature!.v.some((v) => v > 420);
+  }
+  console.log(
+    `${name.padEnd(10)} seed ${Math.round(seedMs)} ms (${Math.round(ROWS / (seedMs / 1000))} rows/s) | full-day query -> ${points} pts/signal, spike kept: ${spikeKept} | p50 ${Math.round(p50(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))}, ${RUNS} runs) | storage ${Math.round(bytes / n)} bytes/reading (${(bytes / 1e6).toFixed(0)} MB for ${n} rows)`,
+  );
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+async function exportBench(seededDir: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-history-server.ts'], { env: { ...process.env, BENCH_SEEDED_PGLITE: seededDir }, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const ready = await new Promise<{ port: number; secret: string; pid: number }>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /READY (.+)\n/.exec(out);
+        if (m) resolve(JSON.parse(m[1]!) as { port: number; secret: string; pid: number });
+      });
+      child.once('exit', (code) => reject(new Error(`export server exited (${code})`)));
+    });
+    const token = await encode({ token: { sub: 'bench', username: 'bench', role: 'viewer', name: 'bench' }, secret: ready.secret });
+    const headers = { cookie: `next-auth.session-token=${token}` };
+    const url = (to: number) => `http://127.0.0.1:${ready.port}/api/v1/assets/${ASSET}/export.csv?from=${T0}&to=${to}`;
+    const cold = rssOf(ready.pid);
+    // Warm-up: the first hour (36,000 rows) brings in the code paths and fills the database's
+    // fixed cache (PGlite's 32 MB shared_buffers live in the process); growth is measured after.
+    await (await fetch(url(T0 + 3_600_000), { headers })).arrayBuffer();
+    const before = rssOf(ready.pid);
+    let peak = before;
+    let atQuarter = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssOf(ready.pid))), 50);
+    const t0 = performance.now();
+    const res = await fetch(url(DAY_END), { headers });
+    if (!res.ok || !res.body) throw new Error(`export answered ${res.status}: ${await res.text()}`);
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.byteLength;
+      for (const b of chunk) if (b === 10) lines++;
+      if (!atQuarter && lines > ROWS / 4) atQuarter = peak;
+    }
+    clearInterval(sampler);
+    const ms = performance.now() - t0;
+    console.log(
+      `csv export (PGlite, over HTTP): ${lines - 1} rows, ${(bytes / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s (${Math.round((lines - 1) / (ms / 1000))} rows/s) | server RSS cold ${(cold / 1e6).toFixed(0)} MB, after warm-up ${(before / 1e6).toFixed(0)} MB -> peak ${(peak / 1e6).toFixed(0)} MB: growth ${((peak - before) / 1e6).toFixed(1)} MB (target < 50 MB); peak at 25 % of the rows ${(atQuarter / 1e6).toFixed(0)} MB, at 100 % ${(peak / 1e6).toFixed(0)} MB`,
+    );
+    if (lines - 1 !== ROWS) throw new Error(`expected ${ROWS} rows, got ${lines - 1}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function main() {
+  console.log(`bench:history — ${ROWS} readings (one day at 10 Hz); targets: query p50 <= 1 s PGlite, <= 300 ms PostgreSQL; export RSS growth < 50 MB`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'twinops-bench-history-'));
+  const pgliteDir = path.join(dir, 'pglite');
+  try {
+    const lite = await openDatabase({ pgliteDir });
+    try {
+      await queryBench('pglite', lite);
+    } finally {
+      await lite.close();
+    }
+    if (!args['skip-postgres']) {
+      const schema = `bench_history_${process.pid}`;
+      const pgDb = await openDatabase({ url: TEST_DATABASE_URL, pgSchema: schema });
+      try {
+        await queryBench('postgres', pgDb);
+      } finally {
+        await pgDb.close();
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+    }
+    if (!args['skip-export']) await exportBench(pgliteDir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
