@@ -3,7 +3,7 @@
  * `npm run db:generate` and applied at start by `openDatabase`.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -64,6 +64,27 @@ export const telemetry = pgTable(
     flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [index('telemetry_asset_ts_idx').on(t.assetId, t.ts)],
+);
+
+/**
+ * Per-signal extremes of the telemetry in fixed 10 s buckets, maintained with every telemetry
+ * insert (lib/db/telemetry-repo.ts). Long history ranges are downsampled from here: a day at 10 Hz
+ * is 864,000 telemetry rows but 8,640 buckets per signal. `signal` is a feature name, or
+ * `prediction`, `lower`, `upper`, `actual`.
+ */
+export const telemetryRollup = pgTable(
+  'telemetry_rollup',
+  {
+    assetId: text('asset_id').notNull(),
+    signal: text('signal').notNull(),
+    bucket: timestamp('bucket', { withTimezone: true }).notNull(),
+    n: integer('n').notNull(),
+    min: doublePrecision('min').notNull(),
+    minTs: timestamp('min_ts', { withTimezone: true, precision: 3 }).notNull(),
+    max: doublePrecision('max').notNull(),
+    maxTs: timestamp('max_ts', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'telemetry_rollup_pk', columns: [t.assetId, t.signal, t.bucket] })],
 );
 
 /**
