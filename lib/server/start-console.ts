@@ -145,7 +145,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       logger,
     });
     services.twin = twin;
-    alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: models.scorer()?.targetLimits ?? null, logger });
+    alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: models.scorer()?.targetLimits ?? null, models, logger });
     services.alerts = alerts;
 
     await new Promise<void>((resolve, reject) => {
