@@ -1,4 +1,5 @@
 /** How an alert reads in one line: "reactor-1 · temperature above 400 (now 412.3)". */
+import { driftFeatureOf, driftLabel, PLANT_ASSET_ID, PLANT_ASSET_NAME } from '@/lib/alerts/plant-signals';
 import type { AlertEvent } from '@/lib/alerts/types';
 import { formatNumber } from '../dashboard/format';
 
@@ -7,7 +8,14 @@ export interface Labels {
   signal(name: string): { label: string; unit: string };
 }
 
-export const RAW_LABELS: Labels = { asset: (id) => id, signal: (name) => ({ label: name, unit: '' }) };
+/** Without a catalog (the header's banner): ids as they are, but the plant and drift readable. */
+export const RAW_LABELS: Labels = {
+  asset: (id) => (id === PLANT_ASSET_ID ? PLANT_ASSET_NAME : id),
+  signal: (name) => {
+    const feature = driftFeatureOf(name);
+    return { label: feature === null ? name : driftLabel(feature), unit: '' };
+  },
+};
 
 export function alertSummary(a: AlertEvent, labels: Labels = RAW_LABELS): string {
   const sig = labels.signal(a.signal);

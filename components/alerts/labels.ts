@@ -1,4 +1,5 @@
 /** Labels for alert views from the catalog (asset names, signal labels and units). */
+import { driftFeatureOf, driftLabel, driftSignal, PLANT_ASSET_ID, PLANT_ASSET_NAME } from '@/lib/alerts/plant-signals';
 import { PREDICTION_SIGNAL } from '@/lib/alerts/types';
 import type { StreamCatalog } from '@/lib/twin/types';
 import type { Labels } from './alert-text';
@@ -9,10 +10,15 @@ export interface AlertCatalog {
   signals: { name: string; label: string; unit: string }[];
 }
 
+/** The catalog's assets plus the plant (drift alerts), its signals plus each feature's drift (PSI, no unit). */
 export function alertCatalog(c: StreamCatalog): AlertCatalog {
   return {
-    assets: c.assets.map(({ id, name }) => ({ id, name })),
-    signals: [{ name: PREDICTION_SIGNAL, label: `${c.target.label} predicted`, unit: c.target.unit }, ...c.signals.map(({ name, label, unit }) => ({ name, label, unit }))],
+    assets: [...c.assets.map(({ id, name }) => ({ id, name })), { id: PLANT_ASSET_ID, name: PLANT_ASSET_NAME }],
+    signals: [
+      { name: PREDICTION_SIGNAL, label: `${c.target.label} predicted`, unit: c.target.unit },
+      ...c.signals.map(({ name, label, unit }) => ({ name, label, unit })),
+      ...c.signals.map(({ name, label }) => ({ name: driftSignal(name), label: driftLabel(label), unit: '' })),
+    ],
   };
 }
 
@@ -21,6 +27,12 @@ export function labelsOf(c: AlertCatalog): Labels {
   const signals = new Map(c.signals.map((s) => [s.name, s]));
   return {
     asset: (id) => assets.get(id) ?? id,
-    signal: (name) => signals.get(name) ?? { label: name, unit: '' },
+    // A drift rule of a feature the serving model no longer takes still reads as drift.
+    signal: (name) => signals.get(name) ?? { label: driftLabelOf(name) ?? name, unit: '' },
   };
+}
+
+function driftLabelOf(signal: string): string | null {
+  const feature = driftFeatureOf(signal);
+  return feature === null ? null : driftLabel(feature);
 }

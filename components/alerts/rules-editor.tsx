@@ -62,6 +62,7 @@ export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEd
       </div>
       <p className="muted">
         A value below low or above high for the minimum duration raises an alert; it clears once back inside by the deadband. Shelving stops new alerts for a while (open ones stay and clear normally).
+        The Plant&rsquo;s drift rules watch each input&rsquo;s population stability index (PSI) over the last readings of all assets against the training data, checked every 5 s.
       </p>
       {error ? (
         <p role="alert" className="error">

@@ -5,6 +5,10 @@
  * (raise, clear, acknowledge) goes on a per-rule promise chain: in order, asynchronously. Stored
  * changes are then broadcast (socket.io) and sent to the webhook. Open alerts are reloaded at
  * start, so a restart continues where the last process stopped.
+ *
+ * Besides points, any value with a time can be fed (`onSignal`): the plant's input drift (PSI per
+ * feature) comes in that way. While an alert is open, a new peak is pushed to browsers
+ * (`alert:updated`) at most once a second per alert, so the Alerts page shows the current peak.
  */
 import type { AuditRepo } from '../db/audit-repo';
 import { isUniqueViolation, type AlertsRepo, type NewRule } from '../db/alerts-repo';
@@ -31,6 +35,8 @@ export interface AlertServiceOptions {
   logger: Logger;
   /** Wall clock (shelving, acknowledgement times); tests may pin it. */
   now?: () => number;
+  /** Least time between two pushes of one open alert's new peaks (default 1 s). */
+  peakPushMs?: number;
 }
 
 /** Who asks, for the audit log. */
@@ -45,7 +51,13 @@ interface Tracked {
   /** The stored open alert (set once its insert is done). */
   alert: AlertEvent | null;
   chain: Promise<void>;
+  /** When the open alert was last sent to browsers (real time), and a deferred peak push. */
+  pushedAt: number;
+  peakTimer: ReturnType<typeof setTimeout> | null;
 }
+
+/** Between two peak pushes of one alert, at least this long. */
+export const PEAK_PUSH_MS = 1_000;
 
 
 /**
@@ -83,11 +95,16 @@ export class AlertService {
   private readonly byAsset = new Map<string, Tracked[]>();
   private readonly log: Logger;
   private readonly now: () => number;
+  private readonly peakPushMs: number;
   private started = false;
+  private closed = false;
+  /** Serialises `addDefaults` (two model changes in a row must not track a rule twice). */
+  private seeding: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: AlertServiceOptions) {
     this.log = opts.logger.child({ module: 'alerts' });
     this.now = opts.now ?? Date.now;
+    this.peakPushMs = opts.peakPushMs ?? PEAK_PUSH_MS;
   }
 
   /** Seeds missing default rules, loads all rules and reloads the open alerts. */
@@ -105,8 +122,25 @@ export class AlertService {
     this.log.info({ rules: this.tracked.size, seeded: added, reopened: open.length }, 'alert engine started');
   }
 
+  /**
+   * Seeds the default rules still missing (a model with other features was activated) and starts
+   * evaluating them at once. Rules that exist, edited or not, are left alone. Returns how many
+   * were added.
+   */
+  addDefaults(defaults: NewRule[]): Promise<number> {
+    const run = this.seeding.then(async () => {
+      if (this.closed) return 0;
+      const added = await this.opts.repo.seedRules(defaults);
+      if (added) for (const rule of await this.opts.repo.listRules()) if (!this.tracked.has(rule.id)) this.track(rule);
+      if (added) this.log.info({ seeded: added }, 'default alert rules added for new signals');
+      return added;
+    });
+    this.seeding = run.catch(() => undefined);
+    return run;
+  }
+
   private track(rule: AlertRule): Tracked {
-    const t: Tracked = { rule, memory: EMPTY_MEMORY, alert: null, chain: Promise.resolve() };
+    const t: Tracked = { rule, memory: EMPTY_MEMORY, alert: null, chain: Promise.resolve(), pushedAt: 0, peakTimer: null };
     this.tracked.set(rule.id, t);
     const list = this.byAsset.get(rule.assetId) ?? [];
     list.push(t);
@@ -117,19 +151,35 @@ export class AlertService {
   /** The pipeline's hook: synchronous, never throws, never waits for I/O. */
   onPoint(assetId: string, point: Point): void {
     const list = this.byAsset.get(assetId);
-    if (!list) return;
+    if (!list || this.closed) return;
     const now = this.now();
     for (const t of list) {
       const value = t.rule.signal === PREDICTION_SIGNAL ? point.prediction : point.values[t.rule.signal];
       if (value === null || value === undefined) continue;
-      try {
-        const before = t.memory;
-        const { decision, memory } = evaluate(t.rule, before, value, point.ts, now);
-        t.memory = memory;
-        this.apply(t, decision, point.ts, before);
-      } catch (err) {
-        this.log.error({ err, ruleId: t.rule.id }, 'alert rule evaluation failed');
-      }
+      this.step(t, value, point.ts, now);
+    }
+  }
+
+  /**
+   * One value of one signal at time `ts` (epoch ms; minimum durations are measured in it), for
+   * values that are not pipeline points: the plant's drift PSI per feature. Evaluated exactly like
+   * a point's value by every rule of (assetId, signal). Synchronous, never throws.
+   */
+  onSignal(assetId: string, signal: string, value: number, ts: number): void {
+    const list = this.byAsset.get(assetId);
+    if (!list || this.closed) return;
+    const now = this.now();
+    for (const t of list) if (t.rule.signal === signal) this.step(t, value, ts, now);
+  }
+
+  private step(t: Tracked, value: number, ts: number, now: number): void {
+    try {
+      const before = t.memory;
+      const { decision, memory } = evaluate(t.rule, before, value, ts, now);
+      t.memory = memory;
+      this.apply(t, decision, ts, before);
+    } catch (err) {
+      this.log.error({ err, ruleId: t.rule.id }, 'alert rule evaluation failed');
     }
   }
 
@@ -147,13 +197,16 @@ export class AlertService {
             return;
           }
           t.alert = stored;
+          t.pushedAt = Date.now();
           recordAlertRaised(stored.severity);
           this.publish('raised', stored);
         });
         return;
       case 'peak':
         this.background(t, 'peak', async () => {
-          if (t.alert) t.alert = { ...t.alert, peak: d.peak };
+          if (!t.alert) return;
+          t.alert = { ...t.alert, peak: d.peak };
+          this.pushPeak(t);
         });
         return;
       case 'clear': {
@@ -162,11 +215,46 @@ export class AlertService {
           const open = t.alert;
           if (!open) return;
           t.alert = null;
+          this.cancelPeakPush(t);
           const cleared = await this.opts.repo.clear(open.id, Math.max(ts, open.raisedAt), peak ?? open.peak);
           if (cleared) this.publish('cleared', cleared);
         });
         return;
       }
+    }
+  }
+
+  /**
+   * Sends the open alert's new peak to browsers now, or, when it was sent less than `peakPushMs`
+   * ago, once that time is up (with the peak as it is then). Peaks are not sent to the webhook:
+   * it gets lifecycle changes only.
+   */
+  private pushPeak(t: Tracked): void {
+    if (t.peakTimer || this.closed) return;
+    const wait = t.pushedAt + this.peakPushMs - Date.now();
+    const push = () => {
+      t.peakTimer = null;
+      if (!t.alert || this.closed) return;
+      t.pushedAt = Date.now();
+      this.broadcastUpdate(t.alert);
+    };
+    if (wait <= 0) push();
+    else {
+      t.peakTimer = setTimeout(push, wait);
+      t.peakTimer.unref?.();
+    }
+  }
+
+  private cancelPeakPush(t: Tracked): void {
+    if (t.peakTimer) clearTimeout(t.peakTimer);
+    t.peakTimer = null;
+  }
+
+  private broadcastUpdate(alert: AlertEvent): void {
+    try {
+      this.opts.broadcaster.updated(alert);
+    } catch (err) {
+      this.log.warn({ err }, 'alert broadcast failed');
     }
   }
 
@@ -200,7 +288,10 @@ export class AlertService {
     const ack = async () => {
       const done = await this.opts.repo.acknowledge(id, actor.username, comment, this.now());
       if (!done) throw await this.whyNotActive(id);
-      if (t?.alert?.id === id) t.alert = { ...done, peak: t.alert.peak };
+      if (t?.alert?.id === id) {
+        t.alert = { ...done, peak: t.alert.peak };
+        t.pushedAt = Date.now();
+      }
       const shown = t?.alert?.id === id ? t.alert : done;
       this.publish('acknowledged', shown);
       await this.audit({ actor, action: 'alert.acknowledge', target: `alert ${id}`, details: { assetId: done.assetId, signal: done.signal, severity: done.severity, comment } });
@@ -262,6 +353,16 @@ export class AlertService {
     return assetId ? all.filter((r) => r.assetId === assetId) : all;
   }
 
+  /**
+   * `alert` as the engine knows it now: an open alert's stored peak is only written when it clears,
+   * so the API shows the live one instead.
+   */
+  current(alert: AlertEvent): AlertEvent {
+    if (alert.state === 'cleared') return alert;
+    const live = this.tracked.get(alert.ruleId)?.alert;
+    return live?.id === alert.id && live.peak !== alert.peak ? { ...alert, peak: live.peak } : alert;
+  }
+
   /** Open alerts by severity, for the metrics gauge. */
   openCounts(): Record<AlertSeverity, number> {
     const out: Record<AlertSeverity, number> = { warning: 0, critical: 0 };
@@ -279,6 +380,9 @@ export class AlertService {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.tracked.values()) this.cancelPeakPush(t);
+    await this.seeding;
     await this.idle();
     await this.opts.notifier?.close();
   }

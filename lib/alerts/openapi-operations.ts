@@ -48,7 +48,7 @@ registerOperation({
   tag: 'alerts',
   summary: 'Alerts, newest first',
   description:
-    'Query: `state` (active, acknowledged, cleared, or open = active + acknowledged), `assetId`, `severity` (warning, critical), `limit` (1-1000, default 100), `before` (an alert id: the next page starts below it; the answer’s `nextBefore`).',
+    'Query: `state` (active, acknowledged, cleared, or open = active + acknowledged), `assetId`, `severity` (warning, critical), `limit` (1-1000, default 100), `before` (an alert id: the next page starts below it; the answer’s `nextBefore`). Input drift alerts have `assetId` `plant` and `signal` `drift:<feature>` (value = PSI). An open alert’s `peak` is the live one.',
   role: 'viewer',
   responses: { 200: { description: 'Alerts', schema: z.object({ alerts: z.array(alert), nextBefore: z.number().int().nullable() }) } },
 });

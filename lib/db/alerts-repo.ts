@@ -58,6 +58,8 @@ export interface NewRule {
   high: number | null;
   deadband?: number;
   minDurationMs?: number;
+  /** Default true. */
+  enabled?: boolean;
 }
 
 export interface NewAlert {

@@ -163,7 +163,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       logger,
     });
     services.twin = twin;
-    alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: models.scorer()?.targetLimits ?? null, logger });
+    alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: models.scorer()?.targetLimits ?? null, models, logger });
     services.alerts = alerts;
     // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
     const retention = createRetentionJob({ repo: telemetryHistoryRepo(database.db), retentionDays: config.RETENTION_DAYS, logger });

@@ -110,6 +110,8 @@ export class ModelManager {
   private driftTimer: ReturnType<typeof setInterval> | undefined;
   private readonly driftListeners = new Set<(e: DriftEvent) => void>();
   private readonly drifting = new Set<string>();
+  private readonly driftCheckListeners = new Set<(report: DriftReport, at: number) => void>();
+  private readonly changeListeners = new Set<(model: ModelRef | null) => void>();
   private lastRetryProblem: string | null = null;
   private closed = false;
   readonly stats = new AbStats();
@@ -201,6 +203,28 @@ export class ModelManager {
   drift(): DriftReport | null {
     const c = this.state.champion;
     return c ? this.driftMonitor.report(c.model.manifest.features) : null;
+  }
+
+  /** Calls `listener` with every drift check's report (every 5 s while a model serves), for the alert engine. Returns the unsubscribe. */
+  onDriftCheck(listener: (report: DriftReport, at: number) => void): () => void {
+    this.driftCheckListeners.add(listener);
+    return () => this.driftCheckListeners.delete(listener);
+  }
+
+  /** Calls `listener` after the serving version changed (null: degraded), like `model:changed`. Returns the unsubscribe. */
+  onModelChange(listener: (model: ModelRef | null) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private notify<T extends unknown[]>(listeners: Set<(...args: T) => void>, ...args: T): void {
+    for (const l of listeners) {
+      try {
+        l(...args);
+      } catch (err) {
+        this.log.warn({ err }, 'model listener failed');
+      }
+    }
   }
 
   /** Calls `listener` when a feature starts or stops drifting. Returns the unsubscribe. */
@@ -370,6 +394,7 @@ export class ModelManager {
     this.lastRetryProblem = null;
     if (old && old !== entry) void old.retire();
     this.deps.broadcast({ name: entry.name, version: entry.version });
+    this.notify(this.changeListeners, { name: entry.name, version: entry.version });
   }
 
   private async packages(): Promise<SourcedPackageRef[]> {
@@ -494,6 +519,7 @@ export class ModelManager {
       if (challenger) void challenger.entry.retire();
       this.problemText = reason;
       this.deps.broadcast(null);
+      this.notify(this.changeListeners, null);
     } else return;
     void entry.retire();
   }
@@ -501,6 +527,7 @@ export class ModelManager {
   private checkDrift(): void {
     const report = this.drift();
     if (!report) return;
+    this.notify(this.driftCheckListeners, report, Date.now());
     for (const f of report.features) {
       if (f.psi === null) continue;
       const was = this.drifting.has(f.name);

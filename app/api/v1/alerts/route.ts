@@ -5,10 +5,12 @@ import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
-/** Alerts, newest first, filtered by state (or `open`), asset and severity; page with `before`. */
+/** Alerts, newest first, filtered by state (or `open`), asset and severity; page with `before`. Open ones carry their live peak. */
 export const GET = apiRoute({ role: 'viewer' }, async ({ req }) => {
   const q = parseAlertQuery(req);
   const limit = q.limit ?? 100;
-  const alerts = await alertsRepo(getServices().database.db).list({ ...q, limit });
+  const { database, alerts: engine } = getServices();
+  const stored = await alertsRepo(database.db).list({ ...q, limit });
+  const alerts = engine ? stored.map((a) => engine.current(a)) : stored;
   return Response.json({ alerts, nextBefore: alerts.length === limit ? (alerts.at(-1)?.id ?? null) : null });
 });
