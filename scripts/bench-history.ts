@@ -56,6 +56,8 @@ async function queryBench(name: string, database: Database): Promise<void> {
   const rollupMs = performance.now() - r0;
   const rows = await database.db.execute(sql`select pg_total_relation_size('telemetry')::float8 as bytes, count(*)::float8 as n from telemetry`);
   const { bytes, n } = (rows as unknown as { rows: { bytes: number; n: number }[] }).rows[0]!;
+  const rollupRows = await database.db.execute(sql`select pg_total_relation_size('telemetry_rollup')::float8 as bytes`);
+  const rollupBytes = (rollupRows as unknown as { rows: { bytes: number }[] }).rows[0]!.bytes;
   const repo = telemetryHistoryRepo(database.db);
   const q: HistoryQuery = { from: T0, to: DAY_END, maxPoints: 2_000, signals: [...FEATURES, 'prediction', 'actual'] };
   const times: number[] = [];
@@ -69,7 +71,7 @@ async function queryBench(name: string, database: Database): Promise<void> {
     spikeKept = r.series.temperature!.v.some((v) => v > 420);
   }
   console.log(
-    `${name.padEnd(10)} seed ${Math.round(seedMs)} ms (${Math.round(ROWS / (seedMs / 1000))} rows/s), rollup rebuilt in ${Math.round(rollupMs)} ms | full-day query -> ${points} pts/signal, spike kept: ${spikeKept} | p50 ${Math.round(p50(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))}, ${RUNS} runs) | storage ${Math.round(bytes / n)} bytes/reading (${(bytes / 1e6).toFixed(0)} MB for ${n} rows)`,
+    `${name.padEnd(10)} seed ${Math.round(seedMs)} ms (${Math.round(ROWS / (seedMs / 1000))} rows/s), rollup rebuilt in ${Math.round(rollupMs)} ms | full-day query -> ${points} pts/signal, spike kept: ${spikeKept} | p50 ${Math.round(p50(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))}, ${RUNS} runs) | storage ${Math.round(bytes / n)} bytes/reading (${(bytes / 1e6).toFixed(0)} MB for ${n} rows) + rollup ${(rollupBytes / 1e6).toFixed(1)} MB`,
   );
 }
 
