@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import type { PackageProblem } from './errors';
 import { MANIFEST_FILE } from './read-manifest';
 import type { TwinManifest } from './manifest';
+import { InferenceWorker, OFFLOAD_MIN_ROWS, SPLIT_MIN_ROWS, workerAvailable } from './inference-pool';
 
 export interface SessionOptions {
   /**
@@ -14,6 +15,8 @@ export interface SessionOptions {
    * and the web server needs the other core. Raise it for bulk scoring.
    */
   intraOpThreads?: number;
+  /** Run batches of OFFLOAD_MIN_ROWS rows or more on a worker thread (default true). */
+  offload?: boolean;
 }
 
 /** A float [N, F] -> float [N, M] model run. */
@@ -65,7 +68,38 @@ export async function openSession(
     await session.release();
     return { runner: null, problems };
   }
-  return { runner, problems };
+  return { runner: runner && options.offload !== false && workerAvailable() ? withOffload(runner, onnxPath, manifest) : runner, problems };
+}
+
+/**
+ * `inline` for small runs; large ones on a worker thread (started at the first), so the calling
+ * thread stays free while the model runs. Bulk runs (SPLIT_MIN_ROWS and more, beyond what one API
+ * request may send by default) are split: half on the worker, half here, both cores at once.
+ * If the worker fails, it is started again at the next large run.
+ */
+function withOffload(inline: RowRunner, onnxPath: string, manifest: TwinManifest): RowRunner {
+  let worker: InferenceWorker | null = null;
+  const io = { input: manifest.onnx.input, output: manifest.onnx.output, features: manifest.features.length, members: manifest.onnx.members };
+  return {
+    async run(rows, n) {
+      if (n < OFFLOAD_MIN_ROWS) return inline.run(rows, n);
+      if (!worker?.usable) worker = new InferenceWorker(onnxPath, io);
+      if (n < SPLIT_MIN_ROWS) return worker.run(rows, n);
+      const half = n >> 1;
+      const f = io.features;
+      // The worker's half is posted first, so it computes while this thread runs the other half.
+      const [first, second] = await Promise.all([worker.run(rows.subarray(0, half * f), half), inline.run(rows.subarray(half * f, n * f), n - half)]);
+      const out = new Float32Array(n * io.members);
+      out.set(first);
+      out.set(second, half * io.members);
+      return out;
+    },
+    async release() {
+      await worker?.close();
+      worker = null;
+      await inline.release();
+    },
+  };
 }
 
 function checkSignature(session: ort.InferenceSession, manifest: TwinManifest): PackageProblem[] {
