@@ -10,7 +10,7 @@ import type { AuditRepo } from '../db/audit-repo';
 import type { ApiKeysRepo } from '../db/api-keys-repo';
 import type { UsersRepo } from '../db/users-repo';
 import { checkApiKey, looksLikeApiKey } from './api-keys';
-import { cachedUser } from './credential-cache';
+import { currentUserState } from './user-state';
 import type { AuthenticatedUser } from './login';
 import { isRole, type Role } from './roles';
 
@@ -91,9 +91,7 @@ export async function authenticateBearer(credential: string, deps: BearerDeps, a
     return { ok: true, principal: { userId: k.userId, username: k.username, role: k.role, via: 'api-key', address, keyPrefix: k.prefix } };
   }
   const userId = await readLoginToken(credential, deps.secret);
-  // A signed token only ever carries our own ids; the check keeps PostgreSQL's uuid parser out of it.
-  if (!userId || !/^[0-9a-f-]{36}$/i.test(userId)) return { ok: false, reason: 'invalid_token', actor: null };
-  const user = await cachedUser(userId, (id) => deps.users.findById(id));
+  const user = userId ? await currentUserState(deps.users, userId) : null;
   if (!user) return { ok: false, reason: 'invalid_token', actor: null };
   if (user.disabled || !isRole(user.role)) return { ok: false, reason: 'owner_disabled', actor: user.username };
   return { ok: true, principal: { userId: user.id, username: user.username, role: user.role, via: 'token', address } };

@@ -4,13 +4,17 @@
  * A session is a signed JWT carrying the role it was issued with; without a look-up a disabled
  * user would stay signed in, and a demoted one keep their old role, until the cookie expires.
  * Looking the user up on every request would cost a query each, so the answer is cached for a
- * few seconds, and forgotten at once when this process changes the user (the admin service calls
- * `forgetUserState`). Another process (the CLI, a second instance) is seen within the TTL.
+ * few seconds, and forgotten at once when this process changes the user: a role change or a
+ * disable/enable through the users repository bumps `authGeneration()` (lib/db/auth-changes.ts),
+ * and the admin service calls `forgetUserState` for the rest (e.g. a new display name). Another
+ * process (the CLI, a second instance) is seen within the TTL. Browser sessions, sockets and login
+ * tokens all read their user through here.
  *
  * The cache lives on `globalThis`: Next bundles route handlers apart from the custom server, and
  * both must see one cache, or an invalidation in one would miss the other.
  */
 import { LRUCache } from 'lru-cache';
+import { authGeneration } from '../db/auth-changes';
 import type { UsersRepo } from '../db/users-repo';
 import type { Role } from './roles';
 
@@ -28,10 +32,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // LRUCache cannot hold null/undefined: a missing user is cached as { state: null }.
 type Entry = { state: UserState | null };
 const KEY = Symbol.for('twinops.userStateCache');
-type Holder = { [KEY]?: LRUCache<string, Entry> };
+type Holder = { [KEY]?: { generation: number; entries: LRUCache<string, Entry> } };
 
 function cache(): LRUCache<string, Entry> {
-  return ((globalThis as Holder)[KEY] ??= new LRUCache<string, Entry>({ max: 10_000, ttl: USER_STATE_TTL_MS }));
+  const c = ((globalThis as Holder)[KEY] ??= { generation: authGeneration(), entries: new LRUCache<string, Entry>({ max: 10_000, ttl: USER_STATE_TTL_MS }) });
+  if (c.generation !== authGeneration()) {
+    c.entries.clear();
+    c.generation = authGeneration();
+  }
+  return c.entries;
 }
 
 /** The user's current state (at most ~5 s old), or null when no such user exists. */
