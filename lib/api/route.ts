@@ -184,27 +184,37 @@ function onceAWindow(key: string, windowMs = 60_000): boolean {
   return true;
 }
 
-/** Reads the body as JSON: 415 for another content type, 413 over 1 MB, 400 for broken JSON. */
-export async function readJson(req: Request): Promise<unknown> {
-  const type = req.headers.get('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
+/**
+ * The whole request body, refused with `tooLarge()` as soon as it is known to exceed `maxBytes`
+ * (by its declared length, or while reading: the rest is never buffered). Null when there is none.
+ */
+export async function readBodyCapped(req: Request, maxBytes: number, tooLarge: () => ApiError): Promise<Buffer<ArrayBuffer> | null> {
   const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', `Body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (declared > maxBytes) throw tooLarge();
   const reader = req.body?.getReader();
-  if (!reader) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
+  if (!reader) return null;
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel();
-      throw new ApiError(413, 'payload_too_large', `Body is larger than ${MAX_BODY_BYTES} bytes`);
+      throw tooLarge();
     }
     chunks.push(value);
   }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
+}
+
+/** Reads the body as JSON: 415 for another content type, 413 over 1 MB, 400 for broken JSON. */
+export async function readJson(req: Request): Promise<unknown> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
+  const body = await readBodyCapped(req, MAX_BODY_BYTES, () => new ApiError(413, 'payload_too_large', `Body is larger than ${MAX_BODY_BYTES} bytes`));
+  if (!body) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
   if (!text.trim()) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
   try {
     return JSON.parse(text);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ApiError, type FieldError } from '../api/errors';
+import { readBodyCapped } from '../api/route';
 import type { Principal } from '../auth/bearer';
 import type { PackageProblem } from '../model';
 import { getServices } from '../services';
@@ -38,25 +39,11 @@ export function actorOf(principal: Principal): Actor {
 export async function readUpload(req: Request): Promise<{ model: Uint8Array; twin: Uint8Array }> {
   const type = req.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the package as multipart/form-data with the files "model" (model.onnx) and "twin" (twin.json)');
-  const declared = Number(req.headers.get('content-length') ?? '0');
-  if (declared > MAX_UPLOAD_BYTES) throw tooLarge();
-  const reader = req.body?.getReader();
-  if (!reader) throw new ApiError(400, 'validation_failed', 'The form is empty', [{ field: 'model', message: 'model.onnx is required' }]);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_UPLOAD_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
+  const body = await readBodyCapped(req, MAX_UPLOAD_BYTES, tooLarge);
+  if (!body) throw new ApiError(400, 'validation_failed', 'The form is empty', [{ field: 'model', message: 'model.onnx is required' }]);
   let form: FormData;
   try {
-    form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': type } }).formData();
+    form = await new Response(body, { headers: { 'content-type': type } }).formData();
   } catch (err) {
     throw new ApiError(400, 'invalid_form', `The form cannot be read: ${(err as Error).message}`);
   }
