@@ -4,7 +4,9 @@ import { telemetry, telemetryRollup } from './schema';
 import { ROLLUP_BUCKET_MS, rollupOf, upsertRollup } from './telemetry-rollup';
 import type { Point } from '../twin/types';
 
+/** A stored telemetry row as the domain sees it (times as epoch ms). */
 export interface StoredPoint {
+  id: number;
   assetId: string;
   ts: number;
   values: Record<string, number>;
@@ -14,6 +16,21 @@ export interface StoredPoint {
   actual: number | null;
   modelVersion: string | null;
   flags: string[];
+}
+
+function storedPoint(r: typeof telemetry.$inferSelect): StoredPoint {
+  return {
+    id: r.id,
+    assetId: r.assetId,
+    ts: r.ts.getTime(),
+    values: r.values,
+    prediction: r.prediction,
+    lower: r.lower,
+    upper: r.upper,
+    actual: r.actual,
+    modelVersion: r.modelVersion,
+    flags: r.flags,
+  };
 }
 
 /** The telemetry rows themselves (one multi-row INSERT). */
@@ -53,17 +70,7 @@ export function telemetryRepo(db: Db) {
         .where(and(eq(telemetry.assetId, assetId), gte(telemetry.ts, from), lte(telemetry.ts, to)))
         .orderBy(asc(telemetry.ts), asc(telemetry.id))
         .limit(limit);
-      return rows.map((r) => ({
-        assetId: r.assetId,
-        ts: r.ts.getTime(),
-        values: r.values,
-        prediction: r.prediction,
-        lower: r.lower,
-        upper: r.upper,
-        actual: r.actual,
-        modelVersion: r.modelVersion,
-        flags: r.flags,
-      }));
+      return rows.map(storedPoint);
     },
 
     async count(assetId?: string): Promise<number> {
@@ -100,17 +107,8 @@ export interface DownsampledBucket {
 /** What can be downsampled: a feature (a key of `values`), or a column of the table. */
 export type HistorySource = { kind: 'feature'; name: string } | { kind: 'column'; name: 'prediction' | 'actual' };
 
-export interface ExportRow {
-  id: number;
-  ts: number;
-  values: Record<string, number>;
-  prediction: number | null;
-  lower: number | null;
-  upper: number | null;
-  actual: number | null;
-  modelVersion: string | null;
-  flags: string[];
-}
+/** A row of a range export (the asset is the one asked for). */
+export type ExportRow = StoredPoint;
 
 /** Both drivers answer `execute` with `{ rows }` (node-postgres QueryResult, PGlite Results). */
 function rowsOf<T>(result: unknown): T[] {
@@ -203,17 +201,7 @@ export function telemetryHistoryRepo(db: Db) {
           .orderBy(asc(telemetry.ts), asc(telemetry.id))
           .limit(chunk);
         if (!rows.length) return;
-        yield rows.map((r) => ({
-          id: r.id,
-          ts: r.ts.getTime(),
-          values: r.values,
-          prediction: r.prediction,
-          lower: r.lower,
-          upper: r.upper,
-          actual: r.actual,
-          modelVersion: r.modelVersion,
-          flags: r.flags,
-        }));
+        yield rows.map(storedPoint);
         if (rows.length < chunk) return;
         const last: typeof telemetry.$inferSelect = rows[rows.length - 1]!;
         after = { ts: last.ts, id: last.id };
