@@ -7,6 +7,7 @@ import { getSocket } from '@/lib/realtime/client-socket';
 import { formatValue } from '../dashboard/format';
 import { AckForm } from './ack-form';
 import { labelsOf, type AlertCatalog } from './labels';
+import { AssetSelect } from '../asset-select';
 
 type StateFilter = 'open' | 'active' | 'acknowledged' | 'cleared' | '';
 interface Filters {
@@ -124,17 +125,7 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
             <option value="cleared">cleared</option>
           </select>
         </label>
-        <label className="dash-field">
-          <span>Asset</span>
-          <select value={filters.assetId} onChange={(e) => set({ assetId: e.target.value })}>
-            <option value="">all</option>
-            {catalog.assets.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AssetSelect assets={catalog.assets} value={filters.assetId} onChange={(assetId) => set({ assetId })} allLabel="all" />
         <label className="dash-field">
           <span>Severity</span>
           <select value={filters.severity} onChange={(e) => set({ severity: e.target.value as Filters['severity'] })}>

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { AlertRule } from '@/lib/alerts/types';
 import { labelsOf, type AlertCatalog } from './labels';
 import { RuleRow } from './rule-row';
+import { AssetSelect } from '../asset-select';
 
 async function fetchRules(assetId: string): Promise<{ rules: AlertRule[]; now: number }> {
   const res = await fetch(`/api/v1/alert-rules?assetId=${encodeURIComponent(assetId)}`, { cache: 'no-store' });
@@ -49,16 +50,7 @@ export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEd
         <h2 id="rules-h" style={{ margin: 0 }}>
           Rules
         </h2>
-        <label className="dash-field">
-          <span>Asset</span>
-          <select value={assetId} onChange={(e) => setAssetId(e.target.value)}>
-            {catalog.assets.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AssetSelect assets={catalog.assets} value={assetId} onChange={setAssetId} />
       </div>
       <p className="muted">
         A value below low or above high for the minimum duration raises an alert; it clears once back inside by the deadband. Shelving stops new alerts for a while (open ones stay and clear normally).

@@ -15,6 +15,7 @@ import { alertMarks, withAlertMarks } from './alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
 import { DriftPanel } from '../models/drift-panel';
 import { useServingModel } from '../models/use-serving-model';
+import { AssetSelect } from '../asset-select';
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
 
@@ -69,22 +70,14 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
   return (
     <div className="dashboard">
       <div className="dash-toolbar">
-        <label className="dash-field">
-          <span>Asset</span>
-          <select
-            value={assetId}
-            onChange={(e) => {
-              setAssetId(e.target.value);
-              setPaused(null);
-            }}
-          >
-            {catalog.assets.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AssetSelect
+          assets={catalog.assets}
+          value={assetId}
+          onChange={(id) => {
+            setAssetId(id);
+            setPaused(null);
+          }}
+        />
         <div className="dash-segmented" role="group" aria-label="Time window">
           {WINDOW_MINUTES.map((m) => (
             <button key={m} type="button" className="btn btn-ghost" aria-pressed={m === windowMin} onClick={() => setWindowMin(m)}>

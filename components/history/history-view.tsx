@@ -12,6 +12,7 @@ import { formatNumber } from '../dashboard/format';
 import { Plot } from '../plot';
 import { TimeZoneSelect } from '../time-zone-select';
 import { historySeries } from './history-series';
+import { AssetSelect } from '../asset-select';
 
 /** Points per signal asked of the server: about one per pixel of a wide chart. */
 const MAX_POINTS = 2_000;
@@ -116,16 +117,7 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
   return (
     <div className="dashboard history">
       <div className="dash-toolbar">
-        <label className="dash-field">
-          <span>Asset</span>
-          <select value={assetId} onChange={(e) => setAssetId(e.target.value)}>
-            {catalog.assets.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AssetSelect assets={catalog.assets} value={assetId} onChange={setAssetId} />
         <div className="dash-segmented" role="group" aria-label="Time range">
           {PRESETS.map((p) => (
             <button key={p.key} type="button" className="btn btn-ghost" aria-pressed={preset === p.key} onClick={() => choose(lastRange(p.ms), p.key)}>
