@@ -3,10 +3,9 @@
  * Errors come back as ApiRequestError with the API's code, message and field errors (the
  * loader's reasons for a refused package).
  */
-import type { ErrorBody } from '@/lib/api/errors';
 import type { DriftReport } from '@/lib/twin/drift';
 import type { AbView, ModelRef, ModelVersionInfo } from '@/lib/twin/model-manager';
-import { ApiRequestError } from '@/lib/what-if/api';
+import { ApiRequestError, requestJson as send } from '@/lib/what-if/api';
 
 export type { AbView, DriftReport, ModelRef, ModelVersionInfo };
 export { ApiRequestError };
@@ -15,17 +14,6 @@ export interface ModelList {
   active: ModelRef | null;
   problem: string | null;
   versions: ModelVersionInfo[];
-}
-
-async function send<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...init.headers } });
-  const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const e = (json as Partial<ErrorBody> | null)?.error;
-    if (e && typeof e.message === 'string') throw new ApiRequestError(res.status, e.code, e.message, e.fields ?? []);
-    throw new ApiRequestError(res.status, 'http_error', `The server answered ${res.status}`);
-  }
-  return json as T;
 }
 
 const json = (method: string, body?: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

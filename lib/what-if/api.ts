@@ -37,20 +37,22 @@ function isErrorBody(body: unknown): body is ErrorBody {
   return typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.message === 'string';
 }
 
-async function postJson<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    credentials: 'same-origin',
-    signal,
-  });
+/**
+ * One same-origin call to the console's JSON API: the parsed answer, or an ApiRequestError with
+ * the API's code, message and field errors. Also used by the model lifecycle pages.
+ */
+export async function requestJson<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(url, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...init.headers } });
   const json: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     if (isErrorBody(json)) throw new ApiRequestError(res.status, json.error.code, json.error.message, json.error.fields ?? []);
     throw new ApiRequestError(res.status, 'http_error', `The server answered ${res.status}`);
   }
   return json as T;
+}
+
+function postJson<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
 }
 
 export function predict(values: FeatureValues, signal?: AbortSignal): Promise<PredictAnswer> {
