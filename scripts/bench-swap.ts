@@ -5,11 +5,10 @@
  * Prints requests, non-2xx, errors and latency with and without swaps. Target: zero non-2xx.
  * Usage: npm run bench:swap -- [--seconds 10] [--connections 16] [--every 250]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { cannon as cannonWith, runBench, startBenchServer, type CannonResult } from './bench-server';
 
 const { values: args } = parseArgs({
   options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' }, every: { type: 'string', default: '250' }, port: { type: 'string', default: '3211' } },
@@ -17,85 +16,38 @@ const { values: args } = parseArgs({
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
 const everyMs = Number(args.every);
-const port = Number(args.port);
 const root = process.cwd();
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'twinops-bench-swap-'));
-const modelsDir = path.join(dataDir, 'shipped-models');
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  DATA_DIR: dataDir,
-  DATABASE_URL: '',
-  MODELS_DIR: modelsDir,
-  MODEL: 'reactor-yield/1.0.0',
-  PORT: String(port),
-  HOSTNAME: '127.0.0.1',
-  NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-  LOG_LEVEL: 'warn',
-  NODE_ENV: 'production' as const,
-  API_RATE_LIMIT_PER_MINUTE: '10000000',
-  // Every request must reach the model: the point is swapping sessions under it.
-  PREDICTION_CACHE_SIZE: '0',
-};
 
-function cli(cmd: string[], input = ''): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/users.ts', ...cmd], { input, encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(`users ${cmd.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; max: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-
-/** autocannon in its own process, so the server is measured, not the client's event loop. */
-function cannon(url: string, key: string, body: string): Promise<CannonResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [path.join(root, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-H', `authorization=Bearer ${key}`, '-H', 'content-type=application/json', '-b', body, '--json', url],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as CannonResult) : reject(new Error(`autocannon exited ${code}`))));
-  });
-}
+const cannon = (url: string, key: string, body: string) => cannonWith(url, { connections, seconds, key, body });
 
 function line(label: string, r: CannonResult, extra = ''): string {
   return `${label.padEnd(12)} ${r.requests.total.toString().padStart(7)} requests  ${Math.round(r.requests.average).toString().padStart(5)} req/s   non-2xx ${r.non2xx}   errors ${r.errors + r.timeouts}   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   max ${r.latency.max} ms${extra}`;
 }
 
-async function main() {
+runBench(async () => {
   console.log(`bench:swap — predict at c=${connections} for ${seconds} s, activating 1.0.0 <-> 1.1.0 every ${everyMs} ms; target: 0 non-2xx, 0 errors`);
   const shipped = path.join(root, 'models/reactor-yield/1.0.0');
-  for (const version of ['1.0.0', '1.1.0']) {
-    const dir = path.join(modelsDir, 'reactor-yield', version);
-    mkdirSync(dir, { recursive: true });
-    cpSync(path.join(shipped, 'model.onnx'), path.join(dir, 'model.onnx'));
-    writeFileSync(path.join(dir, 'twin.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(shipped, 'twin.json'), 'utf8')), version }));
-  }
-  const build = spawnSync(process.execPath, ['scripts/start.mjs', '--build-only'], { stdio: 'inherit', env });
-  if (build.status !== 0) throw new Error('build failed');
-  cli(['add', 'swapper', '--role', 'admin'], 'bench-password-1\n');
-  const key = cli(['key-create', 'swapper', '--days', '1']).split('\n').find((l) => l.startsWith('tok_'));
-  if (!key) throw new Error('no key printed');
-
-  const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/api/health`)).ok) break;
-      } catch {
-        /* not up yet */
+  const server = await startBenchServer({
+    name: 'bench-swap',
+    port: Number(args.port),
+    username: 'swapper',
+    role: 'admin',
+    // Every request must reach the model: the point is swapping sessions under it.
+    env: { MODEL: 'reactor-yield/1.0.0', PREDICTION_CACHE_SIZE: '0' },
+    // Two versions of the shipped model to swap between.
+    prepare(dataDir) {
+      const modelsDir = path.join(dataDir, 'shipped-models');
+      for (const version of ['1.0.0', '1.1.0']) {
+        const dir = path.join(modelsDir, 'reactor-yield', version);
+        mkdirSync(dir, { recursive: true });
+        cpSync(path.join(shipped, 'model.onnx'), path.join(dir, 'model.onnx'));
+        writeFileSync(path.join(dir, 'twin.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(shipped, 'twin.json'), 'utf8')), version }));
       }
-      if (i > 120) throw new Error('server did not start');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+      return { MODELS_DIR: modelsDir };
+    },
+  });
+  try {
+    const { base, key } = server;
     const reading = JSON.stringify({ temperature: 352, pressure: 6.1, flow: 101 });
     const predictUrl = `${base}/api/v1/twin/predict`;
     await cannon(predictUrl, key, reading); // warm-up
@@ -128,16 +80,6 @@ async function main() {
     console.log(ok ? 'PASS: no request failed during the swaps' : 'FAIL: requests failed during the swaps');
     if (!ok) process.exitCode = 1;
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((res) => server.once('exit', res));
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
-}
-
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+});

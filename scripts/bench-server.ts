@@ -1,0 +1,109 @@
+/**
+ * What the HTTP benchmarks (bench:api, bench:swap) share: the production server in its own process
+ * on a throwaway data directory, a user with an API key made by the users CLI, and autocannon in
+ * another process, so the server is measured rather than the client's event loop.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Role } from '../lib/auth/roles';
+
+const root = process.cwd();
+
+export interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface BenchServer {
+  base: string;
+  /** An API key of the bench user. */
+  key: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds if needed, creates `username` with `role` and a key, starts `server.ts` and waits for its
+ * health probe. `prepare` runs once the data directory exists (e.g. to copy model packages).
+ */
+export async function startBenchServer(opts: { name: string; port: number; username: string; role: Role; env?: Record<string, string>; prepare?: (dataDir: string) => Record<string, string> }): Promise<BenchServer> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `twinops-${opts.name}-`));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    PORT: String(opts.port),
+    HOSTNAME: '127.0.0.1',
+    NEXTAUTH_URL: `http://127.0.0.1:${opts.port}`,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    API_RATE_LIMIT_PER_MINUTE: '10000000',
+    ...opts.env,
+    ...opts.prepare?.(dataDir),
+  };
+  const cli = (args: string[], input = ''): string => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/users.ts', ...args], { input, encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`users ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  const build = spawnSync(process.execPath, ['scripts/start.mjs', '--build-only'], { stdio: 'inherit', env });
+  if (build.status !== 0) throw new Error('build failed');
+  cli(['add', opts.username, '--role', opts.role], 'bench-password-1\n');
+  const key = cli(['key-create', opts.username, '--days', '1']).split('\n').find((l) => l.startsWith('tok_'));
+  if (!key) throw new Error('no key printed');
+
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const stop = async () => {
+    server.kill('SIGTERM');
+    await new Promise((res) => server.once('exit', res));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const base = `http://127.0.0.1:${opts.port}`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) break;
+      } catch {
+        /* not up yet */
+      }
+      if (i > 120) throw new Error('server did not start');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { base, key, dataDir, stop };
+}
+
+/** autocannon POSTing `body` with the key for `seconds`, in its own process. */
+export function cannon(url: string, o: { connections: number; seconds: number; key: string; body: string }): Promise<CannonResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/autocannon/autocannon.js'), '-c', String(o.connections), '-d', String(o.seconds), '-m', 'POST', '-H', `authorization=Bearer ${o.key}`, '-H', 'content-type=application/json', '-b', o.body, '--json', url],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as CannonResult) : reject(new Error(`autocannon exited ${code}: ${err}`))));
+  });
+}
+
+/** `main().then(...)` for the bench scripts: exit with the set code, or 1 on an error. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
