@@ -23,9 +23,16 @@ export function createInputValidator(features: readonly FeatureManifest[]): Inpu
   const listed = features.map((f) => (f.aliases?.length ? `${f.name} (or ${f.aliases.join(', ')})` : f.name)).join(', ');
   const canonical = new Map<string, string>(features.flatMap((f) => (f.aliases ?? []).map((a): [string, string] => [a, f.name])));
 
+  /** Without allocating: the live pipeline checks every reading, nearly none uses an alias. */
+  function usesAlias(record: Record<string, unknown>): boolean {
+    if (canonical.size === 0) return false;
+    for (const key in record) if (canonical.has(key) && Object.hasOwn(record, key)) return true;
+    return false;
+  }
+
   /** The record with aliases renamed, or the same object when it uses none. */
   function renamed(record: Record<string, unknown>): Record<string, unknown> {
-    if (!canonical.size || !Object.keys(record).some((k) => canonical.has(k))) return record;
+    if (!usesAlias(record)) return record;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(record)) {
       const name = canonical.get(key);
