@@ -57,7 +57,10 @@ export async function startBenchServer(opts: { name: string; port: number; usern
   const key = cli(['key-create', opts.username, '--days', '1']).split('\n').find((l) => l.startsWith('tok_'));
   if (!key) throw new Error('no key printed');
 
-  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server under load
+  // (node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server.ts'], { env, stdio: ['ignore', nodeArgs.length ? 'inherit' : 'ignore', 'inherit'] });
   const stop = async () => {
     server.kill('SIGTERM');
     await new Promise((res) => server.once('exit', res));

@@ -18,6 +18,7 @@ import { logger } from '../log';
 import { recordHttpRequest } from '../metrics';
 import { getServices, type Services } from '../services';
 import { ApiError, forbidden, jsonError, unauthorized, type FieldError } from './errors';
+import { JsonReply, MachineRequest, type LightRequest } from './light-http';
 
 export type { Principal };
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -25,8 +26,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** `'public'`: no credential needed (the login endpoint); otherwise the least role allowed. */
 export type Access = Role | 'public';
 
-export interface ApiContext<B, A extends Access = Role> {
-  req: NextRequest;
+export interface ApiContext<B, A extends Access = Role, R = NextRequest> {
+  /** A NextRequest; a LightRequest for `machine: true` routes (see light-http.ts). */
+  req: R;
   principal: A extends 'public' ? null : Principal;
   body: B;
   params: Record<string, string>;
@@ -42,17 +44,37 @@ export interface RouteOptions<S extends z.ZodType | undefined, A extends Access>
   /** Also accept `Bearer $METRICS_TOKEN` (for Prometheus scrapers). */
   metricsToken?: boolean;
   body?: S;
+  /**
+   * The route may be served by the machine fast path (lib/server/machine-api.ts): its handler
+   * only reads a LightRequest and may answer with `reply()`. The route function then carries a
+   * `machine` entry point next to the one Next calls.
+   */
+  machine?: boolean;
 }
 
-type Handler<S, A extends Access> = (ctx: ApiContext<S extends z.ZodType ? z.infer<S> : undefined, A>) => Promise<Response>;
+type Answer = Response | JsonReply;
+type Handler<S, A extends Access, R> = (ctx: ApiContext<S extends z.ZodType ? z.infer<S> : undefined, A, R>) => Promise<Answer>;
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
-export function apiRoute<S extends z.ZodType | undefined = undefined, A extends Access = Role>(opts: RouteOptions<S, A>, handler: Handler<S, A>) {
-  return async (req: NextRequest, ctx?: RouteContext): Promise<Response> => {
+/** The fast path's entry into a `machine: true` route: same checks, answer not yet a Response. */
+export type MachineEntry = (req: MachineRequest) => Promise<Answer>;
+
+/** The function Next calls (a Response, always). */
+export type NextRouteHandler = (req: NextRequest, ctx?: RouteContext) => Promise<Response>;
+
+export function apiRoute<S extends z.ZodType | undefined = undefined, A extends Access = Role>(
+  opts: RouteOptions<S, A> & { machine: true },
+  handler: Handler<S, A, LightRequest>,
+): NextRouteHandler & { machine: MachineEntry };
+export function apiRoute<S extends z.ZodType | undefined = undefined, A extends Access = Role>(opts: RouteOptions<S, A>, handler: Handler<S, A, NextRequest>): NextRouteHandler;
+export function apiRoute<S extends z.ZodType | undefined, A extends Access>(
+  opts: RouteOptions<S, A>,
+  handler: Handler<S, A, NextRequest> | Handler<S, A, LightRequest>,
+): NextRouteHandler | (NextRouteHandler & { machine: MachineEntry }) {
+  const serve = async (req: NextRequest | MachineRequest, pathname: string, ctx?: RouteContext): Promise<Answer> => {
     const t0 = performance.now();
-    // No nextUrl when the custom server's machine fast path calls the handler with a plain Request.
-    let route = req.nextUrl?.pathname ?? new URL(req.url).pathname;
-    let res: Response;
+    let route = pathname;
+    let res: Answer;
     try {
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]));
@@ -69,7 +91,7 @@ export function apiRoute<S extends z.ZodType | undefined = undefined, A extends 
           if (!parsed.success) throw validationError(parsed.error);
           body = parsed.data;
         }
-        res = await handler({ req, principal: gate as never, body: body as never, params, address });
+        res = await (handler as Handler<S, A, typeof req>)({ req, principal: gate as never, body: body as never, params, address });
       }
     } catch (err) {
       res = errorResponse(err);
@@ -77,6 +99,12 @@ export function apiRoute<S extends z.ZodType | undefined = undefined, A extends 
     recordHttpRequest(req.method, route, res.status, (performance.now() - t0) / 1000);
     return res;
   };
+  const forNext: NextRouteHandler = async (req, ctx) => {
+    const res = await serve(req, req.nextUrl?.pathname ?? new URL(req.url).pathname, ctx);
+    return res instanceof JsonReply ? res.toResponse() : res;
+  };
+  if (!opts.machine) return forNext;
+  return Object.assign(forNext, { machine: (req: MachineRequest) => serve(req, req.pathname) });
 }
 
 /** `/api/v1/assets/reactor-1/telemetry` + {id: 'reactor-1'} -> `/api/v1/assets/:id/telemetry`. */
@@ -99,7 +127,7 @@ export function routeTemplate(pathname: string, params: Record<string, string>):
 }
 
 /** Authenticates, checks the role and the per-principal limit; a Response means refused. */
-async function authorize(req: NextRequest, opts: RouteOptions<z.ZodType | undefined, Role>, route: string, address: string): Promise<Principal | Response> {
+async function authorize(req: NextRequest | MachineRequest, opts: RouteOptions<z.ZodType | undefined, Role>, route: string, address: string): Promise<Principal | Response> {
   const services = getServices();
   const { config } = services;
   const target = `${req.method} ${route}`;
@@ -132,6 +160,9 @@ async function authorize(req: NextRequest, opts: RouteOptions<z.ZodType | undefi
       return refuse(unauthorized(), result.actor, { reason: result.reason, ...(result.keyPrefix ? { keyPrefix: result.keyPrefix } : {}) });
     }
     principal = result.principal;
+  } else if (req instanceof MachineRequest) {
+    // The fast path only takes requests with an Authorization header; never a session cookie.
+    return refuse(unauthorized(), null, { reason: 'no_credentials' });
   } else {
     const token = await getToken({ req, secret: services.authSecret });
     if (!token || typeof token.sub !== 'string' || typeof token.username !== 'string' || !isRole(token.role)) {
@@ -208,13 +239,23 @@ export async function readBodyCapped(req: Request, maxBytes: number, tooLarge: (
   return Buffer.concat(chunks);
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
 /** Reads the body as JSON: 415 for another content type, 413 over 1 MB, 400 for broken JSON. */
-export async function readJson(req: Request): Promise<unknown> {
+export async function readJson(req: Request | LightRequest): Promise<unknown> {
   const type = req.headers.get('content-type') ?? '';
   if (!/^application\/(.+\+)?json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
-  const body = await readBodyCapped(req, MAX_BODY_BYTES, () => new ApiError(413, 'payload_too_large', `Body is larger than ${MAX_BODY_BYTES} bytes`));
-  if (!body) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
+  const tooLarge = () => new ApiError(413, 'payload_too_large', `Body is larger than ${MAX_BODY_BYTES} bytes`);
+  let body: Buffer | null;
+  if (req instanceof MachineRequest) {
+    body = req.bodyBytes;
+    if (body && body.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  } else {
+    // Any other LightRequest is the NextRequest of a `machine: true` route called through Next.
+    body = await readBodyCapped(req as Request, MAX_BODY_BYTES, tooLarge);
+  }
+  if (!body || body.byteLength === 0) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
+  const text = utf8.decode(body);
   if (!text.trim()) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
   try {
     return JSON.parse(text);

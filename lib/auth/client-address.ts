@@ -4,11 +4,12 @@
  */
 export const CLIENT_ADDRESS_HEADER = 'x-twinops-client-address';
 
-type HeaderBag = Record<string, string | string[] | undefined> | Headers | undefined;
+/** Node's header record, or anything with the fetch `Headers.get` (Headers, the fast path's reader). */
+type HeaderBag = Record<string, string | string[] | undefined> | { get(name: string): string | null } | undefined;
 
 export function clientAddressFromHeaders(headers: HeaderBag): string {
   if (!headers) return 'unknown';
-  const value = headers instanceof Headers ? headers.get(CLIENT_ADDRESS_HEADER) : headers[CLIENT_ADDRESS_HEADER];
+  const value = typeof headers.get === 'function' ? (headers as { get(name: string): string | null }).get(CLIENT_ADDRESS_HEADER) : (headers as Record<string, string | string[] | undefined>)[CLIENT_ADDRESS_HEADER];
   const first = Array.isArray(value) ? value[0] : value;
   return first && first.length <= 64 ? first : 'unknown';
 }

@@ -30,6 +30,9 @@ describe('machine fast path', () => {
     expect(body.prediction).toEqual(expect.any(Number));
     expect(body.confidence_interval).toHaveLength(2);
     expect(body.user).toBe('scada');
+    // Written straight to the socket (no Response object): still typed and sized like Response.json.
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(JSON.stringify(body)));
   });
 
   it('answers batch, status and model description', async () => {
@@ -47,6 +50,9 @@ describe('machine fast path', () => {
     const bad = await post('/api/v1/twin/predict', JSON.stringify({ temperature: 'hot', pressure: 5, flow: 100 }));
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('temperature');
+    const empty = await post('/api/v1/twin/batch', '');
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ error: { code: 'invalid_json' } });
     const huge = await post('/api/v1/twin/predict', new Uint8Array(2 * 1024 * 1024).fill(32));
     expect(huge.status).toBe(413);
     // The server is still healthy and answering afterwards.

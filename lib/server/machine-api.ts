@@ -4,10 +4,13 @@
  * machinery. Measured on the 2-core machines, Next's request path alone caps a trivial route at
  * ~450 req/s; the issue asks for 2,700 predictions a second.
  *
- * It is the *same* handler (imported from the route file Next serves), so authentication, roles,
- * rate limits, validation, error shape and metrics are identical on both paths. Only requests with
- * an `Authorization` header take it: browser calls (session cookie) keep going through Next, and
- * the proxy lets bearer API calls through unchecked anyway (the handler authenticates them).
+ * It is the *same* handler (the `machine` entry of the route Next serves, see apiRoute's
+ * `machine: true`), so authentication, roles, rate limits, validation, error shape and metrics are
+ * identical on both paths. Those routes read a LightRequest and answer with a JsonReply, written
+ * here without building fetch Request/Response objects (lib/api/light-http.ts says why). Only
+ * requests with an `Authorization` header take it: browser calls (session cookie) keep going
+ * through Next, and the proxy lets bearer API calls through unchecked anyway (the handler
+ * authenticates them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { POST as predict } from '../../app/api/v1/twin/predict/route';
@@ -15,15 +18,14 @@ import { POST as batch } from '../../app/api/v1/twin/batch/route';
 import { GET as status } from '../../app/api/v1/twin/status/route';
 import { GET as modelDescription } from '../../app/api/v1/model/route';
 import type { Logger } from '../log';
-import { MAX_BODY_BYTES } from '../api/route';
+import { JsonReply, MachineRequest } from '../api/light-http';
+import { MAX_BODY_BYTES, type MachineEntry } from '../api/route';
 
-type FetchHandler = (req: Request) => Promise<Response>;
-
-const ROUTES = new Map<string, FetchHandler>([
-  ['POST /api/v1/twin/predict', predict as unknown as FetchHandler],
-  ['POST /api/v1/twin/batch', batch as unknown as FetchHandler],
-  ['GET /api/v1/twin/status', status as unknown as FetchHandler],
-  ['GET /api/v1/model', modelDescription as unknown as FetchHandler],
+const ROUTES = new Map<string, MachineEntry>([
+  ['POST /api/v1/twin/predict', predict.machine],
+  ['POST /api/v1/twin/batch', batch.machine],
+  ['GET /api/v1/twin/status', status.machine],
+  ['GET /api/v1/model', modelDescription.machine],
 ]);
 
 /**
@@ -33,11 +35,12 @@ const ROUTES = new Map<string, FetchHandler>([
 export function machineApi(baseUrl: string, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
   const log = logger.child({ module: 'machine-api' });
   return (req, res) => {
-    if (req.headers.authorization === undefined || !req.url) return false;
+    if (req.headers.authorization === undefined || !req.url || !req.method) return false;
     const q = req.url.indexOf('?');
-    const handler = ROUTES.get(`${req.method} ${q < 0 ? req.url : req.url.slice(0, q)}`);
+    const pathname = q < 0 ? req.url : req.url.slice(0, q);
+    const handler = ROUTES.get(`${req.method} ${pathname}`);
     if (!handler) return false;
-    void serve(handler, baseUrl, req, res).catch((err: unknown) => {
+    void serve(handler, baseUrl, pathname, req, res).catch((err: unknown) => {
       log.error({ err }, 'machine API request failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'internal', message: 'Internal error; it has been logged' } }));
@@ -46,22 +49,24 @@ export function machineApi(baseUrl: string, logger: Logger): (req: IncomingMessa
   };
 }
 
-async function serve(handler: FetchHandler, baseUrl: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  const body = hasBody ? await readCapped(req, MAX_BODY_BYTES + 1) : undefined;
-  const response = await handler(new Request(baseUrl + req.url, { method: req.method, headers, body: body && (new Uint8Array(body) as Uint8Array<ArrayBuffer>) }));
-  const payload = Buffer.from(await response.arrayBuffer());
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  res.setHeader('content-length', payload.byteLength);
+async function serve(handler: MachineEntry, baseUrl: string, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method!;
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const body = hasBody ? await readCapped(req, MAX_BODY_BYTES + 1) : null;
+  const answer = await handler(new MachineRequest(method, baseUrl + req.url, pathname, req.headers, body));
   // Over-long bodies were not read to their end: close rather than read megabytes to discard them.
   if (body && body.byteLength > MAX_BODY_BYTES) res.setHeader('connection', 'close');
+  if (answer instanceof JsonReply) {
+    const payload = JSON.stringify(answer.body);
+    res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+    res.end(payload);
+    return;
+  }
+  // Refusals and errors are built as Responses (lib/api/errors.ts): rare, so read back as bytes.
+  const payload = Buffer.from(await answer.arrayBuffer());
+  res.statusCode = answer.status;
+  answer.headers.forEach((value, name) => res.setHeader(name, value));
+  res.setHeader('content-length', payload.byteLength);
   res.end(payload);
 }
 

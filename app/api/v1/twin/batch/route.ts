@@ -1,3 +1,4 @@
+import { reply } from '@/lib/api/light-http';
 import { apiRoute, readJson, validationError } from '@/lib/api/route';
 import { recordPrediction } from '@/lib/metrics';
 import { getServices } from '@/lib/services';
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * the scored ones (as the reference service does), `errors` every refused one with its index
  * and reasons. Nothing is dropped silently.
  */
-export const POST = apiRoute({ role: 'viewer' }, async ({ req, principal }) => {
+export const POST = apiRoute({ role: 'viewer', machine: true }, async ({ req, principal }) => {
   const parsed = batchSchema(getServices().config.MAX_BATCH).safeParse(await readJson(req));
   if (!parsed.success) throw validationError(parsed.error);
   const model = activeModel();
@@ -27,7 +28,7 @@ export const POST = apiRoute({ role: 'viewer' }, async ({ req, principal }) => {
     }
   }
   if (results.length) recordPrediction(model.manifest.version, results.length, inferenceMs);
-  return Response.json({
+  return reply({
     total: items.length,
     successful: results.length,
     failed: errors.length,

@@ -1,3 +1,4 @@
+import { reply } from '@/lib/api/light-http';
 import { apiRoute } from '@/lib/api/route';
 import { recordPrediction } from '@/lib/metrics';
 import { activeModel, predictionBody, predictSchema, withInputErrors } from '@/lib/twin/model-api';
@@ -5,9 +6,9 @@ import { activeModel, predictionBody, predictSchema, withInputErrors } from '@/l
 export const dynamic = 'force-dynamic';
 
 /** One reading -> prediction with band, model version and inference time. Viewers and up. */
-export const POST = apiRoute({ role: 'viewer', body: predictSchema }, async ({ body, principal }) => {
+export const POST = apiRoute({ role: 'viewer', body: predictSchema, machine: true }, async ({ body, principal }) => {
   const model = activeModel();
   const result = await withInputErrors(() => model.predict(body));
   recordPrediction(result.modelVersion, 1, result.inferenceMs);
-  return Response.json(predictionBody(result, model.manifest.target.unit, principal.username));
+  return reply(predictionBody(result, model.manifest.target.unit, principal.username));
 });

@@ -1,3 +1,4 @@
+import { reply } from '@/lib/api/light-http';
 import { apiRoute } from '@/lib/api/route';
 import { getTwin } from '@/lib/services';
 import { modelInfo } from '@/lib/twin/model-api';
@@ -5,11 +6,11 @@ import { modelInfo } from '@/lib/twin/model-api';
 export const dynamic = 'force-dynamic';
 
 /** Is the twin predicting? `operational`, or `degraded` with the reason (readings still stream). */
-export const GET = apiRoute({ role: 'viewer' }, async ({ principal }) => {
+export const GET = apiRoute({ role: 'viewer', machine: true }, async ({ principal }) => {
   const twin = getTwin();
   const model = twin.model();
   const stats = twin.pipeline.stats;
-  return Response.json({
+  return reply({
     status: model ? 'operational' : 'degraded',
     reason: model ? null : twin.modelProblem(),
     model_info: model ? modelInfo(model) : null,
