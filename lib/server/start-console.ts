@@ -124,8 +124,10 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     const fastPath = machineApi('http://localhost', logger);
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
       req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      // The fast path writes its own access-log line (see machine-api.ts).
+      if (fastPath(req, res)) return;
       httpLogger(req, res);
-      if (!fastPath(req, res)) void handle(req, res);
+      void handle(req, res);
     });
     const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger, userState: (id) => currentUserState(users, id) });
     services.admin = createUserAdmin({
