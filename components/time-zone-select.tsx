@@ -1,6 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
+import { errorMessage, requestJson } from '@/lib/client/api-client';
 import { useBrowserTimeZone } from '@/lib/time/use-time-zone';
 import { timeZoneNames } from '@/lib/time/zoned';
 
@@ -25,11 +26,7 @@ export function TimeZoneSelect({ value, onChange, persist = true }: Props) {
     onChange(next);
     if (!persist) return;
     setProblem(null);
-    fetch('/api/v1/me/preferences', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeZone: next }) })
-      .then(async (res) => {
-        if (!res.ok) setProblem(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? `not saved (${res.status})`);
-      })
-      .catch(() => setProblem('not saved (network)'));
+    requestJson('/api/v1/me/preferences', { method: 'PUT', json: { timeZone: next } }).catch((err: unknown) => setProblem(errorMessage(err)));
   };
 
   return (

@@ -123,6 +123,27 @@ test('an operator edits a rule in the rules editor; a bad value is refused namin
   await expect(row.getByTestId('shelve-state')).toHaveText('no');
 });
 
+test('a rule save that gets no answer, or meets an ended session, says so in the row and changes nothing', async ({ page, context, loginAs }) => {
+  await loginAs(E2E_USERS.operator);
+  await page.goto('/alerts/rules');
+  const row = page.locator(`tr[data-asset="${ASSET}"][data-signal="pressure"]`);
+  const name = 'Reactor 1 Pressure (critical)';
+  await row.getByLabel(`Deadband of ${name}`).fill('2.5');
+
+  await context.setOffline(true);
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByRole('alert')).toHaveText('The console did not answer. Check your connection and try again.');
+  await context.setOffline(false);
+
+  await context.clearCookies();
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByRole('alert')).toHaveText('Your session has ended; log in again.');
+
+  await loginAs(E2E_USERS.operator);
+  const rule = ((await (await page.request.get(`/api/v1/alert-rules?assetId=${ASSET}`)).json()) as { rules: { signal: string; deadband: number }[] }).rules.find((r) => r.signal === 'pressure');
+  expect(rule?.deadband).not.toBe(2.5);
+});
+
 test('a viewer sees alerts and rules but cannot acknowledge or edit', async ({ page, loginAs }) => {
   await loginAs(E2E_USERS.viewer);
   await page.goto('/alerts');

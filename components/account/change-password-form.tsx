@@ -1,8 +1,9 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { apiCall, type ApiFailure } from '../admin/api';
+import { apiCall, type ApiFailure } from '@/lib/client/api-client';
 import { Field } from '../admin/field';
+import { formError, Message } from '../admin/message';
 
 /** Change your own password: current one, new one twice (the repeat is checked here, the rules by the API). */
 export function ChangePasswordForm() {
@@ -18,11 +19,11 @@ export function ChangePasswordForm() {
     const newPassword = String(data.get('newPassword') ?? '');
     setDone(false);
     if (newPassword !== String(data.get('repeatPassword') ?? '')) {
-      setError({ status: 400, message: 'The new passwords differ', fields: { repeatPassword: 'the two new passwords differ' } });
+      setError({ status: 400, code: 'validation_failed', message: 'The new passwords differ', fields: { repeatPassword: 'the two new passwords differ' } });
       return;
     }
     setBusy(true);
-    const res = await apiCall('/api/v1/me/password', { body: { currentPassword, newPassword } });
+    const res = await apiCall('/api/v1/me/password', { json: { currentPassword, newPassword } });
     setBusy(false);
     if (!res.ok) return setError(res.error);
     setError(null);
@@ -31,19 +32,10 @@ export function ChangePasswordForm() {
   }
 
   const f = error?.fields ?? {};
-  const general = error && !Object.keys(f).length ? error.message : null;
   return (
     <form onSubmit={onSubmit} noValidate className="account-form" aria-labelledby="password-h">
-      {general && (
-        <p className="error" role="alert">
-          {general}
-        </p>
-      )}
-      {done && (
-        <p className="notice" role="status">
-          Password changed. Use the new one next time you log in.
-        </p>
-      )}
+      <Message kind="error" text={formError(error)} />
+      <Message kind="notice" text={done ? 'Password changed. Use the new one next time you log in.' : null} />
       <Field id="current-password" label="Current password" error={f.currentPassword}>
         {(p) => <input {...p} name="currentPassword" type="password" autoComplete="current-password" maxLength={1024} required />}
       </Field>

@@ -2,8 +2,10 @@
 
 import { useCallback, useState, type FormEvent } from 'react';
 import type { KeyView } from '@/lib/auth/admin-views';
-import { apiCall, formatTime, type ApiFailure } from './api';
+import { apiCall, type ApiFailure } from '@/lib/client/api-client';
 import { Field } from './field';
+import { formatTime } from './format';
+import { formError, Message } from './message';
 
 type KeyRow = KeyView;
 
@@ -49,16 +51,8 @@ export function ApiKeysAdmin({ initialKeys, usernames }: { initialKeys: KeyRow[]
       {created && <NewKey created={created} onDismiss={() => setCreated(null)} />}
       <section className="panel" aria-labelledby="keys-h">
         <h2 id="keys-h">API keys</h2>
-        {notice && (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        )}
-        {loadError && (
-          <p className="error" role="alert">
-            {loadError}
-          </p>
-        )}
+        <Message kind="notice" text={notice} />
+        <Message kind="error" text={loadError} />
         {keys.length === 0 ? (
           <p className="muted">No API keys yet.</p>
         ) : (
@@ -123,7 +117,7 @@ function CreateKeyForm({ usernames, onCreated }: { usernames: string[]; onCreate
     setBusy(true);
     const res = await apiCall<CreatedKey>('/api/v1/admin/api-keys', {
       // A non-numeric entry goes as text, so the API names the field instead of it being dropped.
-      body: { username: String(data.get('username') ?? ''), days: daysText === '' ? undefined : Number.isFinite(Number(daysText)) ? Number(daysText) : daysText, name: String(data.get('name') ?? '') },
+      json: { username: String(data.get('username') ?? ''), days: daysText === '' ? undefined : Number.isFinite(Number(daysText)) ? Number(daysText) : daysText, name: String(data.get('name') ?? '') },
     });
     setBusy(false);
     if (!res.ok) return setError(res.error);
@@ -133,16 +127,11 @@ function CreateKeyForm({ usernames, onCreated }: { usernames: string[]; onCreate
   }
 
   const f = error?.fields ?? {};
-  const general = error && !Object.keys(f).length ? error.message : null;
   return (
     <section className="panel" aria-labelledby="new-key-h">
       <h2 id="new-key-h">New API key</h2>
       <form onSubmit={onSubmit} noValidate className="admin-form" aria-labelledby="new-key-h">
-        {general && (
-          <p className="error" role="alert">
-            {general}
-          </p>
-        )}
+        <Message kind="error" text={formError(error)} />
         <Field id="key-owner" label="Owner" error={f.username}>
           {(p) => (
             <select {...p} name="username" required defaultValue="">

@@ -2,8 +2,10 @@
 
 import { useCallback, useState, type FormEvent } from 'react';
 import { AUDIT_PAGE_SIZE, type AuditEntryView, type AuditPageView } from '@/lib/auth/admin-views';
-import { apiCall, formatTime, type ApiFailure } from './api';
+import { apiCall, type ApiFailure } from '@/lib/client/api-client';
 import { Field } from './field';
+import { formatTime } from './format';
+import { formError, Message } from './message';
 
 type AuditEntry = AuditEntryView;
 
@@ -75,7 +77,6 @@ export function AuditLog({ initialPage }: { initialPage: AuditPageView }) {
   }
 
   const fe = error?.fields ?? {};
-  const general = error && !Object.keys(fe).length ? error.message : null;
   return (
     <div className="admin-stack">
       <section className="panel" aria-labelledby="audit-filter-h">
@@ -112,11 +113,7 @@ export function AuditLog({ initialPage }: { initialPage: AuditPageView }) {
       </section>
       <section className="panel" aria-labelledby="audit-h">
         <h2 id="audit-h">Audit log</h2>
-        {general && (
-          <p className="error" role="alert">
-            {general}
-          </p>
-        )}
+        <Message kind="error" text={formError(error)} />
         {entries.length === 0 ? (
           <p className="muted" data-testid="audit-empty">
             No entries match.

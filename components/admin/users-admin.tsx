@@ -2,8 +2,10 @@
 
 import { useCallback, useState, type FormEvent } from 'react';
 import type { UserView } from '@/lib/auth/admin-views';
-import { apiCall, formatTime, type ApiFailure } from './api';
+import { apiCall, type ApiFailure } from '@/lib/client/api-client';
 import { Field } from './field';
+import { formatTime } from './format';
+import { formError, Message } from './message';
 
 type Role = 'viewer' | 'operator' | 'admin';
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
@@ -34,16 +36,8 @@ export function UsersAdmin({ currentUserId, initialUsers }: { currentUserId: str
       />
       <section className="panel" aria-labelledby="users-h">
         <h2 id="users-h">Users</h2>
-        {notice && (
-          <p className="notice" role="status">
-            {notice}
-          </p>
-        )}
-        {loadError && (
-          <p className="error" role="alert">
-            {loadError}
-          </p>
-        )}
+        <Message kind="notice" text={notice} />
+        <Message kind="error" text={loadError} />
         {(
           <table aria-labelledby="users-h" data-testid="users-table">
             <thead>
@@ -82,7 +76,7 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserRow) => void }) {
     const data = new FormData(form);
     setBusy(true);
     const res = await apiCall<{ user: UserRow }>('/api/v1/admin/users', {
-      body: { username: String(data.get('username') ?? ''), displayName: String(data.get('displayName') ?? ''), password: String(data.get('password') ?? ''), role: String(data.get('role') ?? 'viewer') },
+      json: { username: String(data.get('username') ?? ''), displayName: String(data.get('displayName') ?? ''), password: String(data.get('password') ?? ''), role: String(data.get('role') ?? 'viewer') },
     });
     setBusy(false);
     if (!res.ok) return setError(res.error);
@@ -92,16 +86,11 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserRow) => void }) {
   }
 
   const f = error?.fields ?? {};
-  const general = error && !Object.keys(f).length ? error.message : null;
   return (
     <section className="panel" aria-labelledby="new-user-h">
       <h2 id="new-user-h">New user</h2>
       <form onSubmit={onSubmit} noValidate className="admin-form" aria-labelledby="new-user-h">
-        {general && (
-          <p className="error" role="alert">
-            {general}
-          </p>
-        )}
+        <Message kind="error" text={formError(error)} />
         <Field id="new-username" label="Username" error={f.username}>
           {(p) => <input {...p} name="username" autoComplete="off" maxLength={64} required />}
         </Field>
@@ -142,7 +131,7 @@ function UserRowView({ user, isSelf, onChanged }: { user: UserRow; isSelf: boole
 
   async function patch(body: { role?: Role; disabled?: boolean }, done: string) {
     setBusy(true);
-    const res = await apiCall<{ user: UserRow }>(`/api/v1/admin/users/${user.id}`, { method: 'PATCH', body });
+    const res = await apiCall<{ user: UserRow }>(`/api/v1/admin/users/${user.id}`, { method: 'PATCH', json: body });
     setBusy(false);
     if (!res.ok) {
       setRole(user.role);
@@ -230,7 +219,7 @@ function ResetPasswordForm({ user, onDone }: { user: UserRow; onDone: () => void
     e.preventDefault();
     const password = String(new FormData(e.currentTarget).get('password') ?? '');
     setBusy(true);
-    const res = await apiCall(`/api/v1/admin/users/${user.id}/password`, { body: { password } });
+    const res = await apiCall(`/api/v1/admin/users/${user.id}/password`, { json: { password } });
     setBusy(false);
     if (!res.ok) return setError(res.error);
     onDone();
@@ -238,7 +227,7 @@ function ResetPasswordForm({ user, onDone }: { user: UserRow; onDone: () => void
 
   return (
     <form onSubmit={onSubmit} noValidate className="admin-form admin-form-inline" aria-label={`New password for ${user.username}`}>
-      <Field id={`reset-${user.id}`} label={`New password for ${user.username}`} error={error?.fields.password ?? (error && !Object.keys(error.fields).length ? error.message : undefined)}>
+      <Field id={`reset-${user.id}`} label={`New password for ${user.username}`} error={error?.fields.password ?? formError(error) ?? undefined}>
         {(p) => <input {...p} name="password" type="password" autoComplete="new-password" maxLength={1024} autoFocus required />}
       </Field>
       <div className="admin-form-actions">

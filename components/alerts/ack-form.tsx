@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { AlertEvent } from '@/lib/alerts/types';
+import { errorMessage, requestJson } from '@/lib/client/api-client';
 
 /** "Acknowledge" -> an optional comment and a confirm button; errors (e.g. already cleared) inline. */
 export function AckForm({ alert, onDone }: { alert: AlertEvent; onDone: (a: AlertEvent) => void }) {
@@ -21,12 +22,10 @@ export function AckForm({ alert, onDone }: { alert: AlertEvent; onDone: (a: Aler
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch(`/api/v1/alerts/${alert.id}/ack`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(comment.trim() ? { comment } : {}) });
-      const body = (await res.json()) as { alert?: AlertEvent; error?: { message: string } };
-      if (!res.ok || !body.alert) throw new Error(body.error?.message ?? `failed (${res.status})`);
+      const body = await requestJson<{ alert: AlertEvent }>(`/api/v1/alerts/${alert.id}/ack`, { json: comment.trim() ? { comment } : {} });
       onDone(body.alert);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

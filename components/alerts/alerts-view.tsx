@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AlertEvent } from '@/lib/alerts/types';
+import { errorMessage, requestJson } from '@/lib/client/api-client';
 import { getSocket } from '@/lib/realtime/client-socket';
 import { formatValue } from '../dashboard/format';
 import { AckForm } from './ack-form';
@@ -27,15 +28,13 @@ function matches(a: AlertEvent, f: Filters): boolean {
   return !f.state || a.state === f.state;
 }
 
-async function fetchAlerts(f: Filters, before: number | null): Promise<{ alerts: AlertEvent[]; nextBefore: number | null }> {
+async function fetchAlerts(f: Filters, before: number | null, signal?: AbortSignal): Promise<{ alerts: AlertEvent[]; nextBefore: number | null }> {
   const q = new URLSearchParams({ limit: String(PAGE) });
   if (f.state) q.set('state', f.state);
   if (f.assetId) q.set('assetId', f.assetId);
   if (f.severity) q.set('severity', f.severity);
   if (before !== null) q.set('before', String(before));
-  const res = await fetch(`/api/v1/alerts?${q}`, { cache: 'no-store' });
-  const body = (await res.json()) as { alerts?: AlertEvent[]; nextBefore?: number | null; error?: { message: string } };
-  if (!res.ok || !body.alerts) throw new Error(body.error?.message ?? `failed (${res.status})`);
+  const body = await requestJson<{ alerts: AlertEvent[]; nextBefore?: number | null }>(`/api/v1/alerts?${q}`, { signal });
   return { alerts: body.alerts, nextBefore: body.nextBefore ?? null };
 }
 
@@ -51,24 +50,22 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
   const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
-    let cancelled = false;
-    fetchAlerts(filters, null).then(
+    const ctrl = new AbortController();
+    fetchAlerts(filters, null, ctrl.signal).then(
       (page) => {
-        if (cancelled) return;
+        if (ctrl.signal.aborted) return;
         setAlerts(page.alerts);
         setNextBefore(page.nextBefore);
         setError(null);
         setLoading(false);
       },
       (err: unknown) => {
-        if (cancelled) return;
-        setError(`Could not load alerts: ${(err as Error).message}`);
+        if (ctrl.signal.aborted) return;
+        setError(`Could not load alerts: ${errorMessage(err)}`);
         setLoading(false);
       },
     );
-    return () => {
-      cancelled = true;
-    };
+    return () => ctrl.abort();
   }, [filters, reloads]);
 
   const older = async (before: number) => {
@@ -78,7 +75,7 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
       setAlerts((prev) => [...prev, ...page.alerts.filter((a) => !prev.some((p) => p.id === a.id))]);
       setNextBefore(page.nextBefore);
     } catch (err) {
-      setError(`Could not load alerts: ${(err as Error).message}`);
+      setError(`Could not load alerts: ${errorMessage(err)}`);
     } finally {
       setLoading(false);
     }

@@ -9,6 +9,7 @@
 import { useSyncExternalStore } from 'react';
 import { getSocket } from '@/lib/realtime/client-socket';
 import type { AlertEvent } from '@/lib/alerts/types';
+import { requestJson } from '@/lib/client/api-client';
 
 let open: AlertEvent[] = [];
 let started = false;
@@ -27,12 +28,10 @@ export function applyAlertEvent(list: AlertEvent[], alert: AlertEvent): AlertEve
 
 async function reload(): Promise<void> {
   try {
-    const res = await fetch('/api/v1/alerts?state=open&limit=1000', { cache: 'no-store' });
-    if (!res.ok) return;
-    const body = (await res.json()) as { alerts: AlertEvent[] };
+    const body = await requestJson<{ alerts: AlertEvent[] }>('/api/v1/alerts?state=open&limit=1000');
     set(body.alerts);
   } catch {
-    // Offline: the socket's reconnect reloads.
+    // Offline or refused: the socket's reconnect reloads.
   }
 }
 

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { AlertRule } from '@/lib/alerts/types';
+import { apiCall } from '@/lib/client/api-client';
 import { formatNumber } from '../dashboard/format';
 
 const SHELVE_CHOICES = [15, 60, 240, 480, 1440];
@@ -27,13 +28,6 @@ const draftOf = (r: AlertRule): Draft => ({
 
 type FieldErrors = Record<string, string>;
 
-async function send(url: string, method: string, body?: unknown): Promise<{ rule?: AlertRule; message?: string; fields?: FieldErrors }> {
-  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const json = (await res.json().catch(() => ({}))) as { rule?: AlertRule; error?: { message: string; fields?: { field: string; message: string }[] } };
-  if (res.ok && json.rule) return { rule: json.rule };
-  return { message: json.error?.message ?? `failed (${res.status})`, fields: Object.fromEntries((json.error?.fields ?? []).map((f) => [f.field, f.message])) };
-}
-
 /** One rule: its settings as inputs (operators) or text (viewers), save, shelve / unshelve. */
 export function RuleRow({ rule, assetName, signal, canEdit, now, onSaved }: { rule: AlertRule; assetName: string; signal: { label: string; unit: string }; canEdit: boolean; now: number; onSaved: (r: AlertRule) => void }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(rule));
@@ -46,14 +40,14 @@ export function RuleRow({ rule, assetName, signal, canEdit, now, onSaved }: { ru
 
   const run = async (what: string, url: string, method: string, body?: unknown) => {
     setBusy(true);
-    const out = await send(url, method, body).catch((err: unknown) => ({ message: (err as Error).message, rule: undefined, fields: undefined }));
+    const out = await apiCall<{ rule: AlertRule }>(url, { method, json: body });
     setBusy(false);
-    if (out.rule) {
-      onSaved(out.rule);
-      setDraft(draftOf(out.rule));
+    if (out.ok) {
+      onSaved(out.data.rule);
+      setDraft(draftOf(out.data.rule));
       setStatus({ kind: 'ok', text: what });
     } else {
-      setStatus({ kind: 'error', text: out.message ?? 'failed', fields: out.fields });
+      setStatus({ kind: 'error', text: out.error.message, fields: out.error.fields });
     }
   };
 

@@ -2,14 +2,13 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import type { AlertRule } from '@/lib/alerts/types';
+import { errorMessage, requestJson } from '@/lib/client/api-client';
 import { labelsOf, type AlertCatalog } from './labels';
 import { RuleRow } from './rule-row';
 import { AssetSelect } from '../asset-select';
 
-async function fetchRules(assetId: string): Promise<{ rules: AlertRule[]; now: number }> {
-  const res = await fetch(`/api/v1/alert-rules?assetId=${encodeURIComponent(assetId)}`, { cache: 'no-store' });
-  const body = (await res.json()) as { rules?: AlertRule[]; now?: number; error?: { message: string } };
-  if (!res.ok || !body.rules) throw new Error(body.error?.message ?? `failed (${res.status})`);
+async function fetchRules(assetId: string, signal: AbortSignal): Promise<{ rules: AlertRule[]; now: number }> {
+  const body = await requestJson<{ rules: AlertRule[]; now?: number }>(`/api/v1/alert-rules?assetId=${encodeURIComponent(assetId)}`, { signal });
   return { rules: body.rules, now: body.now ?? Date.now() };
 }
 
@@ -22,21 +21,19 @@ export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEd
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    let cancelled = false;
-    fetchRules(assetId).then(
+    const ctrl = new AbortController();
+    fetchRules(assetId, ctrl.signal).then(
       (body) => {
-        if (cancelled) return;
+        if (ctrl.signal.aborted) return;
         setRules(body.rules);
         setNow(body.now);
         setError(null);
       },
       (err: unknown) => {
-        if (!cancelled) setError(`Could not load rules: ${(err as Error).message}`);
+        if (!ctrl.signal.aborted) setError(`Could not load rules: ${errorMessage(err)}`);
       },
     );
-    return () => {
-      cancelled = true;
-    };
+    return () => ctrl.abort();
   }, [assetId]);
 
   const saved = (r: AlertRule) => {

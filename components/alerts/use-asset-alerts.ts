@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { AlertEvent } from '@/lib/alerts/types';
+import { requestJson } from '@/lib/client/api-client';
 import { getSocket } from '@/lib/realtime/client-socket';
 
 const RECENT = 200;
@@ -12,18 +13,17 @@ export function useAssetAlerts(assetId: string): AlertEvent[] {
   const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
-    let cancelled = false;
-    fetch(`/api/v1/alerts?assetId=${encodeURIComponent(assetId)}&limit=${RECENT}`, { cache: 'no-store' })
-      .then((res) => (res.ok ? (res.json() as Promise<{ alerts: AlertEvent[] }>) : { alerts: [] }))
-      .then(
-        (body) => {
-          if (!cancelled) setState({ assetId, alerts: body.alerts });
-        },
-        () => {},
-      );
-    return () => {
-      cancelled = true;
-    };
+    const ctrl = new AbortController();
+    requestJson<{ alerts: AlertEvent[] }>(`/api/v1/alerts?assetId=${encodeURIComponent(assetId)}&limit=${RECENT}`, { signal: ctrl.signal }).then(
+      (body) => {
+        if (!ctrl.signal.aborted) setState({ assetId, alerts: body.alerts });
+      },
+      () => {
+        // Markers are a garnish: keep what is shown; a newly chosen asset starts empty (and live).
+        if (!ctrl.signal.aborted) setState((s) => (s.assetId === assetId ? s : { assetId, alerts: [] }));
+      },
+    );
+    return () => ctrl.abort();
   }, [assetId, reloads]);
 
   useEffect(() => {

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PlotRelayoutEvent } from 'plotly.js';
 import type { HistoryResult } from '@/lib/twin/history';
 import type { StreamCatalog } from '@/lib/twin/types';
+import { errorMessage, requestJson } from '@/lib/client/api-client';
 import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { formatZoned, fromLocalInput, fromWallClock, parsePlotlyDate, toLocalInput } from '@/lib/time/zoned';
 import { axisTitle } from '../charts/theme';
@@ -66,15 +67,14 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
   useEffect(() => {
     const ctrl = new AbortController();
     const q = new URLSearchParams({ from: String(Math.round(view.from)), to: String(Math.round(view.to)), maxPoints: String(MAX_POINTS) });
-    fetch(`/api/v1/assets/${encodeURIComponent(assetId)}/history?${q}`, { signal: ctrl.signal })
-      .then(async (res) => {
-        const body = (await res.json()) as HistoryResult | { error: { message: string } };
-        if ('error' in body) setResult({ key: requestKey, data: null, error: body.error.message });
-        else setResult({ key: requestKey, data: body, error: null });
-      })
-      .catch((err: unknown) => {
-        if ((err as Error).name !== 'AbortError') setResult({ key: requestKey, data: null, error: 'The history could not be loaded (network)' });
-      });
+    requestJson<HistoryResult>(`/api/v1/assets/${encodeURIComponent(assetId)}/history?${q}`, { signal: ctrl.signal }).then(
+      (data) => {
+        if (!ctrl.signal.aborted) setResult({ key: requestKey, data, error: null });
+      },
+      (err: unknown) => {
+        if (!ctrl.signal.aborted) setResult({ key: requestKey, data: null, error: errorMessage(err) });
+      },
+    );
     return () => ctrl.abort();
   }, [assetId, view, requestKey]);
 

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { errorMessage } from '@/lib/client/api-client';
 import { fetchDrift, type DriftReport } from './api';
 
 const REFRESH_MS = 5_000;
@@ -25,7 +26,7 @@ export function DriftPanel() {
           setReport(r);
           setError(null);
         })
-        .catch((e: unknown) => !stopped && setError((e as Error).message));
+        .catch((e: unknown) => !stopped && setError(errorMessage(e)));
     void load();
     const timer = setInterval(load, REFRESH_MS);
     return () => {

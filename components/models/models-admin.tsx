@@ -1,8 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { FieldError } from '@/lib/api/errors';
-import { activateModel, ApiRequestError, fetchAb, fetchModels, promoteAb, startAb, stopAb, uploadModel, type AbView, type ModelList, type ModelVersionInfo } from './api';
+import { ApiRequestError, errorMessage, type FieldError } from '@/lib/client/api-client';
+import { activateModel, fetchAb, fetchModels, promoteAb, startAb, stopAb, uploadModel, type AbView, type ModelList, type ModelVersionInfo } from './api';
 import { AbTable } from './ab-table';
 import { useOnModelChange } from './use-serving-model';
 
@@ -15,7 +15,7 @@ interface Problem {
 
 function problemOf(err: unknown): Problem {
   if (err instanceof ApiRequestError) return { message: err.message, fields: err.fields };
-  return { message: (err as Error).message ?? String(err), fields: [] };
+  return { message: errorMessage(err), fields: [] };
 }
 
 const keyOf = (v: { name: string; version: string }) => `${v.name}/${v.version}`;

@@ -4,7 +4,8 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BufferLimits } from '@/lib/realtime/stream-state';
 import { useStream } from '@/lib/realtime/use-stream';
 import type { AssetInfo } from '@/lib/twin/types';
-import { ApiRequestError, errorMessage, fieldErrorsByFeature, predict, predictBatch, type PredictAnswer } from '@/lib/what-if/api';
+import { ApiRequestError, errorMessage } from '@/lib/client/api-client';
+import { fieldErrorsByFeature, predict, predictBatch, type PredictAnswer } from '@/lib/what-if/api';
 import {
   batchSizes,
   buildGrid,

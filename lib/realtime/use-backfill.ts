@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { requestJson } from '../client/api-client';
 import type { HistoryResult } from '../twin/history';
 import { applyBackfill, backfillRequest, type AssetStreamState } from './stream-state';
 
@@ -25,15 +26,15 @@ export function useBackfill(state: AssetStreamState | undefined, windowMs: numbe
     if (!range) return;
     const ctrl = new AbortController();
     const q = new URLSearchParams({ from: String(Math.floor(range.from)), to: String(Math.ceil(range.to) - 1), maxPoints: String(BACKFILL_POINTS) });
-    fetch(`/api/v1/assets/${encodeURIComponent(state.assetId)}/history?${q}`, { signal: ctrl.signal })
-      .then(async (res) => {
-        if (!res.ok) return;
-        const body = (await res.json()) as HistoryResult;
+    requestJson<HistoryResult>(`/api/v1/assets/${encodeURIComponent(state.assetId)}/history?${q}`, { signal: ctrl.signal }).then(
+      (body) => {
         // Even an empty answer marks the range as covered, so it is not asked again.
         applyBackfill(state, range, body.series);
         setApplied((n) => n + 1);
-      })
-      .catch(() => {});
+      },
+      // Refused or offline: the range stays uncovered and is asked again on the next change.
+      () => {},
+    );
     return () => ctrl.abort();
   }, [key, state, windowMs]);
 

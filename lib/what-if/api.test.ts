@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiRequestError, fieldErrorsByFeature, predict, predictBatch } from './api';
+import { fieldErrorsByFeature, predict, predictBatch } from './api';
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -26,18 +26,6 @@ describe('model API calls', () => {
     await predictBatch([{ temperature: 300 }]);
     expect(fetchMock.mock.calls[0]![0]).toBe('/api/v1/twin/batch');
     expect(JSON.parse(String(fetchMock.mock.calls[0]![1]?.body))).toEqual({ inputs: [{ temperature: 300 }] });
-  });
-
-  it('turns the API error body into an ApiRequestError with its field errors', async () => {
-    answer(400, { error: { code: 'validation_failed', message: 'The input is invalid', fields: [{ field: 'temperature', message: 'temperature=450 is above the valid maximum 400 °C' }] } });
-    const err = await predict({ temperature: 450 }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiRequestError);
-    expect(err).toMatchObject({ status: 400, code: 'validation_failed', fields: [{ field: 'temperature' }] });
-  });
-
-  it('reports a non-JSON failure by its status', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>bad gateway</html>', { status: 502 })));
-    await expect(predict({})).rejects.toMatchObject({ status: 502, code: 'http_error' });
   });
 });
 
