@@ -7,8 +7,7 @@ import path from 'node:path';
 import { InputValidationError, ModelPackageError, type InputIssue, type PackageProblem } from './errors';
 import { createInputValidator } from './input-validator';
 import type { TwinManifest } from './manifest';
-import { MemberSummarizer } from './member-summary';
-import { openSession, type RowRunner, type SessionOptions } from './onnx-session';
+import { bandOf, openSession, type RowRunner, type SessionOptions } from './onnx-session';
 import { fileError, readManifest } from './read-manifest';
 import { localityOrder, permuteRows } from './row-order';
 
@@ -97,7 +96,6 @@ class LoadedTwinModel implements TwinModel {
   readonly hasBand: boolean;
   private readonly featureCount: number;
   private readonly validator;
-  private readonly summarizer: MemberSummarizer;
   private disposed = false;
 
   constructor(
@@ -107,12 +105,7 @@ class LoadedTwinModel implements TwinModel {
   ) {
     this.featureCount = manifest.features.length;
     this.validator = createInputValidator(manifest.features);
-    const interval = manifest.interval;
-    this.hasBand = interval.method === 'ensemble-percentile';
-    this.summarizer = new MemberSummarizer(
-      manifest.onnx.members,
-      interval.method === 'ensemble-percentile' ? { lower: interval.lower, upper: interval.upper } : null,
-    );
+    this.hasBand = bandOf(manifest) !== null;
   }
 
   validate(input: unknown): number[] {
@@ -184,11 +177,9 @@ class LoadedTwinModel implements TwinModel {
     };
     if (n >= REORDER_MIN_ROWS) {
       const order = localityOrder(rows, n, this.manifest.features);
-      const output = await this.runner.run(permuteRows(rows, this.featureCount, order), n);
-      this.summarizer.summarize(output, n, scores, order);
+      await this.runner.score(permuteRows(rows, this.featureCount, order), n, scores, order);
     } else if (n > 0) {
-      const output = await this.runner.run(rows, n);
-      this.summarizer.summarize(output, n, scores);
+      await this.runner.score(rows, n, scores);
     }
     scores.inferenceMs = performance.now() - started;
     return scores;
