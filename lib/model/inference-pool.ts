@@ -2,25 +2,35 @@
  * Runs large batches on a worker thread (inference-worker.mjs) with its own session of the same
  * model. onnxruntime-node's `run` holds the calling thread for the whole inference: a 1,000-row
  * batch of the shipped forest is ~40 % of a batch request's time, during which the server could
- * not even parse the next request. Small runs (the live pipeline's few rows a tick, what-if
- * requests) stay on the calling thread, where a message round trip would cost more than the run.
+ * not even parse the next request. The worker also summarizes the rows it ran (prediction and
+ * band) and posts back only those, so none of a worker run's per-member work lands on the
+ * calling thread. Which runs go where: lanes.ts.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-
-/** Rows from which a run goes to the worker. */
-export const OFFLOAD_MIN_ROWS = 256;
-/** Rows from which a run is split between the worker and the calling thread (bulk scoring). */
-export const SPLIT_MIN_ROWS = 4_096;
+import type { BandPercentiles, SummaryTargets } from './member-summary.mjs';
 
 /** Where the worker script is: the console always runs from the repository root. */
 export const WORKER_FILE = path.resolve(process.env.TWINOPS_ROOT ?? process.cwd(), 'lib/model/inference-worker.mjs');
+/** The summarizer the worker imports (beside it). */
+const SUMMARY_FILE = path.join(path.dirname(WORKER_FILE), 'member-summary.mjs');
+
+export interface WorkerModel {
+  input: string;
+  output: string;
+  features: number;
+  members: number;
+  /** Percentiles of the band, null for none (the worker then posts back predictions only). */
+  band: BandPercentiles | null;
+}
 
 interface Pending {
-  resolve: (data: Float32Array) => void;
+  resolve: () => void;
   reject: (err: Error) => void;
   n: number;
+  out: SummaryTargets;
+  order: Int32Array | undefined;
 }
 
 export class InferenceWorker {
@@ -29,23 +39,21 @@ export class InferenceWorker {
   private nextId = 0;
   private failed: Error | null = null;
 
-  constructor(
-    onnxPath: string,
-    private readonly io: { input: string; output: string; features: number; members: number },
-  ) {
-    this.worker = new Worker(WORKER_FILE, { workerData: { path: onnxPath, input: io.input, output: io.output, features: io.features } });
+  constructor(onnxPath: string, private readonly model: WorkerModel) {
+    this.worker = new Worker(WORKER_FILE, { workerData: { path: onnxPath, ...model } });
     // Never keeps the process alive by itself (shutdown releases it anyway).
     this.worker.unref();
-    this.worker.on('message', (msg: { id: number; data?: Float32Array; dims?: readonly number[]; type?: string; error?: string }) => {
+    this.worker.on('message', (msg: { id: number; summary?: Float64Array; error?: string }) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
       if (msg.error !== undefined) return p.reject(new Error(msg.error));
-      const { members } = this.io;
-      if (msg.type !== 'float32' || msg.dims?.length !== 2 || msg.dims[0] !== p.n || msg.dims[1] !== members) {
-        return p.reject(new Error(`output "${this.io.output}" should be float32 [${p.n}, ${members}], got ${msg.type} [${msg.dims?.join(', ')}]`));
+      const width = this.model.band ? 3 : 1;
+      if (!(msg.summary instanceof Float64Array) || msg.summary.length !== width * p.n) {
+        return p.reject(new Error(`inference worker should answer ${width} x ${p.n} summaries, answered ${msg.summary?.length}`));
       }
-      p.resolve(msg.data!);
+      place(msg.summary, p.n, p.out, p.order);
+      p.resolve();
     });
     const fail = (err: Error) => {
       this.failed = err;
@@ -56,18 +64,27 @@ export class InferenceWorker {
     this.worker.on('exit', (code) => fail(new Error(`inference worker exited (${code})`)));
   }
 
-  /** True while the worker can take runs (false after a crash or close: callers run inline). */
+  /** True while the worker can take runs (false after a crash or close: callers start another). */
   get usable(): boolean {
     return this.failed === null;
   }
 
-  /** Runs `n` rows on the worker. The rows are copied (the caller keeps its buffer). */
-  run(rows: Float32Array, n: number): Promise<Float32Array> {
+  /** True when no run is in flight on the worker. */
+  get idle(): boolean {
+    return this.pending.size === 0;
+  }
+
+  /**
+   * Runs `n` rows on the worker; row r's prediction and band land in `out` at
+   * `order ? order[r] : r` when the promise resolves. The rows are copied (the caller keeps its
+   * buffer).
+   */
+  score(rows: Float32Array, n: number, out: SummaryTargets, order?: Int32Array): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
-    const copy = rows.slice(0, n * this.io.features);
+    const copy = rows.slice(0, n * this.model.features);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, n });
+      this.pending.set(id, { resolve, reject, n, out, order });
       this.worker.postMessage({ id, rows: copy, n }, [copy.buffer]);
     });
   }
@@ -81,7 +98,20 @@ export class InferenceWorker {
   }
 }
 
-/** The worker script exists (it may not in a bundle that copied only some files). */
+/** Copies a worker's packed summaries (see packedTargets) to `out`, row r at `order ? order[r] : r`. */
+function place(block: Float64Array, n: number, out: SummaryTargets, order: Int32Array | undefined): void {
+  const { prediction, lower, upper } = out;
+  for (let r = 0; r < n; r++) {
+    const at = order ? order[r]! : r;
+    prediction[at] = block[r]!;
+    if (lower && upper) {
+      lower[at] = block[n + r]!;
+      upper[at] = block[2 * n + r]!;
+    }
+  }
+}
+
+/** The worker script and its summarizer exist (they may not in a bundle that copied only some files). */
 export function workerAvailable(): boolean {
-  return existsSync(WORKER_FILE);
+  return existsSync(WORKER_FILE) && existsSync(SUMMARY_FILE);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../plant/random';
-import { MemberSummarizer } from './member-summary';
+import { MemberSummarizer } from './member-summary.mjs';
 
 /** numpy.percentile(values, p), default "linear" method. */
 function numpyPercentile(values: ArrayLike<number>, p: number): number {

@@ -1,12 +1,14 @@
 /**
- * The only place that touches onnxruntime: opening a session, checking it against twin.json,
- * and running float rows through it. Nothing ORT-typed leaves this file.
+ * The only place that touches onnxruntime on the calling thread: opening a session, checking it
+ * against twin.json, and scoring float rows with it. Nothing ORT-typed leaves this file.
  */
 import * as ort from 'onnxruntime-node';
 import type { PackageProblem } from './errors';
 import { MANIFEST_FILE } from './read-manifest';
 import type { TwinManifest } from './manifest';
-import { InferenceWorker, OFFLOAD_MIN_ROWS, SPLIT_MIN_ROWS, workerAvailable } from './inference-pool';
+import { InferenceWorker, workerAvailable } from './inference-pool';
+import { withLanes } from './lanes';
+import { MemberSummarizer, type BandPercentiles, type SummaryTargets } from './member-summary.mjs';
 
 export interface SessionOptions {
   /**
@@ -15,15 +17,24 @@ export interface SessionOptions {
    * and the web server needs the other core. Raise it for bulk scoring.
    */
   intraOpThreads?: number;
-  /** Run batches of OFFLOAD_MIN_ROWS rows or more on a worker thread (default true). */
+  /** Use a worker thread as a second lane for batches of OFFLOAD_MIN_ROWS rows or more (lanes.ts; default true). */
   offload?: boolean;
 }
 
-/** A float [N, F] -> float [N, M] model run. */
+/** Scores float [N, F] rows: the model's [N, M] output summarized row by row (member-summary.mjs). */
 export interface RowRunner {
-  /** Runs `n` rows (row-major, `features` per row) and returns the [n, members] output. */
-  run(rows: Float32Array, n: number): Promise<Float32Array>;
+  /**
+   * Runs `n` rows (row-major, `features` per row) and writes row r's prediction and band to `out`
+   * at index `order ? order[r] : r` (a caller that reordered its rows gets them back in place).
+   */
+  score(rows: Float32Array, n: number, out: SummaryTargets, order?: Int32Array): Promise<void>;
   release(): Promise<void>;
+}
+
+/** The band's percentiles, or null when the model has none. */
+export function bandOf(manifest: TwinManifest): BandPercentiles | null {
+  const interval = manifest.interval;
+  return interval.method === 'ensemble-percentile' ? { lower: interval.lower, upper: interval.upper } : null;
 }
 
 /**
@@ -51,12 +62,12 @@ export async function openSession(
     return { runner: null, problems: [{ file, field: '', message: `onnxruntime cannot load it: ${firstLine(e)}` }] };
   }
   const problems = checkSignature(session, manifest);
-  const runner = problems.length === 0 ? createRunner(session, manifest) : null;
-  if (runner) {
+  const run = problems.length === 0 ? createRun(session, manifest) : null;
+  if (run) {
     // One row at the middle of every valid range: catches symbolic shapes that do not fit.
     const probe = Float32Array.from(manifest.features, (f) => (f.min + f.max) / 2);
     try {
-      const out = await runner.run(probe, 1);
+      const out = await run(probe, 1);
       if (!out.every(Number.isFinite)) {
         problems.push({ file, field: '', message: `test run at the middle of the valid ranges gave non-finite output [${Array.from(out.subarray(0, 5)).join(', ')}]` });
       }
@@ -64,42 +75,14 @@ export async function openSession(
       problems.push({ file, field: '', message: `test run failed: ${firstLine(e)}` });
     }
   }
-  if (problems.length > 0) {
+  if (problems.length > 0 || !run) {
     await session.release();
     return { runner: null, problems };
   }
-  return { runner: runner && options.offload !== false && workerAvailable() ? withOffload(runner, onnxPath, manifest) : runner, problems };
-}
-
-/**
- * `inline` for small runs; large ones on a worker thread (started at the first), so the calling
- * thread stays free while the model runs. Bulk runs (SPLIT_MIN_ROWS and more, beyond what one API
- * request may send by default) are split: half on the worker, half here, both cores at once.
- * If the worker fails, it is started again at the next large run.
- */
-function withOffload(inline: RowRunner, onnxPath: string, manifest: TwinManifest): RowRunner {
-  let worker: InferenceWorker | null = null;
-  const io = { input: manifest.onnx.input, output: manifest.onnx.output, features: manifest.features.length, members: manifest.onnx.members };
-  return {
-    async run(rows, n) {
-      if (n < OFFLOAD_MIN_ROWS) return inline.run(rows, n);
-      if (!worker?.usable) worker = new InferenceWorker(onnxPath, io);
-      if (n < SPLIT_MIN_ROWS) return worker.run(rows, n);
-      const half = n >> 1;
-      const f = io.features;
-      // The worker's half is posted first, so it computes while this thread runs the other half.
-      const [first, second] = await Promise.all([worker.run(rows.subarray(0, half * f), half), inline.run(rows.subarray(half * f, n * f), n - half)]);
-      const out = new Float32Array(n * io.members);
-      out.set(first);
-      out.set(second, half * io.members);
-      return out;
-    },
-    async release() {
-      await worker?.close();
-      worker = null;
-      await inline.release();
-    },
-  };
+  const inline = inlineRunner(run, session, manifest);
+  if (options.offload === false || !workerAvailable()) return { runner: inline, problems };
+  const model = { input: manifest.onnx.input, output: manifest.onnx.output, features: manifest.features.length, members: manifest.onnx.members, band: bandOf(manifest) };
+  return { runner: withLanes(inline, () => new InferenceWorker(onnxPath, model), model.features), problems };
 }
 
 function checkSignature(session: ort.InferenceSession, manifest: TwinManifest): PackageProblem[] {
@@ -141,20 +124,29 @@ function checkSignature(session: ort.InferenceSession, manifest: TwinManifest): 
   return problems;
 }
 
-function createRunner(session: ort.InferenceSession, manifest: TwinManifest): RowRunner {
+/** A float [N, F] -> float [N, M] run on this thread (the worker's twin is in inference-worker.mjs). */
+function createRun(session: ort.InferenceSession, manifest: TwinManifest): (rows: Float32Array, n: number) => Promise<Float32Array> {
   const { input, output, members } = manifest.onnx;
   const featureCount = manifest.features.length;
   const fetches = [output];
+  return async (rows, n) => {
+    const data = rows.length === n * featureCount ? rows : rows.subarray(0, n * featureCount);
+    const result = await session.run({ [input]: new ort.Tensor('float32', data, [n, featureCount]) }, fetches);
+    const tensor = result[output];
+    if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== 2 || tensor.dims[0] !== n || tensor.dims[1] !== members) {
+      const got = tensor ? `${tensor.type} [${tensor.dims.join(', ')}]` : 'nothing';
+      throw new Error(`output "${output}" should be float32 [${n}, ${members}], got ${got}`);
+    }
+    return tensor.data as Float32Array;
+  };
+}
+
+/** Runs and summarizes on this thread, with the same summarizer code as the worker. */
+function inlineRunner(run: (rows: Float32Array, n: number) => Promise<Float32Array>, session: ort.InferenceSession, manifest: TwinManifest): RowRunner {
+  const summarizer = new MemberSummarizer(manifest.onnx.members, bandOf(manifest));
   return {
-    async run(rows, n) {
-      const data = rows.length === n * featureCount ? rows : rows.subarray(0, n * featureCount);
-      const result = await session.run({ [input]: new ort.Tensor('float32', data, [n, featureCount]) }, fetches);
-      const tensor = result[output];
-      if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== 2 || tensor.dims[0] !== n || tensor.dims[1] !== members) {
-        const got = tensor ? `${tensor.type} [${tensor.dims.join(', ')}]` : 'nothing';
-        throw new Error(`output "${output}" should be float32 [${n}, ${members}], got ${got}`);
-      }
-      return tensor.data as Float32Array;
+    async score(rows, n, out, order) {
+      summarizer.summarize(await run(rows, n), n, out, order);
     },
     release: () => session.release(),
   };

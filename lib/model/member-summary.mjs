@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Turns a model's output rows into prediction and band. For an ensemble (one column per member)
  * the prediction is the members' mean and the band the requested percentiles, interpolated
@@ -6,39 +7,26 @@
  * Percentiles near the tails only need the few smallest and largest members, so instead of
  * sorting every row (measured ~2.5x slower for 100 members) each row is scanned once into two
  * small sorted buffers. Wide percentiles (e.g. 25/75) fall back to sorting a reused buffer.
+ *
+ * Plain JavaScript (ES module) because the inference worker (inference-worker.mjs, started by
+ * plain node) summarizes the rows it ran with this same code: one implementation, so a row gives
+ * the same numbers on either thread. TypeScript sees it through member-summary.d.mts.
  */
-export interface BandPercentiles {
-  lower: number;
-  upper: number;
-}
-
-export interface SummaryTargets {
-  prediction: Float64Array;
-  /** Null when the model has no band. */
-  lower: Float64Array | null;
-  upper: Float64Array | null;
-}
 
 /** Largest tail buffer worth maintaining by insertion; beyond it sorting is cheaper. */
 const MAX_TAIL = 16;
 
 export class MemberSummarizer {
-  private readonly loPos: number;
-  private readonly hiPos: number;
-  /** How many smallest / largest members the percentiles need. */
-  private readonly loCount: number;
-  private readonly hiCount: number;
-  private readonly lo: Float64Array;
-  private readonly hi: Float64Array;
-  private readonly sorted: Float64Array;
-  private readonly useTails: boolean;
-
-  constructor(
-    readonly members: number,
-    private readonly band: BandPercentiles | null,
-  ) {
+  /**
+   * @param {number} members output columns per row
+   * @param {import('./member-summary.mjs').BandPercentiles | null} band
+   */
+  constructor(members, band) {
+    this.members = members;
+    this.band = band;
     this.loPos = band ? (band.lower / 100) * (members - 1) : 0;
     this.hiPos = band ? (band.upper / 100) * (members - 1) : 0;
+    // How many smallest / largest members the percentiles need.
     this.loCount = Math.min(members, Math.floor(this.loPos) + 2);
     this.hiCount = Math.min(members, members - Math.floor(this.hiPos) + 1);
     this.useTails = this.loCount <= MAX_TAIL && this.hiCount <= MAX_TAIL;
@@ -50,15 +38,19 @@ export class MemberSummarizer {
   /**
    * Summarizes `rows` output rows of `data` (row-major, `members` columns). Row r's results go to
    * index `order ? order[r] : r`, so a caller that reordered the rows gets them back in place.
+   * @param {Float32Array} data
+   * @param {number} rows
+   * @param {import('./member-summary.mjs').SummaryTargets} out
+   * @param {Int32Array} [order]
    */
-  summarize(data: Float32Array, rows: number, out: SummaryTargets, order?: Int32Array): void {
+  summarize(data, rows, out, order) {
     const m = this.members;
     for (let r = 0; r < rows; r++) {
       const base = r * m;
-      const at = order ? order[r]! : r;
+      const at = order ? order[r] : r;
       if (!this.band || !out.lower || !out.upper) {
         let sum = 0;
-        for (let j = 0; j < m; j++) sum += data[base + j]!;
+        for (let j = 0; j < m; j++) sum += data[base + j];
         out.prediction[at] = sum / m;
         continue;
       }
@@ -68,8 +60,12 @@ export class MemberSummarizer {
     }
   }
 
-  /** Fills the tail buffers from one row and returns the row's sum (one pass for both). */
-  private tails(data: Float32Array, base: number): number {
+  /**
+   * Fills the tail buffers from one row and returns the row's sum (one pass for both).
+   * @param {Float32Array} data
+   * @param {number} base
+   */
+  tails(data, base) {
     const { lo, hi, loCount, hiCount } = this;
     const loLast = loCount - 1;
     const hiLast = hiCount - 1;
@@ -80,36 +76,40 @@ export class MemberSummarizer {
     let sum = 0;
     const end = base + this.members;
     for (let j = base; j < end; j++) {
-      const v = data[j]!;
+      const v = data[j];
       sum += v;
       // Ascending buffer of the smallest values; `<=` keeps ties so duplicates count.
       if (v <= loMax) {
         let i = loLast;
-        while (i > 0 && lo[i - 1]! > v) {
-          lo[i] = lo[i - 1]!;
+        while (i > 0 && lo[i - 1] > v) {
+          lo[i] = lo[i - 1];
           i--;
         }
         lo[i] = v;
-        loMax = lo[loLast]!;
+        loMax = lo[loLast];
       }
       // Descending buffer of the largest values.
       if (v >= hiMin) {
         let i = hiLast;
-        while (i > 0 && hi[i - 1]! < v) {
-          hi[i] = hi[i - 1]!;
+        while (i > 0 && hi[i - 1] < v) {
+          hi[i] = hi[i - 1];
           i--;
         }
         hi[i] = v;
-        hiMin = hi[hiLast]!;
+        hiMin = hi[hiLast];
       }
     }
     return sum;
   }
 
-  private sortRow(data: Float32Array, base: number): number {
+  /**
+   * @param {Float32Array} data
+   * @param {number} base
+   */
+  sortRow(data, base) {
     let sum = 0;
     for (let j = 0; j < this.members; j++) {
-      const v = data[base + j]!;
+      const v = data[base + j];
       this.sorted[j] = v;
       sum += v;
     }
@@ -117,17 +117,37 @@ export class MemberSummarizer {
     return sum;
   }
 
-  /** The k-th smallest member (0-based), from whichever buffer holds it. */
-  private sortedAt(k: number): number {
-    if (!this.useTails) return this.sorted[k]!;
-    if (k < this.loCount) return this.lo[k]!;
-    return this.hi[this.members - 1 - k]!;
+  /**
+   * The k-th smallest member (0-based), from whichever buffer holds it.
+   * @param {number} k
+   */
+  sortedAt(k) {
+    if (!this.useTails) return this.sorted[k];
+    if (k < this.loCount) return this.lo[k];
+    return this.hi[this.members - 1 - k];
   }
 
-  private interpolate(pos: number): number {
+  /** @param {number} pos */
+  interpolate(pos) {
     const k = Math.floor(pos);
     const frac = pos - k;
     const a = this.sortedAt(k);
     return frac === 0 ? a : a + frac * (this.sortedAt(k + 1) - a);
   }
+}
+
+/**
+ * The summaries of `n` rows packed in one block, as the worker posts them back (one transfer):
+ * predictions at [0, n), and with a band lower bounds at [n, 2n) and upper bounds at [2n, 3n).
+ * @param {Float64Array} block of `n` values, or `3 * n` with a band
+ * @param {number} n
+ * @param {boolean} hasBand
+ * @returns {import('./member-summary.mjs').SummaryTargets}
+ */
+export function packedTargets(block, n, hasBand) {
+  return {
+    prediction: block.subarray(0, n),
+    lower: hasBand ? block.subarray(n, 2 * n) : null,
+    upper: hasBand ? block.subarray(2 * n, 3 * n) : null,
+  };
 }
