@@ -142,3 +142,21 @@ describe('inference on a worker thread', () => {
     await lanes.release();
   });
 });
+
+describe('dispose in a process with nothing else to do', () => {
+  it('finishes closing the worker before the process goes on (it used to exit in the middle)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      const { loadModelPackage } = require('./lib/model/index.ts');
+      (async () => {
+        const m = await loadModelPackage('${DIR}');
+        await m.predictRows(new Float32Array(${OFFLOAD_MIN_ROWS} * 3).fill(100), ${OFFLOAD_MIN_ROWS});
+        await m.dispose();
+        console.log('after dispose');
+      })();
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve('.'), encoding: 'utf8', timeout: 30_000 });
+    expect(r.stdout).toContain('after dispose');
+    expect(r.status).toBe(0);
+  }, 40_000);
+});

@@ -92,8 +92,13 @@ export class InferenceWorker {
   async close(): Promise<void> {
     if (this.failed) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // Held while closing: an unref'd worker and timer would let a process with nothing else to do
+    // exit in the middle of dispose(), before the caller's next step.
+    this.worker.ref();
     this.worker.postMessage({ type: 'close' });
-    await Promise.race([exited, new Promise<void>((r) => setTimeout(r, 2_000).unref())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 2_000)))]);
+    clearTimeout(timer);
     if (!this.failed) await this.worker.terminate();
   }
 }
