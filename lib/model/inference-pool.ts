@@ -70,8 +70,10 @@ export class InferenceWorker {
   }
 
   /** True when no run is in flight on the worker. */
-  get idle(): boolean {
-    return this.pending.size === 0;
+  get queuedRows(): number {
+    let rows = 0;
+    for (const p of this.pending.values()) rows += p.n;
+    return rows;
   }
 
   /**

@@ -3,7 +3,7 @@
  * slots each half of a split gets. (inference-pool.test.ts runs the real thing.)
  */
 import { describe, expect, it } from 'vitest';
-import { OFFLOAD_MIN_ROWS, SPLIT_MIN_ROWS, chooseLane, withLanes, type WorkerLane } from './lanes';
+import { OFFLOAD_MIN_ROWS, SPLIT_MIN_ROWS, WORKER_QUEUE_ROWS, chooseLane, withLanes, type WorkerLane } from './lanes';
 import type { SummaryTargets } from './member-summary.mjs';
 
 interface Call {
@@ -19,9 +19,9 @@ function fakeLanes() {
   const calls: Call[] = [];
   let workersStarted = 0;
   const lane = (name: 'inline' | 'worker', marker: number) => ({
-    inFlight: 0,
+    queuedRows: 0,
     score(rows: Float32Array, n: number, out: SummaryTargets, order?: Int32Array): Promise<void> {
-      this.inFlight++;
+      this.queuedRows += n;
       return new Promise<void>((resolve) => {
         calls.push({
           lane: name,
@@ -30,7 +30,7 @@ function fakeLanes() {
           order: order && Array.from(order),
           finish: () => {
             for (let r = 0; r < n; r++) out.prediction[order ? order[r]! : r] = marker + rows[r]!;
-            this.inFlight--;
+            this.queuedRows -= n;
             resolve();
           },
         });
@@ -43,8 +43,8 @@ function fakeLanes() {
     workersStarted++;
     return {
       usable: true,
-      get idle() {
-        return worker.inFlight === 0;
+      get queuedRows() {
+        return worker.queuedRows;
       },
       score: (rows, n, out, order) => worker.score(rows, n, out, order),
       close: async () => {},
@@ -58,29 +58,30 @@ const rows = (n: number) => Float32Array.from({ length: n }, (_, i) => i);
 const targets = (n: number): SummaryTargets => ({ prediction: new Float64Array(n), lower: null, upper: null });
 
 describe('lanes', () => {
-  it('keeps small runs inline, sends larger ones to an idle worker, splits bulk runs', () => {
-    expect(chooseLane(OFFLOAD_MIN_ROWS - 1, true)).toBe('inline');
-    expect(chooseLane(OFFLOAD_MIN_ROWS, true)).toBe('worker');
-    expect(chooseLane(OFFLOAD_MIN_ROWS, false)).toBe('inline');
-    expect(chooseLane(SPLIT_MIN_ROWS - 1, false)).toBe('inline');
-    expect(chooseLane(SPLIT_MIN_ROWS, true)).toBe('split');
-    expect(chooseLane(SPLIT_MIN_ROWS, false)).toBe('split');
+  it('keeps small runs inline, queues larger ones on the worker until its queue is full, splits bulk runs', () => {
+    expect(chooseLane(OFFLOAD_MIN_ROWS - 1, 0)).toBe('inline');
+    expect(chooseLane(OFFLOAD_MIN_ROWS, 0)).toBe('worker');
+    expect(chooseLane(OFFLOAD_MIN_ROWS, WORKER_QUEUE_ROWS - 1)).toBe('worker');
+    expect(chooseLane(OFFLOAD_MIN_ROWS, WORKER_QUEUE_ROWS)).toBe('inline');
+    expect(chooseLane(SPLIT_MIN_ROWS - 1, WORKER_QUEUE_ROWS)).toBe('inline');
+    expect(chooseLane(SPLIT_MIN_ROWS, 0)).toBe('split');
+    expect(chooseLane(SPLIT_MIN_ROWS, WORKER_QUEUE_ROWS)).toBe('split');
   });
 
-  it('runs a large run inline while the worker is busy instead of queueing behind it', async () => {
+  it('runs a large run inline once the worker has a full queue, and queues there again when it drains', async () => {
     const { calls, runner, started } = fakeLanes();
     void runner.score(rows(10), 10, targets(10));
     expect(started()).toBe(0); // small runs never start the worker
-    const n = OFFLOAD_MIN_ROWS;
-    const a = runner.score(rows(n), n, targets(n));
-    const b = runner.score(rows(n), n, targets(n));
-    expect(calls.map((c) => c.lane)).toEqual(['inline', 'worker', 'inline']);
+    const n = 1_000;
+    const queued = Array.from({ length: Math.ceil(WORKER_QUEUE_ROWS / n) }, () => runner.score(rows(n), n, targets(n)));
+    const overflow = runner.score(rows(n), n, targets(n));
+    expect(calls.map((c) => c.lane)).toEqual(['inline', ...queued.map(() => 'worker'), 'inline']);
     calls[1]!.finish();
-    await a;
+    await queued[0];
     void runner.score(rows(n), n, targets(n));
-    expect(calls[3]!.lane).toBe('worker'); // idle again
-    calls[2]!.finish();
-    await b;
+    expect(calls.at(-1)!.lane).toBe('worker'); // room in the queue again
+    calls.forEach((c, i) => i > 1 && c.finish());
+    await Promise.all([...queued, overflow]);
     expect(started()).toBe(1);
   });
 

@@ -6,12 +6,15 @@
  *
  * - Small runs (< OFFLOAD_MIN_ROWS: the pipeline's rows per tick, what-if requests) stay inline:
  *   a message round trip would cost more than the run.
- * - A larger run goes to the worker when the worker has nothing in flight, so the calling thread
- *   stays free to parse and answer other requests meanwhile.
- * - When the worker is already busy, the run goes inline instead of queueing behind it: waiting
- *   would leave one of the two cores idle, while running here keeps both busy (two concurrent
- *   batch requests finish in about the time of one). The calling thread is held meanwhile, which
- *   is the price of using the second core at all.
+ * - A larger run goes to the worker, so the calling thread stays free to parse and answer other
+ *   requests meanwhile; it queues there behind the runs already posted.
+ * - Once the worker has WORKER_QUEUE_ROWS rows queued, the run goes inline instead: the worker is
+ *   then the bottleneck and the calling thread takes a share of the model work. The calling thread
+ *   is held meanwhile, and it has work of its own (a 1,000-row API batch costs it ~4-5 ms of JSON
+ *   and validation besides the ~7 ms model run), so it should take only a share. Measured with
+ *   `bench:api`'s batch load (1,000-row requests, 4 in flight, 2 cores): going inline whenever the
+ *   worker was busy at all gave 83-96k rows/s, never going inline 100-104k, from 3,000 queued rows
+ *   117-125k; with 8 in flight, 104k either way.
  * - Bulk runs (>= SPLIT_MIN_ROWS, beyond what one API request may send by default) are split,
  *   half on the worker and half inline, whatever the worker is doing.
  *
@@ -20,23 +23,27 @@
 import type { SummaryTargets } from './member-summary.mjs';
 import type { RowRunner } from './onnx-session';
 
-/** Rows from which a run goes to the worker (when it is idle). */
+/** Rows from which a run goes to the worker (unless its queue is full, see WORKER_QUEUE_ROWS). */
 export const OFFLOAD_MIN_ROWS = 256;
 /** Rows from which a run is split between the worker and the calling thread (bulk scoring). */
 export const SPLIT_MIN_ROWS = 4_096;
 
 export type Lane = 'inline' | 'worker' | 'split';
 
-export function chooseLane(n: number, workerIdle: boolean): Lane {
+/** Rows queued on the worker (~20 ms of work for the shipped forest) from which runs go inline. */
+export const WORKER_QUEUE_ROWS = 3_000;
+
+export function chooseLane(n: number, workerQueuedRows: number): Lane {
   if (n < OFFLOAD_MIN_ROWS) return 'inline';
   if (n >= SPLIT_MIN_ROWS) return 'split';
-  return workerIdle ? 'worker' : 'inline';
+  return workerQueuedRows < WORKER_QUEUE_ROWS ? 'worker' : 'inline';
 }
 
 /** What the lanes need of a worker (InferenceWorker; tests may pass their own). */
 export interface WorkerLane {
   readonly usable: boolean;
-  readonly idle: boolean;
+  /** Rows posted to it and not answered yet. */
+  readonly queuedRows: number;
   score: RowRunner['score'];
   close(): Promise<void>;
 }
@@ -51,7 +58,7 @@ export function withLanes(inline: RowRunner, startWorker: () => WorkerLane, feat
   return {
     async score(rows, n, out, order) {
       // The worker is only started (or restarted) for runs that may use it.
-      const lane = chooseLane(n, n >= OFFLOAD_MIN_ROWS && liveWorker().idle);
+      const lane = chooseLane(n, n >= OFFLOAD_MIN_ROWS ? liveWorker().queuedRows : 0);
       if (lane === 'inline') return inline.score(rows, n, out, order);
       if (lane === 'worker') return liveWorker().score(rows, n, out, order);
       const half = n >> 1;
