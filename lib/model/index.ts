@@ -17,7 +17,7 @@
  *     manifest, dir, hasBand
  *     validate(input: unknown): number[]           throws InputValidationError (every bad field)
  *     check(input: unknown): {ok: true, row} | {ok: false, errors}
- *     predict(input): Promise<Prediction>          {prediction, lower, upper, modelName, modelVersion, inferenceMs}
+ *     predict(input, {coalesce?}): Promise<Prediction>   {prediction, lower, upper, modelName, modelVersion, inferenceMs}
  *     predictBatch(inputs): Promise<Prediction[]>  all or nothing, one ONNX run
  *     predictEach(inputs): Promise<ItemPrediction[]>  per item {ok, index, result | errors}, one run for the good ones
  *     predictRows(rows: Float32Array, n): Promise<RowScores>  pre-checked rows, typed arrays out (hot path)

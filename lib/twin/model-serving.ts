@@ -86,7 +86,7 @@ export function servingModel(deps: ServingDeps): TwinModel {
     },
     validate: (input: unknown): number[] => champion().model.validate(input),
     check: (input: unknown): InputCheck => champion().model.check(input),
-    async predict(input: unknown): Promise<Prediction> {
+    async predict(input: unknown, options?: { coalesce?: boolean }): Promise<Prediction> {
       const entry = routed();
       if (deps.cache) {
         const t0 = performance.now();
@@ -99,12 +99,12 @@ export function servingModel(deps: ServingDeps): TwinModel {
           record(answer);
           return answer;
         }
-        const p = await run(deps, entry, (m) => m.predict(input));
+        const p = await run(deps, entry, (m) => m.predict(input, options));
         deps.cache.set(key, p);
         record(p);
         return p;
       }
-      const p = await run(deps, entry, (m) => m.predict(input));
+      const p = await run(deps, entry, (m) => m.predict(input, options));
       record(p);
       return p;
     },
