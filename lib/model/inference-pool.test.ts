@@ -116,6 +116,23 @@ describe('inference on a worker thread', () => {
     await expect(model.predictRows(rows(OFFLOAD_MIN_ROWS), OFFLOAD_MIN_ROWS)).rejects.toThrow(/disposed/);
   });
 
+  it('closes only after the runs already posted have finished (never terminates one mid-run)', async () => {
+    const { onnx } = offloading.manifest;
+    const model = { input: onnx.input, output: onnx.output, features: 3, members: onnx.members, band: bandOf(offloading.manifest) };
+    // A 1 ms grace period: a close that did not wait for the runs would terminate the worker
+    // inside onnxruntime, which aborts the whole process.
+    const worker = new InferenceWorker(path.resolve(DIR, 'model.onnx'), model, 1);
+    const n = 5_000;
+    const input = randomRows(n, 9);
+    const outs = [0, 1, 2].map((): SummaryTargets => ({ prediction: new Float64Array(n), lower: new Float64Array(n), upper: new Float64Array(n) }));
+    const runs = outs.map((out) => worker.score(input, n, out));
+    await worker.close();
+    await Promise.all(runs);
+    const want = await rowByRow(input, n);
+    for (const out of outs) expectSame(out, want);
+    expect(worker.usable).toBe(false);
+  });
+
   it('replaces a worker that died at the next large run', async () => {
     const { onnx } = offloading.manifest;
     const model = { input: onnx.input, output: onnx.output, features: 3, members: onnx.members, band: bandOf(offloading.manifest) };

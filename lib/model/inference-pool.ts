@@ -38,8 +38,15 @@ export class InferenceWorker {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failed: Error | null = null;
+  /** Called once nothing is pending any more (close() waits for that). */
+  private drainWaiters: (() => void)[] = [];
 
-  constructor(onnxPath: string, private readonly model: WorkerModel) {
+  constructor(
+    onnxPath: string,
+    private readonly model: WorkerModel,
+    /** How long close() lets the worker release its session and exit before terminating it. */
+    private readonly closeGraceMs = 2_000,
+  ) {
     this.worker = new Worker(WORKER_FILE, { workerData: { path: onnxPath, ...model } });
     // Never keeps the process alive by itself (shutdown releases it anyway).
     this.worker.unref();
@@ -47,6 +54,7 @@ export class InferenceWorker {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
+      if (this.pending.size === 0) this.drainWaiters.splice(0).forEach((wake) => wake());
       if (msg.error !== undefined) return p.reject(new Error(msg.error));
       const width = this.model.band ? 3 : 1;
       if (!(msg.summary instanceof Float64Array) || msg.summary.length !== width * p.n) {
@@ -59,6 +67,7 @@ export class InferenceWorker {
       this.failed = err;
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
+      this.drainWaiters.splice(0).forEach((wake) => wake());
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`inference worker exited (${code})`)));
@@ -69,7 +78,7 @@ export class InferenceWorker {
     return this.failed === null;
   }
 
-  /** True when no run is in flight on the worker. */
+  /** Rows posted to the worker and not answered yet. */
   get queuedRows(): number {
     let rows = 0;
     for (const p of this.pending.values()) rows += p.n;
@@ -97,9 +106,13 @@ export class InferenceWorker {
     // Held while closing: an unref'd worker and timer would let a process with nothing else to do
     // exit in the middle of dispose(), before the caller's next step.
     this.worker.ref();
+    // Runs already posted finish first: the grace period is for the close itself, since terminating
+    // the worker in the middle of an onnxruntime run aborts the whole process.
+    if (this.pending.size > 0) await new Promise<void>((wake) => this.drainWaiters.push(wake));
+    if (this.failed) return;
     this.worker.postMessage({ type: 'close' });
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, 2_000)))]);
+    await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, this.closeGraceMs)))]);
     clearTimeout(timer);
     if (!this.failed) await this.worker.terminate();
   }
