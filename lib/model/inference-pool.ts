@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BandPercentiles, SummaryTargets } from './member-summary.mjs';
+import { packedLength, packedTargets, type BandPercentiles, type SummaryTargets } from './member-summary.mjs';
 
 /** Where the worker script is: the console always runs from the repository root. */
 export const WORKER_FILE = path.resolve(process.env.TWINOPS_ROOT ?? process.cwd(), 'lib/model/inference-worker.mjs');
@@ -56,9 +56,9 @@ export class InferenceWorker {
       this.pending.delete(msg.id);
       if (this.pending.size === 0) this.drainWaiters.splice(0).forEach((wake) => wake());
       if (msg.error !== undefined) return p.reject(new Error(msg.error));
-      const width = this.model.band ? 3 : 1;
-      if (!(msg.summary instanceof Float64Array) || msg.summary.length !== width * p.n) {
-        return p.reject(new Error(`inference worker should answer ${width} x ${p.n} summaries, answered ${msg.summary?.length}`));
+      const expected = packedLength(p.n, this.model.band !== null);
+      if (!(msg.summary instanceof Float64Array) || msg.summary.length !== expected) {
+        return p.reject(new Error(`inference worker should answer ${expected} summary values for ${p.n} rows, answered ${msg.summary?.length}`));
       }
       place(msg.summary, p.n, p.out, p.order);
       p.resolve();
@@ -118,15 +118,15 @@ export class InferenceWorker {
   }
 }
 
-/** Copies a worker's packed summaries (see packedTargets) to `out`, row r at `order ? order[r] : r`. */
+/** Copies a worker's packed summaries (packedTargets) to `out`, row r at `order ? order[r] : r`. */
 function place(block: Float64Array, n: number, out: SummaryTargets, order: Int32Array | undefined): void {
-  const { prediction, lower, upper } = out;
+  const packed = packedTargets(block, n, out.lower !== null && out.upper !== null);
   for (let r = 0; r < n; r++) {
     const at = order ? order[r]! : r;
-    prediction[at] = block[r]!;
-    if (lower && upper) {
-      lower[at] = block[n + r]!;
-      upper[at] = block[2 * n + r]!;
+    out.prediction[at] = packed.prediction[r]!;
+    if (packed.lower && packed.upper && out.lower && out.upper) {
+      out.lower[at] = packed.lower[r]!;
+      out.upper[at] = packed.upper[r]!;
     }
   }
 }

@@ -10,7 +10,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
-import { MemberSummarizer, packedTargets } from './member-summary.mjs';
+import { MemberSummarizer, memberBlock, packedLength, packedTargets } from './member-summary.mjs';
 
 const { path, input, output, features, members, band } = workerData;
 const summarizer = new MemberSummarizer(members, band);
@@ -35,13 +35,9 @@ parentPort.on('message', async (msg) => {
   try {
     const session = await ready;
     const result = await session.run({ [input]: new ort.Tensor('float32', rows, [n, features]) }, [output]);
-    const tensor = result[output];
-    if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== 2 || tensor.dims[0] !== n || tensor.dims[1] !== members) {
-      const got = tensor ? `${tensor.type} [${tensor.dims.join(', ')}]` : 'nothing';
-      throw new Error(`output "${output}" should be float32 [${n}, ${members}], got ${got}`);
-    }
-    const summary = new Float64Array((band ? 3 : 1) * n);
-    summarizer.summarize(tensor.data, n, packedTargets(summary, n, band !== null));
+    const block = memberBlock(result[output], output, n, members);
+    const summary = new Float64Array(packedLength(n, band !== null));
+    summarizer.summarize(block, n, packedTargets(summary, n, band !== null));
     parentPort.postMessage({ id, summary }, [summary.buffer]);
   } catch (err) {
     parentPort.postMessage({ id, error: String((err && err.message) || err) });

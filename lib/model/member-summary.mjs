@@ -137,6 +137,32 @@ export class MemberSummarizer {
 }
 
 /**
+ * The model output of `n` rows as a float32 [n, members] block, or an error naming what came
+ * instead. Both threads check their onnxruntime output with it before summarizing.
+ * @param {{ type: string, dims: readonly number[], data: unknown } | undefined} tensor
+ * @param {string} output the output's name (for the message)
+ * @param {number} n
+ * @param {number} members
+ * @returns {Float32Array}
+ */
+export function memberBlock(tensor, output, n, members) {
+  if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== 2 || tensor.dims[0] !== n || tensor.dims[1] !== members) {
+    const got = tensor ? `${tensor.type} [${tensor.dims.join(', ')}]` : 'nothing';
+    throw new Error(`output "${output}" should be float32 [${n}, ${members}], got ${got}`);
+  }
+  return /** @type {Float32Array} */ (tensor.data);
+}
+
+/**
+ * Values in the packed block of `n` rows (see packedTargets).
+ * @param {number} n
+ * @param {boolean} hasBand
+ */
+export function packedLength(n, hasBand) {
+  return (hasBand ? 3 : 1) * n;
+}
+
+/**
  * The summaries of `n` rows packed in one block, as the worker posts them back (one transfer):
  * predictions at [0, n), and with a band lower bounds at [n, 2n) and upper bounds at [2n, 3n).
  * @param {Float64Array} block of `n` values, or `3 * n` with a band

@@ -8,7 +8,7 @@ import { MANIFEST_FILE } from './read-manifest';
 import type { TwinManifest } from './manifest';
 import { InferenceWorker, workerAvailable } from './inference-pool';
 import { withLanes } from './lanes';
-import { MemberSummarizer, type BandPercentiles, type SummaryTargets } from './member-summary.mjs';
+import { MemberSummarizer, memberBlock, type BandPercentiles, type SummaryTargets } from './member-summary.mjs';
 
 export interface SessionOptions {
   /**
@@ -132,12 +132,7 @@ function createRun(session: ort.InferenceSession, manifest: TwinManifest): (rows
   return async (rows, n) => {
     const data = rows.length === n * featureCount ? rows : rows.subarray(0, n * featureCount);
     const result = await session.run({ [input]: new ort.Tensor('float32', data, [n, featureCount]) }, fetches);
-    const tensor = result[output];
-    if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== 2 || tensor.dims[0] !== n || tensor.dims[1] !== members) {
-      const got = tensor ? `${tensor.type} [${tensor.dims.join(', ')}]` : 'nothing';
-      throw new Error(`output "${output}" should be float32 [${n}, ${members}], got ${got}`);
-    }
-    return tensor.data as Float32Array;
+    return memberBlock(result[output], output, n, members);
   };
 }
 
