@@ -254,7 +254,7 @@ export async function readJson(req: Request | LightRequest): Promise<unknown> {
     // Any other LightRequest is the NextRequest of a `machine: true` route called through Next.
     body = await readBodyCapped(req as Request, MAX_BODY_BYTES, tooLarge);
   }
-  if (!body || body.byteLength === 0) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
+  if (!body) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
   const text = utf8.decode(body);
   if (!text.trim()) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
   try {

@@ -56,12 +56,17 @@ export function machineApi(baseUrl: string, logger: Logger): (req: IncomingMessa
   };
 }
 
+/** The access log's level for a request: pino-http's (start-console.ts) and the fast path's. */
+export function accessLogLevel(status: number, failed = false): 'error' | 'warn' | 'info' {
+  return failed || status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+}
+
 /**
  * The access-log line pino-http writes for the requests Next serves (same fields and levels),
  * written here because pino-http's per-request child logger was ~3 % of a prediction's CPU time.
  */
 export function logCompleted(log: Logger, req: IncomingMessage, status: number, started: number): void {
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  const level = accessLogLevel(status);
   if (!log.isLevelEnabled(level)) return;
   const address = req.headers[CLIENT_ADDRESS_HEADER];
   log[level]({ req: { method: req.method, url: req.url, address }, res: { status }, responseTime: Math.round(performance.now() - started) }, 'request completed');

@@ -35,7 +35,7 @@ import { settingsRepo } from '../db/settings-repo';
 import { modelBroadcaster } from '../realtime/model-events';
 import { processYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
-import { machineApi } from './machine-api';
+import { accessLogLevel, machineApi } from './machine-api';
 import { APP_VERSION } from '../version';
 import path from 'node:path';
 
@@ -117,7 +117,7 @@ export async function startConsole({ config, logger, dev, web = true, announce =
         req: (req: { method?: string; url?: string; remoteAddress?: string }) => ({ method: req.method, url: req.url, address: req.remoteAddress }),
         res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) => accessLogLevel(res.statusCode, Boolean(err)),
     });
 
     // Bearer calls to the hot twin endpoints skip Next's request path (see machine-api.ts).
