@@ -4,7 +4,7 @@
  * another process, so the server is measured rather than the client's event loop.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../lib/auth/roles';
@@ -24,7 +24,26 @@ export interface BenchServer {
   /** An API key of the bench user. */
   key: string;
   dataDir: string;
+  /**
+   * CPU time the server process has used so far (all its threads), in ms; NaN where /proc is
+   * missing. Per request it is a steadier figure than req/s on a VM whose speed drifts.
+   */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /**
@@ -81,7 +100,7 @@ export async function startBenchServer(opts: { name: string; port: number; usern
     await stop();
     throw err;
   }
-  return { base, key, dataDir, stop };
+  return { base, key, dataDir, stop, cpuMs: () => processCpuMs(server.pid) };
 }
 
 /** autocannon POSTing `body` with the key for `seconds`, in its own process. */

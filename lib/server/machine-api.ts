@@ -21,6 +21,7 @@ import type { Logger } from '../log';
 import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
 import { JsonReply, MachineRequest } from '../api/light-http';
 import { MAX_BODY_BYTES, type MachineEntry } from '../api/route';
+import { ReplyBuffers } from './reply-buffers';
 
 const ROUTES = new Map<string, MachineEntry>([
   ['POST /api/v1/twin/predict', predict.machine],
@@ -36,6 +37,7 @@ const ROUTES = new Map<string, MachineEntry>([
 export function machineApi(baseUrl: string, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
   const log = logger.child({ module: 'machine-api' });
   const httpLog = logger.child({ module: 'http' });
+  const replies = new ReplyBuffers();
   return (req, res) => {
     if (req.headers.authorization === undefined || !req.url || !req.method) return false;
     const q = req.url.indexOf('?');
@@ -43,7 +45,7 @@ export function machineApi(baseUrl: string, logger: Logger): (req: IncomingMessa
     const handler = ROUTES.get(`${req.method} ${pathname}`);
     if (!handler) return false;
     const started = performance.now();
-    serve(handler, baseUrl, pathname, req, res).then(
+    serve(handler, baseUrl, pathname, req, res, replies).then(
       () => logCompleted(httpLog, req, res.statusCode, started),
       (err: unknown) => {
         log.error({ err }, 'machine API request failed');
@@ -72,7 +74,7 @@ export function logCompleted(log: Logger, req: IncomingMessage, status: number, 
   log[level]({ req: { method: req.method, url: req.url, address }, res: { status }, responseTime: Math.round(performance.now() - started) }, 'request completed');
 }
 
-async function serve(handler: MachineEntry, baseUrl: string, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(handler: MachineEntry, baseUrl: string, pathname: string, req: IncomingMessage, res: ServerResponse, replies: ReplyBuffers): Promise<void> {
   const method = req.method!;
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const body = hasBody ? await readCapped(req, MAX_BODY_BYTES + 1) : null;
@@ -80,9 +82,7 @@ async function serve(handler: MachineEntry, baseUrl: string, pathname: string, r
   // Over-long bodies were not read to their end: close rather than read megabytes to discard them.
   if (body && body.byteLength > MAX_BODY_BYTES) res.setHeader('connection', 'close');
   if (answer instanceof JsonReply) {
-    const payload = JSON.stringify(answer.body);
-    res.writeHead(answer.status, { ...answer.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
-    res.end(payload);
+    replies.send(res, answer.status, { ...answer.headers, 'content-type': 'application/json' }, JSON.stringify(answer.body));
     return;
   }
   // Refusals and errors are built as Responses (lib/api/errors.ts): rare, so read back as bytes.
