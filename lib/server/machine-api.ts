@@ -82,7 +82,7 @@ async function serve(handler: MachineEntry, baseUrl: string, pathname: string, r
   // Over-long bodies were not read to their end: close rather than read megabytes to discard them.
   if (body && body.byteLength > MAX_BODY_BYTES) res.setHeader('connection', 'close');
   if (answer instanceof JsonReply) {
-    replies.send(res, answer.status, { ...answer.headers, 'content-type': 'application/json' }, JSON.stringify(answer.body));
+    replies.send(res, answer.status, { ...answer.headers, 'content-type': 'application/json' }, answer.body);
     return;
   }
   // Refusals and errors are built as Responses (lib/api/errors.ts): rare, so read back as bytes.

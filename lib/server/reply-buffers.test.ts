@@ -9,6 +9,11 @@ function bigAnswer(id: number): string {
   return JSON.stringify({ id, items });
 }
 
+/** A large answer without long arrays (one long string). */
+function longText(id: number) {
+  return { id, text: `${id}°`.repeat(POOLED_MIN_LENGTH) };
+}
+
 describe('ReplyBuffers', () => {
   const buffers = new ReplyBuffers(4);
   let server: http.Server;
@@ -18,7 +23,8 @@ describe('ReplyBuffers', () => {
     server = http.createServer((req, res) => {
       const id = Number(new URL(req.url!, 'http://x').searchParams.get('id'));
       const small = req.url!.startsWith('/small');
-      buffers.send(res, small ? 201 : 200, { 'content-type': 'application/json', 'x-id': String(id) }, small ? JSON.stringify({ id, unit: '°C' }) : bigAnswer(id));
+      const body = small ? { id, unit: '°C' } : req.url!.startsWith('/long-text') ? longText(id) : JSON.parse(bigAnswer(id));
+      buffers.send(res, small ? 201 : 200, { 'content-type': 'application/json', 'x-id': String(id) }, body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -45,6 +51,13 @@ describe('ReplyBuffers', () => {
     expect(buffers.pooled).toBeLessThanOrEqual(4);
   });
 
+  it('sends a long answer without long arrays whole', async () => {
+    const res = await fetch(`${base}/long-text?id=5`);
+    const text = await res.text();
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+    expect(JSON.parse(text)).toEqual(longText(5));
+  });
+
   it('sends small answers as they are, with status and headers', async () => {
     const res = await fetch(`${base}/small?id=7`);
     expect(res.status).toBe(201);
@@ -57,12 +70,12 @@ describe('ReplyBuffers', () => {
     const pending: { chunk: Buffer; finish: () => void }[] = [];
     const slowResponse = () => ({ writeHead: () => undefined, end: (chunk: Buffer, finish: () => void) => pending.push({ chunk, finish }) }) as unknown as ServerResponse;
     const pool = new ReplyBuffers(2);
-    for (let id = 0; id < 3; id++) pool.send(slowResponse(), 200, {}, bigAnswer(id));
+    for (let id = 0; id < 3; id++) pool.send(slowResponse(), 200, {}, JSON.parse(bigAnswer(id)));
     expect(pending.map((p) => JSON.parse(p.chunk.toString()).id)).toEqual([0, 1, 2]);
     for (const p of pending.splice(0)) p.finish();
     expect(pool.pooled).toBe(2);
     // Reused now that they are sent: answers still come out whole and right.
-    for (let id = 3; id < 6; id++) pool.send(slowResponse(), 200, {}, bigAnswer(id));
+    for (let id = 3; id < 6; id++) pool.send(slowResponse(), 200, {}, JSON.parse(bigAnswer(id)));
     expect(pending.map((p) => p.chunk.toString())).toEqual([3, 4, 5].map(bigAnswer));
   });
 });
