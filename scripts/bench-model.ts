@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModelPackage, type TwinModel } from '../lib/model';
+import { MemberSummarizer } from '../lib/model/member-summary.mjs';
+import { bandOf } from '../lib/model/onnx-session';
 import { createRandom, randomOperatingPoint, type OperatingPoint } from '../lib/plant/process-model';
 
 const TARGET_P99_US = 100;
@@ -25,7 +27,8 @@ async function main(): Promise<void> {
   const threads = values.threads ? Number(values.threads) : undefined;
   const model = await loadModelPackage(dir, threads ? { intraOpThreads: threads } : {});
   const m = model.manifest;
-  console.log(`model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features`);
+  const kernel = new MemberSummarizer(m.onnx.members, bandOf(m)).kernel;
+  console.log(`model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features; band found by the ${kernel === 'simd' ? 'WebAssembly SIMD kernel' : 'JavaScript scan'}`);
   console.log(`node ${process.version}, ${os.availableParallelism()} cores, onnxruntime intra-op threads: ${threads ?? 'default'}`);
   console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews these figures)\n`);
 

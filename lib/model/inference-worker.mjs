@@ -4,8 +4,8 @@
  * the web server's thread keeps parsing and answering requests on the other core meanwhile.
  * It also summarizes the rows it ran (prediction and band, member-summary.mjs, the same code the
  * calling thread uses) and posts back those few numbers per row instead of every member's
- * output: summarizing is about a quarter to a third of a run's time (10,000 rows: ~16-25 ms
- * next to ~45-58 ms of onnxruntime), and it belongs on the thread that ran the rows.
+ * output (3 numbers per row instead of 100 for the shipped forest): the per-member work belongs
+ * on the thread that ran the rows.
  * Plain JavaScript (ES module) so it starts the same under tsx, vitest and plain node.
  */
 import { parentPort, workerData } from 'node:worker_threads';

@@ -11,9 +11,15 @@ export interface SummaryTargets {
   upper: Float64Array | null;
 }
 
+/** The compiled SIMD kernel (member-summary.wasm) the summarizer loads. */
+export const SIMD_FILE: string;
+
 export class MemberSummarizer {
   readonly members: number;
-  constructor(members: number, band: BandPercentiles | null);
+  /** `simd: false` forces the JavaScript scan (tests compare the two). */
+  constructor(members: number, band: BandPercentiles | null, options?: { simd?: boolean });
+  /** Which code finds the band: 'simd' (the WebAssembly kernel) or 'js'. */
+  readonly kernel: 'simd' | 'js';
   /**
    * Summarizes `rows` output rows of `data` (row-major, `members` columns). Row r's results go to
    * index `order ? order[r] : r`, so a caller that reordered the rows gets them back in place.
