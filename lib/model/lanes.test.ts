@@ -1,9 +1,9 @@
 /**
  * The lane policy with stand-in runners: which thread gets which run, and which rows and result
- * slots each half of a split gets. (inference-pool.test.ts runs the real thing.)
+ * slots each share of a split gets. (inference-pool.test.ts runs the real thing.)
  */
 import { describe, expect, it } from 'vitest';
-import { OFFLOAD_MIN_ROWS, SPLIT_MIN_ROWS, WORKER_QUEUE_ROWS, chooseLane, withLanes, type WorkerLane } from './lanes';
+import { OFFLOAD_MIN_ROWS, SPLIT_BLOCKS_PER_LANE, SPLIT_MIN_ROWS, WORKER_QUEUE_ROWS, chooseLane, withLanes, type WorkerLane } from './lanes';
 import type { SummaryTargets } from './member-summary.mjs';
 
 interface Call {
@@ -85,26 +85,30 @@ describe('lanes', () => {
     expect(started()).toBe(1);
   });
 
-  it('splits a bulk run in halves, each writing its own rows back through the order', async () => {
+  it('splits a bulk run into alternating blocks, each lane writing its rows back through the order', async () => {
     const { calls, runner } = fakeLanes();
     const n = SPLIT_MIN_ROWS + 1;
+    const block = Math.ceil(n / (2 * SPLIT_BLOCKS_PER_LANE));
+    const workerRows = SPLIT_BLOCKS_PER_LANE * block;
     const order = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
     const out = targets(n);
     const done = runner.score(rows(n), n, out, order);
+    // The worker gets blocks 0, 2, 4...; this thread blocks 1, 3, 5... (the last one shorter).
     expect(calls.map((c) => [c.lane, c.firstValue, c.n])).toEqual([
-      ['worker', 0, n >> 1],
-      ['inline', n >> 1, n - (n >> 1)],
+      ['worker', 0, workerRows],
+      ['inline', block, n - workerRows],
     ]);
     calls.forEach((c) => c.finish());
     await done;
-    // Position i ran row value i and lands at order[i] = n - 1 - i.
-    expect(out.prediction[n - 1]).toBe(1_000_000);
-    expect(out.prediction[0]).toBe(n - 1);
+    // Row value r ran on the lane of its block and lands at order[r] = n - 1 - r.
+    const lane = (r: number) => (Math.floor(r / block) % 2 === 0 ? 1_000_000 : 0);
+    const expected = Array.from({ length: n }, (_, i) => lane(n - 1 - i) + n - 1 - i);
+    expect(Array.from(out.prediction)).toEqual(expected);
 
     const plain = targets(n);
     const unordered = runner.score(rows(n), n, plain);
     calls.slice(2).forEach((c) => c.finish());
     await unordered;
-    expect(Array.from(plain.prediction.subarray((n >> 1) - 1, (n >> 1) + 1))).toEqual([1_000_000 + (n >> 1) - 1, n >> 1]);
+    expect(Array.from(plain.prediction)).toEqual(Array.from({ length: n }, (_, r) => lane(r) + r));
   });
 });

@@ -15,12 +15,11 @@
  *   `bench:api`'s batch load (1,000-row requests, 4 in flight, 2 cores): going inline whenever the
  *   worker was busy at all gave 83-96k rows/s, never going inline 100-104k, from 3,000 queued rows
  *   117-125k; with 8 in flight, 104k either way.
- * - Bulk runs (>= SPLIT_MIN_ROWS, beyond what one API request may send by default) are split,
- *   half on the worker and half inline, whatever the worker is doing.
+ * - Bulk runs (>= SPLIT_MIN_ROWS, beyond what one API request may send by default) are split
+ *   between the worker and the calling thread in alternating blocks, whatever the worker is doing.
  *
  * A worker that failed (crash, exit) is replaced at the next run that would use it.
  */
-import type { SummaryTargets } from './member-summary.mjs';
 import type { RowRunner } from './onnx-session';
 
 /** Rows from which a run goes to the worker (unless its queue is full, see WORKER_QUEUE_ROWS). */
@@ -61,12 +60,14 @@ export function withLanes(inline: RowRunner, startWorker: () => WorkerLane, feat
       const lane = chooseLane(n, n >= OFFLOAD_MIN_ROWS ? liveWorker().queuedRows : 0);
       if (lane === 'inline') return inline.score(rows, n, out, order);
       if (lane === 'worker') return liveWorker().score(rows, n, out, order);
-      const half = n >> 1;
-      // The worker's half is posted first, so it computes while this thread runs the other half.
-      const first = liveWorker().score(rows.subarray(0, half * features), half, out, order?.subarray(0, half));
-      const second = order
-        ? inline.score(rows.subarray(half * features, n * features), n - half, out, order.subarray(half))
-        : inline.score(rows.subarray(half * features, n * features), n - half, from(out, half));
+      // Alternate blocks of rows between the lanes rather than one half each: rows come Morton
+      // ordered, and the trees are deeper in some parts of the input space than in others, so
+      // one half can take much longer than the other (measured: the worker idle ~30 % of a
+      // 10,000-row split). Blocks keep neighbouring rows together for the tree walk.
+      const parts = interleave(rows, n, features, order);
+      // The worker's share is posted first, so it computes while this thread runs its own.
+      const first = liveWorker().score(parts.worker.rows, parts.worker.n, out, parts.worker.order);
+      const second = inline.score(parts.inline.rows, parts.inline.n, out, parts.inline.order);
       await Promise.all([first, second]);
     },
     async release() {
@@ -77,11 +78,31 @@ export function withLanes(inline: RowRunner, startWorker: () => WorkerLane, feat
   };
 }
 
-/** The targets from row `start` on (for a half run without a reordering permutation). */
-function from(out: SummaryTargets, start: number): SummaryTargets {
-  return {
-    prediction: out.prediction.subarray(start),
-    lower: out.lower?.subarray(start) ?? null,
-    upper: out.upper?.subarray(start) ?? null,
-  };
+/** Blocks per lane when a run is split (SPLIT_MIN_ROWS / 16 = 256 rows per block at least). */
+export const SPLIT_BLOCKS_PER_LANE = 8;
+
+interface Share {
+  rows: Float32Array;
+  n: number;
+  /** Where each of these rows' results go in the caller's targets. */
+  order: Int32Array;
+}
+
+/** Rows cut into 2 x SPLIT_BLOCKS_PER_LANE blocks, even blocks for the worker, odd ones inline. */
+export function interleave(rows: Float32Array, n: number, features: number, order?: Int32Array): { worker: Share; inline: Share } {
+  const block = Math.ceil(n / (2 * SPLIT_BLOCKS_PER_LANE));
+  let workerRows = 0;
+  for (let start = 0; start < n; start += 2 * block) workerRows += Math.min(block, n - start);
+  const worker = { rows: new Float32Array(workerRows * features), n: workerRows, order: new Int32Array(workerRows) };
+  const inline = { rows: new Float32Array((n - workerRows) * features), n: n - workerRows, order: new Int32Array(n - workerRows) };
+  const filled = [0, 0];
+  for (let start = 0, b = 0; start < n; start += block, b++) {
+    const end = Math.min(n, start + block);
+    const share = b % 2 === 0 ? worker : inline;
+    const at = filled[b % 2]!;
+    share.rows.set(rows.subarray(start * features, end * features), at * features);
+    for (let r = start; r < end; r++) share.order[at + r - start] = order ? order[r]! : r;
+    filled[b % 2] = at + end - start;
+  }
+  return { worker, inline };
 }

@@ -25,34 +25,60 @@ export function localityOrder(rows: Float32Array, n: number, ranges: readonly Ra
   const used = Math.min(width, KEY_BITS);
   const bits = Math.min(10, Math.floor(KEY_BITS / used));
   const cells = 2 ** bits;
+  const spread = spreadTable(used, bits);
   const keys = new Uint32Array(n);
-  const cell = new Int32Array(used);
   for (let r = 0; r < n; r++) {
+    let key = 0;
     for (let j = 0; j < used; j++) {
       const { min, max } = ranges[j]!;
       const q = Math.floor(((rows[r * width + j]! - min) / (max - min)) * cells);
       // Out-of-range (or NaN) values land in the edge cells; ordering never rejects a row.
-      cell[j] = q >= 0 ? Math.min(q, cells - 1) : 0;
-    }
-    let key = 0;
-    for (let b = bits - 1; b >= 0; b--) {
-      for (let j = 0; j < used; j++) key = key * 2 + ((cell[j]! >> b) & 1);
+      key |= spread[j * cells + (q >= 0 ? Math.min(q, cells - 1) : 0)]!;
     }
     keys[r] = key;
   }
   return radixOrder(keys);
 }
 
+const spreadTables = new Map<string, Uint32Array>();
+
+/**
+ * For feature j and cell q, q's bits spread out to their places in the Morton key: bit b of
+ * feature j goes to b * used + (used - 1 - j), so the first feature takes the top bit of each
+ * group. Built once per shape; a key is then one lookup per feature instead of a loop per bit.
+ */
+function spreadTable(used: number, bits: number): Uint32Array {
+  const id = `${used}:${bits}`;
+  let table = spreadTables.get(id);
+  if (!table) {
+    const cells = 2 ** bits;
+    table = new Uint32Array(used * cells);
+    for (let j = 0; j < used; j++) {
+      for (let q = 0; q < cells; q++) {
+        let v = 0;
+        for (let b = 0; b < bits; b++) if ((q >> b) & 1) v += 2 ** (b * used + used - 1 - j);
+        table[j * cells + q] = v;
+      }
+    }
+    spreadTables.set(id, table);
+  }
+  return table;
+}
+
 /** Stable LSD radix sort of 30-bit keys, returning the permutation. */
-function radixOrder(keys: Uint32Array): Int32Array {
-  const n = keys.length;
-  let order = Int32Array.from({ length: n }, (_, i) => i);
+function radixOrder(input: Uint32Array<ArrayBuffer>): Int32Array {
+  const n = input.length;
+  // Keys travel with their rows, so each pass reads them in sequence.
+  let keys = input;
+  let spareKeys = new Uint32Array(n);
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   let spare = new Int32Array(n);
   const counts = new Uint32Array(1 << RADIX_BITS);
   const mask = (1 << RADIX_BITS) - 1;
   for (let shift = 0; shift < KEY_BITS; shift += RADIX_BITS) {
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(keys[order[i]!]! >>> shift) & mask]!++;
+    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & mask]!++;
     let total = 0;
     for (let b = 0; b < counts.length; b++) {
       const c = counts[b]!;
@@ -60,10 +86,13 @@ function radixOrder(keys: Uint32Array): Int32Array {
       total += c;
     }
     for (let i = 0; i < n; i++) {
-      const row = order[i]!;
-      spare[counts[(keys[row]! >>> shift) & mask]!++] = row;
+      const key = keys[i]!;
+      const to = counts[(key >>> shift) & mask]!++;
+      spare[to] = order[i]!;
+      spareKeys[to] = key;
     }
     [order, spare] = [spare, order];
+    [keys, spareKeys] = [spareKeys, keys];
   }
   return order;
 }

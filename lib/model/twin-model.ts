@@ -88,7 +88,8 @@ const REORDER_MIN_ROWS = 512;
 export async function loadModelPackage(dir: string, options: LoadOptions = {}): Promise<TwinModel> {
   const { manifest, problems } = await readManifest(dir);
   const onnxFile = manifest?.onnx.file ?? 'model.onnx';
-  const onnxPath = path.join(dir, onnxFile);
+  // A package directory chosen at run time: nothing for the bundler to trace.
+  const onnxPath = path.join(/*turbopackIgnore: true*/ dir, onnxFile);
   const onnxProblem = await fileProblem(onnxPath, onnxFile);
   if (onnxProblem) problems.push(onnxProblem);
   if (!manifest || problems.length > 0) throw new ModelPackageError(dir, problems);
