@@ -10,11 +10,12 @@
  *   requests meanwhile; it queues there behind the runs already posted.
  * - Once the worker has WORKER_QUEUE_ROWS rows queued, the run goes inline instead: the worker is
  *   then the bottleneck and the calling thread takes a share of the model work. The calling thread
- *   is held meanwhile, and it has work of its own (a 1,000-row API batch costs it ~4-5 ms of JSON
- *   and validation besides the ~7 ms model run), so it should take only a share. Measured with
- *   `bench:api`'s batch load (1,000-row requests, 4 in flight, 2 cores): going inline whenever the
- *   worker was busy at all gave 83-96k rows/s, never going inline 100-104k, from 3,000 queued rows
- *   117-125k; with 8 in flight, 104k either way.
+ *   is held meanwhile, and it has work of its own (a 1,000-row API batch costs it ~2-3 ms of JSON,
+ *   validation and HTTP besides the ~4 ms model run), so it should take only a share. Measured
+ *   with `bench:api`'s batch load (1,000-row requests, 4 in flight, 2 cores), interleaved runs:
+ *   from 3,000 queued rows 166-184k rows/s, from 4,000 (at 4 in flight the worker takes every
+ *   run, the server thread only does HTTP and JSON) 186-199k. Earlier, with a slower band and
+ *   answer encoding: inline whenever the worker was busy at all 83-96k, never 100-104k.
  * - Bulk runs (>= SPLIT_MIN_ROWS, beyond what one API request may send by default) are split
  *   between the worker and the calling thread in alternating blocks, whatever the worker is doing.
  *
@@ -29,8 +30,8 @@ export const SPLIT_MIN_ROWS = 4_096;
 
 export type Lane = 'inline' | 'worker' | 'split';
 
-/** Rows queued on the worker (~20 ms of work for the shipped forest) from which runs go inline. */
-export const WORKER_QUEUE_ROWS = 3_000;
+/** Rows queued on the worker (~15 ms of work for the shipped forest) from which runs go inline. */
+export const WORKER_QUEUE_ROWS = 4_000;
 
 export function chooseLane(n: number, workerQueuedRows: number): Lane {
   if (n < OFFLOAD_MIN_ROWS) return 'inline';
