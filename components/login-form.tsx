@@ -1,12 +1,15 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { preloadCharts } from './plot';
 
 /** Username/password form; shows the server's message (bad credentials, throttling) in place. */
 export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The dashboard's charts are next: fetch their library while the user types.
+  useEffect(preloadCharts, []);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
