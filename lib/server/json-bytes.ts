@@ -34,11 +34,8 @@ export function hasLongArray(value: unknown): value is Record<string, unknown> {
  * it does not fit. Returns the buffer holding them and their length.
  */
 export function writeJson(value: Record<string, unknown>, buffer: Buffer): { buffer: Buffer; length: number } {
+  if (!isPlainObject(value)) return writeText(JSON.stringify(value), buffer);
   const out = new ByteWriter(buffer);
-  if (!isPlainObject(value)) {
-    out.text(JSON.stringify(value));
-    return out.result();
-  }
   out.text('{');
   let first = true;
   for (const key of Object.keys(value)) {
@@ -52,6 +49,13 @@ export function writeJson(value: Record<string, unknown>, buffer: Buffer): { buf
     if (long) writeArray(out, v as unknown[]);
   }
   out.text('}');
+  return out.result();
+}
+
+/** Writes the UTF-8 bytes of `text` into `buffer`, or into a larger buffer when they do not fit. */
+export function writeText(text: string, buffer: Buffer): { buffer: Buffer; length: number } {
+  const out = new ByteWriter(buffer);
+  out.text(text);
   return out.result();
 }
 

@@ -10,7 +10,7 @@
  * ~300 bytes) stay strings: Node writes those together with the headers in one go.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { hasLongArray, writeJson } from './json-bytes';
+import { hasLongArray, writeJson, writeText } from './json-bytes';
 
 /** Answers at least this long (UTF-16 units) are written from a pooled buffer. */
 export const POOLED_MIN_LENGTH = 16 * 1024;
@@ -30,21 +30,19 @@ export class ReplyBuffers {
 
   /** Sends `body` as JSON, the whole response, with `status` and `headers` plus its content-length. */
   send(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: unknown): void {
-    let bytes: { buffer: Buffer; length: number };
-    if (hasLongArray(body)) {
-      bytes = writeJson(body, this.free.pop() ?? Buffer.allocUnsafeSlow(INITIAL_BYTES));
-    } else {
-      const text = JSON.stringify(body);
-      if (text.length < POOLED_MIN_LENGTH) {
-        res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
-        res.end(text);
-        return;
-      }
-      const length = Buffer.byteLength(text);
-      let buffer = this.free.pop();
-      if (!buffer || buffer.length < length) buffer = Buffer.allocUnsafeSlow(Math.max(length, INITIAL_BYTES));
-      bytes = { buffer, length: buffer.write(text) };
+    if (hasLongArray(body)) return this.sendPooled(res, status, headers, (buffer) => writeJson(body, buffer));
+    const text = JSON.stringify(body);
+    if (text.length < POOLED_MIN_LENGTH) {
+      res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
     }
+    this.sendPooled(res, status, headers, (buffer) => writeText(text, buffer));
+  }
+
+  /** `write` puts the bytes in the pooled buffer it is given, or in a larger one that replaces it. */
+  private sendPooled(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, write: (buffer: Buffer) => { buffer: Buffer; length: number }): void {
+    const bytes = write(this.free.pop() ?? Buffer.allocUnsafeSlow(INITIAL_BYTES));
     res.writeHead(status, { ...headers, 'content-length': bytes.length });
     // The socket may still be sending the bytes when end() returns; the buffer is only reused
     // once the response has finished. A response whose connection dies never finishes, and its
