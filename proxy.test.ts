@@ -9,7 +9,9 @@ beforeAll(() => {
 });
 
 const req = (path: string, cookie?: string, authorization?: string) =>
-  new NextRequest(`http://localhost:3000${path}`, { headers: { ...(cookie ? { cookie } : {}), ...(authorization ? { authorization } : {}) } });
+  new NextRequest(`http://localhost:3000${path}`, {
+    headers: { ...(cookie ? { cookie } : {}), ...(authorization ? { authorization } : {}) },
+  });
 
 describe('proxy (the login gate)', () => {
   it('answers API routes without a session with 401 JSON, not a redirect', async () => {
@@ -17,7 +19,9 @@ describe('proxy (the login gate)', () => {
       const res = await proxy(req(path));
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toContain('application/json');
-      expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: 'Sign in or send a valid bearer token' } });
+      expect(await res.json()).toEqual({
+        error: { code: 'unauthorized', message: 'Sign in or send a valid bearer token' },
+      });
     }
   });
 
@@ -30,7 +34,13 @@ describe('proxy (the login gate)', () => {
   });
 
   it('lets /login, /api/auth/* and /api/health through without a session', async () => {
-    for (const path of ['/login', '/api/auth/csrf', '/api/auth/callback/credentials', '/api/health', '/api/v1/auth/login']) {
+    for (const path of [
+      '/login',
+      '/api/auth/csrf',
+      '/api/auth/callback/credentials',
+      '/api/health',
+      '/api/v1/auth/login',
+    ]) {
       const res = await proxy(req(path));
       expect(res.status, path).toBe(200);
       expect(res.headers.get('x-middleware-next'), path).toBe('1');

@@ -11,7 +11,13 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { getToken } from 'next-auth/jwt';
 import { unauthorized } from './lib/api/errors';
 
-const PUBLIC_PATHS = [/^\/login\/?$/, /^\/api\/auth(\/|$)/, /^\/api\/health\/?$/, /^\/health\/?$/, /^\/api\/v1\/auth\/login\/?$/];
+const PUBLIC_PATHS = [
+  /^\/login\/?$/,
+  /^\/api\/auth(\/|$)/,
+  /^\/api\/health\/?$/,
+  /^\/health\/?$/,
+  /^\/api\/v1\/auth\/login\/?$/,
+];
 /** Machine endpoints: JSON answers, bearer tokens (`/model/info` is the reference service's path). */
 const API_PATHS = /^\/(api\/|model\/info\/?$)/;
 

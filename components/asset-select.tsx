@@ -4,7 +4,17 @@
  * The labelled asset picker of the console's toolbars (dashboard, history, alerts, rules).
  * `allLabel` adds a first option with the empty value ("all assets").
  */
-export function AssetSelect({ assets, value, onChange, allLabel }: { assets: readonly { id: string; name: string }[]; value: string; onChange: (assetId: string) => void; allLabel?: string }) {
+export function AssetSelect({
+  assets,
+  value,
+  onChange,
+  allLabel,
+}: {
+  assets: readonly { id: string; name: string }[];
+  value: string;
+  onChange: (assetId: string) => void;
+  allLabel?: string;
+}) {
   return (
     <label className="dash-field">
       <span>Asset</span>

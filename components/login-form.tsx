@@ -50,7 +50,14 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
       </div>
       <div className="field">
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" maxLength={1024} required />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          maxLength={1024}
+          required
+        />
       </div>
       <button className="btn" type="submit" disabled={busy}>
         {busy ? 'Logging in…' : 'Log in'}

@@ -9,11 +9,17 @@ import type { Config, Data, Layout, PlotRelayoutEvent } from 'plotly.js';
  * rendering), as the cartesian bundle (scatter, bar, heatmap...) rather than the full library.
  */
 async function loadPlotlyComponent() {
-  const [{ default: createPlotlyComponent }, { default: Plotly }] = await Promise.all([import('react-plotly.js/factory'), import('plotly.js-cartesian-dist-min')]);
+  const [{ default: createPlotlyComponent }, { default: Plotly }] = await Promise.all([
+    import('react-plotly.js/factory'),
+    import('plotly.js-cartesian-dist-min'),
+  ]);
   return createPlotlyComponent(Plotly);
 }
 
-const PlotlyChart = dynamic(loadPlotlyComponent, { ssr: false, loading: () => <div className="plot-loading">Loading chart…</div> });
+const PlotlyChart = dynamic(loadPlotlyComponent, {
+  ssr: false,
+  loading: () => <div className="plot-loading">Loading chart…</div>,
+});
 
 /**
  * Starts loading the chart library before the page that shows charts: the login page calls it,
@@ -54,6 +60,21 @@ export interface PlotProps {
 /** A Plotly chart that fills its container (give the container a height). */
 export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout }: PlotProps) {
   // The modebar's camera button (toImage) saves the chart as a PNG under this name.
-  const withImage = useMemo(() => (imageName ? { ...config, toImageButtonOptions: { format: 'png' as const, filename: imageName, scale: 2 } } : config), [config, imageName]);
-  return <PlotlyChart data={data} layout={layout} revision={revision} config={withImage} onRelayout={onRelayout} style={{ width: '100%', height: '100%' }} />;
+  const withImage = useMemo(
+    () =>
+      imageName
+        ? { ...config, toImageButtonOptions: { format: 'png' as const, filename: imageName, scale: 2 } }
+        : config,
+    [config, imageName],
+  );
+  return (
+    <PlotlyChart
+      data={data}
+      layout={layout}
+      revision={revision}
+      config={withImage}
+      onRelayout={onRelayout}
+      style={{ width: '100%', height: '100%' }}
+    />
+  );
 }

@@ -26,13 +26,19 @@ export function TimeZoneSelect({ value, onChange, persist = true }: Props) {
     onChange(next);
     if (!persist) return;
     setProblem(null);
-    requestJson('/api/v1/me/preferences', { method: 'PUT', json: { timeZone: next } }).catch((err: unknown) => setProblem(errorMessage(err)));
+    requestJson('/api/v1/me/preferences', { method: 'PUT', json: { timeZone: next } }).catch((err: unknown) =>
+      setProblem(errorMessage(err)),
+    );
   };
 
   return (
     <label className="dash-field">
       <span>Time zone</span>
-      <select value={value ?? ''} onChange={(e) => choose(e.target.value || null)} aria-describedby={problem ? 'tz-problem' : undefined}>
+      <select
+        value={value ?? ''}
+        onChange={(e) => choose(e.target.value || null)}
+        aria-describedby={problem ? 'tz-problem' : undefined}
+      >
         <option value="">Browser{browserZone ? ` (${browserZone})` : ''}</option>
         {value && !names.includes(value) ? <option value={value}>{value}</option> : null}
         {names.map((n) => (

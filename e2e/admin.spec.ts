@@ -10,11 +10,17 @@ async function sessionOf(browser: Browser, user: { username: string; password: s
   return page;
 }
 
-test('an admin creates an operator, who can log in; disabling them ends their session', async ({ page, loginAs, browser }) => {
+test('an admin creates an operator, who can log in; disabling them ends their session', async ({
+  page,
+  loginAs,
+  browser,
+}) => {
   await loginAs(E2E_USERS.admin);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
   await expect(page).toHaveURL(/\/admin\/users$/);
-  await expect(page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Models' })).toHaveAttribute('href', '/admin/models');
+  await expect(
+    page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Models' }),
+  ).toHaveAttribute('href', '/admin/models');
 
   const form = page.getByRole('form', { name: 'New user' });
   // The API's refusal is shown next to the field it names.
@@ -65,7 +71,12 @@ test('an admin creates an operator, who can log in; disabling them ends their se
   await oscar.context().close();
 });
 
-test('an admin creates an API key, it works until it is revoked in the page', async ({ page, loginAs, request, context }) => {
+test('an admin creates an API key, it works until it is revoked in the page', async ({
+  page,
+  loginAs,
+  request,
+  context,
+}) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await loginAs(E2E_USERS.admin);
   await page.goto('/admin/keys');
@@ -117,7 +128,9 @@ test('the audit filters narrow the list', async ({ page, loginAs }) => {
     const filtered = await page.getByTestId('audit-action').allTextContents();
     expect(filtered.length).toBeGreaterThan(0);
     expect(new Set(filtered)).toEqual(new Set(['auth.login']));
-    expect(new Set(await page.getByTestId('audit-actor').allTextContents())).toEqual(new Set([E2E_USERS.admin.username]));
+    expect(new Set(await page.getByTestId('audit-actor').allTextContents())).toEqual(
+      new Set([E2E_USERS.admin.username]),
+    );
   }).toPass();
 
   await page.getByLabel('Outcome').selectOption('denied');
@@ -127,7 +140,9 @@ test('the audit filters narrow the list', async ({ page, loginAs }) => {
 
 test('a user changes their own password and logs in with the new one', async ({ page, loginAs, browser }) => {
   await loginAs(E2E_USERS.admin);
-  const created = await page.request.post('/api/v1/admin/users', { data: { username: 'paula', password: 'paula-first-password', role: 'viewer', displayName: 'Paula Viewer' } });
+  const created = await page.request.post('/api/v1/admin/users', {
+    data: { username: 'paula', password: 'paula-first-password', role: 'viewer', displayName: 'Paula Viewer' },
+  });
   expect(created.status()).toBe(201);
 
   const paula = await sessionOf(browser, { username: 'paula', password: 'paula-first-password' });
@@ -158,7 +173,11 @@ test('a user changes their own password and logs in with the new one', async ({ 
 test('a viewer gets the refusal page on every admin section, and none of its data', async ({ page, loginAs }) => {
   await loginAs(E2E_USERS.viewer);
   // Text that only the admin pages' data holds (another user's name, a key label, audit actions).
-  const secrets = { '/admin/users': E2E_USERS.operator.name, '/admin/keys': 'e2e historian', '/admin/audit': 'apikey.create' };
+  const secrets = {
+    '/admin/users': E2E_USERS.operator.name,
+    '/admin/keys': 'e2e historian',
+    '/admin/audit': 'apikey.create',
+  };
   for (const [path, secret] of Object.entries(secrets)) {
     await page.goto(path);
     await expect(page.getByText('You need the admin role to open this page.')).toBeVisible();

@@ -35,10 +35,15 @@ function chartShapeNames(page: Page): Promise<string[]> {
   return page
     .getByTestId('prediction-chart')
     .locator('.js-plotly-plot')
-    .evaluate((el) => ((el as unknown as { layout?: { shapes?: { name?: string }[] } }).layout?.shapes ?? []).map((s) => s.name ?? ''));
+    .evaluate((el) =>
+      ((el as unknown as { layout?: { shapes?: { name?: string }[] } }).layout?.shapes ?? []).map((s) => s.name ?? ''),
+    );
 }
 
-test('an injected excursion raises an alert: banner, chart marker, Alerts page; an operator acknowledges it; it clears', async ({ page, loginAs }) => {
+test('an injected excursion raises an alert: banner, chart marker, Alerts page; an operator acknowledges it; it clears', async ({
+  page,
+  loginAs,
+}) => {
   test.setTimeout(60_000);
   await loginAs(E2E_USERS.operator);
   const request = page.request;
@@ -59,7 +64,9 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
   await expect
     .poll(
       async () => {
-        const res = await request.post(`/api/v1/assets/${ASSET}/telemetry`, { data: { values: { temperature: 455, pressure: 6, flow: 100 } } });
+        const res = await request.post(`/api/v1/assets/${ASSET}/telemetry`, {
+          data: { values: { temperature: 455, pressure: 6, flow: 100 } },
+        });
         expect(res.status()).toBe(201);
         return (await openAlertOf(request, rule.id))?.value;
       },
@@ -73,7 +80,9 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
   const banner = page.getByTestId('alert-banner');
   await expect(banner).toContainText(`${ASSET} · temperature above 420`);
   await expect(banner).toContainText('critical');
-  await expect.poll(async () => Number((await page.getByTestId('alert-count').textContent())?.replace(/\D/g, ''))).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(async () => Number((await page.getByTestId('alert-count').textContent())?.replace(/\D/g, '')))
+    .toBeGreaterThanOrEqual(1);
   // Dashboard: a marker where it started.
   await expect.poll(() => chartShapeNames(page)).toContain(`alert-${alert.id}`);
 
@@ -103,7 +112,10 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
   await patch({ low: 300, high: 400, deadband: 1, minDurationMs: 5000 });
 });
 
-test('an operator edits a rule in the rules editor; a bad value is refused naming the field', async ({ page, loginAs }) => {
+test('an operator edits a rule in the rules editor; a bad value is refused naming the field', async ({
+  page,
+  loginAs,
+}) => {
   await loginAs(E2E_USERS.operator);
   await page.goto('/alerts/rules');
   const row = page.locator(`tr[data-asset="${ASSET}"][data-signal="pressure"]`);
@@ -115,7 +127,9 @@ test('an operator edits a rule in the rules editor; a bad value is refused namin
   await row.getByLabel(`Low of ${name}`).fill('1.5');
   await row.getByRole('button', { name: 'Save' }).click();
   await expect(row.getByRole('status')).toHaveText('Saved');
-  const rules = (await (await page.request.get(`/api/v1/alert-rules?assetId=${ASSET}`)).json()) as { rules: { signal: string; low: number; updatedBy: string }[] };
+  const rules = (await (await page.request.get(`/api/v1/alert-rules?assetId=${ASSET}`)).json()) as {
+    rules: { signal: string; low: number; updatedBy: string }[];
+  };
   expect(rules.rules.find((r) => r.signal === 'pressure')).toMatchObject({ low: 1.5, updatedBy: 'olivia' });
   await row.getByRole('button', { name: 'Shelve' }).click();
   await expect(row.getByTestId('shelve-state')).toContainText('until');
@@ -123,7 +137,11 @@ test('an operator edits a rule in the rules editor; a bad value is refused namin
   await expect(row.getByTestId('shelve-state')).toHaveText('no');
 });
 
-test('a rule save that gets no answer, or meets an ended session, says so in the row and changes nothing', async ({ page, context, loginAs }) => {
+test('a rule save that gets no answer, or meets an ended session, says so in the row and changes nothing', async ({
+  page,
+  context,
+  loginAs,
+}) => {
   await loginAs(E2E_USERS.operator);
   await page.goto('/alerts/rules');
   const row = page.locator(`tr[data-asset="${ASSET}"][data-signal="pressure"]`);
@@ -140,7 +158,11 @@ test('a rule save that gets no answer, or meets an ended session, says so in the
   await expect(row.getByRole('alert')).toHaveText('Your session has ended; log in again.');
 
   await loginAs(E2E_USERS.operator);
-  const rule = ((await (await page.request.get(`/api/v1/alert-rules?assetId=${ASSET}`)).json()) as { rules: { signal: string; deadband: number }[] }).rules.find((r) => r.signal === 'pressure');
+  const rule = (
+    (await (await page.request.get(`/api/v1/alert-rules?assetId=${ASSET}`)).json()) as {
+      rules: { signal: string; deadband: number }[];
+    }
+  ).rules.find((r) => r.signal === 'pressure');
   expect(rule?.deadband).not.toBe(2.5);
 });
 

@@ -58,7 +58,13 @@ test('a viewer cannot open Admin; an admin can', async ({ page, loginAs, browser
   await expect(usersTable.getByRole('row').filter({ hasText: E2E_USERS.viewer.username })).toContainText('viewer');
   // The viewer's refused visit is not an audit event, but their login is.
   await adminPage.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Audit' }).click();
-  await expect(adminPage.getByRole('table', { name: 'Audit log' }).getByRole('row').filter({ hasText: E2E_USERS.viewer.username }).first()).toContainText('auth.login');
+  await expect(
+    adminPage
+      .getByRole('table', { name: 'Audit log' })
+      .getByRole('row')
+      .filter({ hasText: E2E_USERS.viewer.username })
+      .first(),
+  ).toContainText('auth.login');
   await adminContext.close();
 });
 

@@ -24,10 +24,21 @@ class DashboardView {
         const axes: ChartState['axes'] = {};
         for (const key of ['yaxis', 'yaxis2', 'yaxis3']) {
           const a = gd.layout?.[key];
-          if (a) axes[key] = { side: a.side, overlaying: a.overlaying, anchor: a.anchor, title: typeof a.title === 'string' ? a.title : (a.title?.text ?? '') };
+          if (a)
+            axes[key] = {
+              side: a.side,
+              overlaying: a.overlaying,
+              anchor: a.anchor,
+              title: typeof a.title === 'string' ? a.title : (a.title?.text ?? ''),
+            };
         }
         return {
-          traces: (gd.data ?? []).map((t) => ({ uid: t.uid ?? '', name: t.name ?? '', x: Array.from(t.x ?? []), y: Array.from(t.y ?? []) })),
+          traces: (gd.data ?? []).map((t) => ({
+            uid: t.uid ?? '',
+            name: t.name ?? '',
+            x: Array.from(t.x ?? []),
+            y: Array.from(t.y ?? []),
+          })),
           axes,
         };
       });
@@ -59,8 +70,12 @@ const noDuplicates = (xs: number[]) => new Set(xs).size === xs.length && xs.ever
 test('after login both charts fill with live points within 3 s', async ({ page, loginAs }) => {
   await loginAs(E2E_USERS.operator);
   const dash = new DashboardView(page);
-  await expect.poll(() => dash.trace('prediction-chart', 'prediction').then((t) => t.x.length), { timeout: 3_000 }).toBeGreaterThan(0);
-  await expect.poll(() => dash.trace('conditions-chart', 'temperature').then((t) => t.x.length), { timeout: 3_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => dash.trace('prediction-chart', 'prediction').then((t) => t.x.length), { timeout: 3_000 })
+    .toBeGreaterThan(0);
+  await expect
+    .poll(() => dash.trace('conditions-chart', 'temperature').then((t) => t.x.length), { timeout: 3_000 })
+    .toBeGreaterThan(0);
   // And they keep gaining new points.
   const pred = await dash.lastX('prediction-chart', 'prediction');
   const cond = await dash.lastX('conditions-chart', 'temperature');
@@ -74,11 +89,16 @@ test('after login both charts fill with live points within 3 s', async ({ page, 
   for (const name of ['temperature', 'pressure', 'flow']) {
     const card = page.getByTestId(`card-${name}`);
     const unit = (await card.getAttribute('data-unit')) ?? '';
-    await expect(card.locator('.card-value')).toHaveText(new RegExp(`^-?[\\d.,]+${unit ? ` ${unit.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')}` : ''}$`));
+    await expect(card.locator('.card-value')).toHaveText(
+      new RegExp(`^-?[\\d.,]+${unit ? ` ${unit.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')}` : ''}$`),
+    );
   }
 });
 
-test('the conditions chart has pressure on a second y axis on the right, with units in the titles', async ({ page, dash }) => {
+test('the conditions chart has pressure on a second y axis on the right, with units in the titles', async ({
+  page,
+  dash,
+}) => {
   const unitOf = async (name: string) => (await page.getByTestId(`card-${name}`).getAttribute('data-unit')) ?? '';
   const { axes, traces } = await dash.chart('conditions-chart');
   expect(axes.yaxis2).toMatchObject({ side: 'right', overlaying: 'y' });
@@ -88,7 +108,9 @@ test('the conditions chart has pressure on a second y axis on the right, with un
   expect(axes.yaxis?.title).toContain(await unitOf('temperature'));
   expect(axes.yaxis3).toMatchObject({ side: 'right', overlaying: 'y', anchor: 'free' });
   expect(axes.yaxis3?.title).toContain(await unitOf('flow'));
-  expect(traces.filter((t) => t.x.length > 0).map((t) => t.uid)).toEqual(expect.arrayContaining(['temperature', 'pressure', 'flow']));
+  expect(traces.filter((t) => t.x.length > 0).map((t) => t.uid)).toEqual(
+    expect.arrayContaining(['temperature', 'pressure', 'flow']),
+  );
 });
 
 test('switching the asset switches the series and the cards', async ({ page, dash }) => {
@@ -155,7 +177,9 @@ test('pause freezes the charts while data keeps arriving; resume jumps to now', 
   const cardText = await page.getByTestId('card-temperature').locator('.card-value').textContent();
 
   // The cards stay live meanwhile (the buffers keep filling).
-  await expect.poll(() => page.getByTestId('card-temperature').locator('.card-value').textContent(), { timeout: 5_000 }).not.toBe(cardText);
+  await expect
+    .poll(() => page.getByTestId('card-temperature').locator('.card-value').textContent(), { timeout: 5_000 })
+    .not.toBe(cardText);
   await page.waitForTimeout(1_000);
   const still = await dash.trace('conditions-chart', 'temperature');
   expect(still.x.length).toBe(frozen.x.length);
@@ -165,7 +189,9 @@ test('pause freezes the charts while data keeps arriving; resume jumps to now', 
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
   // What arrived during the pause shows at once.
-  await expect.poll(() => dash.lastX('conditions-chart', 'temperature'), { timeout: 2_000 }).toBeGreaterThan(frozen.x.at(-1)! + 1_500);
+  await expect
+    .poll(() => dash.lastX('conditions-chart', 'temperature'), { timeout: 2_000 })
+    .toBeGreaterThan(frozen.x.at(-1)! + 1_500);
   expect(noDuplicates((await dash.trace('conditions-chart', 'temperature')).x)).toBe(true);
 });
 
@@ -174,7 +200,10 @@ test('the time window buttons choose how much history the charts show', async ({
   await expect(windowGroup.getByRole('button', { name: '5 min', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await windowGroup.getByRole('button', { name: '1 min', exact: true }).click();
   await expect(windowGroup.getByRole('button', { name: '1 min', exact: true })).toHaveAttribute('aria-pressed', 'true');
-  await expect(windowGroup.getByRole('button', { name: '5 min', exact: true })).toHaveAttribute('aria-pressed', 'false');
+  await expect(windowGroup.getByRole('button', { name: '5 min', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'false',
+  );
   const span = async () => {
     const { x } = await dash.trace('conditions-chart', 'temperature');
     return x.length ? x.at(-1)! - x[0]! : -1;
@@ -182,12 +211,17 @@ test('the time window buttons choose how much history the charts show', async ({
   await expect.poll(span).toBeLessThanOrEqual(60_000);
   expect(await span()).toBeGreaterThan(0);
   await windowGroup.getByRole('button', { name: '60 min', exact: true }).click();
-  await expect(windowGroup.getByRole('button', { name: '60 min', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(windowGroup.getByRole('button', { name: '60 min', exact: true })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
   await expect.poll(span).toBeLessThanOrEqual(3_600_000);
 });
 
 test('a reading outside the valid range is shown with a distinct marker, not dropped', async ({ page, dash }) => {
-  const res = await page.request.post('/api/v1/assets/reactor-1/telemetry', { data: { values: { temperature: 451.5, pressure: 6, flow: 100 } } });
+  const res = await page.request.post('/api/v1/assets/reactor-1/telemetry', {
+    data: { values: { temperature: 451.5, pressure: 6, flow: 100 } },
+  });
   expect(res.status()).toBe(201);
   await expect.poll(async () => (await dash.trace('conditions-chart', 'temperature-out-of-range')).y).toContain(451.5);
   expect((await dash.trace('conditions-chart', 'temperature')).y).toContain(451.5);
@@ -196,14 +230,27 @@ test('a reading outside the valid range is shown with a distinct marker, not dro
 test('the dashboard is readable on a 768 px tablet', async ({ page, dash }, testInfo) => {
   await page.setViewportSize({ width: 768, height: 1024 });
   await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
-  for (const id of ['prediction-chart', 'conditions-chart', 'card-prediction', 'card-temperature', 'card-pressure', 'card-flow', 'card-model', 'connection-state']) {
+  for (const id of [
+    'prediction-chart',
+    'conditions-chart',
+    'card-prediction',
+    'card-temperature',
+    'card-pressure',
+    'card-flow',
+    'card-model',
+    'connection-state',
+  ]) {
     const box = await page.getByTestId(id).boundingBox();
     expect(box, id).not.toBeNull();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width, id).toBeLessThanOrEqual(768);
   }
   // The charts use the width they have (Plotly follows its container).
-  await expect.poll(async () => (await page.getByTestId('conditions-chart').locator('.main-svg').first().boundingBox())?.width ?? 0).toBeGreaterThan(600);
+  await expect
+    .poll(
+      async () => (await page.getByTestId('conditions-chart').locator('.main-svg').first().boundingBox())?.width ?? 0,
+    )
+    .toBeGreaterThan(600);
   await page.screenshot({ path: testInfo.outputPath('dashboard-768.png'), fullPage: true });
   expect(await dash.lastX('conditions-chart', 'temperature')).toBeGreaterThan(0);
 });

@@ -18,14 +18,19 @@ async function openDriftAlert(request: APIRequestContext): Promise<Alert | undef
   return ((await res.json()) as { alerts: Alert[] }).alerts.find((a) => a.signal === 'drift:temperature');
 }
 
-test('input drift raises a Plant alert: rules editor, banner, Alerts page filter; the dashboard’s assets stay the reactors', async ({ page, loginAs }) => {
+test('input drift raises a Plant alert: rules editor, banner, Alerts page filter; the dashboard’s assets stay the reactors', async ({
+  page,
+  loginAs,
+}) => {
   test.setTimeout(90_000);
   await loginAs(E2E_USERS.operator);
   const request = page.request;
 
   // With the simulator the drift rules are seeded disabled (the simulated plant's narrow spread
   // would always raise them); make sure of it, and that nothing is open (disabling clears it).
-  const rule = ((await (await request.get('/api/v1/alert-rules?assetId=plant')).json()) as { rules: Rule[] }).rules.find((r) => r.signal === 'drift:temperature')!;
+  const rule = (
+    (await (await request.get('/api/v1/alert-rules?assetId=plant')).json()) as { rules: Rule[] }
+  ).rules.find((r) => r.signal === 'drift:temperature')!;
   expect((await request.patch(`/api/v1/alert-rules/${rule.id}`, { data: { enabled: false } })).status()).toBe(200);
   await expect.poll(() => openDriftAlert(request), { timeout: 15_000 }).toBeUndefined();
 
@@ -43,7 +48,9 @@ test('input drift raises a Plant alert: rules editor, banner, Alerts page filter
 
   // A thousand readings far hotter than the training data (mean 350 °C, std 29) fill the drift window.
   for (const assetId of ['reactor-1', 'reactor-2', 'reactor-3']) {
-    const data = Array.from({ length: 340 }, (_, i) => ({ values: { temperature: 385 + (i % 15), pressure: 5.5, flow: 100 } }));
+    const data = Array.from({ length: 340 }, (_, i) => ({
+      values: { temperature: 385 + (i % 15), pressure: 5.5, flow: 100 },
+    }));
     const res = await request.post(`/api/v1/assets/${assetId}/telemetry`, { data });
     expect(res.status(), await res.text()).toBe(201);
   }

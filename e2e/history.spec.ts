@@ -32,9 +32,17 @@ async function traces(page: Page, testId: string): Promise<Trace[]> {
     .getByTestId(testId)
     .locator('.js-plotly-plot')
     .evaluate((el) => {
-      const gd = el as unknown as { data?: { uid?: string; x?: ArrayLike<number>; y?: ArrayLike<number | null> }[]; _fullLayout: { xaxis: { d2c(v: number): number } } };
+      const gd = el as unknown as {
+        data?: { uid?: string; x?: ArrayLike<number>; y?: ArrayLike<number | null> }[];
+        _fullLayout: { xaxis: { d2c(v: number): number } };
+      };
       const ax = gd._fullLayout.xaxis;
-      return (gd.data ?? []).map((t) => ({ uid: t.uid ?? '', x: Array.from(t.x ?? []), shown: Array.from(t.x ?? []).map((v) => ax.d2c(v)), y: Array.from(t.y ?? []) }));
+      return (gd.data ?? []).map((t) => ({
+        uid: t.uid ?? '',
+        x: Array.from(t.x ?? []),
+        shown: Array.from(t.x ?? []).map((v) => ax.d2c(v)),
+        y: Array.from(t.y ?? []),
+      }));
     });
 }
 
@@ -50,14 +58,21 @@ async function showPastRange(page: Page) {
 
 test.describe.configure({ mode: 'serial' });
 
-test('an operator’s past readings show on the History page at their time, in the browser’s zone', async ({ page, loginAs }) => {
+test('an operator’s past readings show on the History page at their time, in the browser’s zone', async ({
+  page,
+  loginAs,
+}) => {
   await loginAs(E2E_USERS.operator);
   const res = await page.request.post(`/api/v1/assets/${ASSET}/telemetry`, { data: readings });
   expect(res.status()).toBe(201);
 
   await showPastRange(page);
   await expect(page.getByTestId('history-status')).toContainText(`(${ZONE})`);
-  await expect.poll(async () => (await traces(page, 'history-conditions-chart')).find((t) => t.uid === 'temperature')?.x.length ?? 0).toBe(COUNT);
+  await expect
+    .poll(
+      async () => (await traces(page, 'history-conditions-chart')).find((t) => t.uid === 'temperature')?.x.length ?? 0,
+    )
+    .toBe(COUNT);
   const temp = (await traces(page, 'history-conditions-chart')).find((t) => t.uid === 'temperature')!;
   const i = temp.y.indexOf(SPIKE);
   expect(i).toBe(SPIKE_AT);
@@ -73,7 +88,11 @@ test('an operator’s past readings show on the History page at their time, in t
   await page.getByTestId('history-prediction-chart').locator('[data-title="Download plot as a PNG"]').click();
   const image = await png;
   expect(image.suggestedFilename()).toMatch(new RegExp(`^${ASSET}_.*_prediction\\.png$`));
-  expect(readFileSync((await image.path())!).subarray(1, 4).toString()).toBe('PNG');
+  expect(
+    readFileSync((await image.path())!)
+      .subarray(1, 4)
+      .toString(),
+  ).toBe('PNG');
 });
 
 test('zooming a chart fetches finer data for the zoomed range', async ({ page, loginAs }) => {
@@ -102,7 +121,9 @@ test('Export CSV downloads the stored readings of the range with units and UTC t
   await page.getByRole('link', { name: 'Export CSV' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(new RegExp(`^${ASSET}_.*\\.csv$`));
-  const lines = readFileSync((await file.path())!, 'utf8').trimEnd().split('\r\n');
+  const lines = readFileSync((await file.path())!, 'utf8')
+    .trimEnd()
+    .split('\r\n');
   expect(lines[0]).toMatch(/^ts \(UTC\),temperature \(.+\),pressure \(.+\),flow \(.+\),prediction \(.*\),lower/);
   expect(lines.length).toBe(COUNT + 1);
   expect(lines[1]!.startsWith(`${new Date(START).toISOString()},`)).toBe(true);
@@ -112,12 +133,17 @@ test('Export CSV downloads the stored readings of the range with units and UTC t
 test('a chosen time zone is kept for the user and moves the chart times', async ({ page, loginAs }) => {
   await loginAs(E2E_USERS.viewer);
   await showPastRange(page);
-  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/me/preferences') && r.request().method() === 'PUT');
+  const saved = page.waitForResponse(
+    (r) => r.url().endsWith('/api/v1/me/preferences') && r.request().method() === 'PUT',
+  );
   await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
   expect((await saved).status()).toBe(200);
   await expect(page.getByTestId('history-status')).toContainText('(Asia/Tokyo)');
   await expect
-    .poll(async () => (await traces(page, 'history-conditions-chart')).find((t) => t.uid === 'temperature')?.shown[SPIKE_AT])
+    .poll(
+      async () =>
+        (await traces(page, 'history-conditions-chart')).find((t) => t.uid === 'temperature')?.shown[SPIKE_AT],
+    )
     .toBe(toWallClock(START + SPIKE_AT * 10_000, 'Asia/Tokyo'));
   await page.reload();
   await expect(page.getByLabel('Time zone')).toHaveValue('Asia/Tokyo');

@@ -6,10 +6,18 @@ import { E2E_USERS } from './users';
 const SHIPPED = path.resolve('models/reactor-yield/1.0.0');
 const onnx = readFileSync(path.join(SHIPPED, 'model.onnx'));
 const shippedTwin = JSON.parse(readFileSync(path.join(SHIPPED, 'twin.json'), 'utf8')) as Record<string, unknown>;
-const twin = (changes: Record<string, unknown>) => ({ name: 'twin.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...shippedTwin, ...changes })) });
+const twin = (changes: Record<string, unknown>) => ({
+  name: 'twin.json',
+  mimeType: 'application/json',
+  buffer: Buffer.from(JSON.stringify({ ...shippedTwin, ...changes })),
+});
 const model = { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: onnx };
 
-test('a bad upload is refused with its reasons; a new version activated from the admin page shows on an open dashboard at once', async ({ page, context, loginAs }) => {
+test('a bad upload is refused with its reasons; a new version activated from the admin page shows on an open dashboard at once', async ({
+  page,
+  context,
+  loginAs,
+}) => {
   test.setTimeout(60_000);
   await loginAs(E2E_USERS.admin);
   // An operator's view: the live dashboard, left open throughout.
@@ -22,14 +30,20 @@ test('a bad upload is refused with its reasons; a new version activated from the
 
   // A package whose twin.json names an output the ONNX graph does not have.
   await admin.getByLabel('model.onnx').setInputFiles(model);
-  await admin.getByLabel('twin.json').setInputFiles(twin({ version: '9.9.9', onnx: { file: 'model.onnx', input: 'input', output: 'nope', members: 100 } }));
+  await admin
+    .getByLabel('twin.json')
+    .setInputFiles(
+      twin({ version: '9.9.9', onnx: { file: 'model.onnx', input: 'input', output: 'nope', members: 100 } }),
+    );
   await admin.getByRole('button', { name: 'Upload' }).click();
   await expect(admin.getByTestId('upload-error')).toContainText('cannot be served');
   await expect(admin.getByTestId('upload-error')).toContainText('twin.json onnx.output');
   await expect(admin.getByTestId('upload-error')).toContainText('has no output "nope"');
   await expect(admin.getByTestId('model-row-reactor-yield-9.9.9')).toHaveCount(0);
   // The old version keeps serving.
-  const still = await admin.request.post('/api/v1/twin/predict', { data: { temperature: 360, pressure: 6, flow: 100 } });
+  const still = await admin.request.post('/api/v1/twin/predict', {
+    data: { temperature: 360, pressure: 6, flow: 100 },
+  });
   expect(still.status()).toBe(200);
   expect(((await still.json()) as { model: { version: string } }).model.version).toBe('1.0.0');
 
@@ -59,7 +73,9 @@ test('an A/B test shows both versions side by side and can be stopped', async ({
   await page.getByRole('combobox', { name: /Challenger/ }).selectOption('reactor-yield/1.1.0');
   await page.getByLabel('Share to challenger (%)').fill('30');
   await page.getByRole('button', { name: 'Start A/B test' }).click();
-  await expect(page.getByTestId('ab-state')).toContainText('30 % of predictions go to the challenger reactor-yield v1.1.0');
+  await expect(page.getByTestId('ab-state')).toContainText(
+    '30 % of predictions go to the challenger reactor-yield v1.1.0',
+  );
   const table = page.getByTestId('ab-table');
   await expect(table).toContainText('v1.0.0');
   await expect(table).toContainText('v1.1.0');
@@ -79,12 +95,23 @@ test('viewers cannot open the models page', async ({ page, loginAs }) => {
 
 test('a large upload reaches the loader whole; one over 50 MB is refused with 413', async ({ page, loginAs }) => {
   await loginAs(E2E_USERS.admin);
-  const junk = (mb: number) => ({ name: 'model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.alloc(mb * 1024 * 1024, 7) });
+  const junk = (mb: number) => ({
+    name: 'model.onnx',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.alloc(mb * 1024 * 1024, 7),
+  });
   // 12 MB: past Next's default 10 MB proxy body limit, which would cut it short.
-  const big = await page.request.post('/api/v1/models', { multipart: { model: junk(12), twin: twin({ version: '7.7.7' }) } });
+  const big = await page.request.post('/api/v1/models', {
+    multipart: { model: junk(12), twin: twin({ version: '7.7.7' }) },
+  });
   expect(big.status()).toBe(422);
   const body = (await big.json()) as { error: { fields: { field: string; message: string }[] } };
-  expect(body.error.fields).toContainEqual({ field: 'model.onnx', message: expect.stringContaining('onnxruntime cannot load it') });
-  const huge = await page.request.post('/api/v1/models', { multipart: { model: junk(51), twin: twin({ version: '7.7.8' }) } });
+  expect(body.error.fields).toContainEqual({
+    field: 'model.onnx',
+    message: expect.stringContaining('onnxruntime cannot load it'),
+  });
+  const huge = await page.request.post('/api/v1/models', {
+    multipart: { model: junk(51), twin: twin({ version: '7.7.8' }) },
+  });
   expect(huge.status()).toBe(413);
 });

@@ -14,13 +14,23 @@ import { E2E_USERS, E2E_PORT } from './users';
 runThrowawayConsole({
   name: 'twinops-e2e',
   web: true,
-  env: { PORT: String(E2E_PORT), HOSTNAME: 'localhost', NEXTAUTH_URL: `http://localhost:${E2E_PORT}`, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+  env: {
+    PORT: String(E2E_PORT),
+    HOSTNAME: 'localhost',
+    NEXTAUTH_URL: `http://localhost:${E2E_PORT}`,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  },
   // Seed one user per role before the console opens the database (one PGlite instance at a time).
   async prepare(dataDir) {
     const seed = await openDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
     const users = usersRepo(seed.db);
     for (const u of Object.values(E2E_USERS)) {
-      await users.create({ username: u.username, passwordHash: await hashPassword(u.password), role: u.role, displayName: u.name });
+      await users.create({
+        username: u.username,
+        passwordHash: await hashPassword(u.password),
+        role: u.role,
+        displayName: u.name,
+      });
     }
     await auditRepo(seed.db).record({ actor: 'e2e', action: 'seed', outcome: 'success' });
     await seed.close();

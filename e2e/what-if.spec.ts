@@ -26,22 +26,34 @@ class WhatIfView {
   }
 
   /** What the card shows: the inputs it was computed for and the prediction. */
-  async shown(): Promise<{ state: string | null; inputs: Record<string, number> | null; prediction: number | null; text: string }> {
+  async shown(): Promise<{
+    state: string | null;
+    inputs: Record<string, number> | null;
+    prediction: number | null;
+    text: string;
+  }> {
     const [state, inputs, prediction, text] = await Promise.all([
       this.card.getAttribute('data-state'),
       this.card.getAttribute('data-inputs'),
       this.card.getAttribute('data-prediction'),
       this.card.innerText(),
     ]);
-    return { state, inputs: inputs ? (JSON.parse(inputs) as Record<string, number>) : null, prediction: prediction === null ? null : Number(prediction), text };
+    return {
+      state,
+      inputs: inputs ? (JSON.parse(inputs) as Record<string, number>) : null,
+      prediction: prediction === null ? null : Number(prediction),
+      text,
+    };
   }
 
   /** Waits until the card shows a prediction for `temperature`, and returns it. */
   async predictionAt(temperature: number) {
-    await expect.poll(async () => {
-      const s = await this.shown();
-      return s.state === 'ok' && s.inputs?.temperature === temperature;
-    }).toBe(true);
+    await expect
+      .poll(async () => {
+        const s = await this.shown();
+        return s.state === 'ok' && s.inputs?.temperature === temperature;
+      })
+      .toBe(true);
     return this.shown();
   }
 
@@ -50,7 +62,15 @@ class WhatIfView {
       .getByTestId(testId)
       .locator('.js-plotly-plot')
       .evaluate((el) => {
-        const gd = el as unknown as { data?: { type?: string; uid?: string; x?: ArrayLike<number>; y?: ArrayLike<number | null>; z?: ArrayLike<ArrayLike<number | null>> }[] };
+        const gd = el as unknown as {
+          data?: {
+            type?: string;
+            uid?: string;
+            x?: ArrayLike<number>;
+            y?: ArrayLike<number | null>;
+            z?: ArrayLike<ArrayLike<number | null>>;
+          }[];
+        };
         return (gd.data ?? []).map((t) => ({
           type: t.type ?? 'scatter',
           uid: t.uid ?? '',
@@ -72,10 +92,15 @@ const test = base.extend<{ whatIf: WhatIfView }>({
   },
 });
 
-const predictBody = (req: Request) => (req.url().endsWith('/api/v1/twin/predict') && req.method() === 'POST' ? (req.postDataJSON() as Record<string, number>) : null);
+const predictBody = (req: Request) =>
+  req.url().endsWith('/api/v1/twin/predict') && req.method() === 'POST'
+    ? (req.postDataJSON() as Record<string, number>)
+    : null;
 
 test('a slider and a number box for every model feature, labelled from twin.json', async ({ page, whatIf }) => {
-  const model = (await (await page.request.get('/api/v1/model')).json()) as { features: { name: string; label: string; unit: string; min: number; max: number; step: number }[] };
+  const model = (await (await page.request.get('/api/v1/model')).json()) as {
+    features: { name: string; label: string; unit: string; min: number; max: number; step: number }[];
+  };
   expect(model.features.map((f) => f.name)).toEqual([...FEATURES]);
   for (const f of model.features) {
     const slider = whatIf.slider(f.label);
@@ -97,7 +122,9 @@ test('a slider and a number box for every model feature, labelled from twin.json
   await whatIf.predictionAt(351);
 });
 
-test('moving a slider changes the prediction, shown with band, unit, change vs live and inference time', async ({ whatIf }) => {
+test('moving a slider changes the prediction, shown with band, unit, change vs live and inference time', async ({
+  whatIf,
+}) => {
   await whatIf.slider('Temperature').fill('360');
   const at360 = await whatIf.predictionAt(360);
   expect(at360.text).toMatch(/\d+(\.\d+)? % \[\d+(\.\d+)?–\d+(\.\d+)?\]/);
@@ -115,7 +142,11 @@ test('sensitivity curves and the heatmap render from batch predictions', async (
   for (const name of FEATURES) {
     await expect(page.getByTestId(`sensitivity-${name}`).locator('.js-plotly-plot')).toBeVisible();
     await expect
-      .poll(async () => (await whatIf.traces(`sensitivity-${name}`)).find((t) => t.uid === 'prediction')?.y.filter((y) => y !== null).length ?? 0)
+      .poll(
+        async () =>
+          (await whatIf.traces(`sensitivity-${name}`)).find((t) => t.uid === 'prediction')?.y.filter((y) => y !== null)
+            .length ?? 0,
+      )
       .toBeGreaterThanOrEqual(25);
     const traces = await whatIf.traces(`sensitivity-${name}`);
     expect(traces.find((t) => t.uid === 'upper')?.y.length, `${name}: band`).toBeGreaterThanOrEqual(25);
@@ -131,7 +162,8 @@ test('sensitivity curves and the heatmap render from batch predictions', async (
   // The heatmap holds flow at the slider value: moving flow redraws it, from one batch request.
   const batches: number[] = [];
   page.on('request', (req) => {
-    if (req.url().endsWith('/api/v1/twin/batch')) batches.push((req.postDataJSON() as { inputs: unknown[] }).inputs.length);
+    if (req.url().endsWith('/api/v1/twin/batch'))
+      batches.push((req.postDataJSON() as { inputs: unknown[] }).inputs.length);
   });
   await page.getByLabel('Flow', { exact: true }).fill('60');
   await expect.poll(async () => JSON.stringify((await heatmap())?.z)).not.toBe(JSON.stringify(first.z));
@@ -212,7 +244,14 @@ for (const width of [1280, 768]) {
   test(`the explorer is readable at ${width} px`, async ({ page, whatIf }, testInfo) => {
     await page.setViewportSize({ width, height: 1000 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-    for (const id of ['whatif-prediction', 'sensitivity-temperature', 'sensitivity-pressure', 'sensitivity-flow', 'whatif-heatmap', 'feature-temperature']) {
+    for (const id of [
+      'whatif-prediction',
+      'sensitivity-temperature',
+      'sensitivity-pressure',
+      'sensitivity-flow',
+      'whatif-heatmap',
+      'feature-temperature',
+    ]) {
       const box = await page.getByTestId(id).boundingBox();
       expect(box, id).not.toBeNull();
       expect(box!.x).toBeGreaterThanOrEqual(0);

@@ -21,7 +21,11 @@ describe('checkHealth', () => {
   it('is ok with version, uptime and the database round trip', async () => {
     const s = await services();
     const report = await checkHealth(s);
-    expect(report).toMatchObject({ status: 'ok', version: '9.9.9', checks: { database: { status: 'ok', kind: 'pglite' } } });
+    expect(report).toMatchObject({
+      status: 'ok',
+      version: '9.9.9',
+      checks: { database: { status: 'ok', kind: 'pglite' } },
+    });
     expect(report.uptimeSeconds).toBeGreaterThanOrEqual(5);
     await s.database.close();
   });
@@ -31,6 +35,9 @@ describe('checkHealth', () => {
     await s.database.close();
     const report = await checkHealth(s);
     expect(report.status).toBe('unhealthy');
-    expect(report.checks.database).toMatchObject({ status: 'failed', reason: expect.stringContaining('database unreachable') });
+    expect(report.checks.database).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('database unreachable'),
+    });
   });
 });

@@ -16,7 +16,9 @@ export async function checkHealth(s: Services): Promise<HealthReport> {
   try {
     await Promise.race([
       s.database.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS).unref(),
+      ),
     ]);
     database = { status: 'ok', kind: s.database.kind, latencyMs: Math.round((performance.now() - t0) * 10) / 10 };
   } catch (err) {

@@ -13,7 +13,13 @@ import { createPredictionCache, servingModel } from '../lib/twin/model-serving';
 const CALLS = 20_000;
 
 async function run(cacheSize: number, entry: ModelEntry) {
-  const model = servingModel({ state: () => ({ champion: entry, challenger: null }), problem: () => null, stats: new AbStats(), cache: createPredictionCache(cacheSize), onRun: () => {} });
+  const model = servingModel({
+    state: () => ({ champion: entry, challenger: null }),
+    problem: () => null,
+    stats: new AbStats(),
+    cache: createPredictionCache(cacheSize),
+    onRun: () => {},
+  });
   const inputs = Array.from({ length: 50 }, (_, i) => ({ temperature: 320 + i, pressure: 6, flow: 100 }));
   for (let i = 0; i < 2_000; i++) await model.predict(inputs[i % inputs.length]);
   const times = new Float64Array(CALLS);
@@ -26,7 +32,11 @@ async function run(cacheSize: number, entry: ModelEntry) {
   const total = performance.now() - t0;
   times.sort();
   const q = (p: number) => times[Math.min(CALLS - 1, Math.ceil(p * CALLS) - 1)]!.toFixed(3);
-  console.log(`cache ${cacheSize ? 'on ' : 'off'}  ${Math.round((CALLS / total) * 1000).toLocaleString('en').padStart(8)} predictions/s   p50 ${q(0.5)} ms   p99 ${q(0.99)} ms`);
+  console.log(
+    `cache ${cacheSize ? 'on ' : 'off'}  ${Math.round((CALLS / total) * 1000)
+      .toLocaleString('en')
+      .padStart(8)} predictions/s   p50 ${q(0.5)} ms   p99 ${q(0.99)} ms`,
+  );
 }
 
 async function main() {

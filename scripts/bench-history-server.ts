@@ -22,7 +22,15 @@ runThrowawayConsole({
   name: 'twinops-bench-history',
   web: false,
   quiet: true,
-  env: { PORT: '0', HOSTNAME: '127.0.0.1', SIMULATOR: 'off', DATABASE_URL: '', ADMIN_PASSWORD: 'bench-admin-pass', LOG_LEVEL: 'error', RETENTION_DAYS: '36500' },
+  env: {
+    PORT: '0',
+    HOSTNAME: '127.0.0.1',
+    SIMULATOR: 'off',
+    DATABASE_URL: '',
+    ADMIN_PASSWORD: 'bench-admin-pass',
+    LOG_LEVEL: 'error',
+    RETENTION_DAYS: '36500',
+  },
   prepare: async (dataDir) => cpSync(seeded, path.join(dataDir, 'pglite'), { recursive: true }),
 })
   .then(async (handle) => {
@@ -31,7 +39,9 @@ runThrowawayConsole({
       if (!m) return void res.writeHead(404).end();
       const headers = new Headers({ [CLIENT_ADDRESS_HEADER]: '127.0.0.1' });
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-      void exportCsv(new NextRequest(`http://127.0.0.1${req.url}`, { headers }), { params: Promise.resolve({ id: decodeURIComponent(m[1]!) }) }).then((r) => {
+      void exportCsv(new NextRequest(`http://127.0.0.1${req.url}`, { headers }), {
+        params: Promise.resolve({ id: decodeURIComponent(m[1]!) }),
+      }).then((r) => {
         res.writeHead(r.status, Object.fromEntries(r.headers.entries()));
         if (r.body) Readable.fromWeb(r.body as NodeReadableStream<Uint8Array>).pipe(res);
         else res.end();
@@ -39,6 +49,8 @@ runThrowawayConsole({
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     process.on('SIGTERM', () => http.close());
-    process.stdout.write(`READY ${JSON.stringify({ port: (http.address() as AddressInfo).port, secret: handle.services.authSecret, pid: process.pid })}\n`);
+    process.stdout.write(
+      `READY ${JSON.stringify({ port: (http.address() as AddressInfo).port, secret: handle.services.authSecret, pid: process.pid })}\n`,
+    );
   })
   .catch(exitOnError);

@@ -22,7 +22,13 @@ import { rebuildRollup } from '../lib/db/telemetry-rollup';
 import { queryHistory, type HistoryQuery } from '../lib/twin/history';
 import { TEST_DATABASE_URL } from '../tests/db-targets';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '7' }, 'skip-postgres': { type: 'boolean', default: false }, 'skip-export': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    'skip-postgres': { type: 'boolean', default: false },
+    'skip-export': { type: 'boolean', default: false },
+  },
+});
 const RUNS = Number(args.runs);
 const ASSET = 'reactor-1';
 const ROWS = 864_000;
@@ -54,7 +60,9 @@ async function queryBench(name: string, database: Database): Promise<void> {
   const r0 = performance.now();
   await rebuildRollup(database.db, ASSET);
   const rollupMs = performance.now() - r0;
-  const rows = await database.db.execute(sql`select pg_total_relation_size('telemetry')::float8 as bytes, count(*)::float8 as n from telemetry`);
+  const rows = await database.db.execute(
+    sql`select pg_total_relation_size('telemetry')::float8 as bytes, count(*)::float8 as n from telemetry`,
+  );
   const { bytes, n } = (rows as unknown as { rows: { bytes: number; n: number }[] }).rows[0]!;
   const rollupRows = await database.db.execute(sql`select pg_total_relation_size('telemetry_rollup')::float8 as bytes`);
   const rollupBytes = (rollupRows as unknown as { rows: { bytes: number }[] }).rows[0]!.bytes;
@@ -81,7 +89,10 @@ function rssOf(pid: number): number {
 }
 
 async function exportBench(seededDir: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-history-server.ts'], { env: { ...process.env, BENCH_SEEDED_PGLITE: seededDir }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench-history-server.ts'], {
+    env: { ...process.env, BENCH_SEEDED_PGLITE: seededDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const ready = await new Promise<{ port: number; secret: string; pid: number }>((resolve, reject) => {
       let out = '';
@@ -92,7 +103,10 @@ async function exportBench(seededDir: string): Promise<void> {
       });
       child.once('exit', (code) => reject(new Error(`export server exited (${code})`)));
     });
-    const token = await encode({ token: { sub: 'bench', username: 'bench', role: 'viewer', name: 'bench' }, secret: ready.secret });
+    const token = await encode({
+      token: { sub: 'bench', username: 'bench', role: 'viewer', name: 'bench' },
+      secret: ready.secret,
+    });
     const headers = { cookie: `next-auth.session-token=${token}` };
     const url = (to: number) => `http://127.0.0.1:${ready.port}/api/v1/assets/${ASSET}/export.csv?from=${T0}&to=${to}`;
     const cold = rssOf(ready.pid);
@@ -125,7 +139,9 @@ async function exportBench(seededDir: string): Promise<void> {
 }
 
 async function main() {
-  console.log(`bench:history — ${ROWS} readings (one day at 10 Hz); targets: query p50 <= 1 s PGlite, <= 300 ms PostgreSQL; export RSS growth < 50 MB`);
+  console.log(
+    `bench:history — ${ROWS} readings (one day at 10 Hz); targets: query p50 <= 1 s PGlite, <= 300 ms PostgreSQL; export RSS growth < 50 MB`,
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twinops-bench-history-'));
   const pgliteDir = path.join(dir, 'pglite');
   try {

@@ -28,9 +28,18 @@ async function main(): Promise<void> {
   const model = await loadModelPackage(dir, threads ? { intraOpThreads: threads } : {});
   const m = model.manifest;
   const kernel = new MemberSummarizer(m.onnx.members, bandOf(m)).kernel;
-  console.log(`model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features; band found by the ${kernel === 'simd' ? 'WebAssembly SIMD kernel' : 'JavaScript scan'}`);
-  console.log(`node ${process.version}, ${os.availableParallelism()} cores, onnxruntime intra-op threads: ${threads ?? 'default'}`);
-  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other work on the machine skews these figures)\n`);
+  console.log(
+    `model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features; band found by the ${kernel === 'simd' ? 'WebAssembly SIMD kernel' : 'JavaScript scan'}`,
+  );
+  console.log(
+    `node ${process.version}, ${os.availableParallelism()} cores, onnxruntime intra-op threads: ${threads ?? 'default'}`,
+  );
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (other work on the machine skews these figures)\n`,
+  );
 
   const random = createRandom(1);
   const points: OperatingPoint[] = Array.from({ length: 10_000 }, () => randomOperatingPoint(random));
@@ -53,7 +62,9 @@ async function ceiling(dir: string, points: OperatingPoint[]): Promise<void> {
   const rows = Float32Array.from(points.flatMap((p) => model.validate(p)));
   const perCore = await throughput(() => model.predictRows(rows, points.length), points.length);
   await model.dispose();
-  console.log(`\nceiling: one thread alone (no offload), batch of ${fmt(points.length)}: ${fmt(perCore)} rows/s -> about ${fmt(2 * perCore)} rows/s on 2 cores`);
+  console.log(
+    `\nceiling: one thread alone (no offload), batch of ${fmt(points.length)}: ${fmt(perCore)} rows/s -> about ${fmt(2 * perCore)} rows/s on 2 cores`,
+  );
 }
 
 async function single(model: TwinModel, points: OperatingPoint[]): Promise<void> {
@@ -67,7 +78,9 @@ async function single(model: TwinModel, points: OperatingPoint[]): Promise<void>
   samples.sort();
   const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
   console.log('single reading, predict() incl. validation and band, 10,000 calls after 2,000 warm-up');
-  console.log(`  p50 ${p(0.5).toFixed(1)} µs   p90 ${p(0.9).toFixed(1)} µs   p99 ${p(0.99).toFixed(1)} µs   max ${p(1).toFixed(1)} µs`);
+  console.log(
+    `  p50 ${p(0.5).toFixed(1)} µs   p90 ${p(0.9).toFixed(1)} µs   p99 ${p(0.99).toFixed(1)} µs   max ${p(1).toFixed(1)} µs`,
+  );
   console.log(`  target p99 <= ${TARGET_P99_US} µs: ${p(0.99) <= TARGET_P99_US ? 'met' : 'NOT met'}`);
 }
 
@@ -78,7 +91,9 @@ async function batch(model: TwinModel, inputs: OperatingPoint[]): Promise<void> 
   const viaRows = await throughput(() => model.predictRows(rows, n), n);
   const verdict = (r: number) => (r >= TARGET_ROWS_PER_S ? 'met' : 'NOT met');
   console.log(`batch of ${n.toLocaleString('en')}`);
-  console.log(`  predictBatch ${fmt(viaBatch)} rows/s   predictRows ${fmt(viaRows)} rows/s   target >= ${fmt(TARGET_ROWS_PER_S)} rows/s: ${verdict(Math.max(viaBatch, viaRows))}`);
+  console.log(
+    `  predictBatch ${fmt(viaBatch)} rows/s   predictRows ${fmt(viaRows)} rows/s   target >= ${fmt(TARGET_ROWS_PER_S)} rows/s: ${verdict(Math.max(viaBatch, viaRows))}`,
+  );
 }
 
 /** Rows per second over at least ~1.5 s of back-to-back calls (after a short warm-up). */

@@ -50,7 +50,14 @@ function processCpuMs(pid: number | undefined): number {
  * Builds if needed, creates `username` with `role` and a key, starts `server.ts` and waits for its
  * health probe. `prepare` runs once the data directory exists (e.g. to copy model packages).
  */
-export async function startBenchServer(opts: { name: string; port: number; username: string; role: Role; env?: Record<string, string>; prepare?: (dataDir: string) => Record<string, string> }): Promise<BenchServer> {
+export async function startBenchServer(opts: {
+  name: string;
+  port: number;
+  username: string;
+  role: Role;
+  env?: Record<string, string>;
+  prepare?: (dataDir: string) => Record<string, string>;
+}): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `twinops-${opts.name}-`));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -66,20 +73,29 @@ export async function startBenchServer(opts: { name: string; port: number; usern
     ...opts.prepare?.(dataDir),
   };
   const cli = (args: string[], input = ''): string => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/users.ts', ...args], { input, encoding: 'utf8', env });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/users.ts', ...args], {
+      input,
+      encoding: 'utf8',
+      env,
+    });
     if (r.status !== 0) throw new Error(`users ${args.join(' ')} failed: ${r.stderr}`);
     return r.stdout;
   };
   const build = spawnSync(process.execPath, ['scripts/start.mjs', '--build-only'], { stdio: 'inherit', env });
   if (build.status !== 0) throw new Error('build failed');
   cli(['add', opts.username, '--role', opts.role], 'bench-password-1\n');
-  const key = cli(['key-create', opts.username, '--days', '1']).split('\n').find((l) => l.startsWith('tok_'));
+  const key = cli(['key-create', opts.username, '--days', '1'])
+    .split('\n')
+    .find((l) => l.startsWith('tok_'));
   if (!key) throw new Error('no key printed');
 
   // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server under load
   // (node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server.ts'], { env, stdio: ['ignore', nodeArgs.length ? 'inherit' : 'ignore', 'inherit'] });
+  const server: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server.ts'], {
+    env,
+    stdio: ['ignore', nodeArgs.length ? 'inherit' : 'ignore', 'inherit'],
+  });
   const stop = async () => {
     server.kill('SIGTERM');
     await new Promise((res) => server.once('exit', res));
@@ -104,18 +120,39 @@ export async function startBenchServer(opts: { name: string; port: number; usern
 }
 
 /** autocannon POSTing `body` with the key for `seconds`, in its own process. */
-export function cannon(url: string, o: { connections: number; seconds: number; key: string; body: string }): Promise<CannonResult> {
+export function cannon(
+  url: string,
+  o: { connections: number; seconds: number; key: string; body: string },
+): Promise<CannonResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [path.join(root, 'node_modules/autocannon/autocannon.js'), '-c', String(o.connections), '-d', String(o.seconds), '-m', 'POST', '-H', `authorization=Bearer ${o.key}`, '-H', 'content-type=application/json', '-b', o.body, '--json', url],
+      [
+        path.join(root, 'node_modules/autocannon/autocannon.js'),
+        '-c',
+        String(o.connections),
+        '-d',
+        String(o.seconds),
+        '-m',
+        'POST',
+        '-H',
+        `authorization=Bearer ${o.key}`,
+        '-H',
+        'content-type=application/json',
+        '-b',
+        o.body,
+        '--json',
+        url,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as CannonResult) : reject(new Error(`autocannon exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as CannonResult) : reject(new Error(`autocannon exited ${code}: ${err}`)),
+    );
   });
 }
 

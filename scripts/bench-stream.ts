@@ -15,7 +15,10 @@ import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '.
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '20' }, scenarios: { type: 'string', default: '200x10x10,1000x10x10' } },
+  options: {
+    seconds: { type: 'string', default: '20' },
+    scenarios: { type: 'string', default: '200x10x10,1000x10x10' },
+  },
 });
 const seconds = Number(args.seconds);
 const scenarios = args.scenarios!.split(',').map((s) => {
@@ -48,7 +51,8 @@ async function runScenario(s: { clients: number; assets: number; rateHz: number 
   const ready = await new Promise<{ port: number; secret: string; pid: number }>((resolve, reject) => {
     const rl = createInterface({ input: server.stdout! });
     rl.on('line', (line) => {
-      if (line.startsWith('READY ')) resolve(JSON.parse(line.slice(6)) as { port: number; secret: string; pid: number });
+      if (line.startsWith('READY '))
+        resolve(JSON.parse(line.slice(6)) as { port: number; secret: string; pid: number });
     });
     server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -66,7 +70,12 @@ async function runScenario(s: { clients: number; assets: number; rateHz: number 
   // Connect in waves so the handshake storm does not count against delivery.
   for (let i = 0; i < s.clients; i++) {
     const assetId = `reactor-${(i % s.assets) + 1}`;
-    const c: Client = connect(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+    const c: Client = connect(url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie },
+      reconnection: false,
+      forceNew: true,
+    });
     c.on('stream:point', ({ point }) => {
       if (!measuring) return;
       const now = Date.now();
@@ -77,7 +86,11 @@ async function runScenario(s: { clients: number; assets: number; rateHz: number 
     });
     clients.push(c);
     await new Promise<void>((resolve, reject) => {
-      c.once('connect', () => c.emit('stream:subscribe', { assetId, maxPoints: 1 }, (res: SubscribeAck) => (res.ok ? resolve() : reject(new Error(res.error)))));
+      c.once('connect', () =>
+        c.emit('stream:subscribe', { assetId, maxPoints: 1 }, (res: SubscribeAck) =>
+          res.ok ? resolve() : reject(new Error(res.error)),
+        ),
+      );
       c.once('connect_error', reject);
     });
   }
@@ -114,14 +127,20 @@ async function runScenario(s: { clients: number; assets: number; rateHz: number 
 }
 
 async function main() {
-  console.log('bench:stream — target at 1,000 clients, 10 assets at 10 Hz: p99 <= 100 ms, nothing lost, server RSS <= 500 MB');
+  console.log(
+    'bench:stream — target at 1,000 clients, 10 assets at 10 Hz: p99 <= 100 ms, nothing lost, server RSS <= 500 MB',
+  );
   for (const s of scenarios) {
     const r = await runScenario(s);
     console.log(`\n${r.scenario}`);
-    console.log(`  delivery latency  p50 ${r.latencyMs.p50} ms   p99 ${r.latencyMs.p99} ms   max ${r.latencyMs.max} ms`);
+    console.log(
+      `  delivery latency  p50 ${r.latencyMs.p50} ms   p99 ${r.latencyMs.p99} ms   max ${r.latencyMs.max} ms`,
+    );
     console.log(`  points delivered  ${r.delivered} of ${r.expected} expected (lost ${r.lost})`);
     console.log(`  messages/s        ${r.messagesPerSecond}`);
-    console.log(`  server            CPU ${r.serverCpuPercent} %   RSS ${r.serverRssMb.end} MB (peak ${r.serverRssMb.peak} MB)`);
+    console.log(
+      `  server            CPU ${r.serverCpuPercent} %   RSS ${r.serverRssMb.end} MB (peak ${r.serverRssMb.peak} MB)`,
+    );
   }
 }
 

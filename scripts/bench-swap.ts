@@ -11,7 +11,12 @@ import { parseArgs } from 'node:util';
 import { cannon as cannonWith, runBench, startBenchServer, type CannonResult } from './bench-server';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, connections: { type: 'string', default: '16' }, every: { type: 'string', default: '250' }, port: { type: 'string', default: '3211' } },
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '16' },
+    every: { type: 'string', default: '250' },
+    port: { type: 'string', default: '3211' },
+  },
 });
 const seconds = Number(args.seconds);
 const connections = Number(args.connections);
@@ -25,7 +30,9 @@ function line(label: string, r: CannonResult, extra = ''): string {
 }
 
 runBench(async () => {
-  console.log(`bench:swap — predict at c=${connections} for ${seconds} s, activating 1.0.0 <-> 1.1.0 every ${everyMs} ms; target: 0 non-2xx, 0 errors`);
+  console.log(
+    `bench:swap — predict at c=${connections} for ${seconds} s, activating 1.0.0 <-> 1.1.0 every ${everyMs} ms; target: 0 non-2xx, 0 errors`,
+  );
   const shipped = path.join(root, 'models/reactor-yield/1.0.0');
   const server = await startBenchServer({
     name: 'bench-swap',
@@ -41,7 +48,10 @@ runBench(async () => {
         const dir = path.join(modelsDir, 'reactor-yield', version);
         mkdirSync(dir, { recursive: true });
         cpSync(path.join(shipped, 'model.onnx'), path.join(dir, 'model.onnx'));
-        writeFileSync(path.join(dir, 'twin.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(shipped, 'twin.json'), 'utf8')), version }));
+        writeFileSync(
+          path.join(dir, 'twin.json'),
+          JSON.stringify({ ...JSON.parse(readFileSync(path.join(shipped, 'twin.json'), 'utf8')), version }),
+        );
       }
       return { MODELS_DIR: modelsDir };
     },
@@ -75,7 +85,13 @@ runBench(async () => {
     const during = await cannon(predictUrl, key, reading);
     stop = true;
     await swapper;
-    console.log(line('with swaps', during, `   (${swaps} swaps, ${swapFailures} failed, slowest activation ${slowestSwapMs.toFixed(0)} ms)`));
+    console.log(
+      line(
+        'with swaps',
+        during,
+        `   (${swaps} swaps, ${swapFailures} failed, slowest activation ${slowestSwapMs.toFixed(0)} ms)`,
+      ),
+    );
     const ok = during.non2xx === 0 && during.errors + during.timeouts === 0 && swapFailures === 0 && swaps > 0;
     console.log(ok ? 'PASS: no request failed during the swaps' : 'FAIL: requests failed during the swaps');
     if (!ok) process.exitCode = 1;

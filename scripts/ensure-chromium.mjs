@@ -10,7 +10,11 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 if (!isRoot || !hasApt) {
   console.error(`Chromium is needed for the browser tests and was not found at ${CHROMIUM}.`);
-  console.error(hasApt ? 'Install it with:  sudo apt-get update && sudo apt-get install -y chromium' : 'Install Chromium and set CHROMIUM_PATH to its executable.');
+  console.error(
+    hasApt
+      ? 'Install it with:  sudo apt-get update && sudo apt-get install -y chromium'
+      : 'Install Chromium and set CHROMIUM_PATH to its executable.',
+  );
   process.exit(1);
 }
 console.log('Installing Debian chromium for the browser tests (about a minute)...');

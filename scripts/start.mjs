@@ -8,7 +8,16 @@ import path from 'node:path';
 
 const root = process.cwd();
 const stampFile = path.join(root, '.next', 'twinops-build-stamp');
-const SOURCES = ['app', 'components', 'lib', 'types', 'proxy.ts', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'types',
+  'proxy.ts',
+  'next.config.js',
+  'package-lock.json',
+  'tsconfig.json',
+];
 
 /** A hash of every source file's path, size and mtime: cheap, and changes whenever a build would. */
 function sourceStamp() {
@@ -28,10 +37,16 @@ function sourceStamp() {
 
 const env = { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
 const stamp = sourceStamp();
-const built = existsSync(path.join(root, '.next', 'BUILD_ID')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
+const built =
+  existsSync(path.join(root, '.next', 'BUILD_ID')) &&
+  existsSync(stampFile) &&
+  readFileSync(stampFile, 'utf8') === stamp;
 if (!built) {
   console.log('twinops: building the web app (first start or sources changed)...');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { stdio: 'inherit', env });
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    stdio: 'inherit',
+    env,
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
   writeFileSync(stampFile, stamp);
 }

@@ -49,10 +49,19 @@ describe('users CLI: API keys', () => {
   });
 
   it('refuses bad arguments with exit code 2', () => {
-    expect(users(['key-create', 'nobody'])).toMatchObject({ code: 2, err: expect.stringContaining('no user "nobody"') });
-    expect(users(['key-create', 'scada', '--days', '0'])).toMatchObject({ code: 2, err: expect.stringContaining('--days') });
+    expect(users(['key-create', 'nobody'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('no user "nobody"'),
+    });
+    expect(users(['key-create', 'scada', '--days', '0'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--days'),
+    });
     expect(users(['key-create', 'scada', '--days', 'soon'])).toMatchObject({ code: 2 });
-    expect(users(['key-revoke', 'ffffffff'])).toMatchObject({ code: 2, err: expect.stringContaining('no API key with prefix') });
+    expect(users(['key-revoke', 'ffffffff'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('no API key with prefix'),
+    });
     expect(users(['key-revoke', key])).toMatchObject({ code: 2, err: expect.stringContaining('8-character prefix') });
     expect(users(['key-list', 'nobody'])).toMatchObject({ code: 2 });
   });

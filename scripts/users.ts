@@ -79,22 +79,41 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { role: { type: 'string' }, name: { type: 'string' }, days: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      days: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
     return;
   }
-  const known = ['add', 'list', 'set-role', 'disable', 'enable', 'reset-password', 'key-create', 'key-list', 'key-revoke'];
+  const known = [
+    'add',
+    'list',
+    'set-role',
+    'disable',
+    'enable',
+    'reset-password',
+    'key-create',
+    'key-list',
+    'key-revoke',
+  ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   const keyPrefix = command === 'key-revoke' ? rest[0] : undefined;
-  if (command === 'key-revoke' && !/^[0-9a-f]{8}$/.test(keyPrefix ?? '')) throw new UsageError('key-revoke needs the key\'s 8-character prefix (see key-list)');
+  if (command === 'key-revoke' && !/^[0-9a-f]{8}$/.test(keyPrefix ?? ''))
+    throw new UsageError("key-revoke needs the key's 8-character prefix (see key-list)");
   const username = command === 'key-revoke' ? undefined : rest[0];
-  if (command !== 'list' && command !== 'key-list' && command !== 'key-revoke' && !username) throw new UsageError(`${command} needs a username`);
+  if (command !== 'list' && command !== 'key-list' && command !== 'key-revoke' && !username)
+    throw new UsageError(`${command} needs a username`);
   const days = values.days === undefined ? DEFAULT_KEY_DAYS : Number(values.days);
-  if (!Number.isInteger(days) || days < 1 || days > MAX_KEY_DAYS) throw new UsageError(`--days must be a whole number from 1 to ${MAX_KEY_DAYS}`);
-  if (values.name !== undefined && values.name.length > 100) throw new UsageError('--name must be at most 100 characters');
+  if (!Number.isInteger(days) || days < 1 || days > MAX_KEY_DAYS)
+    throw new UsageError(`--days must be a whole number from 1 to ${MAX_KEY_DAYS}`);
+  if (values.name !== undefined && values.name.length > 100)
+    throw new UsageError('--name must be at most 100 characters');
   if (username && (username.length > USERNAME_MAX_LENGTH || !/^[A-Za-z0-9._@-]+$/.test(username))) {
     throw new UsageError(`username must be 1-${USERNAME_MAX_LENGTH} characters of letters, digits and . _ @ -`);
   }
@@ -102,7 +121,11 @@ async function main(argv: string[]): Promise<void> {
   loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
   const config = loadConfig();
   const release = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'users CLI');
-  const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite'), pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS }).catch((err: unknown) => {
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    pgliteDir: path.join(config.dataDir, 'pglite'),
+    pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
+  }).catch((err: unknown) => {
     release();
     throw err;
   });
@@ -116,13 +139,26 @@ async function main(argv: string[]): Promise<void> {
     switch (command) {
       case 'list': {
         const list = await users.list();
-        console.table(list.map((u) => ({ username: u.username, name: u.displayName ?? '', role: u.role, state: u.disabled ? 'disabled' : 'active', lastLogin: u.lastLoginAt?.toISOString() ?? 'never' })));
+        console.table(
+          list.map((u) => ({
+            username: u.username,
+            name: u.displayName ?? '',
+            role: u.role,
+            state: u.disabled ? 'disabled' : 'active',
+            lastLogin: u.lastLoginAt?.toISOString() ?? 'never',
+          })),
+        );
         break;
       }
       case 'add': {
         const role = values.role ?? 'viewer';
         if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-        const user = await admin.createUser(cli, { username: username!, password: await newPassword(), role, displayName: values.name ?? null });
+        const user = await admin.createUser(cli, {
+          username: username!,
+          password: await newPassword(),
+          role,
+          displayName: values.name ?? null,
+        });
         console.log(`created ${user.username} (${user.role})`);
         break;
       }
@@ -142,7 +178,9 @@ async function main(argv: string[]): Promise<void> {
       case 'key-create': {
         const created = await admin.createKey(cli, { username: username!, days, name: values.name ?? null });
         const user = created.owner;
-        console.log(`API key for ${user.username} (${user.role}), prefix ${created.prefix}, expires ${created.expiresAt.toISOString()}:`);
+        console.log(
+          `API key for ${user.username} (${user.role}), prefix ${created.prefix}, expires ${created.expiresAt.toISOString()}:`,
+        );
         console.log(created.key);
         console.log('This key is shown only once; store it now. Send it as "Authorization: Bearer <key>".');
         break;
@@ -183,7 +221,14 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof UsageError || err instanceof ConfigError || err instanceof UsernameTakenError || err instanceof UserNotFoundError || err instanceof LastAdminError || err instanceof ApiKeyNotFoundError || err instanceof UserDisabledError;
+  const known =
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof UsernameTakenError ||
+    err instanceof UserNotFoundError ||
+    err instanceof LastAdminError ||
+    err instanceof ApiKeyNotFoundError ||
+    err instanceof UserDisabledError;
   console.error(`users: ${(err as Error).message}`);
   if (err instanceof UsageError) console.error(`\n${USAGE}`);
   process.exit(known ? 2 : 1);

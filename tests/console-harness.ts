@@ -10,7 +10,12 @@ import { encode } from 'next-auth/jwt';
 import { io as connect, type Socket } from 'socket.io-client';
 import { loadConfig } from '../lib/config/env';
 import { logger } from '../lib/log';
-import type { ClientToServerEvents, ServerToClientEvents, StreamSnapshot, SubscribeRequest } from '../lib/realtime/protocol';
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+  StreamSnapshot,
+  SubscribeRequest,
+} from '../lib/realtime/protocol';
 import { startConsole, type ConsoleHandle } from '../lib/server/start-console';
 import type { Role } from '../lib/auth/roles';
 import { hashPassword } from '../lib/auth/password';
@@ -52,14 +57,26 @@ export async function startHarness(env: Record<string, string> = {}, dataDir?: s
       // Sessions are checked against the user's current state: the user must exist with this role.
       const { users } = handle.services;
       let user = await users.findByUsername(username);
-      if (!user) user = { ...(await users.create({ username, passwordHash: await hashPassword(`${username}-password`), role })), passwordHash: '' };
+      if (!user)
+        user = {
+          ...(await users.create({ username, passwordHash: await hashPassword(`${username}-password`), role })),
+          passwordHash: '',
+        };
       else if (user.role !== role) user = { ...(await users.setRole(username, role)), passwordHash: '' };
       forgetUserState(user.id);
-      const token = await encode({ token: { sub: user.id, username, role, name: username }, secret: handle.services.authSecret });
+      const token = await encode({
+        token: { sub: user.id, username, role, name: username },
+        secret: handle.services.authSecret,
+      });
       return `next-auth.session-token=${token}`;
     },
     client(cookie) {
-      const s: TestSocket = connect(url, { transports: ['websocket'], extraHeaders: cookie ? { cookie } : {}, reconnectionDelay: 100, reconnectionDelayMax: 500 });
+      const s: TestSocket = connect(url, {
+        transports: ['websocket'],
+        extraHeaders: cookie ? { cookie } : {},
+        reconnectionDelay: 100,
+        reconnectionDelayMax: 500,
+      });
       sockets.push(s);
       return s;
     },

@@ -7,7 +7,10 @@ import path from 'node:path';
 
 export const SHIPPED_DIR = path.resolve('models/reactor-yield/1.0.0');
 export const SHIPPED_ONNX = readFileSync(path.join(SHIPPED_DIR, 'model.onnx'));
-export const SHIPPED_TWIN = JSON.parse(readFileSync(path.join(SHIPPED_DIR, 'twin.json'), 'utf8')) as Record<string, unknown> & { version: string; onnx: Record<string, unknown> };
+export const SHIPPED_TWIN = JSON.parse(readFileSync(path.join(SHIPPED_DIR, 'twin.json'), 'utf8')) as Record<
+  string,
+  unknown
+> & { version: string; onnx: Record<string, unknown> };
 
 /** The shipped twin.json with `changes` applied (shallow), as bytes. */
 export function twinJson(changes: Record<string, unknown> = {}): Buffer {

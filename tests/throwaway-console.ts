@@ -24,7 +24,13 @@ export async function runThrowawayConsole(opts: ThrowawayOptions): Promise<Conso
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `${opts.name}-`));
   const config = loadConfig({ ...process.env, NODE_ENV: 'production', ...opts.env, DATA_DIR: dataDir });
   await opts.prepare?.(dataDir);
-  const handle = await startConsole({ config, logger, dev: false, web: opts.web, ...(opts.quiet ? { announce: () => {} } : {}) });
+  const handle = await startConsole({
+    config,
+    logger,
+    dev: false,
+    web: opts.web,
+    ...(opts.quiet ? { announce: () => {} } : {}),
+  });
   const stop = () =>
     void handle.close().finally(() => {
       rmSync(dataDir, { recursive: true, force: true });

@@ -97,7 +97,9 @@ export default async function DocsPage() {
                 {op.responses.map((r) => (
                   <li key={r.status}>
                     <strong>{r.status}</strong> {r.description}
-                    {r.contentType && r.contentType !== 'application/json' && <span className="muted"> ({r.contentType})</span>}
+                    {r.contentType && r.contentType !== 'application/json' && (
+                      <span className="muted"> ({r.contentType})</span>
+                    )}
                     <Fields rows={r.fields} />
                   </li>
                 ))}

@@ -19,7 +19,12 @@ export function ChangePasswordForm() {
     const newPassword = String(data.get('newPassword') ?? '');
     setDone(false);
     if (newPassword !== String(data.get('repeatPassword') ?? '')) {
-      setError({ status: 400, code: 'validation_failed', message: 'The new passwords differ', fields: { repeatPassword: 'the two new passwords differ' } });
+      setError({
+        status: 400,
+        code: 'validation_failed',
+        message: 'The new passwords differ',
+        fields: { repeatPassword: 'the two new passwords differ' },
+      });
       return;
     }
     setBusy(true);
@@ -37,13 +42,26 @@ export function ChangePasswordForm() {
       <Message kind="error" text={formError(error)} />
       <Message kind="notice" text={done ? 'Password changed. Use the new one next time you log in.' : null} />
       <Field id="current-password" label="Current password" error={f.currentPassword}>
-        {(p) => <input {...p} name="currentPassword" type="password" autoComplete="current-password" maxLength={1024} required />}
+        {(p) => (
+          <input
+            {...p}
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            maxLength={1024}
+            required
+          />
+        )}
       </Field>
       <Field id="new-password" label="New password" error={f.newPassword}>
-        {(p) => <input {...p} name="newPassword" type="password" autoComplete="new-password" maxLength={1024} required />}
+        {(p) => (
+          <input {...p} name="newPassword" type="password" autoComplete="new-password" maxLength={1024} required />
+        )}
       </Field>
       <Field id="repeat-password" label="Repeat new password" error={f.repeatPassword}>
-        {(p) => <input {...p} name="repeatPassword" type="password" autoComplete="new-password" maxLength={1024} required />}
+        {(p) => (
+          <input {...p} name="repeatPassword" type="password" autoComplete="new-password" maxLength={1024} required />
+        )}
       </Field>
       <button className="btn" type="submit" disabled={busy}>
         {busy ? 'Changing…' : 'Change password'}

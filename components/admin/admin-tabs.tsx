@@ -17,7 +17,12 @@ export function AdminTabs() {
     <nav className="admin-tabs" aria-label="Admin sections">
       {TABS.map((t) => (
         // No prefetch: a section may not exist in this build yet (Models comes with model management).
-        <Link key={t.href} href={t.href} prefetch={false} aria-current={pathname.startsWith(t.href) ? 'page' : undefined}>
+        <Link
+          key={t.href}
+          href={t.href}
+          prefetch={false}
+          aria-current={pathname.startsWith(t.href) ? 'page' : undefined}
+        >
           {t.label}
         </Link>
       ))}

@@ -34,7 +34,9 @@ export function ApiKeysAdmin({ initialKeys, usernames }: { initialKeys: KeyRow[]
 
   async function revoke(k: KeyRow) {
     const res = await apiCall(`/api/v1/admin/api-keys/${k.prefix}`, { method: 'DELETE' });
-    setNotice(res.ok ? `Key ${k.prefix} of ${k.owner} is revoked.` : `Could not revoke ${k.prefix}: ${res.error.message}`);
+    setNotice(
+      res.ok ? `Key ${k.prefix} of ${k.owner} is revoked.` : `Could not revoke ${k.prefix}: ${res.error.message}`,
+    );
     void load();
   }
 
@@ -90,7 +92,12 @@ export function ApiKeysAdmin({ initialKeys, usernames }: { initialKeys: KeyRow[]
                   <td data-testid="key-state">{k.state}</td>
                   <td>
                     {k.state !== 'revoked' && (
-                      <button className="btn btn-ghost" type="button" onClick={() => void revoke(k)} aria-label={`Revoke key ${k.prefix}`}>
+                      <button
+                        className="btn btn-ghost"
+                        type="button"
+                        onClick={() => void revoke(k)}
+                        aria-label={`Revoke key ${k.prefix}`}
+                      >
                         Revoke
                       </button>
                     )}
@@ -117,7 +124,11 @@ function CreateKeyForm({ usernames, onCreated }: { usernames: string[]; onCreate
     setBusy(true);
     const res = await apiCall<CreatedKey>('/api/v1/admin/api-keys', {
       // A non-numeric entry goes as text, so the API names the field instead of it being dropped.
-      json: { username: String(data.get('username') ?? ''), days: daysText === '' ? undefined : Number.isFinite(Number(daysText)) ? Number(daysText) : daysText, name: String(data.get('name') ?? '') },
+      json: {
+        username: String(data.get('username') ?? ''),
+        days: daysText === '' ? undefined : Number.isFinite(Number(daysText)) ? Number(daysText) : daysText,
+        name: String(data.get('name') ?? ''),
+      },
     });
     setBusy(false);
     if (!res.ok) return setError(res.error);
@@ -147,7 +158,9 @@ function CreateKeyForm({ usernames, onCreated }: { usernames: string[]; onCreate
           )}
         </Field>
         <Field id="key-days" label="Valid for (days)" error={f.days}>
-          {(p) => <input {...p} name="days" type="number" inputMode="numeric" min={1} max={3650} defaultValue={90} required />}
+          {(p) => (
+            <input {...p} name="days" type="number" inputMode="numeric" min={1} max={3650} defaultValue={90} required />
+          )}
         </Field>
         <Field id="key-name" label="Label (optional)" error={f.name}>
           {(p) => <input {...p} name="name" autoComplete="off" maxLength={100} />}
@@ -177,10 +190,19 @@ function NewKey({ created, onDismiss }: { created: CreatedKey; onDismiss: () => 
       <h2 id="key-once-h">
         Key {created.prefix} for {created.owner} ({created.role})
       </h2>
-      <p>This key is shown only once: copy it now. It expires {formatTime(created.expiresAt)}. Send it as <code>Authorization: Bearer &lt;key&gt;</code>.</p>
+      <p>
+        This key is shown only once: copy it now. It expires {formatTime(created.expiresAt)}. Send it as{' '}
+        <code>Authorization: Bearer &lt;key&gt;</code>.
+      </p>
       <label htmlFor="new-key-value">New API key</label>
       <div className="key-once-row">
-        <input id="new-key-value" data-testid="new-key" readOnly value={created.key} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          id="new-key-value"
+          data-testid="new-key"
+          readOnly
+          value={created.key}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <button className="btn" type="button" onClick={() => void copy()}>
           Copy
         </button>
@@ -189,7 +211,11 @@ function NewKey({ created, onDismiss }: { created: CreatedKey; onDismiss: () => 
         </button>
       </div>
       <p role="status" className="muted">
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'The browser refused the clipboard: select the key and copy it.' : ''}
+        {copied === 'yes'
+          ? 'Copied to the clipboard.'
+          : copied === 'failed'
+            ? 'The browser refused the clipboard: select the key and copy it.'
+            : ''}
       </p>
     </section>
   );

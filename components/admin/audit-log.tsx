@@ -19,7 +19,6 @@ interface Filters {
 
 const EMPTY: Filters = { actor: '', action: '', outcome: '', from: '', to: '' };
 
-
 /** `datetime-local` value (the browser's zone) -> ISO instant for the API. */
 function toIso(local: string): string | null {
   if (!local) return null;
@@ -147,7 +146,12 @@ export function AuditLog({ initialPage }: { initialPage: AuditPageView }) {
           </table>
         )}
         {nextCursor !== null && (
-          <button className="btn btn-ghost admin-more" type="button" disabled={busy} onClick={() => void fetchPage(filters, nextCursor)}>
+          <button
+            className="btn btn-ghost admin-more"
+            type="button"
+            disabled={busy}
+            onClick={() => void fetchPage(filters, nextCursor)}
+          >
             Older entries
           </button>
         )}

@@ -38,7 +38,7 @@ export function UsersAdmin({ currentUserId, initialUsers }: { currentUserId: str
         <h2 id="users-h">Users</h2>
         <Message kind="notice" text={notice} />
         <Message kind="error" text={loadError} />
-        {(
+        {
           <table aria-labelledby="users-h" data-testid="users-table">
             <thead>
               <tr>
@@ -52,7 +52,11 @@ export function UsersAdmin({ currentUserId, initialUsers }: { currentUserId: str
             </thead>
             <tbody>
               {users.map((u) => (
-                <UserRowView key={u.id} user={u} isSelf={u.id === currentUserId} onChanged={(msg) => {
+                <UserRowView
+                  key={u.id}
+                  user={u}
+                  isSelf={u.id === currentUserId}
+                  onChanged={(msg) => {
                     setNotice(msg);
                     void load();
                   }}
@@ -60,7 +64,7 @@ export function UsersAdmin({ currentUserId, initialUsers }: { currentUserId: str
               ))}
             </tbody>
           </table>
-        )}
+        }
       </section>
     </div>
   );
@@ -76,7 +80,12 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserRow) => void }) {
     const data = new FormData(form);
     setBusy(true);
     const res = await apiCall<{ user: UserRow }>('/api/v1/admin/users', {
-      json: { username: String(data.get('username') ?? ''), displayName: String(data.get('displayName') ?? ''), password: String(data.get('password') ?? ''), role: String(data.get('role') ?? 'viewer') },
+      json: {
+        username: String(data.get('username') ?? ''),
+        displayName: String(data.get('displayName') ?? ''),
+        password: String(data.get('password') ?? ''),
+        role: String(data.get('role') ?? 'viewer'),
+      },
     });
     setBusy(false);
     if (!res.ok) return setError(res.error);
@@ -98,7 +107,9 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserRow) => void }) {
           {(p) => <input {...p} name="displayName" autoComplete="off" maxLength={100} />}
         </Field>
         <Field id="new-password" label="Initial password" error={f.password}>
-          {(p) => <input {...p} name="password" type="password" autoComplete="new-password" maxLength={1024} required />}
+          {(p) => (
+            <input {...p} name="password" type="password" autoComplete="new-password" maxLength={1024} required />
+          )}
         </Field>
         <Field id="new-role" label="Role" error={f.role}>
           {(p) => (
@@ -121,7 +132,15 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserRow) => void }) {
   );
 }
 
-function UserRowView({ user, isSelf, onChanged }: { user: UserRow; isSelf: boolean; onChanged: (message: string) => void }) {
+function UserRowView({
+  user,
+  isSelf,
+  onChanged,
+}: {
+  user: UserRow;
+  isSelf: boolean;
+  onChanged: (message: string) => void;
+}) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [resetting, setResetting] = useState(false);
@@ -154,7 +173,12 @@ function UserRowView({ user, isSelf, onChanged }: { user: UserRow; isSelf: boole
             Role of {user.username}
           </label>
           <span className="role-edit">
-            <select id={`role-${user.id}`} value={role} disabled={busy} onChange={(e) => setRole(e.target.value as Role)}>
+            <select
+              id={`role-${user.id}`}
+              value={role}
+              disabled={busy}
+              onChange={(e) => setRole(e.target.value as Role)}
+            >
               {ROLES.map((r) => (
                 <option key={r} value={r}>
                   {r}
@@ -162,7 +186,13 @@ function UserRowView({ user, isSelf, onChanged }: { user: UserRow; isSelf: boole
               ))}
             </select>
             {role !== user.role && (
-              <button className="btn" type="button" disabled={busy} onClick={() => void patch({ role }, `${user.username} is now ${role}.`)} aria-label={`Save role of ${user.username}`}>
+              <button
+                className="btn"
+                type="button"
+                disabled={busy}
+                onClick={() => void patch({ role }, `${user.username} is now ${role}.`)}
+                aria-label={`Save role of ${user.username}`}
+              >
                 Save
               </button>
             )}
@@ -175,12 +205,20 @@ function UserRowView({ user, isSelf, onChanged }: { user: UserRow; isSelf: boole
             className="btn btn-ghost"
             type="button"
             disabled={busy}
-            onClick={() => void patch({ disabled: !user.disabled }, `${user.username} is ${user.disabled ? 'enabled' : 'disabled'}.`)}
+            onClick={() =>
+              void patch({ disabled: !user.disabled }, `${user.username} is ${user.disabled ? 'enabled' : 'disabled'}.`)
+            }
             aria-label={`${user.disabled ? 'Enable' : 'Disable'} ${user.username}`}
           >
             {user.disabled ? 'Enable' : 'Disable'}
           </button>
-          <button className="btn btn-ghost" type="button" aria-expanded={resetting} onClick={() => setResetting((v) => !v)} aria-label={`Reset password of ${user.username}`}>
+          <button
+            className="btn btn-ghost"
+            type="button"
+            aria-expanded={resetting}
+            onClick={() => setResetting((v) => !v)}
+            aria-label={`Reset password of ${user.username}`}
+          >
             Reset password
           </button>
         </td>
@@ -226,9 +264,28 @@ function ResetPasswordForm({ user, onDone }: { user: UserRow; onDone: () => void
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="admin-form admin-form-inline" aria-label={`New password for ${user.username}`}>
-      <Field id={`reset-${user.id}`} label={`New password for ${user.username}`} error={error?.fields.password ?? formError(error) ?? undefined}>
-        {(p) => <input {...p} name="password" type="password" autoComplete="new-password" maxLength={1024} autoFocus required />}
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      className="admin-form admin-form-inline"
+      aria-label={`New password for ${user.username}`}
+    >
+      <Field
+        id={`reset-${user.id}`}
+        label={`New password for ${user.username}`}
+        error={error?.fields.password ?? formError(error) ?? undefined}
+      >
+        {(p) => (
+          <input
+            {...p}
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            maxLength={1024}
+            autoFocus
+            required
+          />
+        )}
       </Field>
       <div className="admin-form-actions">
         <button className="btn" type="submit" disabled={busy}>

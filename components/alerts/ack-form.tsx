@@ -22,7 +22,9 @@ export function AckForm({ alert, onDone }: { alert: AlertEvent; onDone: (a: Aler
     setBusy(true);
     setError(null);
     try {
-      const body = await requestJson<{ alert: AlertEvent }>(`/api/v1/alerts/${alert.id}/ack`, { json: comment.trim() ? { comment } : {} });
+      const body = await requestJson<{ alert: AlertEvent }>(`/api/v1/alerts/${alert.id}/ack`, {
+        json: comment.trim() ? { comment } : {},
+      });
       onDone(body.alert);
     } catch (err) {
       setError(errorMessage(err));
@@ -38,7 +40,14 @@ export function AckForm({ alert, onDone }: { alert: AlertEvent; onDone: (a: Aler
         void submit();
       }}
     >
-      <input aria-label={`Comment for alert ${alert.id}`} placeholder="Comment (optional)" maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} autoFocus />
+      <input
+        aria-label={`Comment for alert ${alert.id}`}
+        placeholder="Comment (optional)"
+        maxLength={500}
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        autoFocus
+      />
       <button type="submit" className="btn" disabled={busy}>
         Confirm
       </button>

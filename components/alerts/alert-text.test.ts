@@ -34,11 +34,16 @@ const catalog: StreamCatalog = {
 describe('alert labels', () => {
   it('reads a drift alert as the plant’s feature drift (PSI, no unit), with or without the catalog', () => {
     const drift = alert('plant', 'drift:temperature', 0.25, 0.412);
-    expect(alertSummary(drift, labelsOf(alertCatalog(catalog)))).toMatch(/^Plant · Temperature drift \(PSI\) above 0[.,]250 \(0[.,]412\)$/);
+    expect(alertSummary(drift, labelsOf(alertCatalog(catalog)))).toMatch(
+      /^Plant · Temperature drift \(PSI\) above 0[.,]250 \(0[.,]412\)$/,
+    );
     // The header banner has no catalog.
     expect(alertSummary(drift)).toMatch(/^Plant · Temperature drift \(PSI\) above/);
     // A feature the serving model no longer takes.
-    expect(labelsOf(alertCatalog(catalog)).signal('drift:humidity')).toEqual({ label: 'Humidity drift (PSI)', unit: '' });
+    expect(labelsOf(alertCatalog(catalog)).signal('drift:humidity')).toEqual({
+      label: 'Humidity drift (PSI)',
+      unit: '',
+    });
   });
 
   it('offers the plant in the asset filters after the reactors, and leaves reactor alerts as they were', () => {
@@ -47,7 +52,9 @@ describe('alert labels', () => {
       { id: 'reactor-1', name: 'Reactor 1' },
       { id: 'plant', name: 'Plant' },
     ]);
-    expect(alertSummary(alert('reactor-1', 'temperature', 400, 412.3), labelsOf(c))).toMatch(/^Reactor 1 · Temperature above 400[.,]0 °C \(412[.,]3 °C\)$/);
+    expect(alertSummary(alert('reactor-1', 'temperature', 400, 412.3), labelsOf(c))).toMatch(
+      /^Reactor 1 · Temperature above 400[.,]0 °C \(412[.,]3 °C\)$/,
+    );
     expect(alertSummary(alert('reactor-1', 'temperature', 400, 412.3))).toMatch(/^reactor-1 · temperature above/);
   });
 });

@@ -8,9 +8,21 @@ import { useOpenAlerts } from './open-alerts-store';
 export function AlertsIndicator() {
   const open = useOpenAlerts();
   const active = open.filter((a) => a.state === 'active');
-  const level = active.some((a) => a.severity === 'critical') ? 'critical' : active.length ? 'warning' : open.length ? 'acknowledged' : 'none';
+  const level = active.some((a) => a.severity === 'critical')
+    ? 'critical'
+    : active.length
+      ? 'warning'
+      : open.length
+        ? 'acknowledged'
+        : 'none';
   return (
-    <Link href="/alerts" className="alert-badge" data-level={level} data-testid="alert-count" aria-label={`${open.length} open alerts, ${active.length} not acknowledged`}>
+    <Link
+      href="/alerts"
+      className="alert-badge"
+      data-level={level}
+      data-testid="alert-count"
+      aria-label={`${open.length} open alerts, ${active.length} not acknowledged`}
+    >
       <span aria-hidden="true">●</span> {open.length}
     </Link>
   );
@@ -25,7 +37,12 @@ export function AlertBanner() {
   if (!newest) return null;
   const critical = active.some((a) => a.severity === 'critical');
   return (
-    <div className="alert-banner" data-level={critical ? 'critical' : 'warning'} data-testid="alert-banner" role="alert">
+    <div
+      className="alert-banner"
+      data-level={critical ? 'critical' : 'warning'}
+      data-testid="alert-banner"
+      role="alert"
+    >
       <strong>
         {active.length} active alert{active.length === 1 ? '' : 's'}
       </strong>

@@ -28,13 +28,19 @@ function matches(a: AlertEvent, f: Filters): boolean {
   return !f.state || a.state === f.state;
 }
 
-async function fetchAlerts(f: Filters, before: number | null, signal?: AbortSignal): Promise<{ alerts: AlertEvent[]; nextBefore: number | null }> {
+async function fetchAlerts(
+  f: Filters,
+  before: number | null,
+  signal?: AbortSignal,
+): Promise<{ alerts: AlertEvent[]; nextBefore: number | null }> {
   const q = new URLSearchParams({ limit: String(PAGE) });
   if (f.state) q.set('state', f.state);
   if (f.assetId) q.set('assetId', f.assetId);
   if (f.severity) q.set('severity', f.severity);
   if (before !== null) q.set('before', String(before));
-  const body = await requestJson<{ alerts: AlertEvent[]; nextBefore?: number | null }>(`/api/v1/alerts?${q}`, { signal });
+  const body = await requestJson<{ alerts: AlertEvent[]; nextBefore?: number | null }>(`/api/v1/alerts?${q}`, {
+    signal,
+  });
   return { alerts: body.alerts, nextBefore: body.nextBefore ?? null };
 }
 
@@ -122,7 +128,12 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
             <option value="cleared">cleared</option>
           </select>
         </label>
-        <AssetSelect assets={catalog.assets} value={filters.assetId} onChange={(assetId) => set({ assetId })} allLabel="all" />
+        <AssetSelect
+          assets={catalog.assets}
+          value={filters.assetId}
+          onChange={(assetId) => set({ assetId })}
+          allLabel="all"
+        />
         <label className="dash-field">
           <span>Severity</span>
           <select value={filters.severity} onChange={(e) => set({ severity: e.target.value as Filters['severity'] })}>

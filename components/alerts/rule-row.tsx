@@ -29,7 +29,21 @@ const draftOf = (r: AlertRule): Draft => ({
 type FieldErrors = Record<string, string>;
 
 /** One rule: its settings as inputs (operators) or text (viewers), save, shelve / unshelve. */
-export function RuleRow({ rule, assetName, signal, canEdit, now, onSaved }: { rule: AlertRule; assetName: string; signal: { label: string; unit: string }; canEdit: boolean; now: number; onSaved: (r: AlertRule) => void }) {
+export function RuleRow({
+  rule,
+  assetName,
+  signal,
+  canEdit,
+  now,
+  onSaved,
+}: {
+  rule: AlertRule;
+  assetName: string;
+  signal: { label: string; unit: string };
+  canEdit: boolean;
+  now: number;
+  onSaved: (r: AlertRule) => void;
+}) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(rule));
   const [shelveMinutes, setShelveMinutes] = useState(60);
   const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string; fields?: FieldErrors } | null>(null);
@@ -64,7 +78,14 @@ export function RuleRow({ rule, assetName, signal, canEdit, now, onSaved }: { ru
 
   const unit = signal.unit ? ` ${signal.unit}` : '';
   const input = (key: 'low' | 'high' | 'deadband' | 'minDurationS', label: string) => (
-    <input type="number" step="any" aria-label={`${label} of ${name}`} value={draft[key]} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} disabled={!canEdit || busy} />
+    <input
+      type="number"
+      step="any"
+      aria-label={`${label} of ${name}`}
+      value={draft[key]}
+      onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+      disabled={!canEdit || busy}
+    />
   );
   const fieldError = (f: string) => (status?.fields?.[f] ? <div className="bad">{status.fields[f]}</div> : null);
 
@@ -77,7 +98,12 @@ export function RuleRow({ rule, assetName, signal, canEdit, now, onSaved }: { ru
       </td>
       <td>
         {canEdit ? (
-          <select aria-label={`Severity of ${name}`} value={draft.severity} onChange={(e) => setDraft({ ...draft, severity: e.target.value as Draft['severity'] })} disabled={busy}>
+          <select
+            aria-label={`Severity of ${name}`}
+            value={draft.severity}
+            onChange={(e) => setDraft({ ...draft, severity: e.target.value as Draft['severity'] })}
+            disabled={busy}
+          >
             <option value="warning">warning</option>
             <option value="critical">critical</option>
           </select>
@@ -104,7 +130,13 @@ export function RuleRow({ rule, assetName, signal, canEdit, now, onSaved }: { ru
         {fieldError('minDurationMs')}
       </td>
       <td>
-        <input type="checkbox" aria-label={`Enabled: ${name}`} checked={draft.enabled} onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })} disabled={!canEdit || busy} />
+        <input
+          type="checkbox"
+          aria-label={`Enabled: ${name}`}
+          checked={draft.enabled}
+          onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })}
+          disabled={!canEdit || busy}
+        />
       </td>
       <td data-testid="shelve-state">{shelved ? `until ${dateTime.format(rule.shelvedUntil!)}` : 'no'}</td>
       {canEdit ? (
@@ -114,26 +146,46 @@ export function RuleRow({ rule, assetName, signal, canEdit, now, onSaved }: { ru
               Save
             </button>
             {shelved ? (
-              <button type="button" className="btn btn-ghost" onClick={() => void run('Unshelved', `/api/v1/alert-rules/${rule.id}/unshelve`, 'POST')} disabled={busy}>
+              <button
+                type="button"
+                className="btn btn-ghost"
+                onClick={() => void run('Unshelved', `/api/v1/alert-rules/${rule.id}/unshelve`, 'POST')}
+                disabled={busy}
+              >
                 Unshelve
               </button>
             ) : (
               <>
-                <select aria-label={`Shelve ${name} for`} value={shelveMinutes} onChange={(e) => setShelveMinutes(Number(e.target.value))} disabled={busy}>
+                <select
+                  aria-label={`Shelve ${name} for`}
+                  value={shelveMinutes}
+                  onChange={(e) => setShelveMinutes(Number(e.target.value))}
+                  disabled={busy}
+                >
                   {SHELVE_CHOICES.map((m) => (
                     <option key={m} value={m}>
                       {m < 60 ? `${m} min` : `${m / 60} h`}
                     </option>
                   ))}
                 </select>
-                <button type="button" className="btn btn-ghost" onClick={() => void run('Shelved', `/api/v1/alert-rules/${rule.id}/shelve`, 'POST', { minutes: shelveMinutes })} disabled={busy}>
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() =>
+                    void run('Shelved', `/api/v1/alert-rules/${rule.id}/shelve`, 'POST', { minutes: shelveMinutes })
+                  }
+                  disabled={busy}
+                >
                   Shelve
                 </button>
               </>
             )}
           </div>
           {status ? (
-            <div role={status.kind === 'error' ? 'alert' : 'status'} className={status.kind === 'error' ? 'bad' : 'muted'}>
+            <div
+              role={status.kind === 'error' ? 'alert' : 'status'}
+              className={status.kind === 'error' ? 'bad' : 'muted'}
+            >
               {status.text}
             </div>
           ) : null}

@@ -8,7 +8,10 @@ import { RuleRow } from './rule-row';
 import { AssetSelect } from '../asset-select';
 
 async function fetchRules(assetId: string, signal: AbortSignal): Promise<{ rules: AlertRule[]; now: number }> {
-  const body = await requestJson<{ rules: AlertRule[]; now?: number }>(`/api/v1/alert-rules?assetId=${encodeURIComponent(assetId)}`, { signal });
+  const body = await requestJson<{ rules: AlertRule[]; now?: number }>(
+    `/api/v1/alert-rules?assetId=${encodeURIComponent(assetId)}`,
+    { signal },
+  );
   return { rules: body.rules, now: body.now ?? Date.now() };
 }
 
@@ -50,8 +53,10 @@ export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEd
         <AssetSelect assets={catalog.assets} value={assetId} onChange={setAssetId} />
       </div>
       <p className="muted">
-        A value below low or above high for the minimum duration raises an alert; it clears once back inside by the deadband. Shelving stops new alerts for a while (open ones stay and clear normally).
-        The Plant&rsquo;s drift rules watch each input&rsquo;s population stability index (PSI) over the last readings of all assets against the training data, checked every 5 s.
+        A value below low or above high for the minimum duration raises an alert; it clears once back inside by the
+        deadband. Shelving stops new alerts for a while (open ones stay and clear normally). The Plant&rsquo;s drift
+        rules watch each input&rsquo;s population stability index (PSI) over the last readings of all assets against the
+        training data, checked every 5 s.
       </p>
       {error ? (
         <p role="alert" className="error">
@@ -76,7 +81,15 @@ export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEd
           </thead>
           <tbody>
             {(rules ?? []).map((r) => (
-              <RuleRow key={r.id} rule={r} assetName={labels.asset(r.assetId)} signal={labels.signal(r.signal)} canEdit={canEdit} now={now} onSaved={saved} />
+              <RuleRow
+                key={r.id}
+                rule={r}
+                assetName={labels.asset(r.assetId)}
+                signal={labels.signal(r.signal)}
+                canEdit={canEdit}
+                now={now}
+                onSaved={saved}
+              />
             ))}
           </tbody>
         </table>

@@ -14,7 +14,9 @@ export function useAssetAlerts(assetId: string): AlertEvent[] {
 
   useEffect(() => {
     const ctrl = new AbortController();
-    requestJson<{ alerts: AlertEvent[] }>(`/api/v1/alerts?assetId=${encodeURIComponent(assetId)}&limit=${RECENT}`, { signal: ctrl.signal }).then(
+    requestJson<{ alerts: AlertEvent[] }>(`/api/v1/alerts?assetId=${encodeURIComponent(assetId)}&limit=${RECENT}`, {
+      signal: ctrl.signal,
+    }).then(
       (body) => {
         if (!ctrl.signal.aborted) setState({ assetId, alerts: body.alerts });
       },
@@ -30,7 +32,9 @@ export function useAssetAlerts(assetId: string): AlertEvent[] {
     const socket = getSocket();
     const apply = (a: AlertEvent) => {
       if (a.assetId !== assetId) return;
-      setState((s) => (s.assetId !== assetId ? s : { assetId, alerts: [a, ...s.alerts.filter((x) => x.id !== a.id)].slice(0, RECENT) }));
+      setState((s) =>
+        s.assetId !== assetId ? s : { assetId, alerts: [a, ...s.alerts.filter((x) => x.id !== a.id)].slice(0, RECENT) },
+      );
     };
     const reload = () => setReloads((n) => n + 1);
     socket.on('alert:raised', apply);

@@ -54,5 +54,9 @@ export function alertMarks(alerts: AlertEvent[], endTs: number, windowMs: number
 /** The figure's layout with the markers added to its own shapes and notes. */
 export function withAlertMarks(layout: Partial<Layout>, marks: AlertMarks): Partial<Layout> {
   if (!marks.shapes.length) return layout;
-  return { ...layout, shapes: [...(layout.shapes ?? []), ...marks.shapes], annotations: [...(layout.annotations ?? []), ...marks.annotations] };
+  return {
+    ...layout,
+    shapes: [...(layout.shapes ?? []), ...marks.shapes],
+    annotations: [...(layout.annotations ?? []), ...marks.annotations],
+  };
 }

@@ -51,13 +51,23 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
   const backfilled = useBackfill(state, windowMs);
   const backfill = state?.backfill ?? null;
   const series = useMemo(
-    () => buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision + backfilled, MAX_PLOT_POINTS, { timeZone: zone, backfill }),
+    () =>
+      buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision + backfilled, MAX_PLOT_POINTS, {
+        timeZone: zone,
+        backfill,
+      }),
     [buffer, windowMs, endTs, catalog.signals, viewRevision, backfilled, zone, backfill],
   );
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
   const uirevision = `${assetId}/${windowMin}/${zone}`;
-  const prediction = useMemo(() => predictionFigure(series, catalog.target, uirevision), [series, catalog.target, uirevision]);
-  const conditions = useMemo(() => conditionsFigure(series, catalog.signals, uirevision), [series, catalog.signals, uirevision]);
+  const prediction = useMemo(
+    () => predictionFigure(series, catalog.target, uirevision),
+    [series, catalog.target, uirevision],
+  );
+  const conditions = useMemo(
+    () => conditionsFigure(series, catalog.signals, uirevision),
+    [series, catalog.signals, uirevision],
+  );
   // Where this asset's alerts started, on both charts.
   const assetAlerts = useAssetAlerts(assetId);
   const marks = useMemo(() => alertMarks(assetAlerts, endTs, windowMs), [assetAlerts, endTs, windowMs]);
@@ -80,7 +90,13 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
         />
         <div className="dash-segmented" role="group" aria-label="Time window">
           {WINDOW_MINUTES.map((m) => (
-            <button key={m} type="button" className="btn btn-ghost" aria-pressed={m === windowMin} onClick={() => setWindowMin(m)}>
+            <button
+              key={m}
+              type="button"
+              className="btn btn-ghost"
+              aria-pressed={m === windowMin}
+              onClick={() => setWindowMin(m)}
+            >
               {m} min
             </button>
           ))}
@@ -94,7 +110,11 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
           {paused ? 'Resume' : 'Pause'}
         </button>
         <p className="dash-status muted" role="status">
-          {paused ? `Paused at ${formatZoned(paused.endTs, zone).slice(11)}: data keeps arriving, resume to jump to now.` : status === 'resyncing' ? 'Catching up…' : null}
+          {paused
+            ? `Paused at ${formatZoned(paused.endTs, zone).slice(11)}: data keeps arriving, resume to jump to now.`
+            : status === 'resyncing'
+              ? 'Catching up…'
+              : null}
         </p>
       </div>
       {error ? (
@@ -111,15 +131,26 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
             {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
           </h2>
           <div className="chart-box" data-testid="prediction-chart" data-points={series.count}>
-            <Plot data={prediction.data} layout={predictionLayout} revision={series.revision} imageName={`${assetId}_prediction`} />
+            <Plot
+              data={prediction.data}
+              layout={predictionLayout}
+              revision={series.revision}
+              imageName={`${assetId}_prediction`}
+            />
           </div>
         </section>
         <section className="panel chart-panel" aria-labelledby="cond-h">
           <h2 id="cond-h">
-            Process conditions{asset ? ` · ${asset.name}` : ''} <span className="muted chart-sub">{conditionsTitle}</span>
+            Process conditions{asset ? ` · ${asset.name}` : ''}{' '}
+            <span className="muted chart-sub">{conditionsTitle}</span>
           </h2>
           <div className="chart-box" data-testid="conditions-chart" data-points={series.count}>
-            <Plot data={conditions.data} layout={conditionsLayout} revision={series.revision} imageName={`${assetId}_conditions`} />
+            <Plot
+              data={conditions.data}
+              layout={conditionsLayout}
+              revision={series.revision}
+              imageName={`${assetId}_conditions`}
+            />
           </div>
         </section>
       </div>

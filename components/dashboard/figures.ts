@@ -153,13 +153,21 @@ export function buildSeries(
  * Puts stored history (older than every buffered point, see stream-state `applyBackfill`) in
  * front of the window's arrays, so a window longer than the live buffer is complete.
  */
-function prependBackfill(s: Series, b: Backfill, startTs: number, toX: (ts: number) => number, signals: SignalInfo[]): void {
+function prependBackfill(
+  s: Series,
+  b: Backfill,
+  startTs: number,
+  toX: (ts: number) => number,
+  signals: SignalInfo[],
+): void {
   const part = (name: string) => {
     const h = b.series[name];
     if (!h) return null;
     let k = 0;
     while (k < h.t.length && h.t[k]! < startTs) k++;
-    return k < h.t.length ? { t: h.t.slice(k).map(toX), v: h.v.slice(k), lower: h.lower?.slice(k), upper: h.upper?.slice(k) } : null;
+    return k < h.t.length
+      ? { t: h.t.slice(k).map(toX), v: h.v.slice(k), lower: h.lower?.slice(k), upper: h.upper?.slice(k) }
+      : null;
   };
   const x0 = s.x;
   let added = 0;
@@ -196,11 +204,22 @@ function prependBackfill(s: Series, b: Backfill, startTs: number, toX: (ts: numb
 }
 
 function centerNote(text: string): Partial<Annotations> {
-  return { text, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, font: { color: CHART_COLORS.muted, size: 14 } };
+  return {
+    text,
+    xref: 'paper',
+    yref: 'paper',
+    x: 0.5,
+    y: 0.5,
+    showarrow: false,
+    font: { color: CHART_COLORS.muted, size: 14 },
+  };
 }
 
 /** Shaded stretches where readings were out of range, with a note on the newest few. */
-function outOfRangeMarks(runs: [number, number][], windowMs: number): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
+function outOfRangeMarks(
+  runs: [number, number][],
+  windowMs: number,
+): { shapes: Partial<Shape>[]; annotations: Partial<Annotations>[] } {
   // A single flagged point still gets a stripe a pixel or two wide.
   const pad = windowMs / 1000;
   const shapes: Partial<Shape>[] = runs.map(([x0, x1]) => ({
@@ -229,10 +248,25 @@ function outOfRangeMarks(runs: [number, number][], windowMs: number): { shapes: 
 }
 
 /** Prediction trend: band (lower line without width, upper filled to it), prediction, measured. */
-export function predictionFigure(s: Series, target: StreamCatalog['target'], uirevision: string): { data: Data[]; layout: Partial<Layout> } {
+export function predictionFigure(
+  s: Series,
+  target: StreamCatalog['target'],
+  uirevision: string,
+): { data: Data[]; layout: Partial<Layout> } {
   const unit = target.unit ? ` ${target.unit}` : '';
   const data: Data[] = s.bands.flatMap((b, i): Data[] => [
-    { type: 'scatter', uid: `lower-${i}`, name: 'lower', legendgroup: 'interval', x: b.x, y: b.lower, mode: 'lines', line: { width: 0 }, showlegend: false, hovertemplate: `lower %{y:.2f}${unit}<extra></extra>` },
+    {
+      type: 'scatter',
+      uid: `lower-${i}`,
+      name: 'lower',
+      legendgroup: 'interval',
+      x: b.x,
+      y: b.lower,
+      mode: 'lines',
+      line: { width: 0 },
+      showlegend: false,
+      hovertemplate: `lower %{y:.2f}${unit}<extra></extra>`,
+    },
     {
       type: 'scatter',
       uid: `upper-${i}`,
@@ -276,7 +310,8 @@ export function predictionFigure(s: Series, target: StreamCatalog['target'], uir
   const marks = outOfRangeMarks(s.outOfRangeRuns, s.windowMs);
   const annotations = marks.annotations;
   if (s.count === 0) annotations.push(centerNote('Waiting for data…'));
-  else if (s.predicted === 0) annotations.push(centerNote('No prediction in this window (model unavailable or readings out of range)'));
+  else if (s.predicted === 0)
+    annotations.push(centerNote('No prediction in this window (model unavailable or readings out of range)'));
   const layout: Partial<Layout> = {
     ...baseLayout(uirevision),
     yaxis: { ...baseAxis, title: { text: axisTitle(target.label, target.unit) }, autorange: true },
@@ -292,7 +327,11 @@ export function predictionFigure(s: Series, target: StreamCatalog['target'], uir
  * which places each one past the previous axis's tick labels and title (a fixed x-domain fraction
  * overlapped them on a tablet). Readings outside the valid range get red crosses on their axis.
  */
-export function conditionsFigure(s: Series, signals: SignalInfo[], uirevision: string): { data: Data[]; layout: Partial<Layout> } {
+export function conditionsFigure(
+  s: Series,
+  signals: SignalInfo[],
+  uirevision: string,
+): { data: Data[]; layout: Partial<Layout> } {
   const layout: Partial<Layout> = {
     ...baseLayout(uirevision),
     margin: { l: 64, r: 24, t: 36, b: 40 },
@@ -306,12 +345,28 @@ export function conditionsFigure(s: Series, signals: SignalInfo[], uirevision: s
     const title = { text: axisTitle(sig.label, sig.unit), font: { color } };
     // Only the left axis draws a grid; the others get round tick values of their own rather
     // than Plotly's default for overlaying axes (ticks synced to the left grid: 5.9877, 6.0303...).
-    const axis: Partial<LayoutAxis> = { ...baseAxis, title, tickfont: { ...baseAxis.tickfont, color }, autorange: true, showgrid: i === 0, tickmode: 'auto', nticks: 6 };
+    const axis: Partial<LayoutAxis> = {
+      ...baseAxis,
+      title,
+      tickfont: { ...baseAxis.tickfont, color },
+      autorange: true,
+      showgrid: i === 0,
+      tickmode: 'auto',
+      nticks: 6,
+    };
     const key = (i === 0 ? 'yaxis' : `yaxis${i + 1}`) as 'yaxis';
     if (i === 0) layout[key] = axis;
     else if (i === 1) layout[key] = { ...axis, overlaying: 'y', side: 'right', anchor: 'x' };
     // `autoshift` is missing from @types/plotly.js 3.0.
-    else layout[key] = { ...axis, overlaying: 'y', side: 'right', anchor: 'free', position: 1, autoshift: true } as Partial<LayoutAxis>;
+    else
+      layout[key] = {
+        ...axis,
+        overlaying: 'y',
+        side: 'right',
+        anchor: 'free',
+        position: 1,
+        autoshift: true,
+      } as Partial<LayoutAxis>;
 
     const unit = sig.unit ? ` ${sig.unit}` : '';
     data.push({

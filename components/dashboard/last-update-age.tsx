@@ -16,7 +16,12 @@ export function LastUpdateAge({ at, staleAfterMs }: { at: number | null; staleAf
   const age = now - at;
   const stale = age > staleAfterMs;
   return (
-    <p className="card-sub" data-testid="last-update-age" data-stale={stale} title={`last point received ${formatTime(at)}`}>
+    <p
+      className="card-sub"
+      data-testid="last-update-age"
+      data-stale={stale}
+      title={`last point received ${formatTime(at)}`}
+    >
       updated <time dateTime={new Date(at).toISOString()}>{formatAge(age)}</time>
       {stale ? <span className="stale-badge"> stale</span> : null}
     </p>

@@ -20,12 +20,23 @@ export function StreamCards({ catalog, latest, lastUpdateAt }: CardsProps) {
       <PredictionCard target={target} latest={latest} />
       {catalog.signals.map((sig) => {
         const value = latest?.values[sig.name];
-        const outside = value !== undefined && (latest?.outOfRange?.includes(sig.name) || value < sig.min || value > sig.max);
+        const outside =
+          value !== undefined && (latest?.outOfRange?.includes(sig.name) || value < sig.min || value > sig.max);
         return (
-          <section key={sig.name} className="dash-card" data-testid={`card-${sig.name}`} data-unit={sig.unit} data-state={outside ? 'out-of-range' : 'ok'} aria-label={sig.label}>
+          <section
+            key={sig.name}
+            className="dash-card"
+            data-testid={`card-${sig.name}`}
+            data-unit={sig.unit}
+            data-state={outside ? 'out-of-range' : 'ok'}
+            aria-label={sig.label}
+          >
             <h2 className="card-label">{sig.label}</h2>
             <p className="card-value">{formatValue(value, sig.unit)}</p>
-            <p className="card-sub">{outside ? <span className="bad">out of range </span> : null}valid {withUnit(`${formatNumber(sig.min, 0)}–${formatNumber(sig.max, 0)}`, sig.unit)}</p>
+            <p className="card-sub">
+              {outside ? <span className="bad">out of range </span> : null}valid{' '}
+              {withUnit(`${formatNumber(sig.min, 0)}–${formatNumber(sig.max, 0)}`, sig.unit)}
+            </p>
           </section>
         );
       })}
@@ -57,7 +68,12 @@ function PredictionCard({ target, latest }: { target: StreamCatalog['target']; l
     state = oor ? 'out-of-range' : 'unavailable';
   }
   return (
-    <section className="dash-card card-wide" data-testid="card-prediction" data-state={state} aria-label={`${target.label} predicted`}>
+    <section
+      className="dash-card card-wide"
+      data-testid="card-prediction"
+      data-state={state}
+      aria-label={`${target.label} predicted`}
+    >
       <h2 className="card-label">{target.label} (predicted)</h2>
       <p className={state === 'ok' || state === 'waiting' ? 'card-value' : 'card-value card-value-small'}>
         {value}
@@ -79,7 +95,11 @@ function ModelCard({ catalog, latest }: { catalog: StreamCatalog; latest: Point 
       <h2 className="card-label">Model</h2>
       <p className="card-value card-value-small">{version ? `${name ? `${name} ` : ''}v${version}` : 'no model'}</p>
       <p className="card-sub">
-        {latest?.inferenceMs != null ? `inference ${formatValue(latest.inferenceMs, 'ms')}` : version ? 'inference —' : 'predictions unavailable'}
+        {latest?.inferenceMs != null
+          ? `inference ${formatValue(latest.inferenceMs, 'ms')}`
+          : version
+            ? 'inference —'
+            : 'predictions unavailable'}
         {version && pointVersion && pointVersion !== version ? ` · last point by v${pointVersion}` : null}
       </p>
     </section>

@@ -36,7 +36,10 @@ describe('historySeries', () => {
   });
 
   it('breaks the line and the band where nothing was stored', () => {
-    const t = [...Array.from({ length: 10 }, (_, i) => T0 + i * 1_000), ...Array.from({ length: 10 }, (_, i) => T0 + 600_000 + i * 1_000)];
+    const t = [
+      ...Array.from({ length: 10 }, (_, i) => T0 + i * 1_000),
+      ...Array.from({ length: 10 }, (_, i) => T0 + 600_000 + i * 1_000),
+    ];
     const s = historySeries(result(t), SIGNALS, 'UTC', 1, 'UTC');
     expect(s.values.temperature!.filter((v) => v === null)).toHaveLength(1);
     expect(s.prediction.filter((v) => v === null)).toHaveLength(1);

@@ -23,7 +23,13 @@ function medianSpacing(t: number[]): number {
   return d[Math.floor(d.length / 2)]!;
 }
 
-export function historySeries(r: HistoryResult, signals: SignalInfo[], timeZone: string, revision: number, localZone = localTimeZone()): Series {
+export function historySeries(
+  r: HistoryResult,
+  signals: SignalInfo[],
+  timeZone: string,
+  revision: number,
+  localZone = localTimeZone(),
+): Series {
   const toX = (ts: number) => plotlyTime(ts, timeZone, localZone);
   const wall = (ts: number[]) => ts.map(toX);
   const pred = r.series.prediction;
@@ -65,7 +71,8 @@ export function historySeries(r: HistoryResult, signals: SignalInfo[], timeZone:
     pred.t.forEach((t, i) => {
       const lo = pred.lower?.[i];
       const hi = pred.upper?.[i];
-      if (lo === null || lo === undefined || hi === null || hi === undefined || (i > 0 && t - pred.t[i - 1]! > gap)) band = null;
+      if (lo === null || lo === undefined || hi === null || hi === undefined || (i > 0 && t - pred.t[i - 1]! > gap))
+        band = null;
       if (lo === null || lo === undefined || hi === null || hi === undefined) return;
       if (!band) {
         band = { x: [], lower: [], upper: [] };

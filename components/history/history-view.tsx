@@ -41,7 +41,8 @@ const lastRange = (ms: number): Range => {
 function zoomOf(ev: Readonly<PlotRelayoutEvent>): [unknown, unknown] | 'reset' | null {
   const e = ev as Record<string, unknown>;
   if (e['xaxis.autorange'] === true) return 'reset';
-  if (e['xaxis.range[0]'] !== undefined && e['xaxis.range[1]'] !== undefined) return [e['xaxis.range[0]'], e['xaxis.range[1]']];
+  if (e['xaxis.range[0]'] !== undefined && e['xaxis.range[1]'] !== undefined)
+    return [e['xaxis.range[0]'], e['xaxis.range[1]']];
   const r = e['xaxis.range'];
   if (Array.isArray(r) && r.length === 2) return [r[0], r[1]];
   return null;
@@ -66,8 +67,14 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
   const requestKey = `${assetId}/${view.from}/${view.to}`;
   useEffect(() => {
     const ctrl = new AbortController();
-    const q = new URLSearchParams({ from: String(Math.round(view.from)), to: String(Math.round(view.to)), maxPoints: String(MAX_POINTS) });
-    requestJson<HistoryResult>(`/api/v1/assets/${encodeURIComponent(assetId)}/history?${q}`, { signal: ctrl.signal }).then(
+    const q = new URLSearchParams({
+      from: String(Math.round(view.from)),
+      to: String(Math.round(view.to)),
+      maxPoints: String(MAX_POINTS),
+    });
+    requestJson<HistoryResult>(`/api/v1/assets/${encodeURIComponent(assetId)}/history?${q}`, {
+      signal: ctrl.signal,
+    }).then(
       (data) => {
         if (!ctrl.signal.aborted) setResult({ key: requestKey, data, error: null });
       },
@@ -80,11 +87,20 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
 
   const loading = result?.key !== requestKey;
   const data = result?.data ?? null;
-  const series = useMemo(() => (data ? historySeries(data, catalog.signals, zone, data.from + data.to) : null), [data, catalog.signals, zone]);
+  const series = useMemo(
+    () => (data ? historySeries(data, catalog.signals, zone, data.from + data.to) : null),
+    [data, catalog.signals, zone],
+  );
   // Zoom state survives the finer data arriving; a new asset, range or zone starts afresh.
   const uirevision = `${assetId}/${range.from}/${range.to}/${zone}`;
-  const prediction = useMemo(() => (series ? predictionFigure(series, catalog.target, uirevision) : null), [series, catalog.target, uirevision]);
-  const conditions = useMemo(() => (series ? conditionsFigure(series, catalog.signals, uirevision) : null), [series, catalog.signals, uirevision]);
+  const prediction = useMemo(
+    () => (series ? predictionFigure(series, catalog.target, uirevision) : null),
+    [series, catalog.target, uirevision],
+  );
+  const conditions = useMemo(
+    () => (series ? conditionsFigure(series, catalog.signals, uirevision) : null),
+    [series, catalog.signals, uirevision],
+  );
 
   const choose = (next: Range, key: PresetKey) => {
     setPreset(key);
@@ -111,8 +127,19 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
   const customFrom = custom?.from ?? toLocalInput(range.from, zone);
   const customTo = custom?.to ?? toLocalInput(range.to, zone);
   const customRange = { from: fromLocalInput(customFrom, zone), to: fromLocalInput(customTo, zone) };
-  const customError = Number.isNaN(customRange.from) || Number.isNaN(customRange.to) ? 'Enter both dates' : customRange.to <= customRange.from ? 'The end must be after the start' : null;
-  const inputStyle = { background: 'var(--panel-2)', color: 'var(--text)', border: '1px solid var(--border)', borderRadius: 6, padding: '.4rem .5rem' };
+  const customError =
+    Number.isNaN(customRange.from) || Number.isNaN(customRange.to)
+      ? 'Enter both dates'
+      : customRange.to <= customRange.from
+        ? 'The end must be after the start'
+        : null;
+  const inputStyle = {
+    background: 'var(--panel-2)',
+    color: 'var(--text)',
+    border: '1px solid var(--border)',
+    borderRadius: 6,
+    padding: '.4rem .5rem',
+  };
 
   return (
     <div className="dashboard history">
@@ -120,11 +147,22 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
         <AssetSelect assets={catalog.assets} value={assetId} onChange={setAssetId} />
         <div className="dash-segmented" role="group" aria-label="Time range">
           {PRESETS.map((p) => (
-            <button key={p.key} type="button" className="btn btn-ghost" aria-pressed={preset === p.key} onClick={() => choose(lastRange(p.ms), p.key)}>
+            <button
+              key={p.key}
+              type="button"
+              className="btn btn-ghost"
+              aria-pressed={preset === p.key}
+              onClick={() => choose(lastRange(p.ms), p.key)}
+            >
               {p.label}
             </button>
           ))}
-          <button type="button" className="btn btn-ghost" aria-pressed={preset === 'custom'} onClick={() => setPreset('custom')}>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            aria-pressed={preset === 'custom'}
+            onClick={() => setPreset('custom')}
+          >
             Custom
           </button>
         </div>
@@ -143,11 +181,21 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
         >
           <label className="dash-field">
             <span>From</span>
-            <input type="datetime-local" style={inputStyle} value={customFrom} onChange={(e) => setCustom({ from: e.target.value, to: customTo })} />
+            <input
+              type="datetime-local"
+              style={inputStyle}
+              value={customFrom}
+              onChange={(e) => setCustom({ from: e.target.value, to: customTo })}
+            />
           </label>
           <label className="dash-field">
             <span>To</span>
-            <input type="datetime-local" style={inputStyle} value={customTo} onChange={(e) => setCustom({ from: customFrom, to: e.target.value })} />
+            <input
+              type="datetime-local"
+              style={inputStyle}
+              value={customTo}
+              onChange={(e) => setCustom({ from: customFrom, to: e.target.value })}
+            />
           </label>
           <button type="submit" className="btn" disabled={customError !== null}>
             Show
@@ -158,7 +206,11 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
       <p className="muted" role="status" data-testid="history-status">
         {formatZoned(view.from, zone, { seconds: false })} – {formatZoned(view.to, zone, { seconds: false })} ({zone})
         {view.from !== range.from || view.to !== range.to ? ' · zoomed (double-click a chart to zoom out)' : ''}
-        {loading ? ' · loading…' : data ? ` · ${formatNumber(data.rawCount, 0)} readings stored${data.downsampled ? `, shown as at most ${formatNumber(data.maxPoints, 0)} points per signal (min and max of each interval)` : ''}` : ''}
+        {loading
+          ? ' · loading…'
+          : data
+            ? ` · ${formatNumber(data.rawCount, 0)} readings stored${data.downsampled ? `, shown as at most ${formatNumber(data.maxPoints, 0)} points per signal (min and max of each interval)` : ''}`
+            : ''}
       </p>
       {result?.error && !loading ? (
         <p role="alert" className="error">
@@ -171,16 +223,40 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
           <h2 id="hist-pred-h">
             {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
           </h2>
-          <div className="chart-box" data-testid="history-prediction-chart" data-points={series?.count ?? 0} data-raw-count={data?.rawCount ?? 0}>
-            {prediction && series ? <Plot data={prediction.data} layout={prediction.layout} revision={series.revision} imageName={`${fileStem}_prediction`} onRelayout={onRelayout} /> : null}
+          <div
+            className="chart-box"
+            data-testid="history-prediction-chart"
+            data-points={series?.count ?? 0}
+            data-raw-count={data?.rawCount ?? 0}
+          >
+            {prediction && series ? (
+              <Plot
+                data={prediction.data}
+                layout={prediction.layout}
+                revision={series.revision}
+                imageName={`${fileStem}_prediction`}
+                onRelayout={onRelayout}
+              />
+            ) : null}
           </div>
         </section>
         <section className="panel chart-panel" aria-labelledby="hist-cond-h">
           <h2 id="hist-cond-h">
-            Process conditions{asset ? ` · ${asset.name}` : ''} <span className="muted chart-sub">{catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ')}</span>
+            Process conditions{asset ? ` · ${asset.name}` : ''}{' '}
+            <span className="muted chart-sub">
+              {catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ')}
+            </span>
           </h2>
           <div className="chart-box" data-testid="history-conditions-chart" data-points={series?.count ?? 0}>
-            {conditions && series ? <Plot data={conditions.data} layout={conditions.layout} revision={series.revision} imageName={`${fileStem}_conditions`} onRelayout={onRelayout} /> : null}
+            {conditions && series ? (
+              <Plot
+                data={conditions.data}
+                layout={conditions.layout}
+                revision={series.revision}
+                imageName={`${fileStem}_conditions`}
+                onRelayout={onRelayout}
+              />
+            ) : null}
           </div>
         </section>
       </div>

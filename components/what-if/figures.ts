@@ -28,8 +28,28 @@ const unitSuffix = (unit: string) => (unit ? ` ${unit}` : '');
 
 function limitLine(y: number, label: string): { shape: Partial<Shape>; note: Partial<Layout['annotations'][number]> } {
   return {
-    shape: { type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: y, y1: y, line: { color: CHART_COLORS.bad, width: 1, dash: 'dot' }, layer: 'below' },
-    note: { text: label, xref: 'paper', x: 1, xanchor: 'right', yref: 'y', y, yanchor: 'bottom', showarrow: false, font: { color: CHART_COLORS.bad, size: 10 } },
+    shape: {
+      type: 'line',
+      xref: 'paper',
+      x0: 0,
+      x1: 1,
+      yref: 'y',
+      y0: y,
+      y1: y,
+      line: { color: CHART_COLORS.bad, width: 1, dash: 'dot' },
+      layer: 'below',
+    },
+    note: {
+      text: label,
+      xref: 'paper',
+      x: 1,
+      xanchor: 'right',
+      yref: 'y',
+      y,
+      yanchor: 'bottom',
+      showarrow: false,
+      font: { color: CHART_COLORS.bad, size: 10 },
+    },
   };
 }
 
@@ -52,7 +72,17 @@ export function curveFigure(
   const color = seriesColor(index);
   const data: Data[] = [
     { type: 'scatter', uid: 'lower', x: curve.x, y: curve.lower, mode: 'lines', line: { width: 0 }, hoverinfo: 'skip' },
-    { type: 'scatter', uid: 'upper', x: curve.x, y: curve.upper, mode: 'lines', line: { width: 0 }, fill: 'tonexty', fillcolor: CHART_COLORS.band, hoverinfo: 'skip' },
+    {
+      type: 'scatter',
+      uid: 'upper',
+      x: curve.x,
+      y: curve.upper,
+      mode: 'lines',
+      line: { width: 0 },
+      fill: 'tonexty',
+      fillcolor: CHART_COLORS.band,
+      hoverinfo: 'skip',
+    },
     {
       type: 'scatter',
       uid: 'prediction',
@@ -81,7 +111,16 @@ export function curveFigure(
   const lo = ys.length ? Math.min(...ys) : 0;
   const hi = ys.length ? Math.max(...ys) : 1;
   const shapes: Partial<Shape>[] = [
-    { type: 'line', xref: 'x', x0: current.value, x1: current.value, yref: 'paper', y0: 0, y1: 1, line: { color, width: 1.5, dash: 'dash' } },
+    {
+      type: 'line',
+      xref: 'x',
+      x0: current.value,
+      x1: current.value,
+      yref: 'paper',
+      y0: 0,
+      y1: 1,
+      line: { color, width: 1.5, dash: 'dash' },
+    },
   ];
   const annotations: Partial<Layout['annotations'][number]>[] = [];
   if (limits) {
@@ -97,15 +136,34 @@ export function curveFigure(
       }
     }
   }
-  if (!ys.length) annotations.push({ text: 'No prediction in this range', xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, showarrow: false, font: { color: CHART_COLORS.muted } });
+  if (!ys.length)
+    annotations.push({
+      text: 'No prediction in this range',
+      xref: 'paper',
+      yref: 'paper',
+      x: 0.5,
+      y: 0.5,
+      showarrow: false,
+      font: { color: CHART_COLORS.muted },
+    });
   return {
     data,
     layout: {
       ...layoutBase(`curve-${feature.name}`),
       margin: { l: 52, r: 12, t: 8, b: 44 },
       hovermode: 'closest',
-      xaxis: { ...baseAxis, title: { text: axisTitle(feature.label, feature.unit), font: { size: 12 } }, range: [feature.min, feature.max], zeroline: false },
-      yaxis: { ...baseAxis, title: { text: axisTitle(target.label, target.unit), font: { size: 12 } }, autorange: true, zeroline: false },
+      xaxis: {
+        ...baseAxis,
+        title: { text: axisTitle(feature.label, feature.unit), font: { size: 12 } },
+        range: [feature.min, feature.max],
+        zeroline: false,
+      },
+      yaxis: {
+        ...baseAxis,
+        title: { text: axisTitle(target.label, target.unit), font: { size: 12 } },
+        autorange: true,
+        zeroline: false,
+      },
       shapes,
       annotations,
     },
@@ -134,7 +192,12 @@ export function heatmapFigure(
       z: z as number[][],
       colorscale: 'Viridis',
       zsmooth: 'best',
-      colorbar: { title: { text: axisTitle(target.label, target.unit), side: 'right' }, tickfont: { color: CHART_COLORS.muted }, thickness: 14, outlinewidth: 0 },
+      colorbar: {
+        title: { text: axisTitle(target.label, target.unit), side: 'right' },
+        tickfont: { color: CHART_COLORS.muted },
+        thickness: 14,
+        outlinewidth: 0,
+      },
       hovertemplate: `${fx.label} %{x:.${xd}f}${unitSuffix(fx.unit)}<br>${fy.label} %{y:.${yd}f}${unitSuffix(fy.unit)}<br>${target.label} %{z:.1f}${tu}<extra></extra>`,
     } as Data,
   ];
@@ -146,7 +209,14 @@ export function heatmapFigure(
       x: grid.x,
       y: grid.y,
       z: z as number[][],
-      contours: { coloring: 'none', start: limits.low, end: limits.low, size: 1, showlabels: true, labelfont: { color: CHART_COLORS.text, size: 10 } },
+      contours: {
+        coloring: 'none',
+        start: limits.low,
+        end: limits.low,
+        size: 1,
+        showlabels: true,
+        labelfont: { color: CHART_COLORS.text, size: 10 },
+      },
       line: { color: CHART_COLORS.text, width: 1, dash: 'dot' },
       showscale: false,
       hoverinfo: 'skip',
@@ -167,8 +237,20 @@ export function heatmapFigure(
       ...layoutBase('heatmap'),
       margin: { l: 56, r: 12, t: 8, b: 44 },
       hovermode: 'closest',
-      xaxis: { ...baseAxis, title: { text: axisTitle(fx.label, fx.unit), font: { size: 12 } }, range: [fx.min, fx.max], zeroline: false, showgrid: false },
-      yaxis: { ...baseAxis, title: { text: axisTitle(fy.label, fy.unit), font: { size: 12 } }, range: [fy.min, fy.max], zeroline: false, showgrid: false },
+      xaxis: {
+        ...baseAxis,
+        title: { text: axisTitle(fx.label, fx.unit), font: { size: 12 } },
+        range: [fx.min, fx.max],
+        zeroline: false,
+        showgrid: false,
+      },
+      yaxis: {
+        ...baseAxis,
+        title: { text: axisTitle(fy.label, fy.unit), font: { size: 12 } },
+        range: [fy.min, fy.max],
+        zeroline: false,
+        showgrid: false,
+      },
     },
   };
 }

@@ -60,13 +60,19 @@ export function PredictionCard({ target, state, busy, live, assetName, limits, b
           {formatValue(prediction, target.unit, d)}
           {band ? <span className="card-band"> [{band}]</span> : null}
         </p>
-        <p className="wi-pred-sub muted">{band ? `${bandName ?? 'prediction interval'}` : 'no interval (model gives none)'}</p>
+        <p className="wi-pred-sub muted">
+          {band ? `${bandName ?? 'prediction interval'}` : 'no interval (model gives none)'}
+        </p>
         {alert ? (
           <p className="wi-pred-sub bad" data-testid="whatif-limit">
             {alert}
           </p>
         ) : null}
-        <p className="wi-pred-change" data-testid="whatif-change" data-state={change === null ? 'none' : change >= 0 ? 'up' : 'down'}>
+        <p
+          className="wi-pred-change"
+          data-testid="whatif-change"
+          data-state={change === null ? 'none' : change >= 0 ? 'up' : 'down'}
+        >
           {change !== null && diff !== null ? (
             <>
               <strong>{signed(change, 1)} % vs live</strong>
@@ -118,7 +124,9 @@ export function PredictionCard({ target, state, busy, live, assetName, limits, b
         Live · {assetName}:{' '}
         {livePrediction !== null
           ? `${formatValue(livePrediction, target.unit, decimalsFor(livePrediction))}${
-              live?.lower != null && live.upper != null ? ` [${formatBand(live.lower, live.upper, decimalsFor(livePrediction))}]` : ''
+              live?.lower != null && live.upper != null
+                ? ` [${formatBand(live.lower, live.upper, decimalsFor(livePrediction))}]`
+                : ''
             }`
           : live
             ? 'no prediction (readings out of range or model unavailable)'

@@ -9,7 +9,11 @@ import { createLatestWins, type LatestWins, type Outcome } from '@/lib/what-if/l
  * unmount. `busy` is true while a newer answer is on its way. Schedule from an effect declared
  * after this hook (effects run in order, so the scheduler exists by then).
  */
-export function useLatestWins<I, R>(delayMs: number, run: (input: I, signal: AbortSignal) => Promise<R>, onSettled: (outcome: Outcome<R>, input: I) => void) {
+export function useLatestWins<I, R>(
+  delayMs: number,
+  run: (input: I, signal: AbortSignal) => Promise<R>,
+  onSettled: (outcome: Outcome<R>, input: I) => void,
+) {
   const runRef = useRef(run);
   const settledRef = useRef(onSettled);
   const lwRef = useRef<LatestWins<I> | null>(null);

@@ -105,7 +105,11 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
         const { byFeature, other } = fieldErrorsByFeature(err.fields, names);
         setFieldErrors(byFeature);
         const fieldNote = Object.keys(byFeature).length ? 'Check the highlighted fields.' : '';
-        setPrediction({ kind: 'invalid', inputs, message: [err.message, ...other, fieldNote].filter(Boolean).join(' · ') });
+        setPrediction({
+          kind: 'invalid',
+          inputs,
+          message: [err.message, ...other, fieldNote].filter(Boolean).join(' · '),
+        });
       } else {
         setFieldErrors({});
         setPrediction({ kind: 'error', message: errorMessage(err) });
@@ -113,7 +117,11 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
     },
     [names],
   );
-  const predictor = useLatestWins(PREDICT_DEBOUNCE_MS, (input: FeatureValues, signal) => predict(input, signal), onPredicted);
+  const predictor = useLatestWins(
+    PREDICT_DEBOUNCE_MS,
+    (input: FeatureValues, signal) => predict(input, signal),
+    onPredicted,
+  );
   const schedulePredict = predictor.schedule;
   const modelVersion = props.modelVersion;
   useEffect(() => {
@@ -197,13 +205,18 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
       curves
         ? features.map((f, i) => {
             const curve = curves.curves.find((c) => c.feature === f.name);
-            return curve ? curveFigure(curve, f, i, target, { value: held[f.name]!, prediction: current }, limits) : null;
+            return curve
+              ? curveFigure(curve, f, i, target, { value: held[f.name]!, prediction: current }, limits)
+              : null;
           })
         : null,
     [curves, features, target, held, current, limits],
   );
   const heatFigure = useMemo(
-    () => (heat && fx && fy ? heatmapFigure(heat.grid, heat.z, fx, fy, target, { x: held[fx.name]!, y: held[fy.name]! }, limits) : null),
+    () =>
+      heat && fx && fy
+        ? heatmapFigure(heat.grid, heat.z, fx, fy, target, { x: held[fx.name]!, y: held[fy.name]! }, limits)
+        : null,
     [heat, fx, fy, target, held, limits],
   );
   const liveDiffers = live ? features.some((f) => snapToStep(live.values[f.name] ?? NaN, f) !== values[f.name]) : false;
@@ -233,7 +246,15 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
 
       <div className="wi-layout">
         <div className="wi-side">
-          <PredictionCard target={target} state={prediction} busy={predictor.busy} live={live} assetName={asset?.name ?? assetId} limits={limits} bandName={bandName} />
+          <PredictionCard
+            target={target}
+            state={prediction}
+            busy={predictor.busy}
+            live={live}
+            assetName={asset?.name ?? assetId}
+            limits={limits}
+            bandName={bandName}
+          />
           <section className="panel wi-controls" aria-labelledby="wi-controls-h">
             <h2 id="wi-controls-h">Operating conditions</h2>
             {features.map((f) => {
@@ -257,7 +278,10 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
         <div className="wi-main">
           <section className="panel chart-panel" aria-labelledby="wi-curves-h" aria-busy={curvesReq.busy}>
             <h2 id="wi-curves-h">
-              Sensitivity <span className="muted chart-sub">{target.label} across each feature&apos;s valid range, the others held at the values on the left</span>
+              Sensitivity{' '}
+              <span className="muted chart-sub">
+                {target.label} across each feature&apos;s valid range, the others held at the values on the left
+              </span>
             </h2>
             {curvesError ? (
               <p className="error" role="alert">
@@ -270,8 +294,16 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
                 return (
                   <figure key={f.name} className="wi-curve">
                     <figcaption>{f.label}</figcaption>
-                    <div className="wi-curve-box" data-testid={`sensitivity-${f.name}`} data-points={curves?.curves[i]?.x.length ?? 0}>
-                      {fig ? <Plot data={fig.data} layout={fig.layout} revision={curves?.revision ?? 0} /> : <div className="plot-loading">Computing…</div>}
+                    <div
+                      className="wi-curve-box"
+                      data-testid={`sensitivity-${f.name}`}
+                      data-points={curves?.curves[i]?.x.length ?? 0}
+                    >
+                      {fig ? (
+                        <Plot data={fig.data} layout={fig.layout} revision={curves?.revision ?? 0} />
+                      ) : (
+                        <div className="plot-loading">Computing…</div>
+                      )}
                     </div>
                   </figure>
                 );
@@ -283,7 +315,9 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
             <section className="panel chart-panel" aria-labelledby="wi-heat-h" aria-busy={heatReq.busy}>
               <h2 id="wi-heat-h">
                 {target.label} over {fx.label} × {fy.label}
-                {features.length > 2 ? <span className="muted chart-sub"> at {heldCaption(features.slice(2), held)}</span> : null}
+                {features.length > 2 ? (
+                  <span className="muted chart-sub"> at {heldCaption(features.slice(2), held)}</span>
+                ) : null}
               </h2>
               {heatError ? (
                 <p className="error" role="alert">
@@ -291,7 +325,11 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
                 </p>
               ) : null}
               <div className="wi-heat-box" data-testid="whatif-heatmap">
-                {heatFigure ? <Plot data={heatFigure.data} layout={heatFigure.layout} revision={heat?.revision ?? 0} /> : <div className="plot-loading">Computing…</div>}
+                {heatFigure ? (
+                  <Plot data={heatFigure.data} layout={heatFigure.layout} revision={heat?.revision ?? 0} />
+                ) : (
+                  <div className="plot-loading">Computing…</div>
+                )}
               </div>
             </section>
           ) : null}

@@ -29,7 +29,11 @@ const point = (ts: number, temperature: number, prediction: number | null = 80):
 
 function recorder(): AlertBroadcaster & { events: { kind: string; alert: AlertEvent }[] } {
   const events: { kind: string; alert: AlertEvent }[] = [];
-  return { events, raised: (alert) => events.push({ kind: 'raised', alert }), updated: (alert) => events.push({ kind: 'updated', alert }) };
+  return {
+    events,
+    raised: (alert) => events.push({ kind: 'raised', alert }),
+    updated: (alert) => events.push({ kind: 'updated', alert }),
+  };
 }
 
 describe.each(DB_TARGETS)('alert engine on $name', (target) => {
@@ -37,11 +41,18 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
   const defaults = defaultRules(['reactor-1', 'reactor-2'], SIGNALS, { low: 70, high: 95 });
   const make = async (now?: () => number) => {
     const broadcaster = recorder();
-    const service = new AlertService({ repo: alertsRepo(database.db), audit: auditRepo(database.db), broadcaster, logger, now });
+    const service = new AlertService({
+      repo: alertsRepo(database.db),
+      audit: auditRepo(database.db),
+      broadcaster,
+      logger,
+      now,
+    });
     await service.start(defaults);
     return { service, broadcaster };
   };
-  const ruleOf = (s: AlertService, assetId: string, signal: string) => s.rules(assetId).find((r) => r.signal === signal)!;
+  const ruleOf = (s: AlertService, assetId: string, signal: string) =>
+    s.rules(assetId).find((r) => r.signal === signal)!;
   const openInDb = async (assetId: string) => alertsRepo(database.db).list({ state: 'open', assetId });
 
   beforeAll(async () => {
@@ -74,30 +85,70 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
     service.onPoint('reactor-1', point(t0 + 1000, 415));
     await service.idle();
     const [open] = await openInDb('reactor-1');
-    expect(open).toMatchObject({ ruleId: rule.id, signal: 'temperature', severity: 'critical', direction: 'high', limit: 400, value: 410, state: 'active', raisedAt: t0 + 500 });
+    expect(open).toMatchObject({
+      ruleId: rule.id,
+      signal: 'temperature',
+      severity: 'critical',
+      direction: 'high',
+      limit: 400,
+      value: 410,
+      state: 'active',
+      raisedAt: t0 + 500,
+    });
     expect(broadcaster.events.map((e) => e.kind)).toEqual(['raised']);
     expect(service.openCounts()).toEqual({ warning: 0, critical: 1 });
 
-    const acked = await service.acknowledge(open!.id, { username: 'olivia', address: '192.0.2.7' }, 'checking the feed');
-    expect(acked).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'olivia', ackComment: 'checking the feed', peak: 415 });
+    const acked = await service.acknowledge(
+      open!.id,
+      { username: 'olivia', address: '192.0.2.7' },
+      'checking the feed',
+    );
+    expect(acked).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'olivia',
+      ackComment: 'checking the feed',
+      peak: 415,
+    });
     expect(acked.acknowledgedAt).toBeGreaterThan(0);
-    await expect(service.acknowledge(open!.id, { username: 'vera' }, null)).rejects.toMatchObject({ name: 'AlertConflictError', code: 'already_acknowledged' });
+    await expect(service.acknowledge(open!.id, { username: 'vera' }, null)).rejects.toMatchObject({
+      name: 'AlertConflictError',
+      code: 'already_acknowledged',
+    });
 
     service.onPoint('reactor-1', point(t0 + 1500, 360));
     await service.idle();
     const stored = await alertsRepo(database.db).get(open!.id);
-    expect(stored).toMatchObject({ state: 'cleared', clearedAt: t0 + 1500, peak: 415, acknowledgedBy: 'olivia', ackComment: 'checking the feed' });
+    expect(stored).toMatchObject({
+      state: 'cleared',
+      clearedAt: t0 + 1500,
+      peak: 415,
+      acknowledgedBy: 'olivia',
+      ackComment: 'checking the feed',
+    });
     expect(broadcaster.events.map((e) => [e.kind, e.alert.state])).toEqual([
       ['raised', 'active'],
       ['updated', 'acknowledged'],
       ['updated', 'cleared'],
     ]);
-    await expect(service.acknowledge(open!.id, { username: 'olivia' }, null)).rejects.toMatchObject({ name: 'AlertConflictError', code: 'alert_cleared' });
-    await expect(service.acknowledge(9_999_999, { username: 'olivia' }, null)).rejects.toMatchObject({ name: 'AlertNotFoundError' });
+    await expect(service.acknowledge(open!.id, { username: 'olivia' }, null)).rejects.toMatchObject({
+      name: 'AlertConflictError',
+      code: 'alert_cleared',
+    });
+    await expect(service.acknowledge(9_999_999, { username: 'olivia' }, null)).rejects.toMatchObject({
+      name: 'AlertNotFoundError',
+    });
     const audit = await auditRepo(database.db).list({ action: 'alert.acknowledge' });
-    expect(audit[0]).toMatchObject({ actor: 'olivia', target: `alert ${open!.id}`, address: '192.0.2.7', details: expect.objectContaining({ comment: 'checking the feed' }) });
+    expect(audit[0]).toMatchObject({
+      actor: 'olivia',
+      target: `alert ${open!.id}`,
+      address: '192.0.2.7',
+      details: expect.objectContaining({ comment: 'checking the feed' }),
+    });
     const edits = await auditRepo(database.db).list({ action: 'alert_rule.update', actor: 'olivia' });
-    expect(edits[0]).toMatchObject({ target: 'reactor-1/temperature/critical', details: expect.objectContaining({ changes: { minDurationMs: 0, deadband: 0 } }) });
+    expect(edits[0]).toMatchObject({
+      target: 'reactor-1/temperature/critical',
+      details: expect.objectContaining({ changes: { minDurationMs: 0, deadband: 0 } }),
+    });
   });
 
   it('keeps exactly one open alert when many breaching points arrive concurrently', async () => {
@@ -109,7 +160,9 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
     const t0 = Date.now();
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        Promise.resolve().then(() => service.onPoint('reactor-1', { ...point(t0 + i, 350), values: { temperature: 350, pressure: 11 + (i % 7) } })),
+        Promise.resolve().then(() =>
+          service.onPoint('reactor-1', { ...point(t0 + i, 350), values: { temperature: 350, pressure: 11 + (i % 7) } }),
+        ),
       ),
     );
     await service.idle();
@@ -147,7 +200,11 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
     expect((await openInDb('reactor-2')).map((a) => a.id)).toContain(open!.id);
     second.service.onPoint('reactor-2', point(t0 + 3000, 350, 80));
     await second.service.idle();
-    expect(await alertsRepo(database.db).get(open!.id)).toMatchObject({ state: 'cleared', peak: 60, clearedAt: t0 + 3000 });
+    expect(await alertsRepo(database.db).get(open!.id)).toMatchObject({
+      state: 'cleared',
+      peak: 60,
+      clearedAt: t0 + 3000,
+    });
     expect(second.broadcaster.events.map((e) => [e.kind, e.alert.id])).toEqual([['updated', open!.id]]);
   });
 
@@ -174,13 +231,30 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
   it('refuses invalid rule changes naming the field, and a severity another rule of the signal has', async () => {
     const { service } = await make();
     const rule = ruleOf(service, 'reactor-1', 'prediction');
-    await expect(service.updateRule(rule.id, { low: 96 }, { username: 'o' })).rejects.toMatchObject({ name: 'RuleValidationError', field: 'high' });
-    await expect(service.updateRule(rule.id, { deadband: 20 }, { username: 'o' })).rejects.toMatchObject({ name: 'RuleValidationError', field: 'deadband' });
-    await expect(service.updateRule(rule.id, { low: null, high: null }, { username: 'o' })).rejects.toMatchObject({ name: 'RuleValidationError' });
-    await expect(service.updateRule('00000000-0000-4000-8000-000000000000', { low: 1 }, { username: 'o' })).rejects.toMatchObject({ name: 'AlertNotFoundError' });
+    await expect(service.updateRule(rule.id, { low: 96 }, { username: 'o' })).rejects.toMatchObject({
+      name: 'RuleValidationError',
+      field: 'high',
+    });
+    await expect(service.updateRule(rule.id, { deadband: 20 }, { username: 'o' })).rejects.toMatchObject({
+      name: 'RuleValidationError',
+      field: 'deadband',
+    });
+    await expect(service.updateRule(rule.id, { low: null, high: null }, { username: 'o' })).rejects.toMatchObject({
+      name: 'RuleValidationError',
+    });
+    await expect(
+      service.updateRule('00000000-0000-4000-8000-000000000000', { low: 1 }, { username: 'o' }),
+    ).rejects.toMatchObject({ name: 'AlertNotFoundError' });
     // A second prediction rule of the other severity, as an operator might have had.
-    await database.db.execute(sql`insert into alert_rules (asset_id, signal, severity, low, high) values ('reactor-1', 'prediction', 'critical', 60, 99)`);
-    expect((await alertsRepo(database.db).listRules('reactor-1')).filter((r) => r.signal === 'prediction')).toHaveLength(2);
-    await expect(service.updateRule(rule.id, { severity: 'critical' }, { username: 'o' })).rejects.toMatchObject({ name: 'AlertConflictError', code: 'severity_taken' });
+    await database.db.execute(
+      sql`insert into alert_rules (asset_id, signal, severity, low, high) values ('reactor-1', 'prediction', 'critical', 60, 99)`,
+    );
+    expect(
+      (await alertsRepo(database.db).listRules('reactor-1')).filter((r) => r.signal === 'prediction'),
+    ).toHaveLength(2);
+    await expect(service.updateRule(rule.id, { severity: 'critical' }, { username: 'o' })).rejects.toMatchObject({
+      name: 'AlertConflictError',
+      code: 'severity_taken',
+    });
   });
 });

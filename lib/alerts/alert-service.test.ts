@@ -41,8 +41,18 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
   const services: AlertService[] = [];
   const make = async (features = ['temperature', 'pressure']) => {
     const broadcaster = recorder();
-    const service = new AlertService({ repo: alertsRepo(database.db), audit: auditRepo(database.db), broadcaster, logger });
-    await service.start(defaultDriftRules(features.map((name) => ({ name })), 0.25));
+    const service = new AlertService({
+      repo: alertsRepo(database.db),
+      audit: auditRepo(database.db),
+      broadcaster,
+      logger,
+    });
+    await service.start(
+      defaultDriftRules(
+        features.map((name) => ({ name })),
+        0.25,
+      ),
+    );
     services.push(service);
     return { service, broadcaster };
   };
@@ -59,7 +69,9 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
 
   it('seeds a warning per feature above the PSI threshold, 30 s minimum, a tenth of it as deadband', async () => {
     const { service } = await make();
-    expect(service.rules(PLANT_ASSET_ID).map((r) => [r.signal, r.severity, r.low, r.high, r.deadband, r.minDurationMs])).toEqual(
+    expect(
+      service.rules(PLANT_ASSET_ID).map((r) => [r.signal, r.severity, r.low, r.high, r.deadband, r.minDurationMs]),
+    ).toEqual(
       expect.arrayContaining([
         [TEMP, 'warning', null, 0.25, 0.025, DRIFT_MIN_DURATION_MS],
         [PRESSURE, 'warning', null, 0.25, 0.025, DRIFT_MIN_DURATION_MS],
@@ -79,7 +91,15 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
     service.onSignal(PLANT_ASSET_ID, TEMP, 0.45, t0 + 30_000);
     await service.idle();
     const [alert] = await open();
-    expect(alert).toMatchObject({ assetId: PLANT_ASSET_ID, signal: TEMP, severity: 'warning', direction: 'high', limit: 0.25, value: 0.45, raisedAt: t0 + 30_000 });
+    expect(alert).toMatchObject({
+      assetId: PLANT_ASSET_ID,
+      signal: TEMP,
+      severity: 'warning',
+      direction: 'high',
+      limit: 0.25,
+      value: 0.45,
+      raisedAt: t0 + 30_000,
+    });
     expect(broadcaster.events.map((e) => [e.kind, e.alert.signal])).toEqual([['raised', TEMP]]);
     // Under the threshold but not by the deadband: stays; then clears.
     service.onSignal(PLANT_ASSET_ID, TEMP, 0.24, t0 + 35_000);
@@ -88,7 +108,11 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
     service.onSignal(PLANT_ASSET_ID, TEMP, 0.05, t0 + 40_000);
     await service.idle();
     expect(await open()).toEqual([]);
-    expect(await alertsRepo(database.db).get(alert!.id)).toMatchObject({ state: 'cleared', clearedAt: t0 + 40_000, peak: 0.45 });
+    expect(await alertsRepo(database.db).get(alert!.id)).toMatchObject({
+      state: 'cleared',
+      clearedAt: t0 + 40_000,
+      peak: 0.45,
+    });
     expect(broadcaster.events.at(-1)).toMatchObject({ kind: 'updated', alert: { id: alert!.id, state: 'cleared' } });
   });
 
@@ -105,23 +129,43 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
 
   it('feeds every feature of a drift report that has a PSI', async () => {
     const { service } = await make();
-    for (const r of service.rules(PLANT_ASSET_ID)) await service.updateRule(r.id, { minDurationMs: 0 }, { username: 'olivia' });
-    const feature = (name: string, psi: number | null) => ({ name, label: name, unit: '', count: 1_000, mean: 0, std: 1, trainingMean: 0, trainingStd: 1, psi, outOfRangeRate: 0, drifting: psi !== null && psi > 0.25 });
-    const report: DriftReport = { threshold: 0.25, window: 1_000, features: [feature('temperature', 1.2), feature('pressure', null)] };
+    for (const r of service.rules(PLANT_ASSET_ID))
+      await service.updateRule(r.id, { minDurationMs: 0 }, { username: 'olivia' });
+    const feature = (name: string, psi: number | null) => ({
+      name,
+      label: name,
+      unit: '',
+      count: 1_000,
+      mean: 0,
+      std: 1,
+      trainingMean: 0,
+      trainingStd: 1,
+      psi,
+      outOfRangeRate: 0,
+      drifting: psi !== null && psi > 0.25,
+    });
+    const report: DriftReport = {
+      threshold: 0.25,
+      window: 1_000,
+      features: [feature('temperature', 1.2), feature('pressure', null)],
+    };
     feedDrift(service, report, Date.now());
     await service.idle();
     expect((await open()).map((a) => [a.signal, a.value])).toEqual([[TEMP, 1.2]]);
     feedDrift(service, { ...report, features: [feature('temperature', 0.01), feature('pressure', 0.01)] }, Date.now());
     await service.idle();
     expect(await open()).toEqual([]);
-    for (const r of service.rules(PLANT_ASSET_ID)) await service.updateRule(r.id, { minDurationMs: DRIFT_MIN_DURATION_MS }, { username: 'olivia' });
+    for (const r of service.rules(PLANT_ASSET_ID))
+      await service.updateRule(r.id, { minDurationMs: DRIFT_MIN_DURATION_MS }, { username: 'olivia' });
   });
 
   it('adds and evaluates the default rules of a new feature at once, leaving existing (edited) rules alone', async () => {
     const { service } = await make();
     const temp = ruleOf(service, TEMP);
     await service.updateRule(temp.id, { high: 0.5 }, { username: 'olivia' });
-    const added = await service.addDefaults(defaultDriftRules([{ name: 'temperature' }, { name: 'pressure' }, { name: 'humidity' }], 0.25));
+    const added = await service.addDefaults(
+      defaultDriftRules([{ name: 'temperature' }, { name: 'pressure' }, { name: 'humidity' }], 0.25),
+    );
     expect(added).toBe(1);
     expect(ruleOf(service, TEMP).high).toBe(0.5);
     const humidity = ruleOf(service, driftSignal('humidity'));
@@ -158,7 +202,10 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
 
     await waitFor(() => broadcaster.events.length === 2);
     const first = broadcaster.events[1]!;
-    expect(first).toMatchObject({ kind: 'updated', alert: { id: raised.alert.id, state: 'active', peak: 0.6, value: 0.4 } });
+    expect(first).toMatchObject({
+      kind: 'updated',
+      alert: { id: raised.alert.id, state: 'active', peak: 0.6, value: 0.4 },
+    });
     expect(first.at - raised.at).toBeGreaterThanOrEqual(PEAK_PUSH_MS - 20);
 
     // Right after a push, a new peak waits for the next second.

@@ -59,13 +59,16 @@ interface Tracked {
 /** Between two peak pushes of one alert, at least this long. */
 export const PEAK_PUSH_MS = 1_000;
 
-
 /**
  * Default rules for assets without any: the prediction within the model's `alerts` limits
  * (twin.json, warning), every sensor within its valid range (critical: outside it the model cannot
  * predict). A deadband of 1 % of the span and 5 s of minimum duration keep noise from flapping.
  */
-export function defaultRules(assetIds: string[], signals: SignalInfo[], targetLimits: { low: number; high: number } | null): NewRule[] {
+export function defaultRules(
+  assetIds: string[],
+  signals: SignalInfo[],
+  targetLimits: { low: number; high: number } | null,
+): NewRule[] {
   const base = [
     ...(targetLimits ? [{ signal: PREDICTION_SIGNAL, severity: 'warning' as const, ...targetLimits }] : []),
     ...signals.map((s) => ({ signal: s.name, severity: 'critical' as const, low: s.min, high: s.max })),
@@ -80,13 +83,20 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 /** Checks a rule as it would be after a change; throws naming the field. */
 export function validateRule(r: Pick<AlertRule, 'low' | 'high' | 'deadband' | 'minDurationMs'>): void {
   if (r.low === null && r.high === null) throw new RuleValidationError('high', 'set at least one of low and high');
-  if (r.low !== null && r.high !== null && !(r.low < r.high)) throw new RuleValidationError('high', `high (${r.high}) must be above low (${r.low})`);
+  if (r.low !== null && r.high !== null && !(r.low < r.high))
+    throw new RuleValidationError('high', `high (${r.high}) must be above low (${r.low})`);
   if (!(r.deadband >= 0)) throw new RuleValidationError('deadband', 'deadband must be 0 or more');
   if (r.low !== null && r.high !== null && r.deadband * 2 >= r.high - r.low) {
-    throw new RuleValidationError('deadband', `deadband must be less than half of high - low (${(r.high - r.low) / 2}), or an alert could never clear`);
+    throw new RuleValidationError(
+      'deadband',
+      `deadband must be less than half of high - low (${(r.high - r.low) / 2}), or an alert could never clear`,
+    );
   }
   if (!Number.isInteger(r.minDurationMs) || r.minDurationMs < 0 || r.minDurationMs > MAX_MIN_DURATION_MS) {
-    throw new RuleValidationError('minDurationMs', `minDurationMs must be a whole number from 0 to ${MAX_MIN_DURATION_MS}`);
+    throw new RuleValidationError(
+      'minDurationMs',
+      `minDurationMs must be a whole number from 0 to ${MAX_MIN_DURATION_MS}`,
+    );
   }
 }
 
@@ -140,7 +150,14 @@ export class AlertService {
   }
 
   private track(rule: AlertRule): Tracked {
-    const t: Tracked = { rule, memory: EMPTY_MEMORY, alert: null, chain: Promise.resolve(), pushedAt: 0, peakTimer: null };
+    const t: Tracked = {
+      rule,
+      memory: EMPTY_MEMORY,
+      alert: null,
+      chain: Promise.resolve(),
+      pushedAt: 0,
+      peakTimer: null,
+    };
     this.tracked.set(rule.id, t);
     const list = this.byAsset.get(rule.assetId) ?? [];
     list.push(t);
@@ -190,10 +207,22 @@ export class AlertService {
         return;
       case 'raise':
         this.background(t, 'raise', async () => {
-          const stored = await this.opts.repo.openAlert({ ruleId: rule.id, assetId: rule.assetId, signal: rule.signal, severity: rule.severity, direction: d.direction, limit: d.limit, value: d.value, raisedAt: ts });
+          const stored = await this.opts.repo.openAlert({
+            ruleId: rule.id,
+            assetId: rule.assetId,
+            signal: rule.signal,
+            severity: rule.severity,
+            direction: d.direction,
+            limit: d.limit,
+            value: d.value,
+            raisedAt: ts,
+          });
           if (!stored) {
             // Another process (or a stale memory) holds the open alert: adopt it, raise nothing.
-            t.alert = (await this.opts.repo.list({ state: 'open', assetId: rule.assetId, limit: 1000 })).find((a) => a.ruleId === rule.id) ?? null;
+            t.alert =
+              (await this.opts.repo.list({ state: 'open', assetId: rule.assetId, limit: 1000 })).find(
+                (a) => a.ruleId === rule.id,
+              ) ?? null;
             return;
           }
           t.alert = stored;
@@ -279,7 +308,9 @@ export class AlertService {
   }
 
   private background(t: Tracked, what: string, task: () => Promise<void>): void {
-    this.enqueue(t, task).catch((err: unknown) => this.log.error({ err, ruleId: t.rule.id, what }, 'storing an alert change failed'));
+    this.enqueue(t, task).catch((err: unknown) =>
+      this.log.error({ err, ruleId: t.rule.id, what }, 'storing an alert change failed'),
+    );
   }
 
   /** Acknowledges an active alert. Unknown -> AlertNotFoundError; cleared or acknowledged -> AlertConflictError. */
@@ -294,7 +325,12 @@ export class AlertService {
       }
       const shown = t?.alert?.id === id ? t.alert : done;
       this.publish('acknowledged', shown);
-      await this.audit({ actor, action: 'alert.acknowledge', target: `alert ${id}`, details: { assetId: done.assetId, signal: done.signal, severity: done.severity, comment } });
+      await this.audit({
+        actor,
+        action: 'alert.acknowledge',
+        target: `alert ${id}`,
+        details: { assetId: done.assetId, signal: done.signal, severity: done.severity, comment },
+      });
       return shown;
     };
     return t ? this.enqueue(t, ack) : ack();
@@ -304,7 +340,10 @@ export class AlertService {
     const a = await this.opts.repo.get(id);
     if (!a) return new AlertNotFoundError(`alert ${id}`);
     if (a.state === 'cleared') return new AlertConflictError('alert_cleared', `alert ${id} is already cleared`);
-    return new AlertConflictError('already_acknowledged', `alert ${id} was already acknowledged by ${a.acknowledgedBy ?? 'someone'}`);
+    return new AlertConflictError(
+      'already_acknowledged',
+      `alert ${id} was already acknowledged by ${a.acknowledgedBy ?? 'someone'}`,
+    );
   }
 
   /** Changes a rule; effective for the next point. */
@@ -316,12 +355,21 @@ export class AlertService {
     try {
       updated = await this.opts.repo.updateRule(id, changes, actor.username);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AlertConflictError('severity_taken', `${current.assetId} ${current.signal} already has a ${changes.severity ?? current.severity} rule`);
+      if (isUniqueViolation(err))
+        throw new AlertConflictError(
+          'severity_taken',
+          `${current.assetId} ${current.signal} already has a ${changes.severity ?? current.severity} rule`,
+        );
       throw err;
     }
     if (!updated) throw new AlertNotFoundError(`alert rule ${id}`);
     this.replaceRule(updated);
-    await this.audit({ actor, action: 'alert_rule.update', target: ruleName(updated), details: { ruleId: id, changes, before: pick(current, Object.keys(changes)) } });
+    await this.audit({
+      actor,
+      action: 'alert_rule.update',
+      target: ruleName(updated),
+      details: { ruleId: id, changes, before: pick(current, Object.keys(changes)) },
+    });
     return updated;
   }
 
@@ -387,9 +435,21 @@ export class AlertService {
     await this.opts.notifier?.close();
   }
 
-  private async audit(e: { actor: Actor; action: string; target: string; details: Record<string, unknown> }): Promise<void> {
+  private async audit(e: {
+    actor: Actor;
+    action: string;
+    target: string;
+    details: Record<string, unknown>;
+  }): Promise<void> {
     try {
-      await this.opts.audit.record({ actor: e.actor.username, action: e.action, target: e.target, outcome: 'success', address: e.actor.address ?? null, details: e.details });
+      await this.opts.audit.record({
+        actor: e.actor.username,
+        action: e.action,
+        target: e.target,
+        outcome: 'success',
+        address: e.actor.address ?? null,
+        details: e.details,
+      });
     } catch (err) {
       this.log.warn({ err, action: e.action }, 'could not audit an alert change');
     }

@@ -24,7 +24,10 @@ export async function mapAlertErrors<T>(fn: () => Promise<T>): Promise<T> {
     const e = err as { name?: string; message?: string; code?: string; field?: string };
     if (e.name === 'AlertNotFoundError') throw new ApiError(404, 'not_found', e.message ?? 'not found');
     if (e.name === 'AlertConflictError') throw new ApiError(409, e.code ?? 'conflict', e.message ?? 'conflict');
-    if (e.name === 'RuleValidationError') throw new ApiError(400, 'validation_failed', 'The rule is invalid', [{ field: e.field ?? '(body)', message: e.message ?? 'invalid' }]);
+    if (e.name === 'RuleValidationError')
+      throw new ApiError(400, 'validation_failed', 'The rule is invalid', [
+        { field: e.field ?? '(body)', message: e.message ?? 'invalid' },
+      ]);
     throw err;
   }
 }
@@ -32,7 +35,8 @@ export async function mapAlertErrors<T>(fn: () => Promise<T>): Promise<T> {
 /** A numeric alert id from the path, or 404 (an id that cannot exist is simply not found). */
 export function alertIdParam(raw: string | undefined): number {
   const id = Number(raw);
-  if (!raw || !/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id)) throw new ApiError(404, 'not_found', `alert ${raw ?? ''} not found`);
+  if (!raw || !/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id))
+    throw new ApiError(404, 'not_found', `alert ${raw ?? ''} not found`);
   return id;
 }
 

@@ -48,10 +48,15 @@ function normals(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
-const training = Object.fromEntries((SHIPPED_TWIN.features as { name: string; min: number; max: number; training: { mean: number; std: number } }[]).map((f) => [f.name, f]));
+const training = Object.fromEntries(
+  (SHIPPED_TWIN.features as { name: string; min: number; max: number; training: { mean: number; std: number } }[]).map(
+    (f) => [f.name, f],
+  ),
+);
 const clip = (name: string, v: number) => Math.min(training[name]!.max, Math.max(training[name]!.min, v));
 
-const api = (handler: Parameters<typeof call>[1], p: string, opts: CallOptions = {}) => call(h.url, handler, p, { headers: as.operator, ...opts });
+const api = (handler: Parameters<typeof call>[1], p: string, opts: CallOptions = {}) =>
+  call(h.url, handler, p, { headers: as.operator, ...opts });
 
 /**
  * 1,000 readings over the three reactors (the drift window), pressure and flow as in training,
@@ -98,7 +103,9 @@ beforeAll(async () => {
   modelsDir = mkdtempSync(path.join(os.tmpdir(), 'twinops-models-'));
   writePackage(modelsDir, '1.0.0');
   // 2.0.0 calls the first input "jacket_temperature": a model with a feature the console has no rules for yet.
-  const features = (SHIPPED_TWIN.features as Record<string, unknown>[]).map((f, i) => (i === 0 ? { ...f, name: 'jacket_temperature', label: 'Jacket temperature', aliases: undefined } : f));
+  const features = (SHIPPED_TWIN.features as Record<string, unknown>[]).map((f, i) =>
+    i === 0 ? { ...f, name: 'jacket_temperature', label: 'Jacket temperature', aliases: undefined } : f,
+  );
   writePackage(modelsDir, '2.0.0', twinJson({ version: '2.0.0', features }));
   h = await startHarness({
     SIMULATOR: 'off',
@@ -108,7 +115,11 @@ beforeAll(async () => {
     API_RATE_LIMIT_PER_MINUTE: '1000000',
   });
   process.env.NEXTAUTH_SECRET = h.secret;
-  for (const [name, role] of [['vera', 'viewer'], ['olivia', 'operator'], ['ada', 'admin']] as const) {
+  for (const [name, role] of [
+    ['vera', 'viewer'],
+    ['olivia', 'operator'],
+    ['ada', 'admin'],
+  ] as const) {
     await addUser(h.handle.services, name, role);
     as[role] = { cookie: await sessionCookie(h.handle.services, name) };
   }
@@ -128,19 +139,38 @@ describe('drift alerts', () => {
   it('seeds a drift rule per feature of the serving model for the plant', async () => {
     const drift = await plantRules();
     expect(drift.map((r) => r.signal).sort()).toEqual([driftSignal('flow'), driftSignal('pressure'), TEMP_DRIFT]);
-    expect(drift.find((r) => r.signal === TEMP_DRIFT)).toMatchObject({ severity: 'warning', low: null, high: 0.25, deadband: 0.025, minDurationMs: 30_000, enabled: true });
+    expect(drift.find((r) => r.signal === TEMP_DRIFT)).toMatchObject({
+      severity: 'warning',
+      low: null,
+      high: 0.25,
+      deadband: 0.025,
+      minDurationMs: 30_000,
+      enabled: true,
+    });
   });
 
   it('raises, stores, broadcasts and posts a drift alert for the drifting feature only; pushes its new peak; clears on normal data', async () => {
     // Half a minute of drift is the default; here the first check above the threshold raises.
     const rule = (await plantRules()).find((r) => r.signal === TEMP_DRIFT)!;
-    const patched = await api(patchRule, `/api/v1/alert-rules/${rule.id}`, { method: 'PATCH', params: { id: rule.id }, body: { minDurationMs: 0 } });
+    const patched = await api(patchRule, `/api/v1/alert-rules/${rule.id}`, {
+      method: 'PATCH',
+      params: { id: rule.id },
+      body: { minDurationMs: 0 },
+    });
     expect(patched.status, patched.text).toBe(200);
 
     await ingestWindow(1, { mean: 372, std: 12 });
     await until(() => plantEvents().some((e) => e.kind === 'raised'), 12_000, 'a drift alert:raised');
     const raised = plantEvents().find((e) => e.kind === 'raised')!.alert;
-    expect(raised).toMatchObject({ assetId: PLANT_ASSET_ID, signal: TEMP_DRIFT, severity: 'warning', direction: 'high', limit: 0.25, state: 'active', ruleId: rule.id });
+    expect(raised).toMatchObject({
+      assetId: PLANT_ASSET_ID,
+      signal: TEMP_DRIFT,
+      severity: 'warning',
+      direction: 'high',
+      limit: 0.25,
+      state: 'active',
+      ruleId: rule.id,
+    });
     expect(raised.value).toBeGreaterThan(0.25);
     // The drift report (dashboard, API) agrees.
     const report = h.handle.services.models!.drift()!;
@@ -150,34 +180,53 @@ describe('drift alerts', () => {
 
     await h.handle.services.alerts!.idle();
     const open = await api(list, `/api/v1/alerts?state=open&assetId=${PLANT_ASSET_ID}`, { headers: as.viewer });
-    expect(open.json!.alerts).toEqual([expect.objectContaining({ id: raised.id, signal: TEMP_DRIFT, state: 'active' })]);
+    expect(open.json!.alerts).toEqual([
+      expect.objectContaining({ id: raised.id, signal: TEMP_DRIFT, state: 'active' }),
+    ]);
     await until(() => plantHooks().some((p) => p.event === 'alert.raised'), 5_000, 'webhook alert.raised');
     expect(plantHooks()[0]).toMatchObject({ event: 'alert.raised', alert: { id: raised.id, signal: TEMP_DRIFT } });
 
     // Further away: a higher PSI is the alert's new peak, pushed to browsers and shown by the API.
     await ingestWindow(2, { mean: 392, std: 3 });
-    await until(() => plantEvents().some((e) => e.kind === 'updated' && e.alert.state === 'active' && e.alert.peak > raised.value), 12_000, 'the new peak pushed');
+    await until(
+      () =>
+        plantEvents().some((e) => e.kind === 'updated' && e.alert.state === 'active' && e.alert.peak > raised.value),
+      12_000,
+      'the new peak pushed',
+    );
     const peaked = plantEvents().findLast((e) => e.kind === 'updated')!.alert;
     expect(peaked).toMatchObject({ id: raised.id, value: raised.value });
     const listed = await api(list, `/api/v1/alerts?assetId=${PLANT_ASSET_ID}`, { headers: as.viewer });
     expect((listed.json!.alerts as AlertEvent[])[0]!.peak).toBeGreaterThanOrEqual(peaked.peak);
     expect(plantHooks().map((p) => p.event)).toEqual(['alert.raised']);
 
-    const acked = await api(ack, `/api/v1/alerts/${raised.id}/ack`, { params: { id: String(raised.id) }, body: { comment: 'new sensor batch' } });
+    const acked = await api(ack, `/api/v1/alerts/${raised.id}/ack`, {
+      params: { id: String(raised.id) },
+      body: { comment: 'new sensor batch' },
+    });
     expect(acked.status, acked.text).toBe(200);
     expect(acked.json!.alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'olivia', signal: TEMP_DRIFT });
-    expect((await auditRepo(h.handle.services.database.db).list({ action: 'alert.acknowledge' }))[0]).toMatchObject({ actor: 'olivia', target: `alert ${raised.id}` });
+    expect((await auditRepo(h.handle.services.database.db).list({ action: 'alert.acknowledge' }))[0]).toMatchObject({
+      actor: 'olivia',
+      target: `alert ${raised.id}`,
+    });
 
     // Back to readings like the training data: the PSI falls under the threshold and the alert clears.
     await ingestWindow(3);
-    await until(() => plantEvents().some((e) => e.kind === 'updated' && e.alert.state === 'cleared'), 12_000, 'the drift alert cleared');
+    await until(
+      () => plantEvents().some((e) => e.kind === 'updated' && e.alert.state === 'cleared'),
+      12_000,
+      'the drift alert cleared',
+    );
     const cleared = plantEvents().find((e) => e.alert.state === 'cleared')!.alert;
     expect(cleared).toMatchObject({ id: raised.id, acknowledgedBy: 'olivia', ackComment: 'new sensor batch' });
     expect(cleared.peak).toBeGreaterThanOrEqual(peaked.peak);
     expect(h.handle.services.models!.drift()!.features.every((f) => f.psi! < 0.25)).toBe(true);
     await h.handle.services.alerts!.idle();
     const stored = await api(list, `/api/v1/alerts?assetId=${PLANT_ASSET_ID}`, { headers: as.viewer });
-    expect(stored.json!.alerts).toEqual([expect.objectContaining({ id: raised.id, state: 'cleared', peak: cleared.peak })]);
+    expect(stored.json!.alerts).toEqual([
+      expect.objectContaining({ id: raised.id, state: 'cleared', peak: cleared.peak }),
+    ]);
     await until(() => plantHooks().some((p) => p.event === 'alert.cleared'), 5_000, 'webhook alert.cleared');
     expect(plantHooks().map((p) => p.event)).toEqual(['alert.raised', 'alert.acknowledged', 'alert.cleared']);
     // Exactly one drift alert in all of this, and nothing for the features that did not drift.
@@ -186,18 +235,43 @@ describe('drift alerts', () => {
 
   it('gives a model activated at run time default rules for its new signals at once (sensor, drift)', async () => {
     const before = h.handle.services.alerts!.rules().length;
-    const res = await call(h.url, activate, '/api/v1/models/activate', { headers: as.admin, body: { name: 'reactor-yield', version: '2.0.0' } });
+    const res = await call(h.url, activate, '/api/v1/models/activate', {
+      headers: as.admin,
+      body: { name: 'reactor-yield', version: '2.0.0' },
+    });
     expect(res.status, res.text).toBe(200);
-    await until(() => h.handle.services.alerts!.rules().some((r) => r.signal === driftSignal('jacket_temperature')), 5_000, 'rules for the new feature');
+    await until(
+      () => h.handle.services.alerts!.rules().some((r) => r.signal === driftSignal('jacket_temperature')),
+      5_000,
+      'rules for the new feature',
+    );
     const engine = h.handle.services.alerts!.rules();
     expect(engine.length).toBe(before + ASSETS.length + 1);
-    for (const assetId of ASSETS) expect(engine).toContainEqual(expect.objectContaining({ assetId, signal: 'jacket_temperature', severity: 'critical', low: 300, high: 400 }));
+    for (const assetId of ASSETS)
+      expect(engine).toContainEqual(
+        expect.objectContaining({ assetId, signal: 'jacket_temperature', severity: 'critical', low: 300, high: 400 }),
+      );
     expect((await plantRules()).map((r) => r.signal)).toContain(driftSignal('jacket_temperature'));
     // The engine evaluates them right away: a reading of the new feature outside its range raises.
     const rule = engine.find((r) => r.assetId === 'reactor-2' && r.signal === 'jacket_temperature')!;
-    expect((await api(patchRule, `/api/v1/alert-rules/${rule.id}`, { method: 'PATCH', params: { id: rule.id }, body: { minDurationMs: 0 } })).status).toBe(200);
-    const sent = await api(telemetry, '/api/v1/assets/reactor-2/telemetry', { params: { id: 'reactor-2' }, body: { values: { jacket_temperature: 420, pressure: 5, flow: 100 } } });
+    expect(
+      (
+        await api(patchRule, `/api/v1/alert-rules/${rule.id}`, {
+          method: 'PATCH',
+          params: { id: rule.id },
+          body: { minDurationMs: 0 },
+        })
+      ).status,
+    ).toBe(200);
+    const sent = await api(telemetry, '/api/v1/assets/reactor-2/telemetry', {
+      params: { id: 'reactor-2' },
+      body: { values: { jacket_temperature: 420, pressure: 5, flow: 100 } },
+    });
     expect(sent.status, sent.text).toBe(201);
-    await until(() => seen.some((e) => e.kind === 'raised' && e.alert.ruleId === rule.id), 5_000, 'an alert of the new rule');
+    await until(
+      () => seen.some((e) => e.kind === 'raised' && e.alert.ruleId === rule.id),
+      5_000,
+      'an alert of the new rule',
+    );
   }, 30_000);
 });

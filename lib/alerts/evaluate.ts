@@ -32,7 +32,10 @@ export type Decision =
 export const EMPTY_MEMORY: RuleMemory = { pending: null, open: null };
 
 /** Which limit `value` breaks, if any. */
-export function breachOf(rule: Pick<AlertRule, 'low' | 'high'>, value: number): { direction: AlertDirection; limit: number } | null {
+export function breachOf(
+  rule: Pick<AlertRule, 'low' | 'high'>,
+  value: number,
+): { direction: AlertDirection; limit: number } | null {
   if (rule.low !== null && value < rule.low) return { direction: 'low', limit: rule.low };
   if (rule.high !== null && value > rule.high) return { direction: 'high', limit: rule.high };
   return null;
@@ -53,14 +56,22 @@ export function isShelved(rule: Pick<AlertRule, 'shelvedUntil'>, now: number): b
  * One value of the rule's signal at point time `ts`; `now` is the wall clock (for shelving).
  * Returns the decision and the memory to keep.
  */
-export function evaluate(rule: AlertRule, memory: RuleMemory, value: number, ts: number, now: number): { decision: Decision; memory: RuleMemory } {
+export function evaluate(
+  rule: AlertRule,
+  memory: RuleMemory,
+  value: number,
+  ts: number,
+  now: number,
+): { decision: Decision; memory: RuleMemory } {
   if (!Number.isFinite(value)) return { decision: { kind: 'none' }, memory };
 
   if (memory.open) {
     const open = memory.open;
-    if (!rule.enabled || insideDeadband(rule, value)) return { decision: { kind: 'clear' }, memory: { pending: null, open: null } };
+    if (!rule.enabled || insideDeadband(rule, value))
+      return { decision: { kind: 'clear' }, memory: { pending: null, open: null } };
     const further = open.direction === 'high' ? value > open.peak : value < open.peak;
-    if (further) return { decision: { kind: 'peak', peak: value }, memory: { pending: null, open: { ...open, peak: value } } };
+    if (further)
+      return { decision: { kind: 'peak', peak: value }, memory: { pending: null, open: { ...open, peak: value } } };
     return { decision: { kind: 'none' }, memory };
   }
 

@@ -26,7 +26,12 @@ function build(registry: Registry): AlertMetrics {
     },
   });
   return {
-    raised: new Counter({ name: 'twinops_alerts_raised_total', help: 'Alerts raised, by severity', labelNames: ['severity'] as const, registers: [registry] }),
+    raised: new Counter({
+      name: 'twinops_alerts_raised_total',
+      help: 'Alerts raised, by severity',
+      labelNames: ['severity'] as const,
+      registers: [registry],
+    }),
     webhook: new Counter({
       name: 'twinops_alert_webhook_total',
       help: 'Alert webhook outcomes: delivered, attempt_failed (will retry or give up), failed (gave up), dropped (queue full)',

@@ -40,7 +40,8 @@ const rule = z.object({
 const ruleResponse = z.object({ rule });
 const notFound = { description: 'No such rule', schema: errorBodySchema };
 const ruleId = { id: 'Rule id (uuid)' };
-const ruleChecks = 'Checked on the merged rule: low < high, 0 <= deadband < (high - low) / 2 (else it could never clear), 0 <= minDurationMs <= 3,600,000; a 400 names the field. Audited.';
+const ruleChecks =
+  'Checked on the merged rule: low < high, 0 <= deadband < (high - low) / 2 (else it could never clear), 0 <= minDurationMs <= 3,600,000; a 400 names the field. Audited.';
 
 registerOperation({
   method: 'get',
@@ -50,7 +51,12 @@ registerOperation({
   description:
     'Query: `state` (active, acknowledged, cleared, or open = active + acknowledged), `assetId`, `severity` (warning, critical), `limit` (1-1000, default 100), `before` (an alert id: the next page starts below it; the answer’s `nextBefore`). Input drift alerts have `assetId` `plant` and `signal` `drift:<feature>` (value = PSI). An open alert’s `peak` is the live one.',
   role: 'viewer',
-  responses: { 200: { description: 'Alerts', schema: z.object({ alerts: z.array(alert), nextBefore: z.number().int().nullable() }) } },
+  responses: {
+    200: {
+      description: 'Alerts',
+      schema: z.object({ alerts: z.array(alert), nextBefore: z.number().int().nullable() }),
+    },
+  },
 });
 registerOperation({
   method: 'post',
@@ -64,7 +70,10 @@ registerOperation({
   responses: {
     200: { description: 'Acknowledged', schema: z.object({ alert }) },
     404: { description: 'No such alert', schema: errorBodySchema },
-    409: { description: 'Already cleared (`alert_cleared`) or acknowledged (`already_acknowledged`)', schema: errorBodySchema },
+    409: {
+      description: 'Already cleared (`alert_cleared`) or acknowledged (`already_acknowledged`)',
+      schema: errorBodySchema,
+    },
   },
 });
 registerOperation({
@@ -73,7 +82,12 @@ registerOperation({
   tag: 'alerts',
   summary: 'Alert rules (query `assetId` for one asset’s)',
   role: 'viewer',
-  responses: { 200: { description: 'Rules, and the server’s clock (`now`, epoch ms) to judge `shelvedUntil`', schema: z.object({ rules: z.array(rule), now: z.number() }) } },
+  responses: {
+    200: {
+      description: 'Rules, and the server’s clock (`now`, epoch ms) to judge `shelvedUntil`',
+      schema: z.object({ rules: z.array(rule), now: z.number() }),
+    },
+  },
 });
 registerOperation({
   method: 'put',
@@ -84,7 +98,11 @@ registerOperation({
   role: 'operator',
   params: ruleId,
   body: ruleBodySchema,
-  responses: { 200: { description: 'The rule as stored', schema: ruleResponse }, 404: notFound, 409: { description: 'The asset’s signal already has a rule of that severity', schema: errorBodySchema } },
+  responses: {
+    200: { description: 'The rule as stored', schema: ruleResponse },
+    404: notFound,
+    409: { description: 'The asset’s signal already has a rule of that severity', schema: errorBodySchema },
+  },
 });
 registerOperation({
   method: 'patch',
@@ -95,7 +113,11 @@ registerOperation({
   role: 'operator',
   params: ruleId,
   body: rulePatchSchema,
-  responses: { 200: { description: 'The rule as stored', schema: ruleResponse }, 404: notFound, 409: { description: 'The asset’s signal already has a rule of that severity', schema: errorBodySchema } },
+  responses: {
+    200: { description: 'The rule as stored', schema: ruleResponse },
+    404: notFound,
+    409: { description: 'The asset’s signal already has a rule of that severity', schema: errorBodySchema },
+  },
 });
 registerOperation({
   method: 'post',

@@ -18,7 +18,9 @@ export function driftSignal(feature: string): string {
 
 /** The feature a drift signal watches, or null for any other signal. */
 export function driftFeatureOf(signal: string): string | null {
-  return signal.startsWith(DRIFT_PREFIX) && signal.length > DRIFT_PREFIX.length ? signal.slice(DRIFT_PREFIX.length) : null;
+  return signal.startsWith(DRIFT_PREFIX) && signal.length > DRIFT_PREFIX.length
+    ? signal.slice(DRIFT_PREFIX.length)
+    : null;
 }
 
 /** "Temperature drift (PSI)" from the feature's label (or its name when no label is known). */

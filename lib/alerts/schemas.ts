@@ -22,7 +22,9 @@ export const ruleBodySchema = z.strictObject({
 });
 
 /** Some of a rule's fields (PATCH). */
-export const rulePatchSchema = ruleBodySchema.partial().refine((p) => Object.keys(p).length > 0, { message: 'send at least one field to change' });
+export const rulePatchSchema = ruleBodySchema
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, { message: 'send at least one field to change' });
 
 export const shelveSchema = z.strictObject({
   minutes: z
@@ -38,11 +40,22 @@ export const ackSchema = z.strictObject({
 
 /** GET /api/v1/alerts query string. */
 export const alertQuerySchema = z.strictObject({
-  state: z.enum(['active', 'acknowledged', 'cleared', 'open'], { error: 'must be active, acknowledged, cleared or open' }).optional(),
+  state: z
+    .enum(['active', 'acknowledged', 'cleared', 'open'], { error: 'must be active, acknowledged, cleared or open' })
+    .optional(),
   assetId: z.string().min(1).max(100).optional(),
   severity: z.enum(['warning', 'critical'], { error: 'must be warning or critical' }).optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').optional(),
-  before: z.coerce.number({ error: 'must be an alert id' }).int('must be an alert id').positive('must be an alert id').optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .optional(),
+  before: z.coerce
+    .number({ error: 'must be an alert id' })
+    .int('must be an alert id')
+    .positive('must be an alert id')
+    .optional(),
 });
 
 export const ruleQuerySchema = z.strictObject({ assetId: z.string().min(1).max(100).optional() });

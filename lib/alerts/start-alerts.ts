@@ -38,19 +38,42 @@ export function currentDefaults(deps: Pick<StartAlertsDeps, 'config' | 'twin' | 
   // training sweep (PSI 4-5 per input): drift rules would raise at every start of the demo plant
   // and stay open. They are seeded disabled then (one click in the rules editor enables them).
   const driftOn = deps.config.SIMULATOR !== 'on';
-  return [...defaultRules(catalog.assets.map((a) => a.id), catalog.signals, limits), ...defaultDriftRules(catalog.signals, deps.config.DRIFT_PSI_THRESHOLD, driftOn)];
+  return [
+    ...defaultRules(
+      catalog.assets.map((a) => a.id),
+      catalog.signals,
+      limits,
+    ),
+    ...defaultDriftRules(catalog.signals, deps.config.DRIFT_PSI_THRESHOLD, driftOn),
+  ];
 }
 
 export async function startAlerts(deps: StartAlertsDeps): Promise<AlertService> {
   registerAlertMetrics();
-  const notifier = deps.config.ALERT_WEBHOOK_URL ? new WebhookNotifier({ url: deps.config.ALERT_WEBHOOK_URL, timeoutMs: deps.config.ALERT_WEBHOOK_TIMEOUT_MS, logger: deps.logger }) : null;
-  const service = new AlertService({ repo: alertsRepo(deps.database.db), audit: deps.audit, broadcaster: alertsHub(deps.io), notifier, logger: deps.logger });
+  const notifier = deps.config.ALERT_WEBHOOK_URL
+    ? new WebhookNotifier({
+        url: deps.config.ALERT_WEBHOOK_URL,
+        timeoutMs: deps.config.ALERT_WEBHOOK_TIMEOUT_MS,
+        logger: deps.logger,
+      })
+    : null;
+  const service = new AlertService({
+    repo: alertsRepo(deps.database.db),
+    audit: deps.audit,
+    broadcaster: alertsHub(deps.io),
+    notifier,
+    logger: deps.logger,
+  });
   await service.start(currentDefaults(deps));
   if (deps.models) {
     deps.models.onDriftCheck((report, at) => feedDrift(service, report, at));
     deps.models.onModelChange((model) => {
       if (!model) return;
-      service.addDefaults(currentDefaults(deps)).catch((err: unknown) => deps.logger.error({ err, model }, 'could not add default alert rules for the new model'));
+      service
+        .addDefaults(currentDefaults(deps))
+        .catch((err: unknown) =>
+          deps.logger.error({ err, model }, 'could not add default alert rules for the new model'),
+        );
     });
   }
   return service;

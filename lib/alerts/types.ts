@@ -32,4 +32,6 @@ export interface AlertRule {
 }
 
 /** What an operator can change on a rule. */
-export type RuleChanges = Partial<Pick<AlertRule, 'severity' | 'low' | 'high' | 'deadband' | 'minDurationMs' | 'enabled'>>;
+export type RuleChanges = Partial<
+  Pick<AlertRule, 'severity' | 'low' | 'high' | 'deadband' | 'minDurationMs' | 'enabled'>
+>;

@@ -27,7 +27,10 @@ const alert: AlertEvent = {
 };
 
 /** A local receiver answering with the given statuses in turn (then 200), recording each body. */
-async function receiver(statuses: number[], delayMs = 0): Promise<{ url: string; bodies: WebhookPayload[]; times: number[]; server: Server }> {
+async function receiver(
+  statuses: number[],
+  delayMs = 0,
+): Promise<{ url: string; bodies: WebhookPayload[]; times: number[]; server: Server }> {
   const bodies: WebhookPayload[] = [];
   const times: number[] = [];
   const server = createServer((req: IncomingMessage, res) => {
@@ -96,7 +99,11 @@ describe('alert webhook', () => {
   });
 
   it('a dead receiver never holds up the pipeline: points stream and alerts are stored meanwhile', async () => {
-    harness = await startHarness({ SIMULATOR: 'off', ALERT_WEBHOOK_URL: await deadUrl(), ALERT_WEBHOOK_TIMEOUT_MS: '5000' });
+    harness = await startHarness({
+      SIMULATOR: 'off',
+      ALERT_WEBHOOK_URL: await deadUrl(),
+      ALERT_WEBHOOK_TIMEOUT_MS: '5000',
+    });
     const { twin, alerts, database } = harness.handle.services;
     const rules = alerts!.rules('reactor-1');
     for (const r of rules) await alerts!.updateRule(r.id, { minDurationMs: 0 }, { username: 'test' });
@@ -104,7 +111,9 @@ describe('alert webhook', () => {
     const started = performance.now();
     // 40 alternating excursions: 20 raises and 20 clears of the temperature rule, each a webhook call.
     for (let i = 0; i < 40; i++) {
-      await twin!.pipeline.ingest([{ assetId: 'reactor-1', ts: t0 + i * 100, values: { temperature: i % 2 ? 350 : 420, pressure: 6, flow: 100 } }]);
+      await twin!.pipeline.ingest([
+        { assetId: 'reactor-1', ts: t0 + i * 100, values: { temperature: i % 2 ? 350 : 420, pressure: 6, flow: 100 } },
+      ]);
     }
     const elapsed = performance.now() - started;
     expect(elapsed).toBeLessThan(3_000);

@@ -55,7 +55,10 @@ export class WebhookNotifier {
       const dropped = this.queue.shift();
       this.stats.dropped++;
       recordWebhook('dropped');
-      this.log.warn({ event: dropped?.event, alertId: dropped?.alert.id }, 'alert webhook queue full: dropped the oldest notification');
+      this.log.warn(
+        { event: dropped?.event, alertId: dropped?.alert.id },
+        'alert webhook queue full: dropped the oldest notification',
+      );
     }
     this.queue.push({ event, alert, sentAt: new Date().toISOString() });
     this.running ??= this.drain().finally(() => {
@@ -106,18 +109,27 @@ export class WebhookNotifier {
         }
         problem = `HTTP ${res.status}`;
       } catch (err) {
-        problem = (err as Error).name === 'TimeoutError' ? `no answer within ${this.opts.timeoutMs} ms` : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+        problem =
+          (err as Error).name === 'TimeoutError'
+            ? `no answer within ${this.opts.timeoutMs} ms`
+            : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
       }
       recordWebhook('attempt_failed');
       if (attempt < max) {
         const delay = Math.min(base * 2 ** (attempt - 1), this.opts.maxDelayMs ?? 30_000);
-        this.log.info({ event: payload.event, alertId: payload.alert.id, attempt, problem, retryInMs: delay }, 'alert webhook attempt failed; retrying');
+        this.log.info(
+          { event: payload.event, alertId: payload.alert.id, attempt, problem, retryInMs: delay },
+          'alert webhook attempt failed; retrying',
+        );
         await sleep(delay, this.abort.signal);
       }
     }
     this.stats.failed++;
     recordWebhook('failed');
-    this.log.warn({ event: payload.event, alertId: payload.alert.id, attempts: max, problem }, 'alert webhook delivery failed; giving up');
+    this.log.warn(
+      { event: payload.event, alertId: payload.alert.id, attempts: max, problem },
+      'alert webhook delivery failed; giving up',
+    );
   }
 }
 

@@ -22,7 +22,9 @@ export function toAdminApiError(err: unknown): unknown {
     case 'UserDisabledError':
       return new ApiError(409, 'user_disabled', err.message, [{ field: 'username', message: err.message }]);
     case 'WrongPasswordError':
-      return new ApiError(400, 'wrong_password', 'The current password is wrong', [{ field: 'currentPassword', message: 'current password is wrong' }]);
+      return new ApiError(400, 'wrong_password', 'The current password is wrong', [
+        { field: 'currentPassword', message: 'current password is wrong' },
+      ]);
     case 'PasswordThrottledError': {
       const wait = (err as Error & { retryAfterSeconds?: number }).retryAfterSeconds ?? 60;
       return new ApiError(429, 'too_many_requests', err.message, undefined, { 'Retry-After': String(wait) });

@@ -22,51 +22,109 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const asAdmin = (opts: CallOptions = {}): CallOptions => ({ ...opts, headers: { ...adminCookie, ...opts.headers } });
-const login = (username: string, password: string) => h.handle.services.login.authenticate({ username, password }, '192.0.2.1');
+const login = (username: string, password: string) =>
+  h.handle.services.login.authenticate({ username, password }, '192.0.2.1');
 const userId = async (username: string) => (await h.handle.services.users.findByUsername(username))!.id;
 const reading = () => ({ ts: Date.now() - 1000, values: { temperature: 350, pressure: 6, flow: 100 } });
 
 describe('admin users API', () => {
   it('creates a user who can then log in, and audits who did it from where', async () => {
-    const res = await call(h.url, createUser, '/api/v1/admin/users', asAdmin({ body: { username: 'Nora', password: 'nora-password-1', role: 'operator', displayName: 'Nora N' }, address: '203.0.113.7' }));
+    const res = await call(
+      h.url,
+      createUser,
+      '/api/v1/admin/users',
+      asAdmin({
+        body: { username: 'Nora', password: 'nora-password-1', role: 'operator', displayName: 'Nora N' },
+        address: '203.0.113.7',
+      }),
+    );
     expect(res.status, res.text).toBe(201);
-    expect(res.json).toMatchObject({ user: { username: 'nora', role: 'operator', displayName: 'Nora N', disabled: false } });
+    expect(res.json).toMatchObject({
+      user: { username: 'nora', role: 'operator', displayName: 'Nora N', disabled: false },
+    });
     expect(JSON.stringify(res.json)).not.toContain('passwordHash');
     expect((await login('nora', 'nora-password-1')).ok).toBe(true);
     const list = await call(h.url, listUsers, '/api/v1/admin/users', asAdmin());
-    expect((list.json!.users as { username: string }[]).map((u) => u.username)).toEqual(expect.arrayContaining(['admin', 'nora']));
+    expect((list.json!.users as { username: string }[]).map((u) => u.username)).toEqual(
+      expect.arrayContaining(['admin', 'nora']),
+    );
     const [entry] = await h.handle.services.audit.list({ action: 'user.create', actor: 'admin' });
-    expect(entry).toMatchObject({ target: 'nora', address: '203.0.113.7', outcome: 'success', details: { role: 'operator' } });
+    expect(entry).toMatchObject({
+      target: 'nora',
+      address: '203.0.113.7',
+      outcome: 'success',
+      details: { role: 'operator' },
+    });
   });
 
   it('answers 409 naming username for a duplicate (any case) and 400 naming each bad field', async () => {
-    const dup = await call(h.url, createUser, '/api/v1/admin/users', asAdmin({ body: { username: 'NORA', password: 'another-password' } }));
+    const dup = await call(
+      h.url,
+      createUser,
+      '/api/v1/admin/users',
+      asAdmin({ body: { username: 'NORA', password: 'another-password' } }),
+    );
     expect(dup).toMatchObject({ status: 409, json: { error: { fields: [{ field: 'username' }] } } });
-    const bad = await call(h.url, createUser, '/api/v1/admin/users', asAdmin({ body: { username: 'bad name!', password: 'short', role: 'root' } }));
+    const bad = await call(
+      h.url,
+      createUser,
+      '/api/v1/admin/users',
+      asAdmin({ body: { username: 'bad name!', password: 'short', role: 'root' } }),
+    );
     expect(bad.status).toBe(400);
     const fields = (bad.json!.error as { fields: { field: string; message: string }[] }).fields;
     expect(fields.map((f) => f.field).sort()).toEqual(['password', 'role', 'username']);
     expect(fields.find((f) => f.field === 'password')!.message).toBe('password must be at least 8 characters');
-    const patchBad = await call(h.url, patchUser, '/api/v1/admin/users/x', asAdmin({ method: 'PATCH', params: { id: await userId('nora') }, body: { disabled: 'yes' } }));
+    const patchBad = await call(
+      h.url,
+      patchUser,
+      '/api/v1/admin/users/x',
+      asAdmin({ method: 'PATCH', params: { id: await userId('nora') }, body: { disabled: 'yes' } }),
+    );
     expect(patchBad).toMatchObject({ status: 400, json: { error: { fields: [{ field: 'disabled' }] } } });
-    const empty = await call(h.url, patchUser, '/api/v1/admin/users/x', asAdmin({ method: 'PATCH', params: { id: await userId('nora') }, body: {} }));
+    const empty = await call(
+      h.url,
+      patchUser,
+      '/api/v1/admin/users/x',
+      asAdmin({ method: 'PATCH', params: { id: await userId('nora') }, body: {} }),
+    );
     expect(empty.status).toBe(400);
   });
 
   it('answers 404 for an unknown or malformed user id', async () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
-      const res = await call(h.url, patchUser, `/api/v1/admin/users/${id}`, asAdmin({ method: 'PATCH', params: { id }, body: { role: 'viewer' } }));
+      const res = await call(
+        h.url,
+        patchUser,
+        `/api/v1/admin/users/${id}`,
+        asAdmin({ method: 'PATCH', params: { id }, body: { role: 'viewer' } }),
+      );
       expect(res.status, id).toBe(404);
-      const pw = await call(h.url, resetPassword, `/api/v1/admin/users/${id}/password`, asAdmin({ params: { id }, body: { password: 'whatever-password' } }));
+      const pw = await call(
+        h.url,
+        resetPassword,
+        `/api/v1/admin/users/${id}/password`,
+        asAdmin({ params: { id }, body: { password: 'whatever-password' } }),
+      );
       expect(pw.status, id).toBe(404);
     }
   });
 
   it('keeps the last active admin: demoting or disabling them is 409 and changes nothing', async () => {
     const id = await userId('admin');
-    const demote = await call(h.url, patchUser, '/api/v1/admin/users/x', asAdmin({ method: 'PATCH', params: { id }, body: { role: 'operator' } }));
+    const demote = await call(
+      h.url,
+      patchUser,
+      '/api/v1/admin/users/x',
+      asAdmin({ method: 'PATCH', params: { id }, body: { role: 'operator' } }),
+    );
     expect(demote).toMatchObject({ status: 409, json: { error: { code: 'last_admin' } } });
-    const disable = await call(h.url, patchUser, '/api/v1/admin/users/x', asAdmin({ method: 'PATCH', params: { id }, body: { disabled: true } }));
+    const disable = await call(
+      h.url,
+      patchUser,
+      '/api/v1/admin/users/x',
+      asAdmin({ method: 'PATCH', params: { id }, body: { disabled: true } }),
+    );
     expect(disable.status).toBe(409);
     expect(await h.handle.services.users.findById(id)).toMatchObject({ role: 'admin', disabled: false });
   });
@@ -77,8 +135,16 @@ describe('admin users API', () => {
     const id = await userId('otto');
     const attempts = [
       call(h.url, listUsers, '/api/v1/admin/users', { headers: cookie }),
-      call(h.url, createUser, '/api/v1/admin/users', { headers: cookie, body: { username: 'sneaky', password: 'sneaky-password' } }),
-      call(h.url, patchUser, '/api/v1/admin/users/x', { headers: cookie, method: 'PATCH', params: { id }, body: { role: 'admin' } }),
+      call(h.url, createUser, '/api/v1/admin/users', {
+        headers: cookie,
+        body: { username: 'sneaky', password: 'sneaky-password' },
+      }),
+      call(h.url, patchUser, '/api/v1/admin/users/x', {
+        headers: cookie,
+        method: 'PATCH',
+        params: { id },
+        body: { role: 'admin' },
+      }),
       call(h.url, listKeys, '/api/v1/admin/api-keys', { headers: cookie }),
       call(h.url, auditLog, '/api/v1/admin/audit', { headers: cookie }),
     ];
@@ -93,7 +159,12 @@ describe('admin users API', () => {
     expect((await call(h.url, assets, '/api/v1/assets', { headers: { cookie } })).status).toBe(200);
     const socket = h.client(cookie);
     await until(() => socket.connected, 5_000, 'socket connected');
-    const res = await call(h.url, patchUser, '/api/v1/admin/users/x', asAdmin({ method: 'PATCH', params: { id: await userId('dana') }, body: { disabled: true } }));
+    const res = await call(
+      h.url,
+      patchUser,
+      '/api/v1/admin/users/x',
+      asAdmin({ method: 'PATCH', params: { id: await userId('dana') }, body: { disabled: true } }),
+    );
     expect(res).toMatchObject({ status: 200, json: { user: { disabled: true } } });
     expect((await call(h.url, assets, '/api/v1/assets', { headers: { cookie } })).status).toBe(401);
     await until(() => !socket.connected, 3_000, 'socket closed by the server');
@@ -102,29 +173,60 @@ describe('admin users API', () => {
     expect(err.message).toBe('unauthorized');
     again.disconnect();
     // Enabled again: the same session works again.
-    await call(h.url, patchUser, '/api/v1/admin/users/x', asAdmin({ method: 'PATCH', params: { id: await userId('dana') }, body: { disabled: false } }));
+    await call(
+      h.url,
+      patchUser,
+      '/api/v1/admin/users/x',
+      asAdmin({ method: 'PATCH', params: { id: await userId('dana') }, body: { disabled: false } }),
+    );
     expect((await call(h.url, assets, '/api/v1/assets', { headers: { cookie } })).status).toBe(200);
   });
 
   it('applies a role change to an open session at once', async () => {
     await addUser(h.handle.services, 'ray', 'operator');
     const cookie = await sessionCookie(h.handle.services, 'ray');
-    const ingest = () => call(h.url, telemetry, '/api/v1/assets/reactor-1/telemetry', { headers: { cookie }, params: { id: 'reactor-1' }, body: reading() });
+    const ingest = () =>
+      call(h.url, telemetry, '/api/v1/assets/reactor-1/telemetry', {
+        headers: { cookie },
+        params: { id: 'reactor-1' },
+        body: reading(),
+      });
     expect((await ingest()).status).toBe(201);
-    const res = await call(h.url, patchUser, '/api/v1/admin/users/x', asAdmin({ method: 'PATCH', params: { id: await userId('ray') }, body: { role: 'viewer', displayName: 'Ray Viewer' } }));
+    const res = await call(
+      h.url,
+      patchUser,
+      '/api/v1/admin/users/x',
+      asAdmin({
+        method: 'PATCH',
+        params: { id: await userId('ray') },
+        body: { role: 'viewer', displayName: 'Ray Viewer' },
+      }),
+    );
     expect(res.json).toMatchObject({ user: { role: 'viewer', displayName: 'Ray Viewer' } });
     expect((await ingest()).status).toBe(403);
-    const actions = (await h.handle.services.audit.list({ actor: 'admin' })).filter((e) => e.target === 'ray').map((e) => e.action);
+    const actions = (await h.handle.services.audit.list({ actor: 'admin' }))
+      .filter((e) => e.target === 'ray')
+      .map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['user.set-role', 'user.rename']));
   });
 
   it('resets a password: the new one works, the old one does not', async () => {
     await addUser(h.handle.services, 'rita', 'viewer');
-    const res = await call(h.url, resetPassword, '/api/v1/admin/users/x/password', asAdmin({ params: { id: await userId('rita') }, body: { password: 'rita-new-password' } }));
+    const res = await call(
+      h.url,
+      resetPassword,
+      '/api/v1/admin/users/x/password',
+      asAdmin({ params: { id: await userId('rita') }, body: { password: 'rita-new-password' } }),
+    );
     expect(res.status, res.text).toBe(200);
     expect((await login('rita', 'rita-new-password')).ok).toBe(true);
     expect((await login('rita', 'rita-password')).ok).toBe(false);
-    const short = await call(h.url, resetPassword, '/api/v1/admin/users/x/password', asAdmin({ params: { id: await userId('rita') }, body: { password: 'x' } }));
+    const short = await call(
+      h.url,
+      resetPassword,
+      '/api/v1/admin/users/x/password',
+      asAdmin({ params: { id: await userId('rita') }, body: { password: 'x' } }),
+    );
     expect(short).toMatchObject({ status: 400, json: { error: { fields: [{ field: 'password' }] } } });
   });
 });
@@ -133,24 +235,49 @@ describe('POST /api/v1/me/password', () => {
   it('changes the caller’s own password only with the right current one', async () => {
     await addUser(h.handle.services, 'mia', 'viewer');
     const headers = { cookie: await sessionCookie(h.handle.services, 'mia') };
-    const wrong = await call(h.url, changeOwnPassword, '/api/v1/me/password', { headers, body: { currentPassword: 'not-mine-at-all', newPassword: 'mia-new-password' } });
+    const wrong = await call(h.url, changeOwnPassword, '/api/v1/me/password', {
+      headers,
+      body: { currentPassword: 'not-mine-at-all', newPassword: 'mia-new-password' },
+    });
     expect(wrong).toMatchObject({ status: 400, json: { error: { fields: [{ field: 'currentPassword' }] } } });
-    const weak = await call(h.url, changeOwnPassword, '/api/v1/me/password', { headers, body: { currentPassword: 'mia-password', newPassword: 'short' } });
-    expect(weak).toMatchObject({ status: 400, json: { error: { fields: [{ field: 'newPassword', message: 'password must be at least 8 characters' }] } } });
+    const weak = await call(h.url, changeOwnPassword, '/api/v1/me/password', {
+      headers,
+      body: { currentPassword: 'mia-password', newPassword: 'short' },
+    });
+    expect(weak).toMatchObject({
+      status: 400,
+      json: { error: { fields: [{ field: 'newPassword', message: 'password must be at least 8 characters' }] } },
+    });
     expect((await login('mia', 'mia-password')).ok).toBe(true);
-    const ok = await call(h.url, changeOwnPassword, '/api/v1/me/password', { headers, body: { currentPassword: 'mia-password', newPassword: 'mia-new-password' } });
+    const ok = await call(h.url, changeOwnPassword, '/api/v1/me/password', {
+      headers,
+      body: { currentPassword: 'mia-password', newPassword: 'mia-new-password' },
+    });
     expect(ok.status, ok.text).toBe(200);
     expect((await login('mia', 'mia-new-password')).ok).toBe(true);
     expect((await login('mia', 'mia-password')).ok).toBe(false);
-    const outcomes = (await h.handle.services.audit.list({ actor: 'mia', action: 'user.change-password' })).map((e) => e.outcome).sort();
+    const outcomes = (await h.handle.services.audit.list({ actor: 'mia', action: 'user.change-password' }))
+      .map((e) => e.outcome)
+      .sort();
     expect(outcomes).toEqual(['failure', 'success']);
-    expect((await call(h.url, changeOwnPassword, '/api/v1/me/password', { body: { currentPassword: 'a', newPassword: 'b-password' } })).status).toBe(401);
+    expect(
+      (
+        await call(h.url, changeOwnPassword, '/api/v1/me/password', {
+          body: { currentPassword: 'a', newPassword: 'b-password' },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('throttles wrong current passwords like failed logins (429 with Retry-After)', async () => {
     await addUser(h.handle.services, 'tom', 'viewer');
     const headers = { cookie: await sessionCookie(h.handle.services, 'tom') };
-    const attempt = (currentPassword: string) => call(h.url, changeOwnPassword, '/api/v1/me/password', { headers, body: { currentPassword, newPassword: 'tom-new-password' }, address: '192.0.2.77' });
+    const attempt = (currentPassword: string) =>
+      call(h.url, changeOwnPassword, '/api/v1/me/password', {
+        headers,
+        body: { currentPassword, newPassword: 'tom-new-password' },
+        address: '192.0.2.77',
+      });
     let last = await attempt('guess-0');
     for (let i = 1; i < 8 && last.status !== 429; i++) last = await attempt(`guess-${i}`);
     expect(last.status).toBe(429);
@@ -164,7 +291,12 @@ describe('POST /api/v1/me/password', () => {
 describe('admin API keys', () => {
   it('creates a key shown once, lists it without the secret, and revokes it at once', async () => {
     await addUser(h.handle.services, 'kai', 'operator');
-    const created = await call(h.url, createKey, '/api/v1/admin/api-keys', asAdmin({ body: { username: 'kai', days: 7, name: 'line 3 PLC' }, address: '203.0.113.8' }));
+    const created = await call(
+      h.url,
+      createKey,
+      '/api/v1/admin/api-keys',
+      asAdmin({ body: { username: 'kai', days: 7, name: 'line 3 PLC' }, address: '203.0.113.8' }),
+    );
     expect(created.status, created.text).toBe(201);
     const { key, prefix, expiresAt } = created.json as { key: string; prefix: string; expiresAt: string };
     expect(key).toMatch(/^tok_[0-9a-f]{8}_/);
@@ -176,35 +308,82 @@ describe('admin API keys', () => {
     const list = await call(h.url, listKeys, '/api/v1/admin/api-keys', asAdmin());
     expect(list.text).not.toContain(key);
     const listed = (list.json!.keys as Record<string, unknown>[]).find((k) => k.prefix === prefix);
-    expect(listed).toMatchObject({ owner: 'kai', role: 'operator', name: 'line 3 PLC', state: 'active', lastUsedAt: expect.any(String), createdAt: expect.any(String) });
+    expect(listed).toMatchObject({
+      owner: 'kai',
+      role: 'operator',
+      name: 'line 3 PLC',
+      state: 'active',
+      lastUsedAt: expect.any(String),
+      createdAt: expect.any(String),
+    });
 
-    const revoked = await call(h.url, revokeKey, `/api/v1/admin/api-keys/${prefix}`, asAdmin({ method: 'DELETE', params: { prefix } }));
+    const revoked = await call(
+      h.url,
+      revokeKey,
+      `/api/v1/admin/api-keys/${prefix}`,
+      asAdmin({ method: 'DELETE', params: { prefix } }),
+    );
     expect(revoked.status).toBe(200);
     expect((await call(h.url, assets, '/api/v1/assets', { headers: bearer(key) })).status).toBe(401);
     const after = await call(h.url, listKeys, '/api/v1/admin/api-keys', asAdmin());
-    expect((after.json!.keys as Record<string, unknown>[]).find((k) => k.prefix === prefix)).toMatchObject({ state: 'revoked' });
+    expect((after.json!.keys as Record<string, unknown>[]).find((k) => k.prefix === prefix)).toMatchObject({
+      state: 'revoked',
+    });
     const trail = await h.handle.services.audit.list({ actor: 'admin' });
-    expect(trail).toContainEqual(expect.objectContaining({ action: 'apikey.create', target: prefix, address: '203.0.113.8', details: expect.objectContaining({ owner: 'kai' }) }));
+    expect(trail).toContainEqual(
+      expect.objectContaining({
+        action: 'apikey.create',
+        target: prefix,
+        address: '203.0.113.8',
+        details: expect.objectContaining({ owner: 'kai' }),
+      }),
+    );
     expect(trail).toContainEqual(expect.objectContaining({ action: 'apikey.revoke', target: prefix }));
   });
 
   it('refuses bad input (400 naming the field), an unknown owner or key (404) and a disabled owner (409)', async () => {
-    const zero = await call(h.url, createKey, '/api/v1/admin/api-keys', asAdmin({ body: { username: 'kai', days: 0 } }));
+    const zero = await call(
+      h.url,
+      createKey,
+      '/api/v1/admin/api-keys',
+      asAdmin({ body: { username: 'kai', days: 0 } }),
+    );
     expect(zero).toMatchObject({ status: 400, json: { error: { fields: [{ field: 'days' }] } } });
-    const text = await call(h.url, createKey, '/api/v1/admin/api-keys', asAdmin({ body: { username: 'kai', days: '7' } }));
+    const text = await call(
+      h.url,
+      createKey,
+      '/api/v1/admin/api-keys',
+      asAdmin({ body: { username: 'kai', days: '7' } }),
+    );
     expect(text).toMatchObject({ status: 400, json: { error: { fields: [{ field: 'days' }] } } });
-    expect((await call(h.url, createKey, '/api/v1/admin/api-keys', asAdmin({ body: { username: 'nobody' } }))).status).toBe(404);
+    expect(
+      (await call(h.url, createKey, '/api/v1/admin/api-keys', asAdmin({ body: { username: 'nobody' } }))).status,
+    ).toBe(404);
     await addUser(h.handle.services, 'dex', 'viewer');
     await h.handle.services.users.setDisabled('dex', true);
-    expect(await call(h.url, createKey, '/api/v1/admin/api-keys', asAdmin({ body: { username: 'dex' } }))).toMatchObject({ status: 409, json: { error: { fields: [{ field: 'username' }] } } });
+    expect(
+      await call(h.url, createKey, '/api/v1/admin/api-keys', asAdmin({ body: { username: 'dex' } })),
+    ).toMatchObject({ status: 409, json: { error: { fields: [{ field: 'username' }] } } });
     for (const prefix of ['0badc0de', 'nothex!']) {
-      expect((await call(h.url, revokeKey, `/api/v1/admin/api-keys/${prefix}`, asAdmin({ method: 'DELETE', params: { prefix } }))).status).toBe(404);
+      expect(
+        (
+          await call(
+            h.url,
+            revokeKey,
+            `/api/v1/admin/api-keys/${prefix}`,
+            asAdmin({ method: 'DELETE', params: { prefix } }),
+          )
+        ).status,
+      ).toBe(404);
     }
   });
 });
 
 describe('GET /api/v1/admin/audit', () => {
-  type Page = { entries: { id: number; actor: string | null; action: string; outcome: string; at: string }[]; nextCursor: number | null };
+  type Page = {
+    entries: { id: number; actor: string | null; action: string; outcome: string; at: string }[];
+    nextCursor: number | null;
+  };
   const query = async (qs: string) => {
     const res = await call(h.url, auditLog, `/api/v1/admin/audit${qs}`, asAdmin());
     return { status: res.status, page: res.json as unknown as Page, json: res.json };

@@ -71,7 +71,16 @@ beforeAll(async () => {
   matrixUserId = await addUser(h.handle.services, 'matt', 'viewer');
 });
 const adminOnly = (ok: number) =>
-  ({ ...deny, 'viewer key': 403, 'operator key': 403, 'admin key': ok, 'viewer session': 403, 'operator session': 403, 'admin session': ok, 'metrics token': 401 }) as const;
+  ({
+    ...deny,
+    'viewer key': 403,
+    'operator key': 403,
+    'admin key': ok,
+    'viewer session': 403,
+    'operator session': 403,
+    'admin session': ok,
+    'metrics token': 401,
+  }) as const;
 
 const reading = () => ({ ts: Date.now() - 1000, values: { temperature: 350, pressure: 6, flow: 100 } });
 
@@ -84,45 +93,107 @@ interface RouteCase {
   expect: Record<string, number | 'ok'>;
 }
 
-const deny = { none: 401, malformed: 401, 'wrong scheme': 401, 'unknown key': 401, 'expired key': 401, 'revoked key': 401 } as const;
+const deny = {
+  none: 401,
+  malformed: 401,
+  'wrong scheme': 401,
+  'unknown key': 401,
+  'expired key': 401,
+  'revoked key': 401,
+} as const;
 const ROUTES: RouteCase[] = [
   {
     name: 'GET /api/v1/assets',
     handler: assets,
     path: '/api/v1/assets',
-    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'operator key': 200,
+      'admin key': 200,
+      'viewer session': 200,
+      'operator session': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
   {
     name: 'POST /api/v1/assets/:id/telemetry',
     handler: telemetry,
     path: '/api/v1/assets/reactor-1/telemetry',
     opts: () => ({ params: { id: 'reactor-1' }, body: reading() }),
-    expect: { ...deny, 'viewer key': 403, 'operator key': 201, 'admin key': 201, 'viewer session': 403, 'operator session': 201, 'admin session': 201, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 403,
+      'operator key': 201,
+      'admin key': 201,
+      'viewer session': 403,
+      'operator session': 201,
+      'admin session': 201,
+      'metrics token': 401,
+    },
   },
   {
     name: 'GET /api/metrics',
     handler: metrics,
     path: '/api/metrics',
-    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 403, 'operator session': 403, 'admin session': 200, 'metrics token': 200 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'operator key': 200,
+      'admin key': 200,
+      'viewer session': 403,
+      'operator session': 403,
+      'admin session': 200,
+      'metrics token': 200,
+    },
   },
   {
     name: 'GET /api/openapi.json',
     handler: openapi,
     path: '/api/openapi.json',
-    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'operator key': 200,
+      'admin key': 200,
+      'viewer session': 200,
+      'operator session': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
   {
     name: 'POST /api/v1/auth/login (public: credentials are ignored)',
     handler: login,
     path: '/api/v1/auth/login',
     opts: () => ({ body: { username: 'vera', password: 'vera-password' } }),
-    expect: Object.fromEntries(['none', 'malformed', 'wrong scheme', 'unknown key', 'expired key', 'revoked key', 'viewer key', 'admin session', 'metrics token'].map((c) => [c, 200])),
+    expect: Object.fromEntries(
+      [
+        'none',
+        'malformed',
+        'wrong scheme',
+        'unknown key',
+        'expired key',
+        'revoked key',
+        'viewer key',
+        'admin session',
+        'metrics token',
+      ].map((c) => [c, 200]),
+    ),
   },
   {
     name: 'GET /api/v1/twin/status',
     handler: twinStatus,
     path: '/api/v1/twin/status',
-    expect: { ...deny, 'viewer key': 'ok', 'operator key': 'ok', 'admin key': 'ok', 'viewer session': 'ok', 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 'ok',
+      'operator key': 'ok',
+      'admin key': 'ok',
+      'viewer session': 'ok',
+      'metrics token': 401,
+    },
   },
   {
     name: 'GET /api/v1/model',
@@ -141,34 +212,71 @@ const ROUTES: RouteCase[] = [
     name: 'GET /api/v1/alerts',
     handler: alertsList,
     path: '/api/v1/alerts?state=open',
-    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'viewer session': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'operator key': 200,
+      'viewer session': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
   {
     name: 'POST /api/v1/alerts/:id/ack (an unknown alert: 404 once authorized)',
     handler: alertAck,
     path: '/api/v1/alerts/999999/ack',
     opts: () => ({ params: { id: '999999' }, body: { comment: 'seen' } }),
-    expect: { ...deny, 'viewer key': 403, 'viewer session': 403, 'operator key': 404, 'operator session': 404, 'admin session': 404, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 403,
+      'viewer session': 403,
+      'operator key': 404,
+      'operator session': 404,
+      'admin session': 404,
+      'metrics token': 401,
+    },
   },
   {
     name: 'GET /api/v1/alert-rules',
     handler: alertRules,
     path: '/api/v1/alert-rules',
-    expect: { ...deny, 'viewer key': 200, 'viewer session': 200, 'operator session': 200, 'admin key': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'viewer session': 200,
+      'operator session': 200,
+      'admin key': 200,
+      'metrics token': 401,
+    },
   },
   {
     name: 'PATCH /api/v1/alert-rules/:id',
     handler: alertRulePatch,
     path: '/api/v1/alert-rules/:id',
     opts: () => ({ method: 'PATCH', params: { id: firstRuleId() }, body: { enabled: true } }),
-    expect: { ...deny, 'viewer key': 403, 'viewer session': 403, 'operator key': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 403,
+      'viewer session': 403,
+      'operator key': 200,
+      'operator session': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
   {
     name: 'POST /api/v1/alert-rules/:id/unshelve',
     handler: alertRuleUnshelve,
     path: '/api/v1/alert-rules/:id/unshelve',
     opts: () => ({ method: 'POST', params: { id: firstRuleId() } }),
-    expect: { ...deny, 'viewer key': 403, 'viewer session': 403, 'operator key': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 403,
+      'viewer session': 403,
+      'operator key': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
   { name: 'GET /api/v1/admin/users', handler: adminUsers, path: '/api/v1/admin/users', expect: adminOnly(200) },
   {
@@ -193,7 +301,13 @@ const ROUTES: RouteCase[] = [
     expect: adminOnly(200),
   },
   { name: 'GET /api/v1/admin/api-keys', handler: adminKeys, path: '/api/v1/admin/api-keys', expect: adminOnly(200) },
-  { name: 'POST /api/v1/admin/api-keys', handler: adminCreateKey, path: '/api/v1/admin/api-keys', opts: () => ({ body: { username: 'matt', days: 1 } }), expect: adminOnly(201) },
+  {
+    name: 'POST /api/v1/admin/api-keys',
+    handler: adminCreateKey,
+    path: '/api/v1/admin/api-keys',
+    opts: () => ({ body: { username: 'matt', days: 1 } }),
+    expect: adminOnly(201),
+  },
   {
     name: 'DELETE /api/v1/admin/api-keys/:prefix (unknown key: 404 once authorized)',
     handler: adminRevokeKey,
@@ -207,80 +321,201 @@ const ROUTES: RouteCase[] = [
     handler: mePassword,
     path: '/api/v1/me/password',
     opts: () => ({ body: { currentPassword: 'not-the-password', newPassword: 'another-password' } }),
-    expect: { ...deny, 'viewer key': 400, 'operator key': 400, 'admin key': 400, 'viewer session': 400, 'operator session': 400, 'admin session': 400, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 400,
+      'operator key': 400,
+      'admin key': 400,
+      'viewer session': 400,
+      'operator session': 400,
+      'admin session': 400,
+      'metrics token': 401,
+    },
   },
   {
     name: 'GET /api/v1/assets/:id/history',
     handler: history,
     path: `/api/v1/assets/reactor-1/history?from=${Date.now() - 60_000}&to=${Date.now()}`,
     opts: () => ({ params: { id: 'reactor-1' } }),
-    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'operator key': 200,
+      'admin key': 200,
+      'viewer session': 200,
+      'operator session': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
   {
     name: 'GET /api/v1/assets/:id/export.csv',
     handler: exportCsv,
     path: `/api/v1/assets/reactor-1/export.csv?from=${Date.now() - 60_000}&to=${Date.now()}`,
     opts: () => ({ params: { id: 'reactor-1' } }),
-    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'operator key': 200,
+      'admin key': 200,
+      'viewer session': 200,
+      'operator session': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
   {
     name: 'GET /api/v1/me/preferences',
     handler: getPreferences,
     path: '/api/v1/me/preferences',
-    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'operator key': 200,
+      'admin key': 200,
+      'viewer session': 200,
+      'operator session': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
   {
     name: 'PUT /api/v1/me/preferences',
     handler: putPreferences,
     path: '/api/v1/me/preferences',
     opts: () => ({ method: 'PUT', body: { timeZone: 'UTC' } }),
-    expect: { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'operator session': 200, 'admin session': 200, 'metrics token': 401 },
+    expect: {
+      ...deny,
+      'viewer key': 200,
+      'operator key': 200,
+      'admin key': 200,
+      'viewer session': 200,
+      'operator session': 200,
+      'admin session': 200,
+      'metrics token': 401,
+    },
   },
 ];
 
 const firstRuleId = () => h.handle.services.alerts!.rules()[0]!.id;
 // Model lifecycle: anyone signed in reads; only admins change. Admin calls are refused for their
 // content (an empty form, the version already serving...), never for the credential.
-const modelAdmin = { ...deny, 'viewer key': 403, 'operator key': 403, 'admin key': 'ok', 'viewer session': 403, 'operator session': 403, 'admin session': 'ok', 'metrics token': 401 } as const;
-const anyUser = { ...deny, 'viewer key': 200, 'operator key': 200, 'admin key': 200, 'viewer session': 200, 'admin session': 200, 'metrics token': 401 } as const;
+const modelAdmin = {
+  ...deny,
+  'viewer key': 403,
+  'operator key': 403,
+  'admin key': 'ok',
+  'viewer session': 403,
+  'operator session': 403,
+  'admin session': 'ok',
+  'metrics token': 401,
+} as const;
+const anyUser = {
+  ...deny,
+  'viewer key': 200,
+  'operator key': 200,
+  'admin key': 200,
+  'viewer session': 200,
+  'admin session': 200,
+  'metrics token': 401,
+} as const;
 ROUTES.push(
   { name: 'GET /api/v1/models', handler: listModels, path: '/api/v1/models', expect: anyUser },
-  { name: 'POST /api/v1/models', handler: uploadModel, path: '/api/v1/models', opts: () => ({ raw: '--x--\r\n', contentType: 'multipart/form-data; boundary=x' }), expect: modelAdmin },
-  { name: 'POST /api/v1/models/activate', handler: activateModel, path: '/api/v1/models/activate', opts: () => ({ body: { name: 'reactor-yield', version: '1.0.0' } }), expect: { ...modelAdmin, 'admin key': 200, 'admin session': 200 } },
+  {
+    name: 'POST /api/v1/models',
+    handler: uploadModel,
+    path: '/api/v1/models',
+    opts: () => ({ raw: '--x--\r\n', contentType: 'multipart/form-data; boundary=x' }),
+    expect: modelAdmin,
+  },
+  {
+    name: 'POST /api/v1/models/activate',
+    handler: activateModel,
+    path: '/api/v1/models/activate',
+    opts: () => ({ body: { name: 'reactor-yield', version: '1.0.0' } }),
+    expect: { ...modelAdmin, 'admin key': 200, 'admin session': 200 },
+  },
   { name: 'GET /api/v1/models/ab', handler: getAb, path: '/api/v1/models/ab', expect: anyUser },
-  { name: 'PUT /api/v1/models/ab', handler: putAb, path: '/api/v1/models/ab', opts: () => ({ method: 'PUT', body: { name: 'reactor-yield', version: '1.0.0', share: 0.2 } }), expect: modelAdmin },
-  { name: 'DELETE /api/v1/models/ab', handler: stopAb, path: '/api/v1/models/ab', opts: () => ({ method: 'DELETE' }), expect: { ...modelAdmin, 'admin key': 200, 'admin session': 200 } },
-  { name: 'POST /api/v1/models/ab/promote', handler: promoteAb, path: '/api/v1/models/ab/promote', opts: () => ({ method: 'POST' }), expect: modelAdmin },
+  {
+    name: 'PUT /api/v1/models/ab',
+    handler: putAb,
+    path: '/api/v1/models/ab',
+    opts: () => ({ method: 'PUT', body: { name: 'reactor-yield', version: '1.0.0', share: 0.2 } }),
+    expect: modelAdmin,
+  },
+  {
+    name: 'DELETE /api/v1/models/ab',
+    handler: stopAb,
+    path: '/api/v1/models/ab',
+    opts: () => ({ method: 'DELETE' }),
+    expect: { ...modelAdmin, 'admin key': 200, 'admin session': 200 },
+  },
+  {
+    name: 'POST /api/v1/models/ab/promote',
+    handler: promoteAb,
+    path: '/api/v1/models/ab/promote',
+    opts: () => ({ method: 'POST' }),
+    expect: modelAdmin,
+  },
   { name: 'GET /api/v1/models/drift', handler: modelDrift, path: '/api/v1/models/drift', expect: anyUser },
 );
 
 const matrix = ROUTES.flatMap((r) => Object.entries(r.expect).map(([cred, status]) => ({ route: r, cred, status })));
 
 describe('authorization matrix', () => {
-  it.each(matrix.map((m) => [m.route.name, m.cred, m.status, m] as const))('%s with %s -> %s', async (_name, cred, status, m) => {
-    const res = await call(h.url, m.route.handler, m.route.path, { ...m.route.opts?.(), headers: creds[cred] });
-    if (status === 'ok') expect([401, 403, 429], res.text).not.toContain(res.status);
-    else expect(res.status, res.text).toBe(status);
-    if (res.status === 401 || res.status === 403) expect(res.json).toMatchObject({ error: { code: res.status === 401 ? 'unauthorized' : 'forbidden' } });
-  });
+  it.each(matrix.map((m) => [m.route.name, m.cred, m.status, m] as const))(
+    '%s with %s -> %s',
+    async (_name, cred, status, m) => {
+      const res = await call(h.url, m.route.handler, m.route.path, { ...m.route.opts?.(), headers: creds[cred] });
+      if (status === 'ok') expect([401, 403, 429], res.text).not.toContain(res.status);
+      else expect(res.status, res.text).toBe(status);
+      if (res.status === 401 || res.status === 403)
+        expect(res.json).toMatchObject({ error: { code: res.status === 401 ? 'unauthorized' : 'forbidden' } });
+    },
+  );
 
   it('audits every refusal with the principal, the route template and the address', async () => {
     const viewerKey = creds['viewer key']!;
-    await call(h.url, telemetry, '/api/v1/assets/reactor-2/telemetry', { params: { id: 'reactor-2' }, body: reading(), headers: viewerKey, address: '203.0.113.9' });
+    await call(h.url, telemetry, '/api/v1/assets/reactor-2/telemetry', {
+      params: { id: 'reactor-2' },
+      body: reading(),
+      headers: viewerKey,
+      address: '203.0.113.9',
+    });
     await call(h.url, assets, '/api/v1/assets', { headers: creds['revoked key'], address: '203.0.113.10' });
     const refused = await h.handle.services.audit.list({ action: 'api.refused', limit: 1000 });
     expect(refused).toContainEqual(
-      expect.objectContaining({ actor: 'vera', target: 'POST /api/v1/assets/:id/telemetry', address: '203.0.113.9', outcome: 'denied', details: expect.objectContaining({ status: 403, reason: 'role', via: 'api-key' }) }),
+      expect.objectContaining({
+        actor: 'vera',
+        target: 'POST /api/v1/assets/:id/telemetry',
+        address: '203.0.113.9',
+        outcome: 'denied',
+        details: expect.objectContaining({ status: 403, reason: 'role', via: 'api-key' }),
+      }),
     );
-    expect(refused).toContainEqual(expect.objectContaining({ actor: 'admin', target: 'GET /api/v1/assets', address: '203.0.113.10', details: expect.objectContaining({ status: 401, reason: 'revoked' }) }));
+    expect(refused).toContainEqual(
+      expect.objectContaining({
+        actor: 'admin',
+        target: 'GET /api/v1/assets',
+        address: '203.0.113.10',
+        details: expect.objectContaining({ status: 401, reason: 'revoked' }),
+      }),
+    );
   });
 
   it('applies the owner’s current role and refuses a disabled owner’s key and token at once', async () => {
     const s = h.handle.services;
     await addUser(s, 'dora', 'operator');
     const { key } = await addKey(s, 'dora');
-    const token = (await call(h.url, login, '/api/v1/auth/login', { body: { username: 'dora', password: 'dora-password' } })).json!.token as string;
-    const ingest = (credential: string) => call(h.url, telemetry, '/api/v1/assets/reactor-1/telemetry', { params: { id: 'reactor-1' }, body: reading(), headers: bearer(credential) });
+    const token = (
+      await call(h.url, login, '/api/v1/auth/login', { body: { username: 'dora', password: 'dora-password' } })
+    ).json!.token as string;
+    const ingest = (credential: string) =>
+      call(h.url, telemetry, '/api/v1/assets/reactor-1/telemetry', {
+        params: { id: 'reactor-1' },
+        body: reading(),
+        headers: bearer(credential),
+      });
     expect((await ingest(key)).status).toBe(201);
     expect((await ingest(token)).status).toBe(201);
     await s.users.setRole('dora', 'viewer');
@@ -294,7 +529,11 @@ describe('authorization matrix', () => {
   it('refuses an expired login token and a session cookie sent as a bearer token', async () => {
     const s = h.handle.services;
     const olivia = await s.users.findByUsername('olivia');
-    const expired = await encode({ token: { sub: olivia!.id, username: 'olivia', role: 'operator', typ: 'api' }, secret: s.authSecret, maxAge: -120 });
+    const expired = await encode({
+      token: { sub: olivia!.id, username: 'olivia', role: 'operator', typ: 'api' },
+      secret: s.authSecret,
+      maxAge: -120,
+    });
     expect((await call(h.url, assets, '/api/v1/assets', { headers: bearer(expired) })).status).toBe(401);
     const cookieToken = creds['admin session']!.cookie!.split('=')[1]!;
     expect((await call(h.url, assets, '/api/v1/assets', { headers: bearer(cookieToken) })).status).toBe(401);
@@ -304,9 +543,15 @@ describe('authorization matrix', () => {
 describe('POST /api/v1/auth/login', () => {
   it('replays the reference client: login, then Bearer <token> on GET /api/v1/assets', async () => {
     // DigitalTwinClient._authenticate: requests.post(url, json={...}); reads response.json()['token'].
-    const res = await call(h.url, login, '/api/v1/auth/login', { body: { username: 'admin', password: 'integration-admin' } });
+    const res = await call(h.url, login, '/api/v1/auth/login', {
+      body: { username: 'admin', password: 'integration-admin' },
+    });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ token: expect.any(String), expiresAt: expect.any(String), user: { username: 'admin', role: 'admin' } });
+    expect(res.json).toMatchObject({
+      token: expect.any(String),
+      expiresAt: expect.any(String),
+      user: { username: 'admin', role: 'admin' },
+    });
     const hours = (Date.parse(res.json!.expiresAt as string) - Date.now()) / 3_600_000;
     expect(hours).toBeGreaterThan(23.9);
     expect(hours).toBeLessThanOrEqual(24);
@@ -319,25 +564,50 @@ describe('POST /api/v1/auth/login', () => {
   });
 
   it('answers 401 JSON on bad credentials and 400 naming the field on bad input', async () => {
-    const bad = await call(h.url, login, '/api/v1/auth/login', { body: { username: 'vera', password: 'wrong-password' }, address: '192.0.2.50' });
-    expect(bad).toMatchObject({ status: 401, json: { error: { code: 'invalid_credentials', message: 'Invalid username or password' } } });
+    const bad = await call(h.url, login, '/api/v1/auth/login', {
+      body: { username: 'vera', password: 'wrong-password' },
+      address: '192.0.2.50',
+    });
+    expect(bad).toMatchObject({
+      status: 401,
+      json: { error: { code: 'invalid_credentials', message: 'Invalid username or password' } },
+    });
     const noPassword = await call(h.url, login, '/api/v1/auth/login', { body: { username: 'vera' } });
-    expect(noPassword).toMatchObject({ status: 400, json: { error: { code: 'validation_failed', fields: [{ field: 'password', message: 'password is required' }] } } });
+    expect(noPassword).toMatchObject({
+      status: 400,
+      json: { error: { code: 'validation_failed', fields: [{ field: 'password', message: 'password is required' }] } },
+    });
     const numberName = await call(h.url, login, '/api/v1/auth/login', { body: { username: 42, password: 'x' } });
     expect(numberName.json).toMatchObject({ error: { fields: [{ field: 'username' }] } });
-    expect((await call(h.url, login, '/api/v1/auth/login', { raw: 'username=a&password=b', contentType: 'application/x-www-form-urlencoded' })).status).toBe(415);
+    expect(
+      (
+        await call(h.url, login, '/api/v1/auth/login', {
+          raw: 'username=a&password=b',
+          contentType: 'application/x-www-form-urlencoded',
+        })
+      ).status,
+    ).toBe(415);
   });
 
   it('answers 429 with Retry-After once the username is locked (the login service’s throttle)', async () => {
     await addUser(h.handle.services, 'tess', 'viewer');
-    let last = await call(h.url, login, '/api/v1/auth/login', { body: { username: 'tess', password: 'bad-password' }, address: '192.0.2.60' });
+    let last = await call(h.url, login, '/api/v1/auth/login', {
+      body: { username: 'tess', password: 'bad-password' },
+      address: '192.0.2.60',
+    });
     for (let i = 0; i < 6 && last.status !== 429; i++) {
-      last = await call(h.url, login, '/api/v1/auth/login', { body: { username: 'tess', password: 'bad-password' }, address: '192.0.2.60' });
+      last = await call(h.url, login, '/api/v1/auth/login', {
+        body: { username: 'tess', password: 'bad-password' },
+        address: '192.0.2.60',
+      });
     }
     expect(last.status).toBe(429);
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(last.json).toMatchObject({ error: { code: 'too_many_requests' } });
-    const right = await call(h.url, login, '/api/v1/auth/login', { body: { username: 'tess', password: 'tess-password' }, address: '192.0.2.61' });
+    const right = await call(h.url, login, '/api/v1/auth/login', {
+      body: { username: 'tess', password: 'tess-password' },
+      address: '192.0.2.61',
+    });
     expect(right.status).toBe(429);
   });
 });

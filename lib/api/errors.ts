@@ -29,7 +29,13 @@ export function errorBody(code: string, message: string, fields?: FieldError[]):
   return { error: fields?.length ? { code, message, fields } : { code, message } };
 }
 
-export function jsonError(status: number, code: string, message: string, fields?: FieldError[], headers?: Record<string, string>): Response {
+export function jsonError(
+  status: number,
+  code: string,
+  message: string,
+  fields?: FieldError[],
+  headers?: Record<string, string>,
+): Response {
   return Response.json(errorBody(code, message, fields), { status, headers });
 }
 

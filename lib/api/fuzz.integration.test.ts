@@ -26,21 +26,67 @@ function mulberry32(seed: number) {
 }
 
 type Rng = () => number;
-const pick = <T,>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const int = (r: Rng, n: number) => Math.floor(r() * n);
 
 const FEATURES = ['temperature', 'pressure', 'flow'] as const;
-const good = () => ({ ts: Date.now() - 5_000, values: { temperature: 350, pressure: 6, flow: 100 } as Record<string, unknown> });
-const wrongValues: unknown[] = ['350', '6.0', 'NaN', 'Infinity', '', null, true, false, [], [350], {}, { v: 1 }, '1e309', ' 42 ', '0x1F'];
-const badTs: unknown[] = ['yesterday', '2026-13-40T99:99:99Z', '2026-11-22T10:00:00', -5, 0, 1.5, true, [], {}, null, 'NaN', Number.MAX_VALUE];
-const rawTokens = ['NaN', 'Infinity', '-Infinity', '1e309', '-1e309', 'undefined', "'single'", '0x10', '+1', '.5', '01'];
+const good = () => ({
+  ts: Date.now() - 5_000,
+  values: { temperature: 350, pressure: 6, flow: 100 } as Record<string, unknown>,
+});
+const wrongValues: unknown[] = [
+  '350',
+  '6.0',
+  'NaN',
+  'Infinity',
+  '',
+  null,
+  true,
+  false,
+  [],
+  [350],
+  {},
+  { v: 1 },
+  '1e309',
+  ' 42 ',
+  '0x1F',
+];
+const badTs: unknown[] = [
+  'yesterday',
+  '2026-13-40T99:99:99Z',
+  '2026-11-22T10:00:00',
+  -5,
+  0,
+  1.5,
+  true,
+  [],
+  {},
+  null,
+  'NaN',
+  Number.MAX_VALUE,
+];
+const rawTokens = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1e309',
+  'undefined',
+  "'single'",
+  '0x10',
+  '+1',
+  '.5',
+  '01',
+];
 
 function deep(levels: number, open: string, close: string, core = '1') {
   return open.repeat(levels) + core + close.repeat(levels);
 }
 
 function invalidUtf8(r: Rng): Uint8Array {
-  const junk = [0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x28, 0x8c, 0xbc, 0xc0, 0xaf, 0xed, 0xa0, 0x80];
+  const junk = [
+    0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x28, 0x8c, 0xbc, 0xc0, 0xaf, 0xed, 0xa0, 0x80,
+  ];
   const pre = Buffer.from(pick(r, ['{"values":{"temperature":"', '{"username":"', '', '{"', '[']));
   const bytes = Array.from({ length: 1 + int(r, 12) }, () => pick(r, junk));
   const post = Buffer.from(pick(r, ['"}}', '","password":"x"}', '', '}', ']']));
@@ -49,7 +95,29 @@ function invalidUtf8(r: Rng): Uint8Array {
 
 /** A bad ingest body: JSON value, raw text or bytes, with the content type to send. */
 function badIngest(r: Rng): { kind: string; opts: CallOptions } {
-  const kind = pick(r, ['wrong-type', 'number-as-string', 'missing', 'unknown-field', 'unknown-signal', 'bad-ts', 'raw-token', 'top-level', 'empty-array', 'deep-array', 'deep-object', 'huge', 'empty', 'content-type', 'utf8', 'truncated', 'over-batch', 'batch-one-bad', 'random-bytes', 'future', 'actual']);
+  const kind = pick(r, [
+    'wrong-type',
+    'number-as-string',
+    'missing',
+    'unknown-field',
+    'unknown-signal',
+    'bad-ts',
+    'raw-token',
+    'top-level',
+    'empty-array',
+    'deep-array',
+    'deep-object',
+    'huge',
+    'empty',
+    'content-type',
+    'utf8',
+    'truncated',
+    'over-batch',
+    'batch-one-bad',
+    'random-bytes',
+    'future',
+    'actual',
+  ]);
   const body = good();
   switch (kind) {
     case 'wrong-type':
@@ -75,7 +143,24 @@ function badIngest(r: Rng): { kind: string; opts: CallOptions } {
     case 'raw-token':
       return { kind, opts: { raw: `{"values":{"temperature":${pick(r, rawTokens)},"pressure":6,"flow":100}}` } };
     case 'top-level':
-      return { kind, opts: { raw: pick(r, ['1', '"reading"', 'null', 'true', '[]x', '{}', '[null]', '[1,2]', '[[]]', '{"values":null}', '{"values":[]}']) } };
+      return {
+        kind,
+        opts: {
+          raw: pick(r, [
+            '1',
+            '"reading"',
+            'null',
+            'true',
+            '[]x',
+            '{}',
+            '[null]',
+            '[1,2]',
+            '[[]]',
+            '{"values":null}',
+            '{"values":[]}',
+          ]),
+        },
+      };
     case 'empty-array':
       return { kind, opts: { body: [] } };
     case 'deep-array':
@@ -83,11 +168,27 @@ function badIngest(r: Rng): { kind: string; opts: CallOptions } {
     case 'deep-object':
       return { kind, opts: { raw: `{"values":${deep(10_000, '{"a":', '}')}}` } };
     case 'huge':
-      return { kind, opts: { raw: `{"values":{"temperature":350,"pressure":6,"flow":100},"pad":"${'x'.repeat(2 * 1024 * 1024)}"}` } };
+      return {
+        kind,
+        opts: { raw: `{"values":{"temperature":350,"pressure":6,"flow":100},"pad":"${'x'.repeat(2 * 1024 * 1024)}"}` },
+      };
     case 'empty':
       return { kind, opts: { raw: pick(r, ['', ' ', '\n\t ']) } };
     case 'content-type':
-      return { kind, opts: { body, contentType: pick(r, ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', 'json', null]) } };
+      return {
+        kind,
+        opts: {
+          body,
+          contentType: pick(r, [
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'multipart/form-data; boundary=x',
+            'application/jsonx',
+            'json',
+            null,
+          ]),
+        },
+      };
     case 'utf8':
       return { kind, opts: { raw: invalidUtf8(r) } };
     case 'truncated': {
@@ -115,15 +216,46 @@ function badIngest(r: Rng): { kind: string; opts: CallOptions } {
 
 /** A bad login body. Well-formed but wrong credentials count too (401, or 429 once locked). */
 function badLogin(r: Rng): { kind: string; opts: CallOptions } {
-  const kind = pick(r, ['wrong-type', 'missing', 'too-long', 'wrong-password', 'raw-token', 'deep', 'huge', 'empty', 'content-type', 'utf8', 'truncated', 'top-level', 'random-bytes']);
+  const kind = pick(r, [
+    'wrong-type',
+    'missing',
+    'too-long',
+    'wrong-password',
+    'raw-token',
+    'deep',
+    'huge',
+    'empty',
+    'content-type',
+    'utf8',
+    'truncated',
+    'top-level',
+    'random-bytes',
+  ]);
   const user = pick(r, ['admin', 'olivia', 'nobody', 'ADMIN', 'x']);
   switch (kind) {
     case 'wrong-type':
-      return { kind, opts: { body: { username: pick(r, [42, null, true, [], {}, ['admin']]), password: pick(r, ['pw', 1, null, [], {}]) } } };
+      return {
+        kind,
+        opts: {
+          body: { username: pick(r, [42, null, true, [], {}, ['admin']]), password: pick(r, ['pw', 1, null, [], {}]) },
+        },
+      };
     case 'missing':
-      return { kind, opts: { body: pick(r, [{ username: user }, { password: 'secret-pass' }, {}, { user, pass: 'x' }]) } };
+      return {
+        kind,
+        opts: { body: pick(r, [{ username: user }, { password: 'secret-pass' }, {}, { user, pass: 'x' }]) },
+      };
     case 'too-long':
-      return { kind, opts: { body: pick(r, [{ username: 'u'.repeat(65 + int(r, 1000)), password: 'x' }, { username: user, password: 'p'.repeat(1025 + int(r, 5000)) }, { username: '   ', password: 'x' }]) } };
+      return {
+        kind,
+        opts: {
+          body: pick(r, [
+            { username: 'u'.repeat(65 + int(r, 1000)), password: 'x' },
+            { username: user, password: 'p'.repeat(1025 + int(r, 5000)) },
+            { username: '   ', password: 'x' },
+          ]),
+        },
+      };
     case 'wrong-password':
       return { kind, opts: { body: { username: user, password: `guess-${int(r, 1e9)}` } } };
     case 'raw-token':
@@ -135,7 +267,13 @@ function badLogin(r: Rng): { kind: string; opts: CallOptions } {
     case 'empty':
       return { kind, opts: { raw: '' } };
     case 'content-type':
-      return { kind, opts: { raw: 'username=admin&password=integration-admin', contentType: pick(r, ['application/x-www-form-urlencoded', 'text/plain', null]) } };
+      return {
+        kind,
+        opts: {
+          raw: 'username=admin&password=integration-admin',
+          contentType: pick(r, ['application/x-www-form-urlencoded', 'text/plain', null]),
+        },
+      };
     case 'utf8':
       return { kind, opts: { raw: invalidUtf8(r) } };
     case 'truncated': {
@@ -143,7 +281,10 @@ function badLogin(r: Rng): { kind: string; opts: CallOptions } {
       return { kind, opts: { raw: text.slice(0, 1 + int(r, text.length - 2)) } };
     }
     case 'top-level':
-      return { kind, opts: { raw: pick(r, ['[]', '1', '"admin"', 'null', '[{"username":"admin","password":"integration-admin"}]']) } };
+      return {
+        kind,
+        opts: { raw: pick(r, ['[]', '1', '"admin"', 'null', '[{"username":"admin","password":"integration-admin"}]']) },
+      };
     default: {
       const bytes = new Uint8Array(1 + int(r, 200));
       for (let i = 0; i < bytes.length; i++) bytes[i] = int(r, 256);
@@ -163,7 +304,14 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-async function fuzz(name: string, gen: (r: Rng) => { kind: string; opts: CallOptions }, send: (opts: CallOptions, i: number) => Promise<{ status: number; json: Record<string, unknown> | null; text: string }>) {
+async function fuzz(
+  name: string,
+  gen: (r: Rng) => { kind: string; opts: CallOptions },
+  send: (
+    opts: CallOptions,
+    i: number,
+  ) => Promise<{ status: number; json: Record<string, unknown> | null; text: string }>,
+) {
   const r = mulberry32(SEED ^ name.length);
   const kinds = new Map<string, number>();
   for (let i = 0; i < CASES_PER_ROUTE; i++) {
@@ -178,16 +326,26 @@ async function fuzz(name: string, gen: (r: Rng) => { kind: string; opts: CallOpt
 }
 
 describe(`fuzzing bad bodies (seed ${SEED})`, () => {
-  it(`POST /api/v1/assets/:id/telemetry answers ${CASES_PER_ROUTE} bad bodies with 4xx only`, { timeout: 240_000 }, async () => {
-    const kinds = await fuzz('ingest', badIngest, (opts) =>
-      call(h.url, telemetry, '/api/v1/assets/reactor-1/telemetry', { ...opts, params: { id: 'reactor-1' }, headers: bearer(operatorKey) }),
-    );
-    expect(kinds.size).toBeGreaterThanOrEqual(20);
-    expect(h.handle.services.twin!.pipeline.stats.points).toBe(0);
-  });
+  it(
+    `POST /api/v1/assets/:id/telemetry answers ${CASES_PER_ROUTE} bad bodies with 4xx only`,
+    { timeout: 240_000 },
+    async () => {
+      const kinds = await fuzz('ingest', badIngest, (opts) =>
+        call(h.url, telemetry, '/api/v1/assets/reactor-1/telemetry', {
+          ...opts,
+          params: { id: 'reactor-1' },
+          headers: bearer(operatorKey),
+        }),
+      );
+      expect(kinds.size).toBeGreaterThanOrEqual(20);
+      expect(h.handle.services.twin!.pipeline.stats.points).toBe(0);
+    },
+  );
 
   it(`POST /api/v1/auth/login answers ${CASES_PER_ROUTE} bad bodies with 4xx only`, { timeout: 240_000 }, async () => {
-    const kinds = await fuzz('login', badLogin, (opts, i) => call(h.url, login, '/api/v1/auth/login', { ...opts, address: `10.77.${(i >> 8) & 255}.${i & 255}` }));
+    const kinds = await fuzz('login', badLogin, (opts, i) =>
+      call(h.url, login, '/api/v1/auth/login', { ...opts, address: `10.77.${(i >> 8) & 255}.${i & 255}` }),
+    );
     expect(kinds.size).toBeGreaterThanOrEqual(12);
   });
 
@@ -195,7 +353,11 @@ describe(`fuzzing bad bodies (seed ${SEED})`, () => {
     const res = await health();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok' });
-    const ok = await call(h.url, telemetry, '/api/v1/assets/reactor-1/telemetry', { params: { id: 'reactor-1' }, body: good(), headers: bearer(operatorKey) });
+    const ok = await call(h.url, telemetry, '/api/v1/assets/reactor-1/telemetry', {
+      params: { id: 'reactor-1' },
+      body: good(),
+      headers: bearer(operatorKey),
+    });
     expect(ok.status).toBe(201);
   });
 });

@@ -33,7 +33,8 @@ export function typeName(s: unknown, depth = 0): string {
   if (s.const !== undefined) return JSON.stringify(s.const);
   const t = Array.isArray(s.type) ? s.type.join(' | ') : typeof s.type === 'string' ? s.type : 'any';
   if (t === 'array') return `${typeName(s.items, depth + 1)}[]`;
-  if (t === 'object' && isObj(s.additionalProperties) && !isObj(s.properties)) return `{[name]: ${typeName(s.additionalProperties, depth + 1)}}`;
+  if (t === 'object' && isObj(s.additionalProperties) && !isObj(s.properties))
+    return `{[name]: ${typeName(s.additionalProperties, depth + 1)}}`;
   return t;
 }
 
@@ -41,7 +42,14 @@ function notes(s: Json): string {
   const parts: string[] = [];
   if (typeof s.description === 'string') parts.push(s.description);
   if (typeof s.format === 'string') parts.push(`format ${s.format}`);
-  for (const [k, label] of [['minimum', 'min'], ['maximum', 'max'], ['minLength', 'min length'], ['maxLength', 'max length'], ['minItems', 'min items'], ['maxItems', 'max items']] as const) {
+  for (const [k, label] of [
+    ['minimum', 'min'],
+    ['maximum', 'max'],
+    ['minLength', 'min length'],
+    ['maxLength', 'max length'],
+    ['minItems', 'min items'],
+    ['maxItems', 'max items'],
+  ] as const) {
     if (typeof s[k] === 'number') parts.push(`${label} ${s[k]}`);
   }
   return parts.join('; ');
@@ -56,7 +64,8 @@ export function fieldRows(schema: unknown, prefix = '', depth = 0): FieldRow[] {
     const objectBranch = union.find((u) => isObj(u) && isObj(u.properties));
     if (objectBranch) return fieldRows(objectBranch, prefix, depth + 1);
   }
-  if (!isObj(schema.properties)) return prefix ? [] : [{ name: '(body)', type: typeName(schema), required: true, notes: notes(schema) }];
+  if (!isObj(schema.properties))
+    return prefix ? [] : [{ name: '(body)', type: typeName(schema), required: true, notes: notes(schema) }];
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const rows: FieldRow[] = [];
   for (const [name, prop] of Object.entries(schema.properties)) {
@@ -64,7 +73,8 @@ export function fieldRows(schema: unknown, prefix = '', depth = 0): FieldRow[] {
     const full = prefix ? `${prefix}.${name}` : name;
     rows.push({ name: full, type: typeName(prop), required: required.has(name), notes: notes(prop) });
     if (isObj(prop.properties)) rows.push(...fieldRows(prop, full, depth + 1));
-    else if (prop.type === 'array' && isObj(prop.items) && isObj(prop.items.properties)) rows.push(...fieldRows(prop.items, `${full}[]`, depth + 1));
+    else if (prop.type === 'array' && isObj(prop.items) && isObj(prop.items.properties))
+      rows.push(...fieldRows(prop.items, `${full}[]`, depth + 1));
   }
   return rows;
 }
@@ -78,13 +88,21 @@ export function operationsByTag(doc: Json): Map<string, OperationView[]> {
     for (const [method, op] of Object.entries(item)) {
       if (!isObj(op)) continue;
       const tag = Array.isArray(op.tags) && typeof op.tags[0] === 'string' ? op.tags[0] : 'other';
-      const bodySchema = isObj(op.requestBody) && isObj(op.requestBody.content) ? (op.requestBody.content['application/json'] as Json | undefined)?.schema : undefined;
+      const bodySchema =
+        isObj(op.requestBody) && isObj(op.requestBody.content)
+          ? (op.requestBody.content['application/json'] as Json | undefined)?.schema
+          : undefined;
       const responses = Object.entries(isObj(op.responses) ? op.responses : {}).map(([status, r]) => {
         const res = isObj(r) ? r : {};
         const content = isObj(res.content) ? res.content : null;
         const contentType = content ? (Object.keys(content)[0] ?? null) : null;
         const schema = content && contentType ? (content[contentType] as Json | undefined)?.schema : undefined;
-        const description = typeof res.description === 'string' ? res.description : typeof res.$ref === 'string' ? `Error (see ${res.$ref.split('/').pop()})` : '';
+        const description =
+          typeof res.description === 'string'
+            ? res.description
+            : typeof res.$ref === 'string'
+              ? `Error (see ${res.$ref.split('/').pop()})`
+              : '';
         return { status, description, contentType, fields: schema ? fieldRows(schema) : [] };
       });
       const view: OperationView = {

@@ -12,9 +12,21 @@ describe('OpenAPI registry', () => {
     expect(currentDocContext().features).toEqual(['temperature', 'pressure', 'flow']);
     const doc = openApiDocument() as unknown as Doc;
     const ingest = doc.paths['/api/v1/assets/{id}/telemetry']!.post!;
-    expect(ingest.parameters).toEqual([{ name: 'id', in: 'path', required: true, description: 'Asset id, e.g. reactor-1', schema: { type: 'string' } }]);
-    expect(Object.keys(ingest.responses as object).sort()).toEqual(['201', '400', '401', '403', '404', '413', '415', '429']);
-    const schema = (ingest.requestBody as { content: Record<string, { schema: { anyOf: Record<string, unknown>[] } }> }).content['application/json']!.schema;
+    expect(ingest.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, description: 'Asset id, e.g. reactor-1', schema: { type: 'string' } },
+    ]);
+    expect(Object.keys(ingest.responses as object).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '403',
+      '404',
+      '413',
+      '415',
+      '429',
+    ]);
+    const schema = (ingest.requestBody as { content: Record<string, { schema: { anyOf: Record<string, unknown>[] } }> })
+      .content['application/json']!.schema;
     const one = schema.anyOf[0] as { properties: Record<string, unknown> };
     expect(one.properties.values).toEqual({
       type: 'object',
@@ -31,12 +43,37 @@ describe('OpenAPI registry', () => {
   it('lets a new endpoint register itself with one call, replacing an earlier registration of the same method and path', () => {
     const before = registeredOperations().length;
     const body = z.object({ limit: z.number().int().min(1).max(10), note: z.string().optional() });
-    registerOperation({ method: 'post', path: '/api/v1/examples/{id}/poke', tag: 'examples', summary: 'first', role: 'operator', body, params: { id: 'Example id' }, responses: { 200: { description: 'ok' } } });
-    registerOperation({ method: 'post', path: '/api/v1/examples/{id}/poke', tag: 'examples', summary: 'Poke an example', role: 'operator', body, params: { id: 'Example id' }, responses: { 200: { description: 'ok' } } });
+    registerOperation({
+      method: 'post',
+      path: '/api/v1/examples/{id}/poke',
+      tag: 'examples',
+      summary: 'first',
+      role: 'operator',
+      body,
+      params: { id: 'Example id' },
+      responses: { 200: { description: 'ok' } },
+    });
+    registerOperation({
+      method: 'post',
+      path: '/api/v1/examples/{id}/poke',
+      tag: 'examples',
+      summary: 'Poke an example',
+      role: 'operator',
+      body,
+      params: { id: 'Example id' },
+      responses: { 200: { description: 'ok' } },
+    });
     expect(registeredOperations().length).toBe(before + 1);
-    const doc = buildOpenApiDocument({ features: ['a'], maxBatch: 1, maxIngestBatch: 1 }, { version: '1.2.3' }) as unknown as Doc;
+    const doc = buildOpenApiDocument(
+      { features: ['a'], maxBatch: 1, maxIngestBatch: 1 },
+      { version: '1.2.3' },
+    ) as unknown as Doc;
     const op = doc.paths['/api/v1/examples/{id}/poke']!.post!;
-    expect(op).toMatchObject({ summary: 'Poke an example', operationId: 'postExamplesIdPoke', 'x-required-role': 'operator' });
+    expect(op).toMatchObject({
+      summary: 'Poke an example',
+      operationId: 'postExamplesIdPoke',
+      'x-required-role': 'operator',
+    });
     const rows = operationsByTag(doc as unknown as Record<string, unknown>).get('examples')![0]!.body!.fields;
     expect(rows).toEqual([
       { name: 'limit', type: 'integer', required: true, notes: 'min 1; max 10' },
@@ -51,7 +88,12 @@ describe('docs view helpers', () => {
     expect(typeName({ anyOf: [{ type: 'integer' }, { type: 'string' }] })).toBe('integer | string');
     expect(typeName({ type: 'object', additionalProperties: { type: 'number' } })).toBe('{[name]: number}');
     expect(typeName({ enum: ['viewer', 'admin'] })).toBe('"viewer" | "admin"');
-    expect(fieldRows({ type: 'object', properties: { user: { type: 'object', properties: { role: { type: 'string' } }, required: ['role'] } } })).toEqual([
+    expect(
+      fieldRows({
+        type: 'object',
+        properties: { user: { type: 'object', properties: { role: { type: 'string' } }, required: ['role'] } },
+      }),
+    ).toEqual([
       { name: 'user', type: 'object', required: false, notes: '' },
       { name: 'user.role', type: 'string', required: true, notes: '' },
     ]);
@@ -60,7 +102,9 @@ describe('docs view helpers', () => {
 
 describe('routeTemplate', () => {
   it('replaces parameter values by their names, so metrics never carry raw ids', () => {
-    expect(routeTemplate('/api/v1/assets/reactor-1/telemetry', { id: 'reactor-1' })).toBe('/api/v1/assets/:id/telemetry');
+    expect(routeTemplate('/api/v1/assets/reactor-1/telemetry', { id: 'reactor-1' })).toBe(
+      '/api/v1/assets/:id/telemetry',
+    );
     expect(routeTemplate('/api/v1/assets/a%20b/telemetry', { id: 'a b' })).toBe('/api/v1/assets/:id/telemetry');
     expect(routeTemplate('/api/v1/assets', {})).toBe('/api/v1/assets');
     expect(routeTemplate('/api/v1/assets/%E0%A4%A/x', { id: 'zz' })).toBe('/api/v1/assets/%E0%A4%A/x');

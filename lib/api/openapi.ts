@@ -78,27 +78,38 @@ const STANDARD_ERRORS: Record<number, string> = {
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of what a client may send or receive. */
 export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 
 const resolve = (s: SchemaSource, ctx: DocContext) => (typeof s === 'function' ? s(ctx) : s);
 
 /** The OpenAPI 3.1 document of every registered operation. */
-export function buildOpenApiDocument(ctx: DocContext, info: { version: string; serverUrl?: string }): Record<string, unknown> {
+export function buildOpenApiDocument(
+  ctx: DocContext,
+  info: { version: string; serverUrl?: string },
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of registeredOperations()) {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(op.responses)) {
       const type = r.contentType ?? 'application/json';
-      responses[status] = r.schema ? { description: r.description, content: { [type]: { schema: jsonSchema(resolve(r.schema, ctx)) } } } : { description: r.description };
+      responses[status] = r.schema
+        ? { description: r.description, content: { [type]: { schema: jsonSchema(resolve(r.schema, ctx)) } } }
+        : { description: r.description };
     }
-    const errors = [
-      ...(op.body ? [400, 413, 415] : []),
-      ...(op.role !== 'public' ? [401, 403, 429] : []),
-    ];
+    const errors = [...(op.body ? [400, 413, 415] : []), ...(op.role !== 'public' ? [401, 403, 429] : [])];
     for (const status of errors) responses[String(status)] ??= { $ref: `#/components/responses/E${status}` };
-    const parameters = Object.entries(op.params ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } }));
+    const parameters = Object.entries(op.params ?? {}).map(([name, description]) => ({
+      name,
+      in: 'path',
+      required: true,
+      description,
+      schema: { type: 'string' },
+    }));
     paths[op.path] ??= {};
     paths[op.path]![op.method] = {
       operationId: operationId(op),
@@ -108,7 +119,14 @@ export function buildOpenApiDocument(ctx: DocContext, info: { version: string; s
       'x-required-role': op.role,
       security: op.role === 'public' ? [] : [{ bearer: [] }, { session: [] }],
       ...(parameters.length ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: true, content: { [op.bodyContentType ?? 'application/json']: { schema: bodySchema(op, op.body, ctx) } } } } : {}),
+      ...(op.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { [op.bodyContentType ?? 'application/json']: { schema: bodySchema(op, op.body, ctx) } },
+            },
+          }
+        : {}),
       responses,
     };
   }
@@ -124,12 +142,19 @@ export function buildOpenApiDocument(ctx: DocContext, info: { version: string; s
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API key (`tok_…`, from `npm run users -- key-create`) or a login token' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key (`tok_…`, from `npm run users -- key-create`) or a login token',
+        },
         session: { type: 'apiKey', in: 'cookie', name: 'next-auth.session-token', description: 'Browser session' },
       },
       schemas: { Error: jsonSchema(errorBodySchema) },
       responses: Object.fromEntries(
-        Object.entries(STANDARD_ERRORS).map(([status, description]) => [`E${status}`, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
+        Object.entries(STANDARD_ERRORS).map(([status, description]) => [
+          `E${status}`,
+          { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        ]),
       ),
     },
   };

@@ -4,7 +4,13 @@
  */
 import { z } from 'zod';
 import { loginSchema } from '../auth/login';
-import { changeOwnPasswordSchema, createKeySchema, createUserSchema, resetPasswordSchema, updateUserSchema } from '../auth/admin-schemas';
+import {
+  changeOwnPasswordSchema,
+  createKeySchema,
+  createUserSchema,
+  resetPasswordSchema,
+  updateUserSchema,
+} from '../auth/admin-schemas';
 import { readingSchema } from '../twin/ingest';
 import { batchSchema, predictSchema } from '../twin/model-api';
 import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
@@ -14,7 +20,6 @@ import { getServicesOrNull } from '../metrics/services-probe';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';
-
 
 const role = z.enum(['viewer', 'operator', 'admin']);
 const anyObject = z.looseObject({});
@@ -37,7 +42,14 @@ const point = z.object({
   flags: z.array(z.enum(['out_of_range', 'model_unavailable', 'ingested'])),
 });
 const assetsResponse = z.object({
-  assets: z.array(z.object({ id: z.string(), name: z.string(), setpoints: z.record(z.string(), z.number()), latest: point.nullable() })),
+  assets: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      setpoints: z.record(z.string(), z.number()),
+      latest: point.nullable(),
+    }),
+  ),
   signals: z.array(signal),
   target: z.object({ name: z.string(), label: z.string(), unit: z.string() }),
   model: z.object({ name: z.string(), version: z.string() }).nullable(),
@@ -47,7 +59,11 @@ const assetsResponse = z.object({
 });
 const ingestBody = (ctx: DocContext) => {
   const one = readingSchema(ctx.features);
-  return z.union([one, z.array(one).min(1).max(ctx.maxIngestBatch)]).describe(`One reading or an array of at most ${ctx.maxIngestBatch}; values must name exactly: ${ctx.features.join(', ')}`);
+  return z
+    .union([one, z.array(one).min(1).max(ctx.maxIngestBatch)])
+    .describe(
+      `One reading or an array of at most ${ctx.maxIngestBatch}; values must name exactly: ${ctx.features.join(', ')}`,
+    );
 };
 const ingestResponse = z.object({
   accepted: z.number().int(),
@@ -65,23 +81,41 @@ const ingestResponse = z.object({
   ),
 });
 const healthResponse = z.object({
-  status: z.enum(['ok', 'degraded', 'unhealthy']).describe('degraded: no model can run (readings still stream); `reason` says why'),
+  status: z
+    .enum(['ok', 'degraded', 'unhealthy'])
+    .describe('degraded: no model can run (readings still stream); `reason` says why'),
   reason: z.string().optional(),
   version: z.string(),
   uptimeSeconds: z.number(),
   checks: z.object({
-    database: z.object({ status: z.enum(['ok', 'failed']), kind: z.string(), latencyMs: z.number().optional(), reason: z.string().optional() }),
-    model: z.object({ status: z.enum(['ok', 'failed']), version: z.string().nullable().optional(), reason: z.string().optional() }).optional(),
+    database: z.object({
+      status: z.enum(['ok', 'failed']),
+      kind: z.string(),
+      latencyMs: z.number().optional(),
+      reason: z.string().optional(),
+    }),
+    model: z
+      .object({
+        status: z.enum(['ok', 'failed']),
+        version: z.string().nullable().optional(),
+        reason: z.string().optional(),
+      })
+      .optional(),
   }),
 });
-const predictResponse = z.looseObject({ prediction: z.number(), lower: z.number().nullable(), upper: z.number().nullable() });
+const predictResponse = z.looseObject({
+  prediction: z.number(),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+});
 
 registerOperation({
   method: 'post',
   path: '/api/v1/auth/login',
   tag: 'auth',
   summary: 'Exchange username and password for a bearer token (24 h)',
-  description: 'Throttled like the login form: after repeated failures the username (and the address) is locked and the answer is 429 with Retry-After.',
+  description:
+    'Throttled like the login form: after repeated failures the username (and the address) is locked and the answer is 429 with Retry-After.',
   role: 'public',
   body: loginSchema,
   responses: {
@@ -103,7 +137,8 @@ registerOperation({
   path: '/api/v1/assets/{id}/telemetry',
   tag: 'twin',
   summary: 'Ingest readings for an asset',
-  description: 'The whole request is validated before anything is stored: one bad item refuses it, naming its index and field. Readings outside the valid range are kept and flagged.',
+  description:
+    'The whole request is validated before anything is stored: one bad item refuses it, naming its index and field. Readings outside the valid range are kept and flagged.',
   role: 'operator',
   params: { id: 'Asset id, e.g. reactor-1' },
   body: ingestBody,
@@ -113,7 +148,12 @@ registerOperation({
     404: { description: 'Unknown asset', schema: errorSchema() },
   },
 });
-const historySeries = z.object({ t: z.array(z.number()).describe('epoch ms (UTC), ascending'), v: z.array(z.number()), lower: z.array(z.number().nullable()).optional(), upper: z.array(z.number().nullable()).optional() });
+const historySeries = z.object({
+  t: z.array(z.number()).describe('epoch ms (UTC), ascending'),
+  v: z.array(z.number()),
+  lower: z.array(z.number().nullable()).optional(),
+  upper: z.array(z.number().nullable()).optional(),
+});
 const historyResponse = z.object({
   assetId: z.string(),
   from: z.number(),
@@ -122,9 +162,12 @@ const historyResponse = z.object({
   bucketMs: z.number(),
   rawCount: z.number().int(),
   downsampled: z.boolean(),
-  series: z.record(z.string(), historySeries).describe('per signal: the features, prediction (with lower/upper) and actual'),
+  series: z
+    .record(z.string(), historySeries)
+    .describe('per signal: the features, prediction (with lower/upper) and actual'),
 });
-const rangeParams = '`from` and `to` (query, required): ISO 8601 date-times with a zone or epoch ms, `to` after `from`.';
+const rangeParams =
+  '`from` and `to` (query, required): ISO 8601 date-times with a zone or epoch ms, `to` after `from`.';
 registerOperation({
   method: 'get',
   path: '/api/v1/assets/{id}/history',
@@ -133,7 +176,11 @@ registerOperation({
   description: `${rangeParams} \`signals\` (optional): comma-separated features, \`prediction\`, \`actual\` (default all). \`maxPoints\` (optional, ${MAX_POINTS_MIN}-${MAX_POINTS_MAX}, default ${DEFAULT_MAX_POINTS}): at most this many points per signal whatever the range; each time bucket gives its min and max at the times they happened, so spikes survive. Bad parameters: 400 naming the field.`,
   role: 'viewer',
   params: { id: 'Asset id, e.g. reactor-1' },
-  responses: { 200: { description: 'One series per signal', schema: historyResponse }, 400: { description: 'Bad query parameter (fields names it)', schema: errorSchema() }, 404: { description: 'Unknown asset', schema: errorSchema() } },
+  responses: {
+    200: { description: 'One series per signal', schema: historyResponse },
+    400: { description: 'Bad query parameter (fields names it)', schema: errorSchema() },
+    404: { description: 'Unknown asset', schema: errorSchema() },
+  },
 });
 registerOperation({
   method: 'get',
@@ -143,7 +190,11 @@ registerOperation({
   description: `${rangeParams} Columns named with units; times ISO 8601 UTC; streamed page by page, so any range can be exported.`,
   role: 'viewer',
   params: { id: 'Asset id, e.g. reactor-1' },
-  responses: { 200: { description: 'CSV attachment', schema: z.string(), contentType: 'text/csv' }, 400: { description: 'Bad range (fields names it)', schema: errorSchema() }, 404: { description: 'Unknown asset', schema: errorSchema() } },
+  responses: {
+    200: { description: 'CSV attachment', schema: z.string(), contentType: 'text/csv' },
+    400: { description: 'Bad range (fields names it)', schema: errorSchema() },
+    404: { description: 'Unknown asset', schema: errorSchema() },
+  },
 });
 registerOperation({
   method: 'get',
@@ -169,7 +220,10 @@ registerOperation({
   summary: 'Predict the target for one reading, with its band',
   role: 'viewer',
   body: (ctx) => predictSchema.describe(`Feature values by name: ${ctx.features.join(', ')}`),
-  responses: { 200: { description: 'Prediction', schema: predictResponse }, 503: { description: 'No model loaded', schema: errorSchema() } },
+  responses: {
+    200: { description: 'Prediction', schema: predictResponse },
+    503: { description: 'No model loaded', schema: errorSchema() },
+  },
 });
 registerOperation({
   method: 'post',
@@ -178,7 +232,10 @@ registerOperation({
   summary: 'Predict many readings in one model run',
   role: 'viewer',
   body: (ctx) => batchSchema(ctx.maxBatch).describe(`inputs: objects of feature values (${ctx.features.join(', ')})`),
-  responses: { 200: { description: 'Per-item results and errors', schema: anyObject }, 503: { description: 'No model loaded', schema: errorSchema() } },
+  responses: {
+    200: { description: 'Per-item results and errors', schema: anyObject },
+    503: { description: 'No model loaded', schema: errorSchema() },
+  },
 });
 registerOperation({
   method: 'get',
@@ -194,7 +251,10 @@ registerOperation({
   tag: 'model',
   summary: 'The serving model: version, features, interval, holdout metrics, limits',
   role: 'viewer',
-  responses: { 200: { description: 'Model package information', schema: anyObject }, 503: { description: 'No model loaded', schema: errorSchema() } },
+  responses: {
+    200: { description: 'Model package information', schema: anyObject },
+    503: { description: 'No model loaded', schema: errorSchema() },
+  },
 });
 const modelRef = z.object({ name: z.string(), version: z.string() });
 const modelVersion = modelRef.extend({
@@ -232,14 +292,24 @@ registerOperation({
   tag: 'models',
   summary: 'Model versions (shipped and uploaded): source, metrics, which one serves',
   role: 'viewer',
-  responses: { 200: { description: 'Versions', schema: z.object({ active: modelRef.nullable(), problem: z.string().nullable(), versions: z.array(modelVersion) }) } },
+  responses: {
+    200: {
+      description: 'Versions',
+      schema: z.object({
+        active: modelRef.nullable(),
+        problem: z.string().nullable(),
+        versions: z.array(modelVersion),
+      }),
+    },
+  },
 });
 registerOperation({
   method: 'post',
   path: '/api/v1/models',
   tag: 'models',
   summary: 'Upload a model package (multipart: files `model` and `twin`, up to 50 MB)',
-  description: 'Checked fully before it is kept (twin.json schema, the ONNX graph against it, one test prediction); a refused package changes nothing. While no model can run, a good upload is activated at once.',
+  description:
+    'Checked fully before it is kept (twin.json schema, the ONNX graph against it, one test prediction); a refused package changes nothing. While no model can run, a good upload is activated at once.',
   role: 'admin',
   body: uploadForm,
   bodyContentType: 'multipart/form-data',
@@ -250,7 +320,10 @@ registerOperation({
   responses: {
     201: { description: 'Stored', schema: modelVersion },
     409: { description: 'That name and version exist already', schema: errorSchema() },
-    422: { description: 'The package cannot be served: `error.fields` lists the loader’s reasons (file and field)', schema: errorSchema() },
+    422: {
+      description: 'The package cannot be served: `error.fields` lists the loader’s reasons (file and field)',
+      schema: errorSchema(),
+    },
   },
 });
 registerOperation({
@@ -282,7 +355,14 @@ registerOperation({
   description: 'Pipeline rows are split one by one; an API request (predict or batch) goes to one version as a whole.',
   role: 'admin',
   body: abConfigSchema,
-  responses: { 200: { description: 'Running', schema: abView }, 404: { description: 'No such version', schema: errorSchema() }, 409: { description: 'Not a possible challenger (the serving version, other features, no model serving)', schema: errorSchema() } },
+  responses: {
+    200: { description: 'Running', schema: abView },
+    404: { description: 'No such version', schema: errorSchema() },
+    409: {
+      description: 'Not a possible challenger (the serving version, other features, no model serving)',
+      schema: errorSchema(),
+    },
+  },
 });
 registerOperation({
   method: 'delete',
@@ -298,7 +378,10 @@ registerOperation({
   tag: 'models',
   summary: 'Make the challenger the serving version and end the test',
   role: 'admin',
-  responses: { 200: { description: 'Promoted', schema: activation }, 409: { description: 'No A/B test is running', schema: errorSchema() } },
+  responses: {
+    200: { description: 'Promoted', schema: activation },
+    409: { description: 'No A/B test is running', schema: errorSchema() },
+  },
 });
 registerOperation({
   method: 'get',
@@ -314,16 +397,22 @@ registerOperation({
   tag: 'operations',
   summary: 'Liveness and readiness (no auth); 200 `degraded` when no model can run',
   role: 'public',
-  responses: { 200: { description: 'Healthy', schema: healthResponse }, 503: { description: 'A check failed; the report says which', schema: healthResponse } },
+  responses: {
+    200: { description: 'Healthy', schema: healthResponse },
+    503: { description: 'A check failed; the report says which', schema: healthResponse },
+  },
 });
 registerOperation({
   method: 'get',
   path: '/api/metrics',
   tag: 'operations',
   summary: 'Prometheus metrics (text format)',
-  description: 'Scrapers send `Authorization: Bearer $METRICS_TOKEN` or an API key; browser sessions need the admin role.',
+  description:
+    'Scrapers send `Authorization: Bearer $METRICS_TOKEN` or an API key; browser sessions need the admin role.',
   role: 'viewer',
-  responses: { 200: { description: 'Prometheus text exposition', schema: z.string(), contentType: 'text/plain; version=0.0.4' } },
+  responses: {
+    200: { description: 'Prometheus text exposition', schema: z.string(), contentType: 'text/plain; version=0.0.4' },
+  },
 });
 registerOperation({
   method: 'get',
@@ -344,7 +433,10 @@ const userResponse = z.object({
   createdAt: z.iso.datetime(),
   lastLoginAt: z.iso.datetime().nullable(),
 });
-const adminErrors = { 404: { description: 'No such user', schema: errorSchema() }, 409: { description: 'The last active admin cannot be disabled or demoted', schema: errorSchema() } };
+const adminErrors = {
+  404: { description: 'No such user', schema: errorSchema() },
+  409: { description: 'The last active admin cannot be disabled or demoted', schema: errorSchema() },
+};
 registerOperation({
   method: 'get',
   path: '/api/v1/admin/users',
@@ -360,13 +452,17 @@ registerOperation({
   summary: 'Create a user',
   role: 'admin',
   body: createUserSchema,
-  responses: { 201: { description: 'Created', schema: z.object({ user: userResponse }) }, 409: { description: 'Username taken', schema: errorSchema() } },
+  responses: {
+    201: { description: 'Created', schema: z.object({ user: userResponse }) },
+    409: { description: 'Username taken', schema: errorSchema() },
+  },
 });
 registerOperation({
   method: 'patch',
   path: '/api/v1/admin/users/{id}',
   tag: 'admin',
-  summary: 'Change a user’s role, disabled state or display name (takes effect within seconds, open sockets of a disabled user are closed)',
+  summary:
+    'Change a user’s role, disabled state or display name (takes effect within seconds, open sockets of a disabled user are closed)',
   role: 'admin',
   params: { id: 'User id' },
   body: updateUserSchema,
@@ -398,7 +494,10 @@ registerOperation({
   role: 'admin',
   body: createKeySchema,
   responses: {
-    201: { description: 'Created', schema: z.object({ key: z.string(), prefix: z.string(), expiresAt: z.iso.datetime(), owner: z.string(), role }) },
+    201: {
+      description: 'Created',
+      schema: z.object({ key: z.string(), prefix: z.string(), expiresAt: z.iso.datetime(), owner: z.string(), role }),
+    },
     404: adminErrors[404],
     409: { description: 'The owner is disabled', schema: errorSchema() },
   },
@@ -410,7 +509,10 @@ registerOperation({
   summary: 'Revoke an API key at once',
   role: 'admin',
   params: { prefix: 'The key’s 8-character prefix' },
-  responses: { 200: { description: 'Revoked', schema: anyObject }, 404: { description: 'No such key', schema: errorSchema() } },
+  responses: {
+    200: { description: 'Revoked', schema: anyObject },
+    404: { description: 'No such key', schema: errorSchema() },
+  },
 });
 registerOperation({
   method: 'get',
@@ -420,7 +522,12 @@ registerOperation({
   description:
     'Query parameters: `actor` (exact), `action` (exact, or a prefix ending in `.` or `*`), `outcome` (success, failure, denied), `from` and `to` (ISO 8601), `limit` (1-500, default 50), `cursor` (the previous page’s `nextCursor`).',
   role: 'admin',
-  responses: { 200: { description: 'A page', schema: z.object({ entries: z.array(anyObject), nextCursor: z.number().int().nullable() }) } },
+  responses: {
+    200: {
+      description: 'A page',
+      schema: z.object({ entries: z.array(anyObject), nextCursor: z.number().int().nullable() }),
+    },
+  },
 });
 registerOperation({
   method: 'post',
@@ -429,7 +536,14 @@ registerOperation({
   summary: 'Change your own password',
   role: 'viewer',
   body: changeOwnPasswordSchema,
-  responses: { 200: { description: 'Changed', schema: z.object({ changed: z.literal(true) }) }, 400: { description: 'Wrong current password (field currentPassword) or a refused new one', schema: errorSchema() }, 429: { description: 'Too many wrong current passwords (counted with failed logins); Retry-After says when to retry', schema: errorSchema() } },
+  responses: {
+    200: { description: 'Changed', schema: z.object({ changed: z.literal(true) }) },
+    400: { description: 'Wrong current password (field currentPassword) or a refused new one', schema: errorSchema() },
+    429: {
+      description: 'Too many wrong current passwords (counted with failed logins); Retry-After says when to retry',
+      schema: errorSchema(),
+    },
+  },
 });
 
 /**

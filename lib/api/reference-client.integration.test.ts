@@ -20,21 +20,36 @@ afterAll(() => h?.stop());
 
 /** `requests.post(url, json=..., headers=...)`: JSON body, content-type application/json. */
 function requestsPost(path: string, json: unknown, headers: Record<string, string> = {}) {
-  return fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(json) });
+  return fetch(`${h.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(json),
+  });
 }
 
 describe('the reference DigitalTwinClient, unchanged', () => {
   it('_authenticate: POST /api/v1/auth/login {username, password} -> response.json()["token"]', async () => {
-    const res = await call(h.url, login, '/api/v1/auth/login', { body: { username: 'admin', password: 'integration-admin' } });
+    const res = await call(h.url, login, '/api/v1/auth/login', {
+      body: { username: 'admin', password: 'integration-admin' },
+    });
     expect(res.status).toBe(200);
     token = res.json!.token as string;
     expect(token).toEqual(expect.any(String));
   });
 
   it("predict({'temp': 360, 'pressure': 6.0, 'flow': 100}) -> prediction, confidence_interval, timestamp, user", async () => {
-    const res = await requestsPost('/api/v1/twin/predict', { temp: 360, pressure: 6.0, flow: 100 }, { Authorization: `Bearer ${token}` });
+    const res = await requestsPost(
+      '/api/v1/twin/predict',
+      { temp: 360, pressure: 6.0, flow: 100 },
+      { Authorization: `Bearer ${token}` },
+    );
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { prediction: number; confidence_interval: [number, number]; timestamp: string; user: string };
+    const body = (await res.json()) as {
+      prediction: number;
+      confidence_interval: [number, number];
+      timestamp: string;
+      user: string;
+    };
     // The plant's optimum is 90 % at 360 °C / 6 bar / 100 kg/h.
     expect(body.prediction).toBeGreaterThan(85);
     expect(body.confidence_interval[0]).toBeLessThanOrEqual(body.prediction);
@@ -51,7 +66,12 @@ describe('the reference DigitalTwinClient, unchanged', () => {
     ];
     const res = await requestsPost('/api/v1/twin/batch', { inputs }, { Authorization: `Bearer ${token}` });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { total: number; successful: number; results: { index: number; prediction: number }[]; errors: { index: number; errors: { field: string }[] }[] };
+    const body = (await res.json()) as {
+      total: number;
+      successful: number;
+      results: { index: number; prediction: number }[];
+      errors: { index: number; errors: { field: string }[] }[];
+    };
     expect(body).toMatchObject({ total: 3, successful: 2 });
     expect(body.results.map((r) => r.index)).toEqual([0, 1]);
     expect(body.errors).toEqual([{ index: 2, errors: [expect.objectContaining({ field: 'temperature' })] }]);
@@ -73,7 +93,10 @@ describe('the reference DigitalTwinClient, unchanged', () => {
   });
 
   it('a failed login raises in the client (non-200), with a JSON reason', async () => {
-    const res = await call(h.url, login, '/api/v1/auth/login', { body: { username: 'admin', password: 'not-the-password' }, address: '192.0.2.90' });
+    const res = await call(h.url, login, '/api/v1/auth/login', {
+      body: { username: 'admin', password: 'not-the-password' },
+      address: '192.0.2.90',
+    });
     expect(res.status).toBe(401);
     expect(res.json).toMatchObject({ error: { code: 'invalid_credentials' } });
   });

@@ -53,7 +53,9 @@ export interface RouteOptions<S extends z.ZodType | undefined, A extends Access>
 }
 
 type Answer = Response | JsonReply;
-type Handler<S, A extends Access, R> = (ctx: ApiContext<S extends z.ZodType ? z.infer<S> : undefined, A, R>) => Promise<Answer>;
+type Handler<S, A extends Access, R> = (
+  ctx: ApiContext<S extends z.ZodType ? z.infer<S> : undefined, A, R>,
+) => Promise<Answer>;
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
 /** The fast path's entry into a `machine: true` route: same checks, answer not yet a Response. */
@@ -66,7 +68,10 @@ export function apiRoute<S extends z.ZodType | undefined = undefined, A extends 
   opts: RouteOptions<S, A> & { machine: true },
   handler: Handler<S, A, LightRequest>,
 ): NextRouteHandler & { machine: MachineEntry };
-export function apiRoute<S extends z.ZodType | undefined = undefined, A extends Access = Role>(opts: RouteOptions<S, A>, handler: Handler<S, A, NextRequest>): NextRouteHandler;
+export function apiRoute<S extends z.ZodType | undefined = undefined, A extends Access = Role>(
+  opts: RouteOptions<S, A>,
+  handler: Handler<S, A, NextRequest>,
+): NextRouteHandler;
 export function apiRoute<S extends z.ZodType | undefined, A extends Access>(
   opts: RouteOptions<S, A>,
   handler: Handler<S, A, NextRequest> | Handler<S, A, LightRequest>,
@@ -77,7 +82,9 @@ export function apiRoute<S extends z.ZodType | undefined, A extends Access>(
     let res: Answer;
     try {
       const rawParams = ctx?.params ? await ctx.params : {};
-      const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]));
+      const params = Object.fromEntries(
+        Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]),
+      );
       route = routeTemplate(route, params);
       const address = clientAddressFromHeaders(req.headers);
       const gate = opts.role === 'public' ? null : await authorize(req, opts as RouteOptions<S, Role>, route, address);
@@ -91,7 +98,13 @@ export function apiRoute<S extends z.ZodType | undefined, A extends Access>(
           if (!parsed.success) throw validationError(parsed.error);
           body = parsed.data;
         }
-        res = await (handler as Handler<S, A, typeof req>)({ req, principal: gate as never, body: body as never, params, address });
+        res = await (handler as Handler<S, A, typeof req>)({
+          req,
+          principal: gate as never,
+          body: body as never,
+          params,
+          address,
+        });
       }
     } catch (err) {
       res = errorResponse(err);
@@ -127,7 +140,12 @@ export function routeTemplate(pathname: string, params: Record<string, string>):
 }
 
 /** Authenticates, checks the role and the per-principal limit; a Response means refused. */
-async function authorize(req: NextRequest | MachineRequest, opts: RouteOptions<z.ZodType | undefined, Role>, route: string, address: string): Promise<Principal | Response> {
+async function authorize(
+  req: NextRequest | MachineRequest,
+  opts: RouteOptions<z.ZodType | undefined, Role>,
+  route: string,
+  address: string,
+): Promise<Principal | Response> {
   const services = getServices();
   const { config } = services;
   const target = `${req.method} ${route}`;
@@ -151,13 +169,22 @@ async function authorize(req: NextRequest | MachineRequest, opts: RouteOptions<z
     }
     const result = await authenticateBearer(
       header.credential,
-      { keys: apiKeysRepo(services.database.db), users: services.users, audit: services.audit, secret: services.authSecret, metricsToken: config.METRICS_TOKEN },
+      {
+        keys: apiKeysRepo(services.database.db),
+        users: services.users,
+        audit: services.audit,
+        secret: services.authSecret,
+        metricsToken: config.METRICS_TOKEN,
+      },
       address,
       opts.metricsToken === true,
     );
     if (!result.ok) {
       await recordAuthFailure(config, address);
-      return refuse(unauthorized(), result.actor, { reason: result.reason, ...(result.keyPrefix ? { keyPrefix: result.keyPrefix } : {}) });
+      return refuse(unauthorized(), result.actor, {
+        reason: result.reason,
+        ...(result.keyPrefix ? { keyPrefix: result.keyPrefix } : {}),
+      });
     }
     principal = result.principal;
   } else if (req instanceof MachineRequest) {
@@ -172,32 +199,63 @@ async function authorize(req: NextRequest | MachineRequest, opts: RouteOptions<z
     // disabled user is refused and a role change applies within seconds (lib/auth/user-state.ts).
     const state = await currentUserState(services.users, token.sub);
     if (!state || state.disabled) {
-      return refuse(unauthorized(), token.username, { reason: state ? 'user_disabled' : 'unknown_user', via: 'session' });
+      return refuse(unauthorized(), token.username, {
+        reason: state ? 'user_disabled' : 'unknown_user',
+        via: 'session',
+      });
     }
     principal = { userId: state.id, username: state.username, role: state.role, via: 'session', address };
   }
 
   const needed = principal.via === 'session' && opts.sessionRole ? opts.sessionRole : opts.role;
   if (!hasRole(principal.role, needed)) {
-    return refuse(forbidden(needed), principal.username, { reason: 'role', role: principal.role, needed, via: principal.via, ...(principal.keyPrefix ? { keyPrefix: principal.keyPrefix } : {}) });
+    return refuse(forbidden(needed), principal.username, {
+      reason: 'role',
+      role: principal.role,
+      needed,
+      via: principal.via,
+      ...(principal.keyPrefix ? { keyPrefix: principal.keyPrefix } : {}),
+    });
   }
 
-  const limitKey = principal.via === 'api-key' ? `key:${principal.keyPrefix}` : principal.via === 'metrics-token' ? 'metrics' : `user:${principal.userId}`;
+  const limitKey =
+    principal.via === 'api-key'
+      ? `key:${principal.keyPrefix}`
+      : principal.via === 'metrics-token'
+        ? 'metrics'
+        : `user:${principal.userId}`;
   const limit = await consumePrincipal(config, limitKey);
   if (!limit.allowed) {
-    const res = tooManyRequests(limit.retryAfterSeconds, `Rate limit of ${config.API_RATE_LIMIT_PER_MINUTE} requests a minute reached`);
-    return limit.firstRefusal ? refuse(res, principal.username, { reason: 'rate_limit', via: principal.via, limitKey }) : res;
+    const res = tooManyRequests(
+      limit.retryAfterSeconds,
+      `Rate limit of ${config.API_RATE_LIMIT_PER_MINUTE} requests a minute reached`,
+    );
+    return limit.firstRefusal
+      ? refuse(res, principal.username, { reason: 'rate_limit', via: principal.via, limitKey })
+      : res;
   }
   return principal;
 }
 
 function tooManyRequests(retryAfterSeconds: number, message: string): Response {
-  return jsonError(429, 'too_many_requests', `${message}; retry in ${retryAfterSeconds} s`, undefined, { 'Retry-After': String(retryAfterSeconds) });
+  return jsonError(429, 'too_many_requests', `${message}; retry in ${retryAfterSeconds} s`, undefined, {
+    'Retry-After': String(retryAfterSeconds),
+  });
 }
 
-async function auditRefusal(services: Services, e: { actor: string | null; target: string; address: string; details: Record<string, unknown> }): Promise<void> {
+async function auditRefusal(
+  services: Services,
+  e: { actor: string | null; target: string; address: string; details: Record<string, unknown> },
+): Promise<void> {
   try {
-    await services.audit.record({ actor: e.actor, action: 'api.refused', target: e.target, outcome: 'denied', address: e.address, details: e.details });
+    await services.audit.record({
+      actor: e.actor,
+      action: 'api.refused',
+      target: e.target,
+      outcome: 'denied',
+      address: e.address,
+      details: e.details,
+    });
   } catch (err) {
     logger.warn({ err }, 'could not audit a refused API request');
   }
@@ -219,7 +277,11 @@ function onceAWindow(key: string, windowMs = 60_000): boolean {
  * The whole request body, refused with `tooLarge()` as soon as it is known to exceed `maxBytes`
  * (by its declared length, or while reading: the rest is never buffered). Null when there is none.
  */
-export async function readBodyCapped(req: Request, maxBytes: number, tooLarge: () => ApiError): Promise<Buffer<ArrayBuffer> | null> {
+export async function readBodyCapped(
+  req: Request,
+  maxBytes: number,
+  tooLarge: () => ApiError,
+): Promise<Buffer<ArrayBuffer> | null> {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge();
   const reader = req.body?.getReader();
@@ -244,7 +306,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 /** Reads the body as JSON: 415 for another content type, 413 over 1 MB, 400 for broken JSON. */
 export async function readJson(req: Request | LightRequest): Promise<unknown> {
   const type = req.headers.get('content-type') ?? '';
-  if (!/^application\/(.+\+)?json\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
+  if (!/^application\/(.+\+)?json\b/i.test(type))
+    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json');
   const tooLarge = () => new ApiError(413, 'payload_too_large', `Body is larger than ${MAX_BODY_BYTES} bytes`);
   let body: Buffer | null;
   if (req instanceof MachineRequest) {
@@ -267,7 +330,9 @@ export async function readJson(req: Request | LightRequest): Promise<unknown> {
 
 /** zod issues -> field errors with dotted paths (`readings.3.values.temperature`). */
 export function validationError(error: z.ZodError, message = 'The request is invalid'): ApiError {
-  const fields: FieldError[] = error.issues.slice(0, 100).map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
+  const fields: FieldError[] = error.issues
+    .slice(0, 100)
+    .map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
   return new ApiError(400, 'validation_failed', message, fields);
 }
 

@@ -33,7 +33,12 @@ export interface CallResult {
 }
 
 /** Calls a route handler the way Next would and reads the whole answer. */
-export async function call(baseUrl: string, handler: RouteHandler, path: string, opts: CallOptions = {}): Promise<CallResult> {
+export async function call(
+  baseUrl: string,
+  handler: RouteHandler,
+  path: string,
+  opts: CallOptions = {},
+): Promise<CallResult> {
   const method = opts.method ?? (opts.body !== undefined || opts.raw !== undefined ? 'POST' : 'GET');
   const headers: Record<string, string> = { [CLIENT_ADDRESS_HEADER]: opts.address ?? '198.51.100.1', ...opts.headers };
   const hasBody = opts.body !== undefined || opts.raw !== undefined;
@@ -52,24 +57,39 @@ export async function call(baseUrl: string, handler: RouteHandler, path: string,
 }
 
 /** Creates a user with a password and returns its id. */
-export async function addUser(services: Services, username: string, role: Role, password = `${username}-password`): Promise<string> {
+export async function addUser(
+  services: Services,
+  username: string,
+  role: Role,
+  password = `${username}-password`,
+): Promise<string> {
   const user = await services.users.create({ username, passwordHash: await hashPassword(password), role });
   return user.id;
 }
 
 /** An API key for a user (`days` may be negative-in-effect via `now` in the past: an expired key). */
-export async function addKey(services: Services, username: string, opts: { now?: Date; days?: number } = {}): Promise<{ key: string; prefix: string }> {
+export async function addKey(
+  services: Services,
+  username: string,
+  opts: { now?: Date; days?: number } = {},
+): Promise<{ key: string; prefix: string }> {
   const user = await services.users.findByUsername(username);
   if (!user) throw new Error(`no user ${username}`);
   const keys = apiKeysRepo(services.database.db);
-  return issueApiKey({ keys, audit: services.audit }, { userId: user.id, username: user.username, actor: 'test', days: opts.days, now: opts.now });
+  return issueApiKey(
+    { keys, audit: services.audit },
+    { userId: user.id, username: user.username, actor: 'test', days: opts.days, now: opts.now },
+  );
 }
 
 /** A browser session cookie for an existing user. */
 export async function sessionCookie(services: Services, username: string): Promise<string> {
   const user = await services.users.findByUsername(username);
   if (!user) throw new Error(`no user ${username}`);
-  const token = await encode({ token: { sub: user.id, username: user.username, role: user.role, name: user.username }, secret: services.authSecret });
+  const token = await encode({
+    token: { sub: user.id, username: user.username, role: user.role, name: user.username },
+    secret: services.authSecret,
+  });
   return `next-auth.session-token=${token}`;
 }
 

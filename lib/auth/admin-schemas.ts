@@ -49,7 +49,9 @@ export const updateUserSchema = z
     disabled: z.boolean({ error: 'disabled must be true or false' }).optional(),
     displayName: displayNameSchema.optional(),
   })
-  .refine((v) => v.role !== undefined || v.disabled !== undefined || v.displayName !== undefined, { message: 'send at least one of role, disabled, displayName' });
+  .refine((v) => v.role !== undefined || v.disabled !== undefined || v.displayName !== undefined, {
+    message: 'send at least one of role, disabled, displayName',
+  });
 export type UpdateUserInput = z.infer<typeof updateUserSchema>;
 
 export const resetPasswordSchema = z.strictObject({ password: newPasswordSchema });
@@ -89,12 +91,34 @@ const dateParam = (name: string) =>
 /** Query string of `GET /api/v1/admin/audit` (every value arrives as text). */
 export const auditQuerySchema = z
   .strictObject({
-    actor: z.string().trim().min(1, 'actor must not be empty').max(200, 'actor must be at most 200 characters').optional(),
-    action: z.string().trim().min(1, 'action must not be empty').max(100, 'action must be at most 100 characters').optional(),
+    actor: z
+      .string()
+      .trim()
+      .min(1, 'actor must not be empty')
+      .max(200, 'actor must be at most 200 characters')
+      .optional(),
+    action: z
+      .string()
+      .trim()
+      .min(1, 'action must not be empty')
+      .max(100, 'action must be at most 100 characters')
+      .optional(),
     outcome: z.enum(OUTCOMES, { error: `outcome must be one of ${OUTCOMES.join(', ')}` }).optional(),
     from: dateParam('from').optional(),
     to: dateParam('to').optional(),
-    limit: z.coerce.number({ error: 'limit must be a number' }).int('limit must be a whole number').min(1, 'limit must be at least 1').max(500, 'limit must be at most 500').default(50),
-    cursor: z.coerce.number({ error: 'cursor must be a number' }).int('cursor must be a whole number').positive('cursor must be positive').optional(),
+    limit: z.coerce
+      .number({ error: 'limit must be a number' })
+      .int('limit must be a whole number')
+      .min(1, 'limit must be at least 1')
+      .max(500, 'limit must be at most 500')
+      .default(50),
+    cursor: z.coerce
+      .number({ error: 'cursor must be a number' })
+      .int('cursor must be a whole number')
+      .positive('cursor must be positive')
+      .optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), { message: 'from must not be after to', path: ['from'] });
+  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), {
+    message: 'from must not be after to',
+    path: ['from'],
+  });

@@ -54,7 +54,15 @@ export const AUDIT_PAGE_SIZE = 50;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function userView(u: User): UserView {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled, createdAt: u.createdAt.toISOString(), lastLoginAt: iso(u.lastLoginAt) };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    disabled: u.disabled,
+    createdAt: u.createdAt.toISOString(),
+    lastLoginAt: iso(u.lastLoginAt),
+  };
 }
 
 /** A key as listed (never its hash or secret), with its state now. */

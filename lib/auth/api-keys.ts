@@ -46,7 +46,15 @@ export function looksLikeApiKey(text: string): boolean {
 /** Creates a key for a user and audits it; the returned `key` must be shown once and dropped. */
 export async function issueApiKey(
   deps: { keys: ApiKeysRepo; audit: AuditRepo },
-  input: { userId: string; username: string; days?: number; name?: string | null; actor: string; now?: Date; address?: string | null },
+  input: {
+    userId: string;
+    username: string;
+    days?: number;
+    name?: string | null;
+    actor: string;
+    now?: Date;
+    address?: string | null;
+  },
 ): Promise<{ key: string; prefix: string; expiresAt: Date }> {
   const days = input.days ?? DEFAULT_KEY_DAYS;
   if (!(days > 0 && days <= MAX_KEY_DAYS)) throw new RangeError(`days must be between 1 and ${MAX_KEY_DAYS}`);
@@ -54,15 +62,32 @@ export async function issueApiKey(
   // A 32-bit prefix can collide (rarely): draw again.
   for (let attempt = 0; attempt < 5; attempt++) {
     const fresh = generateApiKey();
-    if (await deps.keys.create({ userId: input.userId, prefix: fresh.prefix, hash: fresh.hash, name: input.name ?? null, expiresAt })) {
-      await deps.audit.record({ actor: input.actor, action: 'apikey.create', target: fresh.prefix, outcome: 'success', address: input.address ?? null, details: { owner: input.username, name: input.name ?? null, expiresAt: expiresAt.toISOString() } });
+    if (
+      await deps.keys.create({
+        userId: input.userId,
+        prefix: fresh.prefix,
+        hash: fresh.hash,
+        name: input.name ?? null,
+        expiresAt,
+      })
+    ) {
+      await deps.audit.record({
+        actor: input.actor,
+        action: 'apikey.create',
+        target: fresh.prefix,
+        outcome: 'success',
+        address: input.address ?? null,
+        details: { owner: input.username, name: input.name ?? null, expiresAt: expiresAt.toISOString() },
+      });
       return { key: fresh.key, prefix: fresh.prefix, expiresAt };
     }
   }
   throw new Error('could not draw a unique API key prefix');
 }
 
-export type KeyCheck = { ok: true; key: ApiKeyOwner } | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'owner_disabled'; key?: ApiKeyOwner };
+export type KeyCheck =
+  | { ok: true; key: ApiKeyOwner }
+  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'owner_disabled'; key?: ApiKeyOwner };
 
 const TOUCH_INTERVAL_MS = 60_000;
 const TOUCHED = Symbol.for('twinops.apiKeyTouched');
@@ -73,7 +98,12 @@ type TouchHolder = { [TOUCHED]?: Map<string, number> };
  * time at most once a minute per key (remembered in memory, and guarded again in the UPDATE), and
  * audits the key's first use ever.
  */
-export async function checkApiKey(deps: { keys: ApiKeysRepo; audit: AuditRepo }, presented: string, address: string, now = new Date()): Promise<KeyCheck> {
+export async function checkApiKey(
+  deps: { keys: ApiKeysRepo; audit: AuditRepo },
+  presented: string,
+  address: string,
+  now = new Date(),
+): Promise<KeyCheck> {
   if (!looksLikeApiKey(presented)) return { ok: false, reason: 'unknown' };
   const key = await cachedKey(hashApiKey(presented), (hash) => deps.keys.findByHash(hash));
   if (!key) return { ok: false, reason: 'unknown' };
@@ -89,7 +119,13 @@ export async function checkApiKey(deps: { keys: ApiKeysRepo; audit: AuditRepo },
     try {
       const result = await deps.keys.touch(key.id, now, TOUCH_INTERVAL_MS);
       if (result === 'first') {
-        await deps.audit.record({ actor: key.username, action: 'apikey.first-use', target: key.prefix, outcome: 'success', address });
+        await deps.audit.record({
+          actor: key.username,
+          action: 'apikey.first-use',
+          target: key.prefix,
+          outcome: 'success',
+          address,
+        });
       }
     } catch (err) {
       logger.warn({ err, key: key.prefix }, 'could not record the use of an API key');

@@ -37,8 +37,17 @@ function limiters(config: ApiRateLimitConfig): Limiters {
   if (current && current.config === config) return current;
   const built: Limiters = {
     config,
-    principal: new RateLimiterMemory({ keyPrefix: 'api-principal', points: config.API_RATE_LIMIT_PER_MINUTE, duration: 60 }),
-    authFailures: new RateLimiterMemory({ keyPrefix: 'api-auth-fail', points: config.API_AUTH_FAILURES_PER_MINUTE, duration: 60, blockDuration: 60 }),
+    principal: new RateLimiterMemory({
+      keyPrefix: 'api-principal',
+      points: config.API_RATE_LIMIT_PER_MINUTE,
+      duration: 60,
+    }),
+    authFailures: new RateLimiterMemory({
+      keyPrefix: 'api-auth-fail',
+      points: config.API_AUTH_FAILURES_PER_MINUTE,
+      duration: 60,
+      blockDuration: 60,
+    }),
   };
   holder[KEY] = built;
   return built;
@@ -54,19 +63,26 @@ export async function consumePrincipal(config: ApiRateLimitConfig, principalKey:
     return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
   } catch (res) {
     if (!(res instanceof RateLimiterRes)) throw res;
-    return { allowed: false, retryAfterSeconds: seconds(res.msBeforeNext), firstRefusal: res.consumedPoints === config.API_RATE_LIMIT_PER_MINUTE + 1 };
+    return {
+      allowed: false,
+      retryAfterSeconds: seconds(res.msBeforeNext),
+      firstRefusal: res.consumedPoints === config.API_RATE_LIMIT_PER_MINUTE + 1,
+    };
   }
 }
 
 /** Whether an address is currently refused for too many failed bearer authentications. */
 export async function authFailureBlock(config: ApiRateLimitConfig, address: string): Promise<LimitDecision> {
   const res = await limiters(config).authFailures.get(address);
-  if (!res || res.consumedPoints < config.API_AUTH_FAILURES_PER_MINUTE) return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+  if (!res || res.consumedPoints < config.API_AUTH_FAILURES_PER_MINUTE)
+    return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
   return { allowed: false, retryAfterSeconds: seconds(res.msBeforeNext), firstRefusal: false };
 }
 
 /** Counts a failed bearer authentication from an address. */
 export async function recordAuthFailure(config: ApiRateLimitConfig, address: string): Promise<void> {
   // consume() rejects once the budget is spent: that is the block, not an error.
-  await limiters(config).authFailures.consume(address).catch(() => {});
+  await limiters(config)
+    .authFailures.consume(address)
+    .catch(() => {});
 }

@@ -18,16 +18,26 @@ export function buildAuthOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: 'Password',
-        credentials: { username: { label: 'Username', type: 'text' }, password: { label: 'Password', type: 'password' } },
+        credentials: {
+          username: { label: 'Username', type: 'text' },
+          password: { label: 'Password', type: 'password' },
+        },
         async authorize(credentials, req) {
-          const address = clientAddressFromHeaders(req?.headers as Record<string, string | string[] | undefined> | undefined);
+          const address = clientAddressFromHeaders(
+            req?.headers as Record<string, string | string[] | undefined> | undefined,
+          );
           const result = await getServices().login.authenticate(
             { username: credentials?.username, password: credentials?.password },
             address,
           );
           // next-auth hands a thrown message to the sign-in page as `error`.
           if (!result.ok) throw new Error(result.message);
-          return { id: result.user.id, username: result.user.username, name: result.user.displayName ?? result.user.username, role: result.user.role };
+          return {
+            id: result.user.id,
+            username: result.user.username,
+            name: result.user.displayName ?? result.user.username,
+            role: result.user.role,
+          };
         },
       }),
     ],
@@ -43,7 +53,12 @@ export function buildAuthOptions(): NextAuthOptions {
       },
       session({ session, token }) {
         if (token.sub && token.username && isRole(token.role)) {
-          session.user = { id: token.sub, username: token.username, name: token.name ?? token.username, role: token.role };
+          session.user = {
+            id: token.sub,
+            username: token.username,
+            name: token.name ?? token.username,
+            role: token.role,
+          };
         }
         return session;
       },

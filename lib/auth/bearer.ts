@@ -29,11 +29,21 @@ export interface Principal {
 }
 
 /** Issues a login token for an authenticated user. */
-export async function issueLoginToken(user: AuthenticatedUser, secret: string, hours = LOGIN_TOKEN_HOURS): Promise<{ token: string; expiresAt: Date }> {
+export async function issueLoginToken(
+  user: AuthenticatedUser,
+  secret: string,
+  hours = LOGIN_TOKEN_HOURS,
+): Promise<{ token: string; expiresAt: Date }> {
   const maxAge = Math.round(hours * 3600);
   const nowSeconds = Math.floor(Date.now() / 1000);
   const token = await encode({
-    token: { sub: user.id, username: user.username, role: user.role, name: user.displayName ?? user.username, typ: TOKEN_TYPE },
+    token: {
+      sub: user.id,
+      username: user.username,
+      role: user.role,
+      name: user.displayName ?? user.username,
+      typ: TOKEN_TYPE,
+    },
     secret,
     maxAge,
   });
@@ -77,18 +87,35 @@ export interface BearerDeps {
 
 export type BearerResult =
   | { ok: true; principal: Principal }
-  | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'owner_disabled' | 'invalid_token'; actor: string | null; keyPrefix?: string };
+  | {
+      ok: false;
+      reason: 'unknown' | 'expired' | 'revoked' | 'owner_disabled' | 'invalid_token';
+      actor: string | null;
+      keyPrefix?: string;
+    };
 
 /** Authenticates a bearer credential to a principal, or says why not. */
-export async function authenticateBearer(credential: string, deps: BearerDeps, address: string, allowMetricsToken = false): Promise<BearerResult> {
+export async function authenticateBearer(
+  credential: string,
+  deps: BearerDeps,
+  address: string,
+  allowMetricsToken = false,
+): Promise<BearerResult> {
   if (allowMetricsToken && deps.metricsToken && secretsEqual(credential, deps.metricsToken)) {
-    return { ok: true, principal: { userId: 'metrics', username: 'metrics-scraper', role: 'viewer', via: 'metrics-token', address } };
+    return {
+      ok: true,
+      principal: { userId: 'metrics', username: 'metrics-scraper', role: 'viewer', via: 'metrics-token', address },
+    };
   }
   if (looksLikeApiKey(credential)) {
     const check = await checkApiKey({ keys: deps.keys, audit: deps.audit }, credential, address);
-    if (!check.ok) return { ok: false, reason: check.reason, actor: check.key?.username ?? null, keyPrefix: check.key?.prefix };
+    if (!check.ok)
+      return { ok: false, reason: check.reason, actor: check.key?.username ?? null, keyPrefix: check.key?.prefix };
     const k = check.key;
-    return { ok: true, principal: { userId: k.userId, username: k.username, role: k.role, via: 'api-key', address, keyPrefix: k.prefix } };
+    return {
+      ok: true,
+      principal: { userId: k.userId, username: k.username, role: k.role, via: 'api-key', address, keyPrefix: k.prefix },
+    };
   }
   const userId = await readLoginToken(credential, deps.secret);
   const user = userId ? await currentUserState(deps.users, userId) : null;

@@ -14,7 +14,18 @@ export async function ensureFirstAdmin(
 ): Promise<{ username: string; password: string | null } | null> {
   if ((await users.count()) > 0) return null;
   const password = adminPassword ?? randomBytes(12).toString('base64url');
-  await users.create({ username: 'admin', passwordHash: await hashPassword(password), role: 'admin', displayName: 'Administrator' });
-  await audit.record({ actor: 'system', action: 'user.create', target: 'admin', outcome: 'success', details: { role: 'admin', firstRun: true } });
+  await users.create({
+    username: 'admin',
+    passwordHash: await hashPassword(password),
+    role: 'admin',
+    displayName: 'Administrator',
+  });
+  await audit.record({
+    actor: 'system',
+    action: 'user.create',
+    target: 'admin',
+    outcome: 'success',
+    details: { role: 'admin', firstRun: true },
+  });
   return { username: 'admin', password: adminPassword ? null : password };
 }

@@ -8,7 +8,13 @@ describe('safeCallbackUrl', () => {
   });
 
   it('refuses anything that could leave the site or loop back to login', () => {
-    for (const bad of ['//evil.example', '/\\evil.example', 'javascript:alert(1)', 'evil.example', '/login?callbackUrl=/']) {
+    for (const bad of [
+      '//evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+      'evil.example',
+      '/login?callbackUrl=/',
+    ]) {
       expect(safeCallbackUrl(bad), bad).toBe('/');
     }
     expect(safeCallbackUrl(undefined)).toBe('/');

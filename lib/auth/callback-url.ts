@@ -14,6 +14,12 @@ export function safeCallbackUrl(raw: string | undefined): string {
       return '/';
     }
   }
-  if (!candidate.startsWith('/') || candidate.startsWith('//') || candidate.startsWith('/\\') || candidate.startsWith('/login')) return '/';
+  if (
+    !candidate.startsWith('/') ||
+    candidate.startsWith('//') ||
+    candidate.startsWith('/\\') ||
+    candidate.startsWith('/login')
+  )
+    return '/';
   return candidate;
 }

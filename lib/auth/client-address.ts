@@ -9,7 +9,10 @@ type HeaderBag = Record<string, string | string[] | undefined> | { get(name: str
 
 export function clientAddressFromHeaders(headers: HeaderBag): string {
   if (!headers) return 'unknown';
-  const value = typeof headers.get === 'function' ? (headers as { get(name: string): string | null }).get(CLIENT_ADDRESS_HEADER) : (headers as Record<string, string | string[] | undefined>)[CLIENT_ADDRESS_HEADER];
+  const value =
+    typeof headers.get === 'function'
+      ? (headers as { get(name: string): string | null }).get(CLIENT_ADDRESS_HEADER)
+      : (headers as Record<string, string | string[] | undefined>)[CLIENT_ADDRESS_HEADER];
   const first = Array.isArray(value) ? value[0] : value;
   return first && first.length <= 64 ? first : 'unknown';
 }

@@ -31,7 +31,11 @@ type Holder = { [KEY]?: CredentialCache };
 const shared = () => ((globalThis as Holder)[KEY] ??= createCredentialCache());
 
 /** The key row for `hash`, from the cache or `load` (null results are not cached). */
-export async function cachedKey(hash: string, load: (hash: string) => Promise<ApiKeyOwner | null>, cache = shared()): Promise<ApiKeyOwner | null> {
+export async function cachedKey(
+  hash: string,
+  load: (hash: string) => Promise<ApiKeyOwner | null>,
+  cache = shared(),
+): Promise<ApiKeyOwner | null> {
   if (cache.generation !== authGeneration()) {
     cache.keys.clear();
     cache.generation = authGeneration();

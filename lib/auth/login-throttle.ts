@@ -13,8 +13,18 @@ export interface ThrottleOptions {
  * In memory: one process. (Redis-backed limits come with scale-out.)
  */
 export function createLoginThrottle({ maxFailures, lockSeconds }: ThrottleOptions) {
-  const byUser = new RateLimiterMemory({ keyPrefix: 'login-user', points: maxFailures, duration: lockSeconds, blockDuration: lockSeconds });
-  const byAddress = new RateLimiterMemory({ keyPrefix: 'login-addr', points: maxFailures * 4, duration: lockSeconds, blockDuration: lockSeconds });
+  const byUser = new RateLimiterMemory({
+    keyPrefix: 'login-user',
+    points: maxFailures,
+    duration: lockSeconds,
+    blockDuration: lockSeconds,
+  });
+  const byAddress = new RateLimiterMemory({
+    keyPrefix: 'login-addr',
+    points: maxFailures * 4,
+    duration: lockSeconds,
+    blockDuration: lockSeconds,
+  });
 
   async function waitFor(limiter: RateLimiterMemory, points: number, key: string): Promise<number> {
     const res = await limiter.get(key);
@@ -25,7 +35,10 @@ export function createLoginThrottle({ maxFailures, lockSeconds }: ThrottleOption
   return {
     /** Seconds to wait before this username/address may try again; 0 when allowed now. */
     async retryAfter(username: string, address: string): Promise<number> {
-      const [u, a] = await Promise.all([waitFor(byUser, maxFailures, username), waitFor(byAddress, maxFailures * 4, address)]);
+      const [u, a] = await Promise.all([
+        waitFor(byUser, maxFailures, username),
+        waitFor(byAddress, maxFailures * 4, address),
+      ]);
       return Math.max(u, a);
     },
 

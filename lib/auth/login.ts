@@ -56,7 +56,12 @@ export function createLoginService(deps: { users: UsersRepo; audit: AuditRepo; t
       const wait = await throttle.retryAfter(username, address);
       if (wait > 0) {
         await record('denied', { reason: 'throttled', retryAfterSeconds: wait });
-        return { ok: false, reason: 'throttled', retryAfterSeconds: wait, message: `Too many failed attempts. Try again in ${wait} s.` };
+        return {
+          ok: false,
+          reason: 'throttled',
+          retryAfterSeconds: wait,
+          message: `Too many failed attempts. Try again in ${wait} s.`,
+        };
       }
 
       const user = await users.findByUsername(username);
@@ -69,7 +74,10 @@ export function createLoginService(deps: { users: UsersRepo; audit: AuditRepo; t
       await throttle.recordSuccess(username);
       await users.recordLogin(user.id);
       await record('success', {});
-      return { ok: true, user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role } };
+      return {
+        ok: true,
+        user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+      };
     },
   };
 }

@@ -63,7 +63,14 @@ export function createUserAdmin(deps: UserAdminDeps) {
     return user;
   };
   const record = (actor: Actor, action: string, target: string, details?: Record<string, unknown>) =>
-    audit.record({ actor: actor.username, action, target, outcome: 'success', address: actor.address ?? null, details: details ?? null });
+    audit.record({
+      actor: actor.username,
+      action,
+      target,
+      outcome: 'success',
+      address: actor.address ?? null,
+      details: details ?? null,
+    });
 
   /** A user by id; a malformed id is simply not found (never a database error). */
   async function requireById(id: string): Promise<User> {
@@ -82,8 +89,16 @@ export function createUserAdmin(deps: UserAdminDeps) {
     requireById,
 
     /** Creates a user (UsernameTakenError on a duplicate). The password is already validated. */
-    async createUser(actor: Actor, input: { username: string; password: string; role: Role; displayName?: string | null }): Promise<User> {
-      const user = await users.create({ username: input.username, passwordHash: await hashPassword(input.password), role: input.role, displayName: input.displayName ?? null });
+    async createUser(
+      actor: Actor,
+      input: { username: string; password: string; role: Role; displayName?: string | null },
+    ): Promise<User> {
+      const user = await users.create({
+        username: input.username,
+        passwordHash: await hashPassword(input.password),
+        role: input.role,
+        displayName: input.displayName ?? null,
+      });
       await record(actor, 'user.create', user.username, { role: user.role });
       return user;
     },
@@ -113,11 +128,18 @@ export function createUserAdmin(deps: UserAdminDeps) {
      * Applies a partial update by id. The last-admin check runs before anything is written when
      * the change would demote or disable, so a refused update changes nothing.
      */
-    async updateUser(actor: Actor, id: string, patch: { role?: Role; disabled?: boolean; displayName?: string | null }): Promise<User> {
+    async updateUser(
+      actor: Actor,
+      id: string,
+      patch: { role?: Role; disabled?: boolean; displayName?: string | null },
+    ): Promise<User> {
       let user = await requireById(id);
-      if (patch.role !== undefined && patch.role !== user.role) user = await this.setRole(actor, user.username, patch.role);
-      if (patch.disabled !== undefined && patch.disabled !== user.disabled) user = await this.setDisabled(actor, user.username, patch.disabled);
-      if (patch.displayName !== undefined && patch.displayName !== user.displayName) user = await this.setDisplayName(actor, user.username, patch.displayName);
+      if (patch.role !== undefined && patch.role !== user.role)
+        user = await this.setRole(actor, user.username, patch.role);
+      if (patch.disabled !== undefined && patch.disabled !== user.disabled)
+        user = await this.setDisabled(actor, user.username, patch.disabled);
+      if (patch.displayName !== undefined && patch.displayName !== user.displayName)
+        user = await this.setDisplayName(actor, user.username, patch.displayName);
       return user;
     },
 
@@ -130,18 +152,36 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** A user changes their own password; the current one must be right (audited either way). */
-    async changeOwnPassword(actor: Actor & { userId: string }, currentPassword: string, newPassword: string): Promise<User> {
+    async changeOwnPassword(
+      actor: Actor & { userId: string },
+      currentPassword: string,
+      newPassword: string,
+    ): Promise<User> {
       const user = UUID.test(actor.userId) ? await users.findByIdWithHash(actor.userId) : null;
       if (!user) throw new UserNotFoundError(actor.username);
       const address = actor.address ?? 'unknown';
       const wait = (await deps.throttle?.retryAfter(user.username, address)) ?? 0;
       if (wait > 0) {
-        await audit.record({ actor: user.username, action: 'user.change-password', target: user.username, outcome: 'denied', address: actor.address ?? null, details: { reason: 'throttled', retryAfterSeconds: wait } });
+        await audit.record({
+          actor: user.username,
+          action: 'user.change-password',
+          target: user.username,
+          outcome: 'denied',
+          address: actor.address ?? null,
+          details: { reason: 'throttled', retryAfterSeconds: wait },
+        });
         throw new PasswordThrottledError(wait);
       }
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
         await deps.throttle?.recordFailure(user.username, address);
-        await audit.record({ actor: user.username, action: 'user.change-password', target: user.username, outcome: 'failure', address: actor.address ?? null, details: { reason: 'wrong_current_password' } });
+        await audit.record({
+          actor: user.username,
+          action: 'user.change-password',
+          target: user.username,
+          outcome: 'failure',
+          address: actor.address ?? null,
+          details: { reason: 'wrong_current_password' },
+        });
         throw new WrongPasswordError();
       }
       await deps.throttle?.recordSuccess(user.username);
@@ -151,10 +191,23 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** Issues a key for an enabled user; the returned `key` is shown once. */
-    async createKey(actor: Actor, input: { username: string; days?: number; name?: string | null }): Promise<{ key: string; prefix: string; expiresAt: Date; owner: User }> {
+    async createKey(
+      actor: Actor,
+      input: { username: string; days?: number; name?: string | null },
+    ): Promise<{ key: string; prefix: string; expiresAt: Date; owner: User }> {
       const owner = await requireByUsername(input.username);
       if (owner.disabled) throw new UserDisabledError(owner.username);
-      const created = await issueApiKey({ keys, audit }, { userId: owner.id, username: owner.username, days: input.days, name: input.name ?? null, actor: actor.username, address: actor.address });
+      const created = await issueApiKey(
+        { keys, audit },
+        {
+          userId: owner.id,
+          username: owner.username,
+          days: input.days,
+          name: input.name ?? null,
+          actor: actor.username,
+          address: actor.address,
+        },
+      );
       return { ...created, owner };
     },
 

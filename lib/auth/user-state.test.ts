@@ -4,7 +4,21 @@ import { currentUserState, forgetUserState, USER_STATE_TTL_MS } from './user-sta
 
 const ID = '3f1c2b7e-8a4d-4c2e-9b1a-0d2e3f4a5b6c';
 function repo(user: Partial<User> | null) {
-  const state = { user: user && ({ id: ID, username: 'ann', displayName: null, role: 'operator', disabled: false, createdAt: new Date(), lastLoginAt: null, ...user } as User), calls: 0 };
+  const state = {
+    user:
+      user &&
+      ({
+        id: ID,
+        username: 'ann',
+        displayName: null,
+        role: 'operator',
+        disabled: false,
+        createdAt: new Date(),
+        lastLoginAt: null,
+        ...user,
+      } as User),
+    calls: 0,
+  };
   return {
     state,
     findById: async (id: string) => {

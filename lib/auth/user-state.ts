@@ -35,7 +35,10 @@ const KEY = Symbol.for('twinops.userStateCache');
 type Holder = { [KEY]?: { generation: number; entries: LRUCache<string, Entry> } };
 
 function cache(): LRUCache<string, Entry> {
-  const c = ((globalThis as Holder)[KEY] ??= { generation: authGeneration(), entries: new LRUCache<string, Entry>({ max: 10_000, ttl: USER_STATE_TTL_MS }) });
+  const c = ((globalThis as Holder)[KEY] ??= {
+    generation: authGeneration(),
+    entries: new LRUCache<string, Entry>({ max: 10_000, ttl: USER_STATE_TTL_MS }),
+  });
   if (c.generation !== authGeneration()) {
     c.entries.clear();
     c.generation = authGeneration();
@@ -50,7 +53,9 @@ export async function currentUserState(users: Pick<UsersRepo, 'findById'>, userI
   const hit = cache().get(userId);
   if (hit) return hit.state;
   const user = await users.findById(userId);
-  const state = user ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, disabled: user.disabled } : null;
+  const state = user
+    ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, disabled: user.disabled }
+    : null;
   cache().set(userId, { state });
   return state;
 }

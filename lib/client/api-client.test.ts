@@ -1,13 +1,28 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiCall, ApiRequestError, errorMessage, isAbortError, NETWORK_MESSAGE, requestJson, SESSION_ENDED_MESSAGE } from './api-client';
+import {
+  apiCall,
+  ApiRequestError,
+  errorMessage,
+  isAbortError,
+  NETWORK_MESSAGE,
+  requestJson,
+  SESSION_ENDED_MESSAGE,
+} from './api-client';
 
 afterEach(() => vi.unstubAllGlobals());
 
 /** Stubs fetch with one answer; returns the mock to read what was sent. */
-function answer(status: number, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers }));
+function answer(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
+  const fetchMock = vi.fn(
+    async (_url: string, _init?: RequestInit) =>
+      new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers }),
+  );
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
 }
@@ -17,7 +32,17 @@ const sent = (m: ReturnType<typeof answer>) => {
   return { url, init: init!, headers: new Headers(init!.headers) };
 };
 
-const fieldsBody = { error: { code: 'validation_failed', message: 'The input is invalid', fields: [{ field: 'username', message: 'taken' }, { field: 'days', message: 'at least 1' }, { field: 'username', message: 'too short' }] } };
+const fieldsBody = {
+  error: {
+    code: 'validation_failed',
+    message: 'The input is invalid',
+    fields: [
+      { field: 'username', message: 'taken' },
+      { field: 'days', message: 'at least 1' },
+      { field: 'username', message: 'too short' },
+    ],
+  },
+};
 
 describe('requestJson', () => {
   it('answers the parsed JSON of a success; a GET asks for JSON, same-origin, never from the cache', async () => {
@@ -56,7 +81,10 @@ describe('requestJson', () => {
   });
 
   it('answers null for a success without a body', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response(null, { status: 204 })),
+    );
     await expect(requestJson('/api/v1/admin/api-keys/abc', { method: 'DELETE' })).resolves.toBeNull();
   });
 
@@ -64,23 +92,45 @@ describe('requestJson', () => {
     answer(409, fieldsBody);
     const err = await requestJson('/api/v1/admin/users', { json: {} }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiRequestError);
-    expect(err).toMatchObject({ status: 409, code: 'validation_failed', message: 'The input is invalid', fields: fieldsBody.error.fields });
+    expect(err).toMatchObject({
+      status: 409,
+      code: 'validation_failed',
+      message: 'The input is invalid',
+      fields: fieldsBody.error.fields,
+    });
     expect((err as ApiRequestError).fieldMessages).toEqual({ username: 'taken', days: 'at least 1' });
   });
 
   it('judges a non-JSON error body by its status', async () => {
     answer(502, '<html>bad gateway</html>', { 'content-type': 'text/html' });
-    await expect(requestJson('/api/v1/alerts')).rejects.toMatchObject({ status: 502, code: 'http_error', message: 'The server answered 502', fields: [] });
+    await expect(requestJson('/api/v1/alerts')).rejects.toMatchObject({
+      status: 502,
+      code: 'http_error',
+      message: 'The server answered 502',
+      fields: [],
+    });
     // JSON, but not the API's error shape.
     answer(500, { oops: true });
-    await expect(requestJson('/api/v1/alerts')).rejects.toMatchObject({ status: 500, code: 'http_error', message: 'The server answered 500' });
+    await expect(requestJson('/api/v1/alerts')).rejects.toMatchObject({
+      status: 500,
+      code: 'http_error',
+      message: 'The server answered 500',
+    });
   });
 
   it('says the session has ended on a 401, whatever the body says', async () => {
     answer(401, { error: { code: 'unauthorized', message: 'Sign in or send a valid bearer token' } });
-    await expect(requestJson('/api/v1/me/preferences', { method: 'PUT', json: {} })).rejects.toMatchObject({ status: 401, code: 'unauthorized', message: SESSION_ENDED_MESSAGE });
+    await expect(requestJson('/api/v1/me/preferences', { method: 'PUT', json: {} })).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+      message: SESSION_ENDED_MESSAGE,
+    });
     answer(401, 'Unauthorized', { 'content-type': 'text/plain' });
-    await expect(requestJson('/api/v1/alerts')).rejects.toMatchObject({ status: 401, code: 'http_error', message: SESSION_ENDED_MESSAGE });
+    await expect(requestJson('/api/v1/alerts')).rejects.toMatchObject({
+      status: 401,
+      code: 'http_error',
+      message: SESSION_ENDED_MESSAGE,
+    });
   });
 });
 
@@ -148,14 +198,22 @@ describe('against a real HTTP server', () => {
 describe('apiCall', () => {
   it('answers {ok, data} for a success', async () => {
     answer(201, { user: { id: 'u2' } });
-    await expect(apiCall('/api/v1/admin/users', { json: { username: 'x' } })).resolves.toEqual({ ok: true, data: { user: { id: 'u2' } } });
+    await expect(apiCall('/api/v1/admin/users', { json: { username: 'x' } })).resolves.toEqual({
+      ok: true,
+      data: { user: { id: 'u2' } },
+    });
   });
 
   it('answers a refusal as data, field errors keyed by field (the first message of each)', async () => {
     answer(400, fieldsBody);
     await expect(apiCall('/api/v1/admin/api-keys', { json: {} })).resolves.toEqual({
       ok: false,
-      error: { status: 400, code: 'validation_failed', message: 'The input is invalid', fields: { username: 'taken', days: 'at least 1' } },
+      error: {
+        status: 400,
+        code: 'validation_failed',
+        message: 'The input is invalid',
+        fields: { username: 'taken', days: 'at least 1' },
+      },
     });
   });
 
@@ -166,9 +224,15 @@ describe('apiCall', () => {
         throw new TypeError('Failed to fetch');
       }),
     );
-    await expect(apiCall('/api/v1/me/password', { json: {} })).resolves.toEqual({ ok: false, error: { status: 0, code: 'network', message: NETWORK_MESSAGE, fields: {} } });
+    await expect(apiCall('/api/v1/me/password', { json: {} })).resolves.toEqual({
+      ok: false,
+      error: { status: 0, code: 'network', message: NETWORK_MESSAGE, fields: {} },
+    });
     answer(401, { error: { code: 'unauthorized', message: 'Sign in' } });
-    await expect(apiCall('/api/v1/admin/users')).resolves.toMatchObject({ ok: false, error: { status: 401, message: SESSION_ENDED_MESSAGE } });
+    await expect(apiCall('/api/v1/admin/users')).resolves.toMatchObject({
+      ok: false,
+      error: { status: 401, message: SESSION_ENDED_MESSAGE },
+    });
   });
 });
 

@@ -89,7 +89,8 @@ export async function requestJson<T>(url: string, init: ApiRequestInit = {}): Pr
   }
   if (res.ok) return json as T;
   const apiError = isErrorBody(json) ? json.error : null;
-  const message = res.status === 401 ? SESSION_ENDED_MESSAGE : (apiError?.message ?? `The server answered ${res.status}`);
+  const message =
+    res.status === 401 ? SESSION_ENDED_MESSAGE : (apiError?.message ?? `The server answered ${res.status}`);
   throw new ApiRequestError(res.status, apiError?.code ?? 'http_error', message, apiError?.fields ?? []);
 }
 
@@ -110,7 +111,10 @@ export async function apiCall<T>(url: string, init: ApiRequestInit = {}): Promis
     return { ok: true, data: await requestJson<T>(url, init) };
   } catch (err) {
     if (!(err instanceof ApiRequestError)) throw err;
-    return { ok: false, error: { status: err.status, code: err.code, message: err.message, fields: err.fieldMessages } };
+    return {
+      ok: false,
+      error: { status: err.status, code: err.code, message: err.message, fields: err.fieldMessages },
+    };
   }
 }
 

@@ -23,24 +23,45 @@ export const envSchema = z.object({
       .optional(),
   ),
   /** shared_buffers of the embedded database (PGlite's own default, 128MB, costs ~650 MB of RAM). */
-  PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, 'must look like 32MB').default('32MB'),
-  ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8, 'must be at least 8 characters').max(1024).optional()),
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, 'must look like 32MB')
+    .default('32MB'),
+  ADMIN_PASSWORD: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(8, 'must be at least 8 characters').max(1024).optional(),
+  ),
   NEXTAUTH_URL: z.preprocess(emptyAsUndefined, z.url('must be a URL such as http://localhost:3000').optional()),
   NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
-  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(8),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MODELS_DIR: z.string().min(1).default('./models'),
   /** `name/version` of the model package to serve; default: the newest version of the first package. */
-  MODEL: z.preprocess(emptyAsUndefined, z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must look like reactor-yield/1.0.0').optional()),
+  MODEL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[\w.-]+\/[\w.-]+$/, 'must look like reactor-yield/1.0.0')
+      .optional(),
+  ),
   SIMULATOR: z.enum(['on', 'off']).default('on'),
   SIM_RATE_HZ: z.coerce.number().min(1).max(20).default(2),
   SIM_SEED: z.coerce.number().int().min(0).default(42),
   /** Assets reactor-1..N (the simulator drives them; ingest accepts readings for them). */
   ASSET_COUNT: z.coerce.number().int().min(1).max(100).default(3),
   /** How much live history each asset keeps in memory for new subscribers. */
-  BUFFER_SECONDS: z.coerce.number().int().min(10).max(6 * 3600).default(3600),
+  BUFFER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(6 * 3600)
+    .default(3600),
   /** Largest number of readings one /api/v1/twin/batch request may carry. */
   MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** Largest number of readings one ingest request may carry. */

@@ -11,7 +11,8 @@ export function resolveAuthSecret(dataDir: string, given: string | undefined): {
   const file = path.join(dataDir, 'auth-secret');
   if (existsSync(file)) {
     const secret = readFileSync(file, 'utf8').trim();
-    if (secret.length < 32) throw new Error(`${file} is damaged (secret shorter than 32 characters); delete it to generate a new one`);
+    if (secret.length < 32)
+      throw new Error(`${file} is damaged (secret shorter than 32 characters); delete it to generate a new one`);
     return { secret, generated: false };
   }
   mkdirSync(dataDir, { recursive: true });

@@ -14,14 +14,34 @@ describe.each(DB_TARGETS)('alerts repo on $name', (target) => {
     const repo = alertsRepo(database.db);
     await repo.seedRules([{ assetId: 'a', signal: 'temperature', severity: 'critical', low: 0, high: 10 }]);
     const [rule] = await repo.listRules('a');
-    const raise = (value: number, at: number) => repo.openAlert({ ruleId: rule!.id, assetId: 'a', signal: 'temperature', severity: 'critical', direction: 'high', limit: 10, value, raisedAt: at });
+    const raise = (value: number, at: number) =>
+      repo.openAlert({
+        ruleId: rule!.id,
+        assetId: 'a',
+        signal: 'temperature',
+        severity: 'critical',
+        direction: 'high',
+        limit: 10,
+        value,
+        raisedAt: at,
+      });
     const results = await Promise.all([raise(11, 1_000), raise(12, 1_001), raise(13, 1_002)]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     const first = results.find((r) => r !== null)!;
-    expect(await repo.acknowledge(first.id, 'olivia', 'ok', 2_000)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'olivia', acknowledgedAt: 2_000 });
+    expect(await repo.acknowledge(first.id, 'olivia', 'ok', 2_000)).toMatchObject({
+      state: 'acknowledged',
+      acknowledgedBy: 'olivia',
+      acknowledgedAt: 2_000,
+    });
     expect(await repo.acknowledge(first.id, 'vera', null, 2_500)).toBeNull();
     expect(await raise(14, 2_600)).toBeNull();
-    expect(await repo.clear(first.id, 3_000, 15)).toMatchObject({ state: 'cleared', clearedAt: 3_000, peak: 15, acknowledgedBy: 'olivia', ackComment: 'ok' });
+    expect(await repo.clear(first.id, 3_000, 15)).toMatchObject({
+      state: 'cleared',
+      clearedAt: 3_000,
+      peak: 15,
+      acknowledgedBy: 'olivia',
+      ackComment: 'ok',
+    });
     expect(await repo.clear(first.id, 3_500, 16)).toBeNull();
     const second = await raise(20, 4_000);
     expect(second).toMatchObject({ state: 'active', value: 20, peak: 20 });

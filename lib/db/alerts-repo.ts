@@ -98,7 +98,14 @@ export function alertsRepo(db: Db) {
       if (!missing.length) return 0;
       const added = await db
         .insert(alertRules)
-        .values(missing.map((d) => ({ ...d, deadband: d.deadband ?? 0, minDurationMs: d.minDurationMs ?? 0, updatedBy: 'defaults' })))
+        .values(
+          missing.map((d) => ({
+            ...d,
+            deadband: d.deadband ?? 0,
+            minDurationMs: d.minDurationMs ?? 0,
+            updatedBy: 'defaults',
+          })),
+        )
         .onConflictDoNothing()
         .returning({ id: alertRules.id });
       return added.length;

@@ -36,9 +36,23 @@ describe.each(DB_TARGETS)('API keys repository on $name', (target) => {
   const deps = () => ({ keys: apiKeysRepo(database.db), audit: auditRepo(database.db) });
 
   it('stores only the hash, finds the key by it with the owner’s current role, and audits the creation', async () => {
-    const created = await issueApiKey(deps(), { userId: ownerId, username: 'kim', days: 30, name: 'scada', actor: 'cli' });
+    const created = await issueApiKey(deps(), {
+      userId: ownerId,
+      username: 'kim',
+      days: 30,
+      name: 'scada',
+      actor: 'cli',
+    });
     const found = await deps().keys.findByHash(hashApiKey(created.key));
-    expect(found).toMatchObject({ prefix: created.prefix, username: 'kim', role: 'operator', ownerDisabled: false, name: 'scada', revokedAt: null, lastUsedAt: null });
+    expect(found).toMatchObject({
+      prefix: created.prefix,
+      username: 'kim',
+      role: 'operator',
+      ownerDisabled: false,
+      name: 'scada',
+      revokedAt: null,
+      lastUsedAt: null,
+    });
     expect(found!.expiresAt.getTime()).toBe(created.expiresAt.getTime());
     expect(Math.round((created.expiresAt.getTime() - Date.now()) / 86_400_000)).toBe(30);
     const rows = await database.db.select().from(apiKeys).where(eq(apiKeys.prefix, created.prefix));
@@ -56,7 +70,10 @@ describe.each(DB_TARGETS)('API keys repository on $name', (target) => {
 
   it('checks a key: unknown, revoked, expired and disabled owner are refused; first use is audited once', async () => {
     const { key } = await issueApiKey(deps(), { userId: ownerId, username: 'kim', actor: 'cli' });
-    expect(await checkApiKey(deps(), 'tok_00000000_' + 'A'.repeat(43), '10.0.0.1')).toEqual({ ok: false, reason: 'unknown' });
+    expect(await checkApiKey(deps(), 'tok_00000000_' + 'A'.repeat(43), '10.0.0.1')).toEqual({
+      ok: false,
+      reason: 'unknown',
+    });
     expect(await checkApiKey(deps(), 'not a key', '10.0.0.1')).toEqual({ ok: false, reason: 'unknown' });
     const ok = await checkApiKey(deps(), key, '10.0.0.2');
     expect(ok).toMatchObject({ ok: true, key: { username: 'kim', role: 'operator' } });
@@ -67,7 +84,10 @@ describe.each(DB_TARGETS)('API keys repository on $name', (target) => {
     expect(firstUses[0]).toMatchObject({ actor: 'kim', address: '10.0.0.2' });
     expect((await deps().keys.findByPrefix(prefix))?.lastUsedAt).toBeInstanceOf(Date);
 
-    expect(await checkApiKey(deps(), key, 'a', new Date(Date.now() + 91 * 86_400_000))).toMatchObject({ ok: false, reason: 'expired' });
+    expect(await checkApiKey(deps(), key, 'a', new Date(Date.now() + 91 * 86_400_000))).toMatchObject({
+      ok: false,
+      reason: 'expired',
+    });
     await usersRepo(database.db).setDisabled('kim', true);
     expect(await checkApiKey(deps(), key, 'a')).toMatchObject({ ok: false, reason: 'owner_disabled' });
     await usersRepo(database.db).setDisabled('kim', false);
@@ -94,6 +114,8 @@ describe.each(DB_TARGETS)('API keys repository on $name', (target) => {
     await issueApiKey(deps(), { userId: other.id, username: 'lee', actor: 'cli' });
     expect((await deps().keys.list(other.id)).map((k) => k.username)).toEqual(['lee']);
     expect((await deps().keys.list()).length).toBeGreaterThanOrEqual(4);
-    await expect(issueApiKey(deps(), { userId: other.id, username: 'lee', days: 0, actor: 'cli' })).rejects.toThrow(/days/);
+    await expect(issueApiKey(deps(), { userId: other.id, username: 'lee', days: 0, actor: 'cli' })).rejects.toThrow(
+      /days/,
+    );
   });
 });

@@ -44,10 +44,22 @@ const columns = {
 export function apiKeysRepo(db: Db) {
   return {
     /** Inserts a key; false when the prefix or hash is already taken (caller draws a new key). */
-    async create(input: { userId: string; prefix: string; hash: string; name?: string | null; expiresAt: Date }): Promise<boolean> {
+    async create(input: {
+      userId: string;
+      prefix: string;
+      hash: string;
+      name?: string | null;
+      expiresAt: Date;
+    }): Promise<boolean> {
       const rows = await db
         .insert(apiKeys)
-        .values({ userId: input.userId, prefix: input.prefix, hash: input.hash, name: input.name ?? null, expiresAt: input.expiresAt })
+        .values({
+          userId: input.userId,
+          prefix: input.prefix,
+          hash: input.hash,
+          name: input.name ?? null,
+          expiresAt: input.expiresAt,
+        })
         .onConflictDoNothing()
         .returning({ id: apiKeys.id });
       return rows.length === 1;
@@ -64,7 +76,11 @@ export function apiKeysRepo(db: Db) {
     },
 
     async findByPrefix(prefix: string): Promise<ApiKey | null> {
-      const [row] = await db.select(columns).from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId)).where(eq(apiKeys.prefix, prefix));
+      const [row] = await db
+        .select(columns)
+        .from(apiKeys)
+        .innerJoin(users, eq(users.id, apiKeys.userId))
+        .where(eq(apiKeys.prefix, prefix));
       return row ?? null;
     },
 
@@ -89,7 +105,10 @@ export function apiKeysRepo(db: Db) {
 
     /** Revokes a key (idempotent: the first revocation time is kept). */
     async revoke(prefix: string, at = new Date()): Promise<ApiKey> {
-      await db.update(apiKeys).set({ revokedAt: at }).where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
+      await db
+        .update(apiKeys)
+        .set({ revokedAt: at })
+        .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
       bumpAuthGeneration();
       const key = await this.findByPrefix(prefix);
       if (!key) throw new ApiKeyNotFoundError(prefix);
@@ -111,7 +130,12 @@ export function apiKeysRepo(db: Db) {
       const updated = await db
         .update(apiKeys)
         .set({ lastUsedAt: at })
-        .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(at.getTime() - minIntervalMs)))))
+        .where(
+          and(
+            eq(apiKeys.id, id),
+            or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, new Date(at.getTime() - minIntervalMs))),
+          ),
+        )
         .returning({ id: apiKeys.id });
       return updated.length ? 'updated' : 'skipped';
     },

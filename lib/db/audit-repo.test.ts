@@ -8,7 +8,13 @@ describe.each(DB_TARGETS)('audit page (filters, keyset cursor) on $name', (targe
   beforeAll(async () => {
     database = await target.open();
     const audit = auditRepo(database.db);
-    for (let i = 0; i < 7; i++) await audit.record({ actor: i % 2 ? 'ann' : 'ben', action: i < 4 ? 'user.create' : 'apikey.create', outcome: i === 6 ? 'failure' : 'success', target: `t${i}` });
+    for (let i = 0; i < 7; i++)
+      await audit.record({
+        actor: i % 2 ? 'ann' : 'ben',
+        action: i < 4 ? 'user.create' : 'apikey.create',
+        outcome: i === 6 ? 'failure' : 'success',
+        target: `t${i}`,
+      });
     await audit.record({ actor: 'ann', action: 'user_x', outcome: 'success' });
   });
   afterAll(async () => {
@@ -33,7 +39,10 @@ describe.each(DB_TARGETS)('audit page (filters, keyset cursor) on $name', (targe
     expect((await audit.page({ action: 'user.' })).entries.map((e) => e.target)).toEqual(['t3', 't2', 't1', 't0']);
     expect((await audit.page({ action: 'user*' })).entries).toHaveLength(5);
     expect((await audit.page({ action: 'user_*' })).entries.map((e) => e.action)).toEqual(['user_x']);
-    expect((await audit.page({ action: 'apikey.create', actor: 'ben' })).entries.map((e) => e.target)).toEqual(['t6', 't4']);
+    expect((await audit.page({ action: 'apikey.create', actor: 'ben' })).entries.map((e) => e.target)).toEqual([
+      't6',
+      't4',
+    ]);
     expect((await audit.page({ from: new Date(Date.now() + 60_000) })).entries).toEqual([]);
   });
 });

@@ -64,6 +64,8 @@ describe('embedded database memory', () => {
     const rows = await db.db.execute('show shared_buffers');
     expect(JSON.stringify(rows)).toContain('16MB');
     await db.close();
-    await expect(openDatabase({ pgliteDir: 'memory://', pgliteSharedBuffers: '16 mb; drop' })).rejects.toThrow(/invalid shared_buffers/);
+    await expect(openDatabase({ pgliteDir: 'memory://', pgliteSharedBuffers: '16 mb; drop' })).rejects.toThrow(
+      /invalid shared_buffers/,
+    );
   });
 });

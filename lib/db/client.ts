@@ -54,7 +54,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const migrationsFolder = opts.migrationsDir ?? MIGRATIONS_DIR;
   return opts.url
     ? openPostgres(opts.url, opts.pgSchema, migrationsFolder)
-    : openPglite(opts.pgliteDir ?? 'memory://', migrationsFolder, opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS);
+    : openPglite(
+        opts.pgliteDir ?? 'memory://',
+        migrationsFolder,
+        opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS,
+      );
 }
 
 async function openPostgres(url: string, pgSchema: string | undefined, migrationsFolder: string): Promise<Database> {
@@ -87,7 +91,9 @@ async function openPostgres(url: string, pgSchema: string | undefined, migration
     await migrate(drizzle(pool, { schema }), { migrationsFolder, migrationsSchema: pgSchema ?? 'drizzle' });
   } catch (err) {
     await pool.end().catch(() => {});
-    throw new DatabaseOpenError(`migrations failed on PostgreSQL at ${where}: ${(err as Error).message}`, { cause: err });
+    throw new DatabaseOpenError(`migrations failed on PostgreSQL at ${where}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return {
     db,
@@ -101,7 +107,8 @@ async function openPostgres(url: string, pgSchema: string | undefined, migration
 }
 
 async function openPglite(dir: string, migrationsFolder: string, sharedBuffers: string): Promise<Database> {
-  if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers)) throw new DatabaseOpenError(`invalid shared_buffers "${sharedBuffers}" (e.g. 32MB)`);
+  if (!/^\d+(kB|MB|GB)$/.test(sharedBuffers))
+    throw new DatabaseOpenError(`invalid shared_buffers "${sharedBuffers}" (e.g. 32MB)`);
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
@@ -110,7 +117,9 @@ async function openPglite(dir: string, migrationsFolder: string, sharedBuffers: 
     const fresh = !existsSync(dir) || readdirSync(dir).length === 0;
     // A directory with files but no PG_VERSION is not ours or was damaged: never re-create it silently.
     if (!fresh && !existsSync(path.join(dir, 'PG_VERSION'))) {
-      throw new DatabaseOpenError(`the embedded database directory ${dir} is damaged or not a database (no PG_VERSION); move it away to start afresh`);
+      throw new DatabaseOpenError(
+        `the embedded database directory ${dir} is damaged or not a database (no PG_VERSION); move it away to start afresh`,
+      );
     }
     mkdirSync(dir, { recursive: true });
   }
@@ -118,14 +127,18 @@ async function openPglite(dir: string, migrationsFolder: string, sharedBuffers: 
   try {
     client = await PGlite.create(inMemory ? undefined : dir, { postgresqlconf: [`shared_buffers=${sharedBuffers}`] });
   } catch (err) {
-    throw new DatabaseOpenError(`cannot open the embedded database at ${dir}: ${(err as Error).message}`, { cause: err });
+    throw new DatabaseOpenError(`cannot open the embedded database at ${dir}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const db = drizzle(client, { schema });
   try {
     await migrate(db, { migrationsFolder });
   } catch (err) {
     await client.close().catch(() => {});
-    throw new DatabaseOpenError(`migrations failed on the embedded database at ${dir}: ${(err as Error).message}`, { cause: err });
+    throw new DatabaseOpenError(`migrations failed on the embedded database at ${dir}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return {
     db: db as unknown as Db,

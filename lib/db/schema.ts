@@ -3,7 +3,21 @@
  * `npm run db:generate` and applied at start by `openDatabase`.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -61,7 +75,10 @@ export const telemetry = pgTable(
     upper: doublePrecision('upper'),
     actual: doublePrecision('actual'),
     modelVersion: text('model_version'),
-    flags: text('flags').array().notNull().default(sql`'{}'::text[]`),
+    flags: text('flags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (t) => [index('telemetry_asset_ts_idx').on(t.assetId, t.ts)],
 );
@@ -176,7 +193,9 @@ export const alerts = pgTable(
     clearedAt: timestamp('cleared_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [
-    uniqueIndex('alerts_one_open_per_rule_idx').on(t.ruleId, t.assetId).where(sql`${t.state} <> 'cleared'`),
+    uniqueIndex('alerts_one_open_per_rule_idx')
+      .on(t.ruleId, t.assetId)
+      .where(sql`${t.state} <> 'cleared'`),
     index('alerts_raised_idx').on(t.raisedAt),
     index('alerts_asset_raised_idx').on(t.assetId, t.raisedAt),
     check('alerts_state_check', sql`${t.state} in ('active', 'acknowledged', 'cleared')`),

@@ -14,7 +14,10 @@ describe.each(DB_TARGETS)('settings repo on $name', (target) => {
   it('stores, replaces and deletes a JSON value by key, with who changed it', async () => {
     expect(await repo.get('model.active')).toBeNull();
     await repo.set('model.active', { name: 'reactor-yield', version: '1.0.0' }, 'admin');
-    expect(await repo.get('model.active')).toMatchObject({ value: { name: 'reactor-yield', version: '1.0.0' }, updatedBy: 'admin' });
+    expect(await repo.get('model.active')).toMatchObject({
+      value: { name: 'reactor-yield', version: '1.0.0' },
+      updatedBy: 'admin',
+    });
     await repo.set('model.active', { name: 'reactor-yield', version: '1.1.0' }, 'olga');
     const row = await repo.get('model.active');
     expect(row).toMatchObject({ value: { version: '1.1.0' }, updatedBy: 'olga' });

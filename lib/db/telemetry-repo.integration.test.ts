@@ -15,7 +15,11 @@ function point(i: number): Point {
   return {
     seq: i,
     ts: T0 + i * 1_000,
-    values: { temperature: i === SPIKE_AT ? 999 : 350 + Math.sin(i / 100), pressure: i === DIP_AT ? 0.5 : 6 + Math.cos(i / 50) / 10, flow: 100 },
+    values: {
+      temperature: i === SPIKE_AT ? 999 : 350 + Math.sin(i / 100),
+      pressure: i === DIP_AT ? 0.5 : 6 + Math.cos(i / 50) / 10,
+      flow: 100,
+    },
     prediction: noPrediction ? null : 80 + (i % 10),
     lower: noPrediction ? null : 78 + (i % 10),
     upper: noPrediction ? null : 82 + (i % 10) + (i === 42 ? 50 : 0),
@@ -32,10 +36,14 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
     database = await target.open();
     const repo = telemetryRepo(database.db);
     for (let i = 0; i < N; i += 1_000) {
-      await repo.insertMany(Array.from({ length: Math.min(1_000, N - i) }, (_, k) => ({ assetId: 'reactor-1', point: point(i + k) })));
+      await repo.insertMany(
+        Array.from({ length: Math.min(1_000, N - i) }, (_, k) => ({ assetId: 'reactor-1', point: point(i + k) })),
+      );
     }
     // Another asset in the same range must never leak in.
-    await repo.insertMany([{ assetId: 'reactor-2', point: { ...point(10), values: { temperature: 5_000, pressure: 6, flow: 100 } } }]);
+    await repo.insertMany([
+      { assetId: 'reactor-2', point: { ...point(10), values: { temperature: 5_000, pressure: 6, flow: 100 } } },
+    ]);
   }, 60_000);
   afterAll(() => database?.drop());
 
@@ -46,7 +54,9 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
   ] as const;
 
   it('downsamples in one query and keeps each spike at the time it happened', async () => {
-    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-1', T0, T0 + N * 1_000 - 1, 50, [...features]);
+    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-1', T0, T0 + N * 1_000 - 1, 50, [
+      ...features,
+    ]);
     // At most the 50 asked for (72 s buckets are read from the 10 s rollup as 80 s ones: 45).
     expect(rows.length).toBeLessThanOrEqual(50);
     expect(rows.length).toBeGreaterThanOrEqual(45);
@@ -71,7 +81,9 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
   });
 
   it('returns every reading when the buckets are finer than the data', async () => {
-    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-1', T0 + 2_990_000, T0 + 3_019_999, 100, [...features]);
+    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-1', T0 + 2_990_000, T0 + 3_019_999, 100, [
+      ...features,
+    ]);
     expect(rows.reduce((n, r) => n + r.bucket.count, 0)).toBe(30);
     const withPrediction = rows.filter((r) => r.bucket.extremes[2] !== null);
     expect(withPrediction.length).toBe(20);
@@ -79,7 +91,13 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
 
   it('exports every row of a range in (ts, id) order, page by page', async () => {
     const pages: ExportRow[][] = [];
-    for await (const page of telemetryHistoryRepo(database.db).exportRows('reactor-1', T0 + 100_000, T0 + 2_599_000, 700)) pages.push(page);
+    for await (const page of telemetryHistoryRepo(database.db).exportRows(
+      'reactor-1',
+      T0 + 100_000,
+      T0 + 2_599_000,
+      700,
+    ))
+      pages.push(page);
     expect(pages.map((p) => p.length)).toEqual([700, 700, 700, 400]);
     const rows = pages.flat();
     expect(rows.map((r) => r.ts)).toEqual(Array.from({ length: 2_500 }, (_, k) => T0 + (100 + k) * 1_000));
@@ -91,16 +109,23 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
   it('keeps the rollup in step when one 10 s bucket arrives in several batches', async () => {
     const repo = telemetryRepo(database.db);
     const t = Date.parse('2026-11-21T00:00:00Z');
-    const at = (k: number, temperature: number): { assetId: string; point: Point } => ({ assetId: 'reactor-3', point: { ...point(0), ts: t + k * 1_000, values: { temperature, pressure: 6, flow: 100 } } });
+    const at = (k: number, temperature: number): { assetId: string; point: Point } => ({
+      assetId: 'reactor-3',
+      point: { ...point(0), ts: t + k * 1_000, values: { temperature, pressure: 6, flow: 100 } },
+    });
     // Minute 0: three batches write into its buckets, the extremes in different batches.
     await repo.insertMany([at(1, 350), at(2, 351)]);
     await repo.insertMany([at(3, 390), at(4, 349)]);
     await repo.insertMany([at(5, 310), at(12, 352)]);
-    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-3', t, t + 60_000 - 1, 3, [{ kind: 'feature', name: 'temperature' }]);
+    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-3', t, t + 60_000 - 1, 3, [
+      { kind: 'feature', name: 'temperature' },
+    ]);
     expect(rows.map((r) => r.bucket.count)).toEqual([6]);
     expect(rows[0]!.bucket.extremes[0]).toEqual([310, t + 5_000, 390, t + 3_000]);
     // The same range at 1 s buckets comes from the raw rows and agrees.
-    const raw = await telemetryHistoryRepo(database.db).downsample('reactor-3', t, t + 60_000 - 1, 60, [{ kind: 'feature', name: 'temperature' }]);
+    const raw = await telemetryHistoryRepo(database.db).downsample('reactor-3', t, t + 60_000 - 1, 60, [
+      { kind: 'feature', name: 'temperature' },
+    ]);
     expect(raw.reduce((n, r) => n + r.bucket.count, 0)).toBe(6);
     expect(Math.max(...raw.map((r) => r.bucket.extremes[0]![2]))).toBe(390);
   });
@@ -115,7 +140,15 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
     expect(await telemetryRepo(database.db).count('reactor-1')).toBe(N - 500);
     expect(await telemetryRepo(database.db).count('reactor-2')).toBe(1);
     // The rollup of the deleted range went too: a downsample of it finds nothing.
-    expect(await repo.downsample('reactor-1', T0, cutoff.getTime() - 10_001, 10, [{ kind: 'feature', name: 'temperature' }])).toEqual([]);
-    expect((await repo.downsample('reactor-1', cutoff.getTime(), T0 + N * 1_000 - 1, 10, [{ kind: 'feature', name: 'temperature' }])).length).toBeGreaterThan(0);
+    expect(
+      await repo.downsample('reactor-1', T0, cutoff.getTime() - 10_001, 10, [{ kind: 'feature', name: 'temperature' }]),
+    ).toEqual([]);
+    expect(
+      (
+        await repo.downsample('reactor-1', cutoff.getTime(), T0 + N * 1_000 - 1, 10, [
+          { kind: 'feature', name: 'temperature' },
+        ])
+      ).length,
+    ).toBeGreaterThan(0);
   });
 });

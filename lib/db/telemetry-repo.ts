@@ -133,14 +133,24 @@ export function telemetryHistoryRepo(db: Db) {
      * in-memory (and, on PostgreSQL, parallel) hash aggregate, and without JIT, whose compile
      * time exceeded the query's. Returns the non-empty buckets in time order.
      */
-    async downsample(assetId: string, from: number, to: number, buckets: number, sources: HistorySource[]): Promise<DownsampledBucket[]> {
+    async downsample(
+      assetId: string,
+      from: number,
+      to: number,
+      buckets: number,
+      sources: HistorySource[],
+    ): Promise<DownsampledBucket[]> {
       const width = Math.max(1, (to - from + 1) / buckets);
       // Buckets at least as wide as the rollup's: read the rollup (~1/100 of the rows at 10 Hz).
       if (width >= ROLLUP_BUCKET_MS) return downsampleRollup(db, assetId, from, to, buckets, width, sources);
       // jsonb numbers are compared as numeric (a cast from jsonb is a copy); `->>` then float8
       // prints and re-parses every value: the full-day bench took 21 s that way on PGlite, 9.5 s so.
       const value = (src: HistorySource): SQL =>
-        src.kind === 'feature' ? sql`(${telemetry.values} -> ${src.name})::numeric` : src.name === 'prediction' ? sql`${telemetry.prediction}` : sql`${telemetry.actual}`;
+        src.kind === 'feature'
+          ? sql`(${telemetry.values} -> ${src.name})::numeric`
+          : src.name === 'prediction'
+            ? sql`${telemetry.prediction}`
+            : sql`${telemetry.actual}`;
       const inner = sources.map((src, i) => sql`${value(src)} as ${sql.raw(`s${i}`)}`);
       const aggs = sources.map((src, i) => {
         const c = sql.raw(`s${i}`);
@@ -193,11 +203,20 @@ export function telemetryHistoryRepo(db: Db) {
       for (;;) {
         // `ts >= last ts` is what the (asset_id, ts) index can start the scan at; the row
         // comparison alone is only a filter, and every page would rescan the range from `from`.
-        const cursor: SQL | undefined = after ? sql`(${telemetry.ts}, ${telemetry.id}) > (${after.ts}, ${after.id})` : undefined;
+        const cursor: SQL | undefined = after
+          ? sql`(${telemetry.ts}, ${telemetry.id}) > (${after.ts}, ${after.id})`
+          : undefined;
         const rows: (typeof telemetry.$inferSelect)[] = await db
           .select()
           .from(telemetry)
-          .where(and(eq(telemetry.assetId, assetId), gte(telemetry.ts, after?.ts ?? new Date(from)), lte(telemetry.ts, new Date(to)), cursor))
+          .where(
+            and(
+              eq(telemetry.assetId, assetId),
+              gte(telemetry.ts, after?.ts ?? new Date(from)),
+              lte(telemetry.ts, new Date(to)),
+              cursor,
+            ),
+          )
           .orderBy(asc(telemetry.ts), asc(telemetry.id))
           .limit(chunk);
         if (!rows.length) return;
@@ -242,7 +261,9 @@ export function telemetryHistoryRepo(db: Db) {
       const deleted = Number(row?.n ?? 0);
       // The asset's last batch: drop its rollup buckets that ended before the cut-off too.
       if (deleted < limit) {
-        await db.execute(sql`delete from ${telemetryRollup} where ${telemetryRollup.assetId} = ${assetId} and ${telemetryRollup.bucket} <= ${new Date(before.getTime() - ROLLUP_BUCKET_MS)}`);
+        await db.execute(
+          sql`delete from ${telemetryRollup} where ${telemetryRollup.assetId} = ${assetId} and ${telemetryRollup.bucket} <= ${new Date(before.getTime() - ROLLUP_BUCKET_MS)}`,
+        );
       }
       return deleted;
     },
@@ -257,7 +278,15 @@ export type TelemetryHistoryRepo = ReturnType<typeof telemetryHistoryRepo>;
  * its real time inside its bucket. Only at the ends may a rollup bucket straddling `from` or `to`
  * hold an extreme up to 10 s outside the range: its time is clamped to the range.
  */
-async function downsampleRollup(db: Db, assetId: string, from: number, to: number, buckets: number, width: number, sources: HistorySource[]): Promise<DownsampledBucket[]> {
+async function downsampleRollup(
+  db: Db,
+  assetId: string,
+  from: number,
+  to: number,
+  buckets: number,
+  width: number,
+  sources: HistorySource[],
+): Promise<DownsampledBucket[]> {
   const signalOf = (src: HistorySource) => src.name;
   const w = Math.ceil(width / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
   const origin = Math.floor(from / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
@@ -277,7 +306,15 @@ async function downsampleRollup(db: Db, assetId: string, from: number, to: numbe
       order by 1`),
   );
   const clamp = (t: number) => Math.min(to, Math.max(from, t));
-  const byIndex = new Map<number, { count: number; lower: number | null; upper: number | null; bySignal: Map<string, [number, number, number, number]> }>();
+  const byIndex = new Map<
+    number,
+    {
+      count: number;
+      lower: number | null;
+      upper: number | null;
+      bySignal: Map<string, [number, number, number, number]>;
+    }
+  >();
   for (const row of rows) {
     const index = Math.max(0, Number(row.b));
     let b = byIndex.get(index);
@@ -292,5 +329,15 @@ async function downsampleRollup(db: Db, assetId: string, from: number, to: numbe
   }
   return [...byIndex.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([index, b]) => ({ index, start: Math.max(from, origin + index * w), end: index === buckets - 1 ? to + 1 : Math.min(to + 1, origin + (index + 1) * w), bucket: { count: b.count, lower: b.lower, upper: b.upper, extremes: sources.map((src) => b.bySignal.get(signalOf(src)) ?? null) } }));
+    .map(([index, b]) => ({
+      index,
+      start: Math.max(from, origin + index * w),
+      end: index === buckets - 1 ? to + 1 : Math.min(to + 1, origin + (index + 1) * w),
+      bucket: {
+        count: b.count,
+        lower: b.lower,
+        upper: b.upper,
+        extremes: sources.map((src) => b.bySignal.get(signalOf(src)) ?? null),
+      },
+    }));
 }

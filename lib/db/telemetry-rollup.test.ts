@@ -4,7 +4,17 @@ import { rollupOf } from './telemetry-rollup';
 
 const p = (ts: number, temperature: number, prediction: number | null = 80): { assetId: string; point: Point } => ({
   assetId: 'a',
-  point: { seq: 0, ts, values: { temperature }, prediction, lower: prediction === null ? null : prediction - 2, upper: prediction === null ? null : prediction + 2, modelVersion: 'v', inferenceMs: 1, flags: [] },
+  point: {
+    seq: 0,
+    ts,
+    values: { temperature },
+    prediction,
+    lower: prediction === null ? null : prediction - 2,
+    upper: prediction === null ? null : prediction + 2,
+    modelVersion: 'v',
+    inferenceMs: 1,
+    flags: [],
+  },
 });
 
 describe('rollupOf', () => {

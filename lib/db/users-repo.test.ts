@@ -15,10 +15,17 @@ describe.each(DB_TARGETS)('users and audit repositories on $name', (target) => {
 
   it('creates a user, finds it case-insensitively, and refuses a duplicate username', async () => {
     const users = usersRepo(database.db);
-    const created = await users.create({ username: 'Alice', passwordHash: 'h1', role: 'operator', displayName: 'Alice A' });
+    const created = await users.create({
+      username: 'Alice',
+      passwordHash: 'h1',
+      role: 'operator',
+      displayName: 'Alice A',
+    });
     expect(created).toMatchObject({ username: 'alice', role: 'operator', disabled: false, displayName: 'Alice A' });
     expect((await users.findByUsername('ALICE'))?.passwordHash).toBe('h1');
-    await expect(users.create({ username: 'alice', passwordHash: 'h2', role: 'viewer' })).rejects.toBeInstanceOf(UsernameTakenError);
+    await expect(users.create({ username: 'alice', passwordHash: 'h2', role: 'viewer' })).rejects.toBeInstanceOf(
+      UsernameTakenError,
+    );
     expect((await users.findByUsername('alice'))?.passwordHash).toBe('h1');
   });
 
@@ -52,7 +59,13 @@ describe.each(DB_TARGETS)('users and audit repositories on $name', (target) => {
 
   it('records audit events and lists them newest first with filters', async () => {
     const audit = auditRepo(database.db);
-    await audit.record({ actor: 'alice', action: 'auth.login', outcome: 'failure', address: '10.0.0.1', details: { reason: 'bad_password' } });
+    await audit.record({
+      actor: 'alice',
+      action: 'auth.login',
+      outcome: 'failure',
+      address: '10.0.0.1',
+      details: { reason: 'bad_password' },
+    });
     await audit.record({ actor: 'alice', action: 'auth.login', outcome: 'success', address: '10.0.0.1' });
     await audit.record({ actor: 'bob', action: 'auth.login', outcome: 'success' });
     const alice = await audit.list({ actor: 'alice' });

@@ -59,21 +59,37 @@ export function usersRepo(db: Db) {
     const where = excludingId
       ? and(eq(users.role, 'admin'), eq(users.disabled, false), ne(users.id, excludingId))
       : and(eq(users.role, 'admin'), eq(users.disabled, false));
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(where);
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(where);
     return row?.n ?? 0;
   }
 
   async function requireUser(username: string): Promise<User> {
-    const [row] = await db.select(publicColumns).from(users).where(eq(users.username, normalize(username)));
+    const [row] = await db
+      .select(publicColumns)
+      .from(users)
+      .where(eq(users.username, normalize(username)));
     if (!row) throw new UserNotFoundError(username);
     return row;
   }
 
   return {
-    async create(input: { username: string; passwordHash: string; role: Role; displayName?: string | null }): Promise<User> {
+    async create(input: {
+      username: string;
+      passwordHash: string;
+      role: Role;
+      displayName?: string | null;
+    }): Promise<User> {
       const rows = await db
         .insert(users)
-        .values({ username: normalize(input.username), passwordHash: input.passwordHash, role: input.role, displayName: input.displayName ?? null })
+        .values({
+          username: normalize(input.username),
+          passwordHash: input.passwordHash,
+          role: input.role,
+          displayName: input.displayName ?? null,
+        })
         .onConflictDoNothing({ target: users.username })
         .returning(publicColumns);
       const row = rows[0];
@@ -107,10 +123,19 @@ export function usersRepo(db: Db) {
     async setRole(username: string, role: Role): Promise<User> {
       const user = await requireUser(username);
       const changed = await db.transaction(async (tx) => {
-        if (user.role === 'admin' && role !== 'admin' && !user.disabled && (await usersRepo(tx as unknown as Db).countActiveAdmins(user.id)) === 0) {
+        if (
+          user.role === 'admin' &&
+          role !== 'admin' &&
+          !user.disabled &&
+          (await usersRepo(tx as unknown as Db).countActiveAdmins(user.id)) === 0
+        ) {
           throw new LastAdminError();
         }
-        const [row] = await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, user.id)).returning(publicColumns);
+        const [row] = await tx
+          .update(users)
+          .set({ role, updatedAt: new Date() })
+          .where(eq(users.id, user.id))
+          .returning(publicColumns);
         return row!;
       });
       bumpAuthGeneration();
@@ -121,10 +146,19 @@ export function usersRepo(db: Db) {
     async setDisabled(username: string, disabled: boolean): Promise<User> {
       const user = await requireUser(username);
       const changed = await db.transaction(async (tx) => {
-        if (disabled && user.role === 'admin' && !user.disabled && (await usersRepo(tx as unknown as Db).countActiveAdmins(user.id)) === 0) {
+        if (
+          disabled &&
+          user.role === 'admin' &&
+          !user.disabled &&
+          (await usersRepo(tx as unknown as Db).countActiveAdmins(user.id)) === 0
+        ) {
           throw new LastAdminError();
         }
-        const [row] = await tx.update(users).set({ disabled, updatedAt: new Date() }).where(eq(users.id, user.id)).returning(publicColumns);
+        const [row] = await tx
+          .update(users)
+          .set({ disabled, updatedAt: new Date() })
+          .where(eq(users.id, user.id))
+          .returning(publicColumns);
         return row!;
       });
       bumpAuthGeneration();
@@ -145,7 +179,11 @@ export function usersRepo(db: Db) {
     /** Sets or clears the display name shown in the console. */
     async setDisplayName(username: string, displayName: string | null): Promise<User> {
       const user = await requireUser(username);
-      const [row] = await db.update(users).set({ displayName, updatedAt: new Date() }).where(eq(users.id, user.id)).returning(publicColumns);
+      const [row] = await db
+        .update(users)
+        .set({ displayName, updatedAt: new Date() })
+        .where(eq(users.id, user.id))
+        .returning(publicColumns);
       return row!;
     },
 
@@ -175,7 +213,11 @@ export function usersRepo(db: Db) {
     /** Sets (or clears, with null) the display time zone; false when there is no such user. */
     async setTimeZone(id: string, timeZone: string | null): Promise<boolean> {
       if (!UUID.test(id)) return false;
-      const rows = await db.update(users).set({ timeZone, updatedAt: new Date() }).where(eq(users.id, id)).returning({ id: users.id });
+      const rows = await db
+        .update(users)
+        .set({ timeZone, updatedAt: new Date() })
+        .where(eq(users.id, id))
+        .returning({ id: users.id });
       return rows.length > 0;
     },
 

@@ -23,7 +23,12 @@ function build(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'twinops_' });
   const socketSource: Metrics['socketSource'] = { read: null };
-  const httpRequests = new Counter({ name: 'twinops_http_requests_total', help: 'API requests by route template and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry] });
+  const httpRequests = new Counter({
+    name: 'twinops_http_requests_total',
+    help: 'API requests by route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: 'twinops_http_request_duration_seconds',
     help: 'API request latency by route template and status',
@@ -31,7 +36,12 @@ function build(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const predictions = new Counter({ name: 'twinops_predictions_total', help: 'Rows scored by the model, by model version', labelNames: ['model_version'] as const, registers: [registry] });
+  const predictions = new Counter({
+    name: 'twinops_predictions_total',
+    help: 'Rows scored by the model, by model version',
+    labelNames: ['model_version'] as const,
+    registers: [registry],
+  });
   const inferenceDuration = new Histogram({
     name: 'twinops_inference_duration_seconds',
     help: 'Model inference latency per call (one call may score many rows), by model version',

@@ -18,9 +18,22 @@ const KEY = Symbol.for('twinops.modelMetrics');
 type Holder = { [KEY]?: ModelMetrics };
 
 function build(registry: Registry): ModelMetrics {
-  const cacheHits = new Counter({ name: 'twinops_prediction_cache_hits_total', help: 'API predictions answered from the prediction cache', registers: [registry] });
-  const cacheMisses = new Counter({ name: 'twinops_prediction_cache_misses_total', help: 'API predictions the prediction cache did not hold (scored by the model)', registers: [registry] });
-  const driftAlerts = new Counter({ name: 'twinops_drift_alerts_total', help: 'Times a feature’s PSI went above DRIFT_PSI_THRESHOLD', labelNames: ['feature'] as const, registers: [registry] });
+  const cacheHits = new Counter({
+    name: 'twinops_prediction_cache_hits_total',
+    help: 'API predictions answered from the prediction cache',
+    registers: [registry],
+  });
+  const cacheMisses = new Counter({
+    name: 'twinops_prediction_cache_misses_total',
+    help: 'API predictions the prediction cache did not hold (scored by the model)',
+    registers: [registry],
+  });
+  const driftAlerts = new Counter({
+    name: 'twinops_drift_alerts_total',
+    help: 'Times a feature’s PSI went above DRIFT_PSI_THRESHOLD',
+    labelNames: ['feature'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'twinops_drift_psi',
     help: 'Population stability index of each feature’s live window against its training distribution',
@@ -28,7 +41,8 @@ function build(registry: Registry): ModelMetrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const f of getServicesOrNull()?.models?.drift()?.features ?? []) if (f.psi !== null) this.set({ feature: f.name }, f.psi);
+      for (const f of getServicesOrNull()?.models?.drift()?.features ?? [])
+        if (f.psi !== null) this.set({ feature: f.name }, f.psi);
     },
   });
   new Gauge({
@@ -38,7 +52,8 @@ function build(registry: Registry): ModelMetrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const f of getServicesOrNull()?.models?.drift()?.features ?? []) if (f.outOfRangeRate !== null) this.set({ feature: f.name }, f.outOfRangeRate);
+      for (const f of getServicesOrNull()?.models?.drift()?.features ?? [])
+        if (f.outOfRangeRate !== null) this.set({ feature: f.name }, f.outOfRangeRate);
     },
   });
   return { cacheHits, cacheMisses, driftAlerts };

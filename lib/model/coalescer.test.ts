@@ -58,14 +58,22 @@ describe('predict({ coalesce: true }) under concurrency', () => {
   it('gives each concurrent caller the same answer as a lone call, from one shared run', async () => {
     const model = await loadModelPackage('models/reactor-yield/1.0.0', { offload: false });
     try {
-      const readings = Array.from({ length: 40 }, (_, i) => ({ temperature: 300 + i * 2.5, pressure: 1 + (i % 9), flow: 50 + i * 2 }));
+      const readings = Array.from({ length: 40 }, (_, i) => ({
+        temperature: 300 + i * 2.5,
+        pressure: 1 + (i % 9),
+        flow: 50 + i * 2,
+      }));
       const alone = [];
       for (const r of readings) alone.push(await model.predict(r));
       const together = await Promise.all(readings.map((r) => model.predict(r, { coalesce: true })));
-      expect(together.map((p) => [p.prediction, p.lower, p.upper])).toEqual(alone.map((p) => [p.prediction, p.lower, p.upper]));
+      expect(together.map((p) => [p.prediction, p.lower, p.upper])).toEqual(
+        alone.map((p) => [p.prediction, p.lower, p.upper]),
+      );
       // One run for all 40: they share its inference time.
       expect(new Set(together.map((p) => p.inferenceMs)).size).toBe(1);
-      await expect(model.predict({ temperature: 1e9, pressure: 5, flow: 100 }, { coalesce: true })).rejects.toThrow(/temperature/);
+      await expect(model.predict({ temperature: 1e9, pressure: 5, flow: 100 }, { coalesce: true })).rejects.toThrow(
+        /temperature/,
+      );
     } finally {
       await model.dispose();
     }

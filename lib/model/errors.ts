@@ -44,7 +44,9 @@ export interface InputIssue {
 /** Input that cannot be scored; `issues` lists every bad field (of every bad item, in batches). */
 export class InputValidationError extends Error {
   constructor(readonly issues: InputIssue[]) {
-    super(`invalid model input: ${issues.map((i) => (i.index === undefined ? i.message : `[${i.index}] ${i.message}`)).join('; ')}`);
+    super(
+      `invalid model input: ${issues.map((i) => (i.index === undefined ? i.message : `[${i.index}] ${i.message}`)).join('; ')}`,
+    );
     this.name = 'InputValidationError';
   }
 }

@@ -53,7 +53,10 @@ async function rowByRow(input: Float32Array, n: number) {
   return out;
 }
 
-function expectSame(got: { prediction: Float64Array; lower: Float64Array | null; upper: Float64Array | null }, want: Awaited<ReturnType<typeof rowByRow>>) {
+function expectSame(
+  got: { prediction: Float64Array; lower: Float64Array | null; upper: Float64Array | null },
+  want: Awaited<ReturnType<typeof rowByRow>>,
+) {
   expect(Array.from(got.prediction)).toEqual(want.prediction);
   expect(Array.from(got.lower!)).toEqual(want.lower);
   expect(Array.from(got.upper!)).toEqual(want.upper);
@@ -118,13 +121,23 @@ describe('inference on a worker thread', () => {
 
   it('closes only after the runs already posted have finished (never terminates one mid-run)', async () => {
     const { onnx } = offloading.manifest;
-    const model = { input: onnx.input, output: onnx.output, features: 3, members: onnx.members, band: bandOf(offloading.manifest) };
+    const model = {
+      input: onnx.input,
+      output: onnx.output,
+      features: 3,
+      members: onnx.members,
+      band: bandOf(offloading.manifest),
+    };
     // A 1 ms grace period: a close that did not wait for the runs would terminate the worker
     // inside onnxruntime, which aborts the whole process.
     const worker = new InferenceWorker(path.resolve(DIR, 'model.onnx'), model, 1);
     const n = 5_000;
     const input = randomRows(n, 9);
-    const outs = [0, 1, 2].map((): SummaryTargets => ({ prediction: new Float64Array(n), lower: new Float64Array(n), upper: new Float64Array(n) }));
+    const outs = [0, 1, 2].map((): SummaryTargets => ({
+      prediction: new Float64Array(n),
+      lower: new Float64Array(n),
+      upper: new Float64Array(n),
+    }));
     const runs = outs.map((out) => worker.score(input, n, out));
     await worker.close();
     await Promise.all(runs);
@@ -135,14 +148,28 @@ describe('inference on a worker thread', () => {
 
   it('replaces a worker that died at the next large run', async () => {
     const { onnx } = offloading.manifest;
-    const model = { input: onnx.input, output: onnx.output, features: 3, members: onnx.members, band: bandOf(offloading.manifest) };
+    const model = {
+      input: onnx.input,
+      output: onnx.output,
+      features: 3,
+      members: onnx.members,
+      band: bandOf(offloading.manifest),
+    };
     const started: InferenceWorker[] = [];
     const notInline: RowRunner = { score: () => Promise.reject(new Error('ran inline')), release: async () => {} };
-    const lanes = withLanes(notInline, () => (started.push(new InferenceWorker(path.resolve(DIR, 'model.onnx'), model)), started.at(-1)!), 3);
+    const lanes = withLanes(
+      notInline,
+      () => (started.push(new InferenceWorker(path.resolve(DIR, 'model.onnx'), model)), started.at(-1)!),
+      3,
+    );
     const n = OFFLOAD_MIN_ROWS;
     const input = randomRows(n, 8);
     const want = await rowByRow(input, n);
-    const targets = (): SummaryTargets => ({ prediction: new Float64Array(n), lower: new Float64Array(n), upper: new Float64Array(n) });
+    const targets = (): SummaryTargets => ({
+      prediction: new Float64Array(n),
+      lower: new Float64Array(n),
+      upper: new Float64Array(n),
+    });
 
     const first = targets();
     await lanes.score(input, n, first);
@@ -172,7 +199,11 @@ describe('dispose in a process with nothing else to do', () => {
         console.log('after dispose');
       })();
     `;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve('.'), encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: path.resolve('.'),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.stdout).toContain('after dispose');
     expect(r.status).toBe(0);
   }, 40_000);

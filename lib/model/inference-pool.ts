@@ -58,7 +58,11 @@ export class InferenceWorker {
       if (msg.error !== undefined) return p.reject(new Error(msg.error));
       const expected = packedLength(p.n, this.model.band !== null);
       if (!(msg.summary instanceof Float64Array) || msg.summary.length !== expected) {
-        return p.reject(new Error(`inference worker should answer ${expected} summary values for ${p.n} rows, answered ${msg.summary?.length}`));
+        return p.reject(
+          new Error(
+            `inference worker should answer ${expected} summary values for ${p.n} rows, answered ${msg.summary?.length}`,
+          ),
+        );
       }
       place(msg.summary, p.n, p.out, p.order);
       p.resolve();

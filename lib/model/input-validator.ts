@@ -20,8 +20,12 @@ export function createInputValidator(features: readonly FeatureManifest[]): Inpu
   const names = features.map((f) => f.name);
   const known = new Set(names);
   const count = features.length;
-  const listed = features.map((f) => (f.aliases?.length ? `${f.name} (or ${f.aliases.join(', ')})` : f.name)).join(', ');
-  const canonical = new Map<string, string>(features.flatMap((f) => (f.aliases ?? []).map((a): [string, string] => [a, f.name])));
+  const listed = features
+    .map((f) => (f.aliases?.length ? `${f.name} (or ${f.aliases.join(', ')})` : f.name))
+    .join(', ');
+  const canonical = new Map<string, string>(
+    features.flatMap((f) => (f.aliases ?? []).map((a): [string, string] => [a, f.name])),
+  );
 
   /** Without allocating: the live pipeline checks every reading, nearly none uses an alias. */
   function usesAlias(record: Record<string, unknown>): boolean {
@@ -96,10 +100,22 @@ function valueIssue(f: FeatureManifest, v: unknown): InputIssue | null {
   }
   const unit = f.unit ? ` ${f.unit}` : '';
   if (v < f.min) {
-    return { field: f.name, code: 'out_of_range', message: `${f.name}=${v} is below the valid minimum ${f.min}${unit}`, min: f.min, max: f.max };
+    return {
+      field: f.name,
+      code: 'out_of_range',
+      message: `${f.name}=${v} is below the valid minimum ${f.min}${unit}`,
+      min: f.min,
+      max: f.max,
+    };
   }
   if (v > f.max) {
-    return { field: f.name, code: 'out_of_range', message: `${f.name}=${v} is above the valid maximum ${f.max}${unit}`, min: f.min, max: f.max };
+    return {
+      field: f.name,
+      code: 'out_of_range',
+      message: `${f.name}=${v} is above the valid maximum ${f.max}${unit}`,
+      min: f.min,
+      max: f.max,
+    };
   }
   return null;
 }

@@ -3,7 +3,15 @@
  * slots each share of a split gets. (inference-pool.test.ts runs the real thing.)
  */
 import { describe, expect, it } from 'vitest';
-import { OFFLOAD_MIN_ROWS, SPLIT_BLOCKS_PER_LANE, SPLIT_MIN_ROWS, WORKER_QUEUE_ROWS, chooseLane, withLanes, type WorkerLane } from './lanes';
+import {
+  OFFLOAD_MIN_ROWS,
+  SPLIT_BLOCKS_PER_LANE,
+  SPLIT_MIN_ROWS,
+  WORKER_QUEUE_ROWS,
+  chooseLane,
+  withLanes,
+  type WorkerLane,
+} from './lanes';
 import type { SummaryTargets } from './member-summary.mjs';
 
 interface Call {

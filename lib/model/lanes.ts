@@ -90,12 +90,21 @@ interface Share {
 }
 
 /** Rows cut into 2 x SPLIT_BLOCKS_PER_LANE blocks, even blocks for the worker, odd ones inline. */
-export function interleave(rows: Float32Array, n: number, features: number, order?: Int32Array): { worker: Share; inline: Share } {
+export function interleave(
+  rows: Float32Array,
+  n: number,
+  features: number,
+  order?: Int32Array,
+): { worker: Share; inline: Share } {
   const block = Math.ceil(n / (2 * SPLIT_BLOCKS_PER_LANE));
   let workerRows = 0;
   for (let start = 0; start < n; start += 2 * block) workerRows += Math.min(block, n - start);
   const worker = { rows: new Float32Array(workerRows * features), n: workerRows, order: new Int32Array(workerRows) };
-  const inline = { rows: new Float32Array((n - workerRows) * features), n: n - workerRows, order: new Int32Array(n - workerRows) };
+  const inline = {
+    rows: new Float32Array((n - workerRows) * features),
+    n: n - workerRows,
+    order: new Int32Array(n - workerRows),
+  };
   const filled = [0, 0];
   for (let start = 0, b = 0; start < n; start += block, b++) {
     const end = Math.min(n, start + block);

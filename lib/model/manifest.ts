@@ -23,9 +23,7 @@ export const featureSchema = z
     /** Other names a client may send this feature under (e.g. the reference service's `temp`). */
     aliases: z.array(identifier).optional(),
     /** Statistics of the training data (absent for models trained elsewhere if unknown). */
-    training: z
-      .strictObject({ mean: finite, std: finite.nonnegative(), min: finite, max: finite })
-      .optional(),
+    training: z.strictObject({ mean: finite, std: finite.nonnegative(), min: finite, max: finite }).optional(),
   })
   .refine((f) => f.min < f.max, { message: 'min must be below max', path: ['max'] });
 
@@ -52,7 +50,9 @@ export const twinManifestSchema = z
     /** In model input order: column i of the ONNX input is features[i]. */
     features: z.array(featureSchema).min(1),
     onnx: z.strictObject({
-      file: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.onnx$/, 'must be a file name ending in .onnx, beside twin.json'),
+      file: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\.onnx$/, 'must be a file name ending in .onnx, beside twin.json'),
       input: z.string().min(1),
       output: z.string().min(1),
       /** Output columns: 1 for a plain regressor, else one per ensemble member (prediction = their mean). */
@@ -91,13 +91,19 @@ export const twinManifestSchema = z
   .superRefine((m, ctx) => {
     const seen = new Set<string>();
     m.features.forEach((f, i) => {
-      if (seen.has(f.name)) ctx.addIssue({ code: 'custom', message: `duplicate feature name "${f.name}"`, path: ['features', i, 'name'] });
+      if (seen.has(f.name))
+        ctx.addIssue({ code: 'custom', message: `duplicate feature name "${f.name}"`, path: ['features', i, 'name'] });
       seen.add(f.name);
     });
     // An alias must name one feature only, and never shadow a feature's own name.
     m.features.forEach((f, i) =>
       f.aliases?.forEach((alias, j) => {
-        if (seen.has(alias)) ctx.addIssue({ code: 'custom', message: `alias "${alias}" is already a feature name or alias`, path: ['features', i, 'aliases', j] });
+        if (seen.has(alias))
+          ctx.addIssue({
+            code: 'custom',
+            message: `alias "${alias}" is already a feature name or alias`,
+            path: ['features', i, 'aliases', j],
+          });
         seen.add(alias);
       }),
     );

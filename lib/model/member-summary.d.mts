@@ -31,7 +31,12 @@ export class MemberSummarizer {
  * The model output of `n` rows as a float32 [n, members] block; throws naming what came instead.
  * Both threads check their onnxruntime output with it.
  */
-export function memberBlock(tensor: { type: string; dims: readonly number[]; data: unknown } | undefined, output: string, n: number, members: number): Float32Array;
+export function memberBlock(
+  tensor: { type: string; dims: readonly number[]; data: unknown } | undefined,
+  output: string,
+  n: number,
+  members: number,
+): Float32Array;
 
 /** Values in the packed block of `n` rows (see packedTargets). */
 export function packedLength(n: number, hasBand: boolean): number;

@@ -248,7 +248,10 @@ class SimdTails {
     this.lo = new Float32Array(memory.buffer, this.loPtr, this.chunkRows * SIMD_SLOTS);
     this.hi = new Float32Array(memory.buffer, this.hiPtr, this.chunkRows * SIMD_SLOTS);
     this.sums = new Float64Array(memory.buffer, this.sumPtr, this.chunkRows);
-    this.kernel = /** @type {(inPtr: number, rows: number, m: number, loOut: number, hiOut: number, sumOut: number) => void} */ (this.instance.exports.summarize);
+    this.kernel =
+      /** @type {(inPtr: number, rows: number, m: number, loOut: number, hiOut: number, sumOut: number) => void} */ (
+        this.instance.exports.summarize
+      );
   }
 
   /**
@@ -277,7 +280,13 @@ class SimdTails {
  * @returns {Float32Array}
  */
 export function memberBlock(tensor, output, n, members) {
-  if (!tensor || tensor.type !== 'float32' || tensor.dims.length !== 2 || tensor.dims[0] !== n || tensor.dims[1] !== members) {
+  if (
+    !tensor ||
+    tensor.type !== 'float32' ||
+    tensor.dims.length !== 2 ||
+    tensor.dims[0] !== n ||
+    tensor.dims[1] !== members
+  ) {
     const got = tensor ? `${tensor.type} [${tensor.dims.join(', ')}]` : 'nothing';
     throw new Error(`output "${output}" should be float32 [${n}, ${members}], got ${got}`);
   }

@@ -12,9 +12,19 @@ function numpyPercentile(values: ArrayLike<number>, p: number): number {
   return k + 1 < s.length ? s[k]! + (pos - k) * (s[k + 1]! - s[k]!) : s[k]!;
 }
 
-function summarize(members: number, rows: Float32Array, band: BandPercentiles | null, options: { simd?: boolean } = {}, order?: Int32Array) {
+function summarize(
+  members: number,
+  rows: Float32Array,
+  band: BandPercentiles | null,
+  options: { simd?: boolean } = {},
+  order?: Int32Array,
+) {
   const n = rows.length / members;
-  const out = { prediction: new Float64Array(n), lower: band ? new Float64Array(n) : null, upper: band ? new Float64Array(n) : null };
+  const out = {
+    prediction: new Float64Array(n),
+    lower: band ? new Float64Array(n) : null,
+    upper: band ? new Float64Array(n) : null,
+  };
   new MemberSummarizer(members, band, options).summarize(rows, n, out, order);
   return out;
 }
@@ -23,7 +33,12 @@ describe('MemberSummarizer', () => {
   it('matches numpy percentiles for the tails and for wide bands, with ties and odd sizes', () => {
     const r = createRandom(1);
     for (const members of [2, 3, 7, 20, 100, 101]) {
-      for (const band of [{ lower: 5, upper: 95 }, { lower: 25, upper: 75 }, { lower: 0, upper: 100 }, { lower: 10, upper: 50 }]) {
+      for (const band of [
+        { lower: 5, upper: 95 },
+        { lower: 25, upper: 75 },
+        { lower: 0, upper: 100 },
+        { lower: 10, upper: 50 },
+      ]) {
         const n = 40;
         // Coarse values so ties are common.
         const rows = Float32Array.from({ length: n * members }, () => Math.round(r.next() * 20) / 4);
@@ -39,7 +54,11 @@ describe('MemberSummarizer', () => {
   });
 
   it('gives the worked example: members 1..100, 5th and 95th percentiles', () => {
-    const out = summarize(100, Float32Array.from({ length: 100 }, (_, i) => 100 - i), { lower: 5, upper: 95 });
+    const out = summarize(
+      100,
+      Float32Array.from({ length: 100 }, (_, i) => 100 - i),
+      { lower: 5, upper: 95 },
+    );
     expect(out.prediction[0]).toBe(50.5);
     expect(out.lower![0]).toBeCloseTo(5.95, 12);
     expect(out.upper![0]).toBeCloseTo(95.05, 12);
@@ -66,7 +85,9 @@ describe('MemberSummarizer', () => {
       expect(new MemberSummarizer(members, band).kernel).toBe('simd');
       // Row counts around the groups of four and the kernel's chunk size (5,242 rows of 100).
       for (const n of [1, 2, 5, 4, 13, members === 100 ? 5_243 : 9]) {
-        const rows = Float32Array.from({ length: n * members }, (_, i) => (i % 11 === 0 ? Math.round(r.next() * 8) : r.gaussian() * 1e3));
+        const rows = Float32Array.from({ length: n * members }, (_, i) =>
+          i % 11 === 0 ? Math.round(r.next() * 8) : r.gaussian() * 1e3,
+        );
         const order = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
         const simd = summarize(members, rows, band, {}, order);
         const js = summarize(members, rows, band, { simd: false }, order);
@@ -98,7 +119,7 @@ describe('MemberSummarizer', () => {
     expect(simd.prediction[2]).toBeNaN();
   });
 
-  it('keeps the JavaScript scan for bands reaching past the kernel\'s 8 slots', () => {
+  it("keeps the JavaScript scan for bands reaching past the kernel's 8 slots", () => {
     expect(new MemberSummarizer(100, { lower: 25, upper: 75 }).kernel).toBe('js');
     expect(new MemberSummarizer(100, { lower: 5, upper: 90 }).kernel).toBe('js');
     expect(new MemberSummarizer(100, null).kernel).toBe('js');

@@ -69,7 +69,11 @@ export async function openSession(
     try {
       const out = await run(probe, 1);
       if (!out.every(Number.isFinite)) {
-        problems.push({ file, field: '', message: `test run at the middle of the valid ranges gave non-finite output [${Array.from(out.subarray(0, 5)).join(', ')}]` });
+        problems.push({
+          file,
+          field: '',
+          message: `test run at the middle of the valid ranges gave non-finite output [${Array.from(out.subarray(0, 5)).join(', ')}]`,
+        });
       }
     } catch (e) {
       problems.push({ file, field: '', message: `test run failed: ${firstLine(e)}` });
@@ -81,7 +85,13 @@ export async function openSession(
   }
   const inline = inlineRunner(run, session, manifest);
   if (options.offload === false || !workerAvailable()) return { runner: inline, problems };
-  const model = { input: manifest.onnx.input, output: manifest.onnx.output, features: manifest.features.length, members: manifest.onnx.members, band: bandOf(manifest) };
+  const model = {
+    input: manifest.onnx.input,
+    output: manifest.onnx.output,
+    features: manifest.features.length,
+    members: manifest.onnx.members,
+    band: bandOf(manifest),
+  };
   return { runner: withLanes(inline, () => new InferenceWorker(onnxPath, model), model.features), problems };
 }
 
@@ -92,13 +102,25 @@ function checkSignature(session: ort.InferenceSession, manifest: TwinManifest): 
 
   const inputMeta = session.inputMetadata.find((m) => m.name === input);
   if (!inputMeta) {
-    problems.push({ file: MANIFEST_FILE, field: 'onnx.input', message: `${file} has no input "${input}" (its inputs: ${session.inputNames.join(', ')})` });
+    problems.push({
+      file: MANIFEST_FILE,
+      field: 'onnx.input',
+      message: `${file} has no input "${input}" (its inputs: ${session.inputNames.join(', ')})`,
+    });
   } else if (session.inputNames.length > 1) {
-    problems.push({ file, field: '', message: `has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); only models with one input are supported` });
+    problems.push({
+      file,
+      field: '',
+      message: `has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); only models with one input are supported`,
+    });
   } else if (!inputMeta.isTensor || inputMeta.type !== 'float32') {
     problems.push({ file, field: '', message: `input "${input}" must be a float32 tensor, is ${describe(inputMeta)}` });
   } else if (inputMeta.shape.length !== 2) {
-    problems.push({ file, field: '', message: `input "${input}" must have shape [N, ${featureCount}], has [${inputMeta.shape.join(', ')}]` });
+    problems.push({
+      file,
+      field: '',
+      message: `input "${input}" must have shape [N, ${featureCount}], has [${inputMeta.shape.join(', ')}]`,
+    });
   } else if (typeof inputMeta.shape[1] === 'number' && inputMeta.shape[1] !== featureCount) {
     problems.push({
       file: MANIFEST_FILE,
@@ -109,11 +131,23 @@ function checkSignature(session: ort.InferenceSession, manifest: TwinManifest): 
 
   const outputMeta = session.outputMetadata.find((m) => m.name === output);
   if (!outputMeta) {
-    problems.push({ file: MANIFEST_FILE, field: 'onnx.output', message: `${file} has no output "${output}" (its outputs: ${session.outputNames.join(', ')})` });
+    problems.push({
+      file: MANIFEST_FILE,
+      field: 'onnx.output',
+      message: `${file} has no output "${output}" (its outputs: ${session.outputNames.join(', ')})`,
+    });
   } else if (!outputMeta.isTensor || outputMeta.type !== 'float32') {
-    problems.push({ file, field: '', message: `output "${output}" must be a float32 tensor, is ${describe(outputMeta)}` });
+    problems.push({
+      file,
+      field: '',
+      message: `output "${output}" must be a float32 tensor, is ${describe(outputMeta)}`,
+    });
   } else if (outputMeta.shape.length !== 2) {
-    problems.push({ file, field: '', message: `output "${output}" must have shape [N, ${members}], has [${outputMeta.shape.join(', ')}]` });
+    problems.push({
+      file,
+      field: '',
+      message: `output "${output}" must have shape [N, ${members}], has [${outputMeta.shape.join(', ')}]`,
+    });
   } else if (typeof outputMeta.shape[1] === 'number' && outputMeta.shape[1] !== members) {
     problems.push({
       file: MANIFEST_FILE,
@@ -125,7 +159,10 @@ function checkSignature(session: ort.InferenceSession, manifest: TwinManifest): 
 }
 
 /** A float [N, F] -> float [N, M] run on this thread (the worker's twin is in inference-worker.mjs). */
-function createRun(session: ort.InferenceSession, manifest: TwinManifest): (rows: Float32Array, n: number) => Promise<Float32Array> {
+function createRun(
+  session: ort.InferenceSession,
+  manifest: TwinManifest,
+): (rows: Float32Array, n: number) => Promise<Float32Array> {
   const { input, output, members } = manifest.onnx;
   const featureCount = manifest.features.length;
   const fetches = [output];
@@ -137,7 +174,11 @@ function createRun(session: ort.InferenceSession, manifest: TwinManifest): (rows
 }
 
 /** Runs and summarizes on this thread, with the same summarizer code as the worker. */
-function inlineRunner(run: (rows: Float32Array, n: number) => Promise<Float32Array>, session: ort.InferenceSession, manifest: TwinManifest): RowRunner {
+function inlineRunner(
+  run: (rows: Float32Array, n: number) => Promise<Float32Array>,
+  session: ort.InferenceSession,
+  manifest: TwinManifest,
+): RowRunner {
   const summarizer = new MemberSummarizer(manifest.onnx.members, bandOf(manifest));
   return {
     async score(rows, n, out, order) {

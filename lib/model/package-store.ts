@@ -41,7 +41,9 @@ export class PackageExistsError extends Error {
 export async function listAllPackages(shippedDir: string, uploadedDir: string): Promise<SourcedPackageRef[]> {
   const shipped = (await listModelPackages(shippedDir)).map((r) => ({ ...r, source: 'shipped' as const }));
   const seen = new Set(shipped.map((r) => `${r.name}/${r.version}`));
-  const uploaded = (await listModelPackages(uploadedDir)).filter((r) => !seen.has(`${r.name}/${r.version}`)).map((r) => ({ ...r, source: 'uploaded' as const }));
+  const uploaded = (await listModelPackages(uploadedDir))
+    .filter((r) => !seen.has(`${r.name}/${r.version}`))
+    .map((r) => ({ ...r, source: 'uploaded' as const }));
   return [...shipped, ...uploaded];
 }
 
@@ -53,7 +55,11 @@ export async function listAllPackages(shippedDir: string, uploadedDir: string): 
  * PackageExistsError when `taken(name, version)` or the target directory says so. The caller
  * owns the returned model (keep it or dispose it).
  */
-export async function storeUploadedPackage(root: string, files: UploadedFiles, taken: (name: string, version: string) => Promise<boolean>): Promise<{ ref: PackageRef; model: TwinModel }> {
+export async function storeUploadedPackage(
+  root: string,
+  files: UploadedFiles,
+  taken: (name: string, version: string) => Promise<boolean>,
+): Promise<{ ref: PackageRef; model: TwinModel }> {
   const staging = path.join(root, `.upload-${randomBytes(6).toString('hex')}`);
   await mkdir(staging, { recursive: true });
   let model: TwinModel | null = null;

@@ -10,7 +10,9 @@ import { fieldPath, twinManifestSchema, type TwinManifest } from './manifest';
 export const MANIFEST_FILE = 'twin.json';
 
 /** The manifest, or null with the problems that prevent reading it. */
-export async function readManifest(dir: string): Promise<{ manifest: TwinManifest | null; problems: PackageProblem[] }> {
+export async function readManifest(
+  dir: string,
+): Promise<{ manifest: TwinManifest | null; problems: PackageProblem[] }> {
   let text: string;
   try {
     text = await readFile(path.join(dir, MANIFEST_FILE), 'utf8');
@@ -21,13 +23,20 @@ export async function readManifest(dir: string): Promise<{ manifest: TwinManifes
   try {
     json = JSON.parse(text);
   } catch (e) {
-    return { manifest: null, problems: [{ file: MANIFEST_FILE, field: '', message: `is not valid JSON: ${jsonError(e, text)}` }] };
+    return {
+      manifest: null,
+      problems: [{ file: MANIFEST_FILE, field: '', message: `is not valid JSON: ${jsonError(e, text)}` }],
+    };
   }
   const parsed = twinManifestSchema.safeParse(json);
   if (!parsed.success) {
     return {
       manifest: null,
-      problems: parsed.error.issues.map((issue) => ({ file: MANIFEST_FILE, field: fieldPath(issue.path), message: issue.message })),
+      problems: parsed.error.issues.map((issue) => ({
+        file: MANIFEST_FILE,
+        field: fieldPath(issue.path),
+        message: issue.message,
+      })),
     };
   }
   return { manifest: parsed.data, problems: [] };

@@ -11,13 +11,16 @@ describe('localityOrder', () => {
   it('returns a permutation that puts nearby rows next to each other', () => {
     const r = createRandom(3);
     const n = 2000;
-    const rows = Float32Array.from({ length: n * 2 }, (_, i) => (i % 2 === 0 ? 300 + r.next() * 100 : 1 + r.next() * 9));
+    const rows = Float32Array.from({ length: n * 2 }, (_, i) =>
+      i % 2 === 0 ? 300 + r.next() * 100 : 1 + r.next() * 9,
+    );
     const order = localityOrder(rows, n, ranges);
     expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
 
     const step = (rs: Float32Array) => {
       let total = 0;
-      for (let i = 1; i < n; i++) total += Math.hypot((rs[i * 2]! - rs[i * 2 - 2]!) / 100, (rs[i * 2 + 1]! - rs[i * 2 - 1]!) / 9);
+      for (let i = 1; i < n; i++)
+        total += Math.hypot((rs[i * 2]! - rs[i * 2 - 2]!) / 100, (rs[i * 2 + 1]! - rs[i * 2 - 1]!) / 9);
       return total / (n - 1);
     };
     const sorted = permuteRows(rows, 2, order);

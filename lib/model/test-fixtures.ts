@@ -68,7 +68,10 @@ export async function writeLinearPackage(dir: string, bias: number = LINEAR_BIAS
 }
 
 /** Copies a package into a fresh temp dir and lets the test rewrite its twin.json. */
-export async function mutatedCopy(sourceDir: string, edit?: (manifest: Record<string, unknown>) => void): Promise<string> {
+export async function mutatedCopy(
+  sourceDir: string,
+  edit?: (manifest: Record<string, unknown>) => void,
+): Promise<string> {
   const dir = await tempDir('twinops-bad-');
   await cp(sourceDir, dir, { recursive: true });
   if (edit) {

@@ -1,9 +1,23 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROCESS_FEATURES, PROCESS_OPTIMUM, createRandom, processYield, randomOperatingPoint } from '../plant/process-model';
+import {
+  PROCESS_FEATURES,
+  PROCESS_OPTIMUM,
+  createRandom,
+  processYield,
+  randomOperatingPoint,
+} from '../plant/process-model';
 import { listModelPackages, loadModelPackage, type TwinModel } from './index';
-import { LINEAR_BIAS, LINEAR_WEIGHTS, mutatedCopy, removeDir, tempDir, writeLinearPackage, writeSmallForestPackage } from './test-fixtures';
+import {
+  LINEAR_BIAS,
+  LINEAR_WEIGHTS,
+  mutatedCopy,
+  removeDir,
+  tempDir,
+  writeLinearPackage,
+  writeSmallForestPackage,
+} from './test-fixtures';
 
 const SHIPPED = path.resolve('models/reactor-yield/1.0.0');
 const dirs: string[] = [];
@@ -75,7 +89,11 @@ describe('the shipped model package', () => {
   });
 
   it('scores the good items of a mixed batch in one run and reports each bad one', async () => {
-    const results = await model.predictEach([PROCESS_OPTIMUM, { temperature: 1 }, { temperature: 340, pressure: 5, flow: 85 }]);
+    const results = await model.predictEach([
+      PROCESS_OPTIMUM,
+      { temperature: 1 },
+      { temperature: 340, pressure: 5, flow: 85 },
+    ]);
     expect(results.map((r) => [r.ok, r.index])).toEqual([
       [true, 0],
       [false, 1],
@@ -165,27 +183,45 @@ describe('bad packages', () => {
     const dir = await mutatedCopy(forestDir, (m) => {
       (m.features as { aliases?: string[] }[])[1]!.aliases = ['flow'];
     });
-    expect(await problems(dir)).toEqual([{ file: 'twin.json', field: 'features[1].aliases[0]', message: 'alias "flow" is already a feature name or alias' }]);
+    expect(await problems(dir)).toEqual([
+      {
+        file: 'twin.json',
+        field: 'features[1].aliases[0]',
+        message: 'alias "flow" is already a feature name or alias',
+      },
+    ]);
   });
 
   it('reports an input name the graph does not have', async () => {
     const dir = await mutatedCopy(forestDir, (m) => ((m.onnx as { input: string }).input = 'features'));
-    expect(await problems(dir)).toEqual([{ file: 'twin.json', field: 'onnx.input', message: 'model.onnx has no input "features" (its inputs: input)' }]);
+    expect(await problems(dir)).toEqual([
+      { file: 'twin.json', field: 'onnx.input', message: 'model.onnx has no input "features" (its inputs: input)' },
+    ]);
   });
 
   it('reports an output name the graph does not have', async () => {
     const dir = await mutatedCopy(forestDir, (m) => ((m.onnx as { output: string }).output = 'yield'));
-    expect(await problems(dir)).toEqual([{ file: 'twin.json', field: 'onnx.output', message: 'model.onnx has no output "yield" (its outputs: members)' }]);
+    expect(await problems(dir)).toEqual([
+      { file: 'twin.json', field: 'onnx.output', message: 'model.onnx has no output "yield" (its outputs: members)' },
+    ]);
   });
 
   it('reports a feature count the graph does not take', async () => {
     const dir = await mutatedCopy(forestDir, (m) => (m.features as unknown[]).pop());
-    expect(await problems(dir)).toEqual([{ file: 'twin.json', field: 'features', message: 'lists 2 features but model.onnx input "input" takes 3 per row' }]);
+    expect(await problems(dir)).toEqual([
+      {
+        file: 'twin.json',
+        field: 'features',
+        message: 'lists 2 features but model.onnx input "input" takes 3 per row',
+      },
+    ]);
   });
 
   it('reports an output width that is not the member count', async () => {
     const dir = await mutatedCopy(forestDir, (m) => ((m.onnx as { members: number }).members = 50));
-    expect(await problems(dir)).toEqual([{ file: 'twin.json', field: 'onnx.members', message: 'is 50 but model.onnx output "members" has 6 columns' }]);
+    expect(await problems(dir)).toEqual([
+      { file: 'twin.json', field: 'onnx.members', message: 'is 50 but model.onnx output "members" has 6 columns' },
+    ]);
   });
 
   it('reports a file onnxruntime cannot load', async () => {
@@ -204,7 +240,13 @@ describe('a model that computes garbage', () => {
     await writeLinearPackage(dir, Number.NaN);
     const error = await loadModelPackage(dir).catch((e: unknown) => e);
     expect(error).toMatchObject({
-      problems: [{ file: 'linear.onnx', field: '', message: 'test run at the middle of the valid ranges gave non-finite output [NaN]' }],
+      problems: [
+        {
+          file: 'linear.onnx',
+          field: '',
+          message: 'test run at the middle of the valid ranges gave non-finite output [NaN]',
+        },
+      ],
     });
   });
 });
@@ -220,7 +262,12 @@ describe('listModelPackages', () => {
     await mkdir(path.join(root, 'alpha', '1'), { recursive: true });
     await writeLinearPackage(path.join(root, 'alpha', '1'));
     const refs = await listModelPackages(root);
-    expect(refs.map((r) => `${r.name}@${r.version}`)).toEqual(['alpha@1', 'reactor@1.9.0', 'reactor@1.10.0', 'reactor@2.0.0']);
+    expect(refs.map((r) => `${r.name}@${r.version}`)).toEqual([
+      'alpha@1',
+      'reactor@1.9.0',
+      'reactor@1.10.0',
+      'reactor@2.0.0',
+    ]);
     expect(refs[0]!.dir).toBe(path.join(root, 'alpha', '1'));
     expect(await listModelPackages(path.join(root, 'nowhere'))).toEqual([]);
   });

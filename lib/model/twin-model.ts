@@ -36,7 +36,8 @@ export interface RowScores {
 
 export type InputCheck = { ok: true; row: number[] } | { ok: false; errors: InputIssue[] };
 
-export type ItemPrediction = { ok: true; index: number; result: Prediction } | { ok: false; index: number; errors: InputIssue[] };
+export type ItemPrediction =
+  { ok: true; index: number; result: Prediction } | { ok: false; index: number; errors: InputIssue[] };
 
 export interface TwinModel {
   readonly manifest: TwinManifest;
@@ -186,7 +187,9 @@ class LoadedTwinModel implements TwinModel {
   async predictRows(rows: Float32Array, n: number): Promise<RowScores> {
     if (this.disposed) throw this.disposedError();
     if (!Number.isInteger(n) || n < 0 || rows.length < n * this.featureCount) {
-      throw new RangeError(`predictRows needs n >= 0 rows of ${this.featureCount} values; got n=${n} and ${rows.length} values`);
+      throw new RangeError(
+        `predictRows needs n >= 0 rows of ${this.featureCount} values; got n=${n} and ${rows.length} values`,
+      );
     }
     const started = performance.now();
     const scores: RowScores = {

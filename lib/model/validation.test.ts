@@ -30,12 +30,18 @@ describe('input validation from twin.json', () => {
   });
 
   it('reports a missing feature', () => {
-    expect(issues({ temperature: 350, flow: 100 })).toEqual([{ field: 'pressure', code: 'missing', message: 'pressure is missing' }]);
+    expect(issues({ temperature: 350, flow: 100 })).toEqual([
+      { field: 'pressure', code: 'missing', message: 'pressure is missing' },
+    ]);
   });
 
   it('reports an unknown feature', () => {
     expect(issues({ ...good, humidity: 3 })).toEqual([
-      { field: 'humidity', code: 'unknown', message: 'humidity is not a model feature (features: temperature, pressure, flow)' },
+      {
+        field: 'humidity',
+        code: 'unknown',
+        message: 'humidity is not a model feature (features: temperature, pressure, flow)',
+      },
     ]);
   });
 
@@ -48,17 +54,37 @@ describe('input validation from twin.json', () => {
   });
 
   it('rejects NaN and ±Infinity', () => {
-    expect(issues({ ...good, flow: Number.NaN })).toEqual([{ field: 'flow', code: 'not_finite', message: 'flow must be a finite number, got NaN' }]);
-    expect(issues({ ...good, flow: Infinity })[0]).toMatchObject({ code: 'not_finite', message: 'flow must be a finite number, got Infinity' });
-    expect(issues({ ...good, flow: -Infinity })[0]).toMatchObject({ code: 'not_finite', message: 'flow must be a finite number, got -Infinity' });
+    expect(issues({ ...good, flow: Number.NaN })).toEqual([
+      { field: 'flow', code: 'not_finite', message: 'flow must be a finite number, got NaN' },
+    ]);
+    expect(issues({ ...good, flow: Infinity })[0]).toMatchObject({
+      code: 'not_finite',
+      message: 'flow must be a finite number, got Infinity',
+    });
+    expect(issues({ ...good, flow: -Infinity })[0]).toMatchObject({
+      code: 'not_finite',
+      message: 'flow must be a finite number, got -Infinity',
+    });
   });
 
   it('reports out-of-range values with the limit they broke', () => {
     expect(issues({ ...good, temperature: 450 })).toEqual([
-      { field: 'temperature', code: 'out_of_range', message: 'temperature=450 is above the valid maximum 400 °C', min: 300, max: 400 },
+      {
+        field: 'temperature',
+        code: 'out_of_range',
+        message: 'temperature=450 is above the valid maximum 400 °C',
+        min: 300,
+        max: 400,
+      },
     ]);
     expect(issues({ ...good, pressure: 0.5 })).toEqual([
-      { field: 'pressure', code: 'out_of_range', message: 'pressure=0.5 is below the valid minimum 1 bar', min: 1, max: 10 },
+      {
+        field: 'pressure',
+        code: 'out_of_range',
+        message: 'pressure=0.5 is below the valid minimum 1 bar',
+        min: 1,
+        max: 10,
+      },
     ]);
   });
 
@@ -76,7 +102,11 @@ describe('input validation from twin.json', () => {
   it('rejects inputs that are not objects', () => {
     for (const input of [null, 42, 'temperature=350', [350, 5, 100]]) {
       expect(issues(input)).toEqual([
-        { field: '', code: 'not_an_object', message: 'input must be an object of feature values (temperature, pressure, flow)' },
+        {
+          field: '',
+          code: 'not_an_object',
+          message: 'input must be an object of feature values (temperature, pressure, flow)',
+        },
       ]);
     }
   });
@@ -86,11 +116,15 @@ describe('input validation from twin.json', () => {
     const error = await model.predict({ temperature: 450, pressure: 5 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputValidationError);
     expect((error as InputValidationError).issues.map((i) => i.field)).toEqual(['temperature', 'flow']);
-    expect((error as Error).message).toBe('invalid model input: temperature=450 is above the valid maximum 400 °C; flow is missing');
+    expect((error as Error).message).toBe(
+      'invalid model input: temperature=450 is above the valid maximum 400 °C; flow is missing',
+    );
   });
 
   it('names the item of every bad field in an all-or-nothing batch', async () => {
-    const error = (await model.predictBatch([good, { ...good, flow: 'x' }, good, {}]).catch((e: unknown) => e)) as InputValidationError;
+    const error = (await model
+      .predictBatch([good, { ...good, flow: 'x' }, good, {}])
+      .catch((e: unknown) => e)) as InputValidationError;
     expect(error).toBeInstanceOf(InputValidationError);
     expect(error.issues.map((i) => [i.index, i.field, i.code])).toEqual([
       [1, 'flow', 'not_a_number'],
@@ -116,8 +150,15 @@ describe('feature aliases (the shipped model accepts the reference service’s `
 
   it('refuses a reading that gives both names, and lists aliases among the features', () => {
     const both = shipped.check({ temp: 360, temperature: 360, pressure: 6, flow: 100 });
-    expect(both).toEqual({ ok: false, errors: [{ field: 'temp', code: 'unknown', message: 'temp is another name for temperature; send only one of them' }] });
+    expect(both).toEqual({
+      ok: false,
+      errors: [
+        { field: 'temp', code: 'unknown', message: 'temp is another name for temperature; send only one of them' },
+      ],
+    });
     const unknown = shipped.check({ temperature: 360, pressure: 6, flow: 100, humidity: 1 });
-    expect(unknown.ok ? '' : unknown.errors[0]?.message).toBe('humidity is not a model feature (features: temperature (or temp), pressure, flow)');
+    expect(unknown.ok ? '' : unknown.errors[0]?.message).toBe(
+      'humidity is not a model feature (features: temperature (or temp), pressure, flow)',
+    );
   });
 });

@@ -6,5 +6,9 @@ import type { SignalValues } from '../twin/types';
 import { processYield as yieldOf } from './process-model';
 
 export function processYield(values: SignalValues): number {
-  return yieldOf({ temperature: values.temperature ?? NaN, pressure: values.pressure ?? NaN, flow: values.flow ?? NaN });
+  return yieldOf({
+    temperature: values.temperature ?? NaN,
+    pressure: values.pressure ?? NaN,
+    flow: values.flow ?? NaN,
+  });
 }

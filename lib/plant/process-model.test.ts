@@ -14,8 +14,14 @@ import {
 
 /** Every point of a grid over the valid box (n steps per axis). */
 function grid(n: number): OperatingPoint[] {
-  const axis = (i: number) => Array.from({ length: n + 1 }, (_, k) => PROCESS_FEATURES[i]!.min + ((PROCESS_FEATURES[i]!.max - PROCESS_FEATURES[i]!.min) * k) / n);
-  return axis(0).flatMap((temperature) => axis(1).flatMap((pressure) => axis(2).map((flow) => ({ temperature, pressure, flow }))));
+  const axis = (i: number) =>
+    Array.from(
+      { length: n + 1 },
+      (_, k) => PROCESS_FEATURES[i]!.min + ((PROCESS_FEATURES[i]!.max - PROCESS_FEATURES[i]!.min) * k) / n,
+    );
+  return axis(0).flatMap((temperature) =>
+    axis(1).flatMap((pressure) => axis(2).map((flow) => ({ temperature, pressure, flow }))),
+  );
 }
 
 describe('process model', () => {
@@ -59,7 +65,8 @@ describe('process model', () => {
 
   it('depends on every signal, with interactions (not a sum of one-signal curves)', () => {
     const base = { ...PROCESS_OPTIMUM };
-    for (const f of PROCESS_FEATURES) expect(processYield({ ...base, [f.name]: f.min })).toBeLessThan(PROCESS_OPTIMUM_YIELD - 3);
+    for (const f of PROCESS_FEATURES)
+      expect(processYield({ ...base, [f.name]: f.min })).toBeLessThan(PROCESS_OPTIMUM_YIELD - 3);
     // Additive would make these two differences equal.
     const hot = { ...base, temperature: 390 };
     const dPressureCool = processYield({ ...base, pressure: 9 }) - processYield(base);

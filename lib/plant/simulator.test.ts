@@ -16,7 +16,14 @@ describe('Simulator', () => {
 
   it('gives one reading per asset per step with every signal, stamped with the step time', () => {
     const readings = run(1, 2);
-    expect(readings.map((r) => r.assetId)).toEqual(['reactor-1', 'reactor-2', 'reactor-3', 'reactor-1', 'reactor-2', 'reactor-3']);
+    expect(readings.map((r) => r.assetId)).toEqual([
+      'reactor-1',
+      'reactor-2',
+      'reactor-3',
+      'reactor-1',
+      'reactor-2',
+      'reactor-3',
+    ]);
     expect(readings[3]!.ts).toBe(1_500);
     expect(Object.keys(readings[0]!.values)).toEqual(['temperature', 'pressure', 'flow']);
   });
@@ -33,7 +40,9 @@ describe('Simulator', () => {
   it('now and then pushes a signal past its valid range (so limits really trip)', () => {
     // One hour at 2 Hz with the default disturbance rate.
     const readings = run(11, 7_200);
-    const outside = readings.filter((r) => DEFAULT_SIGNALS.some((s) => r.values[s.name]! > s.max || r.values[s.name]! < s.min));
+    const outside = readings.filter((r) =>
+      DEFAULT_SIGNALS.some((s) => r.values[s.name]! > s.max || r.values[s.name]! < s.min),
+    );
     expect(outside.length).toBeGreaterThan(0);
     expect(outside.length / readings.length).toBeLessThan(0.2);
   });

@@ -92,7 +92,8 @@ export class Simulator {
       for (const s of this.signals) {
         const span = s.max - s.min;
         // Slow drift: a mean-reverting random walk, a few percent of the span at most.
-        const drift = (a.drift[s.name] ?? 0) * (1 - dtSeconds / 600) + this.rand.gaussian() * span * 0.0015 * Math.sqrt(dtSeconds);
+        const drift =
+          (a.drift[s.name] ?? 0) * (1 - dtSeconds / 600) + this.rand.gaussian() * span * 0.0015 * Math.sqrt(dtSeconds);
         a.drift[s.name] = drift;
         const disturbance = a.disturbance?.signal === s.name ? a.disturbance.offset : 0;
         const target = (a.setpoints[s.name] ?? s.min) + drift + disturbance;
@@ -121,7 +122,11 @@ export class Simulator {
       const span = temperature.max - temperature.min;
       // Long enough (45-90 s, vs a 20 s time constant) for the temperature to get there.
       const target = temperature.min + span * (0.01 + this.rand.next() * 0.04);
-      a.disturbance = { signal: 'temperature', offset: target - (a.setpoints.temperature ?? target), remainingSeconds: 45 + this.rand.next() * 45 };
+      a.disturbance = {
+        signal: 'temperature',
+        offset: target - (a.setpoints.temperature ?? target),
+        remainingSeconds: 45 + this.rand.next() * 45,
+      };
       return;
     }
     const s = this.signals[Math.floor(this.rand.next() * this.signals.length)]!;
@@ -138,7 +143,10 @@ export class Simulator {
     const s = this.signals[Math.floor(this.rand.next() * this.signals.length)]!;
     const nominal = a.asset.setpoints[s.name] ?? s.min;
     const span = s.max - s.min;
-    a.setpoints[s.name] = round(clamp(nominal + (this.rand.next() - 0.5) * span * 0.16, s.min + span * 0.1, s.max - span * 0.1), 2);
+    a.setpoints[s.name] = round(
+      clamp(nominal + (this.rand.next() - 0.5) * span * 0.16, s.min + span * 0.1, s.max - span * 0.1),
+      2,
+    );
   }
 }
 

@@ -28,7 +28,9 @@ export function getSocket(): ClientSocket {
     socket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
     socket.on('connect', () => update({ state: 'live' }));
     socket.on('disconnect', () => update({ state: browserOffline() ? 'offline' : 'reconnecting' }));
-    socket.on('connect_error', (err) => update({ state: err.message === 'unauthorized' || browserOffline() ? 'offline' : 'reconnecting' }));
+    socket.on('connect_error', (err) =>
+      update({ state: err.message === 'unauthorized' || browserOffline() ? 'offline' : 'reconnecting' }),
+    );
     socket.on('session:ready', (session) => update({ session }));
     watchBrowserNetwork(socket);
   }

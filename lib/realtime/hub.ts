@@ -47,9 +47,11 @@ export function attachStreamHub(io: RealtimeServer, streams: (assetId: string) =
 function validateSubscribe(req: unknown): string | null {
   if (!req || typeof req !== 'object') return 'subscribe needs {assetId}';
   const r = req as Record<string, unknown>;
-  if (typeof r.assetId !== 'string' || r.assetId.length === 0 || r.assetId.length > 100) return 'assetId must be a non-empty string';
+  if (typeof r.assetId !== 'string' || r.assetId.length === 0 || r.assetId.length > 100)
+    return 'assetId must be a non-empty string';
   for (const key of ['sinceSeq', 'sinceTs', 'maxPoints'] as const) {
-    if (r[key] !== undefined && (typeof r[key] !== 'number' || !Number.isFinite(r[key]))) return `${key} must be a finite number`;
+    if (r[key] !== undefined && (typeof r[key] !== 'number' || !Number.isFinite(r[key])))
+      return `${key} must be a finite number`;
   }
   if (r.epoch !== undefined && (typeof r.epoch !== 'string' || r.epoch.length > 100)) return 'epoch must be a string';
   return null;

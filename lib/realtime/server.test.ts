@@ -34,10 +34,11 @@ function client(cookie?: string): Socket<ServerToClientEvents, ClientToServerEve
   return c;
 }
 
-const connectError = (c: Socket) => new Promise<Error>((resolve, reject) => {
-  c.once('connect_error', resolve);
-  c.once('connect', () => reject(new Error('connected without a valid session')));
-});
+const connectError = (c: Socket) =>
+  new Promise<Error>((resolve, reject) => {
+    c.once('connect_error', resolve);
+    c.once('connect', () => reject(new Error('connected without a valid session')));
+  });
 
 describe('socket.io authentication', () => {
   it('refuses a connection without a session cookie', async () => {
@@ -45,13 +46,20 @@ describe('socket.io authentication', () => {
   });
 
   it('refuses a forged or foreign-secret session cookie', async () => {
-    const foreign = await encode({ token: { sub: 'u1', username: 'mallory', role: 'admin' }, secret: 'another-secret-another-secret-another-1' });
+    const foreign = await encode({
+      token: { sub: 'u1', username: 'mallory', role: 'admin' },
+      secret: 'another-secret-another-secret-another-1',
+    });
     expect((await connectError(client(`next-auth.session-token=${foreign}`))).message).toBe('unauthorized');
     expect((await connectError(client('next-auth.session-token=garbage'))).message).toBe('unauthorized');
   });
 
   it('refuses an expired session', async () => {
-    const expired = await encode({ token: { sub: 'u1', username: 'olivia', role: 'operator' }, secret: SECRET, maxAge: -60 }); // jose allows 15 s of clock skew
+    const expired = await encode({
+      token: { sub: 'u1', username: 'olivia', role: 'operator' },
+      secret: SECRET,
+      maxAge: -60,
+    }); // jose allows 15 s of clock skew
     expect((await connectError(client(`next-auth.session-token=${expired}`))).message).toBe('unauthorized');
   });
 

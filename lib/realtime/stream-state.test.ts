@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '../twin/types';
 import type { StreamSnapshot } from './protocol';
-import { applyBackfill, applyPoint, applySnapshot, backfillRequest, bufferLimits, createStreamState, StreamStates, subscribeRequest, visibleRange, type BufferLimits } from './stream-state';
+import {
+  applyBackfill,
+  applyPoint,
+  applySnapshot,
+  backfillRequest,
+  bufferLimits,
+  createStreamState,
+  StreamStates,
+  subscribeRequest,
+  visibleRange,
+  type BufferLimits,
+} from './stream-state';
 
 const T0 = 1_750_000_000_000;
 const LIMITS: BufferLimits = { capacity: 1_000, retainMs: 3_600_000 };
@@ -23,7 +34,15 @@ function pt(seq: number): Point {
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => pt(from + i));
 
 function snap(points: Point[], opts: Partial<StreamSnapshot> = {}): StreamSnapshot {
-  return { assetId: 'reactor-1', epoch: 'e1', points, lastSeq: points.at(-1)?.seq ?? -1, reset: true, downsampled: false, ...opts };
+  return {
+    assetId: 'reactor-1',
+    epoch: 'e1',
+    points,
+    lastSeq: points.at(-1)?.seq ?? -1,
+    reset: true,
+    downsampled: false,
+    ...opts,
+  };
 }
 const seqs = (s: ReturnType<typeof createStreamState>) => s.buffer.toArray().map((p) => p.seq);
 

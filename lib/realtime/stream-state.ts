@@ -66,7 +66,16 @@ export interface Backfill {
 }
 
 export function createStreamState(assetId: string, limits: BufferLimits): AssetStreamState {
-  return { assetId, buffer: new RingBuffer<Point>(limits.capacity), limits, epoch: null, lastSeq: -1, synced: false, lastUpdateAt: null, backfill: null };
+  return {
+    assetId,
+    buffer: new RingBuffer<Point>(limits.capacity),
+    limits,
+    epoch: null,
+    lastSeq: -1,
+    synced: false,
+    lastUpdateAt: null,
+    backfill: null,
+  };
 }
 
 /**
@@ -74,7 +83,11 @@ export function createStreamState(assetId: string, limits: BufferLimits): AssetS
  * seq (the server then sends exactly the missed points, or a reset snapshot); `fresh` asks for a
  * full snapshot regardless (used when resuming keeps failing).
  */
-export function subscribeRequest(state: AssetStreamState, now: number, opts: { fresh?: boolean } = {}): SubscribeRequest {
+export function subscribeRequest(
+  state: AssetStreamState,
+  now: number,
+  opts: { fresh?: boolean } = {},
+): SubscribeRequest {
   const req: SubscribeRequest = {
     assetId: state.assetId,
     // A reset snapshot only needs what the buffer can hold. Uses the client clock: a skew of
@@ -193,7 +206,11 @@ export const BACKFILL_MIN_GAP_MS = 5_000;
  * `[windowStart, covered)` where `covered` is where the buffer (or an earlier backfill) starts.
  * Null when the buffer already covers the window, or before the first snapshot.
  */
-export function backfillRequest(state: AssetStreamState, windowMs: number, minGapMs = BACKFILL_MIN_GAP_MS): { from: number; to: number } | null {
+export function backfillRequest(
+  state: AssetStreamState,
+  windowMs: number,
+  minGapMs = BACKFILL_MIN_GAP_MS,
+): { from: number; to: number } | null {
   const newest = state.buffer.last();
   const oldest = state.buffer.at(0);
   if (!state.synced || !newest || !oldest) return null;
@@ -208,7 +225,11 @@ export function backfillRequest(state: AssetStreamState, windowMs: number, minGa
  * oldest time already held is dropped, so the seam has neither a duplicate nor an overlap even
  * when the buffer moved while the request was out. Returns the points added (all series).
  */
-export function applyBackfill(state: AssetStreamState, range: { from: number; to: number }, series: Record<string, HistorySeries>): number {
+export function applyBackfill(
+  state: AssetStreamState,
+  range: { from: number; to: number },
+  series: Record<string, HistorySeries>,
+): number {
   const oldest = state.buffer.at(0);
   if (!oldest) return 0;
   const boundary = Math.min(range.to, state.backfill?.from ?? oldest.ts, oldest.ts);
@@ -220,10 +241,15 @@ export function applyBackfill(state: AssetStreamState, range: { from: number; to
     const incoming = series[name];
     const held = current?.series[name];
     const keep: number[] = [];
-    if (incoming) for (let i = 0; i < incoming.t.length; i++) if (incoming.t[i]! >= range.from && incoming.t[i]! < boundary) keep.push(i);
+    if (incoming)
+      for (let i = 0; i < incoming.t.length; i++)
+        if (incoming.t[i]! >= range.from && incoming.t[i]! < boundary) keep.push(i);
     added += keep.length;
     const pick = <T>(xs: T[] | undefined) => (xs ? keep.map((i) => xs[i]!) : undefined);
-    const merged: HistorySeries = { t: [...(pick(incoming?.t) ?? []), ...(held?.t ?? [])], v: [...(pick(incoming?.v) ?? []), ...(held?.v ?? [])] };
+    const merged: HistorySeries = {
+      t: [...(pick(incoming?.t) ?? []), ...(held?.t ?? [])],
+      v: [...(pick(incoming?.v) ?? []), ...(held?.v ?? [])],
+    };
     const lower = pick(incoming?.lower);
     if (lower || held?.lower) {
       merged.lower = [...(lower ?? keep.map(() => null)), ...(held?.lower ?? [])];

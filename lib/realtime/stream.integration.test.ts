@@ -87,7 +87,9 @@ describe('live stream over socket.io (real server, real clients)', () => {
   it('refuses an unknown asset or a malformed request in the acknowledgement', async () => {
     const s = h.client(await h.sessionCookie());
     await expect(subscribe(s, { assetId: 'reactor-99' })).rejects.toThrow('unknown asset "reactor-99"');
-    await expect(subscribe(s, { assetId: 'reactor-1', sinceSeq: 'x' as unknown as number })).rejects.toThrow('sinceSeq must be a finite number');
+    await expect(subscribe(s, { assetId: 'reactor-1', sinceSeq: 'x' as unknown as number })).rejects.toThrow(
+      'sinceSeq must be a finite number',
+    );
     s.disconnect();
   });
 

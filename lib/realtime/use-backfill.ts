@@ -25,8 +25,14 @@ export function useBackfill(state: AssetStreamState | undefined, windowMs: numbe
     const range = backfillRequest(state, windowMs);
     if (!range) return;
     const ctrl = new AbortController();
-    const q = new URLSearchParams({ from: String(Math.floor(range.from)), to: String(Math.ceil(range.to) - 1), maxPoints: String(BACKFILL_POINTS) });
-    requestJson<HistoryResult>(`/api/v1/assets/${encodeURIComponent(state.assetId)}/history?${q}`, { signal: ctrl.signal }).then(
+    const q = new URLSearchParams({
+      from: String(Math.floor(range.from)),
+      to: String(Math.ceil(range.to) - 1),
+      maxPoints: String(BACKFILL_POINTS),
+    });
+    requestJson<HistoryResult>(`/api/v1/assets/${encodeURIComponent(state.assetId)}/history?${q}`, {
+      signal: ctrl.signal,
+    }).then(
       (body) => {
         // Even an empty answer marks the range as covered, so it is not asked again.
         applyBackfill(state, range, body.series);

@@ -4,7 +4,14 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Point } from '../twin/types';
 import type { SubscribeAck } from './protocol';
 import { getSocket } from './client-socket';
-import { applyPoint, applySnapshot, StreamStates, subscribeRequest, type AssetStreamState, type BufferLimits } from './stream-state';
+import {
+  applyPoint,
+  applySnapshot,
+  StreamStates,
+  subscribeRequest,
+  type AssetStreamState,
+  type BufferLimits,
+} from './stream-state';
 
 /** Views re-render at most this often, however fast points arrive (~10 per second). */
 const MIN_RENDER_INTERVAL_MS = 100;

@@ -7,12 +7,23 @@ function bytesOf(value: Record<string, unknown>): string {
   return buffer.subarray(0, length).toString('utf8');
 }
 
-const row = (i: number) => ({ index: i, input: { temperature: 300 + i, note: i % 7 === 0 ? 'µ°🙂"\\\n' : 'ok' }, prediction: i / 3, lower: i % 5 === 0 ? null : -i / 7 });
+const row = (i: number) => ({
+  index: i,
+  input: { temperature: 300 + i, note: i % 7 === 0 ? 'µ°🙂"\\\n' : 'ok' },
+  prediction: i / 3,
+  lower: i % 5 === 0 ? null : -i / 7,
+});
 
 describe('writeJson', () => {
   it('gives exactly the bytes of JSON.stringify for answers with long arrays', () => {
     for (const n of [SLICE_ITEMS + 1, 2 * SLICE_ITEMS, 2 * SLICE_ITEMS + 1, 1000]) {
-      const body = { total: n, results: Array.from({ length: n }, (_, i) => row(i)), errors: [], unit: '°C', user: 'zoë' };
+      const body = {
+        total: n,
+        results: Array.from({ length: n }, (_, i) => row(i)),
+        errors: [],
+        unit: '°C',
+        user: 'zoë',
+      };
       expect(bytesOf(body)).toBe(JSON.stringify(body));
     }
   });
@@ -22,7 +33,9 @@ describe('writeJson', () => {
       skipped: undefined,
       fn: () => 1,
       when: new Date(Date.UTC(2026, 11, 1)),
-      items: Array.from({ length: SLICE_ITEMS * 3 }, (_, i) => (i % 3 === 0 ? undefined : i % 3 === 1 ? { at: new Date(i), deep: [[i], { x: [i] }] } : 'é')),
+      items: Array.from({ length: SLICE_ITEMS * 3 }, (_, i) =>
+        i % 3 === 0 ? undefined : i % 3 === 1 ? { at: new Date(i), deep: [[i], { x: [i] }] } : 'é',
+      ),
       nan: Number.NaN,
       last: 'end',
     };

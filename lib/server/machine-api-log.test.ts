@@ -16,14 +16,23 @@ function capture(level: string) {
   return { lines, log: pino({ level }, stream) };
 }
 
-const req = { method: 'POST', url: '/api/v1/twin/predict', headers: { [CLIENT_ADDRESS_HEADER]: '10.0.0.7', authorization: 'Bearer tok_secret' } } as unknown as IncomingMessage;
+const req = {
+  method: 'POST',
+  url: '/api/v1/twin/predict',
+  headers: { [CLIENT_ADDRESS_HEADER]: '10.0.0.7', authorization: 'Bearer tok_secret' },
+} as unknown as IncomingMessage;
 
 describe('fast-path access log', () => {
   it('writes the line pino-http writes for Next requests, without credentials', () => {
     const { lines, log } = capture('info');
     logCompleted(log, req, 200, performance.now() - 3);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 30, msg: 'request completed', req: { method: 'POST', url: '/api/v1/twin/predict', address: '10.0.0.7' }, res: { status: 200 } });
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { method: 'POST', url: '/api/v1/twin/predict', address: '10.0.0.7' },
+      res: { status: 200 },
+    });
     expect(lines[0]!.responseTime).toEqual(expect.any(Number));
     expect(JSON.stringify(lines[0])).not.toContain('tok_secret');
   });

@@ -20,7 +20,11 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const post = (path: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
-  fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers }, body });
+  fetch(`${h.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...headers },
+    body,
+  });
 
 describe('machine fast path', () => {
   it('predicts for a valid key, with the reference-compatible fields', async () => {
@@ -36,7 +40,15 @@ describe('machine fast path', () => {
   });
 
   it('answers batch, status and model description', async () => {
-    const batch = await post('/api/v1/twin/batch', JSON.stringify({ inputs: [{ temperature: 350, pressure: 5, flow: 100 }, { temperature: 9999, pressure: 5, flow: 100 }] }));
+    const batch = await post(
+      '/api/v1/twin/batch',
+      JSON.stringify({
+        inputs: [
+          { temperature: 350, pressure: 5, flow: 100 },
+          { temperature: 9999, pressure: 5, flow: 100 },
+        ],
+      }),
+    );
     expect(await batch.json()).toMatchObject({ total: 2, successful: 1, errors: [{ index: 1 }] });
     const status = await fetch(`${h.url}/api/v1/twin/status`, { headers: { authorization: `Bearer ${key}` } });
     expect(await status.json()).toMatchObject({ status: 'operational', user: 'scada' });
@@ -45,7 +57,13 @@ describe('machine fast path', () => {
   });
 
   it('refuses what the handler refuses: bad key, wrong content type, bad fields, too large', async () => {
-    expect((await post('/api/v1/twin/predict', '{}', { authorization: 'Bearer tok_00000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).status).toBe(401);
+    expect(
+      (
+        await post('/api/v1/twin/predict', '{}', {
+          authorization: 'Bearer tok_00000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+        })
+      ).status,
+    ).toBe(401);
     expect((await post('/api/v1/twin/predict', 'x', { 'content-type': 'text/plain' })).status).toBe(415);
     const bad = await post('/api/v1/twin/predict', JSON.stringify({ temperature: 'hot', pressure: 5, flow: 100 }));
     expect(bad.status).toBe(400);
@@ -56,7 +74,9 @@ describe('machine fast path', () => {
     const huge = await post('/api/v1/twin/predict', new Uint8Array(2 * 1024 * 1024).fill(32));
     expect(huge.status).toBe(413);
     // The server is still healthy and answering afterwards.
-    expect((await post('/api/v1/twin/predict', JSON.stringify({ temperature: 350, pressure: 5, flow: 100 }))).status).toBe(200);
+    expect(
+      (await post('/api/v1/twin/predict', JSON.stringify({ temperature: 350, pressure: 5, flow: 100 }))).status,
+    ).toBe(200);
   });
 
   it('stops accepting a key as soon as it is revoked, despite the credential cache', async () => {

@@ -71,10 +71,24 @@ export function logCompleted(log: Logger, req: IncomingMessage, status: number, 
   const level = accessLogLevel(status);
   if (!log.isLevelEnabled(level)) return;
   const address = req.headers[CLIENT_ADDRESS_HEADER];
-  log[level]({ req: { method: req.method, url: req.url, address }, res: { status }, responseTime: Math.round(performance.now() - started) }, 'request completed');
+  log[level](
+    {
+      req: { method: req.method, url: req.url, address },
+      res: { status },
+      responseTime: Math.round(performance.now() - started),
+    },
+    'request completed',
+  );
 }
 
-async function serve(handler: MachineEntry, baseUrl: string, pathname: string, req: IncomingMessage, res: ServerResponse, replies: ReplyBuffers): Promise<void> {
+async function serve(
+  handler: MachineEntry,
+  baseUrl: string,
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  replies: ReplyBuffers,
+): Promise<void> {
   const method = req.method!;
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const body = hasBody ? await readCapped(req, MAX_BODY_BYTES + 1) : null;

@@ -23,7 +23,11 @@ describe('ReplyBuffers', () => {
     server = http.createServer((req, res) => {
       const id = Number(new URL(req.url!, 'http://x').searchParams.get('id'));
       const small = req.url!.startsWith('/small');
-      const body = small ? { id, unit: '°C' } : req.url!.startsWith('/long-text') ? longText(id) : JSON.parse(bigAnswer(id));
+      const body = small
+        ? { id, unit: '°C' }
+        : req.url!.startsWith('/long-text')
+          ? longText(id)
+          : JSON.parse(bigAnswer(id));
       buffers.send(res, small ? 201 : 200, { 'content-type': 'application/json', 'x-id': String(id) }, body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -68,7 +72,11 @@ describe('ReplyBuffers', () => {
   it('never reuses a buffer the socket may still be sending', () => {
     // A response whose bytes are not sent until it is told to: what a slow client looks like.
     const pending: { chunk: Buffer; finish: () => void }[] = [];
-    const slowResponse = () => ({ writeHead: () => undefined, end: (chunk: Buffer, finish: () => void) => pending.push({ chunk, finish }) }) as unknown as ServerResponse;
+    const slowResponse = () =>
+      ({
+        writeHead: () => undefined,
+        end: (chunk: Buffer, finish: () => void) => pending.push({ chunk, finish }),
+      }) as unknown as ServerResponse;
     const pool = new ReplyBuffers(2);
     for (let id = 0; id < 3; id++) pool.send(slowResponse(), 200, {}, JSON.parse(bigAnswer(id)));
     expect(pending.map((p) => JSON.parse(p.chunk.toString()).id)).toEqual([0, 1, 2]);

@@ -41,7 +41,12 @@ export class ReplyBuffers {
   }
 
   /** `write` puts the bytes in the pooled buffer it is given, or in a larger one that replaces it. */
-  private sendPooled(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, write: (buffer: Buffer) => { buffer: Buffer; length: number }): void {
+  private sendPooled(
+    res: ServerResponse,
+    status: number,
+    headers: OutgoingHttpHeaders,
+    write: (buffer: Buffer) => { buffer: Buffer; length: number },
+  ): void {
     const bytes = write(this.free.pop() ?? Buffer.allocUnsafeSlow(INITIAL_BYTES));
     res.writeHead(status, { ...headers, 'content-length': bytes.length });
     // The socket may still be sending the bytes when end() returns; the buffer is only reused

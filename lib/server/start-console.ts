@@ -60,7 +60,13 @@ export interface StartOptions {
   announce?: (text: string) => void;
 }
 
-export async function startConsole({ config, logger, dev, web = true, announce = (t) => process.stdout.write(`${t}\n`) }: StartOptions): Promise<ConsoleHandle> {
+export async function startConsole({
+  config,
+  logger,
+  dev,
+  web = true,
+  announce = (t) => process.stdout.write(`${t}\n`),
+}: StartOptions): Promise<ConsoleHandle> {
   const t0 = performance.now();
   logger.level = config.LOG_LEVEL;
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
@@ -72,17 +78,34 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     process.env.NEXTAUTH_URL = config.publicUrl;
     process.env.SESSION_MAX_AGE_HOURS = String(config.SESSION_MAX_AGE_HOURS);
 
-    database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.dataDir, 'pglite'), pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS });
+    database = await openDatabase({
+      url: config.DATABASE_URL,
+      pgliteDir: path.join(config.dataDir, 'pglite'),
+      pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
+    });
     logger.info({ database: database.description }, 'database ready');
     const users = usersRepo(database.db);
     const audit = auditRepo(database.db);
-    const loginThrottle = createLoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, lockSeconds: config.LOGIN_LOCK_SECONDS });
+    const loginThrottle = createLoginThrottle({
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      lockSeconds: config.LOGIN_LOCK_SECONDS,
+    });
     const login = createLoginService({
       users,
       audit,
       throttle: loginThrottle,
     });
-    const services: Services = { config, authSecret: secret, database, users, audit, login, startedAt: new Date(), version: APP_VERSION, twin: null };
+    const services: Services = {
+      config,
+      authSecret: secret,
+      database,
+      users,
+      audit,
+      login,
+      startedAt: new Date(),
+      version: APP_VERSION,
+      twin: null,
+    };
     setServices(services);
 
     const firstAdmin = await ensureFirstAdmin(users, audit, config.ADMIN_PASSWORD);
@@ -114,7 +137,11 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/_next/') || req.url?.startsWith('/socket.io')) },
       // One short line per request; headers (cookies, tokens) never reach the log.
       serializers: {
-        req: (req: { method?: string; url?: string; remoteAddress?: string }) => ({ method: req.method, url: req.url, address: req.remoteAddress }),
+        req: (req: { method?: string; url?: string; remoteAddress?: string }) => ({
+          method: req.method,
+          url: req.url,
+          address: req.remoteAddress,
+        }),
         res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => accessLogLevel(res.statusCode, Boolean(err)),
@@ -129,7 +156,12 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       httpLogger(req, res);
       void handle(req, res);
     });
-    const io = createRealtime(server, { authSecret: secret, secureCookie: config.publicUrl.startsWith('https://'), logger, userState: (id) => currentUserState(users, id) });
+    const io = createRealtime(server, {
+      authSecret: secret,
+      secureCookie: config.publicUrl.startsWith('https://'),
+      logger,
+      userState: (id) => currentUserState(users, id),
+    });
     services.admin = createUserAdmin({
       users,
       audit,
@@ -144,7 +176,13 @@ export async function startConsole({ config, logger, dev, web = true, announce =
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);
     const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
-    const models = new ModelManager({ config, logger, settings: settingsRepo(database.db), audit, broadcast: modelBroadcaster(io) });
+    const models = new ModelManager({
+      config,
+      logger,
+      settings: settingsRepo(database.db),
+      audit,
+      broadcast: modelBroadcaster(io),
+    });
     await models.start();
     services.models = models;
     // Points before the engine has loaded its rules are not checked (start-up only).
@@ -165,10 +203,23 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       logger,
     });
     services.twin = twin;
-    alerts = await startAlerts({ config, database, audit, io, twin, targetLimits: models.scorer()?.targetLimits ?? null, models, logger });
+    alerts = await startAlerts({
+      config,
+      database,
+      audit,
+      io,
+      twin,
+      targetLimits: models.scorer()?.targetLimits ?? null,
+      models,
+      logger,
+    });
     services.alerts = alerts;
     // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
-    const retention = createRetentionJob({ repo: telemetryHistoryRepo(database.db), retentionDays: config.RETENTION_DAYS, logger });
+    const retention = createRetentionJob({
+      repo: telemetryHistoryRepo(database.db),
+      retentionDays: config.RETENTION_DAYS,
+      logger,
+    });
     retention.start();
 
     await new Promise<void>((resolve, reject) => {
@@ -179,7 +230,8 @@ export async function startConsole({ config, logger, dev, web = true, announce =
       });
     });
     const port = (server.address() as AddressInfo).port;
-    const url = config.NEXTAUTH_URL ?? `http://${config.HOSTNAME === '0.0.0.0' ? 'localhost' : config.HOSTNAME}:${port}`;
+    const url =
+      config.NEXTAUTH_URL ?? `http://${config.HOSTNAME === '0.0.0.0' ? 'localhost' : config.HOSTNAME}:${port}`;
     logger.info({ url, startupMs: Math.round(performance.now() - t0), dev }, 'twinops console ready');
     announce(`  twinops is ready: log in at ${url}/login`);
 

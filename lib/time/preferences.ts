@@ -10,7 +10,9 @@ export const preferencesSchema = z.strictObject({
   timeZone: z
     .string({ error: 'timeZone must be an IANA time zone name (e.g. Europe/Paris) or null' })
     .trim()
-    .refine(isValidTimeZone, { message: 'unknown time zone; use an IANA name such as Europe/Paris, or null for the browser’s zone' })
+    .refine(isValidTimeZone, {
+      message: 'unknown time zone; use an IANA name such as Europe/Paris, or null for the browser’s zone',
+    })
     .nullable(),
 });
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatZoned, fromLocalInput, fromWallClock, isValidTimeZone, parsePlotlyDate, plotlyTime, toLocalInput, toWallClock, zoneOffsetMs } from './zoned';
+import {
+  formatZoned,
+  fromLocalInput,
+  fromWallClock,
+  isValidTimeZone,
+  parsePlotlyDate,
+  plotlyTime,
+  toLocalInput,
+  toWallClock,
+  zoneOffsetMs,
+} from './zoned';
 
 const utc = (s: string) => Date.parse(`${s}Z`);
 

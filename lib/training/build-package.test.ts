@@ -82,7 +82,10 @@ describe('exported forest vs in-memory forest', () => {
 
 describe('model:train', () => {
   const args = (out: string, extra: string[] = []) =>
-    parseTrainArgs(['--out', out, '--trees', '10', '--depth', '6', '--rows', '1200', '--trained-at', '2025-01-02', ...extra], {});
+    parseTrainArgs(
+      ['--out', out, '--trees', '10', '--depth', '6', '--rows', '1200', '--trained-at', '2025-01-02', ...extra],
+      {},
+    );
 
   it('is reproducible: one seed and one set of arguments give byte-identical packages', async () => {
     const [a, b, c] = [await newDir(), await newDir(), await newDir()];
@@ -102,7 +105,9 @@ describe('model:train', () => {
     const lines = ['temperature,pressure,flow,yield'];
     for (let i = 0; i < 400; i++) {
       const p = randomOperatingPoint(r);
-      lines.push(`${p.temperature.toFixed(2)},${p.pressure.toFixed(3)},${p.flow.toFixed(2)},${measuredYield(p, r).toFixed(3)}`);
+      lines.push(
+        `${p.temperature.toFixed(2)},${p.pressure.toFixed(3)},${p.flow.toFixed(2)},${measuredYield(p, r).toFixed(3)}`,
+      );
     }
     const csv = path.join(dir, 'historian.csv');
     await writeFile(csv, `${lines.join('\n')}\n`);
@@ -123,15 +128,34 @@ describe('model:train', () => {
     await writeFile(csv, 'temperature,pressure,flow,yield\n350,5,100,80\n351,five,100,80\n');
     const run = promisify(execFile);
     const tsx = path.resolve('node_modules/.bin/tsx');
-    const failed = await run(tsx, ['lib/training/cli.ts', '--out', path.join(dir, 'x', '1'), '--data', csv]).catch((e: { code: number; stderr: string }) => e);
+    const failed = await run(tsx, ['lib/training/cli.ts', '--out', path.join(dir, 'x', '1'), '--data', csv]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain(`${csv}:3 column "pressure": "five" is not a number`);
 
-    const ok = await run(tsx, ['lib/training/cli.ts', '--out', path.join(dir, 'tiny', '1.0.0'), '--trees', '3', '--depth', '4', '--rows', '300'], {
-      env: { ...process.env, SOURCE_DATE_EPOCH: '86400' },
-    });
+    const ok = await run(
+      tsx,
+      [
+        'lib/training/cli.ts',
+        '--out',
+        path.join(dir, 'tiny', '1.0.0'),
+        '--trees',
+        '3',
+        '--depth',
+        '4',
+        '--rows',
+        '300',
+      ],
+      {
+        env: { ...process.env, SOURCE_DATE_EPOCH: '86400' },
+      },
+    );
     expect(ok.stdout).toContain('holdout R2');
-    const manifest = JSON.parse(await readFile(path.join(dir, 'tiny', '1.0.0', 'twin.json'), 'utf8')) as { name: string; trainedAt: string };
+    const manifest = JSON.parse(await readFile(path.join(dir, 'tiny', '1.0.0', 'twin.json'), 'utf8')) as {
+      name: string;
+      trainedAt: string;
+    };
     expect(manifest.name).toBe('tiny');
     expect(manifest.trainedAt).toBe('1970-01-02');
   });

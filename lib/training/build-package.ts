@@ -94,7 +94,12 @@ export function buildModelPackage(table: TrainingTable, options: BuildOptions): 
   };
   // Never write a package the runtime would refuse.
   const manifest = twinManifestSchema.parse(raw);
-  const onnx = forestToOnnx(forest, scaler, { input: ONNX_INPUT, output: ONNX_OUTPUT }, `${options.name} ${options.version}`);
+  const onnx = forestToOnnx(
+    forest,
+    scaler,
+    { input: ONNX_INPUT, output: ONNX_OUTPUT },
+    `${options.name} ${options.version}`,
+  );
   return { manifest, onnx, forest, scaler };
 }
 

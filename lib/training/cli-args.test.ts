@@ -24,17 +24,50 @@ describe('model:train arguments', () => {
 
   it('reads every flag', () => {
     const args = parseTrainArgs(
-      ['--out', 'x/m/2', '--data', 'd.csv', '--target', 'y', '--trees', '7', '--depth', '3', '--seed', '0', '--min-samples-leaf', '2', '--rows', '500', '--name', 'other', '--version', '9'],
+      [
+        '--out',
+        'x/m/2',
+        '--data',
+        'd.csv',
+        '--target',
+        'y',
+        '--trees',
+        '7',
+        '--depth',
+        '3',
+        '--seed',
+        '0',
+        '--min-samples-leaf',
+        '2',
+        '--rows',
+        '500',
+        '--name',
+        'other',
+        '--version',
+        '9',
+      ],
       {},
       NOW,
     );
-    expect(args).toMatchObject({ data: 'd.csv', target: 'y', trees: 7, depth: 3, seed: 0, minSamplesLeaf: 2, rows: 500, name: 'other', version: '9' });
+    expect(args).toMatchObject({
+      data: 'd.csv',
+      target: 'y',
+      trees: 7,
+      depth: 3,
+      seed: 0,
+      minSamplesLeaf: 2,
+      rows: 500,
+      name: 'other',
+      version: '9',
+    });
   });
 
   it('refuses a missing --out, unknown flags and bad numbers', () => {
     expect(() => parseTrainArgs([], {}, NOW)).toThrow(UsageError);
     expect(() => parseTrainArgs(['--out', 'a/b', '--treez', '3'], {}, NOW)).toThrow(UsageError);
-    expect(() => parseTrainArgs(['--out', 'a/b', '--trees', '2.5'], {}, NOW)).toThrow('--trees must be an integer >= 1, got "2.5"');
+    expect(() => parseTrainArgs(['--out', 'a/b', '--trees', '2.5'], {}, NOW)).toThrow(
+      '--trees must be an integer >= 1, got "2.5"',
+    );
     expect(() => parseTrainArgs(['--out', 'a/b', '--depth', '0'], {}, NOW)).toThrow('--depth must be an integer >= 1');
   });
 

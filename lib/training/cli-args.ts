@@ -105,7 +105,8 @@ export function trainingDate(flag: string | undefined, sourceDateEpoch: string |
     return flag;
   }
   if (sourceDateEpoch !== undefined && sourceDateEpoch !== '') {
-    if (!/^\d+$/.test(sourceDateEpoch)) throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds, got "${sourceDateEpoch}"`);
+    if (!/^\d+$/.test(sourceDateEpoch))
+      throw new UsageError(`SOURCE_DATE_EPOCH must be whole seconds, got "${sourceDateEpoch}"`);
     return new Date(Number(sourceDateEpoch) * 1000).toISOString().slice(0, 10);
   }
   return now.toISOString().slice(0, 10);

@@ -21,9 +21,15 @@ async function main(): Promise<number> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const leaves = forest.trees.reduce((sum, t) => sum + countLeaves(t), 0);
     const m = manifest.metrics;
-    console.log(`wrote ${args.out}: ${manifest.onnx.file} ${(onnx.length / 1024).toFixed(0)} KiB, twin.json (${seconds} s)`);
-    console.log(`  ${manifest.name} ${manifest.version}, trained ${manifest.trainedAt}, source ${manifest.training?.source}`);
-    console.log(`  ${forest.trees.length} trees, ${leaves} leaves; ${m?.trainRows} training rows, ${m?.holdoutRows} held out`);
+    console.log(
+      `wrote ${args.out}: ${manifest.onnx.file} ${(onnx.length / 1024).toFixed(0)} KiB, twin.json (${seconds} s)`,
+    );
+    console.log(
+      `  ${manifest.name} ${manifest.version}, trained ${manifest.trainedAt}, source ${manifest.training?.source}`,
+    );
+    console.log(
+      `  ${forest.trees.length} trees, ${leaves} leaves; ${m?.trainRows} training rows, ${m?.holdoutRows} held out`,
+    );
     console.log(`  holdout R2 ${m?.r2}  MAE ${m?.mae}  RMSE ${m?.rmse} (${manifest.target.unit})`);
     return 0;
   } catch (e) {

@@ -14,7 +14,10 @@ function csvError(text: string): CsvError {
 
 describe('parseNumericCsv', () => {
   it('reads a header and numeric rows (CRLF, quoted header names, exponents, trailing newline)', () => {
-    const table = parseNumericCsv('"temperature",pressure,flow,yield\r\n350,5.5,100,88.1\r\n-1e2,+.5,7.,1E-3\r\n\r\n', 'runs.csv');
+    const table = parseNumericCsv(
+      '"temperature",pressure,flow,yield\r\n350,5.5,100,88.1\r\n-1e2,+.5,7.,1E-3\r\n\r\n',
+      'runs.csv',
+    );
     expect(table.columns).toEqual(['temperature', 'pressure', 'flow', 'yield']);
     expect(table.rows).toBe(2);
     expect(Array.from(table.values)).toEqual([350, 5.5, 100, 88.1, -100, 0.5, 7, 0.001]);
@@ -42,10 +45,16 @@ describe('parseNumericCsv', () => {
 });
 
 describe('tableFromCsv', () => {
-  const rows = Array.from({ length: 12 }, (_, i) => `${340 + i},${5 + i / 10},${90 + i},${i * 1.5},${80 + i}`).join('\n');
+  const rows = Array.from({ length: 12 }, (_, i) => `${340 + i},${5 + i / 10},${90 + i},${i * 1.5},${80 + i}`).join(
+    '\n',
+  );
 
   it('takes the target column out and every other column, in order, as a feature', () => {
-    const table = tableFromCsv(parseNumericCsv(`temperature,pressure,flow,catalyst_age,yield\n${rows}\n`, 'r.csv'), 'yield', 'r.csv');
+    const table = tableFromCsv(
+      parseNumericCsv(`temperature,pressure,flow,catalyst_age,yield\n${rows}\n`, 'r.csv'),
+      'yield',
+      'r.csv',
+    );
     expect(table.features.map((f) => f.name)).toEqual(['temperature', 'pressure', 'flow', 'catalyst_age']);
     // Known signals keep their metadata; others get their observed range.
     expect(table.features[0]).toMatchObject({ label: 'Temperature', unit: '°C', min: 300, max: 400 });

@@ -29,7 +29,12 @@ export function parseNumericCsv(text: string, file: string): NumericTable {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
   if (lines.length === 0) throw new CsvError(file, 1, null, 'empty file; expected a header row');
-  const columns = lines[0]!.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim());
+  const columns = lines[0]!.split(',').map((c) =>
+    c
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim(),
+  );
   columns.forEach((name, i) => {
     if (!name) throw new CsvError(file, 1, null, `header column ${i + 1} is empty`);
     if (columns.indexOf(name) !== i) throw new CsvError(file, 1, name, 'appears twice in the header');
@@ -48,7 +53,12 @@ export function parseNumericCsv(text: string, file: string): NumericTable {
     for (let c = 0; c < width; c++) {
       const cell = cells[c]!.trim();
       if (!NUMBER.test(cell)) {
-        throw new CsvError(file, lineNo, columns[c]!, cell === '' ? 'is empty; expected a number' : `"${cell}" is not a number`);
+        throw new CsvError(
+          file,
+          lineNo,
+          columns[c]!,
+          cell === '' ? 'is empty; expected a number' : `"${cell}" is not a number`,
+        );
       }
       values[rows * width + c] = Number(cell);
     }

@@ -87,7 +87,15 @@ export function tableFromCsv(table: NumericTable, target: string, file: string):
 }
 
 function featureInfo(spec: FeatureSpec): FeatureInfo {
-  return { name: spec.name, label: spec.label, unit: spec.unit, min: spec.min, max: spec.max, step: spec.step, ...(spec.aliases ? { aliases: [...spec.aliases] } : {}) };
+  return {
+    name: spec.name,
+    label: spec.label,
+    unit: spec.unit,
+    min: spec.min,
+    max: spec.max,
+    step: spec.step,
+    ...(spec.aliases ? { aliases: [...spec.aliases] } : {}),
+  };
 }
 
 function columnRange(x: Float64Array, width: number, column: number, rows: number): { min: number; max: number } {

@@ -115,7 +115,8 @@ function flattenForest(trees: Tree[]): FlatEnsemble {
       if (tree.feature[i]! < 0) leafIndex.set(i, pushLeaf(out, target, tree.value[i]!));
     }
     out.treeRoots.push(nodeIndex.get(0)!);
-    const child = (i: number): [number, boolean] => (tree.feature[i]! < 0 ? [leafIndex.get(i)!, true] : [nodeIndex.get(i)!, false]);
+    const child = (i: number): [number, boolean] =>
+      tree.feature[i]! < 0 ? [leafIndex.get(i)!, true] : [nodeIndex.get(i)!, false];
     for (let i = 0; i < tree.feature.length; i++) {
       if (tree.feature[i]! < 0) continue;
       const [l, lLeaf] = child(tree.left[i]!);
@@ -132,7 +133,15 @@ function pushLeaf(out: FlatEnsemble, target: number, weight: number): number {
   return out.leafWeights.length - 1;
 }
 
-function pushBranch(out: FlatEnsemble, feature: number, split: number, t: number, tLeaf: boolean, f: number, fLeaf: boolean): void {
+function pushBranch(
+  out: FlatEnsemble,
+  feature: number,
+  split: number,
+  t: number,
+  tLeaf: boolean,
+  f: number,
+  fLeaf: boolean,
+): void {
   out.featureIds.push(feature);
   out.splits.push(split);
   out.trueIds.push(t);

@@ -37,7 +37,11 @@ export const attr = {
   int: (name: string, i: number): AttributeMessage => ({ name, type: AttributeType.INT, i }),
   float: (name: string, f: number): AttributeMessage => ({ name, type: AttributeType.FLOAT, f }),
   string: (name: string, s: string): AttributeMessage => ({ name, type: AttributeType.STRING, s: utf8.encode(s) }),
-  ints: (name: string, ints: ArrayLike<number>): AttributeMessage => ({ name, type: AttributeType.INTS, ints: Array.from(ints) }),
+  ints: (name: string, ints: ArrayLike<number>): AttributeMessage => ({
+    name,
+    type: AttributeType.INTS,
+    ints: Array.from(ints),
+  }),
   floats: (name: string, floats: ArrayLike<number>): AttributeMessage => ({
     name,
     type: AttributeType.FLOATS,
@@ -51,7 +55,13 @@ export const attr = {
   tensor: (name: string, t: TensorMessage): AttributeMessage => ({ name, type: AttributeType.TENSOR, t }),
 };
 
-export function node(opType: string, input: string[], output: string[], attribute: AttributeMessage[] = [], domain = ''): NodeMessage {
+export function node(
+  opType: string,
+  input: string[],
+  output: string[],
+  attribute: AttributeMessage[] = [],
+  domain = '',
+): NodeMessage {
   return { input, output, name: `${opType}_${output[0] ?? ''}`, opType, domain, attribute };
 }
 

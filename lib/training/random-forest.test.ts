@@ -41,7 +41,10 @@ describe('random forest', () => {
   it('puts float32 thresholds strictly between training values and float32 leaf values', () => {
     const data = dataset(300, 3, (a, b) => a * b);
     const forest = fitForest(data, { trees: 2, maxDepth: 6, minSamplesLeaf: 2, seed: 3 });
-    const values = Array.from({ length: 2 }, (_, f) => new Set(Array.from({ length: data.rows }, (_, r) => data.x[r * 2 + f]!)));
+    const values = Array.from(
+      { length: 2 },
+      (_, f) => new Set(Array.from({ length: data.rows }, (_, r) => data.x[r * 2 + f]!)),
+    );
     for (const tree of forest.trees) {
       for (let i = 0; i < tree.feature.length; i++) {
         if (tree.feature[i]! < 0) {

@@ -9,7 +9,15 @@ describe('A/B figures', () => {
     for (let i = 1; i <= 100; i++) s.record('1.0.0', 80 + (i % 2), i, 81);
     s.record('1.1.0', 90, 2);
     const [a, b, c] = s.summary(['1.0.0', '1.1.0', '2.0.0']).versions;
-    expect(a).toMatchObject({ version: '1.0.0', count: 100, meanPrediction: 80.5, latencyP50Ms: 50, latencyP99Ms: 99, withActual: 100, mae: 0.5 });
+    expect(a).toMatchObject({
+      version: '1.0.0',
+      count: 100,
+      meanPrediction: 80.5,
+      latencyP50Ms: 50,
+      latencyP99Ms: 99,
+      withActual: 100,
+      mae: 0.5,
+    });
     expect(b).toMatchObject({ version: '1.1.0', count: 1, meanPrediction: 90, withActual: 0, mae: null });
     expect(c).toMatchObject({ version: '2.0.0', count: 0, meanPrediction: null, latencyP50Ms: null });
     s.reset();

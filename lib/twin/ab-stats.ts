@@ -28,7 +28,8 @@ class Tally {
   add(prediction: number, latencyMs: number | null, actual: number | undefined): void {
     this.count++;
     this.sumPrediction += prediction;
-    if (latencyMs !== null && Number.isFinite(latencyMs)) this.latencies[this.latencyCount++ % LATENCY_WINDOW] = latencyMs;
+    if (latencyMs !== null && Number.isFinite(latencyMs))
+      this.latencies[this.latencyCount++ % LATENCY_WINDOW] = latencyMs;
     if (actual !== undefined && Number.isFinite(actual)) {
       this.withActual++;
       this.sumAbsError += Math.abs(prediction - actual);

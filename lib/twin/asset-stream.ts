@@ -94,7 +94,11 @@ export function thin(points: Point[], max: number): Point[] {
     mean = n ? mean / n : 0;
     for (let i = lo; i < hi; i++) {
       const p = points[i]!;
-      if (p.prediction !== null && (pick.prediction === null || Math.abs(p.prediction - mean) > Math.abs(pick.prediction - mean))) pick = p;
+      if (
+        p.prediction !== null &&
+        (pick.prediction === null || Math.abs(p.prediction - mean) > Math.abs(pick.prediction - mean))
+      )
+        pick = p;
     }
     out.push(pick);
   }

@@ -3,7 +3,15 @@ import type { FeatureManifest } from '../model';
 import { DriftMonitor, psiAgainstNormal } from './drift';
 import { createRandom, type Random } from '../plant/random';
 
-const feature: FeatureManifest = { name: 'temperature', label: 'Temperature', unit: '°C', min: 300, max: 400, step: 1, training: { mean: 350, std: 20, min: 300, max: 400 } };
+const feature: FeatureManifest = {
+  name: 'temperature',
+  label: 'Temperature',
+  unit: '°C',
+  min: 300,
+  max: 400,
+  step: 1,
+  training: { mean: 350, std: 20, min: 300, max: 400 },
+};
 
 function normal(rand: Random, mean: number, std: number): number {
   return mean + std * rand.gaussian();

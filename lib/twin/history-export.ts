@@ -19,7 +19,16 @@ const withUnit = (name: string, unit: string) => (unit ? `${name} (${unit})` : n
 /** The header: columns named with their units, from the catalog (the model package). */
 export function csvHeader(catalog: Pick<StreamCatalog, 'signals' | 'target'>): string[] {
   const u = catalog.target.unit;
-  return ['ts (UTC)', ...catalog.signals.map((s) => withUnit(s.name, s.unit)), withUnit('prediction', u), withUnit('lower', u), withUnit('upper', u), withUnit('actual', u), 'model_version', 'flags'];
+  return [
+    'ts (UTC)',
+    ...catalog.signals.map((s) => withUnit(s.name, s.unit)),
+    withUnit('prediction', u),
+    withUnit('lower', u),
+    withUnit('upper', u),
+    withUnit('actual', u),
+    'model_version',
+    'flags',
+  ];
 }
 
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
@@ -38,7 +47,14 @@ export function csvRow(row: ExportRow, features: string[]): string {
 }
 
 /** The export as a byte stream: the header, then one page of rows per pull. */
-export function csvExportStream(repo: TelemetryHistoryRepo, assetId: string, from: number, to: number, catalog: Pick<StreamCatalog, 'signals' | 'target'>, chunk = EXPORT_CHUNK_ROWS): ReadableStream<Uint8Array> {
+export function csvExportStream(
+  repo: TelemetryHistoryRepo,
+  assetId: string,
+  from: number,
+  to: number,
+  catalog: Pick<StreamCatalog, 'signals' | 'target'>,
+  chunk = EXPORT_CHUNK_ROWS,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const features = catalog.signals.map((s) => s.name);
   const pages = repo.exportRows(assetId, from, to, chunk);
@@ -71,6 +87,10 @@ export function csvExportStream(repo: TelemetryHistoryRepo, assetId: string, fro
 
 /** `reactor-1_2026-11-22T10-00-00Z_2026-11-22T11-00-00Z.csv` */
 export function exportFileName(assetId: string, from: number, to: number): string {
-  const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
+  const stamp = (ms: number) =>
+    new Date(ms)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replace(/:/g, '-');
   return `${assetId.replace(/[^\w.-]/g, '_')}_${stamp(from)}_${stamp(to)}.csv`;
 }

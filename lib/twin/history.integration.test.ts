@@ -56,13 +56,21 @@ describe.each(DB_TARGETS)('history and export on $name', (target) => {
   const parse = (q: Record<string, string>) => historyQuerySchema(FEATURES).parse(q);
 
   it('answers at most maxPoints per signal, keeps the spike where it happened and counts every reading', async () => {
-    const r = await queryHistory(telemetryHistoryRepo(database.db), 'reactor-1', parse({ from: new Date(T0).toISOString(), to: String(T0 + COUNT * 500), maxPoints: '40' }), FEATURES);
+    const r = await queryHistory(
+      telemetryHistoryRepo(database.db),
+      'reactor-1',
+      parse({ from: new Date(T0).toISOString(), to: String(T0 + COUNT * 500), maxPoints: '40' }),
+      FEATURES,
+    );
     expect(r.rawCount).toBe(COUNT);
     expect(r.downsampled).toBe(true);
     for (const [name, s] of Object.entries(r.series)) {
       expect(s.t.length, name).toBeLessThanOrEqual(40);
       expect(s.t.length, name).toBeGreaterThan(10);
-      expect([...s.t].sort((a, b) => a - b), name).toEqual(s.t);
+      expect(
+        [...s.t].sort((a, b) => a - b),
+        name,
+      ).toEqual(s.t);
     }
     const temp = r.series.temperature!;
     const at = temp.v.indexOf(420.5);
@@ -72,19 +80,37 @@ describe.each(DB_TARGETS)('history and export on $name', (target) => {
   });
 
   it('gives back exactly what was stored when the range has fewer readings than maxPoints', async () => {
-    const r = await queryHistory(telemetryHistoryRepo(database.db), 'reactor-1', parse({ from: String(T0 + 90 * 500), to: String(T0 + 110 * 500 - 1), maxPoints: '100', signals: 'temperature,prediction' }), FEATURES);
+    const r = await queryHistory(
+      telemetryHistoryRepo(database.db),
+      'reactor-1',
+      parse({
+        from: String(T0 + 90 * 500),
+        to: String(T0 + 110 * 500 - 1),
+        maxPoints: '100',
+        signals: 'temperature,prediction',
+      }),
+      FEATURES,
+    );
     expect(Object.keys(r.series)).toEqual(['temperature', 'prediction']);
     expect(r.downsampled).toBe(false);
     expect(r.series.temperature!.t).toEqual(Array.from({ length: 20 }, (_, k) => T0 + (90 + k) * 500));
     expect(r.series.temperature!.v).toEqual(Array.from({ length: 20 }, (_, k) => point(90 + k).values.temperature));
     // No prediction while out of range (i = 100..104).
-    expect(r.series.prediction!.t).toEqual(Array.from({ length: 20 }, (_, k) => 90 + k).filter((i) => i < 100 || i >= 105).map((i) => T0 + i * 500));
+    expect(r.series.prediction!.t).toEqual(
+      Array.from({ length: 20 }, (_, k) => 90 + k)
+        .filter((i) => i < 100 || i >= 105)
+        .map((i) => T0 + i * 500),
+    );
   });
 
   it('exports every stored row as CSV with units in the header and ISO UTC times', async () => {
-    const text = await streamText(csvExportStream(telemetryHistoryRepo(database.db), 'reactor-1', T0, T0 + COUNT * 500, CATALOG, 250));
+    const text = await streamText(
+      csvExportStream(telemetryHistoryRepo(database.db), 'reactor-1', T0, T0 + COUNT * 500, CATALOG, 250),
+    );
     const lines = text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('ts (UTC),temperature (K),pressure (bar),flow (L/min),prediction (%),lower (%),upper (%),actual (%),model_version,flags');
+    expect(lines[0]).toBe(
+      'ts (UTC),temperature (K),pressure (bar),flow (L/min),prediction (%),lower (%),upper (%),actual (%),model_version,flags',
+    );
     expect(lines[0]).toBe(csvHeader(CATALOG).join(','));
     expect(lines.length).toBe(COUNT + 1);
     expect(lines[1]).toBe(`${new Date(T0).toISOString()},350,6.25,100,85,84,86,85.5,1.0.0,`);
@@ -105,11 +131,17 @@ describe('history, export and preferences routes', () => {
   }, 60_000);
   afterAll(() => h?.stop());
 
-  const get = (handler: typeof history, id: string, query: string) => call(h.url, handler, `/api/v1/assets/${id}/history?${query}`, { params: { id }, headers: { cookie } });
-  const fields = (res: { json: Record<string, unknown> | null }) => ((res.json?.error as { fields?: { field: string }[] })?.fields ?? []).map((f) => f.field);
+  const get = (handler: typeof history, id: string, query: string) =>
+    call(h.url, handler, `/api/v1/assets/${id}/history?${query}`, { params: { id }, headers: { cookie } });
+  const fields = (res: { json: Record<string, unknown> | null }) =>
+    ((res.json?.error as { fields?: { field: string }[] })?.fields ?? []).map((f) => f.field);
 
   it('GET history answers the downsampled series of the stored range', async () => {
-    const res = await get(history, 'reactor-2', `from=${new Date(T0).toISOString()}&to=${T0 + COUNT * 500}&maxPoints=100`);
+    const res = await get(
+      history,
+      'reactor-2',
+      `from=${new Date(T0).toISOString()}&to=${T0 + COUNT * 500}&maxPoints=100`,
+    );
     expect(res.status, res.text).toBe(200);
     const body = res.json as { rawCount: number; series: Record<string, { t: number[]; v: number[] }> };
     expect(body.rawCount).toBe(COUNT);
@@ -136,16 +168,24 @@ describe('history, export and preferences routes', () => {
       expect(res.status, `${query}: ${res.text}`).toBe(status);
       expect(fields(res), query).toContain(field);
     }
-    const inverted = await call(h.url, exportCsv, `/api/v1/assets/reactor-2/export.csv?from=${to}&to=${from}`, { params: { id: 'reactor-2' }, headers: { cookie } });
+    const inverted = await call(h.url, exportCsv, `/api/v1/assets/reactor-2/export.csv?from=${to}&to=${from}`, {
+      params: { id: 'reactor-2' },
+      headers: { cookie },
+    });
     expect(inverted.status).toBe(400);
     expect(fields(inverted)).toEqual(['to']);
   });
 
   it('GET export.csv streams the stored rows as an attachment', async () => {
-    const res = await call(h.url, exportCsv, `/api/v1/assets/reactor-2/export.csv?from=${T0}&to=${T0 + COUNT * 500}`, { params: { id: 'reactor-2' }, headers: { cookie } });
+    const res = await call(h.url, exportCsv, `/api/v1/assets/reactor-2/export.csv?from=${T0}&to=${T0 + COUNT * 500}`, {
+      params: { id: 'reactor-2' },
+      headers: { cookie },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="reactor-2_2026-11-21T08-00-00Z_.*\.csv"$/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="reactor-2_2026-11-21T08-00-00Z_.*\.csv"$/,
+    );
     const lines = res.text.trimEnd().split('\r\n');
     expect(lines.length).toBe(COUNT + 1);
     expect(lines[0]).toContain('temperature (');
@@ -155,13 +195,23 @@ describe('history, export and preferences routes', () => {
   it('GET/PUT me/preferences keeps the user’s time zone and refuses unknown zones', async () => {
     const url = '/api/v1/me/preferences';
     expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: null });
-    const put = await call(h.url, putPrefs, url, { method: 'PUT', body: { timeZone: 'Europe/Paris' }, headers: { cookie } });
+    const put = await call(h.url, putPrefs, url, {
+      method: 'PUT',
+      body: { timeZone: 'Europe/Paris' },
+      headers: { cookie },
+    });
     expect(put.status, put.text).toBe(200);
     expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: 'Europe/Paris' });
-    const bad = await call(h.url, putPrefs, url, { method: 'PUT', body: { timeZone: 'Europe/Atlantis' }, headers: { cookie } });
+    const bad = await call(h.url, putPrefs, url, {
+      method: 'PUT',
+      body: { timeZone: 'Europe/Atlantis' },
+      headers: { cookie },
+    });
     expect(bad.status).toBe(400);
     expect(fields(bad)).toEqual(['timeZone']);
-    expect((await call(h.url, putPrefs, url, { method: 'PUT', body: { timeZone: null }, headers: { cookie } })).status).toBe(200);
+    expect(
+      (await call(h.url, putPrefs, url, { method: 'PUT', body: { timeZone: null }, headers: { cookie } })).status,
+    ).toBe(200);
     expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: null });
     expect((await call(h.url, putPrefs, url, { method: 'PUT', body: {}, headers: { cookie } })).status).toBe(400);
   });

@@ -20,9 +20,16 @@ export const instantSchema = (name: string) =>
     .trim()
     .min(1, `${name} is required (ISO 8601 date-time with a zone, or epoch ms)`)
     .transform((text, ctx) => {
-      const ms = /^\d{1,15}$/.test(text) ? Number(text) : z.iso.datetime({ offset: true }).safeParse(text).success ? Date.parse(text) : Number.NaN;
+      const ms = /^\d{1,15}$/.test(text)
+        ? Number(text)
+        : z.iso.datetime({ offset: true }).safeParse(text).success
+          ? Date.parse(text)
+          : Number.NaN;
       if (!Number.isFinite(ms)) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be an ISO 8601 date-time with a zone (2026-11-22T10:00:00Z) or epoch ms` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be an ISO 8601 date-time with a zone (2026-11-22T10:00:00Z) or epoch ms`,
+        });
         return z.NEVER;
       }
       return ms;
@@ -45,10 +52,20 @@ export function historyQuerySchema(features: string[]) {
         .optional()
         .transform((text, ctx) => {
           if (text === undefined || text.trim() === '') return known;
-          const names = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+          const names = [
+            ...new Set(
+              text
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            ),
+          ];
           const unknown = names.filter((n) => !known.includes(n));
           if (unknown.length || !names.length) {
-            ctx.addIssue({ code: 'custom', message: `unknown signal${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; expected some of ${known.join(', ')}` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `unknown signal${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; expected some of ${known.join(', ')}`,
+            });
             return z.NEVER;
           }
           return names;
@@ -60,7 +77,10 @@ export function historyQuerySchema(features: string[]) {
           if (text === undefined || text === '') return DEFAULT_MAX_POINTS;
           const n = Number(text);
           if (!Number.isInteger(n) || n < MAX_POINTS_MIN || n > MAX_POINTS_MAX) {
-            ctx.addIssue({ code: 'custom', message: `maxPoints must be a whole number from ${MAX_POINTS_MIN} to ${MAX_POINTS_MAX}` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `maxPoints must be a whole number from ${MAX_POINTS_MIN} to ${MAX_POINTS_MAX}`,
+            });
             return z.NEVER;
           }
           return n;
@@ -100,13 +120,20 @@ export interface HistoryResult {
 }
 
 const sourceOf = (name: string, features: string[]): HistorySource =>
-  features.includes(name) ? { kind: 'feature', name } : { kind: 'column', name: name === 'actual' ? 'actual' : 'prediction' };
+  features.includes(name)
+    ? { kind: 'feature', name }
+    : { kind: 'column', name: name === 'actual' ? 'actual' : 'prediction' };
 
 /**
  * Downsamples `q` for `assetId`: floor(maxPoints / 2) buckets, each giving its min and its max
  * (in time order, one point when they coincide), so no series exceeds `maxPoints`.
  */
-export async function queryHistory(repo: TelemetryHistoryRepo, assetId: string, q: HistoryQuery, features: string[]): Promise<HistoryResult> {
+export async function queryHistory(
+  repo: TelemetryHistoryRepo,
+  assetId: string,
+  q: HistoryQuery,
+  features: string[],
+): Promise<HistoryResult> {
   const buckets = Math.max(1, Math.floor(q.maxPoints / 2));
   const sources = q.signals.map((n) => sourceOf(n, features));
   const rows = await repo.downsample(assetId, q.from, q.to, buckets, sources);
@@ -139,5 +166,14 @@ export async function queryHistory(repo: TelemetryHistoryRepo, assetId: string, 
       }
     });
   }
-  return { assetId, from: q.from, to: q.to, maxPoints: q.maxPoints, bucketMs: (q.to - q.from + 1) / buckets, rawCount, downsampled, series };
+  return {
+    assetId,
+    from: q.from,
+    to: q.to,
+    maxPoints: q.maxPoints,
+    bucketMs: (q.to - q.from + 1) / buckets,
+    rawCount,
+    downsampled,
+    series,
+  };
 }

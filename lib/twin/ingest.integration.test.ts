@@ -11,10 +11,18 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-async function post(assetId: string, body: unknown, opts: { role?: 'viewer' | 'operator' | 'admin' | null; contentType?: string; raw?: string } = {}) {
+async function post(
+  assetId: string,
+  body: unknown,
+  opts: { role?: 'viewer' | 'operator' | 'admin' | null; contentType?: string; raw?: string } = {},
+) {
   const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json' };
   if (opts.role !== null) headers.cookie = await h.sessionCookie('olivia', opts.role ?? 'operator');
-  const req = new NextRequest(`${h.url}/api/v1/assets/${assetId}/telemetry`, { method: 'POST', headers, body: opts.raw ?? JSON.stringify(body) });
+  const req = new NextRequest(`${h.url}/api/v1/assets/${assetId}/telemetry`, {
+    method: 'POST',
+    headers,
+    body: opts.raw ?? JSON.stringify(body),
+  });
   const res = await POST(req, { params: Promise.resolve({ id: assetId }) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -47,10 +55,18 @@ describe('POST /api/v1/assets/:id/telemetry', () => {
   it('refuses the whole request when one item is bad, naming its index and field; nothing is stored', async () => {
     const before = await stored();
     const seqBefore = h.handle.services.twin!.pipeline.stream('reactor-1')!.lastSeq;
-    const items = [good(0), good(1), good(2), { ts: Date.now(), values: { temperature: 'hot', pressure: 6, flow: 100 } }, good(4)];
+    const items = [
+      good(0),
+      good(1),
+      good(2),
+      { ts: Date.now(), values: { temperature: 'hot', pressure: 6, flow: 100 } },
+      good(4),
+    ];
     const res = await post('reactor-1', items);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: 'validation_failed', message: expect.stringContaining('Nothing was stored') } });
+    expect(res.body).toMatchObject({
+      error: { code: 'validation_failed', message: expect.stringContaining('Nothing was stored') },
+    });
     const fields = (res.body.error as { fields: { field: string; message: string }[] }).fields;
     expect(fields).toContainEqual({ field: '3.values.temperature', message: 'must be a number' });
     expect(await stored()).toBe(before);
@@ -58,12 +74,18 @@ describe('POST /api/v1/assets/:id/telemetry', () => {
   });
 
   it('names missing, unknown, non-finite and future fields', async () => {
-    const res = await post('reactor-1', [{ values: { temperature: 350, pressure: 6 } }, { values: { temperature: 350, pressure: 6, flow: 1, humidity: 3 } }, { ts: Date.now() + 3_600_000, values: good(0).values }]);
+    const res = await post('reactor-1', [
+      { values: { temperature: 350, pressure: 6 } },
+      { values: { temperature: 350, pressure: 6, flow: 1, humidity: 3 } },
+      { ts: Date.now() + 3_600_000, values: good(0).values },
+    ]);
     expect(res.status).toBe(400);
     const fields = (res.body.error as { fields: { field: string }[] }).fields.map((f) => f.field);
     expect(fields).toEqual(expect.arrayContaining(['0.values.flow', '1.values.humidity']));
     const future = await post('reactor-1', { ts: Date.now() + 3_600_000, values: good(0).values });
-    expect(future.body).toMatchObject({ error: { fields: [{ field: 'ts', message: 'ts is more than 5 minutes in the future' }] } });
+    expect(future.body).toMatchObject({
+      error: { fields: [{ field: 'ts', message: 'ts is more than 5 minutes in the future' }] },
+    });
     const infinite = await post('reactor-1', null, { raw: '{"values":{"temperature":1e309,"pressure":6,"flow":100}}' });
     expect(infinite.status).toBe(400);
   });
@@ -87,10 +109,15 @@ describe('POST /api/v1/assets/:id/telemetry', () => {
 
   it('answers 415 for another content type, 400 for broken or empty JSON, 413 over 1 MB, 400 over the batch limit', async () => {
     expect((await post('reactor-1', good(0), { contentType: 'text/plain' })).status).toBe(415);
-    expect((await post('reactor-1', null, { raw: '{"values": {' })).body).toMatchObject({ error: { code: 'invalid_json' } });
+    expect((await post('reactor-1', null, { raw: '{"values": {' })).body).toMatchObject({
+      error: { code: 'invalid_json' },
+    });
     expect((await post('reactor-1', null, { raw: '' })).status).toBe(400);
     expect((await post('reactor-1', null, { raw: `{"pad":"${'x'.repeat(1_100_000)}"}` })).status).toBe(413);
-    const tooMany = await post('reactor-1', Array.from({ length: 51 }, (_, i) => good(i)));
+    const tooMany = await post(
+      'reactor-1',
+      Array.from({ length: 51 }, (_, i) => good(i)),
+    );
     expect(tooMany.status).toBe(400);
     expect(JSON.stringify(tooMany.body)).toContain('at most 50 readings per request');
   });

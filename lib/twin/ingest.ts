@@ -18,7 +18,13 @@ export function readingSchema(features: string[]) {
     .record(z.string(), z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be finite'))
     .superRefine((v, ctx) => {
       for (const f of features) if (!(f in v)) ctx.addIssue({ code: 'custom', path: [f], message: `${f} is required` });
-      for (const k of Object.keys(v)) if (!features.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `unknown signal "${k}"; expected ${features.join(', ')}` });
+      for (const k of Object.keys(v))
+        if (!features.includes(k))
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: `unknown signal "${k}"; expected ${features.join(', ')}`,
+          });
     });
   return z.strictObject({
     ts: timestamp.optional(),
@@ -37,7 +43,11 @@ export type ReadingInput = z.infer<ReturnType<typeof readingSchema>>;
 export function parseIngestBody(json: unknown, features: string[], maxBatch: number) {
   const one = readingSchema(features);
   if (!Array.isArray(json)) return one.safeParse(json);
-  return z.array(one).min(1, 'send at least one reading').max(maxBatch, `at most ${maxBatch} readings per request`).safeParse(json);
+  return z
+    .array(one)
+    .min(1, 'send at least one reading')
+    .max(maxBatch, `at most ${maxBatch} readings per request`)
+    .safeParse(json);
 }
 
 /** Validated body -> readings; `ts` defaults to now; a timestamp far in the future is refused. */
@@ -52,7 +62,9 @@ export function toReadings(
     const item = items[i]!;
     const ts = item.ts === undefined ? now : typeof item.ts === 'number' ? item.ts : Date.parse(item.ts);
     if (ts > now + MAX_FUTURE_MS) {
-      return { error: { field: Array.isArray(body) ? `${i}.ts` : 'ts', message: 'ts is more than 5 minutes in the future' } };
+      return {
+        error: { field: Array.isArray(body) ? `${i}.ts` : 'ts', message: 'ts is more than 5 minutes in the future' },
+      };
     }
     readings.push({ assetId, ts, values: item.values, ...(item.actual !== undefined ? { actual: item.actual } : {}) });
   }

@@ -23,7 +23,11 @@ export function scorerFor(model: TwinModel): Scorer {
       const s = await model.predictRows(rows, n);
       const results: ScoreResult[] = new Array(n);
       for (let i = 0; i < n; i++) {
-        results[i] = { prediction: s.prediction[i]!, lower: s.lower ? s.lower[i]! : null, upper: s.upper ? s.upper[i]! : null };
+        results[i] = {
+          prediction: s.prediction[i]!,
+          lower: s.lower ? s.lower[i]! : null,
+          upper: s.upper ? s.upper[i]! : null,
+        };
       }
       return { results, inferenceMs: s.inferenceMs };
     },

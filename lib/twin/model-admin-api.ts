@@ -38,9 +38,17 @@ export function actorOf(principal: Principal): Actor {
  */
 export async function readUpload(req: Request): Promise<{ model: Uint8Array; twin: Uint8Array }> {
   const type = req.headers.get('content-type') ?? '';
-  if (!/^multipart\/form-data\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the package as multipart/form-data with the files "model" (model.onnx) and "twin" (twin.json)');
+  if (!/^multipart\/form-data\b/i.test(type))
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'Send the package as multipart/form-data with the files "model" (model.onnx) and "twin" (twin.json)',
+    );
   const body = await readBodyCapped(req, MAX_UPLOAD_BYTES, tooLarge);
-  if (!body) throw new ApiError(400, 'validation_failed', 'The form is empty', [{ field: 'model', message: 'model.onnx is required' }]);
+  if (!body)
+    throw new ApiError(400, 'validation_failed', 'The form is empty', [
+      { field: 'model', message: 'model.onnx is required' },
+    ]);
   let form: FormData;
   try {
     form = await new Response(body, { headers: { 'content-type': type } }).formData();
@@ -60,7 +68,8 @@ export async function readUpload(req: Request): Promise<{ model: Uint8Array; twi
   };
   const model = await file('model', 'model.onnx');
   const twin = await file('twin', 'twin.json');
-  if (fields.length || !model || !twin) throw new ApiError(400, 'validation_failed', 'The package is incomplete', fields);
+  if (fields.length || !model || !twin)
+    throw new ApiError(400, 'validation_failed', 'The package is incomplete', fields);
   return { model, twin };
 }
 

@@ -12,12 +12,16 @@ import { getTwin } from '../services';
 export function activeModel(): TwinModel {
   const twin = getTwin();
   const model = twin.model();
-  if (!model) throw new ApiError(503, 'model_unavailable', `No model can run: ${twin.modelProblem() ?? 'unknown reason'}`);
+  if (!model)
+    throw new ApiError(503, 'model_unavailable', `No model can run: ${twin.modelProblem() ?? 'unknown reason'}`);
   return model;
 }
 
 export function issuesToFields(issues: InputIssue[]): FieldError[] {
-  return issues.map((i) => ({ field: i.index === undefined ? i.field || '(body)' : `${i.index}.${i.field || '(item)'}`, message: i.message }));
+  return issues.map((i) => ({
+    field: i.index === undefined ? i.field || '(body)' : `${i.index}.${i.field || '(item)'}`,
+    message: i.message,
+  }));
 }
 
 /** Runs `fn`, turning the model's input errors into a 400 naming every bad field. */
@@ -25,9 +29,11 @@ export async function withInputErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (isInputValidationError(err)) throw new ApiError(400, 'validation_failed', 'The input is invalid', issuesToFields(err.issues));
+    if (isInputValidationError(err))
+      throw new ApiError(400, 'validation_failed', 'The input is invalid', issuesToFields(err.issues));
     // The serving model was taken out of service while this call waited (see model-manager.ts).
-    if (err instanceof Error && err.name === 'ModelUnavailableError') throw new ApiError(503, 'model_unavailable', err.message);
+    if (err instanceof Error && err.name === 'ModelUnavailableError')
+      throw new ApiError(503, 'model_unavailable', err.message);
     throw err;
   }
 }
@@ -37,7 +43,10 @@ export async function withInputErrors<T>(fn: () => Promise<T>): Promise<T> {
  * handlers run in Next's bundle, which has its own copy of the class.
  */
 function isInputValidationError(err: unknown): err is InputValidationError {
-  return err instanceof InputValidationError || (err instanceof Error && err.name === 'InputValidationError' && Array.isArray((err as InputValidationError).issues));
+  return (
+    err instanceof InputValidationError ||
+    (err instanceof Error && err.name === 'InputValidationError' && Array.isArray((err as InputValidationError).issues))
+  );
 }
 
 export function predictionBody(p: Prediction, unit: string, user: string) {
@@ -56,7 +65,9 @@ export function predictionBody(p: Prediction, unit: string, user: string) {
 }
 
 /** A reading to score: feature name -> number (checked against twin.json by the model). */
-export const predictSchema = z.record(z.string(), z.unknown(), { error: 'send a JSON object of feature values, e.g. {"temperature": 360, "pressure": 6, "flow": 100}' });
+export const predictSchema = z.record(z.string(), z.unknown(), {
+  error: 'send a JSON object of feature values, e.g. {"temperature": 360, "pressure": 6, "flow": 100}',
+});
 
 export function batchSchema(maxBatch: number) {
   return z.strictObject({

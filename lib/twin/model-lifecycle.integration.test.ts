@@ -22,14 +22,18 @@ let h: Harness;
 let modelsDir: string;
 
 async function req(handler: Handler, method: string, opts: { body?: unknown; form?: FormData; role?: Role } = {}) {
-  const headers: Record<string, string> = { cookie: await h.sessionCookie(opts.role === 'viewer' ? 'vic' : 'ada', opts.role ?? 'admin') };
+  const headers: Record<string, string> = {
+    cookie: await h.sessionCookie(opts.role === 'viewer' ? 'vic' : 'ada', opts.role ?? 'admin'),
+  };
   let body: BodyInit | undefined;
   if (opts.form) body = opts.form;
   else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
-  const res = await handler(new NextRequest(`${h.url}/api/v1/models`, { method, headers, body }), { params: Promise.resolve({}) });
+  const res = await handler(new NextRequest(`${h.url}/api/v1/models`, { method, headers, body }), {
+    params: Promise.resolve({}),
+  });
   // Answers are read field by field below; the assertions check their shape.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: res.status, body: (await res.json()) as Record<string, any> };
@@ -41,7 +45,12 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
   beforeAll(async () => {
     modelsDir = mkdtempSync(path.join(os.tmpdir(), 'twinops-models-'));
     writePackage(modelsDir, '1.0.0');
-    h = await startHarness({ SIM_RATE_HZ: '20', MODELS_DIR: modelsDir, PREDICTION_CACHE_SIZE: '0', API_RATE_LIMIT_PER_MINUTE: '1000000' });
+    h = await startHarness({
+      SIM_RATE_HZ: '20',
+      MODELS_DIR: modelsDir,
+      PREDICTION_CACHE_SIZE: '0',
+      API_RATE_LIMIT_PER_MINUTE: '1000000',
+    });
     process.env.NEXTAUTH_SECRET = h.secret;
   });
   afterAll(async () => {
@@ -53,17 +62,38 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     const res = await req(listModels, 'GET', { role: 'viewer' });
     expect(res.status).toBe(200);
     expect(res.body.active).toEqual({ name: 'reactor-yield', version: '1.0.0' });
-    expect(res.body.versions).toEqual([expect.objectContaining({ name: 'reactor-yield', version: '1.0.0', source: 'shipped', active: true, metrics: expect.objectContaining({ r2: expect.any(Number) }) })]);
+    expect(res.body.versions).toEqual([
+      expect.objectContaining({
+        name: 'reactor-yield',
+        version: '1.0.0',
+        source: 'shipped',
+        active: true,
+        metrics: expect.objectContaining({ r2: expect.any(Number) }),
+      }),
+    ]);
   });
 
   it('refuses a bad package with the loader’s reasons and keeps nothing', async () => {
-    const bad = await req(upload, 'POST', { form: packageForm(twinJson({ version: '9.0.0', onnx: { file: 'model.onnx', input: 'input', output: 'nope', members: 100 } })) });
+    const bad = await req(upload, 'POST', {
+      form: packageForm(
+        twinJson({ version: '9.0.0', onnx: { file: 'model.onnx', input: 'input', output: 'nope', members: 100 } }),
+      ),
+    });
     expect(bad.status).toBe(422);
-    expect(bad.body.error.fields).toContainEqual({ field: 'twin.json onnx.output', message: expect.stringContaining('has no output "nope"') });
+    expect(bad.body.error.fields).toContainEqual({
+      field: 'twin.json onnx.output',
+      message: expect.stringContaining('has no output "nope"'),
+    });
     const broken = await req(upload, 'POST', { form: packageForm(Buffer.from('{"schemaVersion": 1,')) });
     expect(broken.status).toBe(422);
     expect(broken.body.error.fields[0].message).toMatch(/not valid JSON/);
-    const missing = await req(upload, 'POST', { form: (() => { const f = new FormData(); f.append('twin', new Blob([new Uint8Array(twinJson())]), 'twin.json'); return f; })() });
+    const missing = await req(upload, 'POST', {
+      form: (() => {
+        const f = new FormData();
+        f.append('twin', new Blob([new Uint8Array(twinJson())]), 'twin.json');
+        return f;
+      })(),
+    });
     expect(missing).toMatchObject({ status: 400, body: { error: { fields: [{ field: 'model' }] } } });
     const uploadedDir = h.handle.services.config.uploadedModelsDir;
     expect(existsSync(uploadedDir) ? readdirSync(uploadedDir) : []).toEqual([]);
@@ -73,7 +103,9 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
   });
 
   it('stores a good upload (admins only), refuses a duplicate with 409', async () => {
-    expect((await req(upload, 'POST', { form: packageForm(twinJson({ version: '1.1.0' })), role: 'viewer' })).status).toBe(403);
+    expect(
+      (await req(upload, 'POST', { form: packageForm(twinJson({ version: '1.1.0' })), role: 'viewer' })).status,
+    ).toBe(403);
     const ok = await req(upload, 'POST', { form: packageForm(twinJson({ version: '1.1.0' })) });
     expect(ok.status).toBe(201);
     expect(ok.body).toMatchObject({ name: 'reactor-yield', version: '1.1.0', source: 'uploaded', active: false });
@@ -81,7 +113,9 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     expect((await req(upload, 'POST', { form: packageForm(twinJson({ version: '1.0.0' })) })).status).toBe(409);
     const audit = await h.handle.services.audit.list({ action: 'model.upload' });
     expect(audit.map((a) => a.outcome)).toContain('failure');
-    expect(audit).toContainEqual(expect.objectContaining({ actor: 'ada', target: 'reactor-yield/1.1.0', outcome: 'success' }));
+    expect(audit).toContainEqual(
+      expect.objectContaining({ actor: 'ada', target: 'reactor-yield/1.1.0', outcome: 'success' }),
+    );
   });
 
   it('activates a version: the API, the pipeline and every console switch at once; persisted and audited', async () => {
@@ -89,9 +123,13 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     const changes: unknown[] = [];
     socket.on('model:changed', (m) => changes.push(m));
     await until(() => socket.connected, 5_000, 'socket');
-    expect((await req(activate, 'POST', { body: { name: 'reactor-yield', version: '1.1.0' }, role: 'viewer' })).status).toBe(403);
+    expect(
+      (await req(activate, 'POST', { body: { name: 'reactor-yield', version: '1.1.0' }, role: 'viewer' })).status,
+    ).toBe(403);
     expect((await req(activate, 'POST', { body: { name: 'reactor-yield', version: '7.0.0' } })).status).toBe(404);
-    expect((await req(activate, 'POST', { body: { name: 'reactor-yield' } })).body.error.fields).toEqual([{ field: 'version', message: 'version is required' }]);
+    expect((await req(activate, 'POST', { body: { name: 'reactor-yield' } })).body.error.fields).toEqual([
+      { field: 'version', message: 'version is required' },
+    ]);
     const res = await req(activate, 'POST', { body: { name: 'reactor-yield', version: '1.1.0' } });
     expect(res).toMatchObject({ status: 200, body: { changed: true, model: { version: '1.1.0' } } });
     await until(() => changes.length > 0, 3_000, 'model:changed');
@@ -102,8 +140,13 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     await until(() => stream.lastSeq > seq + 2, 3_000, 'new points');
     expect(stream.latest()!.modelVersion).toBe('1.1.0');
     expect(h.handle.services.twin!.catalog().model).toEqual({ name: 'reactor-yield', version: '1.1.0' });
-    expect((await settingsRepo(h.handle.services.database.db).get('model.active'))?.value).toEqual({ name: 'reactor-yield', version: '1.1.0' });
-    expect(await h.handle.services.audit.list({ action: 'model.activate' })).toContainEqual(expect.objectContaining({ actor: 'ada', target: 'reactor-yield/1.1.0', outcome: 'success' }));
+    expect((await settingsRepo(h.handle.services.database.db).get('model.active'))?.value).toEqual({
+      name: 'reactor-yield',
+      version: '1.1.0',
+    });
+    expect(await h.handle.services.audit.list({ action: 'model.activate' })).toContainEqual(
+      expect.objectContaining({ actor: 'ada', target: 'reactor-yield/1.1.0', outcome: 'success' }),
+    );
   });
 
   it('swaps versions back and forth under concurrent predictions with no failed request', async () => {
@@ -115,7 +158,14 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     const client = async () => {
       while (!stop) {
         const t0 = performance.now();
-        const res = await predict(new NextRequest(`${h.url}/api/v1/twin/predict`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(reading) }), { params: Promise.resolve({}) });
+        const res = await predict(
+          new NextRequest(`${h.url}/api/v1/twin/predict`, {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/json' },
+            body: JSON.stringify(reading),
+          }),
+          { params: Promise.resolve({}) },
+        );
         maxMs = Math.max(maxMs, performance.now() - t0);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status === 200) versions.add(((await res.json()) as { model: { version: string } }).model.version);
@@ -131,22 +181,41 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     stop = true;
     await Promise.all(clients);
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    console.log(`hot swap (in-process): ${total} requests, ${total - (statuses.get(200) ?? 0)} non-2xx, max latency ${maxMs.toFixed(1)} ms, 10 swaps`);
+    console.log(
+      `hot swap (in-process): ${total} requests, ${total - (statuses.get(200) ?? 0)} non-2xx, max latency ${maxMs.toFixed(1)} ms, 10 swaps`,
+    );
     expect([...statuses.keys()]).toEqual([200]);
     expect(total).toBeGreaterThan(100);
     expect(versions).toEqual(new Set(['1.0.0', '1.1.0']));
   });
 
   it('sends 20 % of 10,000 predictions to the challenger (pipeline and API), with per-version figures', async () => {
-    expect((await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.1.0', share: 1.5 } })).body.error.fields[0].field).toBe('share');
-    expect((await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.0.0', share: 0.2 } })).status).toBe(409);
+    expect(
+      (await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.1.0', share: 1.5 } })).body.error.fields[0]
+        .field,
+    ).toBe('share');
+    expect((await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.0.0', share: 0.2 } })).status).toBe(
+      409,
+    );
     const started = await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.1.0', share: 0.2 } });
-    expect(started).toMatchObject({ status: 200, body: { running: true, champion: { version: '1.0.0' }, challenger: { version: '1.1.0', share: 0.2 } } });
-    expect((await settingsRepo(h.handle.services.database.db).get('model.ab'))?.value).toEqual({ name: 'reactor-yield', version: '1.1.0', share: 0.2 });
+    expect(started).toMatchObject({
+      status: 200,
+      body: { running: true, champion: { version: '1.0.0' }, challenger: { version: '1.1.0', share: 0.2 } },
+    });
+    expect((await settingsRepo(h.handle.services.database.db).get('model.ab'))?.value).toEqual({
+      name: 'reactor-yield',
+      version: '1.1.0',
+      share: 0.2,
+    });
 
     // Pipeline: 10,000 readings with their true value, split per row.
     const t0 = Date.now() - 60_000;
-    const readings: Reading[] = Array.from({ length: 10_000 }, (_, i) => ({ assetId: 'reactor-2', ts: t0 + i, values: { temperature: 320 + (i % 60), pressure: 5 + (i % 3), flow: 90 + (i % 20) }, actual: 85 }));
+    const readings: Reading[] = Array.from({ length: 10_000 }, (_, i) => ({
+      assetId: 'reactor-2',
+      ts: t0 + i,
+      values: { temperature: 320 + (i % 60), pressure: 5 + (i % 3), flow: 90 + (i % 20) },
+      actual: 85,
+    }));
     const points = await h.handle.services.twin!.pipeline.ingest(readings);
     const share = points.filter((p) => p.modelVersion === '1.1.0').length / points.length;
     console.log(`A/B pipeline: ${(share * 100).toFixed(2)} % of 10,000 rows to the challenger`);
@@ -158,7 +227,14 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     for (let i = 0; i < 10_000; i += 50) {
       const answers = await Promise.all(
         Array.from({ length: 50 }, async () => {
-          const res = await predict(new NextRequest(`${h.url}/api/v1/twin/predict`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(reading) }), { params: Promise.resolve({}) });
+          const res = await predict(
+            new NextRequest(`${h.url}/api/v1/twin/predict`, {
+              method: 'POST',
+              headers: { cookie, 'content-type': 'application/json' },
+              body: JSON.stringify(reading),
+            }),
+            { params: Promise.resolve({}) },
+          );
           return ((await res.json()) as { model: { version: string } }).model.version;
         }),
       );
@@ -168,7 +244,15 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     expect(Math.abs(challenger / 10_000 - 0.2)).toBeLessThan(0.015);
 
     const view = await req(getAb, 'GET', { role: 'viewer' });
-    const [a, b] = view.body.versions as { version: string; count: number; meanPrediction: number; latencyP50Ms: number; latencyP99Ms: number; withActual: number; mae: number }[];
+    const [a, b] = view.body.versions as {
+      version: string;
+      count: number;
+      meanPrediction: number;
+      latencyP50Ms: number;
+      latencyP99Ms: number;
+      withActual: number;
+      mae: number;
+    }[];
     expect(a!.version).toBe('1.0.0');
     expect(b!.version).toBe('1.1.0');
     expect(a!.count + b!.count).toBeGreaterThanOrEqual(20_000);
@@ -182,7 +266,11 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
   it('promotes the challenger (the test ends), and stops a new test', async () => {
     const p = await req(promote, 'POST');
     expect(p).toMatchObject({ status: 200, body: { changed: true, model: { version: '1.1.0' } } });
-    expect((await req(getAb, 'GET')).body).toMatchObject({ running: false, champion: { version: '1.1.0' }, challenger: null });
+    expect((await req(getAb, 'GET')).body).toMatchObject({
+      running: false,
+      champion: { version: '1.1.0' },
+      challenger: null,
+    });
     expect((await req(promote, 'POST')).status).toBe(409);
     await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.0.0', share: 0.5 } });
     expect((await req(getAb, 'GET')).body.running).toBe(true);
@@ -193,17 +281,28 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
   it('reports drift per feature', async () => {
     const res = await req(drift, 'GET', { role: 'viewer' });
     expect(res.body.features.map((f: { name: string }) => f.name)).toEqual(['temperature', 'pressure', 'flow']);
-    expect(res.body.features[0]).toMatchObject({ count: expect.any(Number), psi: expect.any(Number), outOfRangeRate: expect.any(Number), trainingMean: expect.any(Number) });
+    expect(res.body.features[0]).toMatchObject({
+      count: expect.any(Number),
+      psi: expect.any(Number),
+      outOfRangeRate: expect.any(Number),
+      trainingMean: expect.any(Number),
+    });
   });
 
   it('serves the activated version and runs the A/B test again after a restart', async () => {
     await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.0.0', share: 0.3 } });
     const dataDir = h.dataDir;
     await h.handle.close();
-    const again = await startHarness({ SIMULATOR: 'off', MODELS_DIR: modelsDir, MODEL: 'reactor-yield/1.0.0' }, dataDir);
+    const again = await startHarness(
+      { SIMULATOR: 'off', MODELS_DIR: modelsDir, MODEL: 'reactor-yield/1.0.0' },
+      dataDir,
+    );
     try {
       expect(again.handle.services.models!.active()).toEqual({ name: 'reactor-yield', version: '1.1.0' });
-      expect(again.handle.services.models!.ab()).toMatchObject({ running: true, challenger: { name: 'reactor-yield', version: '1.0.0', share: 0.3 } });
+      expect(again.handle.services.models!.ab()).toMatchObject({
+        running: true,
+        challenger: { name: 'reactor-yield', version: '1.0.0', share: 0.3 },
+      });
     } finally {
       await again.stop();
     }

@@ -30,7 +30,14 @@ describe('ModelManager at run time', () => {
   it('takes a version that keeps failing out of service (degraded, with the reason) and loads it again by itself', async () => {
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dir, MODELS_DIR: path.join(dir, 'models') });
     const changes: (ModelRef | null)[] = [];
-    const manager = new ModelManager({ config, logger, settings: settingsRepo(database.db), audit: auditRepo(database.db), broadcast: (m) => changes.push(m), retryMs: 200 });
+    const manager = new ModelManager({
+      config,
+      logger,
+      settings: settingsRepo(database.db),
+      audit: auditRepo(database.db),
+      broadcast: (m) => changes.push(m),
+      retryMs: 200,
+    });
     await manager.start();
     try {
       expect(manager.active()).toEqual({ name: 'reactor-yield', version: '1.0.0' });

@@ -13,13 +13,29 @@ import type { Config } from '../config/env';
 import type { AuditRepo } from '../db/audit-repo';
 import type { SettingsRepo } from '../db/settings-repo';
 import type { Logger } from '../log';
-import { listAllPackages, loadModelPackage, ModelPackageError, readManifest, storeUploadedPackage, type PackageSource, type SourcedPackageRef, type TwinModel, type UploadedFiles } from '../model';
+import {
+  listAllPackages,
+  loadModelPackage,
+  ModelPackageError,
+  readManifest,
+  storeUploadedPackage,
+  type PackageSource,
+  type SourcedPackageRef,
+  type TwinModel,
+  type UploadedFiles,
+} from '../model';
 import { ensureModelMetrics, recordDriftAlert } from '../metrics/model-metrics';
 import { AbStats, type VersionStats } from './ab-stats';
 import { abConfigSchema, type AbConfig } from './ab-split';
 import { DriftMonitor, type DriftReport } from './drift';
 import { ModelEntry } from './model-entry';
-import { createPredictionCache, servingModel, servingScorer, type ServingDeps, type ServingState } from './model-serving';
+import {
+  createPredictionCache,
+  servingModel,
+  servingScorer,
+  type ServingDeps,
+  type ServingState,
+} from './model-serving';
 import type { Scorer } from './scorer';
 import type { Point } from './types';
 
@@ -185,9 +201,13 @@ export class ModelManager {
           challenger: key === challenger,
           trainedAt: manifest?.trainedAt ?? null,
           description: manifest?.description ?? '',
-          metrics: manifest?.metrics ? { r2: manifest.metrics.r2, mae: manifest.metrics.mae, rmse: manifest.metrics.rmse } : null,
+          metrics: manifest?.metrics
+            ? { r2: manifest.metrics.r2, mae: manifest.metrics.mae, rmse: manifest.metrics.rmse }
+            : null,
           features: manifest?.features.map((f) => f.name) ?? [],
-          problem: problems.length ? problems.map((p) => `${p.file}${p.field ? ` ${p.field}` : ''}: ${p.message}`).join('; ') : null,
+          problem: problems.length
+            ? problems.map((p) => `${p.file}${p.field ? ` ${p.field}` : ''}: ${p.message}`).join('; ')
+            : null,
         };
       }),
     );
@@ -196,7 +216,8 @@ export class ModelManager {
   /** Feeds a pipeline point to the drift monitor and the A/B figures. */
   observePoint(point: Point): void {
     this.driftMonitor.observe(point.values);
-    if (point.prediction !== null && point.modelVersion) this.stats.record(point.modelVersion, point.prediction, point.inferenceMs, point.actual);
+    if (point.prediction !== null && point.modelVersion)
+      this.stats.record(point.modelVersion, point.prediction, point.inferenceMs, point.actual);
   }
 
   /** Drift of the serving model's features, or null while degraded. */
@@ -240,7 +261,9 @@ export class ModelManager {
     return {
       running: Boolean(challenger),
       champion: champion ? { name: champion.name, version: champion.version } : null,
-      challenger: challenger ? { name: challenger.entry.name, version: challenger.entry.version, share: challenger.share } : null,
+      challenger: challenger
+        ? { name: challenger.entry.name, version: challenger.entry.version, share: challenger.share }
+        : null,
       since: summary.since,
       versions: summary.versions,
     };
@@ -255,9 +278,18 @@ export class ModelManager {
   async upload(files: UploadedFiles, actor: Actor): Promise<ModelVersionInfo> {
     let stored: { ref: ModelRef; model: TwinModel };
     try {
-      stored = await storeUploadedPackage(this.deps.config.uploadedModelsDir, files, async (name, version) => (await this.find({ name, version })) !== null);
+      stored = await storeUploadedPackage(
+        this.deps.config.uploadedModelsDir,
+        files,
+        async (name, version) => (await this.find({ name, version })) !== null,
+      );
     } catch (err) {
-      await this.audit(actor, 'model.upload', null, 'failure', { reason: (err as Error).name, ...(err instanceof ModelPackageError || (err as Error).name === 'ModelPackageError' ? { problems: (err as ModelPackageError).problems } : { message: (err as Error).message }) });
+      await this.audit(actor, 'model.upload', null, 'failure', {
+        reason: (err as Error).name,
+        ...(err instanceof ModelPackageError || (err as Error).name === 'ModelPackageError'
+          ? { problems: (err as ModelPackageError).problems }
+          : { message: (err as Error).message }),
+      });
       throw err;
     }
     const { ref, model } = stored;
@@ -270,7 +302,9 @@ export class ModelManager {
       }
       await this.deps.settings.set(ACTIVE_KEY, ref, actor.username);
       this.install(new ModelEntry(model, 'uploaded'));
-      await this.audit(actor, 'model.activate', ref, 'success', { reason: 'recovered from degraded mode by an upload' });
+      await this.audit(actor, 'model.activate', ref, 'success', {
+        reason: 'recovered from degraded mode by an upload',
+      });
     });
     const info = (await this.list()).find((v) => v.name === ref.name && v.version === ref.version);
     if (!info) throw new ModelNotFoundError(ref);
@@ -317,8 +351,12 @@ export class ModelManager {
     await this.exclusive(async () => {
       const champion = this.state.champion;
       if (!champion) throw new ModelConflictError('no model is serving: activate one before starting an A/B test');
-      if (champion.key === `${config.name}/${config.version}`) throw new ModelConflictError(`${config.name} ${config.version} is already the serving version`);
-      if (champion.version === config.version) throw new ModelConflictError(`the challenger needs a version number other than the serving one (${champion.version})`);
+      if (champion.key === `${config.name}/${config.version}`)
+        throw new ModelConflictError(`${config.name} ${config.version} is already the serving version`);
+      if (champion.version === config.version)
+        throw new ModelConflictError(
+          `the challenger needs a version number other than the serving one (${champion.version})`,
+        );
       const entry = await this.loadEntry(config, actor, 'model.ab.start');
       const why = incompatibility(champion.model, entry.model);
       if (why) {
@@ -346,7 +384,13 @@ export class ModelManager {
       if (!challenger) return;
       this.state = { champion: this.state.champion, challenger: null };
       void challenger.entry.retire();
-      await this.audit(actor, 'model.ab.stop', { name: challenger.entry.name, version: challenger.entry.version }, 'success', { stats: this.stats.summary([challenger.entry.version]).versions[0] });
+      await this.audit(
+        actor,
+        'model.ab.stop',
+        { name: challenger.entry.name, version: challenger.entry.version },
+        'success',
+        { stats: this.stats.summary([challenger.entry.version]).versions[0] },
+      );
     });
     return this.ab();
   }
@@ -383,10 +427,17 @@ export class ModelManager {
   private install(entry: ModelEntry): void {
     const old = this.state.champion;
     let challenger = this.state.challenger;
-    if (challenger && (challenger.entry === entry || incompatibility(entry.model, challenger.entry.model) || challenger.entry.version === entry.version)) {
+    if (
+      challenger &&
+      (challenger.entry === entry ||
+        incompatibility(entry.model, challenger.entry.model) ||
+        challenger.entry.version === entry.version)
+    ) {
       if (challenger.entry !== entry) void challenger.entry.retire();
       challenger = null;
-      void this.deps.settings.delete(AB_KEY).catch((err: unknown) => this.log.warn({ err }, 'could not clear the A/B setting'));
+      void this.deps.settings
+        .delete(AB_KEY)
+        .catch((err: unknown) => this.log.warn({ err }, 'could not clear the A/B setting'));
     }
     this.state = { champion: entry, challenger };
     this.failures.delete(entry);
@@ -437,7 +488,9 @@ export class ModelManager {
     } else {
       const shipped = packages.filter((p) => p.source === 'shipped');
       const first = shipped[0] ?? packages[0];
-      const newest = first ? packages.filter((p) => p.name === first.name && p.source === first.source).at(-1) : undefined;
+      const newest = first
+        ? packages.filter((p) => p.name === first.name && p.source === first.source).at(-1)
+        : undefined;
       candidates.push({ ref: newest ? { name: newest.name, version: newest.version } : null, why: 'default' });
     }
     const problems: string[] = [];
@@ -455,17 +508,31 @@ export class ModelManager {
       }
       try {
         const model = await loadModelPackage(found.dir);
-        if (problems.length) this.log.warn({ problems, model: `${found.name}/${found.version}` }, 'serving a fallback model');
-        if (c.why === 'activated' && MODEL && MODEL !== `${found.name}/${found.version}`) this.log.warn({ MODEL, activated: `${found.name}/${found.version}` }, 'serving the version an admin activated, not MODEL');
+        if (problems.length)
+          this.log.warn({ problems, model: `${found.name}/${found.version}` }, 'serving a fallback model');
+        if (c.why === 'activated' && MODEL && MODEL !== `${found.name}/${found.version}`)
+          this.log.warn(
+            { MODEL, activated: `${found.name}/${found.version}` },
+            'serving the version an admin activated, not MODEL',
+          );
         this.install(new ModelEntry(model, found.source));
         this.log.info({ model: `${found.name}/${found.version}`, chosenBy: c.why }, 'model loaded');
         return;
       } catch (err) {
-        problems.push(err instanceof ModelPackageError || (err as Error).name === 'ModelPackageError' ? (err as Error).message : `model ${found.name}/${found.version} failed to load: ${(err as Error).message}`);
+        problems.push(
+          err instanceof ModelPackageError || (err as Error).name === 'ModelPackageError'
+            ? (err as Error).message
+            : `model ${found.name}/${found.version} failed to load: ${(err as Error).message}`,
+        );
       }
     }
     this.problemText = problems.join('\n');
-    if (this.problemText !== this.lastRetryProblem) this.log.error({ problem: this.problemText }, 'no model can run; running degraded (retrying every %d s)', (this.deps.retryMs ?? RETRY_MS) / 1000);
+    if (this.problemText !== this.lastRetryProblem)
+      this.log.error(
+        { problem: this.problemText },
+        'no model can run; running degraded (retrying every %d s)',
+        (this.deps.retryMs ?? RETRY_MS) / 1000,
+      );
     this.lastRetryProblem = this.problemText;
   }
 
@@ -479,7 +546,9 @@ export class ModelManager {
       const found = await this.find(parsed.data);
       if (!found) throw new ModelNotFoundError(parsed.data);
       const entry = new ModelEntry(await loadModelPackage(found.dir), found.source);
-      const why = incompatibility(champion.model, entry.model) ?? (entry.version === champion.version ? 'same version as the serving one' : null);
+      const why =
+        incompatibility(champion.model, entry.model) ??
+        (entry.version === champion.version ? 'same version as the serving one' : null);
       if (why) {
         await entry.retire();
         throw new Error(why);
@@ -535,12 +604,23 @@ export class ModelManager {
       if (f.drifting) {
         this.drifting.add(f.name);
         recordDriftAlert(f.name);
-        this.log.warn({ feature: f.name, psi: f.psi, threshold: report.threshold, outOfRangeRate: f.outOfRangeRate }, 'input drift');
+        this.log.warn(
+          { feature: f.name, psi: f.psi, threshold: report.threshold, outOfRangeRate: f.outOfRangeRate },
+          'input drift',
+        );
       } else {
         this.drifting.delete(f.name);
         this.log.info({ feature: f.name, psi: f.psi }, 'input drift over');
       }
-      const event: DriftEvent = { feature: f.name, label: f.label, state: f.drifting ? 'drifting' : 'stable', psi: f.psi, threshold: report.threshold, outOfRangeRate: f.outOfRangeRate, at: Date.now() };
+      const event: DriftEvent = {
+        feature: f.name,
+        label: f.label,
+        state: f.drifting ? 'drifting' : 'stable',
+        psi: f.psi,
+        threshold: report.threshold,
+        outOfRangeRate: f.outOfRangeRate,
+        at: Date.now(),
+      };
       for (const l of this.driftListeners) {
         try {
           l(event);
@@ -551,9 +631,22 @@ export class ModelManager {
     }
   }
 
-  private async audit(actor: Actor, action: string, ref: ModelRef | null, outcome: 'success' | 'failure', details: Record<string, unknown>): Promise<void> {
+  private async audit(
+    actor: Actor,
+    action: string,
+    ref: ModelRef | null,
+    outcome: 'success' | 'failure',
+    details: Record<string, unknown>,
+  ): Promise<void> {
     try {
-      await this.deps.audit.record({ actor: actor.username, action, target: ref ? `${ref.name}/${ref.version}` : null, outcome, address: actor.address ?? null, details });
+      await this.deps.audit.record({
+        actor: actor.username,
+        action,
+        target: ref ? `${ref.name}/${ref.version}` : null,
+        outcome,
+        address: actor.address ?? null,
+        details,
+      });
     } catch (err) {
       this.log.warn({ err, action }, 'could not audit a model change');
     }
@@ -564,7 +657,9 @@ export class ModelManager {
 function incompatibility(a: TwinModel, b: TwinModel): string | null {
   const fa = a.manifest.features.map((f) => f.name).join(',');
   const fb = b.manifest.features.map((f) => f.name).join(',');
-  if (fa !== fb) return `${b.manifest.name} ${b.manifest.version} takes features [${fb}], the serving model [${fa}]: both must take the same`;
-  if (a.manifest.target.name !== b.manifest.target.name) return `${b.manifest.name} ${b.manifest.version} predicts ${b.manifest.target.name}, the serving model ${a.manifest.target.name}`;
+  if (fa !== fb)
+    return `${b.manifest.name} ${b.manifest.version} takes features [${fb}], the serving model [${fa}]: both must take the same`;
+  if (a.manifest.target.name !== b.manifest.target.name)
+    return `${b.manifest.name} ${b.manifest.version} predicts ${b.manifest.target.name}, the serving model ${a.manifest.target.name}`;
   return null;
 }

@@ -29,7 +29,13 @@ describe('the API’s model view', () => {
   it('answers a repeated input from the cache, per version, and validates before looking up', async () => {
     let state: ServingState = { champion: a, challenger: null };
     let runs = 0;
-    const model = servingModel({ state: () => state, problem: () => null, stats: new AbStats(), cache: createPredictionCache(100), onRun: () => runs++ });
+    const model = servingModel({
+      state: () => state,
+      problem: () => null,
+      stats: new AbStats(),
+      cache: createPredictionCache(100),
+      onRun: () => runs++,
+    });
     const first = await model.predict(input);
     const second = await model.predict({ ...input });
     expect(runs).toBe(1);
@@ -47,7 +53,14 @@ describe('the API’s model view', () => {
     const stats = new AbStats();
     let i = 0;
     // Deterministic: every fourth call draws below the 0.25 share.
-    const model = servingModel({ state: () => ({ champion: a, challenger: { entry: b, share: 0.25 } }), problem: () => null, stats, cache: null, onRun: () => {}, random: () => (i++ % 4 === 0 ? 0.1 : 0.9) });
+    const model = servingModel({
+      state: () => ({ champion: a, challenger: { entry: b, share: 0.25 } }),
+      problem: () => null,
+      stats,
+      cache: null,
+      onRun: () => {},
+      random: () => (i++ % 4 === 0 ? 0.1 : 0.9),
+    });
     for (let k = 0; k < 8; k++) await model.predictEach([input, input]);
     const [ca, cb] = stats.summary(['1.0.0', '1.1.0']).versions;
     expect(i).toBe(8);

@@ -118,7 +118,8 @@ export function servingModel(deps: ServingDeps): TwinModel {
       for (const item of out) if (item.ok) record(item.result);
       return out;
     },
-    predictRows: (rows: Float32Array, n: number): Promise<RowScores> => run(deps, champion(), (m) => m.predictRows(rows, n)),
+    predictRows: (rows: Float32Array, n: number): Promise<RowScores> =>
+      run(deps, champion(), (m) => m.predictRows(rows, n)),
     // The manager owns the sessions.
     dispose: async () => {},
   };
@@ -157,7 +158,9 @@ export function servingScorer(deps: ServingDeps): Scorer | null {
       const a = pick(false);
       const b = pick(true);
       const score = (entry: ModelEntry, part: { idx: number[]; sub: Float32Array }) =>
-        part.idx.length ? run(deps, entry, () => entry.scorer.scoreRows(part.sub, part.idx.length)) : Promise.resolve({ results: [] as ScoreResult[], inferenceMs: 0 });
+        part.idx.length
+          ? run(deps, entry, () => entry.scorer.scoreRows(part.sub, part.idx.length))
+          : Promise.resolve({ results: [] as ScoreResult[], inferenceMs: 0 });
       const [ra, rb] = await Promise.all([score(champion, a), score(challenger.entry, b)]);
       const results = new Array<ScoreResult>(n);
       a.idx.forEach((i, k) => (results[i] = { ...ra.results[k]!, version: champion.version }));

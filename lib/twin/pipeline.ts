@@ -41,7 +41,8 @@ export class Pipeline {
     // Count bound: the age window at the configured rate, with headroom for ingest bursts.
     const capacity = Math.max(1_000, Math.ceil(opts.bufferSeconds * opts.rateHz * 1.5));
     this.epoch = randomUUID();
-    for (const a of opts.assets) this.streams.set(a.id, new AssetStream(a.id, this.epoch, capacity, opts.bufferSeconds * 1000));
+    for (const a of opts.assets)
+      this.streams.set(a.id, new AssetStream(a.id, this.epoch, capacity, opts.bufferSeconds * 1000));
   }
 
   get assets(): AssetInfo[] {

@@ -8,7 +8,17 @@ import type { Point } from './types';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const DAY = 86_400_000;
-const pt = (ts: number, seq: number): Point => ({ seq, ts, values: { temperature: 350, pressure: 6, flow: 100 }, prediction: 85, lower: 84, upper: 86, modelVersion: '1.0.0', inferenceMs: 1, flags: [] });
+const pt = (ts: number, seq: number): Point => ({
+  seq,
+  ts,
+  values: { temperature: 350, pressure: 6, flow: 100 },
+  prediction: 85,
+  lower: 84,
+  upper: 86,
+  modelVersion: '1.0.0',
+  inferenceMs: 1,
+  flags: [],
+});
 
 describe.each(DB_TARGETS)('retention on $name', (target) => {
   let database: Database & { drop(): Promise<void> };
@@ -21,8 +31,14 @@ describe.each(DB_TARGETS)('retention on $name', (target) => {
     const repo = telemetryRepo(database.db);
     // reactor-1: 250 readings 40..31 days old, 50 within the last 30 days; reactor-2: 30 old, 20 recent.
     const rows = [
-      ...Array.from({ length: 250 }, (_, i) => ({ assetId: 'reactor-1', point: pt(NOW - 40 * DAY + i * 3_000_000, i) })),
-      ...Array.from({ length: 50 }, (_, i) => ({ assetId: 'reactor-1', point: pt(NOW - 30 * DAY + 60_000 + i * 60_000, 250 + i) })),
+      ...Array.from({ length: 250 }, (_, i) => ({
+        assetId: 'reactor-1',
+        point: pt(NOW - 40 * DAY + i * 3_000_000, i),
+      })),
+      ...Array.from({ length: 50 }, (_, i) => ({
+        assetId: 'reactor-1',
+        point: pt(NOW - 30 * DAY + 60_000 + i * 60_000, 250 + i),
+      })),
       ...Array.from({ length: 30 }, (_, i) => ({ assetId: 'reactor-2', point: pt(NOW - 31 * DAY - i * 1_000, i) })),
       ...Array.from({ length: 20 }, (_, i) => ({ assetId: 'reactor-2', point: pt(NOW - i * 1_000, 30 + i) })),
     ];
@@ -30,7 +46,14 @@ describe.each(DB_TARGETS)('retention on $name', (target) => {
     const history = telemetryHistoryRepo(database.db);
     const calls: number[] = [];
     const job = createRetentionJob({
-      repo: { assetIds: () => history.assetIds(), deleteOlderThan: async (a, b, l) => { const n = await history.deleteOlderThan(a, b, l); calls.push(n); return n; } },
+      repo: {
+        assetIds: () => history.assetIds(),
+        deleteOlderThan: async (a, b, l) => {
+          const n = await history.deleteOlderThan(a, b, l);
+          calls.push(n);
+          return n;
+        },
+      },
       retentionDays: 30,
       logger,
       batchSize: 100,

@@ -53,7 +53,10 @@ export function createRetentionJob(opts: RetentionOptions): RetentionJob {
       if (total) deleted[assetId] = total;
     }
     const sum = Object.values(deleted).reduce((a, b) => a + b, 0);
-    log.info({ cutoff: cutoff.toISOString(), deleted: sum, byAsset: deleted, ms: Math.round(performance.now() - t0) }, sum ? 'old readings deleted' : 'no reading older than the retention period');
+    log.info(
+      { cutoff: cutoff.toISOString(), deleted: sum, byAsset: deleted, ms: Math.round(performance.now() - t0) },
+      sum ? 'old readings deleted' : 'no reading older than the retention period',
+    );
     return deleted;
   }
 

@@ -75,17 +75,28 @@ export function createTwinService(opts: TwinOptions): TwinService {
         log,
       )
     : null;
-  log.info({ assets: assets.length, simulator: opts.simulator, rateHz: opts.rateHz, model: currentScorer() ? `${currentScorer()!.name}/${currentScorer()!.version}` : null }, 'twin started');
+  log.info(
+    {
+      assets: assets.length,
+      simulator: opts.simulator,
+      rateHz: opts.rateHz,
+      model: currentScorer() ? `${currentScorer()!.name}/${currentScorer()!.version}` : null,
+    },
+    'twin started',
+  );
 
   return {
     pipeline,
     writer,
     model: () => (opts.models ? opts.models.model() : model),
-    modelProblem: () => (opts.models ? opts.models.problem() : scorer ? null : (opts.modelProblem ?? 'no model loaded')),
+    modelProblem: () =>
+      opts.models ? opts.models.problem() : scorer ? null : (opts.modelProblem ?? 'no model loaded'),
     catalog(): StreamCatalog {
       // Without a model the plant's own signal descriptions label the views.
       const scorer = currentScorer();
-      const signals = scorer?.features ?? PROCESS_FEATURES.map(({ name, label, unit, min, max }) => ({ name, label, unit, min, max }));
+      const signals =
+        scorer?.features ??
+        PROCESS_FEATURES.map(({ name, label, unit, min, max }) => ({ name, label, unit, min, max }));
       return {
         assets: pipeline.assets,
         signals,

@@ -4,14 +4,24 @@ import { fieldErrorsByFeature, predict, predictBatch } from './api';
 afterEach(() => vi.unstubAllGlobals());
 
 function answer(status: number, body: unknown) {
-  const fetchMock = vi.fn(async (_url: string, _init?: RequestInit) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+  const fetchMock = vi.fn(
+    async (_url: string, _init?: RequestInit) =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+  );
   vi.stubGlobal('fetch', fetchMock);
   return fetchMock;
 }
 
 describe('model API calls', () => {
   it('sends the values as JSON to the predict endpoint, same-origin', async () => {
-    const fetchMock = answer(200, { prediction: 87.3, lower: 85.1, upper: 89, unit: '%', model: { name: 'm', version: '1' }, inferenceMs: 0.4 });
+    const fetchMock = answer(200, {
+      prediction: 87.3,
+      lower: 85.1,
+      upper: 89,
+      unit: '%',
+      model: { name: 'm', version: '1' },
+      inferenceMs: 0.4,
+    });
     const res = await predict({ temperature: 360, pressure: 6, flow: 100 });
     expect(res.prediction).toBe(87.3);
     const [url, init] = fetchMock.mock.calls[0]!;

@@ -29,7 +29,10 @@ export function predictBatch(inputs: FeatureValues[], signal?: AbortSignal): Pro
 }
 
 /** Field errors by feature name (`temperature`), plus the ones naming no known feature. */
-export function fieldErrorsByFeature(fields: readonly FieldError[], featureNames: readonly string[]): { byFeature: Record<string, string>; other: string[] } {
+export function fieldErrorsByFeature(
+  fields: readonly FieldError[],
+  featureNames: readonly string[],
+): { byFeature: Record<string, string>; other: string[] } {
   const known = new Set(featureNames);
   const byFeature: Record<string, string> = {};
   const other: string[] = [];

@@ -15,7 +15,15 @@ import {
 } from './inputs';
 
 const FEATURES: WhatIfFeature[] = [
-  { name: 'temperature', label: 'Temperature', unit: '°C', min: 300, max: 400, step: 1, training: { mean: 350.05, std: 29, min: 300, max: 400 } },
+  {
+    name: 'temperature',
+    label: 'Temperature',
+    unit: '°C',
+    min: 300,
+    max: 400,
+    step: 1,
+    training: { mean: 350.05, std: 29, min: 300, max: 400 },
+  },
   { name: 'pressure', label: 'Pressure', unit: 'bar', min: 1, max: 10, step: 0.1 },
   { name: 'flow', label: 'Flow', unit: 'kg/h', min: 50, max: 150, step: 1 },
 ];
@@ -23,7 +31,9 @@ const HELD = { temperature: 360, pressure: 6, flow: 100 };
 
 /** A fake model answer for every input of a batch: prediction = index, band ±1. */
 const answerAll = (n: number, skip: number[] = []): BatchResult[] =>
-  Array.from({ length: n }, (_, index) => ({ index, prediction: index, lower: index - 1, upper: index + 1 })).filter((r) => !skip.includes(r.index));
+  Array.from({ length: n }, (_, index) => ({ index, prediction: index, lower: index - 1, upper: index + 1 })).filter(
+    (r) => !skip.includes(r.index),
+  );
 
 describe('slider values', () => {
   it('snaps to the step grid inside the range, without float noise', () => {
@@ -37,7 +47,11 @@ describe('slider values', () => {
   });
 
   it('starts from the live reading, else the training mean, else mid-range', () => {
-    expect(initialValues(FEATURES, { temperature: 352.61, pressure: 5.83, flow: 99.2 })).toEqual({ temperature: 353, pressure: 5.8, flow: 99 });
+    expect(initialValues(FEATURES, { temperature: 352.61, pressure: 5.83, flow: 99.2 })).toEqual({
+      temperature: 353,
+      pressure: 5.8,
+      flow: 99,
+    });
     expect(initialValues(FEATURES, null)).toEqual({ temperature: 350, pressure: 5.5, flow: 100 });
     expect(initialValues(FEATURES, { pressure: 7.04 })).toEqual({ temperature: 350, pressure: 7, flow: 100 });
   });
@@ -84,7 +98,13 @@ describe('sweeps', () => {
     const plan = buildSweeps(FEATURES, HELD, 4);
     const curves = curvesFromBatch(plan, answerAll(12, [5]).reverse());
     expect(curves.map((c) => c.feature)).toEqual(['temperature', 'pressure', 'flow']);
-    expect(curves[0]).toEqual({ feature: 'temperature', x: [300, 300 + 100 / 3, 300 + 200 / 3, 400], prediction: [0, 1, 2, 3], lower: [-1, 0, 1, 2], upper: [1, 2, 3, 4] });
+    expect(curves[0]).toEqual({
+      feature: 'temperature',
+      x: [300, 300 + 100 / 3, 300 + 200 / 3, 400],
+      prediction: [0, 1, 2, 3],
+      lower: [-1, 0, 1, 2],
+      upper: [1, 2, 3, 4],
+    });
     expect(curves[1]!.prediction).toEqual([4, null, 6, 7]);
     expect(curves[2]!.prediction).toEqual([8, 9, 10, 11]);
   });

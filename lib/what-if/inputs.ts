@@ -41,7 +41,10 @@ export function snapToStep(value: number, f: Pick<WhatIfFeature, 'min' | 'max' |
  * Starting slider values: the asset's latest reading where it has one, else the training mean,
  * else mid-range; always a valid slider position.
  */
-export function initialValues(features: readonly WhatIfFeature[], latest?: Readonly<FeatureValues> | null): FeatureValues {
+export function initialValues(
+  features: readonly WhatIfFeature[],
+  latest?: Readonly<FeatureValues> | null,
+): FeatureValues {
   const out: FeatureValues = {};
   for (const f of features) {
     const live = latest?.[f.name];
@@ -82,7 +85,11 @@ export interface SweepPlan {
  * For each feature, `points` inputs across its valid range with the others held at `held`, all in
  * one list (one batch request); `slices` says which inputs belong to which feature.
  */
-export function buildSweeps(features: readonly WhatIfFeature[], held: Readonly<FeatureValues>, points: number): SweepPlan {
+export function buildSweeps(
+  features: readonly WhatIfFeature[],
+  held: Readonly<FeatureValues>,
+  points: number,
+): SweepPlan {
   const base = clampValues(features, held);
   const inputs: FeatureValues[] = [];
   const slices: SweepSlice[] = [];
@@ -109,7 +116,11 @@ export interface GridPlan {
  * An `n` x `n` grid over the first two features' ranges with the rest held at `held`; null for a
  * model with a single feature (no heatmap).
  */
-export function buildGrid(features: readonly WhatIfFeature[], held: Readonly<FeatureValues>, n: number): GridPlan | null {
+export function buildGrid(
+  features: readonly WhatIfFeature[],
+  held: Readonly<FeatureValues>,
+  n: number,
+): GridPlan | null {
   const [fx, fy] = features;
   if (!fx || !fy) return null;
   const base = clampValues(features, held);

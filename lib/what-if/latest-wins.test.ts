@@ -40,7 +40,11 @@ describe('createLatestWins', () => {
     const answers = [deferred<string>(), deferred<string>()];
     let call = 0;
     const settled: [Outcome<string>, string][] = [];
-    const lw = createLatestWins({ delayMs: 0, run: () => answers[call++]!.promise, onSettled: (o, input: string) => settled.push([o, input]) });
+    const lw = createLatestWins({
+      delayMs: 0,
+      run: () => answers[call++]!.promise,
+      onSettled: (o, input: string) => settled.push([o, input]),
+    });
     lw.send('old');
     lw.send('new');
     expect(lw.latestSeq).toBe(2);
@@ -85,7 +89,11 @@ describe('createLatestWins', () => {
 
   it('answers of requests sent before a scheduled one still show until that one is sent', async () => {
     const settled: number[] = [];
-    const lw = createLatestWins({ delayMs: 100, run: (n: number) => Promise.resolve(n), onSettled: (o) => o.ok && settled.push(o.value) });
+    const lw = createLatestWins({
+      delayMs: 100,
+      run: (n: number) => Promise.resolve(n),
+      onSettled: (o) => o.ok && settled.push(o.value),
+    });
     lw.send(1);
     lw.schedule(2);
     await flush();
@@ -97,7 +105,12 @@ describe('createLatestWins', () => {
   it('reports busy from schedule until the newest request settles', async () => {
     const busy: boolean[] = [];
     const answer = deferred<number>();
-    const lw = createLatestWins({ delayMs: 50, run: () => answer.promise, onSettled: () => undefined, onBusy: (b) => busy.push(b) });
+    const lw = createLatestWins({
+      delayMs: 50,
+      run: () => answer.promise,
+      onSettled: () => undefined,
+      onBusy: (b) => busy.push(b),
+    });
     lw.schedule(1);
     expect(busy).toEqual([true]);
     await vi.advanceTimersByTimeAsync(50);

@@ -40,12 +40,23 @@ export default function WhatIfPage() {
     );
   }
 
-  const features: WhatIfFeature[] = manifest.features.map(({ name, label, unit, min, max, step, training }) => ({ name, label, unit, min, max, step, ...(training ? { training } : {}) }));
+  const features: WhatIfFeature[] = manifest.features.map(({ name, label, unit, min, max, step, training }) => ({
+    name,
+    label,
+    unit,
+    min,
+    max,
+    step,
+    ...(training ? { training } : {}),
+  }));
   const assets = twin.catalog().assets.map(({ id, name }) => ({ id, name }));
   const assetId = assets[0]?.id ?? '';
   const latest = assetId ? twin.pipeline.stream(assetId)?.latest()?.values : undefined;
   const interval = manifest.interval;
-  const bandName = interval.method === 'ensemble-percentile' ? `${ordinal(interval.lower)}–${ordinal(interval.upper)} percentile band` : null;
+  const bandName =
+    interval.method === 'ensemble-percentile'
+      ? `${ordinal(interval.lower)}–${ordinal(interval.upper)} percentile band`
+      : null;
 
   return (
     <>

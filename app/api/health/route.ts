@@ -14,7 +14,23 @@ export async function GET(): Promise<Response> {
   const problem = services.twin?.modelProblem() ?? null;
   const body =
     report.status === 'ok' && problem
-      ? { ...report, status: 'degraded' as const, reason: problem, checks: { ...report.checks, model: { status: 'failed' as const, reason: problem } } }
-      : { ...report, checks: { ...report.checks, model: problem ? { status: 'failed' as const, reason: problem } : { status: 'ok' as const, version: services.models?.active()?.version ?? null } } };
-  return Response.json(body, { status: report.status === 'unhealthy' ? 503 : 200, headers: { 'cache-control': 'no-store' } });
+      ? {
+          ...report,
+          status: 'degraded' as const,
+          reason: problem,
+          checks: { ...report.checks, model: { status: 'failed' as const, reason: problem } },
+        }
+      : {
+          ...report,
+          checks: {
+            ...report.checks,
+            model: problem
+              ? { status: 'failed' as const, reason: problem }
+              : { status: 'ok' as const, version: services.models?.active()?.version ?? null },
+          },
+        };
+  return Response.json(body, {
+    status: report.status === 'unhealthy' ? 503 : 200,
+    headers: { 'cache-control': 'no-store' },
+  });
 }

@@ -6,5 +6,7 @@ export const dynamic = 'force-dynamic';
 /** Prometheus text. Scrapers: `Bearer $METRICS_TOKEN` or an API key; people: admins' sessions. */
 export const GET = apiRoute({ role: 'viewer', sessionRole: 'admin', metricsToken: true }, async () => {
   const registry = metricsRegistry();
-  return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });
+  return new Response(await registry.metrics(), {
+    headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
+  });
 });

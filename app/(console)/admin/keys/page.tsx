@@ -12,5 +12,10 @@ export default async function AdminKeysPage() {
   if ((await currentUser())?.role !== 'admin') return null;
   const { users, database } = getServices();
   const [keys, userList] = await Promise.all([apiKeysRepo(database.db).listWithOwners(), users.list()]);
-  return <ApiKeysAdmin initialKeys={keys.map((k) => keyView(k))} usernames={userList.filter((u) => !u.disabled).map((u) => u.username)} />;
+  return (
+    <ApiKeysAdmin
+      initialKeys={keys.map((k) => keyView(k))}
+      usernames={userList.filter((u) => !u.disabled).map((u) => u.username)}
+    />
+  );
 }

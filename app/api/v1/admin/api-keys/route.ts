@@ -18,7 +18,13 @@ export const GET = apiRoute({ role: 'admin' }, async () => {
 export const POST = apiRoute({ role: 'admin', body: createKeySchema }, async ({ body, principal, address }) => {
   const created = await adminAction(() => userAdmin().createKey({ username: principal.username, address }, body));
   return Response.json(
-    { key: created.key, prefix: created.prefix, expiresAt: created.expiresAt, owner: created.owner.username, role: created.owner.role },
+    {
+      key: created.key,
+      prefix: created.prefix,
+      expiresAt: created.expiresAt,
+      owner: created.owner.username,
+      role: created.owner.role,
+    },
     { status: 201, headers: { 'cache-control': 'no-store' } },
   );
 });

@@ -13,14 +13,23 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({ role: 'admin' }, async ({ req }) => {
   const raw: Record<string, string> = {};
   for (const [k, v] of req.nextUrl.searchParams) {
-    if (k in raw) throw new ApiError(400, 'validation_failed', 'The request is invalid', [{ field: k, message: `${k} is given more than once` }]);
+    if (k in raw)
+      throw new ApiError(400, 'validation_failed', 'The request is invalid', [
+        { field: k, message: `${k} is given more than once` },
+      ]);
     if (v !== '') raw[k] = v;
   }
   const parsed = auditQuerySchema.safeParse(raw);
   if (!parsed.success) {
     // An unknown parameter has no path of its own: name it as the field.
     const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
-    if (unknown.length) throw new ApiError(400, 'validation_failed', 'The request is invalid', unknown.map((k) => ({ field: k, message: `unknown parameter ${k}` })));
+    if (unknown.length)
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'The request is invalid',
+        unknown.map((k) => ({ field: k, message: `unknown parameter ${k}` })),
+      );
     throw validationError(parsed.error);
   }
   const { cursor, ...q } = parsed.data;

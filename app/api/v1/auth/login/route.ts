@@ -14,14 +14,32 @@ export const POST = apiRoute({ role: 'public', body: loginSchema }, async ({ bod
   const services = getServices();
   const result = await services.login.authenticate(body, address, 'api');
   if (!result.ok) {
-    if (result.reason === 'throttled') throw new ApiError(429, 'too_many_requests', result.message, undefined, { 'Retry-After': String(result.retryAfterSeconds) });
-    if (result.reason === 'bad_input') throw new ApiError(400, 'validation_failed', result.message, [{ field: result.field, message: result.message }]);
+    if (result.reason === 'throttled')
+      throw new ApiError(429, 'too_many_requests', result.message, undefined, {
+        'Retry-After': String(result.retryAfterSeconds),
+      });
+    if (result.reason === 'bad_input')
+      throw new ApiError(400, 'validation_failed', result.message, [{ field: result.field, message: result.message }]);
     throw new ApiError(401, 'invalid_credentials', result.message);
   }
   const { token, expiresAt } = await issueLoginToken(result.user, services.authSecret);
-  await services.audit.record({ actor: result.user.username, action: 'auth.token', outcome: 'success', address, details: { expiresAt: expiresAt.toISOString() } });
+  await services.audit.record({
+    actor: result.user.username,
+    action: 'auth.token',
+    outcome: 'success',
+    address,
+    details: { expiresAt: expiresAt.toISOString() },
+  });
   return Response.json(
-    { token, expiresAt: expiresAt.toISOString(), user: { username: result.user.username, name: result.user.displayName ?? result.user.username, role: result.user.role } },
+    {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      user: {
+        username: result.user.username,
+        name: result.user.displayName ?? result.user.username,
+        role: result.user.role,
+      },
+    },
     { headers: { 'cache-control': 'no-store' } },
   );
 });

@@ -22,7 +22,13 @@ export const POST = apiRoute({ role: 'viewer', machine: true }, async ({ req, pr
   for (const item of items) {
     if (item.ok) {
       inferenceMs = item.result.inferenceMs;
-      results.push({ index: item.index, input: parsed.data.inputs[item.index], prediction: item.result.prediction, lower: item.result.lower, upper: item.result.upper });
+      results.push({
+        index: item.index,
+        input: parsed.data.inputs[item.index],
+        prediction: item.result.prediction,
+        lower: item.result.lower,
+        upper: item.result.upper,
+      });
     } else {
       errors.push({ index: item.index, errors: issuesToFields(item.errors.map(({ index: _index, ...rest }) => rest)) });
     }

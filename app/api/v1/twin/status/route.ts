@@ -14,7 +14,13 @@ export const GET = apiRoute({ role: 'viewer', machine: true }, async ({ principa
     status: model ? 'operational' : 'degraded',
     reason: model ? null : twin.modelProblem(),
     model_info: model ? modelInfo(model) : null,
-    pipeline: { points: stats.points, scored: stats.scored, outOfRange: stats.outOfRange, unscored: stats.unscored, lastInferenceMs: stats.lastInferenceMs },
+    pipeline: {
+      points: stats.points,
+      scored: stats.scored,
+      outOfRange: stats.outOfRange,
+      unscored: stats.unscored,
+      lastInferenceMs: stats.lastInferenceMs,
+    },
     assets: twin.catalog().assets.map((a) => a.id),
     user: principal.username,
   });

@@ -6,7 +6,12 @@ import { updateUserSchema } from '@/lib/auth/admin-schemas';
 export const dynamic = 'force-dynamic';
 
 /** Changes role, disabled state and/or display name; the last active admin is kept (409). */
-export const PATCH = apiRoute({ role: 'admin', body: updateUserSchema }, async ({ body, params, principal, address }) => {
-  const user = await adminAction(() => userAdmin().updateUser({ username: principal.username, address }, params.id ?? '', body));
-  return Response.json({ user: userView(user) });
-});
+export const PATCH = apiRoute(
+  { role: 'admin', body: updateUserSchema },
+  async ({ body, params, principal, address }) => {
+    const user = await adminAction(() =>
+      userAdmin().updateUser({ username: principal.username, address }, params.id ?? '', body),
+    );
+    return Response.json({ user: userView(user) });
+  },
+);

@@ -7,6 +7,8 @@ export const dynamic = 'force-dynamic';
 /** Shelves a rule for `minutes`: it raises nothing meanwhile (open alerts stay and clear normally). */
 export const POST = apiRoute({ role: 'operator', body: shelveSchema }, async ({ params, body, principal, address }) => {
   const id = ruleIdParam(params.id);
-  const rule = await mapAlertErrors(() => getAlerts().shelve(id, body.minutes, { username: principal.username, address }));
+  const rule = await mapAlertErrors(() =>
+    getAlerts().shelve(id, body.minutes, { username: principal.username, address }),
+  );
   return Response.json({ rule });
 });

@@ -10,6 +10,8 @@ export const POST = apiRoute({ role: 'operator' }, async ({ req, params, princip
   const parsed = ackSchema.safeParse(await readOptionalJson(req));
   if (!parsed.success) throw validationError(parsed.error);
   const comment = parsed.data.comment ? parsed.data.comment : null;
-  const alert = await mapAlertErrors(() => getAlerts().acknowledge(id, { username: principal.username, address }, comment));
+  const alert = await mapAlertErrors(() =>
+    getAlerts().acknowledge(id, { username: principal.username, address }, comment),
+  );
   return Response.json({ alert });
 });

@@ -10,7 +10,10 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({ role: 'viewer' }, async ({ req, params }) => {
   const twin = getTwin();
   const assetId = params.id ?? '';
-  if (!twin.pipeline.hasAsset(assetId)) throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`, [{ field: 'id', message: `unknown asset "${assetId}"` }]);
+  if (!twin.pipeline.hasAsset(assetId))
+    throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`, [
+      { field: 'id', message: `unknown asset "${assetId}"` },
+    ]);
   const features = twin.catalog().signals.map((s) => s.name);
   const parsed = historyQuerySchema(features).safeParse(queryObject(req.nextUrl.searchParams));
   if (!parsed.success) throw validationError(parsed.error, 'The history query is invalid');

@@ -6,11 +6,14 @@ import { resetPasswordSchema } from '@/lib/auth/admin-schemas';
 export const dynamic = 'force-dynamic';
 
 /** An admin sets a user's password (the user's sessions stay valid; disable to cut them). */
-export const POST = apiRoute({ role: 'admin', body: resetPasswordSchema }, async ({ body, params, principal, address }) => {
-  const user = await adminAction(async () => {
-    const admin = userAdmin();
-    const target = await admin.requireById(params.id ?? '');
-    return admin.resetPassword({ username: principal.username, address }, target.username, body.password);
-  });
-  return Response.json({ user: userView(user) });
-});
+export const POST = apiRoute(
+  { role: 'admin', body: resetPasswordSchema },
+  async ({ body, params, principal, address }) => {
+    const user = await adminAction(async () => {
+      const admin = userAdmin();
+      const target = await admin.requireById(params.id ?? '');
+      return admin.resetPassword({ username: principal.username, address }, target.username, body.password);
+    });
+    return Response.json({ user: userView(user) });
+  },
+);
