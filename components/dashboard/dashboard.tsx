@@ -55,8 +55,9 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
       buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision + backfilled, MAX_PLOT_POINTS, {
         timeZone: zone,
         backfill,
+        expectedIntervalMs: 1000 / catalog.rateHz,
       }),
-    [buffer, windowMs, endTs, catalog.signals, viewRevision, backfilled, zone, backfill],
+    [buffer, windowMs, endTs, catalog.signals, catalog.rateHz, viewRevision, backfilled, zone, backfill],
   );
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
   const uirevision = `${assetId}/${windowMin}/${zone}`;
