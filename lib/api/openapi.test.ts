@@ -40,6 +40,25 @@ describe('OpenAPI registry', () => {
     expect(Object.keys(doc.paths['/api/health']!.get!.responses as object)).toEqual(['200', '503']);
   });
 
+  it("documents the reference service's /predict and /metrics in their own shapes", () => {
+    const doc = openApiDocument() as unknown as Doc;
+    const predict = doc.paths['/predict']!.post!;
+    const ok = (predict.responses as Record<string, { content: Record<string, { schema: Record<string, unknown> }> }>)[
+      '200'
+    ]!.content['application/json']!.schema;
+    expect(ok.required).toEqual(['success', 'result', 'request_id']);
+    expect(Object.keys((ok.properties as { result: { properties: object } }).result.properties)).toEqual([
+      'prediction',
+      'confidence_interval',
+      'inference_time_ms',
+      'timestamp',
+    ]);
+    expect(Object.keys(predict.responses as object)).toEqual(expect.arrayContaining(['400', '401']));
+    const metrics = doc.paths['/metrics']!.get!;
+    expect(metrics.security).toEqual([{ bearer: [] }, { session: [] }]);
+    expect(JSON.stringify(metrics.responses)).toContain('uptime_seconds');
+  });
+
   it('lets a new endpoint register itself with one call, replacing an earlier registration of the same method and path', () => {
     const before = registeredOperations().length;
     const body = z.object({ limit: z.number().int().min(1).max(10), note: z.string().optional() });
