@@ -20,6 +20,7 @@ import { getServicesOrNull } from '../metrics/services-probe';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';
+import './reference-operations';
 
 const role = z.enum(['viewer', 'operator', 'admin']);
 const anyObject = z.looseObject({});
