@@ -21,7 +21,7 @@ const TARGET_ROWS_PER_S = 500_000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { threads: { type: 'string' }, model: { type: 'string', default: 'models/reactor-yield/1.0.0' } },
+    options: { threads: { type: 'string' }, model: { type: 'string', default: 'models/reactor-yield/2.0.0' } },
   });
   const dir = path.resolve(values.model);
   const threads = values.threads ? Number(values.threads) : undefined;

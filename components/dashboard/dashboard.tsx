@@ -11,6 +11,7 @@ import { Plot } from '../plot';
 import { buildSeries, conditionsFigure, MAX_PLOT_POINTS, predictionFigure } from './figures';
 import { formatZoned } from '@/lib/time/zoned';
 import { StreamCards } from './stream-cards';
+import { liveCoverage } from './live-coverage';
 import { alertMarks, withAlertMarks } from './alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
 import { DriftPanel } from '../models/drift-panel';
@@ -58,11 +59,17 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
       }),
     [buffer, windowMs, endTs, catalog.signals, viewRevision, backfilled, zone, backfill],
   );
+  const coverage = useMemo(
+    () => liveCoverage(buffer, windowMs, endTs),
+    // The buffer mutates in place; its revision says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [buffer, windowMs, endTs, viewRevision],
+  );
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
   const uirevision = `${assetId}/${windowMin}/${zone}`;
   const prediction = useMemo(
-    () => predictionFigure(series, catalog.target, uirevision),
-    [series, catalog.target, uirevision],
+    () => predictionFigure(series, catalog.target, uirevision, catalog.band?.label),
+    [series, catalog.target, uirevision, catalog.band?.label],
   );
   const conditions = useMemo(
     () => conditionsFigure(series, catalog.signals, uirevision),
@@ -123,7 +130,12 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
         </p>
       ) : null}
 
-      <StreamCards catalog={liveCatalog} latest={latest} lastUpdateAt={state?.lastUpdateAt ?? null} />
+      <StreamCards
+        catalog={liveCatalog}
+        latest={latest}
+        lastUpdateAt={state?.lastUpdateAt ?? null}
+        coverage={coverage}
+      />
 
       <div className="dash-charts">
         <section className="panel chart-panel" aria-labelledby="pred-h">
