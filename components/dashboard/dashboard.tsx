@@ -56,8 +56,9 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
       buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision + backfilled, MAX_PLOT_POINTS, {
         timeZone: zone,
         backfill,
+        expectedIntervalMs: 1000 / catalog.rateHz,
       }),
-    [buffer, windowMs, endTs, catalog.signals, viewRevision, backfilled, zone, backfill],
+    [buffer, windowMs, endTs, catalog.signals, catalog.rateHz, viewRevision, backfilled, zone, backfill],
   );
   const coverage = useMemo(
     () => liveCoverage(buffer, windowMs, endTs),
