@@ -60,13 +60,13 @@ export function FindBest({ features, target, from, fromLabel, bandName, onRecomm
     setBounds((prev) => ({ ...prev, [name]: { min: '', max: '', ...prev[name], [side]: text } }));
 
   return (
-    <section className="panel wi-controls" aria-labelledby="wi-best-h" data-testid="find-best">
+    <section className="panel wi-controls wi-best" aria-labelledby="wi-best-h" data-testid="find-best">
       <h2 id="wi-best-h">Recommended setpoints</h2>
       <label className="dash-field">
         <span>Goal</span>
         <select value={goal} onChange={(e) => setGoal(e.target.value as 'maximize' | 'target')}>
           <option value="maximize">Maximize {target.label.toLowerCase()}</option>
-          <option value="target">Reach a target with the least change</option>
+          <option value="target">Reach a target, least change</option>
         </select>
       </label>
       {goal === 'target' ? (
@@ -81,7 +81,7 @@ export function FindBest({ features, target, from, fromLabel, bandName, onRecomm
       <details>
         <summary>Bounds (optional)</summary>
         {features.map((f) => (
-          <div key={f.name} className="dash-field">
+          <div key={f.name} className="wi-best-bound">
             <span>
               {f.label}
               {f.unit ? ` (${f.unit})` : ''}
