@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
  * target with the least change from the live values, within the valid ranges and optional
  * operator bounds (lib/what-if/optimize.ts; about 12,000 rows in a few batch runs).
  */
-export const POST = apiRoute({ role: 'viewer', body: optimizeSchema, machine: true }, async ({ body, principal }) => {
+export const POST = apiRoute({ role: 'viewer', body: optimizeSchema }, async ({ body, principal }) => {
   const model = activeModel();
   const result = await optimizeFor(model, body);
   return reply({
