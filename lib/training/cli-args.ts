@@ -16,6 +16,7 @@ export interface TrainArgs {
   regressor: 'forest' | 'boosted';
   learningRate: number;
   coverage: number;
+  band: 'conformal' | 'percentile';
   trees: number;
   depth: number;
   minSamplesLeaf: number;
@@ -36,6 +37,8 @@ export const USAGE = `Usage: npm run model:train -- --out models/<name>/<version
                           (one output; default: forest)
   --learning-rate X       boosting shrinkage (default: 0.1)
   --coverage X            nominal coverage of the calibrated band (default: 0.9)
+  --band conformal|percentile   a calibrated prediction interval (default), or a forest's
+                          5th-95th percentile of the trees (older packages' band)
   --trees N               trees in the forest (default: 100)
   --depth N               maximum tree depth (default: 10)
   --min-samples-leaf N    smallest leaf, in samples (default: 5)
@@ -68,6 +71,7 @@ export function parseTrainArgs(argv: string[], env: Record<string, string | unde
         regressor: { type: 'string', default: 'forest' },
         'learning-rate': { type: 'string', default: '0.1' },
         coverage: { type: 'string', default: '0.9' },
+        band: { type: 'string', default: 'conformal' },
         trees: { type: 'string', default: '100' },
         depth: { type: 'string', default: '10' },
         'min-samples-leaf': { type: 'string', default: '5' },
@@ -95,6 +99,7 @@ export function parseTrainArgs(argv: string[], env: Record<string, string | unde
     regressor: oneOf('--regressor', values.regressor, ['forest', 'boosted'] as const),
     learningRate: fraction('--learning-rate', values['learning-rate'], true),
     coverage: fraction('--coverage', values.coverage, false),
+    band: oneOf('--band', values.band, ['conformal', 'percentile'] as const),
     trees: integer('--trees', values.trees, 1),
     depth: integer('--depth', values.depth, 1),
     minSamplesLeaf: integer('--min-samples-leaf', values['min-samples-leaf'], 1),

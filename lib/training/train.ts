@@ -29,6 +29,7 @@ export async function trainModelPackage(args: TrainArgs): Promise<BuiltPackage> 
     regressor: args.regressor,
     learningRate: args.learningRate,
     coverage: args.coverage,
+    band: args.band,
     trees: args.trees,
     depth: args.depth,
     minSamplesLeaf: args.minSamplesLeaf,
