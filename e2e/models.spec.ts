@@ -3,7 +3,8 @@ import path from 'node:path';
 import { test, expect } from './fixtures';
 import { E2E_USERS } from './users';
 
-const SHIPPED = path.resolve('models/reactor-yield/2.0.0');
+// The older forest, re-versioned: a second package to upload and activate.
+const SHIPPED = path.resolve('models/reactor-yield/1.0.0');
 const onnx = readFileSync(path.join(SHIPPED, 'model.onnx'));
 const shippedTwin = JSON.parse(readFileSync(path.join(SHIPPED, 'twin.json'), 'utf8')) as Record<string, unknown>;
 const twin = (changes: Record<string, unknown>) => ({
@@ -58,12 +59,15 @@ test('a bad upload is refused with its reasons; a new version activated from the
   await expect(admin.getByTestId('serving-model')).toContainText('v2.1.0');
   // The dashboard, never reloaded, follows.
   await expect(page.getByTestId('card-model')).toContainText('v2.1.0', { timeout: 3_000 });
+  // Its band (a copy of the older forest's) is the trees' spread, and the open dashboard says so.
+  await expect(page.getByTestId('band-label')).toContainText('spread of trees', { timeout: 5_000 });
   const now = await admin.request.post('/api/v1/twin/predict', { data: { temperature: 360, pressure: 6, flow: 100 } });
   expect(((await now.json()) as { model: { version: string } }).model.version).toBe('2.1.0');
 
   // Roll back.
   await admin.getByRole('button', { name: 'Activate reactor-yield 2.0.0' }).click();
   await expect(page.getByTestId('card-model')).toContainText('v2.0.0', { timeout: 3_000 });
+  await expect(page.getByTestId('band-label')).toHaveText('90 % prediction interval', { timeout: 5_000 });
   await expect(admin.getByTestId('model-row-reactor-yield-2.0.0')).toContainText('serving');
 });
 

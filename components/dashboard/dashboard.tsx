@@ -16,6 +16,7 @@ import { alertMarks, withAlertMarks } from './alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
 import { DriftPanel } from '../models/drift-panel';
 import { useServingModel } from '../models/use-serving-model';
+import { useServingBand } from '../models/use-serving-band';
 import { AssetSelect } from '../asset-select';
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
@@ -38,7 +39,8 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
   const [limits] = useState(() => bufferLimits(catalog));
   const { state, revision, status, error } = useStream(assetId, limits);
   const serving = useServingModel(catalog.model);
-  const liveCatalog = useMemo(() => ({ ...catalog, model: serving }), [catalog, serving]);
+  const band = useServingBand(catalog.band ?? null, catalog.model, serving);
+  const liveCatalog = useMemo(() => ({ ...catalog, model: serving, band }), [catalog, serving, band]);
 
   const latest = state?.buffer.last();
   const windowMs = windowMin * 60_000;
@@ -69,8 +71,8 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
   const uirevision = `${assetId}/${windowMin}/${zone}`;
   const prediction = useMemo(
-    () => predictionFigure(series, catalog.target, uirevision, catalog.band?.label),
-    [series, catalog.target, uirevision, catalog.band?.label],
+    () => predictionFigure(series, catalog.target, uirevision, band?.label),
+    [series, catalog.target, uirevision, band?.label],
   );
   const conditions = useMemo(
     () => conditionsFigure(series, catalog.signals, uirevision),
