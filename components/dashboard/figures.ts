@@ -286,6 +286,8 @@ export function predictionFigure(
   s: Series,
   target: StreamCatalog['target'],
   uirevision: string,
+  /** The band's legend entry, e.g. "90 % prediction interval" (from twin.json). */
+  bandLabel = 'interval',
 ): { data: Data[]; layout: Partial<Layout> } {
   const unit = target.unit ? ` ${target.unit}` : '';
   const data: Data[] = s.bands.flatMap((b, i): Data[] => [
@@ -304,7 +306,7 @@ export function predictionFigure(
     {
       type: 'scatter',
       uid: `upper-${i}`,
-      name: 'interval',
+      name: bandLabel,
       legendgroup: 'interval',
       showlegend: i === 0,
       x: b.x,
