@@ -25,16 +25,18 @@ const MIN_THROUGHPUT_MS = smokeOr(200, 1500);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { threads: { type: 'string' }, model: { type: 'string', default: 'models/reactor-yield/1.0.0' } },
+    options: { threads: { type: 'string' }, model: { type: 'string', default: 'models/reactor-yield/2.0.0' } },
   });
   const dir = path.resolve(values.model);
   const threads = values.threads ? Number(values.threads) : undefined;
   const model = await loadModelPackage(dir, threads ? { intraOpThreads: threads } : {});
   const m = model.manifest;
   const kernel = new MemberSummarizer(m.onnx.members, bandOf(m)).kernel;
-  console.log(
-    `model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features; band found by the ${kernel === 'simd' ? 'WebAssembly SIMD kernel' : 'JavaScript scan'}`,
-  );
+  const bandBy =
+    m.interval.method === 'conformal'
+      ? `calibrated ${m.interval.coverage * 100} % interval (one pass per row)`
+      : `band found by the ${kernel === 'simd' ? 'WebAssembly SIMD kernel' : 'JavaScript scan'}`;
+  console.log(`model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features; ${bandBy}`);
   console.log(
     `node ${process.version}, ${os.availableParallelism()} cores, onnxruntime intra-op threads: ${threads ?? 'default'}`,
   );
