@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BufferLimits } from '@/lib/realtime/stream-state';
 import { useStream } from '@/lib/realtime/use-stream';
 import type { AssetInfo } from '@/lib/twin/types';
+import { AssetSelect } from '../asset-select';
 import { ApiRequestError, errorMessage } from '@/lib/client/api-client';
 import { fieldErrorsByFeature, predict, predictBatch, type PredictAnswer } from '@/lib/what-if/api';
 import {
@@ -251,16 +252,7 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
   return (
     <div className="whatif">
       <div className="dash-toolbar">
-        <label className="dash-field">
-          <span>Asset</span>
-          <select value={assetId} onChange={(e) => setAssetId(e.target.value)}>
-            {assets.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AssetSelect assets={assets} value={assetId} onChange={setAssetId} />
         <button type="button" className="btn btn-ghost" onClick={applyLive} disabled={!live}>
           Use live values
         </button>
