@@ -18,8 +18,8 @@ const PUBLIC_PATHS = [
   /^\/health\/?$/,
   /^\/api\/v1\/auth\/login\/?$/,
 ];
-/** Machine endpoints: JSON answers, bearer tokens (`/model/info` is the reference service's path). */
-const API_PATHS = /^\/(api\/|model\/info\/?$)/;
+/** Machine endpoints: JSON answers, bearer tokens (`/model/info`, `/predict`, `/metrics`: the reference service's paths). */
+const API_PATHS = /^\/(api\/|(model\/info|predict|metrics)\/?$)/;
 
 export async function proxy(req: NextRequest): Promise<Response> {
   const { pathname, search } = req.nextUrl;

@@ -26,6 +26,8 @@ import { Plot } from '../plot';
 import { FeatureControl } from './feature-control';
 import { curveFigure, heatmapFigure, heldCaption, type Limits, type Target } from './figures';
 import { PredictionCard, type PredictionState } from './prediction-card';
+import { FindBest } from './find-best';
+import type { OptimizeAnswer } from '@/lib/what-if/api';
 import { useLatestWins } from './use-latest-wins';
 
 /** A single prediction is cheap: answer while the user is still adjusting. */
@@ -44,7 +46,7 @@ export interface WhatIfExplorerProps {
   initialValues: FeatureValues;
   /** The server's batch limit (MAX_BATCH): curve and grid sizes stay within it. */
   maxBatch: number;
-  /** "5th–95th percentile band", or null for a model without one. */
+  /** "90 % prediction interval" (or the trees' spread of older packages), or null without a band. */
   bandName: string | null;
   /** The serving version: when an activation changes it, the prediction is asked for again. */
   modelVersion?: string;
@@ -85,6 +87,7 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
   const [curvesError, setCurvesError] = useState<string | null>(null);
   const [heat, setHeat] = useState<HeatView | null>(null);
   const [heatError, setHeatError] = useState<string | null>(null);
+  const [recommended, setRecommended] = useState<OptimizeAnswer | null>(null);
 
   const { state: liveState } = useStream(assetId, LIVE_LIMITS);
   const live = liveState?.buffer.last();
@@ -199,6 +202,13 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
     setTexts(textsOf(features, next));
   };
 
+  const recommend = (a: OptimizeAnswer) => {
+    const next = { ...values, ...a.values };
+    setRecommended(a);
+    setValues(next);
+    setTexts(textsOf(features, next));
+  };
+
   const current = prediction.kind === 'ok' ? prediction.answer.prediction : null;
   const curveFigures = useMemo(
     () =>
@@ -206,18 +216,35 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
         ? features.map((f, i) => {
             const curve = curves.curves.find((c) => c.feature === f.name);
             return curve
-              ? curveFigure(curve, f, i, target, { value: held[f.name]!, prediction: current }, limits)
+              ? curveFigure(
+                  curve,
+                  f,
+                  i,
+                  target,
+                  { value: held[f.name]!, prediction: current },
+                  limits,
+                  recommended ? { value: recommended.values[f.name]!, prediction: recommended.prediction } : null,
+                )
               : null;
           })
         : null,
-    [curves, features, target, held, current, limits],
+    [curves, features, target, held, current, limits, recommended],
   );
   const heatFigure = useMemo(
     () =>
       heat && fx && fy
-        ? heatmapFigure(heat.grid, heat.z, fx, fy, target, { x: held[fx.name]!, y: held[fy.name]! }, limits)
+        ? heatmapFigure(
+            heat.grid,
+            heat.z,
+            fx,
+            fy,
+            target,
+            { x: held[fx.name]!, y: held[fy.name]! },
+            limits,
+            recommended ? { x: recommended.values[fx.name]!, y: recommended.values[fy.name]! } : null,
+          )
         : null,
-    [heat, fx, fy, target, held, limits],
+    [heat, fx, fy, target, held, limits, recommended],
   );
   const liveDiffers = live ? features.some((f) => snapToStep(live.values[f.name] ?? NaN, f) !== values[f.name]) : false;
 
@@ -254,6 +281,14 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
             assetName={asset?.name ?? assetId}
             limits={limits}
             bandName={bandName}
+          />
+          <FindBest
+            features={features}
+            target={target}
+            from={clampValues(features, live ? initialValues(features, live.values) : values)}
+            fromLabel={live ? `${asset?.name ?? assetId} now` : 'the sliders'}
+            bandName={bandName}
+            onRecommended={recommend}
           />
           <section className="panel wi-controls" aria-labelledby="wi-controls-h">
             <h2 id="wi-controls-h">Operating conditions</h2>

@@ -36,6 +36,29 @@ const intervalSchema = z.discriminatedUnion('method', [
       upper: finite.min(0).max(100),
     })
     .refine((i) => i.lower < i.upper, { message: 'lower must be below upper', path: ['upper'] }),
+  z
+    .strictObject({
+      /**
+       * Split-conformal prediction interval (conformal.ts in lib/training): prediction ± halfWidth,
+       * or ± halfWidth × (members' standard deviation + floor) when `scale` is "member-std", so
+       * the band widens where the members disagree. halfWidth is the conformal quantile of the
+       * (scaled) absolute residuals on calibration rows the model never saw.
+       */
+      method: z.literal('conformal'),
+      /** Nominal coverage, e.g. 0.9 for a 90 % prediction interval. */
+      coverage: finite.gt(0).lt(1),
+      scale: z.enum(['constant', 'member-std']),
+      halfWidth: finite.nonnegative(),
+      /** Added to the members' standard deviation before scaling ("member-std" only). */
+      floor: finite.nonnegative().default(0),
+      calibrationRows: z.number().int().positive(),
+      /** Coverage measured on a separate test split (neither trained nor calibrated on). */
+      measured: z.strictObject({ coverage: finite.min(0).max(1), rows: z.number().int().positive() }).optional(),
+    })
+    .refine((i) => i.scale === 'constant' || i.floor > 0 || i.halfWidth === 0, {
+      message: 'a member-std interval needs floor > 0 (else it vanishes where all members agree)',
+      path: ['floor'],
+    }),
   z.strictObject({ method: z.literal('none') }),
 ]);
 
@@ -78,6 +101,9 @@ export const twinManifestSchema = z
         depth: z.number().int().positive().optional(),
         minSamplesLeaf: z.number().int().positive().optional(),
         seed: z.number().int().optional(),
+        /** "forest" (mean of trees) or "boosted" (sum of shrunk trees); absent in older packages. */
+        regressor: z.enum(['forest', 'boosted']).optional(),
+        learningRate: finite.positive().optional(),
       })
       .optional(),
     /** Default alert limits for the prediction; sensors alert outside their valid range. */
@@ -112,6 +138,13 @@ export const twinManifestSchema = z
         code: 'custom',
         message: 'an ensemble-percentile interval needs an output with one column per member (members >= 2)',
         path: ['interval', 'method'],
+      });
+    }
+    if (m.interval.method === 'conformal' && m.interval.scale === 'member-std' && m.onnx.members < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a member-std conformal interval needs an output with one column per member (members >= 2)',
+        path: ['interval', 'scale'],
       });
     }
   });

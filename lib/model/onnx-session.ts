@@ -8,7 +8,7 @@ import { MANIFEST_FILE } from './read-manifest';
 import type { TwinManifest } from './manifest';
 import { InferenceWorker, workerAvailable } from './inference-pool';
 import { withLanes } from './lanes';
-import { MemberSummarizer, memberBlock, type BandPercentiles, type SummaryTargets } from './member-summary.mjs';
+import { MemberSummarizer, memberBlock, type BandSpec, type SummaryTargets } from './member-summary.mjs';
 
 export interface SessionOptions {
   /**
@@ -31,10 +31,14 @@ export interface RowRunner {
   release(): Promise<void>;
 }
 
-/** The band's percentiles, or null when the model has none. */
-export function bandOf(manifest: TwinManifest): BandPercentiles | null {
+/** How the band is computed (percentiles or a calibrated interval), or null when the model has none. */
+export function bandOf(manifest: TwinManifest): BandSpec | null {
   const interval = manifest.interval;
-  return interval.method === 'ensemble-percentile' ? { lower: interval.lower, upper: interval.upper } : null;
+  if (interval.method === 'ensemble-percentile') return { lower: interval.lower, upper: interval.upper };
+  if (interval.method === 'conformal') {
+    return { halfWidth: interval.halfWidth, scale: interval.scale, floor: interval.floor };
+  }
+  return null;
 }
 
 /**

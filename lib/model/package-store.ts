@@ -9,6 +9,7 @@ import { MANIFEST_FILE } from './read-manifest';
 import type { PackageRef } from './registry';
 import { listModelPackages } from './registry';
 import { loadModelPackage, type TwinModel } from './twin-model';
+import { DomainError } from '../errors/domain-error';
 
 export interface UploadedFiles {
   /** The ONNX graph (stored under the name twin.json gives in onnx.file, model.onnx by default). */
@@ -24,12 +25,16 @@ export interface SourcedPackageRef extends PackageRef {
 }
 
 /** The name/version is already taken (shipped or uploaded); versions are immutable. */
-export class PackageExistsError extends Error {
+export class PackageExistsError extends DomainError {
   constructor(
     readonly packageName: string,
     readonly version: string,
   ) {
-    super(`model ${packageName} ${version} already exists; upload it under a new version`);
+    super({
+      status: 409,
+      code: 'model_exists',
+      message: `model ${packageName} ${version} already exists; upload it under a new version`,
+    });
     this.name = 'PackageExistsError';
   }
 }

@@ -34,7 +34,7 @@ import type { AlertService } from '../alerts/alert-service';
 import { ModelManager } from '../twin/model-manager';
 import { settingsRepo } from '../db/settings-repo';
 import { modelBroadcaster } from '../realtime/model-events';
-import { processYield } from '../plant/ground-truth';
+import { assayedYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
 import { accessLogLevel, machineApi } from './machine-api';
 import { APP_VERSION } from '../version';
@@ -215,7 +215,7 @@ export async function startConsole({
       models,
       sink: telemetryRepo(database.db),
       hub,
-      truth: processYield,
+      truth: assayedYield(config.SIM_SEED),
       onPoint: (assetId, point) => alerts?.onPoint(assetId, point),
       logger,
     });

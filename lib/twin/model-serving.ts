@@ -6,11 +6,13 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { InputCheck, ItemPrediction, Prediction, RowScores, TwinModel } from '../model';
+import { InputValidationError } from '../model/errors';
 import { recordCacheLookup } from '../metrics/model-metrics';
 import type { AbStats } from './ab-stats';
 import { splitRows, toChallenger } from './ab-split';
 import type { ModelEntry } from './model-entry';
 import type { Scorer, ScoreResult } from './scorer';
+import { DomainError } from '../errors/domain-error';
 
 export interface ServingState {
   champion: ModelEntry | null;
@@ -30,15 +32,11 @@ export interface ServingDeps {
 }
 
 /** No version can serve (a call raced a runtime failure); the API maps it to 503. */
-export class ModelUnavailableError extends Error {
+export class ModelUnavailableError extends DomainError {
   constructor(reason: string) {
-    super(`No model can run: ${reason}`);
+    super({ status: 503, code: 'model_unavailable', message: `No model can run: ${reason}` });
     this.name = 'ModelUnavailableError';
   }
-}
-
-function isInputError(err: unknown): boolean {
-  return err instanceof Error && err.name === 'InputValidationError';
 }
 
 async function run<T>(deps: ServingDeps, entry: ModelEntry, fn: (m: TwinModel) => Promise<T>): Promise<T> {
@@ -47,7 +45,8 @@ async function run<T>(deps: ServingDeps, entry: ModelEntry, fn: (m: TwinModel) =
     deps.onRun(entry, null);
     return out;
   } catch (err) {
-    if (!isInputError(err)) deps.onRun(entry, err);
+    // Bad input is the caller's fault, not the model's: it never takes a version out of service.
+    if (!(err instanceof InputValidationError)) deps.onRun(entry, err);
     throw err;
   }
 }

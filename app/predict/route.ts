@@ -1,0 +1,43 @@
+import { ApiError } from '@/lib/api/errors';
+import { reply } from '@/lib/api/light-http';
+import { apiRoute, readJson, validationError } from '@/lib/api/route';
+import { countReferencePrediction, recordPrediction } from '@/lib/metrics';
+import { activeModel, predictSchema, withInputErrors } from '@/lib/twin/model-api';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * The reference microservice's `POST /predict` (../shared/seeds/deploying-digital-twins.txt, 5.2),
+ * in its shapes: `{success, result: {prediction, confidence_interval, inference_time_ms,
+ * timestamp}, request_id}`, and `{error}` (a sentence, plus the fields) with 400 for bad input.
+ * `timestamp` is epoch seconds, as the reference's `time.time()`. Same credentials as the rest of
+ * the API (viewers and up); refusals of credentials keep the API's error shape. Served by the
+ * machine fast path too, like the other prediction endpoints.
+ */
+export const POST = apiRoute({ role: 'viewer', machine: true }, async ({ req }) => {
+  try {
+    const parsed = predictSchema.safeParse(await readJson(req));
+    if (!parsed.success) throw validationError(parsed.error);
+    const model = activeModel();
+    const p = await withInputErrors(() => model.predict(parsed.data, { coalesce: true }));
+    recordPrediction(p.modelVersion, 1, p.inferenceMs);
+    return reply({
+      success: true,
+      result: {
+        prediction: p.prediction,
+        confidence_interval: p.lower === null || p.upper === null ? null : [p.lower, p.upper],
+        inference_time_ms: p.inferenceMs,
+        timestamp: Date.now() / 1000,
+      },
+      request_id: countReferencePrediction(),
+    });
+  } catch (err) {
+    // Every refusal of the request itself (400, 413, 415, 503 without a model) in the reference shape.
+    if (!(err instanceof ApiError)) throw err;
+    const details = err.fields?.map((f) => f.message).join('; ');
+    return reply(
+      { error: details ? `${err.message}: ${details}` : err.message, ...(err.fields ? { fields: err.fields } : {}) },
+      { status: err.status, headers: err.headers },
+    );
+  }
+});
