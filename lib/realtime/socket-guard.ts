@@ -57,7 +57,10 @@ export function createSocketGuard(deps: SocketGuardDeps): SocketGuard {
   const limits = { ...DEFAULT_SOCKET_LIMITS, ...deps.limits };
   const log = deps.logger.child({ module: 'socket-guard' });
   const events = new RateLimiterMemory({ points: limits.eventsPerSecond, duration: 1 });
-  const strikes = new RateLimiterMemory({ points: limits.maxStrikes, duration: limits.strikeWindowSeconds });
+  // Strikes are counted synchronously: a burst of thousands of events is refused within one
+  // turn of the event loop, and the socket must be cut off at the strike that crosses the limit,
+  // not after every refusal of the burst has been answered.
+  const strikeTimes = new WeakMap<Socket, number[]>();
   const cutOff = new WeakSet<Socket>();
 
   const disconnectForAbuse = (socket: Socket, reason: string) => {
@@ -82,17 +85,21 @@ export function createSocketGuard(deps: SocketGuardDeps): SocketGuard {
     limits,
     strike(socket, reason) {
       if (cutOff.has(socket)) return;
-      strikes
-        .consume(socket.id)
-        .catch(() =>
-          disconnectForAbuse(
-            socket,
-            `too many refused events (over ${limits.maxStrikes} in ${limits.strikeWindowSeconds} s); last: ${reason}`,
-          ),
+      const now = Date.now();
+      const since = now - limits.strikeWindowSeconds * 1000;
+      const times = (strikeTimes.get(socket) ?? []).filter((t) => t > since);
+      times.push(now);
+      strikeTimes.set(socket, times);
+      if (times.length > limits.maxStrikes)
+        disconnectForAbuse(
+          socket,
+          `too many refused events (over ${limits.maxStrikes} in ${limits.strikeWindowSeconds} s); last: ${reason}`,
         );
     },
     attach(socket) {
       const refuse = (args: unknown[], error: string) => {
+        // The rest of a burst that got this socket cut off is dropped unanswered.
+        if (cutOff.has(socket)) return;
         const ack = args.at(-1);
         if (typeof ack === 'function') (ack as Ack)({ ok: false, error });
         guard.strike(socket, error);
@@ -111,7 +118,6 @@ export function createSocketGuard(deps: SocketGuardDeps): SocketGuard {
       });
       socket.once('disconnect', () => {
         void events.delete(socket.id);
-        void strikes.delete(socket.id);
       });
     },
   };
