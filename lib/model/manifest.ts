@@ -7,7 +7,12 @@
 import { z } from 'zod';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier (letters, digits, _)');
-const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
+/** Also a directory name of the package store: bounded well under a filesystem's 255 bytes. */
+export const MAX_SLUG_LENGTH = 100;
+const slug = z
+  .string()
+  .max(MAX_SLUG_LENGTH, `must be at most ${MAX_SLUG_LENGTH} characters`)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
 const finite = z.number().finite();
 
 export const featureSchema = z

@@ -196,6 +196,15 @@ function describe(meta: ort.InferenceSession.ValueMetadata): string {
   return meta.isTensor ? `a ${meta.type} tensor` : 'not a tensor';
 }
 
+/**
+ * The first line of an onnxruntime error with every filesystem path cut to its file name:
+ * "Load model from /srv/data/models/.upload-1a2b/model.onnx failed" reaches an admin as
+ * "Load model from model.onnx failed" (no server path in any answer).
+ */
 function firstLine(e: unknown): string {
-  return String((e as Error).message ?? e).split('\n')[0]!;
+  const line = String((e as Error).message ?? e).split('\n')[0]!;
+  return line.replace(/(?<=^|[\s'"(=])(?:[A-Za-z]:)?(?:[\\/][^\s\\/'"`:,;()]+)+[\\/]?/g, (p) => {
+    const parts = p.split(/[\\/]/).filter(Boolean);
+    return parts.at(-1) ?? p;
+  });
 }

@@ -3,7 +3,7 @@
  * <root>/<name>/<version>/ beside the shipped ones. A refused upload leaves nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MANIFEST_FILE } from './read-manifest';
 import type { PackageRef } from './registry';
@@ -75,10 +75,13 @@ export async function storeUploadedPackage(
     const { name, version } = model.manifest;
     if (await taken(name, version)) throw new PackageExistsError(name, version);
     const dir = path.join(root, name, version);
-    await mkdir(path.dirname(dir), { recursive: true });
+    const nameDir = path.dirname(dir);
+    await mkdir(nameDir, { recursive: true });
     try {
       await rename(staging, dir);
     } catch (e) {
+      // A refused upload leaves no directory behind: drop the name's directory if this made it empty.
+      await rmdir(nameDir).catch(() => {});
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') throw new PackageExistsError(name, version);
       throw e;

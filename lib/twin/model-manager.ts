@@ -218,7 +218,8 @@ export class ModelManager {
   observePoint(point: Point): void {
     this.driftMonitor.observe(point.values);
     if (point.prediction !== null && point.modelVersion)
-      this.stats.record(point.modelVersion, point.prediction, point.inferenceMs, point.actual);
+      // The latency was recorded per model call by the scorer (a tick scores every asset at once).
+      this.stats.record(point.modelVersion, point.prediction, null, point.actual);
   }
 
   /** Drift of the serving model's features, or null while degraded. */
