@@ -4,6 +4,8 @@
  * module-level singleton would be a second, empty copy there.
  */
 import type { Config } from './config/env';
+import type { MetricSources } from './metrics/services-probe';
+import { readServicesSlot, writeServicesSlot } from './services-slot';
 import type { AuditRepo } from './db/audit-repo';
 import type { Database } from './db/client';
 import type { UsersRepo } from './db/users-repo';
@@ -46,19 +48,24 @@ export function userAdmin(): UserAdmin {
   return admin;
 }
 
-const KEY = Symbol.for('twinops.services');
-type Holder = { [KEY]?: Services };
-
 export function setServices(services: Services | undefined): void {
-  (globalThis as Holder)[KEY] = services;
+  writeServicesSlot(services);
 }
 
 /** The running services; throws when the process was not started through `server.ts`. */
 export function getServices(): Services {
-  const s = (globalThis as Holder)[KEY];
+  const s = readServicesSlot<Services>();
   if (!s) throw new ServicesNotReadyError();
   return s;
 }
+
+/** The running services, or null when none are started. */
+export function getServicesOrNull(): Services | null {
+  return readServicesSlot<Services>() ?? null;
+}
+
+// The metrics read the slot by shape (lib/metrics/services-probe.ts): Services must fit it.
+export const servicesFitMetricSources = (s: Services): MetricSources => s;
 
 export class ServicesNotReadyError extends Error {
   constructor() {

@@ -4,7 +4,7 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { metricsRegistry } from '../metrics';
-import { getServicesOrNull } from '../metrics/services-probe';
+import { metricSources } from '../metrics/services-probe';
 
 interface AlertMetrics {
   raised: Counter<'severity'>;
@@ -21,7 +21,7 @@ function build(registry: Registry): AlertMetrics {
     labelNames: ['severity'] as const,
     registers: [registry],
     collect() {
-      const counts = getServicesOrNull()?.alerts?.openCounts() ?? { warning: 0, critical: 0 };
+      const counts = metricSources()?.alerts?.openCounts() ?? { warning: 0, critical: 0 };
       for (const [severity, n] of Object.entries(counts)) this.set({ severity }, n);
     },
   });

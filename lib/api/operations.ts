@@ -17,7 +17,7 @@ import { optimizeSchema } from '../what-if/optimize-api';
 import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
 import { preferencesSchema } from '../time/preferences';
 import { DEFAULT_MAX_POINTS, MAX_POINTS_MAX, MAX_POINTS_MIN } from '../twin/history';
-import { getServicesOrNull } from '../metrics/services-probe';
+import { getServicesOrNull } from '../services';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';

@@ -5,7 +5,7 @@
  * elsewhere (sockets, pipeline totals) are read at scrape time.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { getServicesOrNull } from './services-probe';
+import { metricSources } from './services-probe';
 
 interface Metrics {
   registry: Registry;
@@ -69,7 +69,7 @@ function build(): Metrics {
     help: 'Points produced by the pipeline since the process started',
     registers: [registry],
     collect() {
-      const total = getServicesOrNull()?.twin?.pipeline.stats.points;
+      const total = metricSources()?.twin?.pipeline.stats.points;
       if (total === undefined) return;
       const now = performance.now();
       if (lastPoints !== null && total >= lastPoints) {

@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { metricsRegistry } from './index';
-import { getServicesOrNull } from './services-probe';
+import { metricSources } from './services-probe';
 
 interface ModelMetrics {
   cacheHits: Counter;
@@ -41,7 +41,7 @@ function build(registry: Registry): ModelMetrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const f of getServicesOrNull()?.models?.drift()?.features ?? [])
+      for (const f of metricSources()?.models?.drift()?.features ?? [])
         if (f.psi !== null) this.set({ feature: f.name }, f.psi);
     },
   });
@@ -52,7 +52,7 @@ function build(registry: Registry): ModelMetrics {
     registers: [registry],
     collect() {
       this.reset();
-      for (const f of getServicesOrNull()?.models?.drift()?.features ?? [])
+      for (const f of metricSources()?.models?.drift()?.features ?? [])
         if (f.outOfRangeRate !== null) this.set({ feature: f.name }, f.outOfRangeRate);
     },
   });

@@ -21,7 +21,17 @@
  *
  * A worker that failed (crash, exit) is replaced at the next run that would use it.
  */
-import type { RowRunner } from './onnx-session';
+import type { SummaryTargets } from './member-summary.mjs';
+
+/** Scores float [N, F] rows: the model's [N, M] output summarized row by row (member-summary.mjs). */
+export interface RowRunner {
+  /**
+   * Runs `n` rows (row-major, `features` per row) and writes row r's prediction and band to `out`
+   * at index `order ? order[r] : r` (a caller that reordered its rows gets them back in place).
+   */
+  score(rows: Float32Array, n: number, out: SummaryTargets, order?: Int32Array): Promise<void>;
+  release(): Promise<void>;
+}
 
 /** Rows from which a run goes to the worker (unless its queue is full, see WORKER_QUEUE_ROWS). */
 export const OFFLOAD_MIN_ROWS = 256;

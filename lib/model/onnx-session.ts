@@ -7,8 +7,8 @@ import type { PackageProblem } from './errors';
 import { MANIFEST_FILE } from './read-manifest';
 import type { TwinManifest } from './manifest';
 import { InferenceWorker, workerAvailable } from './inference-pool';
-import { withLanes } from './lanes';
-import { MemberSummarizer, memberBlock, type BandSpec, type SummaryTargets } from './member-summary.mjs';
+import { withLanes, type RowRunner } from './lanes';
+import { MemberSummarizer, memberBlock, type BandSpec } from './member-summary.mjs';
 
 export interface SessionOptions {
   /**
@@ -21,15 +21,8 @@ export interface SessionOptions {
   offload?: boolean;
 }
 
-/** Scores float [N, F] rows: the model's [N, M] output summarized row by row (member-summary.mjs). */
-export interface RowRunner {
-  /**
-   * Runs `n` rows (row-major, `features` per row) and writes row r's prediction and band to `out`
-   * at index `order ? order[r] : r` (a caller that reordered its rows gets them back in place).
-   */
-  score(rows: Float32Array, n: number, out: SummaryTargets, order?: Int32Array): Promise<void>;
-  release(): Promise<void>;
-}
+// RowRunner lives with the lanes (which wrap one): this module imports lanes, never the other way.
+export type { RowRunner };
 
 /** How the band is computed (percentiles or a calibrated interval), or null when the model has none. */
 export function bandOf(manifest: TwinManifest): BandSpec | null {
