@@ -214,7 +214,10 @@ async function authorize(
     principal = { userId: state.id, username: state.username, role: state.role, via: 'session', address };
   }
 
-  const needed = principal.via === 'session' && opts.sessionRole ? opts.sessionRole : opts.role;
+  // `sessionRole` is for people: a browser session or a login token (the same person's password
+  // exchanged for a bearer); machines (API keys, the scraper token) keep `role`.
+  const person = principal.via === 'session' || principal.via === 'token';
+  const needed = person && opts.sessionRole ? opts.sessionRole : opts.role;
   if (!hasRole(principal.role, needed)) {
     return refuse(forbidden(needed), principal.username, {
       reason: 'role',
