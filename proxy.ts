@@ -39,6 +39,6 @@ export async function proxy(req: NextRequest): Promise<Response> {
 }
 
 export const config = {
-  // Everything but Next's static assets.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  // Everything but Next's static assets and the site icon (the login page shows it too).
+  matcher: ['/((?!_next/static|_next/image|favicon.ico$|icon.svg$).*)'],
 };

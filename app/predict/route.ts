@@ -1,8 +1,8 @@
-import { ApiError } from '@/lib/api/errors';
 import { reply } from '@/lib/api/light-http';
 import { apiRoute, readJson, validationError } from '@/lib/api/route';
 import { countReferencePrediction, recordPrediction } from '@/lib/metrics';
-import { activeModel, predictSchema, withInputErrors } from '@/lib/twin/model-api';
+import { readDomainError } from '@/lib/errors/domain-error';
+import { activeModel, predictSchema } from '@/lib/twin/model-api';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +19,7 @@ export const POST = apiRoute({ role: 'viewer', machine: true }, async ({ req }) 
     const parsed = predictSchema.safeParse(await readJson(req));
     if (!parsed.success) throw validationError(parsed.error);
     const model = activeModel();
-    const p = await withInputErrors(() => model.predict(parsed.data, { coalesce: true }));
+    const p = await model.predict(parsed.data, { coalesce: true });
     recordPrediction(p.modelVersion, 1, p.inferenceMs);
     return reply({
       success: true,
@@ -33,11 +33,12 @@ export const POST = apiRoute({ role: 'viewer', machine: true }, async ({ req }) 
     });
   } catch (err) {
     // Every refusal of the request itself (400, 413, 415, 503 without a model) in the reference shape.
-    if (!(err instanceof ApiError)) throw err;
-    const details = err.fields?.map((f) => f.message).join('; ');
+    const e = readDomainError(err);
+    if (!e) throw err;
+    const details = e.fields?.map((f) => f.message).join('; ');
     return reply(
-      { error: details ? `${err.message}: ${details}` : err.message, ...(err.fields ? { fields: err.fields } : {}) },
-      { status: err.status, headers: err.headers },
+      { error: details ? `${e.message}: ${details}` : e.message, ...(e.fields ? { fields: e.fields } : {}) },
+      { status: e.status, headers: e.headers },
     );
   }
 });

@@ -18,6 +18,7 @@ import { logger } from '../log';
 import { recordHttpRequest } from '../metrics';
 import { getServices, type Services } from '../services';
 import { ApiError, forbidden, jsonError, unauthorized, type FieldError } from './errors';
+import { readDomainError } from '../errors/domain-error';
 import { JsonReply, MachineRequest, type LightRequest } from './light-http';
 import { protoKeyIn } from './prototype-keys';
 
@@ -360,7 +361,8 @@ export function validationError(error: z.ZodError, message = 'The request is inv
 }
 
 export function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) return jsonError(err.status, err.code, err.message, err.fields, err.headers);
+  const refusal = readDomainError(err);
+  if (refusal) return jsonError(refusal.status, refusal.code, refusal.message, refusal.fields, refusal.headers);
   logger.error({ err }, 'unhandled API error');
   return jsonError(500, 'internal', 'Internal error; it has been logged');
 }
