@@ -111,6 +111,8 @@ describe('routeTemplate', () => {
     );
     expect(routeTemplate('/api/v1/assets/a%20b/telemetry', { id: 'a b' })).toBe('/api/v1/assets/:id/telemetry');
     expect(routeTemplate('/api/v1/assets', {})).toBe('/api/v1/assets');
+    // Unknown paths (the /api catch-all) share one label, whatever the caller sends.
+    expect(routeTemplate('/api/v1/a/b/c', { unknown: 'v1/a/b/c' })).toBe('/api/:unknown*');
     expect(routeTemplate('/api/v1/assets/%E0%A4%A/x', { id: 'zz' })).toBe('/api/v1/assets/%E0%A4%A/x');
   });
 });

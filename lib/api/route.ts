@@ -124,6 +124,12 @@ export function apiRoute<S extends z.ZodType | undefined, A extends Access>(
 
 /** `/api/v1/assets/reactor-1/telemetry` + {id: 'reactor-1'} -> `/api/v1/assets/:id/telemetry`. */
 export function routeTemplate(pathname: string, params: Record<string, string>): string {
+  // A catch-all (`[...name]`, joined with '/'): its segments end the path; one label for all.
+  const rest = Object.entries(params).find(([, v]) => v.includes('/'));
+  if (rest) {
+    const kept = pathname.split('/').slice(0, -rest[1].split('/').length);
+    return [...kept, `:${rest[0]}*`].join('/');
+  }
   const byValue = new Map(Object.entries(params).map(([k, v]) => [v, k]));
   if (!byValue.size) return pathname;
   return pathname
@@ -209,7 +215,10 @@ async function authorize(
     principal = { userId: state.id, username: state.username, role: state.role, via: 'session', address };
   }
 
-  const needed = principal.via === 'session' && opts.sessionRole ? opts.sessionRole : opts.role;
+  // `sessionRole` is for people: a browser session or a login token (the same person's password
+  // exchanged for a bearer); machines (API keys, the scraper token) keep `role`.
+  const person = principal.via === 'session' || principal.via === 'token';
+  const needed = person && opts.sessionRole ? opts.sessionRole : opts.role;
   if (!hasRole(principal.role, needed)) {
     return refuse(forbidden(needed), principal.username, {
       reason: 'role',
