@@ -3,6 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { getServices } from '../services';
 import { isRole } from './roles';
 import { clientAddressFromHeaders } from './client-address';
+import { safeCallbackUrl } from './callback-url';
 
 /**
  * next-auth configuration: a Credentials provider against the users table, JWT sessions carrying
@@ -42,6 +43,11 @@ export function buildAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // Only same-origin paths: next-auth's default would pass `/\t/evil.example` on (an open
+      // redirect once a browser drops the tab) and a newline into the Location header (a 500).
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeCallbackUrl(url)}`;
+      },
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
