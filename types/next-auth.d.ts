@@ -15,5 +15,13 @@ declare module 'next-auth/jwt' {
   interface JWT {
     username?: string;
     role?: Role;
+    /** Login time (s since the epoch), kept across renewals: see lib/auth/session-claims.ts. */
+    authTime?: number;
+    /** The user's session generation at login (server-side revocation). */
+    gen?: number;
+    /** 'api' marks a bearer login token. */
+    typ?: string;
+    iat?: number;
+    exp?: number;
   }
 }

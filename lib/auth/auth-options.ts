@@ -4,6 +4,11 @@ import { getServices } from '../services';
 import { isRole } from './roles';
 import { clientAddressFromHeaders } from './client-address';
 import { safeCallbackUrl } from './callback-url';
+import { readSessionClaims, sessionMaxAgeSeconds, tokenAuthTime } from './session-claims';
+import { logger } from '../log';
+
+/** Thrown by the jwt callback for a session past its lifetime: next-auth then clears the cookie. */
+const SESSION_ENDED = 'session ended';
 
 /**
  * next-auth configuration: a Credentials provider against the users table, JWT sessions carrying
@@ -11,10 +16,24 @@ import { safeCallbackUrl } from './callback-url';
  * fills (generated on first run when not given).
  */
 export function buildAuthOptions(): NextAuthOptions {
-  const maxAgeHours = Number(process.env.SESSION_MAX_AGE_HOURS ?? 8);
+  const maxAge = sessionMaxAgeSeconds();
   return {
     secret: process.env.NEXTAUTH_SECRET,
-    session: { strategy: 'jwt', maxAge: Math.round(maxAgeHours * 3600) },
+    // jwt.maxAge defaults to 30 days whatever session.maxAge says: the token's own `exp` must
+    // follow the configured lifetime too (lib/auth/session-claims.ts has the whole policy).
+    session: { strategy: 'jwt', maxAge },
+    jwt: { maxAge },
+    logger: {
+      error(code, metadata) {
+        // An ended session is routine (its cookie is cleared), not an error worth a stack trace.
+        if (code === 'JWT_SESSION_ERROR' && (metadata as { message?: string })?.message === SESSION_ENDED) return;
+        logger.warn({ code }, 'next-auth error');
+      },
+      warn(code) {
+        logger.debug({ code }, 'next-auth warning');
+      },
+      debug() {},
+    },
     pages: { signIn: '/login', error: '/login' },
     providers: [
       CredentialsProvider({
@@ -54,7 +73,13 @@ export function buildAuthOptions(): NextAuthOptions {
           token.username = user.username;
           token.role = user.role;
           token.name = user.name;
+          token.authTime = Math.floor(Date.now() / 1000);
+          return token;
         }
+        // A renewal (GET /api/auth/session, getServerSession): never past the login's lifetime,
+        // and the login time carried on, so renewing cannot extend it.
+        if (!readSessionClaims(token, Date.now(), maxAge)) throw new Error(SESSION_ENDED);
+        token.authTime = tokenAuthTime(token) ?? undefined;
         return token;
       },
       session({ session, token }) {

@@ -1,23 +1,11 @@
 /**
  * The credentials callback (POST /api/auth/callback/credentials) as next-auth's route handler runs
- * it: next-auth's core with our options, its answer turned into a fetch Response by next-auth's
- * own `toResponse` (where a bad Location header would throw, i.e. answer 500). The real HTTP
- * round trip through Next is in e2e/security.spec.ts.
+ * it (tests/next-auth-core.ts). The real HTTP round trip through Next is in e2e/security.spec.ts.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../tests/console-harness';
+import { credentialsLogin } from '../../tests/next-auth-core';
 import { addUser } from '../api/test-kit';
-import { buildAuthOptions } from './auth-options';
-
-// Not in next-auth's package exports: loaded by path, the very modules its route handler uses.
-const load = createRequire(import.meta.url);
-const nextAuthDir = path.join(path.dirname(load.resolve('next-auth')), '.');
-const { AuthHandler } = load(path.join(nextAuthDir, 'core/index.js')) as {
-  AuthHandler: (p: { req: Record<string, unknown>; options: unknown }) => Promise<unknown>;
-};
-const { toResponse } = load(path.join(nextAuthDir, 'next/utils.js')) as { toResponse: (r: unknown) => Response };
 
 const ORIGIN = 'http://localhost:3000';
 let h: Harness;
@@ -30,28 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.stop());
 
-async function run(req: Record<string, unknown>): Promise<Response> {
-  const internal = await AuthHandler({
-    req: { headers: {}, cookies: {}, query: {}, method: 'GET', ...req },
-    options: buildAuthOptions(),
-  });
-  return toResponse(internal);
-}
-
-/** Logs in through the credentials callback with this callbackUrl; returns the answer. */
-async function login(callbackUrl: string): Promise<Response> {
-  const csrfRes = await run({ action: 'csrf' });
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const csrfCookie = /next-auth\.csrf-token=([^;]+)/.exec(csrfRes.headers.get('set-cookie') ?? '')![1]!;
-  return run({
-    action: 'callback',
-    providerId: 'credentials',
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000' },
-    cookies: { 'next-auth.csrf-token': decodeURIComponent(csrfCookie) },
-    body: { username: 'rita', password: 'rita-password', csrfToken, callbackUrl, json: 'true' },
-  });
-}
+const login = (callbackUrl: string) => credentialsLogin('rita', 'rita-password', callbackUrl);
 
 describe('credentials callback redirect', () => {
   it('keeps a same-origin path', async () => {

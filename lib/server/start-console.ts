@@ -159,6 +159,7 @@ export async function startConsole({
     const io = createRealtime(server, {
       authSecret: secret,
       secureCookie: config.publicUrl.startsWith('https://'),
+      sessionMaxAgeSeconds: Math.round(config.SESSION_MAX_AGE_HOURS * 3600),
       logger,
       userState: (id) => currentUserState(users, id),
     });
