@@ -8,6 +8,7 @@ declare module 'next-auth' {
     id: string;
     username: string;
     role: Role;
+    sessionGeneration?: number;
   }
 }
 
@@ -19,6 +20,8 @@ declare module 'next-auth/jwt' {
     authTime?: number;
     /** The user's session generation at login (server-side revocation). */
     gen?: number;
+    /** One login's id, kept across renewals. */
+    sid?: string;
     /** 'api' marks a bearer login token. */
     typ?: string;
     iat?: number;

@@ -14,6 +14,7 @@ import { clientAddressFromHeaders } from '../auth/client-address';
 import { hasRole, type Role } from '../auth/roles';
 import { currentUserState } from '../auth/user-state';
 import { readSessionClaims } from '../auth/session-claims';
+import { sessionRefusal } from '../auth/revocation';
 import { apiKeysRepo } from '../db/api-keys-repo';
 import { logger } from '../log';
 import { recordHttpRequest } from '../metrics';
@@ -199,14 +200,20 @@ async function authorize(
     }
     // The cookie carries the role it was issued with: use the user's current state instead, so a
     // disabled user is refused and a role change applies within seconds (lib/auth/user-state.ts).
+    // Revoked sessions (password changed, logged out, ...) too: lib/auth/revocation.ts.
     const state = await currentUserState(services.users, claims.userId);
-    if (!state || state.disabled) {
-      return refuse(unauthorized(), claims.username, {
-        reason: state ? 'user_disabled' : 'unknown_user',
-        via: 'session',
-      });
+    const refusal = sessionRefusal(claims, state);
+    if (refusal || !state) {
+      return refuse(unauthorized(), claims.username, { reason: refusal, via: 'session' });
     }
-    principal = { userId: state.id, username: state.username, role: state.role, via: 'session', address };
+    principal = {
+      userId: state.id,
+      username: state.username,
+      role: state.role,
+      via: 'session',
+      address,
+      session: { authTime: claims.authTime, generation: claims.generation, sid: claims.sid },
+    };
   }
 
   const needed = principal.via === 'session' && opts.sessionRole ? opts.sessionRole : opts.role;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getServices } from '../services';
@@ -6,6 +7,8 @@ import { clientAddressFromHeaders } from './client-address';
 import { safeCallbackUrl } from './callback-url';
 import { readSessionClaims, sessionMaxAgeSeconds, tokenAuthTime } from './session-claims';
 import { logger } from '../log';
+import { markLoggedOut, sessionRefusal } from './revocation';
+import { currentUserState } from './user-state';
 
 /** Thrown by the jwt callback for a session past its lifetime: next-auth then clears the cookie. */
 const SESSION_ENDED = 'session ended';
@@ -57,28 +60,41 @@ export function buildAuthOptions(): NextAuthOptions {
             username: result.user.username,
             name: result.user.displayName ?? result.user.username,
             role: result.user.role,
+            sessionGeneration: result.user.sessionGeneration,
           };
         },
       }),
     ],
+    events: {
+      // Logging out ends this session on the server too, not only the browser's cookie.
+      signOut({ token }) {
+        const claims = readSessionClaims(token, Date.now(), maxAge);
+        if (claims) markLoggedOut(claims.userId, claims.sid, claims.expiresAtMs);
+      },
+    },
     callbacks: {
       // Only same-origin paths: next-auth's default would pass `/\t/evil.example` on (an open
       // redirect once a browser drops the tab) and a newline into the Location header (a 500).
       redirect({ url, baseUrl }) {
         return `${baseUrl}${safeCallbackUrl(url)}`;
       },
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
           token.username = user.username;
           token.role = user.role;
           token.name = user.name;
           token.authTime = Math.floor(Date.now() / 1000);
+          token.gen = user.sessionGeneration ?? 0;
+          token.sid = randomUUID();
           return token;
         }
         // A renewal (GET /api/auth/session, getServerSession): never past the login's lifetime,
-        // and the login time carried on, so renewing cannot extend it.
-        if (!readSessionClaims(token, Date.now(), maxAge)) throw new Error(SESSION_ENDED);
+        // and the login time carried on, so renewing cannot extend it; never a revoked session.
+        const claims = readSessionClaims(token, Date.now(), maxAge);
+        if (!claims) throw new Error(SESSION_ENDED);
+        if (sessionRefusal(claims, await currentUserState(getServices().users, claims.userId)))
+          throw new Error(SESSION_ENDED);
         token.authTime = tokenAuthTime(token) ?? undefined;
         return token;
       },

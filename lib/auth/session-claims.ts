@@ -28,6 +28,8 @@ export interface SessionClaims {
   generation: number;
   /** When the session ends for good, ms since the epoch. */
   expiresAtMs: number;
+  /** Identifies one login across renewals (to end just it on logout); older tokens: the login time. */
+  sid: string;
 }
 
 /** The configured session lifetime in seconds (`SESSION_MAX_AGE_HOURS`, set by the server). */
@@ -59,5 +61,6 @@ export function readSessionClaims(
   if (typeof token.exp === 'number') expiresAtMs = Math.min(expiresAtMs, token.exp * 1000);
   if (nowMs >= expiresAtMs) return null;
   const generation = typeof token.gen === 'number' && Number.isInteger(token.gen) ? token.gen : 0;
-  return { userId: token.sub, username: token.username, role: token.role, authTime, generation, expiresAtMs };
+  const sid = typeof token.sid === 'string' ? token.sid : String(authTime);
+  return { userId: token.sub, username: token.username, role: token.role, authTime, generation, expiresAtMs, sid };
 }

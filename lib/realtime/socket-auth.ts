@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { getToken } from 'next-auth/jwt';
 import { readSessionClaims } from '../auth/session-claims';
 import type { UserState } from '../auth/user-state';
+import { sessionRefusal } from '../auth/revocation';
 import type { SocketData } from './protocol';
 
 /** Cookie header -> name/value map (values URI-decoded, malformed ones kept raw). */
@@ -58,6 +59,7 @@ export async function sessionFromHandshake(
   if (!auth.userState)
     return { data: { userId: claims.userId, username: claims.username, role: claims.role }, expiresAtMs };
   const state = await auth.userState(claims.userId);
-  if (!state || state.disabled) return null;
+  // Disabled, revoked (password changed, other sessions logged out) or logged out: refused.
+  if (!state || sessionRefusal(claims, state)) return null;
   return { data: { userId: state.id, username: state.username, role: state.role }, expiresAtMs };
 }

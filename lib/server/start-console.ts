@@ -174,6 +174,12 @@ export async function startConsole({
         if (user.disabled) disconnectUserSockets(io, user.id);
         else setUserSocketsRole(io, user.id, user.role);
       },
+      // Revoked sessions: their open sockets go too (a tab whose own session was re-issued
+      // reconnects with its new cookie).
+      onSessionsRevoked: (user) => {
+        forgetUserState(user.id);
+        disconnectUserSockets(io, user.id);
+      },
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);
     const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
