@@ -78,4 +78,22 @@ describe('proxy (the login gate)', () => {
     expect((await proxy(req('/api/v1/assets', undefined, 'Basic YWRtaW46eA=='))).status).toBe(401);
     expect((await proxy(req('/api/v1/assets', undefined, 'Bearer'))).status).toBe(401);
   });
+
+  it('treats a session older than SESSION_MAX_AGE_HOURS as none, whatever its exp', async () => {
+    process.env.SESSION_MAX_AGE_HOURS = '8';
+    const now = Math.floor(Date.now() / 1000);
+    const old = await encode({
+      token: { sub: 'u1', username: 'olivia', role: 'operator', authTime: now - 8 * 3600 - 5 },
+      secret: SECRET,
+    });
+    expect((await proxy(req('/history', `next-auth.session-token=${old}`))).status).toBe(307);
+    expect((await proxy(req('/api/v1/twin/status', `next-auth.session-token=${old}`))).status).toBe(401);
+    const recent = await encode({
+      token: { sub: 'u1', username: 'olivia', role: 'operator', authTime: now - 8 * 3600 + 60 },
+      secret: SECRET,
+    });
+    expect((await proxy(req('/history', `next-auth.session-token=${recent}`))).headers.get('x-middleware-next')).toBe(
+      '1',
+    );
+  });
 });

@@ -10,6 +10,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { getToken } from 'next-auth/jwt';
 import { unauthorized } from './lib/api/errors';
+import { readSessionClaims } from './lib/auth/session-claims';
 
 const PUBLIC_PATHS = [
   /^\/login\/?$/,
@@ -27,8 +28,9 @@ export async function proxy(req: NextRequest): Promise<Response> {
   const isApi = API_PATHS.test(pathname);
   if (isApi && /^Bearer\s/i.test(req.headers.get('authorization') ?? '')) return NextResponse.next();
 
+  // A session past its lifetime (login + SESSION_MAX_AGE_HOURS) is no session, whatever its exp.
   const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
-  if (token) return NextResponse.next();
+  if (readSessionClaims(token)) return NextResponse.next();
 
   if (isApi) {
     return unauthorized();

@@ -8,6 +8,7 @@ declare module 'next-auth' {
     id: string;
     username: string;
     role: Role;
+    sessionGeneration?: number;
   }
 }
 
@@ -15,5 +16,15 @@ declare module 'next-auth/jwt' {
   interface JWT {
     username?: string;
     role?: Role;
+    /** Login time (s since the epoch), kept across renewals: see lib/auth/session-claims.ts. */
+    authTime?: number;
+    /** The user's session generation at login (server-side revocation). */
+    gen?: number;
+    /** One login's id, kept across renewals. */
+    sid?: string;
+    /** 'api' marks a bearer login token. */
+    typ?: string;
+    iat?: number;
+    exp?: number;
   }
 }

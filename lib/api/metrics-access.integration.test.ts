@@ -21,7 +21,13 @@ const tokenOf = async (username: string) => {
   const user = (await h.handle.services.users.findByUsername(username))!;
   return (
     await issueLoginToken(
-      { id: user.id, username: user.username, displayName: null, role: user.role },
+      {
+        id: user.id,
+        username: user.username,
+        displayName: null,
+        role: user.role,
+        sessionGeneration: user.sessionGeneration,
+      },
       h.handle.services.authSecret,
     )
   ).token;

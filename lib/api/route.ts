@@ -11,8 +11,10 @@ import { z } from 'zod';
 import { authFailureBlock, consumePrincipal, recordAuthFailure } from '../auth/api-rate-limit';
 import { authenticateBearer, bearerCredential, type Principal } from '../auth/bearer';
 import { clientAddressFromHeaders } from '../auth/client-address';
-import { hasRole, isRole, type Role } from '../auth/roles';
+import { hasRole, type Role } from '../auth/roles';
 import { currentUserState } from '../auth/user-state';
+import { readSessionClaims } from '../auth/session-claims';
+import { sessionRefusal } from '../auth/revocation';
 import { apiKeysRepo } from '../db/api-keys-repo';
 import { logger } from '../log';
 import { recordHttpRequest } from '../metrics';
@@ -200,19 +202,26 @@ async function authorize(
     return refuse(unauthorized(), null, { reason: 'no_credentials' });
   } else {
     const token = await getToken({ req, secret: services.authSecret });
-    if (!token || typeof token.sub !== 'string' || typeof token.username !== 'string' || !isRole(token.role)) {
-      return refuse(unauthorized(), null, { reason: 'no_credentials' });
+    const claims = readSessionClaims(token, Date.now(), Math.round(config.SESSION_MAX_AGE_HOURS * 3600));
+    if (!token || !claims) {
+      return refuse(unauthorized(), null, { reason: token ? 'invalid_session' : 'no_credentials' });
     }
     // The cookie carries the role it was issued with: use the user's current state instead, so a
     // disabled user is refused and a role change applies within seconds (lib/auth/user-state.ts).
-    const state = await currentUserState(services.users, token.sub);
-    if (!state || state.disabled) {
-      return refuse(unauthorized(), token.username, {
-        reason: state ? 'user_disabled' : 'unknown_user',
-        via: 'session',
-      });
+    // Revoked sessions (password changed, logged out, ...) too: lib/auth/revocation.ts.
+    const state = await currentUserState(services.users, claims.userId);
+    const refusal = sessionRefusal(claims, state);
+    if (refusal || !state) {
+      return refuse(unauthorized(), claims.username, { reason: refusal, via: 'session' });
     }
-    principal = { userId: state.id, username: state.username, role: state.role, via: 'session', address };
+    principal = {
+      userId: state.id,
+      username: state.username,
+      role: state.role,
+      via: 'session',
+      address,
+      session: { authTime: claims.authTime, generation: claims.generation, sid: claims.sid },
+    };
   }
 
   // `sessionRole` is for people: a browser session or a login token (the same person's password

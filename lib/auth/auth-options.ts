@@ -1,8 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getServices } from '../services';
 import { isRole } from './roles';
 import { clientAddressFromHeaders } from './client-address';
+import { safeCallbackUrl } from './callback-url';
+import { readSessionClaims, sessionMaxAgeSeconds, tokenAuthTime } from './session-claims';
+import { logger } from '../log';
+import { markLoggedOut, sessionRefusal } from './revocation';
+import { currentUserState } from './user-state';
+
+/** Thrown by the jwt callback for a session past its lifetime: next-auth then clears the cookie. */
+const SESSION_ENDED = 'session ended';
 
 /**
  * next-auth configuration: a Credentials provider against the users table, JWT sessions carrying
@@ -10,10 +19,24 @@ import { clientAddressFromHeaders } from './client-address';
  * fills (generated on first run when not given).
  */
 export function buildAuthOptions(): NextAuthOptions {
-  const maxAgeHours = Number(process.env.SESSION_MAX_AGE_HOURS ?? 8);
+  const maxAge = sessionMaxAgeSeconds();
   return {
     secret: process.env.NEXTAUTH_SECRET,
-    session: { strategy: 'jwt', maxAge: Math.round(maxAgeHours * 3600) },
+    // jwt.maxAge defaults to 30 days whatever session.maxAge says: the token's own `exp` must
+    // follow the configured lifetime too (lib/auth/session-claims.ts has the whole policy).
+    session: { strategy: 'jwt', maxAge },
+    jwt: { maxAge },
+    logger: {
+      error(code, metadata) {
+        // An ended session is routine (its cookie is cleared), not an error worth a stack trace.
+        if (code === 'JWT_SESSION_ERROR' && (metadata as { message?: string })?.message === SESSION_ENDED) return;
+        logger.warn({ code }, 'next-auth error');
+      },
+      warn(code) {
+        logger.debug({ code }, 'next-auth warning');
+      },
+      debug() {},
+    },
     pages: { signIn: '/login', error: '/login' },
     providers: [
       CredentialsProvider({
@@ -37,18 +60,42 @@ export function buildAuthOptions(): NextAuthOptions {
             username: result.user.username,
             name: result.user.displayName ?? result.user.username,
             role: result.user.role,
+            sessionGeneration: result.user.sessionGeneration,
           };
         },
       }),
     ],
+    events: {
+      // Logging out ends this session on the server too, not only the browser's cookie.
+      signOut({ token }) {
+        const claims = readSessionClaims(token, Date.now(), maxAge);
+        if (claims) markLoggedOut(claims.userId, claims.sid, claims.expiresAtMs);
+      },
+    },
     callbacks: {
-      jwt({ token, user }) {
+      // Only same-origin paths: next-auth's default would pass `/\t/evil.example` on (an open
+      // redirect once a browser drops the tab) and a newline into the Location header (a 500).
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeCallbackUrl(url)}`;
+      },
+      async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
           token.username = user.username;
           token.role = user.role;
           token.name = user.name;
+          token.authTime = Math.floor(Date.now() / 1000);
+          token.gen = user.sessionGeneration ?? 0;
+          token.sid = randomUUID();
+          return token;
         }
+        // A renewal (GET /api/auth/session, getServerSession): never past the login's lifetime,
+        // and the login time carried on, so renewing cannot extend it; never a revoked session.
+        const claims = readSessionClaims(token, Date.now(), maxAge);
+        if (!claims) throw new Error(SESSION_ENDED);
+        if (sessionRefusal(claims, await currentUserState(getServices().users, claims.userId)))
+          throw new Error(SESSION_ENDED);
+        token.authTime = tokenAuthTime(token) ?? undefined;
         return token;
       },
       session({ session, token }) {

@@ -11,12 +11,14 @@ import type { ApiKeysRepo } from '../db/api-keys-repo';
 import type { UsersRepo } from '../db/users-repo';
 import { checkApiKey, looksLikeApiKey } from './api-keys';
 import { currentUserState } from './user-state';
+import { sessionRefusal } from './revocation';
+import { LOGIN_TOKEN_TYPE } from './session-claims';
 import type { AuthenticatedUser } from './login';
 import { isRole, type Role } from './roles';
 
 export const LOGIN_TOKEN_HOURS = 24;
 /** Claim that marks a login token, so a bearer token is never mistaken for something else. */
-const TOKEN_TYPE = 'api';
+const TOKEN_TYPE = LOGIN_TOKEN_TYPE;
 
 export interface Principal {
   userId: string;
@@ -26,11 +28,13 @@ export interface Principal {
   address: string;
   /** The API key's visible prefix, when authenticated by key. */
   keyPrefix?: string;
+  /** For a browser session: its login time and session generation (to re-issue it). */
+  session?: { authTime: number; generation: number; sid: string };
 }
 
 /** Issues a login token for an authenticated user. */
 export async function issueLoginToken(
-  user: AuthenticatedUser,
+  user: Pick<AuthenticatedUser, 'id' | 'username' | 'displayName' | 'role' | 'sessionGeneration'>,
   secret: string,
   hours = LOGIN_TOKEN_HOURS,
 ): Promise<{ token: string; expiresAt: Date }> {
@@ -43,6 +47,7 @@ export async function issueLoginToken(
       role: user.role,
       name: user.displayName ?? user.username,
       typ: TOKEN_TYPE,
+      gen: user.sessionGeneration,
     },
     secret,
     maxAge,
@@ -50,11 +55,15 @@ export async function issueLoginToken(
   return { token, expiresAt: new Date((nowSeconds + maxAge) * 1000) };
 }
 
-/** The user id in a valid, unexpired login token, or null. */
-export async function readLoginToken(token: string, secret: string): Promise<string | null> {
+/** The user id and session generation in a valid, unexpired login token, or null. */
+export async function readLoginToken(
+  token: string,
+  secret: string,
+): Promise<{ userId: string; generation: number } | null> {
   try {
     const payload = await decode({ token, secret });
-    return payload && payload.typ === TOKEN_TYPE && typeof payload.sub === 'string' ? payload.sub : null;
+    if (!payload || payload.typ !== TOKEN_TYPE || typeof payload.sub !== 'string') return null;
+    return { userId: payload.sub, generation: typeof payload.gen === 'number' ? payload.gen : 0 };
   } catch {
     return null;
   }
@@ -89,7 +98,7 @@ export type BearerResult =
   | { ok: true; principal: Principal }
   | {
       ok: false;
-      reason: 'unknown' | 'expired' | 'revoked' | 'owner_disabled' | 'invalid_token';
+      reason: 'unknown' | 'expired' | 'revoked' | 'owner_disabled' | 'invalid_token' | 'session_revoked';
       actor: string | null;
       keyPrefix?: string;
     };
@@ -117,9 +126,11 @@ export async function authenticateBearer(
       principal: { userId: k.userId, username: k.username, role: k.role, via: 'api-key', address, keyPrefix: k.prefix },
     };
   }
-  const userId = await readLoginToken(credential, deps.secret);
-  const user = userId ? await currentUserState(deps.users, userId) : null;
-  if (!user) return { ok: false, reason: 'invalid_token', actor: null };
+  const login = await readLoginToken(credential, deps.secret);
+  const user = login ? await currentUserState(deps.users, login.userId) : null;
+  if (!login || !user) return { ok: false, reason: 'invalid_token', actor: null };
   if (user.disabled || !isRole(user.role)) return { ok: false, reason: 'owner_disabled', actor: user.username };
+  // A password change, reset or "log out other sessions" since the token was issued revokes it.
+  if (sessionRefusal(login, user)) return { ok: false, reason: 'session_revoked', actor: user.username };
   return { ok: true, principal: { userId: user.id, username: user.username, role: user.role, via: 'token', address } };
 }

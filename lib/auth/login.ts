@@ -25,6 +25,7 @@ export interface AuthenticatedUser {
   username: string;
   displayName: string | null;
   role: Role;
+  sessionGeneration: number;
 }
 
 export type LoginResult =
@@ -76,7 +77,13 @@ export function createLoginService(deps: { users: UsersRepo; audit: AuditRepo; t
       await record('success', {});
       return {
         ok: true,
-        user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role },
+        user: {
+          id: user.id,
+          username: user.username,
+          displayName: user.displayName,
+          role: user.role,
+          sessionGeneration: user.sessionGeneration,
+        },
       };
     },
   };

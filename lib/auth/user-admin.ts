@@ -62,6 +62,8 @@ export interface UserAdminDeps {
   keys: ApiKeysRepo;
   /** Called after any change to a user (role, state, name, password). */
   onUserChanged?: (user: User) => void;
+  /** Called after the user's sessions were revoked (password change or reset, disable, log out others). */
+  onSessionsRevoked?: (user: User) => void;
   /**
    * The login throttle: wrong current passwords count as failed logins, so a borrowed session
    * cannot be used to guess the password faster than the login form allows.
@@ -73,6 +75,10 @@ export function createUserAdmin(deps: UserAdminDeps) {
   const { users, audit, keys } = deps;
   const changed = (user: User) => {
     deps.onUserChanged?.(user);
+    return user;
+  };
+  const revoked = (user: User) => {
+    deps.onSessionsRevoked?.(user);
     return user;
   };
   const record = (actor: Actor, action: string, target: string, details?: Record<string, unknown>) =>
@@ -128,6 +134,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     async setDisabled(actor: Actor, username: string, disabled: boolean): Promise<User> {
       const user = await users.setDisabled(username, disabled);
       await record(actor, disabled ? 'user.disable' : 'user.enable', user.username);
+      if (disabled) revoked(user);
       return changed(user);
     },
 
@@ -161,6 +168,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
       await requireByUsername(username);
       const user = await users.setPasswordHash(username, await hashPassword(password));
       await record(actor, 'user.reset-password', user.username);
+      revoked(user);
       return changed(user);
     },
 
@@ -200,7 +208,16 @@ export function createUserAdmin(deps: UserAdminDeps) {
       await deps.throttle?.recordSuccess(user.username);
       const updated = await users.setPasswordHash(user.username, await hashPassword(newPassword));
       await record({ username: user.username, address: actor.address }, 'user.change-password', user.username);
+      revoked(updated);
       return changed(updated);
+    },
+
+    /** Ends every session and login token of a user ("log out other sessions"). */
+    async revokeSessions(actor: Actor, userId: string): Promise<User> {
+      const user = await users.revokeSessions(userId);
+      await record(actor, 'user.revoke-sessions', user.username);
+      revoked(user);
+      return changed(user);
     },
 
     /** Issues a key for an enabled user; the returned `key` is shown once. */

@@ -24,6 +24,8 @@ export interface UserState {
   displayName: string | null;
   role: Role;
   disabled: boolean;
+  /** Sessions and login tokens issued under another generation are revoked. */
+  sessionGeneration: number;
 }
 
 export const USER_STATE_TTL_MS = 5_000;
@@ -54,7 +56,14 @@ export async function currentUserState(users: Pick<UsersRepo, 'findById'>, userI
   if (hit) return hit.state;
   const user = await users.findById(userId);
   const state = user
-    ? { id: user.id, username: user.username, displayName: user.displayName, role: user.role, disabled: user.disabled }
+    ? {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        disabled: user.disabled,
+        sessionGeneration: user.sessionGeneration,
+      }
     : null;
   cache().set(userId, { state });
   return state;

@@ -37,6 +37,11 @@ export const users = pgTable(
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     /** IANA time zone for showing times (e.g. Europe/Berlin); null = the browser's zone. */
     timeZone: text('time_zone'),
+    /**
+     * Bumped to end every session and login token of the user at once (password change or reset,
+     * disable, "log out other sessions"); tokens carry the value they were issued with.
+     */
+    sessionGeneration: integer('session_generation').notNull().default(0),
   },
   (t) => [check('users_role_check', sql`${t.role} in ('viewer', 'operator', 'admin')`)],
 );

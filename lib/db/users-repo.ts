@@ -12,6 +12,8 @@ export interface User {
   disabled: boolean;
   createdAt: Date;
   lastLoginAt: Date | null;
+  /** Sessions and login tokens issued under another generation are revoked. */
+  sessionGeneration: number;
 }
 
 /** A user together with the hash, for the one place that checks passwords. */
@@ -58,7 +60,9 @@ const publicColumns = {
   disabled: users.disabled,
   createdAt: users.createdAt,
   lastLoginAt: users.lastLoginAt,
+  sessionGeneration: users.sessionGeneration,
 };
+const nextGeneration = sql`${users.sessionGeneration} + 1`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -167,7 +171,8 @@ export function usersRepo(db: Db) {
         }
         const [row] = await tx
           .update(users)
-          .set({ disabled, updatedAt: new Date() })
+          // Disabling also revokes every session: re-enabling must not bring old cookies back.
+          .set({ disabled, updatedAt: new Date(), ...(disabled ? { sessionGeneration: nextGeneration } : {}) })
           .where(eq(users.id, user.id))
           .returning(publicColumns);
         return row!;
@@ -181,10 +186,26 @@ export function usersRepo(db: Db) {
       const now = new Date();
       const [row] = await db
         .update(users)
-        .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
+        // A new password ends every session and login token issued before it.
+        .set({ passwordHash, passwordChangedAt: now, updatedAt: now, sessionGeneration: nextGeneration })
         .where(eq(users.id, user.id))
         .returning(publicColumns);
+      bumpAuthGeneration();
       return row!;
+    },
+
+    /** Ends every session and login token of the user (bumps the session generation). */
+    async revokeSessions(id: string): Promise<User> {
+      const [row] = UUID.test(id)
+        ? await db
+            .update(users)
+            .set({ sessionGeneration: nextGeneration, updatedAt: new Date() })
+            .where(eq(users.id, id))
+            .returning(publicColumns)
+        : [];
+      if (!row) throw new UserNotFoundError(id);
+      bumpAuthGeneration();
+      return row;
     },
 
     /** Sets or clears the display name shown in the console. */

@@ -27,7 +27,13 @@ export function getSocket(): ClientSocket {
   if (!socket) {
     socket = io({ path: '/socket.io', withCredentials: true, transports: ['websocket', 'polling'] });
     socket.on('connect', () => update({ state: 'live' }));
-    socket.on('disconnect', () => update({ state: browserOffline() ? 'offline' : 'reconnecting' }));
+    socket.on('disconnect', (reason) => {
+      update({ state: browserOffline() ? 'offline' : 'reconnecting' });
+      // The server closes a socket whose session ended or was revoked, and socket.io does not
+      // retry after that: try once more, with whatever cookie this tab has now (re-issued after
+      // "log out other sessions" or a password change); a refused handshake then shows offline.
+      if (reason === 'io server disconnect' && !browserOffline()) socket?.connect();
+    });
     socket.on('connect_error', (err) =>
       update({ state: err.message === 'unauthorized' || browserOffline() ? 'offline' : 'reconnecting' }),
     );

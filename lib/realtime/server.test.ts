@@ -8,6 +8,7 @@ import type { ClientToServerEvents, ServerToClientEvents, SessionInfo } from './
 import { createRealtime, type RealtimeServer } from './server';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123';
+const MAX_AGE_S = 3600;
 let http: Server;
 let io: RealtimeServer;
 let url: string;
@@ -15,7 +16,7 @@ const clients: Socket[] = [];
 
 beforeAll(async () => {
   http = createServer();
-  io = createRealtime(http, { authSecret: SECRET, secureCookie: false, logger });
+  io = createRealtime(http, { authSecret: SECRET, secureCookie: false, sessionMaxAgeSeconds: MAX_AGE_S, logger });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });
@@ -73,5 +74,38 @@ describe('socket.io authentication', () => {
     expect(info).toEqual({ username: 'olivia', role: 'operator' });
     const serverTime = await new Promise<number>((resolve) => c.emit('session:ping', resolve));
     expect(Math.abs(serverTime - Date.now())).toBeLessThan(5_000);
+  });
+
+  it('refuses a session whose login is older than the lifetime, though its cookie was renewed', async () => {
+    // What GET /api/auth/session hands back after renewals: a fresh exp, the original login time.
+    const now = Math.floor(Date.now() / 1000);
+    const renewed = await encode({
+      token: { sub: 'u1', username: 'olivia', role: 'operator', authTime: now - MAX_AGE_S - 5 },
+      secret: SECRET,
+    });
+    expect((await connectError(client(`next-auth.session-token=${renewed}`))).message).toBe('unauthorized');
+    // A bearer login token is not a browser session either.
+    const apiToken = await encode({
+      token: { sub: 'u1', username: 'olivia', role: 'operator', typ: 'api' },
+      secret: SECRET,
+    });
+    expect((await connectError(client(`next-auth.session-token=${apiToken}`))).message).toBe('unauthorized');
+  });
+
+  it('closes an open socket when its session ends', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await encode({
+      token: { sub: 'u1', username: 'olivia', role: 'operator', authTime: now - MAX_AGE_S + 2 },
+      secret: SECRET,
+    });
+    const c = client(`next-auth.session-token=${token}`);
+    await new Promise<void>((resolve, reject) => {
+      c.once('connect', resolve);
+      c.once('connect_error', reject);
+    });
+    const t0 = Date.now();
+    const reason = await new Promise<string>((resolve) => c.once('disconnect', resolve));
+    expect(reason).toBe('io server disconnect');
+    expect(Date.now() - t0).toBeLessThan(3_500);
   });
 });

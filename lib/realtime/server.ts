@@ -3,6 +3,7 @@ import { Server } from 'socket.io';
 import type { UserState } from '../auth/user-state';
 import type { Logger } from '../log';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol';
+import { closeAtSessionEnd } from './session-expiry';
 import { sessionFromHandshake } from './socket-auth';
 import { createSocketGuard, type SocketGuard } from './socket-guard';
 
@@ -12,6 +13,8 @@ export interface RealtimeDeps {
   authSecret: string;
   /** true when the console is served over https (next-auth then uses the __Secure- cookie). */
   secureCookie: boolean;
+  /** Session lifetime in seconds (SESSION_MAX_AGE_HOURS): older sessions are refused, open sockets closed at it. */
+  sessionMaxAgeSeconds: number;
   logger: Logger;
   /** Looks up the user's current state at the handshake (disabled -> refused). */
   userState?: (userId: string) => Promise<UserState | null>;
@@ -33,14 +36,22 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
   });
 
   io.use((socket, next) => {
-    sessionFromHandshake(socket.handshake.headers, deps.authSecret, deps.secureCookie, deps.userState)
+    sessionFromHandshake(socket.handshake.headers, {
+      secret: deps.authSecret,
+      secureCookie: deps.secureCookie,
+      maxAgeSeconds: deps.sessionMaxAgeSeconds,
+      userState: deps.userState,
+    })
       .then((session) => {
         if (!session) {
           log.info({ address: socket.handshake.address }, 'socket refused: no valid session');
           next(new Error('unauthorized'));
           return;
         }
-        socket.data = session;
+        socket.data = session.data;
+        closeAtSessionEnd(socket, session.expiresAtMs, () =>
+          log.info({ user: session.data.username }, 'socket closed: session ended'),
+        );
         next();
       })
       .catch((err: unknown) => {

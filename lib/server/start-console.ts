@@ -176,6 +176,7 @@ export async function startConsole({
       guard: socketGuard,
       authSecret: secret,
       secureCookie: config.publicUrl.startsWith('https://'),
+      sessionMaxAgeSeconds: Math.round(config.SESSION_MAX_AGE_HOURS * 3600),
       logger,
       userState: (id) => currentUserState(users, id),
     });
@@ -189,6 +190,12 @@ export async function startConsole({
         forgetUserState(user.id);
         if (user.disabled) disconnectUserSockets(io, user.id);
         else setUserSocketsRole(io, user.id, user.role);
+      },
+      // Revoked sessions: their open sockets go too (a tab whose own session was re-issued
+      // reconnects with its new cookie).
+      onSessionsRevoked: (user) => {
+        forgetUserState(user.id);
+        disconnectUserSockets(io, user.id);
       },
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);

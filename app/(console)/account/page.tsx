@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
+import { RevokeSessionsButton } from '@/components/account/revoke-sessions-button';
 import { currentUser } from '@/lib/auth/session';
 import '../admin/admin.css';
 
@@ -27,6 +28,10 @@ export default async function AccountPage() {
         <section className="panel" aria-labelledby="password-h">
           <h2 id="password-h">Change password</h2>
           <ChangePasswordForm />
+        </section>
+        <section className="panel" aria-labelledby="sessions-h">
+          <h2 id="sessions-h">Sessions</h2>
+          <RevokeSessionsButton />
         </section>
       </div>
     </>
