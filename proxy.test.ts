@@ -15,7 +15,14 @@ const req = (path: string, cookie?: string, authorization?: string) =>
 
 describe('proxy (the login gate)', () => {
   it('answers API routes without a session with 401 JSON, not a redirect', async () => {
-    for (const path of ['/api/v1/twin/predict', '/api/metrics', '/api/anything/else', '/model/info']) {
+    for (const path of [
+      '/api/v1/twin/predict',
+      '/api/metrics',
+      '/api/anything/else',
+      '/model/info',
+      '/predict',
+      '/metrics',
+    ]) {
       const res = await proxy(req(path));
       expect(res.status).toBe(401);
       expect(res.headers.get('content-type')).toContain('application/json');
@@ -60,7 +67,7 @@ describe('proxy (the login gate)', () => {
   });
 
   it('passes API requests with a bearer header on to the route helper, which checks them', async () => {
-    for (const path of ['/api/v1/assets', '/api/metrics', '/api/openapi.json']) {
+    for (const path of ['/api/v1/assets', '/api/metrics', '/api/openapi.json', '/predict', '/metrics']) {
       const res = await proxy(req(path, undefined, 'Bearer tok_0123abcd_whatever'));
       expect(res.headers.get('x-middleware-next'), path).toBe('1');
     }

@@ -18,8 +18,8 @@ const PUBLIC_PATHS = [
   /^\/health\/?$/,
   /^\/api\/v1\/auth\/login\/?$/,
 ];
-/** Machine endpoints: JSON answers, bearer tokens (`/model/info` is the reference service's path). */
-const API_PATHS = /^\/(api\/|model\/info\/?$)/;
+/** Machine endpoints: JSON answers, bearer tokens (`/model/info`, `/predict`, `/metrics`: the reference service's paths). */
+const API_PATHS = /^\/(api\/|(model\/info|predict|metrics)\/?$)/;
 
 export async function proxy(req: NextRequest): Promise<Response> {
   const { pathname, search } = req.nextUrl;
@@ -39,6 +39,6 @@ export async function proxy(req: NextRequest): Promise<Response> {
 }
 
 export const config = {
-  // Everything but Next's static assets.
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  // Everything but Next's static assets and the site icon (the login page shows it too).
+  matcher: ['/((?!_next/static|_next/image|favicon.ico$|icon.svg$).*)'],
 };

@@ -1,7 +1,7 @@
 'use client';
 
 /**
- * The labelled asset picker of the console's toolbars (dashboard, history, alerts, rules).
+ * The labelled asset picker of the console's toolbars (dashboard, history, alerts, rules, what-if).
  * `allLabel` adds a first option with the empty value ("all assets").
  */
 export function AssetSelect({

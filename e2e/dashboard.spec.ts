@@ -95,6 +95,17 @@ test('after login both charts fill with live points within 3 s', async ({ page, 
   }
 });
 
+test('the prediction card labels the band with its coverage and shows the live coverage against measured yields', async ({
+  page,
+  loginAs,
+}) => {
+  await loginAs(E2E_USERS.operator);
+  const card = page.getByTestId('card-prediction');
+  await expect(card.getByTestId('band-label')).toHaveText('90 % prediction interval');
+  // The simulator sends an assayed yield with every point.
+  await expect(card.getByTestId('band-live-coverage')).toContainText(/live: \d+ % of \d+ measured values inside/);
+});
+
 test('the conditions chart has pressure on a second y axis on the right, with units in the titles', async ({
   page,
   dash,

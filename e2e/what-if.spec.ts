@@ -262,3 +262,28 @@ for (const width of [1280, 768]) {
     await page.screenshot({ path: testInfo.outputPath(`whatif-${width}.png`), fullPage: true });
   });
 }
+
+test('the band is labelled with its coverage, and "Find best" moves the sliders to the recommended point', async ({
+  page,
+  whatIf,
+}) => {
+  await expect(whatIf.card).toContainText('90 % prediction interval');
+  await page.getByRole('button', { name: 'Find best' }).click();
+  const recommendation = page.getByTestId('recommendation');
+  await expect(recommendation).toContainText('90 % prediction interval');
+  await expect(recommendation).toContainText(/Temperature \d+ °C \([+−±]/);
+  // The shipped model's optimum is the plant's: 360 °C, 6 bar, 100 kg/h (within 2, 0.2, 3).
+  const value = async (label: string) => Number(await whatIf.slider(label).inputValue());
+  expect(Math.abs((await value('Temperature')) - 360)).toBeLessThanOrEqual(2);
+  expect(Math.abs((await value('Pressure')) - 6)).toBeLessThanOrEqual(0.2 + 1e-9);
+  expect(Math.abs((await value('Flow')) - 100)).toBeLessThanOrEqual(3);
+  const shown = await whatIf.predictionAt(await value('Temperature'));
+  expect(shown.prediction!).toBeGreaterThan(89);
+  // Marked on the curves and the heatmap.
+  await expect
+    .poll(async () => (await whatIf.traces('sensitivity-temperature')).some((t) => t.uid === 'recommended'))
+    .toBe(true);
+  await expect
+    .poll(async () => (await whatIf.traces('whatif-heatmap')).some((t) => t.uid === 'recommended'))
+    .toBe(true);
+});

@@ -39,6 +39,13 @@ export function getTwin(): TwinService {
   return twin;
 }
 
+/** The administration service of the running console. */
+export function userAdmin(): UserAdmin {
+  const admin = getServices().admin;
+  if (!admin) throw new ServicesNotReadyError();
+  return admin;
+}
+
 const KEY = Symbol.for('twinops.services');
 type Holder = { [KEY]?: Services };
 

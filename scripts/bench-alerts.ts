@@ -10,6 +10,7 @@ import { auditRepo } from '../lib/db/audit-repo';
 import { openDatabase } from '../lib/db/client';
 import { logger } from '../lib/log';
 import type { Point } from '../lib/twin/types';
+import { smokeOr } from './bench-mode';
 
 const point = (seq: number, temperature: number): Point => ({
   seq,
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   });
   await engine.start(defaultRules(assets, signals, { low: 70, high: 95 }));
 
-  const N = 1_000_000;
+  const N = smokeOr(100_000, 1_000_000);
   let t0 = performance.now();
   for (let i = 0; i < N; i++) engine.onPoint(assets[i % 10]!, point(i, 350 + (i % 7)));
   let ms = performance.now() - t0;
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
 
   for (const r of engine.rules('a0'))
     await engine.updateRule(r.id, { minDurationMs: 0, deadband: 0 }, { username: 'bench' });
-  const M = 20_000;
+  const M = smokeOr(2_000, 20_000);
   t0 = performance.now();
   for (let i = 0; i < M; i++) engine.onPoint('a0', point(N + i, i % 100 < 50 ? 450 : 350));
   ms = performance.now() - t0;

@@ -2,13 +2,17 @@
  * `npm run bench:api`: autocannon (a separate process) against the production server on
  * 127.0.0.1 with an API key: /api/v1/twin/predict at concurrency 1, 16 and 64, and
  * /api/v1/twin/batch with 1,000 readings. Prints req/s, rows/s, p50/p99 latency and errors.
- * Usage: npm run bench:api -- [--seconds 10]
+ * Usage: npm run bench:api -- [--seconds 10] [--port 3210 (0: a free one)]
  */
 import { parseArgs } from 'node:util';
+import { smokeOr } from './bench-mode';
 import { cannon, runBench, startBenchServer } from './bench-server';
 
 const { values: args } = parseArgs({
-  options: { seconds: { type: 'string', default: '10' }, port: { type: 'string', default: '3210' } },
+  options: {
+    seconds: { type: 'string', default: smokeOr('1', '10') },
+    port: { type: 'string', default: smokeOr('0', '3210') },
+  },
 });
 const seconds = Number(args.seconds);
 

@@ -9,8 +9,11 @@ import { loadModelPackage } from '../lib/model';
 import { AbStats } from '../lib/twin/ab-stats';
 import { ModelEntry } from '../lib/twin/model-entry';
 import { createPredictionCache, servingModel } from '../lib/twin/model-serving';
+import { smokeOr } from './bench-mode';
 
-const CALLS = 20_000;
+const CALLS = smokeOr(2_000, 20_000);
+const WARM_UP = smokeOr(200, 2_000);
+const ROUNDS = smokeOr(1, 2);
 
 async function run(cacheSize: number, entry: ModelEntry) {
   const model = servingModel({
@@ -21,7 +24,7 @@ async function run(cacheSize: number, entry: ModelEntry) {
     onRun: () => {},
   });
   const inputs = Array.from({ length: 50 }, (_, i) => ({ temperature: 320 + i, pressure: 6, flow: 100 }));
-  for (let i = 0; i < 2_000; i++) await model.predict(inputs[i % inputs.length]);
+  for (let i = 0; i < WARM_UP; i++) await model.predict(inputs[i % inputs.length]);
   const times = new Float64Array(CALLS);
   const t0 = performance.now();
   for (let i = 0; i < CALLS; i++) {
@@ -41,7 +44,7 @@ async function run(cacheSize: number, entry: ModelEntry) {
 
 async function main() {
   const entry = new ModelEntry(await loadModelPackage(path.resolve('models/reactor-yield/1.0.0')), 'shipped');
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     await run(0, entry);
     await run(10_000, entry);
   }

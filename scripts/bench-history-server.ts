@@ -2,7 +2,7 @@
  * The server side of `npm run bench:history`'s CSV export: the real console wiring (no Next
  * build needed) on a copy of a seeded embedded database, and a plain HTTP listener that hands
  * `GET /api/v1/assets/:id/export.csv` to the real route handler and pipes its stream to the
- * socket (with backpressure). Prints `READY {port, secret, pid}`.
+ * socket (with backpressure). Prints `READY {port, cookie, pid}` (a session of a viewer `bench`).
  */
 import { cpSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,6 +14,7 @@ import { NextRequest } from 'next/server';
 import { GET as exportCsv } from '../app/api/v1/assets/[id]/export.csv/route';
 import { CLIENT_ADDRESS_HEADER } from '../lib/auth/client-address';
 import { exitOnError, runThrowawayConsole } from '../tests/throwaway-console';
+import { benchSessionCookie } from './bench-session';
 
 const seeded = process.env.BENCH_SEEDED_PGLITE;
 if (!seeded) throw new Error('BENCH_SEEDED_PGLITE (a seeded PGlite directory) is required');
@@ -50,7 +51,7 @@ runThrowawayConsole({
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     process.on('SIGTERM', () => http.close());
     process.stdout.write(
-      `READY ${JSON.stringify({ port: (http.address() as AddressInfo).port, secret: handle.services.authSecret, pid: process.pid })}\n`,
+      `READY ${JSON.stringify({ port: (http.address() as AddressInfo).port, cookie: await benchSessionCookie(handle), pid: process.pid })}\n`,
     );
   })
   .catch(exitOnError);

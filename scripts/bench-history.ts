@@ -14,24 +14,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { encode } from 'next-auth/jwt';
 import pg from 'pg';
 import { openDatabase, type Database } from '../lib/db/client';
 import { telemetryHistoryRepo } from '../lib/db/telemetry-repo';
 import { rebuildRollup } from '../lib/db/telemetry-rollup';
 import { queryHistory, type HistoryQuery } from '../lib/twin/history';
 import { TEST_DATABASE_URL } from '../tests/db-targets';
+import { BENCH_SMOKE, smokeOr } from './bench-mode';
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: 'string', default: '7' },
+    runs: { type: 'string', default: smokeOr('2', '7') },
     'skip-postgres': { type: 'boolean', default: false },
     'skip-export': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(args.runs);
 const ASSET = 'reactor-1';
-const ROWS = 864_000;
+// Smoke mode: one hour instead of a day.
+const ROWS = smokeOr(36_000, 864_000);
+/** The one reading far above the rest, which downsampling must keep. */
+const SPIKE = Math.min(500_000, Math.floor(ROWS / 2));
 const T0 = Date.parse('2026-11-01T00:00:00Z');
 const DAY_END = T0 + ROWS * 100 - 1;
 const FEATURES = ['temperature', 'pressure', 'flow'];
@@ -44,7 +47,7 @@ async function seed(database: Database): Promise<number> {
     await database.db.execute(sql`
       insert into telemetry (asset_id, ts, values, prediction, lower, upper, actual, model_version, flags)
       select ${ASSET}, to_timestamp((${T0}::float8 + g * 100) / 1000),
-             jsonb_build_object('temperature', 350 + 5 * sin(g / 3000.0) + case when g = 500000 then 80 else 0 end,
+             jsonb_build_object('temperature', 350 + 5 * sin(g / 3000.0) + case when g = ${SPIKE} then 80 else 0 end,
                                 'pressure', 6 + 0.2 * cos(g / 2000.0), 'flow', 100 + 3 * sin(g / 700.0)),
              85 + 2 * sin(g / 5000.0), 83 + 2 * sin(g / 5000.0), 87 + 2 * sin(g / 5000.0), 85.5, '1.0.0', '{}'::text[]
       from generate_series(${start}::int, ${Math.min(ROWS, start + slice) - 1}::int) g`);
@@ -94,20 +97,16 @@ async function exportBench(seededDir: string): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    const ready = await new Promise<{ port: number; secret: string; pid: number }>((resolve, reject) => {
+    const ready = await new Promise<{ port: number; cookie: string; pid: number }>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
         const m = /READY (.+)\n/.exec(out);
-        if (m) resolve(JSON.parse(m[1]!) as { port: number; secret: string; pid: number });
+        if (m) resolve(JSON.parse(m[1]!) as { port: number; cookie: string; pid: number });
       });
       child.once('exit', (code) => reject(new Error(`export server exited (${code})`)));
     });
-    const token = await encode({
-      token: { sub: 'bench', username: 'bench', role: 'viewer', name: 'bench' },
-      secret: ready.secret,
-    });
-    const headers = { cookie: `next-auth.session-token=${token}` };
+    const headers = { cookie: ready.cookie };
     const url = (to: number) => `http://127.0.0.1:${ready.port}/api/v1/assets/${ASSET}/export.csv?from=${T0}&to=${to}`;
     const cold = rssOf(ready.pid);
     // Warm-up: the first hour (36,000 rows) brings in the code paths and fills the database's
@@ -140,7 +139,7 @@ async function exportBench(seededDir: string): Promise<void> {
 
 async function main() {
   console.log(
-    `bench:history — ${ROWS} readings (one day at 10 Hz); targets: query p50 <= 1 s PGlite, <= 300 ms PostgreSQL; export RSS growth < 50 MB`,
+    `bench:history — ${ROWS} readings (${BENCH_SMOKE ? 'smoke: one hour' : 'one day'} at 10 Hz); targets: query p50 <= 1 s PGlite, <= 300 ms PostgreSQL; export RSS growth < 50 MB`,
   );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'twinops-bench-history-'));
   const pgliteDir = path.join(dir, 'pglite');

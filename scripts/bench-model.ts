@@ -15,22 +15,28 @@ import { loadModelPackage, type TwinModel } from '../lib/model';
 import { MemberSummarizer } from '../lib/model/member-summary.mjs';
 import { bandOf } from '../lib/model/onnx-session';
 import { createRandom, randomOperatingPoint, type OperatingPoint } from '../lib/plant/process-model';
+import { smokeOr } from './bench-mode';
 
 const TARGET_P99_US = 100;
 const TARGET_ROWS_PER_S = 500_000;
+/** Calls timed (after as many warm-up calls / 5) and the shortest timed stretch per figure. */
+const SINGLE_CALLS = smokeOr(1_000, 10_000);
+const MIN_THROUGHPUT_MS = smokeOr(200, 1500);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { threads: { type: 'string' }, model: { type: 'string', default: 'models/reactor-yield/1.0.0' } },
+    options: { threads: { type: 'string' }, model: { type: 'string', default: 'models/reactor-yield/2.0.0' } },
   });
   const dir = path.resolve(values.model);
   const threads = values.threads ? Number(values.threads) : undefined;
   const model = await loadModelPackage(dir, threads ? { intraOpThreads: threads } : {});
   const m = model.manifest;
   const kernel = new MemberSummarizer(m.onnx.members, bandOf(m)).kernel;
-  console.log(
-    `model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features; band found by the ${kernel === 'simd' ? 'WebAssembly SIMD kernel' : 'JavaScript scan'}`,
-  );
+  const bandBy =
+    m.interval.method === 'conformal'
+      ? `calibrated ${m.interval.coverage * 100} % interval (one pass per row)`
+      : `band found by the ${kernel === 'simd' ? 'WebAssembly SIMD kernel' : 'JavaScript scan'}`;
+  console.log(`model ${m.name} ${m.version}: ${m.onnx.members} members, ${m.features.length} features; ${bandBy}`);
   console.log(
     `node ${process.version}, ${os.availableParallelism()} cores, onnxruntime intra-op threads: ${threads ?? 'default'}`,
   );
@@ -68,8 +74,8 @@ async function ceiling(dir: string, points: OperatingPoint[]): Promise<void> {
 }
 
 async function single(model: TwinModel, points: OperatingPoint[]): Promise<void> {
-  for (let i = 0; i < 2_000; i++) await model.predict(points[i % points.length]);
-  const samples = new Float64Array(10_000);
+  for (let i = 0; i < SINGLE_CALLS / 5; i++) await model.predict(points[i % points.length]);
+  const samples = new Float64Array(SINGLE_CALLS);
   for (let i = 0; i < samples.length; i++) {
     const started = performance.now();
     await model.predict(points[i]);
@@ -77,7 +83,9 @@ async function single(model: TwinModel, points: OperatingPoint[]): Promise<void>
   }
   samples.sort();
   const p = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  console.log('single reading, predict() incl. validation and band, 10,000 calls after 2,000 warm-up');
+  console.log(
+    `single reading, predict() incl. validation and band, ${fmt(SINGLE_CALLS)} calls after ${fmt(SINGLE_CALLS / 5)} warm-up`,
+  );
   console.log(
     `  p50 ${p(0.5).toFixed(1)} µs   p90 ${p(0.9).toFixed(1)} µs   p99 ${p(0.99).toFixed(1)} µs   max ${p(1).toFixed(1)} µs`,
   );
@@ -96,13 +104,13 @@ async function batch(model: TwinModel, inputs: OperatingPoint[]): Promise<void> 
   );
 }
 
-/** Rows per second over at least ~1.5 s of back-to-back calls (after a short warm-up). */
+/** Rows per second over at least ~1.5 s (smoke: 0.2 s) of back-to-back calls (after a short warm-up). */
 async function throughput(call: () => Promise<unknown>, rowsPerCall: number): Promise<number> {
   for (let i = 0; i < 3; i++) await call();
   let calls = 0;
   const started = performance.now();
   let elapsed = 0;
-  while (elapsed < 1500 || calls < 5) {
+  while (elapsed < MIN_THROUGHPUT_MS || calls < 5) {
     await call();
     calls++;
     elapsed = performance.now() - started;

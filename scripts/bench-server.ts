@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Role } from '../lib/auth/roles';
 
@@ -46,9 +47,22 @@ function processCpuMs(pid: number | undefined): number {
   }
 }
 
+/** A port nobody listens on right now (the server needs its port before it starts: NEXTAUTH_URL). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * Builds if needed, creates `username` with `role` and a key, starts `server.ts` and waits for its
  * health probe. `prepare` runs once the data directory exists (e.g. to copy model packages).
+ * Port 0 takes a free one.
  */
 export async function startBenchServer(opts: {
   name: string;
@@ -58,14 +72,15 @@ export async function startBenchServer(opts: {
   env?: Record<string, string>;
   prepare?: (dataDir: string) => Record<string, string>;
 }): Promise<BenchServer> {
+  const port = opts.port || (await freePort());
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `twinops-${opts.name}-`));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
     DATABASE_URL: '',
-    PORT: String(opts.port),
+    PORT: String(port),
     HOSTNAME: '127.0.0.1',
-    NEXTAUTH_URL: `http://127.0.0.1:${opts.port}`,
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     API_RATE_LIMIT_PER_MINUTE: '10000000',
@@ -101,7 +116,7 @@ export async function startBenchServer(opts: {
     await new Promise((res) => server.once('exit', res));
     rmSync(dataDir, { recursive: true, force: true });
   };
-  const base = `http://127.0.0.1:${opts.port}`;
+  const base = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
       try {

@@ -1,8 +1,10 @@
 /**
  * The server side of `npm run bench:stream`: the real console wiring (no web pages) on a free
- * port and a throwaway data directory. Prints `READY {port, secret, pid}` when ready.
+ * port and a throwaway data directory, with a viewer `bench`. Prints `READY {port, cookie, pid}`
+ * (a session cookie of that viewer) when ready.
  */
 import { exitOnError, runThrowawayConsole } from '../tests/throwaway-console';
+import { benchSessionCookie } from './bench-session';
 
 runThrowawayConsole({
   name: 'twinops-bench',
@@ -15,9 +17,8 @@ runThrowawayConsole({
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
   },
 })
-  .then((handle) => {
-    process.stdout.write(
-      `READY ${JSON.stringify({ port: handle.port, secret: handle.services.authSecret, pid: process.pid })}\n`,
-    );
+  .then(async (handle) => {
+    const cookie = await benchSessionCookie(handle);
+    process.stdout.write(`READY ${JSON.stringify({ port: handle.port, cookie, pid: process.pid })}\n`);
   })
   .catch(exitOnError);

@@ -8,16 +8,16 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { encode } from 'next-auth/jwt';
 import { io as connect, type Socket } from 'socket.io-client';
+import { smokeOr } from './bench-mode';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../lib/realtime/protocol';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const { values: args } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '20' },
-    scenarios: { type: 'string', default: '200x10x10,1000x10x10' },
+    seconds: { type: 'string', default: smokeOr('2', '20') },
+    scenarios: { type: 'string', default: smokeOr('20x2x10', '200x10x10,1000x10x10') },
   },
 });
 const seconds = Number(args.seconds);
@@ -48,17 +48,16 @@ async function runScenario(s: { clients: number; assets: number; rateHz: number 
   // Never leave the server behind, whatever happens to this process.
   const killServer = () => server.kill('SIGKILL');
   process.once('exit', killServer);
-  const ready = await new Promise<{ port: number; secret: string; pid: number }>((resolve, reject) => {
+  const ready = await new Promise<{ port: number; cookie: string; pid: number }>((resolve, reject) => {
     const rl = createInterface({ input: server.stdout! });
     rl.on('line', (line) => {
       if (line.startsWith('READY '))
-        resolve(JSON.parse(line.slice(6)) as { port: number; secret: string; pid: number });
+        resolve(JSON.parse(line.slice(6)) as { port: number; cookie: string; pid: number });
     });
     server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   const url = `http://127.0.0.1:${ready.port}`;
-  const token = await encode({ token: { sub: 'bench', username: 'bench', role: 'viewer' }, secret: ready.secret });
-  const cookie = `next-auth.session-token=${token}`;
+  const { cookie } = ready;
 
   const latencies = new Float64Array(s.clients * s.rateHz * (seconds + 5) * 1.2);
   let n = 0;

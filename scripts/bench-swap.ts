@@ -3,19 +3,20 @@
  * process) with two versions of the shipped model, hits /api/v1/twin/predict with autocannon
  * (another process) and, meanwhile, activates the two versions back and forth through the API.
  * Prints requests, non-2xx, errors and latency with and without swaps. Target: zero non-2xx.
- * Usage: npm run bench:swap -- [--seconds 10] [--connections 16] [--every 250]
+ * Usage: npm run bench:swap -- [--seconds 10] [--connections 16] [--every 250] [--port 3211 (0: a free one)]
  */
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { smokeOr } from './bench-mode';
 import { cannon as cannonWith, runBench, startBenchServer, type CannonResult } from './bench-server';
 
 const { values: args } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: smokeOr('2', '10') },
     connections: { type: 'string', default: '16' },
     every: { type: 'string', default: '250' },
-    port: { type: 'string', default: '3211' },
+    port: { type: 'string', default: smokeOr('0', '3211') },
   },
 });
 const seconds = Number(args.seconds);

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Dashboard } from '@/components/dashboard/dashboard';
-import { currentSession } from '@/lib/auth/session';
 import { getServices } from '@/lib/services';
+import { userTimeZone } from '@/lib/time/user-time-zone';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -22,10 +22,4 @@ export default async function DashboardPage() {
       <Dashboard catalog={twin.catalog()} timeZone={await userTimeZone()} />
     </>
   );
-}
-
-/** The signed-in user's chosen time zone; null (the browser's) when none or unknown. */
-async function userTimeZone(): Promise<string | null> {
-  const session = await currentSession();
-  return session?.user?.id ? ((await getServices().users.getTimeZone(session.user.id)) ?? null) : null;
 }

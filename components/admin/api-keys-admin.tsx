@@ -5,6 +5,7 @@ import type { KeyView } from '@/lib/auth/admin-views';
 import { apiCall, type ApiFailure } from '@/lib/client/api-client';
 import { Field } from './field';
 import { formatTime } from './format';
+import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { formError, Message } from './message';
 
 type KeyRow = KeyView;
@@ -18,7 +19,17 @@ interface CreatedKey {
 }
 
 /** API keys: create one for a user (shown once, with a copy button), list, revoke. */
-export function ApiKeysAdmin({ initialKeys, usernames }: { initialKeys: KeyRow[]; usernames: string[] }) {
+export function ApiKeysAdmin({
+  initialKeys,
+  usernames,
+  timeZone,
+}: {
+  initialKeys: KeyRow[];
+  usernames: string[];
+  /** The user's chosen zone; null = the browser's. */
+  timeZone: string | null;
+}) {
+  const zone = useDisplayTimeZone(timeZone);
   const [keys, setKeys] = useState<KeyRow[]>(initialKeys);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreatedKey | null>(null);
@@ -50,7 +61,7 @@ export function ApiKeysAdmin({ initialKeys, usernames }: { initialKeys: KeyRow[]
           void load();
         }}
       />
-      {created && <NewKey created={created} onDismiss={() => setCreated(null)} />}
+      {created && <NewKey created={created} zone={zone} onDismiss={() => setCreated(null)} />}
       <section className="panel" aria-labelledby="keys-h">
         <h2 id="keys-h">API keys</h2>
         <Message kind="notice" text={notice} />
@@ -86,9 +97,9 @@ export function ApiKeysAdmin({ initialKeys, usernames }: { initialKeys: KeyRow[]
                     {k.ownerDisabled && <span className="muted"> (disabled)</span>}
                   </td>
                   <td>{k.role}</td>
-                  <td>{formatTime(k.createdAt)}</td>
-                  <td>{formatTime(k.expiresAt)}</td>
-                  <td>{k.lastUsedAt ? formatTime(k.lastUsedAt) : 'never'}</td>
+                  <td>{formatTime(k.createdAt, zone)}</td>
+                  <td>{formatTime(k.expiresAt, zone)}</td>
+                  <td>{k.lastUsedAt ? formatTime(k.lastUsedAt, zone) : 'never'}</td>
                   <td data-testid="key-state">{k.state}</td>
                   <td>
                     {k.state !== 'revoked' && (
@@ -175,7 +186,7 @@ function CreateKeyForm({ usernames, onCreated }: { usernames: string[]; onCreate
   );
 }
 
-function NewKey({ created, onDismiss }: { created: CreatedKey; onDismiss: () => void }) {
+function NewKey({ created, zone, onDismiss }: { created: CreatedKey; zone: string; onDismiss: () => void }) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   async function copy() {
     try {
@@ -191,7 +202,7 @@ function NewKey({ created, onDismiss }: { created: CreatedKey; onDismiss: () => 
         Key {created.prefix} for {created.owner} ({created.role})
       </h2>
       <p>
-        This key is shown only once: copy it now. It expires {formatTime(created.expiresAt)}. Send it as{' '}
+        This key is shown only once: copy it now. It expires {formatTime(created.expiresAt, zone)}. Send it as{' '}
         <code>Authorization: Bearer &lt;key&gt;</code>.
       </p>
       <label htmlFor="new-key-value">New API key</label>

@@ -5,6 +5,7 @@ import { AUDIT_PAGE_SIZE, type AuditEntryView, type AuditPageView } from '@/lib/
 import { apiCall, type ApiFailure } from '@/lib/client/api-client';
 import { Field } from './field';
 import { formatTime } from './format';
+import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { formError, Message } from './message';
 
 type AuditEntry = AuditEntryView;
@@ -41,7 +42,8 @@ function queryString(f: Filters, cursor: number | null): string {
 }
 
 /** The audit log, newest first: filters (who, action, outcome, time range) and "older entries" paging. */
-export function AuditLog({ initialPage }: { initialPage: AuditPageView }) {
+export function AuditLog({ initialPage, timeZone }: { initialPage: AuditPageView; timeZone: string | null }) {
+  const zone = useDisplayTimeZone(timeZone);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [entries, setEntries] = useState<AuditEntry[]>(initialPage.entries);
   const [nextCursor, setNextCursor] = useState<number | null>(initialPage.nextCursor);
@@ -133,7 +135,7 @@ export function AuditLog({ initialPage }: { initialPage: AuditPageView }) {
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id} data-testid="audit-row">
-                  <td>{formatTime(e.at)}</td>
+                  <td>{formatTime(e.at, zone)}</td>
                   <td data-testid="audit-actor">{e.actor ?? ''}</td>
                   <td data-testid="audit-action">{e.action}</td>
                   <td>{e.target ?? ''}</td>

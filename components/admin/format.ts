@@ -1,15 +1,13 @@
-/** A timestamp for tables: local date and time to the second, or a dash. */
-export function formatTime(iso: string | null | undefined): string {
+import { formatZoned } from '@/lib/time/zoned';
+
+/**
+ * A timestamp for tables: "2026-11-22 10:15:30" in `timeZone`, or a dash. Locale-independent and
+ * zone-explicit, so the server's rendering and the browser's hydration print the same text (a
+ * `toLocaleString` here used the server's locale and zone on one side and the browser's on the
+ * other: React error #418). Components get the zone from `useDisplayTimeZone`.
+ */
+export function formatTime(iso: string | null | undefined, timeZone: string): string {
   if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleString(undefined, {
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      });
+  const ts = new Date(iso).getTime();
+  return Number.isNaN(ts) ? iso : formatZoned(ts, timeZone);
 }

@@ -5,6 +5,7 @@ import type { UserView } from '@/lib/auth/admin-views';
 import { apiCall, type ApiFailure } from '@/lib/client/api-client';
 import { Field } from './field';
 import { formatTime } from './format';
+import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { formError, Message } from './message';
 
 type Role = 'viewer' | 'operator' | 'admin';
@@ -13,7 +14,17 @@ const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 type UserRow = UserView;
 
 /** Users: create, change role, disable/enable, reset password. Every change goes through the admin API. */
-export function UsersAdmin({ currentUserId, initialUsers }: { currentUserId: string; initialUsers: UserRow[] }) {
+export function UsersAdmin({
+  currentUserId,
+  initialUsers,
+  timeZone,
+}: {
+  currentUserId: string;
+  initialUsers: UserRow[];
+  /** The user's chosen zone; null = the browser's. */
+  timeZone: string | null;
+}) {
+  const zone = useDisplayTimeZone(timeZone);
   const [users, setUsers] = useState<UserRow[]>(initialUsers);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -56,6 +67,7 @@ export function UsersAdmin({ currentUserId, initialUsers }: { currentUserId: str
                   key={u.id}
                   user={u}
                   isSelf={u.id === currentUserId}
+                  zone={zone}
                   onChanged={(msg) => {
                     setNotice(msg);
                     void load();
@@ -135,10 +147,12 @@ function CreateUserForm({ onCreated }: { onCreated: (u: UserRow) => void }) {
 function UserRowView({
   user,
   isSelf,
+  zone,
   onChanged,
 }: {
   user: UserRow;
   isSelf: boolean;
+  zone: string;
   onChanged: (message: string) => void;
 }) {
   const [error, setError] = useState<string | null>(null);
@@ -199,7 +213,7 @@ function UserRowView({
           </span>
         </td>
         <td data-testid="user-state">{user.disabled ? 'disabled' : 'active'}</td>
-        <td>{formatTime(user.lastLoginAt)}</td>
+        <td>{formatTime(user.lastLoginAt, zone)}</td>
         <td className="row-actions">
           <button
             className="btn btn-ghost"

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AlertEvent } from '@/lib/alerts/types';
 import { errorMessage, requestJson } from '@/lib/client/api-client';
-import { getSocket } from '@/lib/realtime/client-socket';
+import { useSocketEvents } from '@/lib/realtime/use-socket-events';
 import { formatValue } from '../dashboard/format';
 import { AckForm } from './ack-form';
 import { labelsOf, type AlertCatalog } from './labels';
@@ -97,18 +97,7 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
       }),
     [filters],
   );
-  useEffect(() => {
-    const socket = getSocket();
-    const reload = () => setReloads((n) => n + 1);
-    socket.on('alert:raised', apply);
-    socket.on('alert:updated', apply);
-    socket.on('connect', reload);
-    return () => {
-      socket.off('alert:raised', apply);
-      socket.off('alert:updated', apply);
-      socket.off('connect', reload);
-    };
-  }, [apply]);
+  useSocketEvents({ 'alert:raised': apply, 'alert:updated': apply }, () => setReloads((n) => n + 1));
 
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
 

@@ -7,7 +7,7 @@
  * with `useOpenAlerts()`; survives page navigations like the socket itself.
  */
 import { useSyncExternalStore } from 'react';
-import { getSocket } from '@/lib/realtime/client-socket';
+import { listenToSocket } from '@/lib/realtime/use-socket-events';
 import type { AlertEvent } from '@/lib/alerts/types';
 import { requestJson } from '@/lib/client/api-client';
 
@@ -38,10 +38,8 @@ async function reload(): Promise<void> {
 function start() {
   if (started) return;
   started = true;
-  const socket = getSocket();
-  socket.on('alert:raised', (a) => set(applyAlertEvent(open, a)));
-  socket.on('alert:updated', (a) => set(applyAlertEvent(open, a)));
-  socket.on('connect', () => void reload());
+  const apply = (a: AlertEvent) => set(applyAlertEvent(open, a));
+  listenToSocket({ 'alert:raised': apply, 'alert:updated': apply }, () => void reload());
   void reload();
 }
 

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { AlertEvent } from '@/lib/alerts/types';
 import { requestJson } from '@/lib/client/api-client';
-import { getSocket } from '@/lib/realtime/client-socket';
+import { useSocketEvents } from '@/lib/realtime/use-socket-events';
 
 const RECENT = 200;
 
@@ -28,24 +28,13 @@ export function useAssetAlerts(assetId: string): AlertEvent[] {
     return () => ctrl.abort();
   }, [assetId, reloads]);
 
-  useEffect(() => {
-    const socket = getSocket();
-    const apply = (a: AlertEvent) => {
-      if (a.assetId !== assetId) return;
-      setState((s) =>
-        s.assetId !== assetId ? s : { assetId, alerts: [a, ...s.alerts.filter((x) => x.id !== a.id)].slice(0, RECENT) },
-      );
-    };
-    const reload = () => setReloads((n) => n + 1);
-    socket.on('alert:raised', apply);
-    socket.on('alert:updated', apply);
-    socket.on('connect', reload);
-    return () => {
-      socket.off('alert:raised', apply);
-      socket.off('alert:updated', apply);
-      socket.off('connect', reload);
-    };
-  }, [assetId]);
+  const apply = (a: AlertEvent) => {
+    if (a.assetId !== assetId) return;
+    setState((s) =>
+      s.assetId !== assetId ? s : { assetId, alerts: [a, ...s.alerts.filter((x) => x.id !== a.id)].slice(0, RECENT) },
+    );
+  };
+  useSocketEvents({ 'alert:raised': apply, 'alert:updated': apply }, () => setReloads((n) => n + 1));
 
   return state.assetId === assetId ? state.alerts : [];
 }

@@ -11,10 +11,12 @@ import { Plot } from '../plot';
 import { buildSeries, conditionsFigure, MAX_PLOT_POINTS, predictionFigure } from './figures';
 import { formatZoned } from '@/lib/time/zoned';
 import { StreamCards } from './stream-cards';
+import { liveCoverage } from './live-coverage';
 import { alertMarks, withAlertMarks } from './alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
 import { DriftPanel } from '../models/drift-panel';
 import { useServingModel } from '../models/use-serving-model';
+import { useServingBand } from '../models/use-serving-band';
 import { AssetSelect } from '../asset-select';
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
@@ -37,7 +39,8 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
   const [limits] = useState(() => bufferLimits(catalog));
   const { state, revision, status, error } = useStream(assetId, limits);
   const serving = useServingModel(catalog.model);
-  const liveCatalog = useMemo(() => ({ ...catalog, model: serving }), [catalog, serving]);
+  const band = useServingBand(catalog.band ?? null, catalog.model, serving);
+  const liveCatalog = useMemo(() => ({ ...catalog, model: serving, band }), [catalog, serving, band]);
 
   const latest = state?.buffer.last();
   const windowMs = windowMin * 60_000;
@@ -55,14 +58,21 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
       buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision + backfilled, MAX_PLOT_POINTS, {
         timeZone: zone,
         backfill,
+        expectedIntervalMs: 1000 / catalog.rateHz,
       }),
-    [buffer, windowMs, endTs, catalog.signals, viewRevision, backfilled, zone, backfill],
+    [buffer, windowMs, endTs, catalog.signals, catalog.rateHz, viewRevision, backfilled, zone, backfill],
+  );
+  const coverage = useMemo(
+    () => liveCoverage(buffer, windowMs, endTs),
+    // The buffer mutates in place; its revision says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [buffer, windowMs, endTs, viewRevision],
   );
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
   const uirevision = `${assetId}/${windowMin}/${zone}`;
   const prediction = useMemo(
-    () => predictionFigure(series, catalog.target, uirevision),
-    [series, catalog.target, uirevision],
+    () => predictionFigure(series, catalog.target, uirevision, band?.label),
+    [series, catalog.target, uirevision, band?.label],
   );
   const conditions = useMemo(
     () => conditionsFigure(series, catalog.signals, uirevision),
@@ -123,7 +133,12 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
         </p>
       ) : null}
 
-      <StreamCards catalog={liveCatalog} latest={latest} lastUpdateAt={state?.lastUpdateAt ?? null} />
+      <StreamCards
+        catalog={liveCatalog}
+        latest={latest}
+        lastUpdateAt={state?.lastUpdateAt ?? null}
+        coverage={coverage}
+      />
 
       <div className="dash-charts">
         <section className="panel chart-panel" aria-labelledby="pred-h">

@@ -15,6 +15,25 @@ export const MAX_PLOT_POINTS = 2_400;
 const MAX_RUNS = 40;
 const MAX_RUN_NOTES = 6;
 const MAX_BANDS = 60;
+/**
+ * Lines and bands break where no reading arrived for longer than this many expected intervals
+ * (the larger of the stream's nominal one and the median spacing seen in the window, so a
+ * source reporting slower than the simulator's rate is not drawn as dots).
+ */
+export const GAP_INTERVALS = 5;
+/** Spacings sampled for the median: enough to be robust, cheap at 36,000 buffered points. */
+const SPACING_SAMPLES = 257;
+
+/** Median spacing of the buffer's points in [from, to), from an even sample (0 when < 2 points). */
+function medianSpacing(buffer: RingBuffer<Point>, from: number, to: number): number {
+  const n = to - from;
+  if (n < 2) return 0;
+  const step = Math.max(1, Math.floor((n - 1) / SPACING_SAMPLES));
+  const d: number[] = [];
+  for (let i = from + 1; i < to; i += step) d.push(buffer.at(i)!.ts - buffer.at(i - 1)!.ts);
+  d.sort((a, b) => a - b);
+  return d[Math.floor(d.length / 2)]!;
+}
 
 export interface Band {
   x: number[];
@@ -72,7 +91,7 @@ export function buildSeries(
   signals: SignalInfo[],
   revision: number,
   maxPoints = MAX_PLOT_POINTS,
-  opts: { timeZone?: string; backfill?: Backfill | null } = {},
+  opts: { timeZone?: string; backfill?: Backfill | null; expectedIntervalMs?: number } = {},
 ): Series {
   const s: Series = {
     revision,
@@ -102,11 +121,26 @@ export function buildSeries(
   let runStart: number | null = null;
   let prevX = 0;
   let band: Band | null = null;
+  const gapMs = GAP_INTERVALS * Math.max(opts.expectedIntervalMs ?? 0, medianSpacing(buffer, from, to));
+  let prevTs = buffer.at(from)!.ts;
+  let gapPending = false;
 
   for (let i = from; i < to; i++) {
     const p = buffer.at(i)!;
+    // Checked on every point, thinned or not, so a gap is never hidden by the stride.
+    if (gapMs > 0 && p.ts - prevTs > gapMs) gapPending = true;
+    prevTs = p.ts;
     const flagged = p.flags.includes('out_of_range');
-    if (stride > 1 && p.seq % stride !== 0 && i !== to - 1 && !flagged) continue;
+    if (stride > 1 && p.seq % stride !== 0 && i !== to - 1 && !flagged && !gapPending) continue;
+    if (gapPending) {
+      // A null row just before the point after the gap: Plotly breaks every line there.
+      gapPending = false;
+      s.x.push(toX(p.ts - 1));
+      s.prediction.push(null);
+      actual.push(null);
+      for (const sig of signals) s.values[sig.name]!.push(null);
+      band = null;
+    }
     const x = toX(p.ts);
     s.x.push(x);
     s.prediction.push(p.prediction);
@@ -252,6 +286,8 @@ export function predictionFigure(
   s: Series,
   target: StreamCatalog['target'],
   uirevision: string,
+  /** The band's legend entry, e.g. "90 % prediction interval" (from twin.json). */
+  bandLabel = 'interval',
 ): { data: Data[]; layout: Partial<Layout> } {
   const unit = target.unit ? ` ${target.unit}` : '';
   const data: Data[] = s.bands.flatMap((b, i): Data[] => [
@@ -270,7 +306,7 @@ export function predictionFigure(
     {
       type: 'scatter',
       uid: `upper-${i}`,
-      name: 'interval',
+      name: bandLabel,
       legendgroup: 'interval',
       showlegend: i === 0,
       x: b.x,

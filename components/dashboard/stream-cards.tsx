@@ -4,20 +4,24 @@ import type { Point, StreamCatalog } from '@/lib/twin/types';
 import { ConnectionStatus } from '../connection-status';
 import { decimalsFor, formatBand, formatNumber, formatValue, withUnit } from './format';
 import { LastUpdateAge } from './last-update-age';
+import type { LiveCoverage } from './live-coverage';
+import type { BandInfo } from '@/lib/model/band-label';
 
 interface CardsProps {
   catalog: StreamCatalog;
   latest: Point | undefined;
   lastUpdateAt: number | null;
+  /** Of the shown points with a measured value, how many fell inside their band. */
+  coverage?: LiveCoverage;
 }
 
 /** Latest prediction (with band), each signal, the model, and the connection with its age. */
-export function StreamCards({ catalog, latest, lastUpdateAt }: CardsProps) {
+export function StreamCards({ catalog, latest, lastUpdateAt, coverage }: CardsProps) {
   const { target } = catalog;
   const staleAfterMs = Math.max(5_000, 5_000 / catalog.rateHz);
   return (
     <div className="dash-cards">
-      <PredictionCard target={target} latest={latest} />
+      <PredictionCard target={target} latest={latest} band={catalog.band ?? null} coverage={coverage} />
       {catalog.signals.map((sig) => {
         const value = latest?.values[sig.name];
         const outside =
@@ -50,7 +54,17 @@ export function StreamCards({ catalog, latest, lastUpdateAt }: CardsProps) {
   );
 }
 
-function PredictionCard({ target, latest }: { target: StreamCatalog['target']; latest: Point | undefined }) {
+function PredictionCard({
+  target,
+  latest,
+  band: bandMeaning,
+  coverage,
+}: {
+  target: StreamCatalog['target'];
+  latest: Point | undefined;
+  band: BandInfo | null;
+  coverage: LiveCoverage | undefined;
+}) {
   let value = '—';
   let band: string | null = null;
   let sub = 'waiting for data';
@@ -59,7 +73,7 @@ function PredictionCard({ target, latest }: { target: StreamCatalog['target']; l
     const d = decimalsFor(latest.prediction);
     value = formatValue(latest.prediction, target.unit, d);
     band = formatBand(latest.lower, latest.upper, d);
-    sub = band ? 'with prediction interval' : 'no interval';
+    sub = band ? (bandMeaning?.label ?? 'with band') : 'no interval';
     state = 'ok';
   } else if (latest) {
     value = 'no prediction';
@@ -67,6 +81,10 @@ function PredictionCard({ target, latest }: { target: StreamCatalog['target']; l
     sub = oor ? `out of range: ${(latest.outOfRange ?? []).join(', ') || 'readings'}` : 'model unavailable';
     state = oor ? 'out-of-range' : 'unavailable';
   }
+  const live =
+    coverage && coverage.measured > 0
+      ? `live: ${formatNumber((100 * coverage.inside) / coverage.measured, 0)} % of ${formatNumber(coverage.measured, 0)} measured values inside`
+      : null;
   return (
     <section
       className="dash-card card-wide"
@@ -79,7 +97,14 @@ function PredictionCard({ target, latest }: { target: StreamCatalog['target']; l
         {value}
         {band ? <span className="card-band"> [{band}]</span> : null}
       </p>
-      <p className={state === 'ok' || state === 'waiting' ? 'card-sub' : 'card-sub bad'}>{sub}</p>
+      <p className={state === 'ok' || state === 'waiting' ? 'card-sub' : 'card-sub bad'} data-testid="band-label">
+        {sub}
+      </p>
+      {live ? (
+        <p className="card-sub muted" data-testid="band-live-coverage">
+          {live}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 'use client';
 
-import { useEffect, useState } from 'react';
-import { getSocket } from '@/lib/realtime/client-socket';
+import { useState } from 'react';
+import { useSocketEvents } from '@/lib/realtime/use-socket-events';
 
 export type ServingModel = { name: string; version: string } | null;
 
@@ -11,24 +11,11 @@ export type ServingModel = { name: string; version: string } | null;
  */
 export function useServingModel(initial: ServingModel): ServingModel {
   const [model, setModel] = useState<ServingModel>(initial);
-  useEffect(() => {
-    const socket = getSocket();
-    const onChange = (m: ServingModel) => setModel(m);
-    socket.on('model:changed', onChange);
-    return () => {
-      socket.off('model:changed', onChange);
-    };
-  }, []);
+  useSocketEvents({ 'model:changed': setModel });
   return model;
 }
 
 /** Calls `fn` on every `model:changed` event. */
 export function useOnModelChange(fn: (m: ServingModel) => void): void {
-  useEffect(() => {
-    const socket = getSocket();
-    socket.on('model:changed', fn);
-    return () => {
-      socket.off('model:changed', fn);
-    };
-  }, [fn]);
+  useSocketEvents({ 'model:changed': fn });
 }

@@ -65,6 +65,8 @@ export function curveFigure(
   target: Target,
   current: { value: number; prediction: number | null },
   limits: Limits | null,
+  /** The "Find best" recommendation for this feature, marked with a star. */
+  recommended: { value: number; prediction: number } | null = null,
 ): { data: Data[]; layout: Partial<Layout> } {
   const tu = unitSuffix(target.unit);
   const fu = unitSuffix(feature.unit);
@@ -105,6 +107,18 @@ export function curveFigure(
       mode: 'markers',
       marker: { color, size: 10, line: { color: '#0f1419', width: 2 } },
       hovertemplate: `current: ${feature.label} %{x:.${xd}f}${fu}, ${target.label} %{y:.1f}${tu}<extra></extra>`,
+    });
+  }
+  if (recommended) {
+    data.push({
+      type: 'scatter',
+      uid: 'recommended',
+      name: 'recommended',
+      x: [recommended.value],
+      y: [recommended.prediction],
+      mode: 'markers',
+      marker: { symbol: 'star', color: '#ffd166', size: 15, line: { color: '#0f1419', width: 1.5 } },
+      hovertemplate: `recommended: ${feature.label} %{x:.${xd}f}${fu}, ${target.label} %{y:.1f}${tu}<extra></extra>`,
     });
   }
   const ys = [...curve.lower, ...curve.upper, ...curve.prediction].filter((v): v is number => v !== null);
@@ -179,6 +193,8 @@ export function heatmapFigure(
   target: Target,
   current: { x: number; y: number },
   limits: Limits | null,
+  /** The "Find best" recommendation, marked with a star. */
+  recommended: { x: number; y: number } | null = null,
 ): { data: Data[]; layout: Partial<Layout> } {
   const tu = unitSuffix(target.unit);
   const xd = Math.max(0, Math.min(3, Math.ceil(-Math.log10(fx.step))));
@@ -231,6 +247,17 @@ export function heatmapFigure(
     marker: { symbol: 'circle-open', size: 14, color: '#ffffff', line: { width: 2.5, color: '#ffffff' } },
     hovertemplate: `current: ${fx.label} %{x:.${xd}f}${unitSuffix(fx.unit)}, ${fy.label} %{y:.${yd}f}${unitSuffix(fy.unit)}<extra></extra>`,
   });
+  if (recommended) {
+    data.push({
+      type: 'scatter',
+      uid: 'recommended',
+      x: [recommended.x],
+      y: [recommended.y],
+      mode: 'markers',
+      marker: { symbol: 'star', size: 16, color: '#ffd166', line: { width: 1.5, color: '#0f1419' } },
+      hovertemplate: `recommended: ${fx.label} %{x:.${xd}f}${unitSuffix(fx.unit)}, ${fy.label} %{y:.${yd}f}${unitSuffix(fy.unit)}<extra></extra>`,
+    });
+  }
   return {
     data,
     layout: {

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { BufferLimits } from '@/lib/realtime/stream-state';
 import { useStream } from '@/lib/realtime/use-stream';
 import type { AssetInfo } from '@/lib/twin/types';
+import { AssetSelect } from '../asset-select';
 import { ApiRequestError, errorMessage } from '@/lib/client/api-client';
 import { fieldErrorsByFeature, predict, predictBatch, type PredictAnswer } from '@/lib/what-if/api';
 import {
@@ -26,6 +27,8 @@ import { Plot } from '../plot';
 import { FeatureControl } from './feature-control';
 import { curveFigure, heatmapFigure, heldCaption, type Limits, type Target } from './figures';
 import { PredictionCard, type PredictionState } from './prediction-card';
+import { FindBest } from './find-best';
+import type { OptimizeAnswer } from '@/lib/what-if/api';
 import { useLatestWins } from './use-latest-wins';
 
 /** A single prediction is cheap: answer while the user is still adjusting. */
@@ -44,7 +47,7 @@ export interface WhatIfExplorerProps {
   initialValues: FeatureValues;
   /** The server's batch limit (MAX_BATCH): curve and grid sizes stay within it. */
   maxBatch: number;
-  /** "5th–95th percentile band", or null for a model without one. */
+  /** "90 % prediction interval" (or the trees' spread of older packages), or null without a band. */
   bandName: string | null;
   /** The serving version: when an activation changes it, the prediction is asked for again. */
   modelVersion?: string;
@@ -85,6 +88,7 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
   const [curvesError, setCurvesError] = useState<string | null>(null);
   const [heat, setHeat] = useState<HeatView | null>(null);
   const [heatError, setHeatError] = useState<string | null>(null);
+  const [recommended, setRecommended] = useState<OptimizeAnswer | null>(null);
 
   const { state: liveState } = useStream(assetId, LIVE_LIMITS);
   const live = liveState?.buffer.last();
@@ -199,6 +203,13 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
     setTexts(textsOf(features, next));
   };
 
+  const recommend = (a: OptimizeAnswer) => {
+    const next = { ...values, ...a.values };
+    setRecommended(a);
+    setValues(next);
+    setTexts(textsOf(features, next));
+  };
+
   const current = prediction.kind === 'ok' ? prediction.answer.prediction : null;
   const curveFigures = useMemo(
     () =>
@@ -206,34 +217,42 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
         ? features.map((f, i) => {
             const curve = curves.curves.find((c) => c.feature === f.name);
             return curve
-              ? curveFigure(curve, f, i, target, { value: held[f.name]!, prediction: current }, limits)
+              ? curveFigure(
+                  curve,
+                  f,
+                  i,
+                  target,
+                  { value: held[f.name]!, prediction: current },
+                  limits,
+                  recommended ? { value: recommended.values[f.name]!, prediction: recommended.prediction } : null,
+                )
               : null;
           })
         : null,
-    [curves, features, target, held, current, limits],
+    [curves, features, target, held, current, limits, recommended],
   );
   const heatFigure = useMemo(
     () =>
       heat && fx && fy
-        ? heatmapFigure(heat.grid, heat.z, fx, fy, target, { x: held[fx.name]!, y: held[fy.name]! }, limits)
+        ? heatmapFigure(
+            heat.grid,
+            heat.z,
+            fx,
+            fy,
+            target,
+            { x: held[fx.name]!, y: held[fy.name]! },
+            limits,
+            recommended ? { x: recommended.values[fx.name]!, y: recommended.values[fy.name]! } : null,
+          )
         : null,
-    [heat, fx, fy, target, held, limits],
+    [heat, fx, fy, target, held, limits, recommended],
   );
   const liveDiffers = live ? features.some((f) => snapToStep(live.values[f.name] ?? NaN, f) !== values[f.name]) : false;
 
   return (
     <div className="whatif">
       <div className="dash-toolbar">
-        <label className="dash-field">
-          <span>Asset</span>
-          <select value={assetId} onChange={(e) => setAssetId(e.target.value)}>
-            {assets.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AssetSelect assets={assets} value={assetId} onChange={setAssetId} />
         <button type="button" className="btn btn-ghost" onClick={applyLive} disabled={!live}>
           Use live values
         </button>
@@ -254,6 +273,14 @@ export function WhatIfExplorer(props: WhatIfExplorerProps) {
             assetName={asset?.name ?? assetId}
             limits={limits}
             bandName={bandName}
+          />
+          <FindBest
+            features={features}
+            target={target}
+            from={clampValues(features, live ? initialValues(features, live.values) : values)}
+            fromLabel={live ? `${asset?.name ?? assetId} now` : 'the sliders'}
+            bandName={bandName}
+            onRecommended={recommend}
           />
           <section className="panel wi-controls" aria-labelledby="wi-controls-h">
             <h2 id="wi-controls-h">Operating conditions</h2>

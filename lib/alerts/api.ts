@@ -1,6 +1,6 @@
 /**
- * What the alert route handlers share: the running engine, and the mapping of alert domain
- * errors to API errors (by `name`: they are thrown in the server's bundle, not the route's).
+ * What the alert route handlers share: the running engine, path parameters and query parsing.
+ * The engine's errors are `DomainError`s, answered by lib/api/route.ts.
  */
 import type { NextRequest } from 'next/server';
 import { ApiError } from '../api/errors';
@@ -14,22 +14,6 @@ export function getAlerts(): AlertService {
   const alerts = getServices().alerts;
   if (!alerts) throw new ApiError(503, 'not_ready', 'The alert engine is starting; retry in a moment');
   return alerts;
-}
-
-/** Runs `fn`, turning alert domain errors into 4xx API errors. */
-export async function mapAlertErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    const e = err as { name?: string; message?: string; code?: string; field?: string };
-    if (e.name === 'AlertNotFoundError') throw new ApiError(404, 'not_found', e.message ?? 'not found');
-    if (e.name === 'AlertConflictError') throw new ApiError(409, e.code ?? 'conflict', e.message ?? 'conflict');
-    if (e.name === 'RuleValidationError')
-      throw new ApiError(400, 'validation_failed', 'The rule is invalid', [
-        { field: e.field ?? '(body)', message: e.message ?? 'invalid' },
-      ]);
-    throw err;
-  }
 }
 
 /** A numeric alert id from the path, or 404 (an id that cannot exist is simply not found). */

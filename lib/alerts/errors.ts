@@ -1,29 +1,35 @@
-/** Alert domain errors. Route handlers match them by `name` (they cross Next's bundle boundary). */
-export class AlertNotFoundError extends Error {
+/** Alert domain errors: each carries the HTTP answer it means (see lib/errors/domain-error.ts). */
+import { DomainError } from '../errors/domain-error';
+
+export class AlertNotFoundError extends DomainError {
   constructor(what: string) {
-    super(`${what} not found`);
+    super({ status: 404, code: 'not_found', message: `${what} not found` });
     this.name = 'AlertNotFoundError';
   }
 }
 
 /** The request is valid but the alert's or rule's state forbids it (e.g. acknowledging a cleared alert). */
-export class AlertConflictError extends Error {
-  constructor(
-    readonly code: 'alert_cleared' | 'already_acknowledged' | 'severity_taken',
-    message: string,
-  ) {
-    super(message);
+export class AlertConflictError extends DomainError {
+  declare readonly code: 'alert_cleared' | 'already_acknowledged' | 'severity_taken';
+  constructor(code: 'alert_cleared' | 'already_acknowledged' | 'severity_taken', message: string) {
+    super({ status: 409, code, message });
     this.name = 'AlertConflictError';
   }
 }
 
 /** A rule change that is invalid once merged with the rule (e.g. low not below high). */
-export class RuleValidationError extends Error {
+export class RuleValidationError extends DomainError {
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(message);
+    super({
+      status: 400,
+      code: 'validation_failed',
+      message,
+      publicMessage: 'The rule is invalid',
+      fields: [{ field, message }],
+    });
     this.name = 'RuleValidationError';
   }
 }

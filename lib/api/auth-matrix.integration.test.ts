@@ -8,6 +8,7 @@ import { GET as openapi } from '@/app/api/openapi.json/route';
 import { GET as twinStatus } from '@/app/api/v1/twin/status/route';
 import { GET as model } from '@/app/api/v1/model/route';
 import { POST as predict } from '@/app/api/v1/twin/predict/route';
+import { POST as optimize } from '@/app/api/v1/twin/optimize/route';
 import { GET as alertsList } from '@/app/api/v1/alerts/route';
 import { POST as alertAck } from '@/app/api/v1/alerts/[id]/ack/route';
 import { GET as alertRules } from '@/app/api/v1/alert-rules/route';
@@ -206,6 +207,13 @@ const ROUTES: RouteCase[] = [
     handler: predict,
     path: '/api/v1/twin/predict',
     opts: () => ({ body: { temperature: 350, pressure: 6, flow: 100 } }),
+    expect: { ...deny, 'viewer key': 'ok', 'operator session': 'ok', 'metrics token': 401 },
+  },
+  {
+    name: 'POST /api/v1/twin/optimize',
+    handler: optimize,
+    path: '/api/v1/twin/optimize',
+    opts: () => ({ body: {} }),
     expect: { ...deny, 'viewer key': 'ok', 'operator session': 'ok', 'metrics token': 401 },
   },
   {
@@ -625,6 +633,7 @@ describe('GET /api/openapi.json', () => {
       ['/api/metrics', 'get'],
       ['/api/v1/twin/predict', 'post'],
       ['/api/v1/twin/batch', 'post'],
+      ['/api/v1/twin/optimize', 'post'],
       ['/api/v1/twin/status', 'get'],
       ['/api/v1/model', 'get'],
       ['/api/v1/alerts', 'get'],

@@ -1,26 +1,21 @@
 /**
  * The one error shape every API answers with: `{ error: { code, message, fields? } }`.
- * Domain errors are mapped to HTTP codes here and nowhere else; unknown errors become a 500
- * with a fixed message (details go to the log, never to the client).
+ * Refusals are `DomainError`s (lib/errors/domain-error.ts), turned into answers in the one
+ * `errorResponse` of lib/api/route.ts; unknown errors become a 500 with a fixed message
+ * (details go to the log, never to the client).
  */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import { DomainError, type FieldError } from '../errors/domain-error';
+
+export type { FieldError };
 
 export interface ErrorBody {
   error: { code: string; message: string; fields?: FieldError[] };
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly fields?: FieldError[],
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
+/** A domain error raised by the API layer itself (parsing, auth, limits): positional shorthand. */
+export class ApiError extends DomainError {
+  constructor(status: number, code: string, message: string, fields?: FieldError[], headers?: Record<string, string>) {
+    super({ status, code, message, fields, headers });
     this.name = 'ApiError';
   }
 }

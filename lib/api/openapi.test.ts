@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildOpenApiDocument, registerOperation, registeredOperations } from './openapi';
 import { currentDocContext, openApiDocument } from './operations';
-import { fieldRows, operationsByTag, typeName } from './openapi-view';
 import { routeTemplate } from './route';
 
 type Doc = { paths: Record<string, Record<string, Record<string, unknown>>>; components: Record<string, unknown> };
@@ -40,6 +39,25 @@ describe('OpenAPI registry', () => {
     expect(Object.keys(doc.paths['/api/health']!.get!.responses as object)).toEqual(['200', '503']);
   });
 
+  it("documents the reference service's /predict and /metrics in their own shapes", () => {
+    const doc = openApiDocument() as unknown as Doc;
+    const predict = doc.paths['/predict']!.post!;
+    const ok = (predict.responses as Record<string, { content: Record<string, { schema: Record<string, unknown> }> }>)[
+      '200'
+    ]!.content['application/json']!.schema;
+    expect(ok.required).toEqual(['success', 'result', 'request_id']);
+    expect(Object.keys((ok.properties as { result: { properties: object } }).result.properties)).toEqual([
+      'prediction',
+      'confidence_interval',
+      'inference_time_ms',
+      'timestamp',
+    ]);
+    expect(Object.keys(predict.responses as object)).toEqual(expect.arrayContaining(['400', '401']));
+    const metrics = doc.paths['/metrics']!.get!;
+    expect(metrics.security).toEqual([{ bearer: [] }, { session: [] }]);
+    expect(JSON.stringify(metrics.responses)).toContain('uptime_seconds');
+  });
+
   it('lets a new endpoint register itself with one call, replacing an earlier registration of the same method and path', () => {
     const before = registeredOperations().length;
     const body = z.object({ limit: z.number().int().min(1).max(10), note: z.string().optional() });
@@ -74,29 +92,15 @@ describe('OpenAPI registry', () => {
       operationId: 'postExamplesIdPoke',
       'x-required-role': 'operator',
     });
-    const rows = operationsByTag(doc as unknown as Record<string, unknown>).get('examples')![0]!.body!.fields;
-    expect(rows).toEqual([
-      { name: 'limit', type: 'integer', required: true, notes: 'min 1; max 10' },
-      { name: 'note', type: 'string', required: false, notes: '' },
-    ]);
-  });
-});
-
-describe('docs view helpers', () => {
-  it('names types readably', () => {
-    expect(typeName({ type: 'array', items: { type: 'number' } })).toBe('number[]');
-    expect(typeName({ anyOf: [{ type: 'integer' }, { type: 'string' }] })).toBe('integer | string');
-    expect(typeName({ type: 'object', additionalProperties: { type: 'number' } })).toBe('{[name]: number}');
-    expect(typeName({ enum: ['viewer', 'admin'] })).toBe('"viewer" | "admin"');
-    expect(
-      fieldRows({
-        type: 'object',
-        properties: { user: { type: 'object', properties: { role: { type: 'string' } }, required: ['role'] } },
-      }),
-    ).toEqual([
-      { name: 'user', type: 'object', required: false, notes: '' },
-      { name: 'user.role', type: 'string', required: true, notes: '' },
-    ]);
+    // The body as the reference UI (/docs) reads it: types, bounds and which fields are required.
+    const schema = (op.requestBody as { content: Record<string, { schema: Record<string, unknown> }> }).content[
+      'application/json'
+    ]!.schema;
+    expect(schema).toMatchObject({
+      type: 'object',
+      properties: { limit: { type: 'integer', minimum: 1, maximum: 10 }, note: { type: 'string' } },
+      required: ['limit'],
+    });
   });
 });
 

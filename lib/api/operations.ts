@@ -13,6 +13,7 @@ import {
 } from '../auth/admin-schemas';
 import { readingSchema } from '../twin/ingest';
 import { batchSchema, predictSchema } from '../twin/model-api';
+import { optimizeSchema } from '../what-if/optimize-api';
 import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
 import { preferencesSchema } from '../time/preferences';
 import { DEFAULT_MAX_POINTS, MAX_POINTS_MAX, MAX_POINTS_MIN } from '../twin/history';
@@ -20,6 +21,7 @@ import { getServicesOrNull } from '../metrics/services-probe';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';
+import './reference-operations';
 
 const role = z.enum(['viewer', 'operator', 'admin']);
 const anyObject = z.looseObject({});
@@ -234,6 +236,25 @@ registerOperation({
   body: (ctx) => batchSchema(ctx.maxBatch).describe(`inputs: objects of feature values (${ctx.features.join(', ')})`),
   responses: {
     200: { description: 'Per-item results and errors', schema: anyObject },
+    503: { description: 'No model loaded', schema: errorSchema() },
+  },
+});
+registerOperation({
+  method: 'post',
+  path: '/api/v1/twin/optimize',
+  tag: 'model',
+  summary: 'Recommended setpoints: maximize the predicted target, or reach a target with the least change',
+  role: 'viewer',
+  body: () =>
+    optimizeSchema.describe(
+      'goal "maximize" (default) or "target" (with target and from); from: live values; bounds: per feature {min, max} inside its valid range',
+    ),
+  responses: {
+    200: {
+      description: 'values, prediction with its band, change from `from`, feasible, rows evaluated',
+      schema: anyObject,
+    },
+    400: { description: 'A field is invalid (named in error.fields)', schema: errorSchema() },
     503: { description: 'No model loaded', schema: errorSchema() },
   },
 });

@@ -89,7 +89,7 @@ describe('the reference DigitalTwinClient, unchanged', () => {
     expect(probe.json).toMatchObject({ status: 'healthy' });
     const info = await call(h.url, modelInfo, '/model/info', { headers: { Authorization: `Bearer ${token}` } });
     expect(info.status).toBe(200);
-    expect(info.json).toMatchObject({ version: '1.0.0', trained_date: expect.any(String) });
+    expect(info.json).toMatchObject({ version: '2.0.0', trained_date: expect.any(String) });
   });
 
   it('a failed login raises in the client (non-200), with a JSON reason', async () => {

@@ -18,7 +18,9 @@ import { logger } from '../log';
 import { recordHttpRequest } from '../metrics';
 import { getServices, type Services } from '../services';
 import { ApiError, forbidden, jsonError, unauthorized, type FieldError } from './errors';
+import { readDomainError } from '../errors/domain-error';
 import { JsonReply, MachineRequest, type LightRequest } from './light-http';
+import { protoKeyIn } from './prototype-keys';
 
 export type { Principal };
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -320,24 +322,38 @@ export async function readJson(req: Request | LightRequest): Promise<unknown> {
   if (!body) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
   const text = utf8.decode(body);
   if (!text.trim()) throw new ApiError(400, 'invalid_json', 'Body is empty; send a JSON document');
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     // JSON.parse throws RangeError (call stack) on very deep nesting: still the client's fault.
     throw new ApiError(400, 'invalid_json', `Body is not valid JSON: ${(err as Error).message}`);
   }
+  const protoKey = protoKeyIn(text, parsed);
+  if (protoKey !== null) {
+    const message = `${protoKey.split('.').pop()} is not an accepted field`;
+    throw new ApiError(400, 'validation_failed', message, [{ field: protoKey, message }]);
+  }
+  return parsed;
 }
 
 /** zod issues -> field errors with dotted paths (`readings.3.values.temperature`). */
 export function validationError(error: z.ZodError, message = 'The request is invalid'): ApiError {
+  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(body)';
+  // An unknown key is reported where it is (`inputs.2.extra`), not at the object holding it.
   const fields: FieldError[] = error.issues
-    .slice(0, 100)
-    .map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
+    .flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({ field: at([...i.path, k]), message: `${k} is not an accepted field` }))
+        : [{ field: at(i.path), message: i.message }],
+    )
+    .slice(0, 100);
   return new ApiError(400, 'validation_failed', message, fields);
 }
 
 export function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) return jsonError(err.status, err.code, err.message, err.fields, err.headers);
+  const refusal = readDomainError(err);
+  if (refusal) return jsonError(refusal.status, refusal.code, refusal.message, refusal.fields, refusal.headers);
   logger.error({ err }, 'unhandled API error');
   return jsonError(500, 'internal', 'Internal error; it has been logged');
 }

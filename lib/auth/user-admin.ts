@@ -13,6 +13,7 @@ import { issueApiKey } from './api-keys';
 import type { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password';
 import type { Role } from './roles';
+import { DomainError } from '../errors/domain-error';
 
 /** Who asks for a change: a username (`cli` for the CLI) and the address it came from. */
 export interface Actor {
@@ -20,23 +21,35 @@ export interface Actor {
   address?: string | null;
 }
 
-export class WrongPasswordError extends Error {
+export class WrongPasswordError extends DomainError {
   constructor() {
-    super('current password is wrong');
+    super({
+      status: 400,
+      code: 'wrong_password',
+      message: 'current password is wrong',
+      publicMessage: 'The current password is wrong',
+      fields: [{ field: 'currentPassword', message: 'current password is wrong' }],
+    });
     this.name = 'WrongPasswordError';
   }
 }
 
-export class PasswordThrottledError extends Error {
+export class PasswordThrottledError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super(`Too many wrong passwords. Try again in ${retryAfterSeconds} s.`);
+    super({
+      status: 429,
+      code: 'too_many_requests',
+      message: `Too many wrong passwords. Try again in ${retryAfterSeconds} s.`,
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    });
     this.name = 'PasswordThrottledError';
   }
 }
 
-export class UserDisabledError extends Error {
+export class UserDisabledError extends DomainError {
   constructor(readonly username: string) {
-    super(`${username} is disabled; enable the user first`);
+    const message = `${username} is disabled; enable the user first`;
+    super({ status: 409, code: 'user_disabled', message, fields: [{ field: 'username', message }] });
     this.name = 'UserDisabledError';
   }
 }

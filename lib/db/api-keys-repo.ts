@@ -2,6 +2,7 @@ import { bumpAuthGeneration } from './auth-changes';
 import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from './client';
 import { apiKeys, users, type Role } from './schema';
+import { DomainError } from '../errors/domain-error';
 
 export interface ApiKey {
   id: string;
@@ -21,9 +22,14 @@ export interface ApiKeyOwner extends ApiKey {
   ownerDisabled: boolean;
 }
 
-export class ApiKeyNotFoundError extends Error {
+export class ApiKeyNotFoundError extends DomainError {
   constructor(readonly prefix: string) {
-    super(`no API key with prefix "${prefix}"`);
+    super({
+      status: 404,
+      code: 'not_found',
+      message: `no API key with prefix "${prefix}"`,
+      publicMessage: 'no API key with this prefix',
+    });
     this.name = 'ApiKeyNotFoundError';
   }
 }

@@ -2,6 +2,7 @@ import { bumpAuthGeneration } from './auth-changes';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { users, type Role } from './schema';
+import { DomainError } from '../errors/domain-error';
 
 export interface User {
   id: string;
@@ -18,23 +19,33 @@ export interface UserWithHash extends User {
   passwordHash: string;
 }
 
-export class UsernameTakenError extends Error {
+export class UsernameTakenError extends DomainError {
   constructor(readonly username: string) {
-    super(`username "${username}" is already taken`);
+    super({
+      status: 409,
+      code: 'conflict',
+      message: `username "${username}" is already taken`,
+      fields: [{ field: 'username', message: 'username is already taken' }],
+    });
     this.name = 'UsernameTakenError';
   }
 }
 
-export class UserNotFoundError extends Error {
+export class UserNotFoundError extends DomainError {
   constructor(readonly username: string) {
-    super(`no user "${username}"`);
+    super({ status: 404, code: 'not_found', message: `no user "${username}"`, publicMessage: 'no such user' });
     this.name = 'UserNotFoundError';
   }
 }
 
-export class LastAdminError extends Error {
+export class LastAdminError extends DomainError {
   constructor() {
-    super('the last active admin cannot be disabled or demoted');
+    super({
+      status: 409,
+      code: 'last_admin',
+      message: 'the last active admin cannot be disabled or demoted',
+      publicMessage: 'The last active admin cannot be disabled or demoted',
+    });
     this.name = 'LastAdminError';
   }
 }

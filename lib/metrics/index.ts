@@ -14,6 +14,8 @@ interface Metrics {
   predictions: Counter<'model_version'>;
   inferenceDuration: Histogram<'model_version'>;
   socketSource: { read: (() => number) | null };
+  /** Answers of the reference service's `POST /predict`: its `request_id` and `total_requests`. */
+  referencePredictions: { count: number; counter: Counter };
 }
 
 const KEY = Symbol.for('twinops.metrics');
@@ -90,7 +92,15 @@ function build(): Metrics {
       this.set(lastRate);
     },
   });
-  return { registry, httpRequests, httpDuration, predictions, inferenceDuration, socketSource };
+  const referencePredictions = {
+    count: 0,
+    counter: new Counter({
+      name: 'twinops_reference_predictions_total',
+      help: "Predictions answered by the reference service's POST /predict",
+      registers: [registry],
+    }),
+  };
+  return { registry, httpRequests, httpDuration, predictions, inferenceDuration, socketSource, referencePredictions };
 }
 
 function metrics(): Metrics {
@@ -115,6 +125,18 @@ export function recordPrediction(version: string, n: number, ms: number): void {
   const m = metrics();
   m.predictions.inc({ model_version: version }, n);
   m.inferenceDuration.observe({ model_version: version }, ms / 1000);
+}
+
+/** Counts one answered reference `POST /predict` and returns its number (the reference's `request_id`). */
+export function countReferencePrediction(): number {
+  const r = metrics().referencePredictions;
+  r.counter.inc();
+  return ++r.count;
+}
+
+/** Reference `POST /predict` answers since the process started (the reference's `total_requests`). */
+export function referencePredictionCount(): number {
+  return metrics().referencePredictions.count;
 }
 
 /** Where the connected-sockets gauge reads its value (the realtime server registers it at start). */

@@ -2,6 +2,7 @@
  * The model runtime's typed errors. Both carry structured details (for API responses and
  * logs) and a message that reads well on its own.
  */
+import { DomainError, type FieldError } from '../errors/domain-error';
 
 /** One thing wrong with a model package, located by file and field. */
 export interface PackageProblem {
@@ -13,15 +14,20 @@ export interface PackageProblem {
 }
 
 /** A package directory that cannot be served; lists every problem found, not just the first. */
-export class ModelPackageError extends Error {
+export class ModelPackageError extends DomainError {
   constructor(
     readonly dir: string,
     readonly problems: PackageProblem[],
   ) {
-    super(
-      `model package ${dir} is not usable:\n` +
+    super({
+      status: 422,
+      code: 'invalid_package',
+      message:
+        `model package ${dir} is not usable:\n` +
         problems.map((p) => `  - ${p.file}${p.field ? ` ${p.field}` : ''}: ${p.message}`).join('\n'),
-    );
+      publicMessage: 'The model package cannot be served',
+      fields: problemsToFields(problems),
+    });
     this.name = 'ModelPackageError';
   }
 }
@@ -42,11 +48,28 @@ export interface InputIssue {
 }
 
 /** Input that cannot be scored; `issues` lists every bad field (of every bad item, in batches). */
-export class InputValidationError extends Error {
+export class InputValidationError extends DomainError {
   constructor(readonly issues: InputIssue[]) {
-    super(
-      `invalid model input: ${issues.map((i) => (i.index === undefined ? i.message : `[${i.index}] ${i.message}`)).join('; ')}`,
-    );
+    super({
+      status: 400,
+      code: 'validation_failed',
+      message: `invalid model input: ${issues.map((i) => (i.index === undefined ? i.message : `[${i.index}] ${i.message}`)).join('; ')}`,
+      publicMessage: 'The input is invalid',
+      fields: issuesToFields(issues),
+    });
     this.name = 'InputValidationError';
   }
+}
+
+/** The loader's problems as field errors: `twin.json features[1].max`, `model.onnx`. */
+export function problemsToFields(problems: PackageProblem[]): FieldError[] {
+  return problems.map((p) => ({ field: p.field ? `${p.file} ${p.field}` : p.file, message: p.message }));
+}
+
+/** Input issues as field errors: `temperature`, or `2.flow` for the third item of a batch. */
+export function issuesToFields(issues: InputIssue[]): FieldError[] {
+  return issues.map((i) => ({
+    field: i.index === undefined ? i.field || '(body)' : `${i.index}.${i.field || '(item)'}`,
+    message: i.message,
+  }));
 }

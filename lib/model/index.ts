@@ -36,7 +36,7 @@ export type { PackageRef } from './registry';
 export { listAllPackages, storeUploadedPackage, PackageExistsError } from './package-store';
 export type { PackageSource, SourcedPackageRef, UploadedFiles } from './package-store';
 export { readManifest } from './read-manifest';
-export { ModelPackageError, InputValidationError } from './errors';
+export { ModelPackageError, InputValidationError, issuesToFields, problemsToFields } from './errors';
 export type { PackageProblem, InputIssue, InputIssueCode } from './errors';
 export { twinManifestSchema } from './manifest';
 export type { TwinManifest, FeatureManifest } from './manifest';

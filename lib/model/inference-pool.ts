@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { packedLength, packedTargets, type BandPercentiles, type SummaryTargets } from './member-summary.mjs';
+import { packedLength, packedTargets, type BandSpec, type SummaryTargets } from './member-summary.mjs';
 
 /** Where the worker script is: the console always runs from the repository root. */
 export const WORKER_FILE = path.resolve(process.env.TWINOPS_ROOT ?? process.cwd(), 'lib/model/inference-worker.mjs');
@@ -22,7 +22,7 @@ export interface WorkerModel {
   features: number;
   members: number;
   /** Percentiles of the band, null for none (the worker then posts back predictions only). */
-  band: BandPercentiles | null;
+  band: BandSpec | null;
 }
 
 interface Pending {

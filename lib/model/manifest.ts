@@ -7,7 +7,12 @@
 import { z } from 'zod';
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier (letters, digits, _)');
-const slug = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
+/** Also a directory name of the package store: bounded well under a filesystem's 255 bytes. */
+export const MAX_SLUG_LENGTH = 100;
+const slug = z
+  .string()
+  .max(MAX_SLUG_LENGTH, `must be at most ${MAX_SLUG_LENGTH} characters`)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
 const finite = z.number().finite();
 
 export const featureSchema = z
@@ -36,6 +41,29 @@ const intervalSchema = z.discriminatedUnion('method', [
       upper: finite.min(0).max(100),
     })
     .refine((i) => i.lower < i.upper, { message: 'lower must be below upper', path: ['upper'] }),
+  z
+    .strictObject({
+      /**
+       * Split-conformal prediction interval (conformal.ts in lib/training): prediction ± halfWidth,
+       * or ± halfWidth × (members' standard deviation + floor) when `scale` is "member-std", so
+       * the band widens where the members disagree. halfWidth is the conformal quantile of the
+       * (scaled) absolute residuals on calibration rows the model never saw.
+       */
+      method: z.literal('conformal'),
+      /** Nominal coverage, e.g. 0.9 for a 90 % prediction interval. */
+      coverage: finite.gt(0).lt(1),
+      scale: z.enum(['constant', 'member-std']),
+      halfWidth: finite.nonnegative(),
+      /** Added to the members' standard deviation before scaling ("member-std" only). */
+      floor: finite.nonnegative().default(0),
+      calibrationRows: z.number().int().positive(),
+      /** Coverage measured on a separate test split (neither trained nor calibrated on). */
+      measured: z.strictObject({ coverage: finite.min(0).max(1), rows: z.number().int().positive() }).optional(),
+    })
+    .refine((i) => i.scale === 'constant' || i.floor > 0 || i.halfWidth === 0, {
+      message: 'a member-std interval needs floor > 0 (else it vanishes where all members agree)',
+      path: ['floor'],
+    }),
   z.strictObject({ method: z.literal('none') }),
 ]);
 
@@ -78,6 +106,9 @@ export const twinManifestSchema = z
         depth: z.number().int().positive().optional(),
         minSamplesLeaf: z.number().int().positive().optional(),
         seed: z.number().int().optional(),
+        /** "forest" (mean of trees) or "boosted" (sum of shrunk trees); absent in older packages. */
+        regressor: z.enum(['forest', 'boosted']).optional(),
+        learningRate: finite.positive().optional(),
       })
       .optional(),
     /** Default alert limits for the prediction; sensors alert outside their valid range. */
@@ -112,6 +143,13 @@ export const twinManifestSchema = z
         code: 'custom',
         message: 'an ensemble-percentile interval needs an output with one column per member (members >= 2)',
         path: ['interval', 'method'],
+      });
+    }
+    if (m.interval.method === 'conformal' && m.interval.scale === 'member-std' && m.onnx.members < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a member-std conformal interval needs an output with one column per member (members >= 2)',
+        path: ['interval', 'scale'],
       });
     }
   });

@@ -4,6 +4,16 @@ export interface BandPercentiles {
   upper: number;
 }
 
+/** A calibrated (split-conformal) band, from twin.json's `interval`. */
+export interface ConformalBand {
+  halfWidth: number;
+  scale: 'constant' | 'member-std';
+  floor: number;
+}
+
+/** How the band is made: percentiles over the members, or a calibrated interval. */
+export type BandSpec = BandPercentiles | ConformalBand;
+
 export interface SummaryTargets {
   prediction: Float64Array;
   /** Null when the model has no band. */
@@ -17,7 +27,7 @@ export const SIMD_FILE: string;
 export class MemberSummarizer {
   readonly members: number;
   /** `simd: false` forces the JavaScript scan (tests compare the two). */
-  constructor(members: number, band: BandPercentiles | null, options?: { simd?: boolean });
+  constructor(members: number, band: BandSpec | null, options?: { simd?: boolean });
   /** Which code finds the band: 'simd' (the WebAssembly kernel) or 'js'. */
   readonly kernel: 'simd' | 'js';
   /**

@@ -46,11 +46,15 @@ const MAX_TAIL = 16;
 export class MemberSummarizer {
   /**
    * @param {number} members output columns per row
-   * @param {import('./member-summary.mjs').BandPercentiles | null} band
+   * @param {import('./member-summary.mjs').BandSpec | null} spec percentiles, a calibrated band, or none
    * @param {{ simd?: boolean }} [options] simd: false forces the JavaScript scan (tests compare the two)
    */
-  constructor(members, band, options = {}) {
+  constructor(members, spec, options = {}) {
     this.members = members;
+    /** @type {import('./member-summary.mjs').ConformalBand | null} */
+    this.conformal = spec && 'halfWidth' in spec ? spec : null;
+    /** @type {import('./member-summary.mjs').BandPercentiles | null} */
+    const band = spec && !('halfWidth' in spec) ? spec : null;
     this.band = band;
     this.loPos = band ? (band.lower / 100) * (members - 1) : 0;
     this.hiPos = band ? (band.upper / 100) * (members - 1) : 0;
@@ -82,11 +86,50 @@ export class MemberSummarizer {
    * @param {Int32Array} [order]
    */
   summarize(data, rows, out, order) {
+    if (this.conformal && out.lower && out.upper) {
+      this.summarizeConformal(this.conformal, data, rows, out, order);
+      return;
+    }
     if (this.simd && out.lower && out.upper) {
       this.summarizeSimd(this.simd, data, rows, out, order);
       return;
     }
     for (let r = 0; r < rows; r++) this.summarizeRow(data, r, out, order ? order[r] : r);
+  }
+
+  /**
+   * Calibrated band: mean ± halfWidth, or ± halfWidth × (members' standard deviation + floor).
+   * One pass per row (sum and sum of squares), cheaper than any percentile.
+   * @param {import('./member-summary.mjs').ConformalBand} c
+   * @param {Float32Array} data
+   * @param {number} rows
+   * @param {{ prediction: Float64Array, lower: Float64Array, upper: Float64Array }} out
+   * @param {Int32Array} [order]
+   */
+  summarizeConformal(c, data, rows, out, order) {
+    const m = this.members;
+    const scaled = c.scale === 'member-std' && m > 1;
+    const q = c.halfWidth;
+    for (let r = 0; r < rows; r++) {
+      const at = order ? order[r] : r;
+      const base = r * m;
+      let sum = 0;
+      let squares = 0;
+      if (scaled) {
+        for (let j = base; j < base + m; j++) {
+          const v = data[j];
+          sum += v;
+          squares += v * v;
+        }
+      } else {
+        for (let j = base; j < base + m; j++) sum += data[j];
+      }
+      const mean = sum / m;
+      const half = scaled ? q * (Math.sqrt(Math.max(0, squares / m - mean * mean)) + c.floor) : q;
+      out.prediction[at] = mean;
+      out.lower[at] = mean - half;
+      out.upper[at] = mean + half;
+    }
   }
 
   /**

@@ -8,7 +8,7 @@ import { MANIFEST_FILE } from './read-manifest';
 import type { TwinManifest } from './manifest';
 import { InferenceWorker, workerAvailable } from './inference-pool';
 import { withLanes } from './lanes';
-import { MemberSummarizer, memberBlock, type BandPercentiles, type SummaryTargets } from './member-summary.mjs';
+import { MemberSummarizer, memberBlock, type BandSpec, type SummaryTargets } from './member-summary.mjs';
 
 export interface SessionOptions {
   /**
@@ -31,10 +31,14 @@ export interface RowRunner {
   release(): Promise<void>;
 }
 
-/** The band's percentiles, or null when the model has none. */
-export function bandOf(manifest: TwinManifest): BandPercentiles | null {
+/** How the band is computed (percentiles or a calibrated interval), or null when the model has none. */
+export function bandOf(manifest: TwinManifest): BandSpec | null {
   const interval = manifest.interval;
-  return interval.method === 'ensemble-percentile' ? { lower: interval.lower, upper: interval.upper } : null;
+  if (interval.method === 'ensemble-percentile') return { lower: interval.lower, upper: interval.upper };
+  if (interval.method === 'conformal') {
+    return { halfWidth: interval.halfWidth, scale: interval.scale, floor: interval.floor };
+  }
+  return null;
 }
 
 /**
@@ -192,6 +196,15 @@ function describe(meta: ort.InferenceSession.ValueMetadata): string {
   return meta.isTensor ? `a ${meta.type} tensor` : 'not a tensor';
 }
 
+/**
+ * The first line of an onnxruntime error with every filesystem path cut to its file name:
+ * "Load model from /srv/data/models/.upload-1a2b/model.onnx failed" reaches an admin as
+ * "Load model from model.onnx failed" (no server path in any answer).
+ */
 function firstLine(e: unknown): string {
-  return String((e as Error).message ?? e).split('\n')[0]!;
+  const line = String((e as Error).message ?? e).split('\n')[0]!;
+  return line.replace(/(?<=^|[\s'"(=])(?:[A-Za-z]:)?(?:[\\/][^\s\\/'"`:,;()]+)+[\\/]?/g, (p) => {
+    const parts = p.split(/[\\/]/).filter(Boolean);
+    return parts.at(-1) ?? p;
+  });
 }

@@ -3,12 +3,13 @@
  * <root>/<name>/<version>/ beside the shipped ones. A refused upload leaves nothing behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MANIFEST_FILE } from './read-manifest';
 import type { PackageRef } from './registry';
 import { listModelPackages } from './registry';
 import { loadModelPackage, type TwinModel } from './twin-model';
+import { DomainError } from '../errors/domain-error';
 
 export interface UploadedFiles {
   /** The ONNX graph (stored under the name twin.json gives in onnx.file, model.onnx by default). */
@@ -24,12 +25,16 @@ export interface SourcedPackageRef extends PackageRef {
 }
 
 /** The name/version is already taken (shipped or uploaded); versions are immutable. */
-export class PackageExistsError extends Error {
+export class PackageExistsError extends DomainError {
   constructor(
     readonly packageName: string,
     readonly version: string,
   ) {
-    super(`model ${packageName} ${version} already exists; upload it under a new version`);
+    super({
+      status: 409,
+      code: 'model_exists',
+      message: `model ${packageName} ${version} already exists; upload it under a new version`,
+    });
     this.name = 'PackageExistsError';
   }
 }
@@ -70,10 +75,13 @@ export async function storeUploadedPackage(
     const { name, version } = model.manifest;
     if (await taken(name, version)) throw new PackageExistsError(name, version);
     const dir = path.join(root, name, version);
-    await mkdir(path.dirname(dir), { recursive: true });
+    const nameDir = path.dirname(dir);
+    await mkdir(nameDir, { recursive: true });
     try {
       await rename(staging, dir);
     } catch (e) {
+      // A refused upload leaves no directory behind: drop the name's directory if this made it empty.
+      await rmdir(nameDir).catch(() => {});
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM') throw new PackageExistsError(name, version);
       throw e;

@@ -21,8 +21,17 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** A small forest package (fast to train) written to `dir`. */
-export async function writeSmallForestPackage(dir: string, trees = 12, rows = 1500, seed = 7): Promise<BuiltPackage> {
+/**
+ * A small forest package (fast to train) written to `dir`, with the trees' 5th-95th percentile
+ * band of older packages (tests of that band; `band: 'conformal'` for a calibrated one).
+ */
+export async function writeSmallForestPackage(
+  dir: string,
+  trees = 12,
+  rows = 1500,
+  seed = 7,
+  band: 'percentile' | 'conformal' = 'percentile',
+): Promise<BuiltPackage> {
   const built = buildModelPackage(sampleProcessTable(rows, seed), {
     name: 'small-forest',
     version: '0.1.0',
@@ -32,6 +41,7 @@ export async function writeSmallForestPackage(dir: string, trees = 12, rows = 15
     minSamplesLeaf: 3,
     seed,
     source: 'process-model',
+    band,
   });
   await writeModelPackage(dir, built);
   return built;

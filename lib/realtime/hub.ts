@@ -3,11 +3,21 @@
  * acknowledgement, with a snapshot (or exactly the missed points on a resume); every new point
  * is then emitted to the room. Joining and snapshotting happen in one synchronous step, so no
  * point can fall between the snapshot and the first live point.
+ *
+ * Subscribes are bounded (issue 14: one socket's 10,000 subscribes froze the console): payloads
+ * are parsed with zod, the work runs on a process-wide queue in slices (snapshot-queue.ts), a
+ * socket holds at most `maxSubscriptions` streams, a snapshot at most `maxSnapshotPoints`, and a
+ * socket is sent at most `snapshotPointBudget` snapshot points per window. Identical requests
+ * at the same stream position share one built snapshot. Refusals count as strikes (socket-guard).
  */
+import { LRUCache } from 'lru-cache';
+import { DEFAULT_SNAPSHOT_POINTS, type AssetStream } from '../twin/asset-stream';
 import type { Point } from '../twin/types';
-import type { AssetStream } from '../twin/asset-stream';
-import type { SubscribeAck, SubscribeRequest } from './protocol';
+import { parsePayload, subscribeRequestSchema, unsubscribeRequestSchema } from './client-events';
+import type { StreamSnapshot, SubscribeAck } from './protocol';
 import type { RealtimeServer } from './server';
+import { createWorkQueue, type WorkQueue } from './snapshot-queue';
+import type { SocketGuard } from './socket-guard';
 
 export const roomOf = (assetId: string) => `asset:${assetId}`;
 
@@ -15,25 +25,100 @@ export interface StreamHub {
   publish(assetId: string, point: Point): void;
 }
 
-export function attachStreamHub(io: RealtimeServer, streams: (assetId: string) => AssetStream | undefined): StreamHub {
+/** What one socket holds: its streams and the snapshot points sent in the current window. */
+interface SocketStreams {
+  assets: Set<string>;
+  windowStart: number;
+  sent: number;
+}
+
+/** A `sinceTs` rounded down to this step lets clients asking "the last hour" share a snapshot. */
+const SINCE_TS_STEP_MS = 1_000;
+
+export function attachStreamHub(
+  io: RealtimeServer,
+  streams: (assetId: string) => AssetStream | undefined,
+  guard: SocketGuard,
+  queue: WorkQueue = createWorkQueue(),
+): StreamHub {
+  const { limits } = guard;
+  // Built snapshots by request; an entry is valid only while its stream's lastSeq is unchanged.
+  const shared = new LRUCache<string, { lastSeq: number; snapshot: StreamSnapshot }>({ max: 64 });
+
+  const snapshotFor = (
+    stream: AssetStream,
+    req: { sinceSeq?: number; epoch?: string; sinceTs?: number; maxPoints: number },
+  ) => {
+    const key = JSON.stringify([stream.assetId, req.sinceSeq, req.epoch, req.sinceTs, req.maxPoints]);
+    const hit = shared.get(key);
+    if (hit && hit.lastSeq === stream.lastSeq) return hit.snapshot;
+    const snapshot = stream.snapshot(req);
+    shared.set(key, { lastSeq: stream.lastSeq, snapshot });
+    return snapshot;
+  };
+
   io.on('connection', (socket) => {
-    socket.on('stream:subscribe', (req: SubscribeRequest, ack: (res: SubscribeAck) => void) => {
-      if (typeof ack !== 'function') return;
-      const problem = validateSubscribe(req);
-      if (problem) {
-        ack({ ok: false, error: problem });
+    const state: SocketStreams = { assets: new Set(), windowStart: Date.now(), sent: 0 };
+
+    socket.on('stream:subscribe', (raw: unknown, ack?: (res: SubscribeAck) => void) => {
+      if (typeof ack !== 'function') {
+        guard.strike(socket, 'stream:subscribe without an acknowledgement');
         return;
       }
-      const stream = streams(req.assetId);
-      if (!stream) {
-        ack({ ok: false, error: `unknown asset "${req.assetId}"` });
+      const parsed = parsePayload(subscribeRequestSchema, raw);
+      if (!parsed.ok) {
+        ack({ ok: false, error: parsed.error });
+        guard.strike(socket, parsed.error);
         return;
       }
-      void socket.join(roomOf(req.assetId));
-      ack({ ok: true, snapshot: stream.snapshot(req) });
+      const req = parsed.data;
+      const refuse = (error: string) => {
+        ack({ ok: false, error });
+        guard.strike(socket, error);
+      };
+      queue.push(() => {
+        if (!socket.connected) return;
+        const stream = streams(req.assetId);
+        if (!stream) return refuse(`unknown asset "${req.assetId}"`);
+        if (!state.assets.has(req.assetId) && state.assets.size >= limits.maxSubscriptions)
+          return refuse(`too many subscriptions (at most ${limits.maxSubscriptions} per connection)`);
+        const snapshot = snapshotFor(stream, {
+          ...(req.sinceSeq !== undefined && { sinceSeq: req.sinceSeq }),
+          ...(req.epoch !== undefined && { epoch: req.epoch }),
+          ...(req.sinceTs !== undefined && { sinceTs: Math.floor(req.sinceTs / SINCE_TS_STEP_MS) * SINCE_TS_STEP_MS }),
+          maxPoints: Math.min(
+            Math.max(1, Math.floor(req.maxPoints ?? DEFAULT_SNAPSHOT_POINTS)),
+            limits.maxSnapshotPoints,
+          ),
+        });
+        const now = Date.now();
+        if (now - state.windowStart >= limits.snapshotWindowMs) {
+          state.windowStart = now;
+          state.sent = 0;
+        }
+        if (state.sent + snapshot.points.length > limits.snapshotPointBudget)
+          return refuse(
+            `too many snapshot points (at most ${limits.snapshotPointBudget} per ${limits.snapshotWindowMs / 1000} s); retry later`,
+          );
+        state.sent += snapshot.points.length;
+        state.assets.add(req.assetId);
+        void socket.join(roomOf(req.assetId));
+        ack({ ok: true, snapshot });
+      });
     });
-    socket.on('stream:unsubscribe', (req) => {
-      if (req && typeof req.assetId === 'string') void socket.leave(roomOf(req.assetId));
+
+    socket.on('stream:unsubscribe', (raw: unknown) => {
+      const parsed = parsePayload(unsubscribeRequestSchema, raw);
+      if (!parsed.ok) {
+        guard.strike(socket, parsed.error);
+        return;
+      }
+      const { assetId } = parsed.data;
+      // Through the queue, so it cannot overtake a subscribe sent before it.
+      queue.push(() => {
+        state.assets.delete(assetId);
+        void socket.leave(roomOf(assetId));
+      });
     });
   });
 
@@ -42,17 +127,4 @@ export function attachStreamHub(io: RealtimeServer, streams: (assetId: string) =
       io.to(roomOf(assetId)).emit('stream:point', { assetId, point });
     },
   };
-}
-
-function validateSubscribe(req: unknown): string | null {
-  if (!req || typeof req !== 'object') return 'subscribe needs {assetId}';
-  const r = req as Record<string, unknown>;
-  if (typeof r.assetId !== 'string' || r.assetId.length === 0 || r.assetId.length > 100)
-    return 'assetId must be a non-empty string';
-  for (const key of ['sinceSeq', 'sinceTs', 'maxPoints'] as const) {
-    if (r[key] !== undefined && (typeof r[key] !== 'number' || !Number.isFinite(r[key])))
-      return `${key} must be a finite number`;
-  }
-  if (r.epoch !== undefined && (typeof r.epoch !== 'string' || r.epoch.length > 100)) return 'epoch must be a string';
-  return null;
 }

@@ -4,6 +4,7 @@ import type { UserState } from '../auth/user-state';
 import type { Logger } from '../log';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol';
 import { sessionFromHandshake } from './socket-auth';
+import { createSocketGuard, type SocketGuard } from './socket-guard';
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -14,6 +15,8 @@ export interface RealtimeDeps {
   logger: Logger;
   /** Looks up the user's current state at the handshake (disabled -> refused). */
   userState?: (userId: string) => Promise<UserState | null>;
+  /** Per-socket event limits (socket-guard.ts); one with the defaults and no audit when absent. */
+  guard?: SocketGuard;
 }
 
 /**
@@ -46,10 +49,14 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       });
   });
 
+  const guard = deps.guard ?? createSocketGuard({ logger: deps.logger });
   io.on('connection', (socket) => {
+    // First, so every event of this socket passes the guard before any handler sees it.
+    guard.attach(socket);
     socket.emit('session:ready', { username: socket.data.username, role: socket.data.role });
-    socket.on('session:ping', (ack) => {
-      if (typeof ack === 'function') ack(Date.now());
+    socket.on('session:ping', (ack: unknown) => {
+      if (typeof ack === 'function') (ack as (serverTime: number) => void)(Date.now());
+      else guard.strike(socket, 'session:ping without an acknowledgement');
     });
   });
 

@@ -17,6 +17,8 @@ import { POST as predict } from '../../app/api/v1/twin/predict/route';
 import { POST as batch } from '../../app/api/v1/twin/batch/route';
 import { GET as status } from '../../app/api/v1/twin/status/route';
 import { GET as modelDescription } from '../../app/api/v1/model/route';
+import { POST as referencePredict } from '../../app/predict/route';
+import { GET as referenceMetrics } from '../../app/metrics/route';
 import type { Logger } from '../log';
 import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
 import { JsonReply, MachineRequest } from '../api/light-http';
@@ -28,6 +30,9 @@ const ROUTES = new Map<string, MachineEntry>([
   ['POST /api/v1/twin/batch', batch.machine],
   ['GET /api/v1/twin/status', status.machine],
   ['GET /api/v1/model', modelDescription.machine],
+  // The reference microservice's paths (its clients are machines too).
+  ['POST /predict', referencePredict.machine],
+  ['GET /metrics', referenceMetrics.machine],
 ]);
 
 /**

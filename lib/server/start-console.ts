@@ -24,6 +24,7 @@ import { disconnectUserSockets, setUserSocketsRole } from '../realtime/user-sock
 import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
 import { attachStreamHub } from '../realtime/hub';
+import { createSocketGuard } from '../realtime/socket-guard';
 import { setConnectedSocketsSource } from '../metrics';
 import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
 import { createRetentionJob } from '../twin/retention';
@@ -33,10 +34,11 @@ import type { AlertService } from '../alerts/alert-service';
 import { ModelManager } from '../twin/model-manager';
 import { settingsRepo } from '../db/settings-repo';
 import { modelBroadcaster } from '../realtime/model-events';
-import { processYield } from '../plant/ground-truth';
+import { assayedYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
 import { accessLogLevel, machineApi } from './machine-api';
 import { APP_VERSION } from '../version';
+import { checkHealth } from '../health';
 import path from 'node:path';
 
 export interface ConsoleHandle {
@@ -128,7 +130,19 @@ export async function startConsole({
     await app?.prepare();
     const handle = app
       ? app.getRequestHandler()
-      : (_req: IncomingMessage, res: ServerResponse) => {
+      : (req: IncomingMessage, res: ServerResponse) => {
+          // Without Next the health probe is still served (integration tests and benches poll it).
+          if (req.method === 'GET' && req.url === '/api/health') {
+            void checkHealth(services).then((report) =>
+              res
+                .writeHead(report.status === 'unhealthy' ? 503 : 200, {
+                  'content-type': 'application/json',
+                  'cache-control': 'no-store',
+                })
+                .end(JSON.stringify(report)),
+            );
+            return;
+          }
           res.writeHead(404).end();
         };
     const httpLogger = pinoHttp({
@@ -156,7 +170,10 @@ export async function startConsole({
       httpLogger(req, res);
       void handle(req, res);
     });
+    // Per-socket event limits; an abusive socket is cut off and audited (issue 14).
+    const socketGuard = createSocketGuard({ logger, audit });
     const io = createRealtime(server, {
+      guard: socketGuard,
       authSecret: secret,
       secureCookie: config.publicUrl.startsWith('https://'),
       logger,
@@ -175,7 +192,7 @@ export async function startConsole({
       },
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);
-    const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId));
+    const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId), socketGuard);
     const models = new ModelManager({
       config,
       logger,
@@ -198,7 +215,7 @@ export async function startConsole({
       models,
       sink: telemetryRepo(database.db),
       hub,
-      truth: processYield,
+      truth: assayedYield(config.SIM_SEED),
       onPoint: (assetId, point) => alerts?.onPoint(assetId, point),
       logger,
     });

@@ -22,6 +22,25 @@ describe('model:train arguments', () => {
     expect(args.data).toBeUndefined();
   });
 
+  it('chooses regressor, sampling design and band, refusing values it does not know', () => {
+    expect(parseTrainArgs(['--out', 'm/a/1'], {}, NOW)).toMatchObject({
+      regressor: 'forest',
+      design: 'uniform',
+      band: 'conformal',
+      coverage: 0.9,
+      learningRate: 0.1,
+    });
+    const args = parseTrainArgs(
+      ['--out', 'm/a/1', '--regressor', 'boosted', '--design', 'lhs', '--learning-rate', '0.2', '--coverage', '0.95'],
+      {},
+      NOW,
+    );
+    expect(args).toMatchObject({ regressor: 'boosted', design: 'lhs', learningRate: 0.2, coverage: 0.95 });
+    expect(() => parseTrainArgs(['--out', 'm/a/1', '--regressor', 'svm'], {}, NOW)).toThrow(UsageError);
+    expect(() => parseTrainArgs(['--out', 'm/a/1', '--coverage', '1'], {}, NOW)).toThrow(/--coverage/);
+    expect(() => parseTrainArgs(['--out', 'm/a/1', '--band', 'wide'], {}, NOW)).toThrow(/--band/);
+  });
+
   it('reads every flag', () => {
     const args = parseTrainArgs(
       [

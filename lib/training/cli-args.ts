@@ -12,6 +12,11 @@ export interface TrainArgs {
   data?: string;
   target: string;
   rows: number;
+  design: 'uniform' | 'lhs';
+  regressor: 'forest' | 'boosted';
+  learningRate: number;
+  coverage: number;
+  band: 'conformal' | 'percentile';
   trees: number;
   depth: number;
   minSamplesLeaf: number;
@@ -26,6 +31,14 @@ export const USAGE = `Usage: npm run model:train -- --out models/<name>/<version
                           sample the process model over the valid ranges, with noise
   --target NAME           target column of the CSV (default: yield)
   --rows N                rows sampled from the process model (default: 10000)
+  --design uniform|lhs    sampling of the process model: uniform random or Latin hypercube
+                          (default: uniform)
+  --regressor forest|boosted   random forest (one output per tree) or gradient-boosted trees
+                          (one output; default: forest)
+  --learning-rate X       boosting shrinkage (default: 0.1)
+  --coverage X            nominal coverage of the calibrated band (default: 0.9)
+  --band conformal|percentile   a calibrated prediction interval (default), or a forest's
+                          5th-95th percentile of the trees (older packages' band)
   --trees N               trees in the forest (default: 100)
   --depth N               maximum tree depth (default: 10)
   --min-samples-leaf N    smallest leaf, in samples (default: 5)
@@ -54,6 +67,11 @@ export function parseTrainArgs(argv: string[], env: Record<string, string | unde
         data: { type: 'string' },
         target: { type: 'string', default: 'yield' },
         rows: { type: 'string', default: '10000' },
+        design: { type: 'string', default: 'uniform' },
+        regressor: { type: 'string', default: 'forest' },
+        'learning-rate': { type: 'string', default: '0.1' },
+        coverage: { type: 'string', default: '0.9' },
+        band: { type: 'string', default: 'conformal' },
         trees: { type: 'string', default: '100' },
         depth: { type: 'string', default: '10' },
         'min-samples-leaf': { type: 'string', default: '5' },
@@ -77,12 +95,33 @@ export function parseTrainArgs(argv: string[], env: Record<string, string | unde
     data: values.data,
     target: values.target,
     rows: integer('--rows', values.rows, 20),
+    design: oneOf('--design', values.design, ['uniform', 'lhs'] as const),
+    regressor: oneOf('--regressor', values.regressor, ['forest', 'boosted'] as const),
+    learningRate: fraction('--learning-rate', values['learning-rate'], true),
+    coverage: fraction('--coverage', values.coverage, false),
+    band: oneOf('--band', values.band, ['conformal', 'percentile'] as const),
     trees: integer('--trees', values.trees, 1),
     depth: integer('--depth', values.depth, 1),
     minSamplesLeaf: integer('--min-samples-leaf', values['min-samples-leaf'], 1),
     seed: integer('--seed', values.seed, 0),
     trainedAt: trainingDate(values['trained-at'], env.SOURCE_DATE_EPOCH, now),
   };
+}
+
+function oneOf<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+/** A number in (0, 1), or (0, 1] with `closed`. */
+function fraction(flag: string, raw: string, closed: boolean): number {
+  const v = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || !(v > 0 && (closed ? v <= 1 : v < 1))) {
+    throw new UsageError(`${flag} must be a number in (0, 1${closed ? ']' : ')'}, got "${raw}"`);
+  }
+  return v;
 }
 
 function integer(flag: string, raw: string, min: number): number {

@@ -31,6 +31,12 @@ async function main(): Promise<number> {
       `  ${forest.trees.length} trees, ${leaves} leaves; ${m?.trainRows} training rows, ${m?.holdoutRows} held out`,
     );
     console.log(`  holdout R2 ${m?.r2}  MAE ${m?.mae}  RMSE ${m?.rmse} (${manifest.target.unit})`);
+    const band = manifest.interval;
+    if (band.method === 'conformal' && band.measured) {
+      console.log(
+        `  band: ${band.coverage * 100} % prediction interval (${band.scale}), measured coverage ${(band.measured.coverage * 100).toFixed(1)} % on ${band.measured.rows} test rows`,
+      );
+    }
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {

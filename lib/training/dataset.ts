@@ -9,6 +9,8 @@ import {
   measuredYield,
   randomOperatingPoint,
   type FeatureSpec,
+  type OperatingPoint,
+  type Random,
 } from '../plant/process-model';
 import type { NumericTable } from './csv';
 
@@ -36,17 +38,39 @@ export interface TrainingTable {
  * Samples operating points uniformly over the valid box, with measured (noisy) yields: what a
  * plant historian would hold after a designed experiment.
  */
-export function sampleProcessTable(rows: number, seed: number): TrainingTable {
+export function sampleProcessTable(rows: number, seed: number, design: 'uniform' | 'lhs' = 'uniform'): TrainingTable {
   const random = createRandom(seed);
   const f = PROCESS_FEATURES.length;
   const x = new Float64Array(rows * f);
   const y = new Float64Array(rows);
+  const lhs = design === 'lhs' ? latinHypercube(rows, random) : null;
   for (let r = 0; r < rows; r++) {
-    const point = randomOperatingPoint(random);
+    const point = lhs ? lhs[r]! : randomOperatingPoint(random);
     PROCESS_FEATURES.forEach((spec, i) => (x[r * f + i] = point[spec.name]));
     y[r] = measuredYield(point, random);
   }
   return { features: PROCESS_FEATURES.map(featureInfo), target: { ...PROCESS_TARGET }, x, y, rows };
+}
+
+/**
+ * A Latin hypercube over the valid box: each feature's range cut into `rows` equal strata, one
+ * point in each, the strata of different features paired by independent shuffles. Every
+ * one-dimensional slice of the box is covered evenly, which uniform sampling only does on average.
+ */
+export function latinHypercube(rows: number, random: Random): OperatingPoint[] {
+  const columns = PROCESS_FEATURES.map((spec) => {
+    const strata = Array.from({ length: rows }, (_, i) => i);
+    for (let i = rows - 1; i > 0; i--) {
+      const j = Math.floor(random.next() * (i + 1));
+      [strata[i], strata[j]] = [strata[j]!, strata[i]!];
+    }
+    return strata.map((k) => spec.min + ((k + random.next()) / rows) * (spec.max - spec.min));
+  });
+  return Array.from({ length: rows }, (_, r) => ({
+    temperature: columns[0]![r]!,
+    pressure: columns[1]![r]!,
+    flow: columns[2]![r]!,
+  }));
 }
 
 /**

@@ -23,6 +23,11 @@ import { attr, floatTensor, floatValueInfo, model, node, uint8Tensor } from './o
 export interface ForestGraphNames {
   input: string;
   output: string;
+  /**
+   * "members" (default): one output column per tree, the runtime takes their mean (a forest).
+   * "sum": one column, the trees' sum (boosted trees, whose leaves already hold their share).
+   */
+  combine?: 'members' | 'sum';
 }
 
 const BRANCH_LEQ = 0;
@@ -30,11 +35,12 @@ const BRANCH_LEQ = 0;
 /** Serializes forest + scaler to ONNX bytes (deterministic). */
 export function forestToOnnx(forest: Forest, scaler: Scaler, names: ForestGraphNames, docString?: string): Uint8Array {
   const f = forest.featureCount;
-  const t = forest.trees.length;
-  const ensemble = flattenForest(forest.trees);
+  const sum = names.combine === 'sum';
+  const t = sum ? 1 : forest.trees.length;
+  const ensemble = flattenForest(forest.trees, sum);
   const splitCount = ensemble.splits.length;
   const graph = {
-    name: 'twinops_random_forest',
+    name: sum ? 'twinops_boosted_trees' : 'twinops_random_forest',
     initializer: [floatTensor('scaler_mean', [f], scaler.mean), floatTensor('scaler_std', [f], scaler.std)],
     input: [floatValueInfo(names.input, ['N', f])],
     output: [floatValueInfo(names.output, ['N', t])],
@@ -47,7 +53,7 @@ export function forestToOnnx(forest: Forest, scaler: Scaler, names: ForestGraphN
         [names.output],
         [
           attr.int('n_targets', t),
-          attr.int('aggregate_function', 1), // SUM: each target gets exactly one leaf, its own tree's
+          attr.int('aggregate_function', 1), // SUM: per target, its own tree's leaf (members) or every tree's (sum)
           attr.int('post_transform', 0), // NONE
           attr.ints('tree_roots', ensemble.treeRoots),
           attr.ints('nodes_featureids', ensemble.featureIds),
@@ -86,7 +92,7 @@ interface FlatEnsemble {
  * Lays every tree's interior nodes into one node array and its leaves into one leaf array, as
  * the opset-5 operator wants (a child is a node index or, with its *leafs flag set, a leaf index).
  */
-function flattenForest(trees: Tree[]): FlatEnsemble {
+function flattenForest(trees: Tree[], sum: boolean): FlatEnsemble {
   const out: FlatEnsemble = {
     treeRoots: [],
     featureIds: [],
@@ -98,7 +104,8 @@ function flattenForest(trees: Tree[]): FlatEnsemble {
     leafTargets: [],
     leafWeights: [],
   };
-  trees.forEach((tree, target) => {
+  trees.forEach((tree, index) => {
+    const target = sum ? 0 : index;
     if (tree.feature[0]! < 0) {
       // A single-leaf tree has no interior node to root at: branch on feature 0 to that leaf both ways.
       const leaf = pushLeaf(out, target, tree.value[0]!);

@@ -62,6 +62,30 @@ export function fitForest(data: Dataset, options: ForestOptions): Forest {
   return { trees, featureCount: data.featureCount };
 }
 
+/**
+ * Grows one tree on all rows of `data` (no bootstrap): the building block of gradient boosting,
+ * which fits each tree to the residuals of the ones before. `presorted` (per feature, the row
+ * indices sorted by that feature, from `sortRowsByFeature`) saves re-sorting the same x per tree.
+ */
+export function fitTree(
+  data: Dataset,
+  options: Omit<ForestOptions, 'trees' | 'bootstrap'>,
+  presorted?: Int32Array[],
+): Tree {
+  const random = createRandom(options.seed >>> 0);
+  return new TreeBuilder(data, { ...options, trees: 1, bootstrap: false }, random, presorted).build();
+}
+
+/** Per feature, every row index sorted by that feature (ties by index), for `fitTree`. */
+export function sortRowsByFeature(data: Dataset): Int32Array[] {
+  const f = data.featureCount;
+  return Array.from({ length: f }, (_, feature) => {
+    const order = Array.from({ length: data.rows }, (_, i) => i);
+    order.sort((a, b) => data.x[a * f + feature]! - data.x[b * f + feature]! || a - b);
+    return Int32Array.from(order);
+  });
+}
+
 function treeSeed(seed: number, tree: number): number {
   return (Math.imul(seed ^ 0x5bd1e995, 0x01000193) + Math.imul(tree + 1, 0x9e3779b9)) >>> 0;
 }
@@ -124,9 +148,18 @@ class TreeBuilder {
     private readonly data: Dataset,
     private readonly options: ForestOptions,
     private readonly random: Random,
+    presorted?: Int32Array[],
   ) {
     this.f = data.featureCount;
     const n = data.rows;
+    // Indexed by row: copies of a row drawn twice share their values, so they share a side.
+    this.goesLeft = new Uint8Array(n);
+    this.scratch = new Int32Array(n);
+    this.featureOrder = Int32Array.from({ length: this.f }, (_, i) => i);
+    if (presorted) {
+      this.sorted = presorted.map((order) => order.slice());
+      return;
+    }
     const sample = new Int32Array(n);
     if (options.bootstrap ?? true) {
       for (let i = 0; i < n; i++) sample[i] = Math.floor(random.next() * n);
@@ -140,10 +173,6 @@ class TreeBuilder {
       order.sort((a, b) => data.x[a * this.f + feature]! - data.x[b * this.f + feature]! || a - b);
       this.sorted.push(Int32Array.from(order));
     }
-    // Indexed by row: copies of a row drawn twice share their values, so they share a side.
-    this.goesLeft = new Uint8Array(n);
-    this.scratch = new Int32Array(n);
-    this.featureOrder = Int32Array.from({ length: this.f }, (_, i) => i);
   }
 
   build(): Tree {

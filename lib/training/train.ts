@@ -18,14 +18,18 @@ export async function trainModelPackage(args: TrainArgs): Promise<BuiltPackage> 
     table = tableFromCsv(parseNumericCsv(text, args.data), args.target, args.data);
     source = `csv:${path.basename(args.data)}`;
   } else {
-    table = sampleProcessTable(args.rows, args.seed);
-    source = 'process-model';
+    table = sampleProcessTable(args.rows, args.seed, args.design);
+    source = args.design === 'lhs' ? 'process-model (latin hypercube)' : 'process-model';
   }
   const built = buildModelPackage(table, {
     name: args.name,
     version: args.version,
     description: args.description,
     trainedAt: args.trainedAt,
+    regressor: args.regressor,
+    learningRate: args.learningRate,
+    coverage: args.coverage,
+    band: args.band,
     trees: args.trees,
     depth: args.depth,
     minSamplesLeaf: args.minSamplesLeaf,

@@ -28,12 +28,15 @@ class Tally {
   add(prediction: number, latencyMs: number | null, actual: number | undefined): void {
     this.count++;
     this.sumPrediction += prediction;
-    if (latencyMs !== null && Number.isFinite(latencyMs))
-      this.latencies[this.latencyCount++ % LATENCY_WINDOW] = latencyMs;
+    if (latencyMs !== null) this.addLatency(latencyMs);
     if (actual !== undefined && Number.isFinite(actual)) {
       this.withActual++;
       this.sumAbsError += Math.abs(prediction - actual);
     }
+  }
+
+  addLatency(latencyMs: number): void {
+    if (Number.isFinite(latencyMs)) this.latencies[this.latencyCount++ % LATENCY_WINDOW] = latencyMs;
   }
 
   summary(version: string): VersionStats {
@@ -60,11 +63,23 @@ export class AbStats {
   private tallies = new Map<string, Tally>();
   private since = Date.now();
 
-  /** One prediction by `version` (latency of the model call it came from; `actual` when known). */
+  /**
+   * One prediction by `version`; `latencyMs` only when this prediction was a model call of its
+   * own (a row of a batch has null: its call is counted once, by `recordCall`).
+   */
   record(version: string, prediction: number, latencyMs: number | null, actual?: number): void {
+    this.tally(version).add(prediction, latencyMs, actual);
+  }
+
+  /** The latency of one model call by `version`, however many rows it scored. */
+  recordCall(version: string, latencyMs: number): void {
+    this.tally(version).addLatency(latencyMs);
+  }
+
+  private tally(version: string): Tally {
     let t = this.tallies.get(version);
     if (!t) this.tallies.set(version, (t = new Tally()));
-    t.add(prediction, latencyMs, actual);
+    return t;
   }
 
   /** Starts counting afresh (a new A/B test). */

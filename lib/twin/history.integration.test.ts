@@ -176,6 +176,25 @@ describe('history, export and preferences routes', () => {
     expect(fields(inverted)).toEqual(['to']);
   });
 
+  it('refuses a range beyond year 9999 with 400 naming the field, in history and export.csv (was a 500)', async () => {
+    for (const [query, field] of [
+      ['from=0&to=999999999999999', 'to'],
+      ['from=999999999999998&to=999999999999999', 'from'],
+    ] as const) {
+      const res = await get(history, 'reactor-2', query);
+      expect(res.status, res.text).toBe(400);
+      expect(fields(res)).toContain(field);
+      const csv = await call(h.url, exportCsv, `/api/v1/assets/reactor-2/export.csv?${query}`, {
+        params: { id: 'reactor-2' },
+        headers: { cookie },
+      });
+      expect(csv.status, csv.text).toBe(400);
+      expect(fields(csv)).toContain(field);
+    }
+    // The last instant allowed still answers.
+    expect((await get(history, 'reactor-2', `from=0&to=${Date.UTC(9999, 11, 31, 23, 59, 59, 999)}`)).status).toBe(200);
+  });
+
   it('GET export.csv streams the stored rows as an attachment', async () => {
     const res = await call(h.url, exportCsv, `/api/v1/assets/reactor-2/export.csv?from=${T0}&to=${T0 + COUNT * 500}`, {
       params: { id: 'reactor-2' },

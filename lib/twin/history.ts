@@ -13,6 +13,12 @@ export const DEFAULT_MAX_POINTS = 2_000;
 /** Non-feature signals: the model's prediction (with its band) and the measured target. */
 export const EXTRA_SIGNALS = ['prediction', 'actual'] as const;
 
+/**
+ * The last instant a range may name: 9999-12-31T23:59:59.999Z (ISO 8601's four-digit years).
+ * Beyond it the database refuses the timestamp, which was a 500 (and a broken CSV stream).
+ */
+export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** An instant as ISO 8601 with a zone, or epoch milliseconds (as the query string's text). */
 export const instantSchema = (name: string) =>
   z
@@ -30,6 +36,10 @@ export const instantSchema = (name: string) =>
           code: 'custom',
           message: `${name} must be an ISO 8601 date-time with a zone (2026-11-22T10:00:00Z) or epoch ms`,
         });
+        return z.NEVER;
+      }
+      if (ms > MAX_INSTANT_MS) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be at most ${new Date(MAX_INSTANT_MS).toISOString()}` });
         return z.NEVER;
       }
       return ms;

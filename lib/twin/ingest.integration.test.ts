@@ -46,7 +46,7 @@ describe('POST /api/v1/assets/:id/telemetry', () => {
     expect(latest.values.temperature).toBe(353);
     expect(latest.flags).toEqual(['ingested']);
     // Scored by the shipped model, with its band.
-    expect(latest.modelVersion).toBe('1.0.0');
+    expect(latest.modelVersion).toBe('2.0.0');
     expect(latest.lower!).toBeLessThanOrEqual(latest.prediction!);
     expect(latest.upper!).toBeGreaterThanOrEqual(latest.prediction!);
     expect(latest.prediction!).toBeGreaterThan(60);

@@ -1,12 +1,11 @@
 /**
  * Shared pieces of the model lifecycle endpoints (/api/v1/models/**): request schemas, the
- * multipart upload reader, and the lifecycle's errors as API errors.
+ * multipart upload reader. The lifecycle's errors are `DomainError`s: lib/api/route.ts answers them.
  */
 import { z } from 'zod';
 import { ApiError, type FieldError } from '../api/errors';
 import { readBodyCapped } from '../api/route';
 import type { Principal } from '../auth/bearer';
-import type { PackageProblem } from '../model';
 import { getServices } from '../services';
 import { abConfigSchema } from './ab-split';
 import type { Actor, ModelManager } from './model-manager';
@@ -75,35 +74,4 @@ export async function readUpload(req: Request): Promise<{ model: Uint8Array; twi
 
 function tooLarge(): ApiError {
   return new ApiError(413, 'payload_too_large', `The package is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-}
-
-/** The loader's problems as field errors: `twin.json features[1].max`, `model.onnx`. */
-export function problemsToFields(problems: PackageProblem[]): FieldError[] {
-  return problems.map((p) => ({ field: p.field ? `${p.file} ${p.field}` : p.file, message: p.message }));
-}
-
-/**
- * Runs a lifecycle action, mapping its errors (by name: they are thrown in the server's module
- * graph, not the route's bundle) to 404, 409 and 422 with the loader's reasons.
- */
-export async function withModelErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (!(err instanceof Error)) throw err;
-    switch (err.name) {
-      case 'ModelNotFoundError':
-        throw new ApiError(404, 'model_not_found', err.message);
-      case 'PackageExistsError':
-        throw new ApiError(409, 'model_exists', err.message);
-      case 'ModelConflictError':
-        throw new ApiError(409, 'conflict', err.message);
-      case 'ModelPackageError': {
-        const problems = (err as Error & { problems?: PackageProblem[] }).problems ?? [];
-        throw new ApiError(422, 'invalid_package', 'The model package cannot be served', problemsToFields(problems));
-      }
-      default:
-        throw err;
-    }
-  }
 }

@@ -46,7 +46,7 @@ describe('model endpoints with the shipped model', () => {
     expect(b.lower).toBeLessThanOrEqual(b.prediction);
     expect(b.upper).toBeGreaterThanOrEqual(b.prediction);
     expect(b.confidence_interval).toEqual([b.lower, b.upper]);
-    expect(b).toMatchObject({ unit: '%', model: { name: 'reactor-yield', version: '1.0.0' }, user: 'victor' });
+    expect(b).toMatchObject({ unit: '%', model: { name: 'reactor-yield', version: '2.0.0' }, user: 'victor' });
     expect(Date.parse(b.timestamp)).toBeGreaterThan(0);
   });
 
@@ -99,7 +99,7 @@ describe('model endpoints with the shipped model', () => {
     expect(s.body).toMatchObject({
       status: 'operational',
       reason: null,
-      model_info: { name: 'reactor-yield', version: '1.0.0' },
+      model_info: { name: 'reactor-yield', version: '2.0.0' },
       user: 'victor',
     });
     const m = await call(model, 'GET');

@@ -1,11 +1,11 @@
 /**
  * Shared pieces of the model endpoints (predict, batch, status, model info): the active model or
- * a 503 saying why there is none, validation errors as API field errors, response shapes that
+ * a 503 saying why there is none, response shapes that
  * also satisfy the reference service's client (`prediction`, `confidence_interval`, `user`).
  */
 import { z } from 'zod';
-import { ApiError, type FieldError } from '../api/errors';
-import { InputValidationError, type InputIssue, type Prediction, type TwinModel } from '../model';
+import { ApiError } from '../api/errors';
+import { issuesToFields, type Prediction, type TwinModel } from '../model';
 import { getTwin } from '../services';
 
 /** The model serving now; 503 with the reason while degraded. */
@@ -17,37 +17,7 @@ export function activeModel(): TwinModel {
   return model;
 }
 
-export function issuesToFields(issues: InputIssue[]): FieldError[] {
-  return issues.map((i) => ({
-    field: i.index === undefined ? i.field || '(body)' : `${i.index}.${i.field || '(item)'}`,
-    message: i.message,
-  }));
-}
-
-/** Runs `fn`, turning the model's input errors into a 400 naming every bad field. */
-export async function withInputErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (isInputValidationError(err))
-      throw new ApiError(400, 'validation_failed', 'The input is invalid', issuesToFields(err.issues));
-    // The serving model was taken out of service while this call waited (see model-manager.ts).
-    if (err instanceof Error && err.name === 'ModelUnavailableError')
-      throw new ApiError(503, 'model_unavailable', err.message);
-    throw err;
-  }
-}
-
-/**
- * By name, not `instanceof`: the model is loaded in the server's module graph while route
- * handlers run in Next's bundle, which has its own copy of the class.
- */
-function isInputValidationError(err: unknown): err is InputValidationError {
-  return (
-    err instanceof InputValidationError ||
-    (err instanceof Error && err.name === 'InputValidationError' && Array.isArray((err as InputValidationError).issues))
-  );
-}
+export { issuesToFields };
 
 export function predictionBody(p: Prediction, unit: string, user: string) {
   return {

@@ -102,6 +102,40 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     expect(p.body.model.version).toBe('1.0.0');
   });
 
+  it('refuses a model.onnx that cannot be loaded naming the file, never a server path', async () => {
+    const res = await req(upload, 'POST', {
+      form: packageForm(twinJson({ version: '9.1.0' }), Buffer.from('this is not an ONNX graph')),
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields).toContainEqual({
+      field: 'model.onnx',
+      message: expect.stringMatching(/^onnxruntime cannot load it: .*model\.onnx/),
+    });
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain(h.handle.services.config.uploadedModelsDir);
+    expect(text).not.toMatch(/\.upload-|\/[\w.-]+\/[\w.-]+\/model\.onnx/);
+    const uploadedDir = h.handle.services.config.uploadedModelsDir;
+    expect(existsSync(uploadedDir) ? readdirSync(uploadedDir) : []).toEqual([]);
+  });
+
+  it('refuses a name or version over 100 characters with 422 naming the field, leaving no directory', async () => {
+    const long = 'a'.repeat(300);
+    const byName = await req(upload, 'POST', { form: packageForm(twinJson({ name: long, version: '9.2.0' })) });
+    expect(byName.status).toBe(422);
+    expect(byName.body.error.fields).toContainEqual({
+      field: 'twin.json name',
+      message: expect.stringContaining('at most 100 characters'),
+    });
+    const byVersion = await req(upload, 'POST', { form: packageForm(twinJson({ version: long })) });
+    expect(byVersion.status).toBe(422);
+    expect(byVersion.body.error.fields).toContainEqual({
+      field: 'twin.json version',
+      message: expect.stringContaining('at most 100 characters'),
+    });
+    const uploadedDir = h.handle.services.config.uploadedModelsDir;
+    expect(existsSync(uploadedDir) ? readdirSync(uploadedDir) : []).toEqual([]);
+  });
+
   it('stores a good upload (admins only), refuses a duplicate with 409', async () => {
     expect(
       (await req(upload, 'POST', { form: packageForm(twinJson({ version: '1.1.0' })), role: 'viewer' })).status,

@@ -38,6 +38,7 @@ import {
 } from './model-serving';
 import type { Scorer } from './scorer';
 import type { Point } from './types';
+import { DomainError } from '../errors/domain-error';
 
 export const ACTIVE_KEY = 'model.active';
 export const AB_KEY = 'model.ab';
@@ -88,17 +89,17 @@ export interface DriftEvent {
   at: number;
 }
 
-export class ModelNotFoundError extends Error {
+export class ModelNotFoundError extends DomainError {
   constructor(ref: ModelRef) {
-    super(`no model package ${ref.name} ${ref.version}`);
+    super({ status: 404, code: 'model_not_found', message: `no model package ${ref.name} ${ref.version}` });
     this.name = 'ModelNotFoundError';
   }
 }
 
 /** The request conflicts with what serves now (e.g. an A/B challenger equal to the champion). */
-export class ModelConflictError extends Error {
+export class ModelConflictError extends DomainError {
   constructor(message: string) {
-    super(message);
+    super({ status: 409, code: 'conflict', message });
     this.name = 'ModelConflictError';
   }
 }
@@ -217,7 +218,8 @@ export class ModelManager {
   observePoint(point: Point): void {
     this.driftMonitor.observe(point.values);
     if (point.prediction !== null && point.modelVersion)
-      this.stats.record(point.modelVersion, point.prediction, point.inferenceMs, point.actual);
+      // The latency was recorded per model call by the scorer (a tick scores every asset at once).
+      this.stats.record(point.modelVersion, point.prediction, null, point.actual);
   }
 
   /** Drift of the serving model's features, or null while degraded. */
@@ -286,7 +288,7 @@ export class ModelManager {
     } catch (err) {
       await this.audit(actor, 'model.upload', null, 'failure', {
         reason: (err as Error).name,
-        ...(err instanceof ModelPackageError || (err as Error).name === 'ModelPackageError'
+        ...(err instanceof ModelPackageError
           ? { problems: (err as ModelPackageError).problems }
           : { message: (err as Error).message }),
       });
@@ -520,7 +522,7 @@ export class ModelManager {
         return;
       } catch (err) {
         problems.push(
-          err instanceof ModelPackageError || (err as Error).name === 'ModelPackageError'
+          err instanceof ModelPackageError
             ? (err as Error).message
             : `model ${found.name}/${found.version} failed to load: ${(err as Error).message}`,
         );

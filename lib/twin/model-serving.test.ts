@@ -68,4 +68,25 @@ describe('the API’s model view', () => {
     expect(cb!.count).toBe(4);
     expect(cb!.meanPrediction).toBeCloseTo(ca!.meanPrediction!, 6);
   });
+
+  it('records an A/B latency per model call: a batch of 20 rows is one call, not 20 calls at its time', async () => {
+    const stats = new AbStats();
+    const model = servingModel({
+      state: () => ({ champion: a, challenger: null }),
+      problem: () => null,
+      stats,
+      cache: null,
+      onRun: () => {},
+    });
+    const calls: number[] = [];
+    const batch = await model.predictBatch(Array.from({ length: 20 }, (_, k) => ({ ...input, flow: 90 + k })));
+    calls.push(batch[0]!.inferenceMs);
+    for (let k = 0; k < 3; k++) calls.push((await model.predict({ ...input, flow: 80 + k })).inferenceMs);
+    const [v] = stats.summary(['1.0.0']).versions;
+    expect(v!.count).toBe(23);
+    const sorted = [...calls].sort((x, y) => x - y);
+    // Nearest-rank quantiles over the 4 calls (with per-row recording, 20 of 23 samples were the batch's).
+    expect(v!.latencyP50Ms).toBe(sorted[1]);
+    expect(v!.latencyP99Ms).toBe(sorted[3]);
+  });
 });

@@ -6,11 +6,13 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { InputCheck, ItemPrediction, Prediction, RowScores, TwinModel } from '../model';
+import { InputValidationError } from '../model/errors';
 import { recordCacheLookup } from '../metrics/model-metrics';
 import type { AbStats } from './ab-stats';
 import { splitRows, toChallenger } from './ab-split';
 import type { ModelEntry } from './model-entry';
 import type { Scorer, ScoreResult } from './scorer';
+import { DomainError } from '../errors/domain-error';
 
 export interface ServingState {
   champion: ModelEntry | null;
@@ -30,15 +32,11 @@ export interface ServingDeps {
 }
 
 /** No version can serve (a call raced a runtime failure); the API maps it to 503. */
-export class ModelUnavailableError extends Error {
+export class ModelUnavailableError extends DomainError {
   constructor(reason: string) {
-    super(`No model can run: ${reason}`);
+    super({ status: 503, code: 'model_unavailable', message: `No model can run: ${reason}` });
     this.name = 'ModelUnavailableError';
   }
-}
-
-function isInputError(err: unknown): boolean {
-  return err instanceof Error && err.name === 'InputValidationError';
 }
 
 async function run<T>(deps: ServingDeps, entry: ModelEntry, fn: (m: TwinModel) => Promise<T>): Promise<T> {
@@ -47,7 +45,8 @@ async function run<T>(deps: ServingDeps, entry: ModelEntry, fn: (m: TwinModel) =
     deps.onRun(entry, null);
     return out;
   } catch (err) {
-    if (!isInputError(err)) deps.onRun(entry, err);
+    // Bad input is the caller's fault, not the model's: it never takes a version out of service.
+    if (!(err instanceof InputValidationError)) deps.onRun(entry, err);
     throw err;
   }
 }
@@ -74,6 +73,12 @@ export function servingModel(deps: ServingDeps): TwinModel {
     return s.challenger && toChallenger(s.challenger.share, deps.random) ? s.challenger.entry : c;
   };
   const record = (p: Prediction) => deps.stats.record(p.modelVersion, p.prediction, p.inferenceMs);
+  // A batch is one model call: its rows are counted, its latency once (not once per row).
+  const recordBatch = (rows: Prediction[]) => {
+    for (const p of rows) deps.stats.record(p.modelVersion, p.prediction, null);
+    const first = rows[0];
+    if (first) deps.stats.recordCall(first.modelVersion, first.inferenceMs);
+  };
   return {
     get manifest() {
       return champion().model.manifest;
@@ -110,12 +115,12 @@ export function servingModel(deps: ServingDeps): TwinModel {
     },
     async predictBatch(inputs: readonly unknown[]): Promise<Prediction[]> {
       const out = await run(deps, routed(), (m) => m.predictBatch(inputs));
-      out.forEach(record);
+      recordBatch(out);
       return out;
     },
     async predictEach(inputs: readonly unknown[]): Promise<ItemPrediction[]> {
       const out = await run(deps, routed(), (m) => m.predictEach(inputs));
-      for (const item of out) if (item.ok) record(item.result);
+      recordBatch(out.flatMap((item) => (item.ok ? [item.result] : [])));
       return out;
     },
     predictRows: (rows: Float32Array, n: number): Promise<RowScores> =>
@@ -145,6 +150,7 @@ export function servingScorer(deps: ServingDeps): Scorer | null {
     async scoreRows(rows, n) {
       if (!challenger) {
         const out = await run(deps, champion, () => base.scoreRows(rows, n));
+        deps.stats.recordCall(base.version, out.inferenceMs);
         return { results: out.results.map((r) => ({ ...r, version: base.version })), inferenceMs: out.inferenceMs };
       }
       const width = base.features.length;
@@ -157,10 +163,13 @@ export function servingScorer(deps: ServingDeps): Scorer | null {
       };
       const a = pick(false);
       const b = pick(true);
-      const score = (entry: ModelEntry, part: { idx: number[]; sub: Float32Array }) =>
-        part.idx.length
-          ? run(deps, entry, () => entry.scorer.scoreRows(part.sub, part.idx.length))
-          : Promise.resolve({ results: [] as ScoreResult[], inferenceMs: 0 });
+      const score = async (entry: ModelEntry, part: { idx: number[]; sub: Float32Array }) => {
+        if (!part.idx.length) return { results: [] as ScoreResult[], inferenceMs: 0 };
+        const out = await run(deps, entry, () => entry.scorer.scoreRows(part.sub, part.idx.length));
+        // Each version's own call time (the tick's answer carries the slower of the two).
+        deps.stats.recordCall(entry.version, out.inferenceMs);
+        return out;
+      };
       const [ra, rb] = await Promise.all([score(champion, a), score(challenger.entry, b)]);
       const results = new Array<ScoreResult>(n);
       a.idx.forEach((i, k) => (results[i] = { ...ra.results[k]!, version: champion.version }));

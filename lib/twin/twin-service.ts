@@ -11,6 +11,7 @@ import type { TwinModel } from '../model';
 import type { Scorer } from './scorer';
 import type { ModelManager } from './model-manager';
 import { runSimulator } from './simulator-source';
+import { bandInfo } from '../model/band-label';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
 import type { Point, Reading, SignalValues, StreamCatalog } from './types';
 import { GroupCommit, type CommitSink } from '../ingest/group-commit';
@@ -92,6 +93,12 @@ export function createTwinService(opts: TwinOptions): TwinService {
     'twin started',
   );
 
+  /** What the serving model's band means (its coverage), for labels. */
+  const bandOfServing = () => {
+    const served = opts.models ? opts.models.model() : model;
+    return served ? bandInfo(served.manifest.interval) : null;
+  };
+
   return {
     pipeline,
     writer,
@@ -111,6 +118,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
         signals,
         target: scorer?.target ?? { ...PROCESS_TARGET },
         model: scorer ? { name: scorer.name, version: scorer.version } : null,
+        band: bandOfServing(),
         rateHz: opts.rateHz,
         bufferSeconds: opts.bufferSeconds,
       };

@@ -3,6 +3,8 @@
  * A reading is what a source says; a point is a reading after the pipeline has scored it.
  */
 
+import type { BandInfo } from '../model/band-label';
+
 /** Feature name -> value, e.g. { temperature: 352.1, pressure: 5.8, flow: 101.3 }. */
 export type SignalValues = Record<string, number>;
 
@@ -59,6 +61,8 @@ export interface StreamCatalog {
   signals: SignalInfo[];
   target: { name: string; label: string; unit: string };
   model: { name: string; version: string } | null;
+  /** What the serving model's band is ("90 % prediction interval", or the trees' spread). */
+  band?: BandInfo | null;
   rateHz: number;
   bufferSeconds: number;
 }

@@ -28,6 +28,30 @@ export function predictBatch(inputs: FeatureValues[], signal?: AbortSignal): Pro
   return requestJson<BatchAnswer>('/api/v1/twin/batch', { json: { inputs }, signal });
 }
 
+export interface OptimizeAnswer {
+  values: FeatureValues;
+  prediction: number;
+  lower: number | null;
+  upper: number | null;
+  change: Record<string, number> | null;
+  feasible: boolean;
+  evaluated: number;
+  unit: string;
+  model: { name: string; version: string };
+}
+
+export interface OptimizeQuery {
+  goal: 'maximize' | 'target';
+  target?: number;
+  from?: FeatureValues;
+  bounds?: Record<string, { min?: number; max?: number }>;
+}
+
+/** Recommended setpoints (POST /api/v1/twin/optimize). */
+export function optimizeSetpoints(query: OptimizeQuery, signal?: AbortSignal): Promise<OptimizeAnswer> {
+  return requestJson<OptimizeAnswer>('/api/v1/twin/optimize', { json: query, signal });
+}
+
 /** Field errors by feature name (`temperature`), plus the ones naming no known feature. */
 export function fieldErrorsByFeature(
   fields: readonly FieldError[],

@@ -3,14 +3,9 @@ import { WhatIfExplorer } from '@/components/what-if/what-if-explorer';
 import { RefreshOnModelChange } from '@/components/models/refresh-on-model-change';
 import { getServices } from '@/lib/services';
 import { initialValues, type WhatIfFeature } from '@/lib/what-if/inputs';
+import { bandInfo } from '@/lib/model/band-label';
 
 export const metadata: Metadata = { title: 'What-if' };
-
-/** "5th–95th percentile band": how twin.json says the band is made. */
-function ordinal(n: number): string {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${s}`;
-}
 
 /**
  * The what-if explorer. The model description comes from the serving model package on the
@@ -52,11 +47,7 @@ export default function WhatIfPage() {
   const assets = twin.catalog().assets.map(({ id, name }) => ({ id, name }));
   const assetId = assets[0]?.id ?? '';
   const latest = assetId ? twin.pipeline.stream(assetId)?.latest()?.values : undefined;
-  const interval = manifest.interval;
-  const bandName =
-    interval.method === 'ensemble-percentile'
-      ? `${ordinal(interval.lower)}–${ordinal(interval.upper)} percentile band`
-      : null;
+  const bandName = bandInfo(manifest.interval)?.label ?? null;
 
   return (
     <>

@@ -4,6 +4,7 @@ import { keyView } from '@/lib/auth/admin-views';
 import { currentUser } from '@/lib/auth/session';
 import { apiKeysRepo } from '@/lib/db/api-keys-repo';
 import { getServices } from '@/lib/services';
+import { userTimeZone } from '@/lib/time/user-time-zone';
 
 export const metadata: Metadata = { title: 'Admin · API keys' };
 
@@ -16,6 +17,7 @@ export default async function AdminKeysPage() {
     <ApiKeysAdmin
       initialKeys={keys.map((k) => keyView(k))}
       usernames={userList.filter((u) => !u.disabled).map((u) => u.username)}
+      timeZone={await userTimeZone()}
     />
   );
 }

@@ -3,6 +3,7 @@ import { UsersAdmin } from '@/components/admin/users-admin';
 import { userView } from '@/lib/auth/admin-views';
 import { currentUser } from '@/lib/auth/session';
 import { getServices } from '@/lib/services';
+import { userTimeZone } from '@/lib/time/user-time-zone';
 
 export const metadata: Metadata = { title: 'Admin · Users' };
 
@@ -12,5 +13,5 @@ export default async function AdminUsersPage() {
   const user = await currentUser();
   if (user?.role !== 'admin') return null;
   const users = await getServices().users.list();
-  return <UsersAdmin currentUserId={user.id} initialUsers={users.map(userView)} />;
+  return <UsersAdmin currentUserId={user.id} initialUsers={users.map(userView)} timeZone={await userTimeZone()} />;
 }

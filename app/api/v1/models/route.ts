@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { actorOf, modelManager, readUpload, withModelErrors } from '@/lib/twin/model-admin-api';
+import { actorOf, modelManager, readUpload } from '@/lib/twin/model-admin-api';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,6 +16,6 @@ export const GET = apiRoute({ role: 'viewer' }, async () => {
  */
 export const POST = apiRoute({ role: 'admin' }, async ({ req, principal }) => {
   const files = await readUpload(req);
-  const version = await withModelErrors(() => modelManager().upload(files, actorOf(principal)));
+  const version = await modelManager().upload(files, actorOf(principal));
   return Response.json(version, { status: 201 });
 });

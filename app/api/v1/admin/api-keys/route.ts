@@ -1,4 +1,4 @@
-import { adminAction, userAdmin } from '@/lib/api/admin-errors';
+import { userAdmin } from '@/lib/services';
 import { apiRoute } from '@/lib/api/route';
 import { createKeySchema } from '@/lib/auth/admin-schemas';
 import { keyView } from '@/lib/auth/admin-views';
@@ -16,7 +16,7 @@ export const GET = apiRoute({ role: 'admin' }, async () => {
 
 /** Creates a key for a user; the answer holds the key, which is never shown again. */
 export const POST = apiRoute({ role: 'admin', body: createKeySchema }, async ({ body, principal, address }) => {
-  const created = await adminAction(() => userAdmin().createKey({ username: principal.username, address }, body));
+  const created = await userAdmin().createKey({ username: principal.username, address }, body);
   return Response.json(
     {
       key: created.key,

@@ -1,4 +1,4 @@
-import { adminAction, userAdmin } from '@/lib/api/admin-errors';
+import { userAdmin } from '@/lib/services';
 import { apiRoute } from '@/lib/api/route';
 import { createUserSchema } from '@/lib/auth/admin-schemas';
 import { userView } from '@/lib/auth/admin-views';
@@ -14,6 +14,6 @@ export const GET = apiRoute({ role: 'admin' }, async () => {
 
 /** Creates a user; 409 naming `username` when it is taken. */
 export const POST = apiRoute({ role: 'admin', body: createUserSchema }, async ({ body, principal, address }) => {
-  const user = await adminAction(() => userAdmin().createUser({ username: principal.username, address }, body));
+  const user = await userAdmin().createUser({ username: principal.username, address }, body);
   return Response.json({ user: userView(user) }, { status: 201 });
 });

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts, mapAlertErrors, ruleIdParam } from '@/lib/alerts/api';
+import { getAlerts, ruleIdParam } from '@/lib/alerts/api';
 import { ruleBodySchema, rulePatchSchema } from '@/lib/alerts/schemas';
 
 export const dynamic = 'force-dynamic';
@@ -9,9 +9,7 @@ export const PUT = apiRoute(
   { role: 'operator', body: ruleBodySchema },
   async ({ params, body, principal, address }) => {
     const id = ruleIdParam(params.id);
-    const rule = await mapAlertErrors(() =>
-      getAlerts().updateRule(id, body, { username: principal.username, address }),
-    );
+    const rule = await getAlerts().updateRule(id, body, { username: principal.username, address });
     return Response.json({ rule });
   },
 );
@@ -21,9 +19,7 @@ export const PATCH = apiRoute(
   { role: 'operator', body: rulePatchSchema },
   async ({ params, body, principal, address }) => {
     const id = ruleIdParam(params.id);
-    const rule = await mapAlertErrors(() =>
-      getAlerts().updateRule(id, body, { username: principal.username, address }),
-    );
+    const rule = await getAlerts().updateRule(id, body, { username: principal.username, address });
     return Response.json({ rule });
   },
 );

@@ -3,6 +3,10 @@ import { ApiError } from '@/lib/api/errors';
 import { issueLoginToken } from '@/lib/auth/bearer';
 import { loginSchema } from '@/lib/auth/login';
 import { getServices } from '@/lib/services';
+import { z } from 'zod';
+
+/** The form's schema, strict: next-auth's provider gets extra fields (csrfToken), this API refuses them. */
+const tokenRequestSchema = z.strictObject(loginSchema.shape);
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +14,7 @@ export const dynamic = 'force-dynamic';
  * Username + password -> a bearer token valid 24 h, for machine clients. Goes through the same
  * login service as the form (throttling, audit).
  */
-export const POST = apiRoute({ role: 'public', body: loginSchema }, async ({ body, address }) => {
+export const POST = apiRoute({ role: 'public', body: tokenRequestSchema }, async ({ body, address }) => {
   const services = getServices();
   const result = await services.login.authenticate(body, address, 'api');
   if (!result.ok) {

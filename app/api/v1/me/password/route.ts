@@ -1,4 +1,4 @@
-import { adminAction, userAdmin } from '@/lib/api/admin-errors';
+import { userAdmin } from '@/lib/services';
 import { apiRoute } from '@/lib/api/route';
 import { changeOwnPasswordSchema } from '@/lib/auth/admin-schemas';
 
@@ -8,12 +8,10 @@ export const dynamic = 'force-dynamic';
 export const POST = apiRoute(
   { role: 'viewer', body: changeOwnPasswordSchema },
   async ({ body, principal, address }) => {
-    await adminAction(() =>
-      userAdmin().changeOwnPassword(
-        { userId: principal.userId, username: principal.username, address },
-        body.currentPassword,
-        body.newPassword,
-      ),
+    await userAdmin().changeOwnPassword(
+      { userId: principal.userId, username: principal.username, address },
+      body.currentPassword,
+      body.newPassword,
     );
     return Response.json({ changed: true });
   },

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { abConfigSchema, actorOf, modelManager, withModelErrors } from '@/lib/twin/model-admin-api';
+import { abConfigSchema, actorOf, modelManager } from '@/lib/twin/model-admin-api';
 
 export const dynamic = 'force-dynamic';
 
@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({ role: 'viewer' }, async () => Response.json(modelManager().ab()));
 
 /** Start (or change) the A/B test: `{name, version, share}` of predictions go to that version. Admins only. */
-export const PUT = apiRoute({ role: 'admin', body: abConfigSchema }, async ({ body, principal }) => Response.json(await withModelErrors(() => modelManager().startAb(body, actorOf(principal)))));
+export const PUT = apiRoute({ role: 'admin', body: abConfigSchema }, async ({ body, principal }) => Response.json(await modelManager().startAb(body, actorOf(principal))));
 
 /** Stop the A/B test. Admins only. */
-export const DELETE = apiRoute({ role: 'admin' }, async ({ principal }) => Response.json(await withModelErrors(() => modelManager().stopAb(actorOf(principal)))));
+export const DELETE = apiRoute({ role: 'admin' }, async ({ principal }) => Response.json(await modelManager().stopAb(actorOf(principal))));

@@ -1,10 +1,10 @@
 import { apiRoute } from '@/lib/api/route';
-import { actorOf, modelManager, modelRefSchema, withModelErrors } from '@/lib/twin/model-admin-api';
+import { actorOf, modelManager, modelRefSchema } from '@/lib/twin/model-admin-api';
 
 export const dynamic = 'force-dynamic';
 
 /** Serve `{name, version}` from now on (also a rollback): no restart, no failed request. Admins only. */
 export const POST = apiRoute({ role: 'admin', body: modelRefSchema }, async ({ body, principal }) => {
-  const result = await withModelErrors(() => modelManager().activate(body, actorOf(principal)));
+  const result = await modelManager().activate(body, actorOf(principal));
   return Response.json(result);
 });

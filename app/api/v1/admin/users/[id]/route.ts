@@ -1,4 +1,4 @@
-import { adminAction, userAdmin } from '@/lib/api/admin-errors';
+import { userAdmin } from '@/lib/services';
 import { apiRoute } from '@/lib/api/route';
 import { userView } from '@/lib/auth/admin-views';
 import { updateUserSchema } from '@/lib/auth/admin-schemas';
@@ -9,9 +9,7 @@ export const dynamic = 'force-dynamic';
 export const PATCH = apiRoute(
   { role: 'admin', body: updateUserSchema },
   async ({ body, params, principal, address }) => {
-    const user = await adminAction(() =>
-      userAdmin().updateUser({ username: principal.username, address }, params.id ?? '', body),
-    );
+    const user = await userAdmin().updateUser({ username: principal.username, address }, params.id ?? '', body);
     return Response.json({ user: userView(user) });
   },
 );

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts, mapAlertErrors, ruleIdParam } from '@/lib/alerts/api';
+import { getAlerts, ruleIdParam } from '@/lib/alerts/api';
 import { shelveSchema } from '@/lib/alerts/schemas';
 
 export const dynamic = 'force-dynamic';
@@ -7,8 +7,6 @@ export const dynamic = 'force-dynamic';
 /** Shelves a rule for `minutes`: it raises nothing meanwhile (open alerts stay and clear normally). */
 export const POST = apiRoute({ role: 'operator', body: shelveSchema }, async ({ params, body, principal, address }) => {
   const id = ruleIdParam(params.id);
-  const rule = await mapAlertErrors(() =>
-    getAlerts().shelve(id, body.minutes, { username: principal.username, address }),
-  );
+  const rule = await getAlerts().shelve(id, body.minutes, { username: principal.username, address });
   return Response.json({ rule });
 });

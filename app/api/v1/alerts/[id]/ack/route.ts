@@ -1,5 +1,5 @@
 import { validationError, apiRoute } from '@/lib/api/route';
-import { alertIdParam, getAlerts, mapAlertErrors, readOptionalJson } from '@/lib/alerts/api';
+import { alertIdParam, getAlerts, readOptionalJson } from '@/lib/alerts/api';
 import { ackSchema } from '@/lib/alerts/schemas';
 
 export const dynamic = 'force-dynamic';
@@ -10,8 +10,6 @@ export const POST = apiRoute({ role: 'operator' }, async ({ req, params, princip
   const parsed = ackSchema.safeParse(await readOptionalJson(req));
   if (!parsed.success) throw validationError(parsed.error);
   const comment = parsed.data.comment ? parsed.data.comment : null;
-  const alert = await mapAlertErrors(() =>
-    getAlerts().acknowledge(id, { username: principal.username, address }, comment),
-  );
+  const alert = await getAlerts().acknowledge(id, { username: principal.username, address }, comment);
   return Response.json({ alert });
 });

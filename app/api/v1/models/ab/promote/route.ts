@@ -1,7 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
-import { actorOf, modelManager, withModelErrors } from '@/lib/twin/model-admin-api';
+import { actorOf, modelManager } from '@/lib/twin/model-admin-api';
 
 export const dynamic = 'force-dynamic';
 
 /** Make the A/B challenger the serving version and end the test. Admins only. */
-export const POST = apiRoute({ role: 'admin' }, async ({ principal }) => Response.json(await withModelErrors(() => modelManager().promote(actorOf(principal)))));
+export const POST = apiRoute({ role: 'admin' }, async ({ principal }) => Response.json(await modelManager().promote(actorOf(principal))));

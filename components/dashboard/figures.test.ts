@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { RingBuffer } from '@/lib/realtime/ring-buffer';
+import type { Point, SignalInfo } from '@/lib/twin/types';
+import { buildSeries } from './figures';
+
+const SIGNALS: SignalInfo[] = [{ name: 'temperature', label: 'Temperature', unit: 'degC', min: 300, max: 400 }];
+
+function point(seq: number, ts: number): Point {
+  return {
+    seq,
+    ts,
+    values: { temperature: 350 },
+    prediction: 85,
+    lower: 84,
+    upper: 86,
+    modelVersion: 'v1',
+    inferenceMs: 1,
+    flags: [],
+  };
+}
+
+/** 10 Hz readings from t0 for `seconds`, then none for `gapS`, then 10 Hz again for `seconds`. */
+function bufferWithGap(seconds: number, gapS: number): { buffer: RingBuffer<Point>; end: number } {
+  const buffer = new RingBuffer<Point>(100_000);
+  let seq = 0;
+  let ts = 1_700_000_000_000;
+  for (let i = 0; i < seconds * 10; i++, ts += 100) buffer.push(point(seq++, ts));
+  ts += gapS * 1000;
+  for (let i = 0; i < seconds * 10; i++, ts += 100) buffer.push(point(seq++, ts));
+  return { buffer, end: ts };
+}
+
+const nulls = (a: (number | null)[]) => a.filter((v) => v === null).length;
+
+describe('live series gaps', () => {
+  it('breaks every line and the band across three minutes without readings', () => {
+    const { buffer, end } = bufferWithGap(60, 180);
+    const s = buildSeries(buffer, 10 * 60_000, end, SIGNALS, 1, 2_400, { timeZone: 'UTC', expectedIntervalMs: 100 });
+    expect(nulls(s.prediction)).toBe(1);
+    expect(nulls(s.values.temperature!)).toBe(1);
+    expect(s.bands).toHaveLength(2);
+    // The break sits between the last point before and the first after the gap.
+    const k = s.prediction.indexOf(null);
+    expect(s.x[k + 1]! - s.x[k - 1]!).toBeGreaterThan(180_000);
+  });
+
+  it('still finds the gap when the window is thinned', () => {
+    const { buffer, end } = bufferWithGap(600, 180);
+    const s = buildSeries(buffer, 30 * 60_000, end, SIGNALS, 1, 500, { timeZone: 'UTC', expectedIntervalMs: 100 });
+    expect(s.x.length).toBeLessThan(700);
+    expect(nulls(s.prediction)).toBe(1);
+    expect(s.bands).toHaveLength(2);
+  });
+
+  it('draws a steady stream, and a source slower than the nominal rate, as one line', () => {
+    const { buffer, end } = bufferWithGap(60, 0);
+    const steady = buildSeries(buffer, 10 * 60_000, end, SIGNALS, 1, 2_400, { expectedIntervalMs: 100 });
+    expect(nulls(steady.prediction)).toBe(0);
+    const slow = new RingBuffer<Point>(1000);
+    for (let i = 0; i < 100; i++) slow.push(point(i, 1_700_000_000_000 + i * 5_000));
+    const s = buildSeries(slow, 10 * 60_000, 1_700_000_000_000 + 500_000, SIGNALS, 1, 2_400, {
+      expectedIntervalMs: 100,
+    });
+    expect(nulls(s.prediction)).toBe(0);
+    expect(s.bands).toHaveLength(1);
+  });
+});

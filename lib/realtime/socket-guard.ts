@@ -1,0 +1,125 @@
+/**
+ * Per-socket limits on client events, so one socket cannot stall the console: every incoming
+ * event passes a rate limit (rate-limiter-flexible, in memory, keyed by socket id) and must be
+ * one of the known client events. A refused event is answered with an error acknowledgement
+ * when the client gave one, and counts as a strike; handlers add strikes for bad payloads and
+ * refused requests. A socket with too many strikes in a short window is disconnected and the
+ * abuse written to the audit log (`socket.abuse`, with the user and the reason).
+ */
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Socket } from 'socket.io';
+import type { AuditEvent } from '../db/audit-repo';
+import type { Logger } from '../log';
+import { isClientEvent } from './client-events';
+
+export interface SocketLimits {
+  /** Events one socket may send per second (a short burst of this many is allowed). */
+  eventsPerSecond: number;
+  /** Strikes (refused events) tolerated within `strikeWindowSeconds` before the disconnect. */
+  maxStrikes: number;
+  strikeWindowSeconds: number;
+  /** Streams one socket may be subscribed to at once. */
+  maxSubscriptions: number;
+  /** Largest snapshot one subscribe is answered with (points). */
+  maxSnapshotPoints: number;
+  /** Snapshot points one socket may be sent per `snapshotWindowMs`. */
+  snapshotPointBudget: number;
+  snapshotWindowMs: number;
+}
+
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
+  eventsPerSecond: 20,
+  maxStrikes: 40,
+  strikeWindowSeconds: 10,
+  maxSubscriptions: 16,
+  maxSnapshotPoints: 20_000,
+  snapshotPointBudget: 100_000,
+  snapshotWindowMs: 10_000,
+};
+
+export interface SocketGuard {
+  readonly limits: SocketLimits;
+  /** Installs the event filter on a new socket. */
+  attach(socket: Socket): void;
+  /** Counts a refused request; disconnects (once) when the socket has too many. */
+  strike(socket: Socket, reason: string): void;
+}
+
+export interface SocketGuardDeps {
+  logger: Logger;
+  audit?: { record(event: AuditEvent): Promise<void> };
+  limits?: Partial<SocketLimits>;
+}
+
+type Ack = (res: { ok: false; error: string }) => void;
+
+export function createSocketGuard(deps: SocketGuardDeps): SocketGuard {
+  const limits = { ...DEFAULT_SOCKET_LIMITS, ...deps.limits };
+  const log = deps.logger.child({ module: 'socket-guard' });
+  const events = new RateLimiterMemory({ points: limits.eventsPerSecond, duration: 1 });
+  // Strikes are counted synchronously: a burst of thousands of events is refused within one
+  // turn of the event loop, and the socket must be cut off at the strike that crosses the limit,
+  // not after every refusal of the burst has been answered.
+  const strikeTimes = new WeakMap<Socket, number[]>();
+  const cutOff = new WeakSet<Socket>();
+
+  const disconnectForAbuse = (socket: Socket, reason: string) => {
+    if (cutOff.has(socket)) return;
+    cutOff.add(socket);
+    const user = socket.data as { userId?: string; username?: string };
+    log.warn({ user: user.username, address: socket.handshake.address, reason }, 'abusive socket disconnected');
+    socket.disconnect(true);
+    deps.audit
+      ?.record({
+        actor: user.username ?? null,
+        action: 'socket.abuse',
+        target: user.userId ?? null,
+        outcome: 'denied',
+        address: socket.handshake.address,
+        details: { reason },
+      })
+      .catch((err: unknown) => log.warn({ err }, 'could not audit an abusive socket'));
+  };
+
+  const guard: SocketGuard = {
+    limits,
+    strike(socket, reason) {
+      if (cutOff.has(socket)) return;
+      const now = Date.now();
+      const since = now - limits.strikeWindowSeconds * 1000;
+      const times = (strikeTimes.get(socket) ?? []).filter((t) => t > since);
+      times.push(now);
+      strikeTimes.set(socket, times);
+      if (times.length > limits.maxStrikes)
+        disconnectForAbuse(
+          socket,
+          `too many refused events (over ${limits.maxStrikes} in ${limits.strikeWindowSeconds} s); last: ${reason}`,
+        );
+    },
+    attach(socket) {
+      const refuse = (args: unknown[], error: string) => {
+        // The rest of a burst that got this socket cut off is dropped unanswered.
+        if (cutOff.has(socket)) return;
+        const ack = args.at(-1);
+        if (typeof ack === 'function') (ack as Ack)({ ok: false, error });
+        guard.strike(socket, error);
+      };
+      socket.use(([event, ...args], next) => {
+        // Not calling next() drops the event (next(err) would only raise an 'error' on the socket).
+        if (cutOff.has(socket) || !socket.connected) return;
+        if (!isClientEvent(event)) {
+          refuse(args, 'unknown event');
+          return;
+        }
+        events.consume(socket.id).then(
+          () => next(),
+          () => refuse(args, `too many events (at most ${limits.eventsPerSecond} a second)`),
+        );
+      });
+      socket.once('disconnect', () => {
+        void events.delete(socket.id);
+      });
+    },
+  };
+  return guard;
+}
