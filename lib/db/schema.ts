@@ -85,7 +85,8 @@ export const telemetry = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
   },
-  (t) => [index('telemetry_asset_ts_idx').on(t.assetId, t.ts)],
+  // Unique: an at-least-once sender's retry of (asset, ts) is one row (ingest is idempotent).
+  (t) => [uniqueIndex('telemetry_asset_ts_uq').on(t.assetId, t.ts)],
 );
 
 /**

@@ -33,34 +33,72 @@ function storedPoint(r: typeof telemetry.$inferSelect): StoredPoint {
   };
 }
 
-/** The telemetry rows themselves (one multi-row INSERT). */
-async function insertTelemetry(db: Db, rows: { assetId: string; point: Point }[]): Promise<void> {
-  await db.insert(telemetry).values(
-    rows.map(({ assetId, point }) => ({
-      assetId,
-      ts: new Date(point.ts),
-      values: point.values,
-      prediction: point.prediction,
-      lower: point.lower,
-      upper: point.upper,
-      actual: point.actual ?? null,
-      modelVersion: point.modelVersion,
-      flags: point.flags,
-    })),
-  );
+/** The key that makes a telemetry row unique (the table's unique index): asset and time. */
+export function readingKey(assetId: string, ts: number): string {
+  return `${assetId}\u0000${ts}`;
+}
+
+/** 10 parameters a row; PostgreSQL takes at most 65,535 per statement. */
+const INSERT_CHUNK = 5_000;
+
+/**
+ * The telemetry rows themselves, a row already stored for the same (asset, ts) skipped:
+ * returns the rows actually inserted (an at-least-once sender's retry inserts nothing).
+ */
+async function insertNewTelemetry(
+  db: Db,
+  rows: { assetId: string; point: Point }[],
+): Promise<{ assetId: string; point: Point }[]> {
+  const byKey = new Map<string, { assetId: string; point: Point }>();
+  for (const r of rows) {
+    const key = readingKey(r.assetId, r.point.ts);
+    if (!byKey.has(key)) byKey.set(key, r);
+  }
+  const unique = [...byKey.values()];
+  const inserted: { assetId: string; point: Point }[] = [];
+  for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
+    const returned = await db
+      .insert(telemetry)
+      .values(
+        unique.slice(i, i + INSERT_CHUNK).map(({ assetId, point }) => ({
+          assetId,
+          ts: new Date(point.ts),
+          values: point.values,
+          prediction: point.prediction,
+          lower: point.lower,
+          upper: point.upper,
+          actual: point.actual ?? null,
+          modelVersion: point.modelVersion,
+          flags: point.flags,
+        })),
+      )
+      .onConflictDoNothing({ target: [telemetry.assetId, telemetry.ts] })
+      .returning({ assetId: telemetry.assetId, ts: telemetry.ts });
+    for (const r of returned) inserted.push(byKey.get(readingKey(r.assetId, r.ts.getTime()))!);
+  }
+  return inserted;
 }
 
 /** Telemetry table access: batched inserts from the pipeline, range reads for history. */
 export function telemetryRepo(db: Db) {
-  return {
-    /** One INSERT for the whole batch, and its rollup merged in the same transaction. */
-    async insertMany(rows: { assetId: string; point: Point }[]): Promise<void> {
-      if (!rows.length) return;
-      const rollup = rollupOf(rows);
-      await db.transaction(async (tx) => {
-        await insertTelemetry(tx as unknown as Db, rows);
-        await upsertRollup(tx as unknown as Db, rollup);
+  const repo = {
+    /**
+     * One transaction: the rows not stored yet (unique on asset and time), and the rollup of
+     * exactly those (a duplicate must not count twice in it). Resolves once committed, with the
+     * rows that were new.
+     */
+    async insertNew(rows: { assetId: string; point: Point }[]): Promise<{ assetId: string; point: Point }[]> {
+      if (!rows.length) return [];
+      return db.transaction(async (tx) => {
+        const inserted = await insertNewTelemetry(tx as unknown as Db, rows);
+        if (inserted.length) await upsertRollup(tx as unknown as Db, rollupOf(inserted));
+        return inserted;
       });
+    },
+
+    /** `insertNew` for the simulator's writer, which needs no answer. */
+    async insertMany(rows: { assetId: string; point: Point }[]): Promise<void> {
+      await repo.insertNew(rows);
     },
 
     async range(assetId: string, from: Date, to: Date, limit = 100_000): Promise<StoredPoint[]> {
@@ -81,6 +119,7 @@ export function telemetryRepo(db: Db) {
       return row?.n ?? 0;
     },
   };
+  return repo;
 }
 
 export type TelemetryRepo = ReturnType<typeof telemetryRepo>;

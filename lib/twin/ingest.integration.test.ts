@@ -121,4 +121,40 @@ describe('POST /api/v1/assets/:id/telemetry', () => {
     expect(tooMany.status).toBe(400);
     expect(JSON.stringify(tooMany.body)).toContain('at most 50 readings per request');
   });
+
+  it('stores a retried batch once, says which were duplicates, and stores late readings without streaming them', async () => {
+    const base = Date.now() + 60_000;
+    const batch = [0, 1, 2].map((i) => ({ ts: base + i, values: { temperature: 351, pressure: 6, flow: 100 } }));
+    const before = await stored();
+    const first = await post('reactor-1', batch);
+    expect(first).toMatchObject({ status: 201, body: { accepted: 3, duplicates: 0, late: 0 } });
+    const retry = await post('reactor-1', batch);
+    expect(retry).toMatchObject({ status: 201, body: { accepted: 0, duplicates: 3, late: 0 } });
+    expect((retry.body.points as { status: string }[]).map((p) => p.status)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    expect(await stored()).toBe(before + 3);
+    const seq = h.handle.services.twin!.pipeline.stream('reactor-1')!.lastSeq;
+    const late = await post('reactor-1', { ts: base - 30_000, values: { temperature: 352, pressure: 6, flow: 100 } });
+    expect(late).toMatchObject({
+      status: 201,
+      body: { accepted: 1, late: 1, points: [{ status: 'late', seq: null }] },
+    });
+    expect(h.handle.services.twin!.pipeline.stream('reactor-1')!.lastSeq).toBe(seq);
+    expect(await stored()).toBe(before + 4);
+  });
+
+  it('answers 503 not_stored, never 201, when the commit fails', async () => {
+    const commits = h.handle.services.twin!.commits as unknown as { sink: { insertNew: () => Promise<never> } };
+    const real = commits.sink;
+    commits.sink = { insertNew: () => Promise.reject(new Error('database down')) };
+    try {
+      const res = await post('reactor-1', { ts: Date.now() + 120_000, values: good(0).values });
+      expect(res).toMatchObject({ status: 503, body: { error: { code: 'not_stored' } } });
+    } finally {
+      commits.sink = real;
+    }
+  });
 });

@@ -14,8 +14,11 @@ export interface PipelineOptions {
   assets: AssetInfo[];
   /** The active model, or null while none can run (points then carry `model_unavailable`). */
   scorer: () => Scorer | null;
-  /** Called for every point, in order (broadcast, storage, alerts...). */
-  onPoint: (assetId: string, point: Point) => void;
+  /**
+   * Called for every point, in order (broadcast, storage, alerts...). `stored` is true when the
+   * point was already committed (durable ingest), so the telemetry writer must not write it again.
+   */
+  onPoint: (assetId: string, point: Point, stored: boolean) => void;
   bufferSeconds: number;
   rateHz: number;
   logger: Logger;
@@ -66,6 +69,16 @@ export class Pipeline {
   }
 
   private async process(readings: Reading[], extraFlags: PointFlag[]): Promise<Point[]> {
+    const points = await this.score(readings, extraFlags);
+    return readings.map((r, i) => this.append(r.assetId, points[i]!, false));
+  }
+
+  /**
+   * Scores readings into points without publishing them (no sequence number yet): durable ingest
+   * stores them first and publishes only what was committed (`publishLive`).
+   */
+  async score(readings: Reading[], extraFlags: PointFlag[] = []): Promise<Omit<Point, 'seq'>[]> {
+    for (const r of readings) if (!this.streams.has(r.assetId)) throw new UnknownAssetError(r.assetId);
     const scorer = this.opts.scorer();
     const points: Omit<Point, 'seq'>[] = readings.map((r) => ({
       ts: r.ts,
@@ -122,16 +135,27 @@ export class Pipeline {
     }
 
     this.stats.batches++;
-    const out: Point[] = [];
-    readings.forEach((r, i) => {
-      const point = this.streams.get(r.assetId)!.append(points[i]!);
-      this.stats.points++;
-      if (point.flags.includes('out_of_range')) this.stats.outOfRange++;
-      if (point.prediction === null) this.stats.unscored++;
-      out.push(point);
-      this.opts.onPoint(r.assetId, point);
-    });
-    return out;
+    return points;
+  }
+
+  /**
+   * Publishes a committed point to the live stream, unless it is late (older than the asset's
+   * newest live point: a gateway back from an outage), which would put the stream out of time
+   * order; a late point stays stored (History, rollup, CSV) and null is returned.
+   */
+  publishLive(assetId: string, point: Omit<Point, 'seq'>): Point | null {
+    const latest = this.streams.get(assetId)?.latest();
+    if (latest && point.ts < latest.ts) return null;
+    return this.append(assetId, point, true);
+  }
+
+  private append(assetId: string, scored: Omit<Point, 'seq'>, stored: boolean): Point {
+    const point = this.streams.get(assetId)!.append(scored);
+    this.stats.points++;
+    if (point.flags.includes('out_of_range')) this.stats.outOfRange++;
+    if (point.prediction === null) this.stats.unscored++;
+    this.opts.onPoint(assetId, point, stored);
+    return point;
   }
 
   /** Resolves once every batch handed in so far is processed. */

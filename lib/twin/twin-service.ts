@@ -13,7 +13,9 @@ import type { ModelManager } from './model-manager';
 import { runSimulator } from './simulator-source';
 import { bandInfo } from '../model/band-label';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
-import type { Point, SignalValues, StreamCatalog } from './types';
+import type { Point, Reading, SignalValues, StreamCatalog } from './types';
+import { GroupCommit, type CommitSink } from '../ingest/group-commit';
+import { ingestDurably, type IngestResult } from '../ingest/durable-ingest';
 
 export interface TwinOptions {
   assetCount: number;
@@ -28,7 +30,8 @@ export interface TwinOptions {
   modelProblem?: string;
   /** When given, the serving model comes from here (activation, A/B, degraded mode) instead of `scorer`/`model`. */
   models?: Pick<ModelManager, 'scorer' | 'model' | 'problem' | 'observePoint'>;
-  sink: TelemetrySink;
+  /** The simulator's writes (batched, once a second) and durable ingest's (group commit). */
+  sink: TelemetrySink & CommitSink;
   hub: StreamHub;
   /** The plant's ground truth, when simulated (recorded as each point's `actual`). */
   truth?: (values: SignalValues) => number;
@@ -40,6 +43,9 @@ export interface TwinOptions {
 export interface TwinService {
   pipeline: Pipeline;
   writer: TelemetryWriter;
+  /** Outside readings: resolves after they are committed (rejects with NotStoredError when not). */
+  ingest(readings: Reading[]): Promise<IngestResult>;
+  commits: GroupCommit;
   catalog(): StreamCatalog;
   model(): TwinModel | null;
   modelProblem(): string | null;
@@ -53,12 +59,13 @@ export function createTwinService(opts: TwinOptions): TwinService {
   let model = opts.model;
   const currentScorer = () => (opts.models ? opts.models.scorer() : scorer);
   const writer = new TelemetryWriter(opts.sink, log);
+  const commits = new GroupCommit(opts.sink);
   const pipeline = new Pipeline({
     assets: assets.map(({ id, name, setpoints }) => ({ id, name, setpoints })),
     scorer: currentScorer,
-    onPoint: (assetId, point) => {
+    onPoint: (assetId, point, stored) => {
       opts.models?.observePoint(point);
-      writer.enqueue(assetId, point);
+      if (!stored) writer.enqueue(assetId, point);
       opts.hub.publish(assetId, point);
       opts.onPoint?.(assetId, point);
     },
@@ -95,6 +102,8 @@ export function createTwinService(opts: TwinOptions): TwinService {
   return {
     pipeline,
     writer,
+    commits,
+    ingest: (readings) => ingestDurably(pipeline, commits, readings),
     model: () => (opts.models ? opts.models.model() : model),
     modelProblem: () =>
       opts.models ? opts.models.problem() : scorer ? null : (opts.modelProblem ?? 'no model loaded'),
@@ -117,6 +126,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
     async close() {
       sim?.stop();
       await pipeline.idle();
+      await commits.idle();
       await writer.close();
       scorer = null;
       await model?.dispose();

@@ -2,10 +2,14 @@ import { apiRoute, readJson, validationError } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
 import { getServices, getTwin } from '@/lib/services';
 import { parseIngestBody, toReadings } from '@/lib/twin/ingest';
+import { NotStoredError } from '@/lib/ingest/group-commit';
 
 export const dynamic = 'force-dynamic';
 
-/** Readings from outside: one `{ts?, values, actual?}` or an array of them. Operators and up. */
+/**
+ * Readings from outside: one `{ts?, values, actual?}` or an array of them. Operators and up.
+ * 201 only once committed; a retried (asset, ts) is counted as a duplicate, not stored twice.
+ */
 export const POST = apiRoute({ role: 'operator' }, async ({ req, params }) => {
   const twin = getTwin();
   const assetId = params.id ?? '';
@@ -16,11 +20,22 @@ export const POST = apiRoute({ role: 'operator' }, async ({ req, params }) => {
   const converted = toReadings(assetId, parsed.data);
   if ('error' in converted)
     throw new ApiError(400, 'validation_failed', 'Nothing was stored: fix the listed fields', [converted.error]);
-  const points = await twin.pipeline.ingest(converted.readings, ['ingested']);
+  let result;
+  try {
+    // Answered only after the transaction storing the readings committed (group commit).
+    result = await twin.ingest(converted.readings);
+  } catch (err) {
+    if (err instanceof NotStoredError)
+      throw new ApiError(503, 'not_stored', 'The readings were not stored (database unavailable); send them again');
+    throw err;
+  }
   return Response.json(
     {
-      accepted: points.length,
-      points: points.map((p) => ({
+      accepted: result.accepted,
+      duplicates: result.duplicates,
+      late: result.late,
+      points: result.readings.map(({ status, point: p }) => ({
+        status,
         seq: p.seq,
         ts: new Date(p.ts).toISOString(),
         prediction: p.prediction,
