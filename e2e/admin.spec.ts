@@ -161,7 +161,7 @@ test('a user changes their own password and logs in with the new one', async ({ 
   await paula.getByRole('button', { name: 'Change password' }).click();
   await expect(paula.getByRole('status')).toContainText('Password changed');
 
-  await paula.getByRole('button', { name: 'Log out' }).click();
+  await paula.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(paula).toHaveURL(/\/login/);
   await logIn(paula, { username: 'paula', password: 'paula-first-password' }, '/login');
   await expect(paula.getByTestId('login-error')).toHaveText('Invalid username or password');
