@@ -21,6 +21,21 @@ export function seriesColor(i: number): string {
   return SERIES_COLORS[i % SERIES_COLORS.length]!;
 }
 
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Text for Plotly: it reads titles, legend names and hover text as a subset of HTML, so a label
+ * from twin.json such as `<a href=...>` would become a live link. Entities show as the characters.
+ */
+export function plotText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+}
+
+/** A signal, feature or target with its label and unit made safe for Plotly (see `plotText`). */
+export function plotSafe<T extends { label: string; unit: string }>(item: T): T {
+  return { ...item, label: plotText(item.label), unit: plotText(item.unit) };
+}
+
 export function axisTitle(label: string, unit: string): string {
   return unit ? `${label} (${unit})` : label;
 }

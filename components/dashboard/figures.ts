@@ -7,7 +7,7 @@ import { visibleRange, type Backfill } from '@/lib/realtime/stream-state';
 import { localTimeZone, plotlyTime } from '@/lib/time/zoned';
 import type { RingBuffer } from '@/lib/realtime/ring-buffer';
 import type { Point, SignalInfo, StreamCatalog } from '@/lib/twin/types';
-import { axisTitle, baseAxis, baseLayout, CHART_COLORS, seriesColor } from '../charts/theme';
+import { axisTitle, baseAxis, baseLayout, CHART_COLORS, plotSafe, plotText, seriesColor } from '../charts/theme';
 
 /** More points than this in a window are thinned: a chart is ~1,000-2,000 px wide anyway. */
 export const MAX_PLOT_POINTS = 2_400;
@@ -284,11 +284,13 @@ function outOfRangeMarks(
 /** Prediction trend: band (lower line without width, upper filled to it), prediction, measured. */
 export function predictionFigure(
   s: Series,
-  target: StreamCatalog['target'],
+  rawTarget: StreamCatalog['target'],
   uirevision: string,
   /** The band's legend entry, e.g. "90 % prediction interval" (from twin.json). */
-  bandLabel = 'interval',
+  rawBandLabel = 'interval',
 ): { data: Data[]; layout: Partial<Layout> } {
+  const target = plotSafe(rawTarget);
+  const bandLabel = plotText(rawBandLabel);
   const unit = target.unit ? ` ${target.unit}` : '';
   const data: Data[] = s.bands.flatMap((b, i): Data[] => [
     {
@@ -365,9 +367,10 @@ export function predictionFigure(
  */
 export function conditionsFigure(
   s: Series,
-  signals: SignalInfo[],
+  rawSignals: SignalInfo[],
   uirevision: string,
 ): { data: Data[]; layout: Partial<Layout> } {
+  const signals = rawSignals.map(plotSafe);
   const layout: Partial<Layout> = {
     ...baseLayout(uirevision),
     margin: { l: 64, r: 24, t: 36, b: 40 },

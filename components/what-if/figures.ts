@@ -5,7 +5,7 @@
  */
 import type { Data, Layout, Shape } from 'plotly.js';
 import { stepDecimals, type Curve, type GridPlan, type WhatIfFeature } from '@/lib/what-if/inputs';
-import { axisTitle, baseAxis, CHART_COLORS, chartFrame, seriesColor } from '../charts/theme';
+import { axisTitle, baseAxis, CHART_COLORS, chartFrame, plotSafe, seriesColor } from '../charts/theme';
 import { formatNumber } from '../dashboard/format';
 
 export interface Target {
@@ -60,14 +60,16 @@ function limitLine(y: number, label: string): { shape: Partial<Shape>; note: Par
  */
 export function curveFigure(
   curve: Curve,
-  feature: WhatIfFeature,
+  rawFeature: WhatIfFeature,
   index: number,
-  target: Target,
+  rawTarget: Target,
   current: { value: number; prediction: number | null },
   limits: Limits | null,
   /** The "Find best" recommendation for this feature, marked with a star. */
   recommended: { value: number; prediction: number } | null = null,
 ): { data: Data[]; layout: Partial<Layout> } {
+  const feature = plotSafe(rawFeature);
+  const target = plotSafe(rawTarget);
   const tu = unitSuffix(target.unit);
   const fu = unitSuffix(feature.unit);
   const xd = Math.max(0, Math.min(3, Math.ceil(-Math.log10(feature.step))));
@@ -188,14 +190,17 @@ export function curveFigure(
 export function heatmapFigure(
   grid: Pick<GridPlan, 'x' | 'y'>,
   z: (number | null)[][],
-  fx: WhatIfFeature,
-  fy: WhatIfFeature,
-  target: Target,
+  rawFx: WhatIfFeature,
+  rawFy: WhatIfFeature,
+  rawTarget: Target,
   current: { x: number; y: number },
   limits: Limits | null,
   /** The "Find best" recommendation, marked with a star. */
   recommended: { x: number; y: number } | null = null,
 ): { data: Data[]; layout: Partial<Layout> } {
+  const fx = plotSafe(rawFx);
+  const fy = plotSafe(rawFy);
+  const target = plotSafe(rawTarget);
   const tu = unitSuffix(target.unit);
   const xd = Math.max(0, Math.min(3, Math.ceil(-Math.log10(fx.step))));
   const yd = Math.max(0, Math.min(3, Math.ceil(-Math.log10(fy.step))));
