@@ -4,6 +4,7 @@ import type { Role } from '@/lib/auth/roles';
 import { LogoutButton } from './logout-button';
 import { NavLinks } from './nav-links';
 import { AlertBanner, AlertsIndicator } from './alerts/alerts-indicator';
+import type { AlertCatalog } from './alerts/labels';
 
 export interface ShellUser {
   username: string;
@@ -12,7 +13,16 @@ export interface ShellUser {
 }
 
 /** The console frame: brand, navigation, who is signed in (name and role) and logout. */
-export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+export function AppShell({
+  user,
+  alertCatalog,
+  children,
+}: {
+  user: ShellUser;
+  /** Asset and signal labels for the alert banner; null while the twin starts (ids shown). */
+  alertCatalog: AlertCatalog | null;
+  children: ReactNode;
+}) {
   return (
     <>
       <header className="shell-header">
@@ -32,7 +42,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <LogoutButton />
         </div>
       </header>
-      <AlertBanner />
+      <AlertBanner catalog={alertCatalog} />
       <main className="shell-main">{children}</main>
     </>
   );

@@ -78,7 +78,8 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
 
   // Header: banner and badge, live.
   const banner = page.getByTestId('alert-banner');
-  await expect(banner).toContainText(`${ASSET} · temperature above 420`);
+  // Worded as on the Alerts page: the asset's name and the signal's label.
+  await expect(banner).toContainText('Reactor 1 · Temperature above 420');
   await expect(banner).toContainText('critical');
   await expect
     .poll(async () => Number((await page.getByTestId('alert-count').textContent())?.replace(/\D/g, '')))
@@ -99,7 +100,9 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
   await expect(row.getByTestId('ack-info')).toContainText('by olivia');
   await expect(row.getByTestId('ack-info')).toContainText('feed valve checked');
   // Acknowledged: no longer in the banner's active list.
-  await expect(page.getByTestId('alert-banner').filter({ hasText: `${ASSET} · temperature above 420` })).toHaveCount(0);
+  await expect(page.getByTestId('alert-banner').filter({ hasText: 'Reactor 1 · Temperature above 420' })).toHaveCount(
+    0,
+  );
 
   // The value has long returned (normal readings keep coming); narrowing the deadband lets the next one clear it.
   await patch({ deadband: 0 });

@@ -1,7 +1,9 @@
 'use client';
 
 import Link from 'next/link';
-import { alertSummary } from './alert-text';
+import { useMemo } from 'react';
+import { alertSummary, RAW_LABELS } from './alert-text';
+import { labelsOf, type AlertCatalog } from './labels';
 import { useOpenAlerts } from './open-alerts-store';
 
 /** The header's badge: how many alerts are open, coloured by the worst unacknowledged one. */
@@ -31,7 +33,8 @@ export function AlertsIndicator() {
 const SHOWN = 3;
 
 /** Under the header while alerts wait for acknowledgement: how many, and the newest few. */
-export function AlertBanner() {
+export function AlertBanner({ catalog }: { catalog: AlertCatalog | null }) {
+  const labels = useMemo(() => (catalog ? labelsOf(catalog) : RAW_LABELS), [catalog]);
   const active = useOpenAlerts().filter((a) => a.state === 'active');
   const newest = active[0];
   if (!newest) return null;
@@ -49,7 +52,7 @@ export function AlertBanner() {
       <ul className="alert-banner-list">
         {active.slice(0, SHOWN).map((a) => (
           <li key={a.id} data-severity={a.severity}>
-            {a.severity}: {alertSummary(a)}
+            {a.severity}: {alertSummary(a, labels)}
           </li>
         ))}
         {active.length > SHOWN ? <li className="muted">and {active.length - SHOWN} more</li> : null}
