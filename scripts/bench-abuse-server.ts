@@ -2,10 +2,10 @@
  * The server side of `npm run bench:abuse`: the real console wiring (no web pages) on a free port
  * and a throwaway data directory, with two users (an operator for the normal clients, a viewer
  * for the flooder) and reactor-1's buffer filled as after a long run (BENCH_PREFILL points).
- * Prints `READY {port, secret, pid, operator, viewer}` when ready.
+ * Prints `READY {port, pid, operatorCookie, viewerCookie}` (session cookies of the two) when ready.
  */
 import { exitOnError, runThrowawayConsole } from '../tests/throwaway-console';
-import { hashPassword } from '../lib/auth/password';
+import { benchSessionCookie } from './bench-session';
 
 const prefill = Number(process.env.BENCH_PREFILL ?? 20_000);
 
@@ -21,18 +21,16 @@ async function main() {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     },
   });
-  const { users } = handle.services;
-  const passwordHash = await hashPassword('bench-user-password');
-  const operator = await users.create({ username: 'bench-operator', passwordHash, role: 'operator' });
-  const viewer = await users.create({ username: 'bench-flooder', passwordHash, role: 'viewer' });
+  const operatorCookie = await benchSessionCookie(handle, 'bench-operator', 'operator');
+  const viewerCookie = await benchSessionCookie(handle, 'bench-flooder', 'viewer');
   const stream = handle.services.twin!.pipeline.stream('reactor-1')!;
   while (!stream.latest()) await new Promise((r) => setTimeout(r, 20));
   const last = stream.latest()!;
   // Spread over one millisecond so the simulator's next point is still the newest.
   for (let i = 0; i < prefill; i++)
     stream.append({ ...last, ts: last.ts + i / prefill, values: { ...last.values }, flags: [] });
-  const ready = { port: handle.port, secret: handle.services.authSecret, pid: process.pid };
-  process.stdout.write(`READY ${JSON.stringify({ ...ready, operator: operator.id, viewer: viewer.id })}\n`);
+  const ready = { port: handle.port, pid: process.pid, operatorCookie, viewerCookie };
+  process.stdout.write(`READY ${JSON.stringify(ready)}\n`);
 }
 
 main().catch(exitOnError);

@@ -11,7 +11,6 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { encode } from 'next-auth/jwt';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../lib/realtime/protocol';
 
@@ -51,7 +50,7 @@ async function main() {
   });
   const killServer = () => server.kill('SIGKILL');
   process.once('exit', killServer);
-  const ready = await new Promise<{ port: number; secret: string; pid: number; operator: string; viewer: string }>(
+  const ready = await new Promise<{ port: number; pid: number; operatorCookie: string; viewerCookie: string }>(
     (resolve, reject) => {
       createInterface({ input: server.stdout! }).on('line', (line) => {
         if (line.startsWith('READY ')) resolve(JSON.parse(line.slice(6)));
@@ -60,10 +59,7 @@ async function main() {
     },
   );
   const url = `http://127.0.0.1:${ready.port}`;
-  const cookieFor = async (sub: string, username: string, role: 'operator' | 'viewer') =>
-    `next-auth.session-token=${await encode({ token: { sub, username, role, name: username }, secret: ready.secret })}`;
-  const operatorCookie = await cookieFor(ready.operator, 'bench-operator', 'operator');
-  const viewerCookie = await cookieFor(ready.viewer, 'bench-flooder', 'viewer');
+  const { operatorCookie, viewerCookie } = ready;
   const open = (cookie: string): Client =>
     connect(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
 
