@@ -4,6 +4,7 @@
  */
 import { requestJson, type FieldError } from '../client/api-client';
 import type { BatchResult, FeatureValues } from './inputs';
+import type { OptimizeResult } from './optimize';
 
 export interface PredictAnswer {
   prediction: number;
@@ -28,14 +29,8 @@ export function predictBatch(inputs: FeatureValues[], signal?: AbortSignal): Pro
   return requestJson<BatchAnswer>('/api/v1/twin/batch', { json: { inputs }, signal });
 }
 
-export interface OptimizeAnswer {
-  values: FeatureValues;
-  prediction: number;
-  lower: number | null;
-  upper: number | null;
-  change: Record<string, number> | null;
-  feasible: boolean;
-  evaluated: number;
+/** The optimizer's result as the API answers it: with the target's unit and the model that ran. */
+export interface OptimizeAnswer extends OptimizeResult {
   unit: string;
   model: { name: string; version: string };
 }
