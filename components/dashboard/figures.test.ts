@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RingBuffer } from '@/lib/realtime/ring-buffer';
 import type { Point, SignalInfo } from '@/lib/twin/types';
-import { buildSeries } from './figures';
+import { buildSeries, conditionsFigure, predictionFigure } from './figures';
 
 const SIGNALS: SignalInfo[] = [{ name: 'temperature', label: 'Temperature', unit: 'degC', min: 300, max: 400 }];
 
@@ -63,5 +63,30 @@ describe('live series gaps', () => {
     });
     expect(nulls(s.prediction)).toBe(0);
     expect(s.bands).toHaveLength(1);
+  });
+});
+
+/** Every string anywhere in a figure (titles, legend names, hover templates, notes). */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => strings(v, out));
+  return out;
+}
+
+describe('labels from twin.json reach Plotly as text, not markup', () => {
+  it('leaves no tag from a label or unit in the dashboard figures', () => {
+    const link = '<a href="https://evil.example/">Yield</a>';
+    const signals: SignalInfo[] = [{ name: 'temperature', label: link, unit: '<b>degC</b>', min: 300, max: 400 }];
+    const buffer = new RingBuffer<Point>(10);
+    buffer.push({ ...point(0, 1_700_000_000_000), values: { temperature: 450 } });
+    const s = buildSeries(buffer, 60_000, 1_700_000_000_000, signals, 1);
+    const figures = [
+      predictionFigure(s, { name: 'yield', label: link, unit: '<i>%</i>' }, 'u', '<a href="x">band</a>'),
+      conditionsFigure(s, signals, 'u'),
+    ];
+    const text = figures.flatMap((f) => strings(f));
+    expect(text.some((t) => t.includes('&lt;a href'))).toBe(true);
+    for (const t of text) expect(t).not.toMatch(/<(a|b|i)[\s>]/);
   });
 });
