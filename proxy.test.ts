@@ -96,4 +96,25 @@ describe('proxy (the login gate)', () => {
       '1',
     );
   });
+
+  it('gives every page its own CSP nonce, on the answer and on the request Next renders from', async () => {
+    const token = await encode({
+      token: { sub: 'u1', username: 'olivia', role: 'operator', authTime: Math.floor(Date.now() / 1000) },
+      secret: SECRET,
+    });
+    const first = await proxy(req('/history', `next-auth.session-token=${token}`));
+    const second = await proxy(req('/login'));
+    const nonceOf = (res: Response) =>
+      /script-src 'self' 'nonce-([^']+)' 'strict-dynamic'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
+    expect(nonceOf(first)).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(nonceOf(second)).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(nonceOf(first)).not.toBe(nonceOf(second));
+    // Next reads the nonce from the forwarded request headers (x-middleware-request-*).
+    expect(first.headers.get('x-middleware-request-content-security-policy')).toBe(
+      first.headers.get('content-security-policy'),
+    );
+    // API answers keep the server's non-page policy.
+    const api = await proxy(req('/api/v1/twin/status', `next-auth.session-token=${token}`));
+    expect(api.headers.get('content-security-policy')).toBeNull();
+  });
 });

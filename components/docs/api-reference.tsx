@@ -8,6 +8,8 @@
  * page makes no request to any other host. Scalar renders with precompiled Vue templates: no
  * `eval`, so it fits a CSP without `unsafe-eval`.
  */
+// First: before Scalar's modules run, zod is told not to probe for eval (see the file).
+import './zod-jitless';
 import { ApiReferenceReact } from '@scalar/api-reference-react';
 import '@scalar/api-reference-react/style.css';
 

@@ -101,9 +101,12 @@ describe('alerts API', () => {
       'alert:updated cleared',
     );
 
-    const again = await api(ack, `/api/v1/alerts/${alert!.id}/ack`, { params: { id: String(alert!.id) } });
+    const again = await api(ack, `/api/v1/alerts/${alert!.id}/ack`, { params: { id: String(alert!.id) }, body: {} });
     expect(again).toMatchObject({ status: 409, json: { error: { code: 'alert_cleared' } } });
-    expect((await api(ack, '/api/v1/alerts/abc/ack', { params: { id: 'abc' } })).status).toBe(404);
+    expect((await api(ack, '/api/v1/alerts/abc/ack', { params: { id: 'abc' }, body: {} })).status).toBe(404);
+    // No body at all (what a cross-site form could send) is no acknowledgement.
+    const bodiless = await api(ack, `/api/v1/alerts/${alert!.id}/ack`, { params: { id: String(alert!.id) } });
+    expect(bodiless).toMatchObject({ status: 415, json: { error: { code: 'unsupported_media_type' } } });
   });
 
   it('pages with before/nextBefore', async () => {

@@ -4,7 +4,7 @@
  */
 import type { NextRequest } from 'next/server';
 import { ApiError } from '../api/errors';
-import { readJson, validationError } from '../api/route';
+import { validationError } from '../api/route';
 import { getServices } from '../services';
 import type { AlertService } from './alert-service';
 import { alertQuerySchema, ruleQuerySchema } from './schemas';
@@ -40,11 +40,3 @@ function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S
 
 export const parseAlertQuery = (req: NextRequest) => parseQuery(req, alertQuerySchema);
 export const parseRuleQuery = (req: NextRequest) => parseQuery(req, ruleQuerySchema);
-
-/** An optional JSON body: none (or an empty one) is `{}`; otherwise it must be valid JSON. */
-export async function readOptionalJson(req: NextRequest): Promise<unknown> {
-  const length = req.headers.get('content-length');
-  if (length === '0' || (!req.body && length === null)) return {};
-  if (!req.headers.get('content-type')) return {};
-  return readJson(req);
-}

@@ -32,6 +32,20 @@ export const envSchema = z.object({
     z.string().min(8, 'must be at least 8 characters').max(1024).optional(),
   ),
   NEXTAUTH_URL: z.preprocess(emptyAsUndefined, z.url('must be a URL such as http://localhost:3000').optional()),
+  /**
+   * Origins besides the console's own whose pages may make state-changing requests with a
+   * session cookie and open sockets (comma-separated, e.g. `https://hmi.plant.example`).
+   */
+  ALLOWED_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine(
+        (v) => v.split(',').every((entry) => !entry.trim() || /^https?:\/\/[^/\s]+\/?$/.test(entry.trim())),
+        'must be a comma-separated list of origins such as https://hmi.example:8443',
+      )
+      .optional(),
+  ),
   NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_MAX_AGE_HOURS: z.coerce
     .number()

@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import type { OriginPolicy } from '../auth/origin-policy';
 import type { UserState } from '../auth/user-state';
 import type { Logger } from '../log';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol';
@@ -20,6 +21,8 @@ export interface RealtimeDeps {
   userState?: (userId: string) => Promise<UserState | null>;
   /** Per-socket event limits (socket-guard.ts); one with the defaults and no audit when absent. */
   guard?: SocketGuard;
+  /** Refuses handshakes from a page of another origin, which would read the stream as the victim. */
+  origins?: OriginPolicy;
 }
 
 /**
@@ -33,6 +36,13 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     serveClient: false,
     // Same-origin only: the console's pages are the only intended clients.
     cors: { origin: false },
+  });
+
+  io.use((socket, next) => {
+    const verdict = deps.origins?.checkHandshake(socket.handshake.headers) ?? { ok: true };
+    if (verdict.ok) return next();
+    log.warn({ address: socket.handshake.address, reason: verdict.reason }, 'socket refused: foreign origin');
+    next(new Error('origin_refused'));
   });
 
   io.use((socket, next) => {

@@ -15,6 +15,7 @@ import { acquireDataDirLock } from '../db/lock';
 import { usersRepo } from '../db/users-repo';
 import { ensureFirstAdmin } from '../auth/bootstrap-admin';
 import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
+import { createOriginPolicy, parseAllowedOrigins } from '../auth/origin-policy';
 import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { createUserAdmin } from '../auth/user-admin';
@@ -37,6 +38,8 @@ import { modelBroadcaster } from '../realtime/model-events';
 import { assayedYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
 import { accessLogLevel, machineApi } from './machine-api';
+import { refuseForeignOrigin } from './origin-refusal';
+import { setSecurityHeaders } from './security-headers';
 import { APP_VERSION } from '../version';
 import { checkHealth } from '../health';
 import path from 'node:path';
@@ -163,8 +166,16 @@ export async function startConsole({
 
     // Bearer calls to the hot twin endpoints skip Next's request path (see machine-api.ts).
     const fastPath = machineApi('http://localhost', logger);
+    const publicUrlIsHttps = config.publicUrl.startsWith('https://');
+    const origins = createOriginPolicy({
+      publicUrl: config.publicUrl,
+      allowedOrigins: parseAllowedOrigins(config.ALLOWED_ORIGINS),
+    });
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
       req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      setSecurityHeaders(req, res, publicUrlIsHttps);
+      const verdict = origins.checkRequest(req.method, req.headers);
+      if (!verdict.ok) return refuseForeignOrigin(req, res, verdict.reason, logger);
       // The fast path writes its own access-log line (see machine-api.ts).
       if (fastPath(req, res)) return;
       httpLogger(req, res);
@@ -174,8 +185,9 @@ export async function startConsole({
     const socketGuard = createSocketGuard({ logger, audit });
     const io = createRealtime(server, {
       guard: socketGuard,
+      origins,
       authSecret: secret,
-      secureCookie: config.publicUrl.startsWith('https://'),
+      secureCookie: publicUrlIsHttps,
       sessionMaxAgeSeconds: Math.round(config.SESSION_MAX_AGE_HOURS * 3600),
       logger,
       userState: (id) => currentUserState(users, id),

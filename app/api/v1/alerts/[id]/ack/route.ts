@@ -1,15 +1,17 @@
-import { validationError, apiRoute } from '@/lib/api/route';
-import { alertIdParam, getAlerts, readOptionalJson } from '@/lib/alerts/api';
+import { apiRoute } from '@/lib/api/route';
+import { alertIdParam, getAlerts } from '@/lib/alerts/api';
 import { ackSchema } from '@/lib/alerts/schemas';
 
 export const dynamic = 'force-dynamic';
 
-/** Acknowledges an active alert, recording who and when, with an optional comment. Operators and up. */
-export const POST = apiRoute({ role: 'operator' }, async ({ req, params, principal, address }) => {
+/**
+ * Acknowledges an active alert, recording who and when, with an optional comment. Operators and
+ * up. The body is required JSON (`{}` at least): an empty or form-encoded POST, which any page
+ * can send without a preflight, is not an acknowledgement (issue 14).
+ */
+export const POST = apiRoute({ role: 'operator', body: ackSchema }, async ({ body, params, principal, address }) => {
   const id = alertIdParam(params.id);
-  const parsed = ackSchema.safeParse(await readOptionalJson(req));
-  if (!parsed.success) throw validationError(parsed.error);
-  const comment = parsed.data.comment ? parsed.data.comment : null;
+  const comment = body.comment ? body.comment : null;
   const alert = await getAlerts().acknowledge(id, { username: principal.username, address }, comment);
   return Response.json({ alert });
 });
