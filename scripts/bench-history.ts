@@ -5,8 +5,12 @@
  *     of its own, dropped after). Targets: <= 1 s PGlite, <= 300 ms PostgreSQL;
  *  2. storage per reading on each engine (pg_total_relation_size / count: table + indexes + TOAST);
  *  3. the day's CSV export through HTTP from a separate console process on the PGlite copy, with
- *     that process's RSS growth during the download. Target < 50 MB.
- * Usage: npm run bench:history -- [--runs 7] [--skip-postgres] [--skip-export]
+ *     that process's RSS growth during the download. Target < 50 MB;
+ *  4. plant scale (issue 18): 30 days at 1 Hz on PGlite (2.6 M readings) and a year at 1 Hz on
+ *     PostgreSQL (31.5 M readings), loaded day by day with each day's rollup built, then the
+ *     full range to 2,000 points per signal. Targets: <= 1 s PGlite, <= 500 ms PostgreSQL,
+ *     the one spike kept. The year takes a while to load (~10-20 min on these machines).
+ * Usage: npm run bench:history -- [--runs 7] [--skip-postgres] [--skip-export] [--skip-long] [--year-days 365]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +31,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: smokeOr('2', '7') },
     'skip-postgres': { type: 'boolean', default: false },
     'skip-export': { type: 'boolean', default: false },
+    'skip-long': { type: 'boolean', default: false },
+    'year-days': { type: 'string', default: '365' },
   },
 });
 const RUNS = Number(args.runs);
@@ -84,6 +90,58 @@ async function queryBench(name: string, database: Database): Promise<void> {
   console.log(
     `${name.padEnd(10)} seed ${Math.round(seedMs)} ms (${Math.round(ROWS / (seedMs / 1000))} rows/s), rollup rebuilt in ${Math.round(rollupMs)} ms | full-day query -> ${points} pts/signal, spike kept: ${spikeKept} | p50 ${Math.round(p50(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))}, ${RUNS} runs) | storage ${Math.round(bytes / n)} bytes/reading (${(bytes / 1e6).toFixed(0)} MB for ${n} rows) + rollup ${(rollupBytes / 1e6).toFixed(1)} MB`,
   );
+}
+
+/**
+ * `days` of one asset, one reading every `stepMs`, loaded a day at a time by generate_series with
+ * that day's rollup rebuilt right after (as the live inserts would have kept it), one spike in the
+ * middle; then the whole range downsampled to 2,000 points per signal.
+ */
+async function longRangeBench(name: string, database: Database, days: number, stepMs: number, targetMs: number) {
+  const perDay = 86_400_000 / stepMs;
+  const total = days * perDay;
+  const spikeAt = Math.floor(total / 2) + 17;
+  const start = Date.parse('2025-11-01T00:00:00Z');
+  const t0 = performance.now();
+  for (let day = 0; day < days; day++) {
+    const first = day * perDay;
+    await database.db.execute(sql`
+      insert into telemetry (asset_id, ts, values, prediction, lower, upper, actual, model_version, flags)
+      select ${ASSET}, to_timestamp((${start}::float8 + g::float8 * ${stepMs}) / 1000),
+             jsonb_build_object('temperature', 350 + 5 * sin(g / 30000.0) + case when g = ${spikeAt} then 80 else 0 end,
+                                'pressure', 6 + 0.2 * cos(g / 20000.0), 'flow', 100 + 3 * sin(g / 7000.0)),
+             85 + 2 * sin(g / 50000.0), 83 + 2 * sin(g / 50000.0), 87 + 2 * sin(g / 50000.0), 85.5, '1.0.0', '{}'::text[]
+      from generate_series(${first}::int, ${first + perDay - 1}::int) g`);
+    await rebuildRollup(database.db, ASSET, { from: start + day * 86_400_000, to: start + (day + 1) * 86_400_000 });
+  }
+  const loadMs = performance.now() - t0;
+  const [size] = (
+    (await database.db.execute(
+      sql`select pg_total_relation_size('telemetry')::float8 as bytes, pg_total_relation_size('telemetry_rollup')::float8 as rollup`,
+    )) as unknown as { rows: { bytes: number; rollup: number }[] }
+  ).rows;
+  const repo = telemetryHistoryRepo(database.db);
+  const q: HistoryQuery = {
+    from: start,
+    to: start + days * 86_400_000 - 1,
+    maxPoints: 2_000,
+    signals: [...FEATURES, 'prediction', 'actual'],
+  };
+  const times: number[] = [];
+  let points = 0;
+  let spikeKept = false;
+  for (let i = 0; i < RUNS + 1; i++) {
+    const t = performance.now();
+    const r = await queryHistory(repo, ASSET, q, FEATURES);
+    if (i > 0) times.push(performance.now() - t);
+    points = Math.max(...Object.values(r.series).map((x) => x.t.length));
+    spikeKept = r.series.temperature!.v.some((v) => v > 420);
+  }
+  const ms = p50(times);
+  console.log(
+    `${name.padEnd(10)} ${days} days at ${stepMs >= 60_000 ? `one reading per ${stepMs / 60_000} min` : `${1000 / stepMs} Hz`} (${total.toLocaleString('en')} readings, loaded in ${(loadMs / 1000).toFixed(0)} s) | full range -> ${points} pts/signal, spike kept: ${spikeKept} | p50 ${Math.round(ms)} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))}; target <= ${targetMs} ms: ${ms <= targetMs ? 'met' : 'NOT met'}) | storage ${Math.round(size!.bytes / total)} bytes/reading + rollup ${Math.round(size!.rollup / total)} bytes/reading`,
+  );
+  if (!spikeKept) throw new Error('the spike was lost');
 }
 
 function rssOf(pid: number): number {
@@ -164,8 +222,31 @@ async function main() {
       }
     }
     if (!args['skip-export']) await exportBench(pgliteDir);
+    if (!args['skip-long']) await plantScale(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Section 4. Smoke mode keeps the shape (30 days, a year) with one reading every 10 min / hour. */
+async function plantScale(dir: string): Promise<void> {
+  const lite = await openDatabase({ pgliteDir: path.join(dir, 'pglite-30d') });
+  try {
+    await longRangeBench('pglite', lite, 30, smokeOr(600_000, 1_000), 1_000);
+  } finally {
+    await lite.close();
+  }
+  if (args['skip-postgres']) return;
+  const schema = `bench_history_year_${process.pid}`;
+  const pgDb = await openDatabase({ url: TEST_DATABASE_URL, pgSchema: schema });
+  try {
+    await longRangeBench('postgres', pgDb, Number(args['year-days']), smokeOr(3_600_000, 1_000), 500);
+  } finally {
+    await pgDb.close();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
   }
 }
 

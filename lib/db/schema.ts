@@ -90,15 +90,18 @@ export const telemetry = pgTable(
 );
 
 /**
- * Per-signal extremes of the telemetry in fixed 10 s buckets, maintained with every telemetry
- * insert (lib/db/telemetry-repo.ts). Long history ranges are downsampled from here: a day at 10 Hz
- * is 864,000 telemetry rows but 8,640 buckets per signal. `signal` is a feature name, or
- * `prediction`, `lower`, `upper`, `actual`.
+ * Per-signal extremes of the telemetry in fixed buckets of 10 s, 1 min, 5 min, 15 min and
+ * 1 h (`width_s`), all maintained with every telemetry insert (lib/db/telemetry-rollup.ts). Long
+ * history ranges are downsampled from the coarsest level finer than the requested resolution: a
+ * day at 10 Hz is 864,000 telemetry rows but 8,640 10 s buckets per signal, a year is 8,760 1 h
+ * buckets. `signal` is a feature name, or `prediction`, `lower`, `upper`, `actual`.
  */
 export const telemetryRollup = pgTable(
   'telemetry_rollup',
   {
     assetId: text('asset_id').notNull(),
+    /** The bucket's width in seconds: one of ROLLUP_LEVELS_S (lib/db/telemetry-rollup.ts). */
+    widthS: integer('width_s').notNull().default(10),
     signal: text('signal').notNull(),
     bucket: timestamp('bucket', { withTimezone: true }).notNull(),
     n: integer('n').notNull(),
@@ -107,7 +110,7 @@ export const telemetryRollup = pgTable(
     max: doublePrecision('max').notNull(),
     maxTs: timestamp('max_ts', { withTimezone: true, precision: 3 }).notNull(),
   },
-  (t) => [primaryKey({ name: 'telemetry_rollup_pk', columns: [t.assetId, t.signal, t.bucket] })],
+  (t) => [primaryKey({ name: 'telemetry_rollup_pk', columns: [t.assetId, t.widthS, t.signal, t.bucket] })],
 );
 
 /**

@@ -152,3 +152,53 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
     ).toBeGreaterThan(0);
   });
 });
+
+describe.each(DB_TARGETS)('every rollup level on $name', (target) => {
+  // Three days at one reading per 20 s, in batches that split buckets of every level.
+  const START = Date.parse('2026-10-01T00:07:00Z');
+  const STEP = 20_000;
+  const COUNT = (3 * 86_400_000) / STEP;
+  let seed = 7;
+  const random = () => ((seed = (seed * 16_807) % 2_147_483_647) - 1) / 2_147_483_646;
+  const readings = Array.from({ length: COUNT }, (_, i) => ({
+    ts: START + i * STEP,
+    temperature: 300 + random() * 100 + (i % 997 === 0 ? 500 : 0),
+  }));
+  let database: Database & { drop(): Promise<void> };
+  beforeAll(async () => {
+    database = await target.open();
+    const repo = telemetryRepo(database.db);
+    for (let i = 0; i < COUNT; i += 777) {
+      await repo.insertMany(
+        readings.slice(i, i + 777).map((r, k) => ({
+          assetId: 'reactor-9',
+          point: { ...point(i + k), ts: r.ts, values: { temperature: r.temperature, pressure: 6, flow: 100 } },
+        })),
+      );
+    }
+  }, 120_000);
+  afterAll(() => database?.drop());
+
+  // Bucket counts whose widths pick the 10 s, 1 min, 5 min, 15 min and 1 h levels.
+  it.each([10_000, 4_000, 800, 250, 60])(
+    '%i buckets: the same extremes and counts as the raw rows',
+    async (buckets) => {
+      const from = START + 3_333;
+      const to = START + COUNT * STEP - 50_000;
+      const rows = await telemetryHistoryRepo(database.db).downsample('reactor-9', from, to, buckets, [
+        { kind: 'feature', name: 'temperature' },
+      ]);
+      expect(rows.length).toBeGreaterThan(buckets * 0.75);
+      for (const { start, end, bucket } of rows) {
+        const inside = readings.filter((r) => r.ts >= start && r.ts < end && r.ts >= from && r.ts <= to);
+        expect(bucket.count).toBe(inside.length);
+        const min = inside.reduce((a, b) => (b.temperature < a.temperature ? b : a));
+        const max = inside.reduce((a, b) => (b.temperature > a.temperature ? b : a));
+        expect(bucket.extremes[0]).toEqual([min.temperature, min.ts, max.temperature, max.ts]);
+      }
+      expect(rows.reduce((n, r) => n + r.bucket.count, 0)).toBe(
+        readings.filter((r) => r.ts >= from && r.ts <= to).length,
+      );
+    },
+  );
+});

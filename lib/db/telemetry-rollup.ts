@@ -1,18 +1,45 @@
 /**
- * The telemetry rollup (table `telemetry_rollup`): per asset, signal and 10 s bucket, the count
- * and the min and max with the times they happened. It is kept in step with every telemetry
- * insert, in the same transaction, so downsampling a long range reads ~1/100 of the rows at
- * 10 Hz (lib/db/telemetry-repo.ts `downsample`).
+ * The telemetry rollup (table `telemetry_rollup`): per asset, signal and bucket, the count and
+ * the min and max with the times they happened, at five bucket widths (10 s, 1 min, 5 min,
+ * 15 min, 1 h). Every level is kept in step with every telemetry insert, in the same transaction and
+ * the same statement, so downsampling a long range reads few rows whatever its length
+ * (lib/db/telemetry-repo.ts `downsample` picks the level): a day is 8,640 10 s buckets per
+ * signal, a month 8,640 5 min buckets, a year 8,760 1 h buckets.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { telemetryRollup } from './schema';
 import type { Point } from '../twin/types';
 
-export const ROLLUP_BUCKET_MS = 10_000;
+/**
+ * Bucket widths kept, finest first: 10 s, 1 min, 5 min, 15 min, 1 h. A range is read from the
+ * coarsest level that still gives ~the resolution asked for (see rollupLevelFor), so 2,000 points
+ * of a day, a week, a month, a quarter or a year each read about 8,000-10,000 buckets per signal.
+ */
+export const ROLLUP_LEVELS_S = [10, 60, 300, 900, 3600] as const;
+/** The finest level: output buckets narrower than this are computed from the raw rows. */
+export const ROLLUP_BUCKET_MS = ROLLUP_LEVELS_S[0] * 1000;
+/**
+ * Output buckets are whole multiples of the level read (so every extreme stays exact): a level
+ * is used only if rounding the requested width up to its multiple costs at most 25 % of the
+ * resolution asked for.
+ */
+const MAX_WIDENING = 1.25;
+
+/** The level (seconds) to downsample buckets of `widthMs` from, or null: read the raw rows. */
+export function rollupLevelFor(widthMs: number): number | null {
+  for (let i = ROLLUP_LEVELS_S.length - 1; i >= 0; i--) {
+    const levelMs = ROLLUP_LEVELS_S[i]! * 1000;
+    if (levelMs > widthMs) continue;
+    if (Math.ceil(widthMs / levelMs) * levelMs <= widthMs * MAX_WIDENING) return ROLLUP_LEVELS_S[i]!;
+  }
+  return null;
+}
 
 export interface RollupRow {
   assetId: string;
+  /** Bucket width in seconds (one of ROLLUP_LEVELS_S). */
+  widthS: number;
   signal: string;
   bucket: number;
   n: number;
@@ -32,35 +59,58 @@ function* signalsOf(point: Point): Generator<[string, number]> {
 }
 
 /**
- * One rollup row per (asset, signal, bucket) touched by `rows` (a statement may not upsert the
- * same row twice). Ties keep the earliest time, as the query side expects.
+ * One rollup row per (asset, level, signal, bucket) touched by `rows` (a statement may not
+ * upsert the same row twice). Ties keep the earliest time, as the query side expects.
  */
-export function rollupOf(rows: { assetId: string; point: Point }[]): RollupRow[] {
+export function rollupOf(rows: { assetId: string; point: Point }[], levels = ROLLUP_LEVELS_S): RollupRow[] {
   const out = new Map<string, RollupRow>();
   for (const { assetId, point } of rows) {
-    const bucket = Math.floor(point.ts / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MS;
     for (const [signal, v] of signalsOf(point)) {
-      const key = `${assetId}\u0000${signal}\u0000${bucket}`;
-      const r = out.get(key);
-      if (!r) {
-        out.set(key, { assetId, signal, bucket, n: 1, min: v, minTs: point.ts, max: v, maxTs: point.ts });
-        continue;
-      }
-      r.n++;
-      if (v < r.min || (v === r.min && point.ts < r.minTs)) {
-        r.min = v;
-        r.minTs = point.ts;
-      }
-      if (v > r.max || (v === r.max && point.ts < r.maxTs)) {
-        r.max = v;
-        r.maxTs = point.ts;
+      for (const widthS of levels) {
+        const bucket = Math.floor(point.ts / (widthS * 1000)) * widthS * 1000;
+        widen(
+          out,
+          `${assetId}\u0000${widthS}\u0000${signal}\u0000${bucket}`,
+          assetId,
+          widthS,
+          signal,
+          bucket,
+          point.ts,
+          v,
+        );
       }
     }
   }
   return [...out.values()];
 }
 
-/** 8 parameters a row; PostgreSQL takes at most 65,535 per statement. */
+function widen(
+  out: Map<string, RollupRow>,
+  key: string,
+  assetId: string,
+  widthS: number,
+  signal: string,
+  bucket: number,
+  ts: number,
+  v: number,
+): void {
+  const r = out.get(key);
+  if (!r) {
+    out.set(key, { assetId, widthS, signal, bucket, n: 1, min: v, minTs: ts, max: v, maxTs: ts });
+    return;
+  }
+  r.n++;
+  if (v < r.min || (v === r.min && ts < r.minTs)) {
+    r.min = v;
+    r.minTs = ts;
+  }
+  if (v > r.max || (v === r.max && ts < r.maxTs)) {
+    r.max = v;
+    r.maxTs = ts;
+  }
+}
+
+/** 9 parameters a row; PostgreSQL takes at most 65,535 per statement. */
 const CHUNK = 5_000;
 
 /** Merges `rows` into the stored rollup (new buckets inserted, existing ones widened). */
@@ -71,6 +121,7 @@ export async function upsertRollup(db: Db, rows: RollupRow[]): Promise<void> {
       .values(
         rows.slice(i, i + CHUNK).map((r) => ({
           assetId: r.assetId,
+          widthS: r.widthS,
           signal: r.signal,
           bucket: new Date(r.bucket),
           n: r.n,
@@ -81,7 +132,7 @@ export async function upsertRollup(db: Db, rows: RollupRow[]): Promise<void> {
         })),
       )
       .onConflictDoUpdate({
-        target: [telemetryRollup.assetId, telemetryRollup.signal, telemetryRollup.bucket],
+        target: [telemetryRollup.assetId, telemetryRollup.widthS, telemetryRollup.signal, telemetryRollup.bucket],
         set: {
           n: sql`telemetry_rollup.n + excluded.n`,
           minTs: sql`case when excluded.min < telemetry_rollup.min or (excluded.min = telemetry_rollup.min and excluded.min_ts < telemetry_rollup.min_ts) then excluded.min_ts else telemetry_rollup.min_ts end`,
@@ -95,24 +146,45 @@ export async function upsertRollup(db: Db, rows: RollupRow[]): Promise<void> {
 
 /**
  * Rebuilds the rollup of one asset from its stored telemetry (for rows written around the
- * repository, e.g. a bulk SQL load; the 0004 migration runs the same statement for all assets).
+ * repository, e.g. a bulk SQL load; the 0004 and 0007 migrations run the same statements for all
+ * assets): the 10 s level from the rows, each coarser level from the 10 s level. With `range`
+ * (aligned to the coarsest level) only that stretch is rebuilt, so a year can go day by day.
  */
-export async function rebuildRollup(db: Db, assetId: string): Promise<void> {
+export async function rebuildRollup(db: Db, assetId: string, range?: { from: number; to: number }): Promise<void> {
+  const coarsestMs = ROLLUP_LEVELS_S[ROLLUP_LEVELS_S.length - 1]! * 1000;
+  // A range must hold whole buckets of every level, or its edge buckets would lose what lies outside.
+  if (range && (range.from % coarsestMs !== 0 || range.to % coarsestMs !== 0))
+    throw new Error(`rebuildRollup: the range must be aligned to ${coarsestMs / 1000} s`);
+  const rows = range ? sql` and ts >= ${new Date(range.from)} and ts < ${new Date(range.to)}` : sql``;
+  const buckets = range ? sql` and bucket >= ${new Date(range.from)} and bucket < ${new Date(range.to)}` : sql``;
   await db.transaction(async (tx) => {
-    await tx.execute(sql`delete from telemetry_rollup where asset_id = ${assetId}`);
+    await tx.execute(sql`delete from telemetry_rollup where asset_id = ${assetId}${buckets}`);
     await tx.execute(sql`
-      insert into telemetry_rollup (asset_id, signal, bucket, n, min, min_ts, max, max_ts)
-      select s.asset_id, s.signal, to_timestamp(floor(extract(epoch from s.ts) / 10) * 10), count(*)::int,
+      insert into telemetry_rollup (asset_id, width_s, signal, bucket, n, min, min_ts, max, max_ts)
+      select s.asset_id, 10, s.signal, to_timestamp(floor(extract(epoch from s.ts) / 10) * 10), count(*)::int,
              min(s.v), (array_agg(s.ts order by s.v asc, s.ts asc))[1],
              max(s.v), (array_agg(s.ts order by s.v desc, s.ts asc))[1]
       from (
         select t.asset_id, t.ts, e.key as signal, (e.value)::text::float8 as v
-        from telemetry t, jsonb_each(t.values) e where t.asset_id = ${assetId} and jsonb_typeof(e.value) = 'number'
-        union all select asset_id, ts, 'prediction', prediction from telemetry where asset_id = ${assetId} and prediction is not null
-        union all select asset_id, ts, 'lower', lower from telemetry where asset_id = ${assetId} and lower is not null
-        union all select asset_id, ts, 'upper', upper from telemetry where asset_id = ${assetId} and upper is not null
-        union all select asset_id, ts, 'actual', actual from telemetry where asset_id = ${assetId} and actual is not null
+        from telemetry t, jsonb_each(t.values) e where t.asset_id = ${assetId}${rows} and jsonb_typeof(e.value) = 'number'
+        union all select asset_id, ts, 'prediction', prediction from telemetry where asset_id = ${assetId}${rows} and prediction is not null
+        union all select asset_id, ts, 'lower', lower from telemetry where asset_id = ${assetId}${rows} and lower is not null
+        union all select asset_id, ts, 'upper', upper from telemetry where asset_id = ${assetId}${rows} and upper is not null
+        union all select asset_id, ts, 'actual', actual from telemetry where asset_id = ${assetId}${rows} and actual is not null
       ) s
-      group by 1, 2, 3`);
+      group by 1, 2, 3, 4`);
+    await tx.execute(sql`
+      insert into telemetry_rollup (asset_id, width_s, signal, bucket, n, min, min_ts, max, max_ts)
+      select r.asset_id, w.width_s, r.signal, to_timestamp(floor(extract(epoch from r.bucket) / w.width_s) * w.width_s),
+             sum(r.n)::int,
+             min(r.min), (array_agg(r.min_ts order by r.min asc, r.min_ts asc))[1],
+             max(r.max), (array_agg(r.max_ts order by r.max desc, r.max_ts asc))[1]
+      from telemetry_rollup r, (values ${sql.raw(
+        ROLLUP_LEVELS_S.slice(1)
+          .map((w) => `(${w})`)
+          .join(', '),
+      )}) as w(width_s)
+      where r.asset_id = ${assetId} and r.width_s = 10${buckets}
+      group by 1, 2, 3, 4`);
   });
 }
