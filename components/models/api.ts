@@ -19,7 +19,7 @@ export const fetchModels = () => send<ModelList>('/api/v1/models');
 export const fetchAb = () => send<AbView>('/api/v1/models/ab');
 export const fetchDrift = () => send<DriftReport>('/api/v1/models/drift');
 export const activateModel = (ref: ModelRef) => send<{ changed: boolean; model: ModelRef }>('/api/v1/models/activate', { json: ref });
-export const startAb = (cfg: ModelRef & { share: number }) => send<AbView>('/api/v1/models/ab', { method: 'PUT', json: cfg });
+export const startAb = (cfg: ModelRef & ({ mode: 'split'; share: number } | { mode: 'shadow' })) => send<AbView>('/api/v1/models/ab', { method: 'PUT', json: cfg });
 export const stopAb = () => send<AbView>('/api/v1/models/ab', { method: 'DELETE' });
 export const promoteAb = () => send<{ changed: boolean; model: ModelRef }>('/api/v1/models/ab/promote', { method: 'POST' });
 

@@ -34,6 +34,7 @@ export function ModelsAdmin({ initialList, initialAb }: { initialList: ModelList
   const [uploadError, setUploadError] = useState<Problem | null>(null);
   const [challenger, setChallenger] = useState('');
   const [sharePct, setSharePct] = useState('20');
+  const [abMode, setAbMode] = useState<'split' | 'shadow'>('split');
 
   const refresh = useCallback(async () => {
     const [l, a] = await Promise.all([fetchModels(), fetchAb()]);
@@ -162,7 +163,9 @@ export function ModelsAdmin({ initialList, initialAb }: { initialList: ModelList
         {ab.running && ab.challenger ? (
           <>
             <p data-testid="ab-state">
-              {Math.round(ab.challenger.share * 100)} % of predictions go to the challenger {ab.challenger.name} v{ab.challenger.version}; the rest to v{ab.champion?.version}.
+              {ab.challenger.mode === 'shadow'
+                ? `Shadow test: the challenger ${ab.challenger.name} v${ab.challenger.version} scores every live point beside v${ab.champion?.version ?? '?'}; operators see only v${ab.champion?.version ?? '?'}.`
+                : `${Math.round(ab.challenger.share * 100)} % of predictions go to the challenger ${ab.challenger.name} v${ab.challenger.version}; the rest to v${ab.champion?.version ?? '?'}.`}
             </p>
             <div style={{ display: 'flex', gap: '.5rem' }}>
               <button className="btn" type="button" disabled={busy !== null} onClick={() => act('promote', async () => `Promoted v${(await promoteAb()).model.version}: it serves everything now.`)}>
@@ -180,7 +183,11 @@ export function ModelsAdmin({ initialList, initialAb }: { initialList: ModelList
               const v = list.versions.find((x) => keyOf(x) === chosen);
               if (!v) return;
               void act('ab', async () => {
-                await startAb({ name: v.name, version: v.version, share: Number(sharePct) / 100 });
+                if (abMode === 'shadow') {
+                  await startAb({ name: v.name, version: v.version, mode: 'shadow' });
+                  return `Shadow test started: v${v.version} scores every live point, unseen.`;
+                }
+                await startAb({ name: v.name, version: v.version, mode: 'split', share: Number(sharePct) / 100 });
                 return `A/B test started: ${sharePct} % to v${v.version}.`;
               });
             }}
@@ -197,8 +204,17 @@ export function ModelsAdmin({ initialList, initialAb }: { initialList: ModelList
               </select>
             </label>
             <label>
-              Share to challenger (%) <input type="number" min={1} max={99} step={1} value={sharePct} onChange={(e) => setSharePct(e.target.value)} style={{ width: '5rem' }} />
+              Mode{' '}
+              <select value={abMode} onChange={(e) => setAbMode(e.target.value === 'shadow' ? 'shadow' : 'split')}>
+                <option value="split">Split: the challenger serves a share</option>
+                <option value="shadow">Shadow: scores every point, shown to no one</option>
+              </select>
             </label>
+            {abMode === 'split' ? (
+              <label>
+                Share to challenger (%) <input type="number" min={1} max={99} step={1} value={sharePct} onChange={(e) => setSharePct(e.target.value)} style={{ width: '5rem' }} />
+              </label>
+            ) : null}
             <button className="btn" type="submit" disabled={busy !== null || !chosen || !list.active}>
               Start A/B test
             </button>

@@ -1,17 +1,37 @@
 /**
  * The A/B test's routing decision: each prediction (a pipeline row, an API request) goes to the
- * challenger with probability `share`, independently of the others.
+ * challenger with probability `share`, independently of the others. In `shadow` mode nothing is
+ * routed to the challenger: it scores every live point beside the serving version, unseen, and
+ * only its figures accrue (model-serving.ts `servingScorer`).
  */
 import { z } from 'zod';
 
-export const abConfigSchema = z.strictObject({
-  name: z.string().min(1).max(200),
-  version: z.string().min(1).max(200),
-  /** Fraction of predictions sent to the challenger, 0 < share < 1. */
-  share: z.number().gt(0, 'share must be above 0').lt(1, 'share must be below 1 (promote the challenger instead)'),
-});
+export const abConfigSchema = z
+  .strictObject({
+    name: z.string().min(1).max(200),
+    version: z.string().min(1).max(200),
+    /** split: the challenger serves `share` of predictions; shadow: it serves none and scores every live point. */
+    mode: z.enum(['split', 'shadow'], { error: 'mode must be split or shadow' }).default('split'),
+    /** Fraction of predictions sent to the challenger, 0 < share < 1 (split only). */
+    share: z
+      .number()
+      .gt(0, 'share must be above 0')
+      .lt(1, 'share must be below 1 (promote the challenger instead)')
+      .optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.mode === 'split' && cfg.share === undefined)
+      ctx.addIssue({ code: 'custom', path: ['share'], message: 'share is required for a split test (0 < share < 1)' });
+    if (cfg.mode === 'shadow' && cfg.share !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['share'],
+        message: 'a shadow test sends no prediction to the challenger: leave share out',
+      });
+  });
 
 export type AbConfig = z.infer<typeof abConfigSchema>;
+export type AbMode = AbConfig['mode'];
 
 /** true: this prediction goes to the challenger. */
 export function toChallenger(share: number, random: () => number = Math.random): boolean {

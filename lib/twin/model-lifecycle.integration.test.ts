@@ -10,7 +10,7 @@ import { DELETE as stopAb, GET as getAb, PUT as putAb } from '@/app/api/v1/model
 import { POST as promote } from '@/app/api/v1/models/ab/promote/route';
 import { GET as drift } from '@/app/api/v1/models/drift/route';
 import { POST as predict } from '@/app/api/v1/twin/predict/route';
-import { startHarness, until, type Harness } from '../../tests/console-harness';
+import { startHarness, subscribe, until, type Harness } from '../../tests/console-harness';
 import { packageForm, twinJson, writePackage } from '../../tests/model-packages';
 import { settingsRepo } from '../db/settings-repo';
 import type { Reading } from './types';
@@ -239,6 +239,7 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     expect((await settingsRepo(h.handle.services.database.db).get('model.ab'))?.value).toEqual({
       name: 'reactor-yield',
       version: '1.1.0',
+      mode: 'split',
       share: 0.2,
     });
 
@@ -310,6 +311,67 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     expect((await req(getAb, 'GET')).body.running).toBe(true);
     expect((await req(stopAb, 'DELETE')).body).toMatchObject({ running: false, challenger: null });
     expect(await settingsRepo(h.handle.services.database.db).get('model.ab')).toBeNull();
+  });
+
+  it('shadow mode: the challenger scores every live point, but no point, stream or answer carries it', async () => {
+    const bad = await req(putAb, 'PUT', {
+      body: { name: 'reactor-yield', version: '1.0.0', mode: 'shadow', share: 0.2 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields[0].field).toBe('share');
+    expect(
+      (await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.0.0', share: undefined } })).status,
+    ).toBe(400);
+    const started = await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.0.0', mode: 'shadow' } });
+    expect(started).toMatchObject({
+      status: 200,
+      body: {
+        running: true,
+        champion: { version: '1.1.0' },
+        challenger: { version: '1.0.0', mode: 'shadow', share: 0 },
+      },
+    });
+
+    const socket = h.client(await h.sessionCookie('vic', 'viewer'));
+    const streamed: string[] = [];
+    socket.on('stream:point', (msg) => {
+      if (msg.assetId === 'reactor-3' && msg.point.ts >= t0) streamed.push(msg.point.modelVersion ?? 'none');
+    });
+    const t0 = Date.now() + 1_000;
+    await subscribe(socket, { assetId: 'reactor-3' });
+    const points = await h.handle.services.twin!.pipeline.ingest(
+      Array.from({ length: 500 }, (_, i) => ({
+        assetId: 'reactor-3',
+        ts: t0 + i,
+        values: { temperature: 330 + (i % 40), pressure: 6, flow: 100 },
+        actual: 86,
+      })),
+    );
+    expect(new Set(points.map((p) => p.modelVersion))).toEqual(new Set(['1.1.0']));
+    await until(() => streamed.length >= 500, 5_000, 'the 500 points streamed');
+    expect(new Set(streamed)).toEqual(new Set(['1.1.0']));
+
+    const cookie = await h.sessionCookie('vic', 'viewer');
+    for (let i = 0; i < 20; i++) {
+      const res = await predict(
+        new NextRequest(`${h.url}/api/v1/twin/predict`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json' },
+          body: JSON.stringify(reading),
+        }),
+        { params: Promise.resolve({}) },
+      );
+      expect(((await res.json()) as { model: { version: string } }).model.version).toBe('1.1.0');
+    }
+    const view = await req(getAb, 'GET', { role: 'viewer' });
+    const shadow = (view.body.versions as { version: string; count: number; withActual: number; mae: number }[]).find(
+      (v) => v.version === '1.0.0',
+    );
+    // Every live point scored in the shadow (the simulator's too), none of the API calls.
+    expect(shadow!.count).toBeGreaterThanOrEqual(500);
+    expect(shadow!.withActual).toBeGreaterThanOrEqual(500);
+    expect(shadow!.mae).toBeGreaterThan(0);
+    await req(stopAb, 'DELETE');
   });
 
   it('reports drift per feature', async () => {

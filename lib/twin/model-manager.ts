@@ -26,7 +26,7 @@ import {
 } from '../model';
 import { ensureModelMetrics, recordDriftAlert } from '../metrics/model-metrics';
 import { AbStats, type VersionStats } from './ab-stats';
-import { abConfigSchema, type AbConfig } from './ab-split';
+import { abConfigSchema, type AbConfig, type AbMode } from './ab-split';
 import { DriftMonitor, type DriftReport } from './drift';
 import { ModelEntry } from './model-entry';
 import {
@@ -73,7 +73,8 @@ export interface ModelVersionInfo extends ModelRef {
 export interface AbView {
   running: boolean;
   champion: ModelRef | null;
-  challenger: (ModelRef & { share: number }) | null;
+  /** share: of predictions it serves (0 in shadow mode: it scores every live point, unseen). */
+  challenger: (ModelRef & { share: number; mode: AbMode }) | null;
   since: number;
   versions: VersionStats[];
 }
@@ -264,7 +265,12 @@ export class ModelManager {
       running: Boolean(challenger),
       champion: champion ? { name: champion.name, version: champion.version } : null,
       challenger: challenger
-        ? { name: challenger.entry.name, version: challenger.entry.version, share: challenger.share }
+        ? {
+            name: challenger.entry.name,
+            version: challenger.entry.version,
+            share: challenger.share,
+            mode: challenger.mode ?? 'split',
+          }
         : null,
       since: summary.since,
       versions: summary.versions,
@@ -348,7 +354,10 @@ export class ModelManager {
     });
   }
 
-  /** Sends `share` of predictions to `config`'s version, next to the serving one. */
+  /**
+   * Sends `share` of predictions to `config`'s version, next to the serving one; in shadow mode
+   * none: the challenger scores every live point unseen and only its figures accrue.
+   */
   async startAb(config: AbConfig, actor: Actor): Promise<AbView> {
     await this.exclusive(async () => {
       const champion = this.state.champion;
@@ -368,12 +377,19 @@ export class ModelManager {
       }
       await this.deps.settings.set(AB_KEY, config, actor.username);
       const old = this.state.challenger;
-      this.state = { champion, challenger: { entry, share: config.share } };
+      this.state = { champion, challenger: { entry, share: config.share ?? 0, mode: config.mode } };
       this.failures.delete(entry);
       void old?.entry.retire();
       this.stats.reset();
-      await this.audit(actor, 'model.ab.start', config, 'success', { share: config.share, champion: champion.key });
-      this.log.info({ challenger: entry.key, share: config.share, by: actor.username }, 'A/B test started');
+      await this.audit(actor, 'model.ab.start', config, 'success', {
+        mode: config.mode,
+        share: config.share ?? 0,
+        champion: champion.key,
+      });
+      this.log.info(
+        { challenger: entry.key, mode: config.mode, share: config.share ?? 0, by: actor.username },
+        'A/B test started',
+      );
     });
     return this.ab();
   }
@@ -555,8 +571,11 @@ export class ModelManager {
         await entry.retire();
         throw new Error(why);
       }
-      this.state = { champion, challenger: { entry, share: parsed.data.share } };
-      this.log.info({ challenger: entry.key, share: parsed.data.share }, 'A/B test restored');
+      this.state = {
+        champion,
+        challenger: { entry, share: parsed.data.share ?? 0, mode: parsed.data.mode },
+      };
+      this.log.info({ challenger: entry.key, mode: parsed.data.mode, share: parsed.data.share }, 'A/B test restored');
     } catch (err) {
       this.log.warn({ err, ab: parsed.data }, 'could not restore the A/B test; it is stopped');
       await this.deps.settings.delete(AB_KEY).catch(() => undefined);

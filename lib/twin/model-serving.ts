@@ -9,14 +9,15 @@ import type { InputCheck, ItemPrediction, Prediction, RowScores, TwinModel } fro
 import { InputValidationError } from '../model/errors';
 import { recordCacheLookup } from '../metrics/model-metrics';
 import type { AbStats } from './ab-stats';
-import { splitRows, toChallenger } from './ab-split';
+import { splitRows, toChallenger, type AbMode } from './ab-split';
 import type { ModelEntry } from './model-entry';
 import type { Scorer, ScoreResult } from './scorer';
 import { DomainError } from '../errors/domain-error';
 
 export interface ServingState {
   champion: ModelEntry | null;
-  challenger: { entry: ModelEntry; share: number } | null;
+  /** share: of predictions routed to it (0 in shadow mode, where it only scores beside the champion). */
+  challenger: { entry: ModelEntry; share: number; mode?: AbMode } | null;
 }
 
 export interface ServingDeps {
@@ -70,7 +71,8 @@ export function servingModel(deps: ServingDeps): TwinModel {
   const routed = (): ModelEntry => {
     const s = deps.state();
     const c = champion();
-    return s.challenger && toChallenger(s.challenger.share, deps.random) ? s.challenger.entry : c;
+    if (!s.challenger || s.challenger.mode === 'shadow') return c;
+    return toChallenger(s.challenger.share, deps.random) ? s.challenger.entry : c;
   };
   const record = (p: Prediction) => deps.stats.record(p.modelVersion, p.prediction, p.inferenceMs);
   // A batch is one model call: its rows are counted, its latency once (not once per row).
@@ -147,11 +149,16 @@ export function servingScorer(deps: ServingDeps): Scorer | null {
     target: base.target,
     targetLimits: base.targetLimits,
     check: (values) => base.check(values),
-    async scoreRows(rows, n) {
-      if (!challenger) {
+    async scoreRows(rows, n, context) {
+      const served = async () => {
         const out = await run(deps, champion, () => base.scoreRows(rows, n));
         deps.stats.recordCall(base.version, out.inferenceMs);
         return { results: out.results.map((r) => ({ ...r, version: base.version })), inferenceMs: out.inferenceMs };
+      };
+      if (!challenger) return served();
+      if (challenger.mode === 'shadow') {
+        const [out] = await Promise.all([served(), shadowScore(deps, challenger.entry, rows, n, context?.actuals)]);
+        return out;
       }
       const width = base.features.length;
       const toB = splitRows(n, challenger.share, deps.random);
@@ -177,4 +184,25 @@ export function servingScorer(deps: ServingDeps): Scorer | null {
       return { results, inferenceMs: Math.max(ra.inferenceMs, rb.inferenceMs) };
     },
   };
+}
+
+/**
+ * Shadow mode: the challenger scores the same rows as the champion; its predictions go only into
+ * its A/B figures (count, mean, latency, MAE against the measured values), never into a point,
+ * the stream or an answer. A failing challenger never costs the served batch anything.
+ */
+async function shadowScore(
+  deps: ServingDeps,
+  entry: ModelEntry,
+  rows: Float32Array,
+  n: number,
+  actuals: readonly (number | undefined)[] | undefined,
+): Promise<void> {
+  try {
+    const out = await run(deps, entry, () => entry.scorer.scoreRows(rows, n));
+    deps.stats.recordCall(entry.version, out.inferenceMs);
+    out.results.forEach((r, i) => deps.stats.record(entry.version, r.prediction, null, actuals?.[i]));
+  } catch {
+    // run() has counted the failure against the challenger (repeated ones end the test).
+  }
 }

@@ -112,7 +112,9 @@ export class Pipeline {
         const flat = new Float32Array(rows.length * width);
         rows.forEach((row, i) => flat.set(row, i * width));
         try {
-          const { results, inferenceMs } = await scorer.scoreRows(flat, rows.length);
+          const { results, inferenceMs } = await scorer.scoreRows(flat, rows.length, {
+            actuals: targets.map((p) => p.actual),
+          });
           this.stats.lastInferenceMs = inferenceMs;
           const perVersion = new Map<string, number>();
           results.forEach((res, i) => {

@@ -26,6 +26,13 @@ export interface Scorer {
   /** Default alert limits of the target, from the package. */
   readonly targetLimits: { low: number; high: number } | null;
   check(values: Record<string, number>): RowCheck;
-  /** One model run for all rows (row-major, features in input order). */
-  scoreRows(rows: Float32Array, n: number): Promise<{ results: ScoreResult[]; inferenceMs: number }>;
+  /**
+   * One model run for all rows (row-major, features in input order). `actuals`: the measured
+   * target of each row where known, for the figures of a shadow challenger (never in the results).
+   */
+  scoreRows(
+    rows: Float32Array,
+    n: number,
+    context?: { actuals?: readonly (number | undefined)[] },
+  ): Promise<{ results: ScoreResult[]; inferenceMs: number }>;
 }
