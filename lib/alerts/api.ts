@@ -7,7 +7,8 @@ import { ApiError } from '../api/errors';
 import { readJson, validationError } from '../api/route';
 import { getServices } from '../services';
 import type { AlertService } from './alert-service';
-import { alertQuerySchema, ruleQuerySchema } from './schemas';
+import { alertQuerySchema, commentSchema, journalQuerySchema, ruleQuerySchema } from './schemas';
+import type { JournalQuery } from '../db/alerts-repo';
 import type { z } from 'zod';
 
 export function getAlerts(): AlertService {
@@ -47,4 +48,26 @@ export async function readOptionalJson(req: NextRequest): Promise<unknown> {
   if (length === '0' || (!req.body && length === null)) return {};
   if (!req.headers.get('content-type')) return {};
   return readJson(req);
+}
+
+/** The journal's query string as the repository's query (400 naming the field). */
+export function parseJournalQuery(req: NextRequest): JournalQuery {
+  const q = parseQuery(req, journalQuerySchema);
+  return {
+    assetId: q.asset,
+    ruleId: q.rule?.toLowerCase(),
+    priority: q.priority,
+    event: q.event,
+    from: q.from,
+    to: q.to,
+    cursor: q.cursor,
+    limit: q.limit,
+  };
+}
+
+/** An optional `{comment}` body (unshelve, return to service): the comment or null. */
+export async function readComment(req: NextRequest): Promise<string | null> {
+  const parsed = commentSchema.safeParse(await readOptionalJson(req));
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data.comment ? parsed.data.comment : null;
 }

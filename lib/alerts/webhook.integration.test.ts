@@ -14,16 +14,19 @@ const alert: AlertEvent = {
   assetId: 'reactor-1',
   signal: 'temperature',
   severity: 'critical',
+  priority: 'high',
   direction: 'high',
   limit: 400,
   value: 410,
   peak: 410,
-  state: 'active',
+  state: 'active_unacked',
   raisedAt: 1,
   acknowledgedAt: null,
   acknowledgedBy: null,
   ackComment: null,
+  returnedAt: null,
   clearedAt: null,
+  shelf: null,
 };
 
 /** A local receiver answering with the given statuses in turn (then 200), recording each body. */
