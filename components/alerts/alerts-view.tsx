@@ -2,7 +2,13 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { byPriorityThenTime, OPERATOR_STATES, UNACKED_STATES, type AlertEvent, type AlertState } from '@/lib/alerts/types';
+import {
+  byPriorityThenTime,
+  OPERATOR_STATES,
+  UNACKED_STATES,
+  type AlertEvent,
+  type AlertState,
+} from '@/lib/alerts/types';
 import { errorMessage, requestJson } from '@/lib/client/api-client';
 import { useSocketEvents } from '@/lib/realtime/use-socket-events';
 import { formatValue } from '../dashboard/format';

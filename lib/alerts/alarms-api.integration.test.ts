@@ -78,7 +78,8 @@ describe('alarm API (ISA-18.2)', () => {
     expect(alarm).toMatchObject({ state: 'active_unacked', priority: 'high', severity: 'critical' });
     expect((await ingest('reactor-1', 350)).status).toBe(201);
     await h.handle.services.alerts!.idle();
-    const unacked = (await api(list, '/api/v1/alerts?state=unacked', { headers: as.viewer })).json!.alerts as AlertEvent[];
+    const unacked = (await api(list, '/api/v1/alerts?state=unacked', { headers: as.viewer })).json!
+      .alerts as AlertEvent[];
     expect(unacked.find((a) => a.id === alarm.id)).toMatchObject({ state: 'rtn_unacked', clearedAt: null });
     await until(
       () => seen.some((e) => e.alert.id === alarm.id && e.alert.state === 'rtn_unacked'),
@@ -103,14 +104,18 @@ describe('alarm API (ISA-18.2)', () => {
     expect(bad.status).toBe(400);
     expect(fields(bad)).toEqual(['durationSeconds', 'reason']);
     // Admin sets the maximum; operators cannot.
-    expect((await api(putSettings, '/api/v1/alarms/settings', { method: 'PUT', body: { maxShelveSeconds: 60 } })).status).toBe(403);
+    expect(
+      (await api(putSettings, '/api/v1/alarms/settings', { method: 'PUT', body: { maxShelveSeconds: 60 } })).status,
+    ).toBe(403);
     const set = await api(putSettings, '/api/v1/alarms/settings', {
       method: 'PUT',
       headers: as.admin,
       body: { maxShelveSeconds: 60 },
     });
     expect(set.json).toEqual({ maxShelveSeconds: 60 });
-    expect((await api(getSettings, '/api/v1/alarms/settings', { headers: as.viewer })).json).toEqual({ maxShelveSeconds: 60 });
+    expect((await api(getSettings, '/api/v1/alarms/settings', { headers: as.viewer })).json).toEqual({
+      maxShelveSeconds: 60,
+    });
     const over = await api(shelve, `/api/v1/alerts/${id}/shelve`, {
       params: { id },
       body: { durationSeconds: 61, reason: 'maintenance' },
@@ -121,15 +126,24 @@ describe('alarm API (ISA-18.2)', () => {
       body: { durationSeconds: 60, reason: 'maintenance' },
     });
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.json!.alert).toMatchObject({ state: 'shelved', shelf: { kind: 'timed', by: 'olivia', reason: 'maintenance' } });
+    expect(ok.json!.alert).toMatchObject({
+      state: 'shelved',
+      shelf: { kind: 'timed', by: 'olivia', reason: 'maintenance' },
+    });
     const open = (await api(list, '/api/v1/alerts?state=open&assetId=reactor-2')).json!.alerts as AlertEvent[];
     expect(open.map((a) => a.id)).not.toContain(alarm.id);
     const shelved = (await api(list, '/api/v1/alerts?state=shelved')).json!.alerts as AlertEvent[];
     expect(shelved.map((a) => a.id)).toContain(alarm.id);
-    expect((await api(unshelve, `/api/v1/alerts/${id}/unshelve`, { params: { id }, headers: as.viewer })).status).toBe(403);
+    expect((await api(unshelve, `/api/v1/alerts/${id}/unshelve`, { params: { id }, headers: as.viewer })).status).toBe(
+      403,
+    );
     const un = await api(unshelve, `/api/v1/alerts/${id}/unshelve`, { params: { id }, body: { comment: 'done' } });
     expect(un.json!.alert).toMatchObject({ state: 'active_acked', shelf: null });
-    await api(putSettings, '/api/v1/alarms/settings', { method: 'PUT', headers: as.admin, body: { maxShelveSeconds: 28800 } });
+    await api(putSettings, '/api/v1/alarms/settings', {
+      method: 'PUT',
+      headers: as.admin,
+      body: { maxShelveSeconds: 28800 },
+    });
   });
 
   it('an admin takes an asset and a rule out of service and back; operators may not; unknown ones are 404', async () => {
@@ -162,7 +176,9 @@ describe('alarm API (ISA-18.2)', () => {
     const listed = (await api(oosList, '/api/v1/alarms/out-of-service', { headers: as.viewer })).json!;
     expect(listed.entries).toEqual([expect.objectContaining({ scope: 'asset', target: 'reactor-3', by: 'adam' })]);
     expect((listed.alarms as AlertEvent[]).map((a) => a.id)).toEqual([alarm.id]);
-    expect(((await api(list, '/api/v1/alerts?state=open&assetId=reactor-3')).json!.alerts as AlertEvent[]).length).toBe(0);
+    expect(((await api(list, '/api/v1/alerts?state=open&assetId=reactor-3')).json!.alerts as AlertEvent[]).length).toBe(
+      0,
+    );
 
     // The rule too; returning the asset keeps the alarm out while the rule is still out.
     const ruleOut = await api(ruleOos, `/api/v1/alert-rules/${rule.id}/out-of-service`, {
@@ -194,10 +210,23 @@ describe('alarm API (ISA-18.2)', () => {
     expect(all.status).toBe(200);
     const entries = all.json!.entries as JournalEntry[];
     const events = new Set(entries.map((e) => e.event));
-    for (const e of ['raised', 'returned', 'acknowledged', 'shelved', 'unshelved', 'out_of_service', 'returned_to_service'])
+    for (const e of [
+      'raised',
+      'returned',
+      'acknowledged',
+      'shelved',
+      'unshelved',
+      'out_of_service',
+      'returned_to_service',
+    ])
       expect(events, e).toContain(e);
     const shelvedEntry = entries.find((e) => e.event === 'shelved')!;
-    expect(shelvedEntry).toMatchObject({ who: 'olivia', comment: 'maintenance', stateAfter: 'shelved', assetId: 'reactor-2' });
+    expect(shelvedEntry).toMatchObject({
+      who: 'olivia',
+      comment: 'maintenance',
+      stateAfter: 'shelved',
+      assetId: 'reactor-2',
+    });
 
     const filtered = await api(
       journal,
@@ -228,6 +257,8 @@ describe('alarm API (ISA-18.2)', () => {
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe('at (UTC),event,state_after,priority,asset_id,signal,alarm_id,rule_id,who,comment');
     expect(lines.length - 1).toBe(entries.filter((e) => e.assetId === 'reactor-2').length);
-    expect(lines.some((l) => /,shelved,shelved,high,reactor-2,temperature,\d+,[0-9a-f-]{36},olivia,maintenance$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) => /,shelved,shelved,high,reactor-2,temperature,\d+,[0-9a-f-]{36},olivia,maintenance$/.test(l)),
+    ).toBe(true);
   });
 });

@@ -116,7 +116,10 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
       clearedAt: null,
       peak: 0.45,
     });
-    expect(broadcaster.events.at(-1)).toMatchObject({ kind: 'updated', alert: { id: alert!.id, state: 'rtn_unacked' } });
+    expect(broadcaster.events.at(-1)).toMatchObject({
+      kind: 'updated',
+      alert: { id: alert!.id, state: 'rtn_unacked' },
+    });
     await service.acknowledge(alert!.id, { username: 'olivia' }, null);
     expect(await open()).toEqual([]);
     expect(await alertsRepo(database.db).get(alert!.id)).toMatchObject({ state: 'normal', acknowledgedBy: 'olivia' });

@@ -155,7 +155,8 @@ export class AlertService {
   async start(defaults: NewRule[]): Promise<void> {
     const added = await this.opts.repo.seedRules(defaults);
     for (const rule of await this.opts.repo.listRules()) this.track(rule);
-    for (const o of await this.opts.repo.listOutOfService()) (o.scope === 'rule' ? this.oosRules : this.oosAssets).add(o.target);
+    for (const o of await this.opts.repo.listOutOfService())
+      (o.scope === 'rule' ? this.oosRules : this.oosAssets).add(o.target);
     const open = await this.opts.repo.listOpen();
     for (const a of open) {
       const t = this.tracked.get(a.ruleId);
@@ -469,7 +470,8 @@ export class AlertService {
   /** Open alerts by severity, for the metrics gauge. */
   openCounts(): Record<AlertSeverity, number> {
     const out: Record<AlertSeverity, number> = { warning: 0, critical: 0 };
-    for (const t of this.tracked.values()) if (t.alert && OPERATOR_STATES.includes(t.alert.state)) out[t.alert.severity]++;
+    for (const t of this.tracked.values())
+      if (t.alert && OPERATOR_STATES.includes(t.alert.state)) out[t.alert.severity]++;
     return out;
   }
 
@@ -519,7 +521,11 @@ export class AlertService {
     if (!reason) throw new ShelveValidationError('reason', 'a reason is required');
     if (req.durationSeconds !== null) {
       const max = await this.maxShelveSeconds();
-      if (!Number.isInteger(req.durationSeconds) || req.durationSeconds < MIN_SHELVE_SECONDS || req.durationSeconds > max)
+      if (
+        !Number.isInteger(req.durationSeconds) ||
+        req.durationSeconds < MIN_SHELVE_SECONDS ||
+        req.durationSeconds > max
+      )
         throw new ShelveValidationError(
           'durationSeconds',
           `must be a whole number of seconds from ${MIN_SHELVE_SECONDS} to ${max} (the maximum shelving time)`,
@@ -582,7 +588,10 @@ export class AlertService {
     if (a.state === 'out_of_service') return new AlertConflictError('out_of_service', `alarm ${id} is out of service`);
     if (what === 'unshelve') return new AlertConflictError('not_shelved', `alarm ${id} is not shelved`);
     if (a.state === 'shelved') return new AlertConflictError('alarm_shelved', `alarm ${id} is already shelved`);
-    return new AlertConflictError('not_active', `alarm ${id} is not active (${a.state}): only an active alarm is shelved`);
+    return new AlertConflictError(
+      'not_active',
+      `alarm ${id} is not active (${a.state}): only an active alarm is shelved`,
+    );
   }
 
   /**
@@ -594,7 +603,8 @@ export class AlertService {
     const due: Promise<void>[] = [];
     for (const t of this.tracked.values()) {
       const a = t.alert;
-      if (a?.state !== 'shelved' || a.shelf?.kind !== 'timed' || a.shelf.until === null || a.shelf.until > now) continue;
+      if (a?.state !== 'shelved' || a.shelf?.kind !== 'timed' || a.shelf.until === null || a.shelf.until > now)
+        continue;
       const id = a.id;
       due.push(
         this.enqueue(t, async () => {
@@ -613,7 +623,12 @@ export class AlertService {
    * evaluated any more, and its open alarms go `out_of_service` (hidden from operators). Admins;
    * audited and journaled.
    */
-  async takeOutOfService(scope: 'rule' | 'asset', target: string, reason: string, actor: Actor): Promise<{ entry: OutOfService; alarms: AlertEvent[] }> {
+  async takeOutOfService(
+    scope: 'rule' | 'asset',
+    target: string,
+    reason: string,
+    actor: Actor,
+  ): Promise<{ entry: OutOfService; alarms: AlertEvent[] }> {
     const why = reason.trim();
     if (!why) throw new ShelveValidationError('reason', 'a reason is required');
     const affected = this.affected(scope, target);
@@ -622,7 +637,13 @@ export class AlertService {
     set.add(target);
     for (const t of affected) t.memory = { pending: null, open: t.memory.open };
     await Promise.all(affected.map((t) => t.chain));
-    const out = await this.opts.repo.takeOutOfService({ scope, target, reason: why, by: actor.username, since: this.now() });
+    const out = await this.opts.repo.takeOutOfService({
+      scope,
+      target,
+      reason: why,
+      by: actor.username,
+      since: this.now(),
+    });
     if (!out) {
       if (!already) set.delete(target);
       throw new AlertConflictError('already_out_of_service', `${scope} ${target} is already out of service`);
@@ -641,7 +662,12 @@ export class AlertService {
   }
 
   /** Returns a rule or an asset to service: evaluated again from the next point, its alarms back in the state they had. */
-  async returnToService(scope: 'rule' | 'asset', target: string, comment: string | null, actor: Actor): Promise<AlertEvent[]> {
+  async returnToService(
+    scope: 'rule' | 'asset',
+    target: string,
+    comment: string | null,
+    actor: Actor,
+  ): Promise<AlertEvent[]> {
     const affected = this.affected(scope, target);
     await Promise.all(affected.map((t) => t.chain));
     const back = await this.opts.repo.returnToService(scope, target, actor.username, comment, this.now());

@@ -190,7 +190,9 @@ describe('drift alerts', () => {
     await ingestWindow(2, { mean: 392, std: 3 });
     await until(
       () =>
-        plantEvents().some((e) => e.kind === 'updated' && e.alert.state === 'active_unacked' && e.alert.peak > raised.value),
+        plantEvents().some(
+          (e) => e.kind === 'updated' && e.alert.state === 'active_unacked' && e.alert.peak > raised.value,
+        ),
       12_000,
       'the new peak pushed',
     );

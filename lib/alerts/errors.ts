@@ -51,7 +51,13 @@ export class ShelveValidationError extends DomainError {
     readonly field: string,
     message: string,
   ) {
-    super({ status: 400, code: 'validation_failed', message, publicMessage: 'The request is invalid', fields: [{ field, message }] });
+    super({
+      status: 400,
+      code: 'validation_failed',
+      message,
+      publicMessage: 'The request is invalid',
+      fields: [{ field, message }],
+    });
     this.name = 'ShelveValidationError';
   }
 }

@@ -177,7 +177,10 @@ describe.each(DB_TARGETS)('ISA-18.2 alarms on $name', (target) => {
     await service.tick(now + 60_000);
     const back = await repo().get(alarm!.id);
     expect(back).toMatchObject({ state: 'active_unacked', shelf: null });
-    expect(broadcaster.events.at(-1)).toMatchObject({ kind: 'updated', alert: { id: alarm!.id, state: 'active_unacked' } });
+    expect(broadcaster.events.at(-1)).toMatchObject({
+      kind: 'updated',
+      alert: { id: alarm!.id, state: 'active_unacked' },
+    });
     expect(await journalOf(alarm!.id)).toEqual([
       ['raised', 'active_unacked', 'system'],
       ['acknowledged', 'active_acked', 'olivia'],
@@ -219,9 +222,9 @@ describe.each(DB_TARGETS)('ISA-18.2 alarms on $name', (target) => {
     expect(await service.maxShelveSeconds()).toBe(8 * 3600);
     await service.setMaxShelveSeconds(600, adam);
     expect(await service.maxShelveSeconds()).toBe(600);
-    await expect(
-      service.shelveAlarm(alarm!.id, { durationSeconds: 601, reason: 'r' }, olivia),
-    ).rejects.toMatchObject({ fields: [{ field: 'durationSeconds' }] });
+    await expect(service.shelveAlarm(alarm!.id, { durationSeconds: 601, reason: 'r' }, olivia)).rejects.toMatchObject({
+      fields: [{ field: 'durationSeconds' }],
+    });
     await service.setMaxShelveSeconds(8 * 3600, adam);
 
     const shelved = await service.shelveAlarm(alarm!.id, { durationSeconds: null, reason: 'sensor swap' }, olivia);

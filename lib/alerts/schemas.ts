@@ -115,16 +115,14 @@ export const alarmSettingsSchema = z.strictObject({
     .max(MAX_MAX_SHELVE_SECONDS, `must be at most ${MAX_MAX_SHELVE_SECONDS} (7 days)`),
 });
 
-const epochOrIso = z
-  .string()
-  .transform((v, ctx) => {
-    const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-    if (!Number.isFinite(n)) {
-      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or epoch ms' });
-      return z.NEVER;
-    }
-    return n;
-  });
+const epochOrIso = z.string().transform((v, ctx) => {
+  const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(n)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time or epoch ms' });
+    return z.NEVER;
+  }
+  return n;
+});
 
 /** GET /api/v1/alarms/journal (and .csv) query string. */
 export const journalQuerySchema = z.strictObject({

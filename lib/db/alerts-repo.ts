@@ -327,7 +327,14 @@ export function alertsRepo(db: Db) {
     acknowledge(id: number, by: string, comment: string | null, at: number): Promise<AlertEvent | null> {
       const ack = { acknowledgedAt: new Date(at), acknowledgedBy: by, ackComment: comment };
       return firstOf(id, [
-        { from: ['active_unacked'], set: { ...ack, state: 'active_acked' }, event: 'acknowledged', who: by, comment, at },
+        {
+          from: ['active_unacked'],
+          set: { ...ack, state: 'active_acked' },
+          event: 'acknowledged',
+          who: by,
+          comment,
+          at,
+        },
         {
           from: ['rtn_unacked'],
           set: { ...ack, state: 'normal', clearedAt: new Date(at) },
@@ -422,9 +429,7 @@ export function alertsRepo(db: Db) {
      * Takes a rule or an asset out of service and, in the same transaction, every open alarm of
      * it (remembering the state to go back to). Null when it already was out of service.
      */
-    async takeOutOfService(
-      entry: OutOfService,
-    ): Promise<{ entry: OutOfService; alarms: AlertEvent[] } | null> {
+    async takeOutOfService(entry: OutOfService): Promise<{ entry: OutOfService; alarms: AlertEvent[] } | null> {
       return db.transaction(async (tx) => {
         const [added] = await tx
           .insert(alarmOutOfService)
@@ -495,7 +500,13 @@ export function alertsRepo(db: Db) {
 
     async listOutOfService(): Promise<OutOfService[]> {
       const rows = await db.select().from(alarmOutOfService).orderBy(desc(alarmOutOfService.since));
-      return rows.map((r) => ({ scope: r.scope, target: r.target, reason: r.reason, by: r.by, since: r.since.getTime() }));
+      return rows.map((r) => ({
+        scope: r.scope,
+        target: r.target,
+        reason: r.reason,
+        by: r.by,
+        since: r.since.getTime(),
+      }));
     },
 
     async get(id: number): Promise<AlertEvent | null> {

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts, readComment, ruleIdParam, } from '@/lib/alerts/api';
+import { getAlerts, readComment, ruleIdParam } from '@/lib/alerts/api';
 
 export const dynamic = 'force-dynamic';
 

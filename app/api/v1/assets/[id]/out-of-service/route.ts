@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts, } from '@/lib/alerts/api';
+import { getAlerts } from '@/lib/alerts/api';
 import { outOfServiceSchema } from '@/lib/alerts/schemas';
 
 export const dynamic = 'force-dynamic';
@@ -9,7 +9,10 @@ export const POST = apiRoute(
   { role: 'admin', body: outOfServiceSchema },
   async ({ params, body, principal, address }) => {
     const target = params.id ?? '';
-    const out = await getAlerts().takeOutOfService('asset', target, body.reason, { username: principal.username, address });
+    const out = await getAlerts().takeOutOfService('asset', target, body.reason, {
+      username: principal.username,
+      address,
+    });
     return Response.json(out);
   },
 );
