@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHarness, until, type Harness } from '../../tests/console-harness';
+import { startHarness, type Harness } from '../../tests/console-harness';
 import { alertsRepo } from '../db/alerts-repo';
 import { logger } from '../log';
 import { metricsRegistry } from '../metrics';
