@@ -636,14 +636,21 @@ export class AlertService {
     const already = set.has(target);
     set.add(target);
     for (const t of affected) t.memory = { pending: null, open: t.memory.open };
-    await Promise.all(affected.map((t) => t.chain));
-    const out = await this.opts.repo.takeOutOfService({
-      scope,
-      target,
-      reason: why,
-      by: actor.username,
-      since: this.now(),
-    });
+    let out: Awaited<ReturnType<AlertsRepo['takeOutOfService']>>;
+    try {
+      await Promise.all(affected.map((t) => t.chain));
+      out = await this.opts.repo.takeOutOfService({
+        scope,
+        target,
+        reason: why,
+        by: actor.username,
+        since: this.now(),
+      });
+    } catch (err) {
+      // Not stored: keep evaluating it.
+      if (!already) set.delete(target);
+      throw err;
+    }
     if (!out) {
       if (!already) set.delete(target);
       throw new AlertConflictError('already_out_of_service', `${scope} ${target} is already out of service`);
