@@ -196,7 +196,10 @@ test('an admin takes an asset out of service: its alarms leave the list, are lis
   await expect(row).toHaveAttribute('data-state', 'active_unacked');
 
   await page.getByRole('link', { name: 'Out of service…' }).click();
+  // The form is live once its rule list has loaded (a choice made before hydration would be reset).
+  await expect(page.getByLabel('Rule').locator('option')).not.toHaveCount(1);
   await page.getByLabel('Asset').selectOption('reactor-3');
+  await expect(page.getByLabel('Asset')).toHaveValue('reactor-3');
   await page.getByLabel('Reason').fill('catalyst change');
   await page.getByRole('button', { name: 'Take out of service' }).click();
   const entry = page.getByTestId('oos-table').locator('tr[data-scope="asset"][data-target="reactor-3"]');
