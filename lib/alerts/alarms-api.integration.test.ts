@@ -187,9 +187,17 @@ describe('alarm API (ISA-18.2)', () => {
       body: { reason: 'thermocouple fault' },
     });
     expect(ruleOut.status, ruleOut.text).toBe(200);
+    // A form-like POST without a JSON body is no return to service.
+    const noBody = await api(assetRts, '/api/v1/assets/reactor-3/return-to-service', {
+      params: { id: 'reactor-3' },
+      headers: as.admin,
+    });
+    expect(noBody.status).toBeGreaterThanOrEqual(400);
+    expect(noBody.status).toBeLessThan(500);
     const assetBack = await api(assetRts, '/api/v1/assets/reactor-3/return-to-service', {
       params: { id: 'reactor-3' },
       headers: as.admin,
+      body: {},
     });
     expect(assetBack.json!.alarms).toEqual([]);
     const ruleBack = await api(ruleRts, `/api/v1/alert-rules/${rule.id}/return-to-service`, {
@@ -201,6 +209,7 @@ describe('alarm API (ISA-18.2)', () => {
     const again = await api(ruleRts, `/api/v1/alert-rules/${rule.id}/return-to-service`, {
       params: { id: rule.id },
       headers: as.admin,
+      body: {},
     });
     expect(again).toMatchObject({ status: 409, json: { error: { code: 'in_service' } } });
   });

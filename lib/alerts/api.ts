@@ -7,7 +7,7 @@ import { ApiError } from '../api/errors';
 import { readJson, validationError } from '../api/route';
 import { getServices } from '../services';
 import type { AlertService } from './alert-service';
-import { alertQuerySchema, commentSchema, journalQuerySchema, ruleQuerySchema } from './schemas';
+import { alertQuerySchema, journalQuerySchema, ruleQuerySchema } from './schemas';
 import type { JournalQuery } from '../db/alerts-repo';
 import type { z } from 'zod';
 
@@ -63,11 +63,4 @@ export function parseJournalQuery(req: NextRequest): JournalQuery {
     cursor: q.cursor,
     limit: q.limit,
   };
-}
-
-/** An optional `{comment}` body (unshelve, return to service): the comment or null. */
-export async function readComment(req: NextRequest): Promise<string | null> {
-  const parsed = commentSchema.safeParse(await readOptionalJson(req));
-  if (!parsed.success) throw validationError(parsed.error);
-  return parsed.data.comment ? parsed.data.comment : null;
 }

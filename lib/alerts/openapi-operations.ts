@@ -220,7 +220,7 @@ registerOperation({
   path: '/api/v1/alerts/{id}/unshelve',
   tag: 'alarms',
   summary: 'Unshelve an alarm by hand (it is then active_acked)',
-  description: 'Optional body `{comment}`. Audited and journaled.',
+  description: 'A JSON body is required: `{}` or `{comment}` (a form post is refused). Audited and journaled.',
   role: 'operator',
   params: { id: 'Alarm id' },
   body: commentSchema,
@@ -313,7 +313,7 @@ for (const [scope, path, param] of [
     tag: 'alarms',
     summary: `Return the ${scope} to service`,
     description:
-      'Evaluated again from the next point; its alarms go back to the state they had (unless the other scope still keeps them out). Optional body `{comment}`. Audited and journaled.',
+      'Evaluated again from the next point; its alarms go back to the state they had (unless the other scope still keeps them out). JSON body `{}` or `{comment}` (required: a form post is refused). Audited and journaled.',
     role: 'admin',
     params: { id: param },
     body: commentSchema,
