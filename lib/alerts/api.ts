@@ -33,6 +33,21 @@ export function ruleIdParam(raw: string | undefined): string {
   return raw.toLowerCase();
 }
 
+/** The journal's query string as the repository's query (400 naming the field). */
+export function parseJournalQuery(req: NextRequest): JournalQuery {
+  const q = parseQuery(req, journalQuerySchema);
+  return {
+    assetId: q.asset,
+    ruleId: q.rule?.toLowerCase(),
+    priority: q.priority,
+    event: q.event,
+    from: q.from,
+    to: q.to,
+    cursor: q.cursor,
+    limit: q.limit,
+  };
+}
+
 function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S> {
   const parsed = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
   if (!parsed.success) throw validationError(parsed.error, 'The query is invalid');
@@ -48,19 +63,4 @@ export async function readOptionalJson(req: NextRequest): Promise<unknown> {
   if (length === '0' || (!req.body && length === null)) return {};
   if (!req.headers.get('content-type')) return {};
   return readJson(req);
-}
-
-/** The journal's query string as the repository's query (400 naming the field). */
-export function parseJournalQuery(req: NextRequest): JournalQuery {
-  const q = parseQuery(req, journalQuerySchema);
-  return {
-    assetId: q.asset,
-    ruleId: q.rule?.toLowerCase(),
-    priority: q.priority,
-    event: q.event,
-    from: q.from,
-    to: q.to,
-    cursor: q.cursor,
-    limit: q.limit,
-  };
 }
