@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useState } from 'react';
-import { JOURNAL_EVENTS, type JournalEntry, type JournalEvent } from '@/lib/alerts/types';
+import { JOURNAL_EVENTS, type AlertRule, type JournalEntry, type JournalEvent } from '@/lib/alerts/types';
 import { errorMessage, requestJson } from '@/lib/client/api-client';
 import { AssetSelect } from '../asset-select';
 import { PriorityLabel, STATE_TEXT } from './alarm-state';
@@ -9,6 +9,8 @@ import { labelsOf, type AlertCatalog } from './labels';
 
 interface Filters {
   asset: string;
+  /** A rule id of the chosen asset, or ''. */
+  rule: string;
   priority: string;
   event: '' | JournalEvent;
   /** datetime-local values (the browser's zone). */
@@ -23,6 +25,7 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeSt
 function queryOf(f: Filters): URLSearchParams {
   const q = new URLSearchParams();
   if (f.asset) q.set('asset', f.asset);
+  if (f.rule) q.set('rule', f.rule);
   if (f.priority) q.set('priority', f.priority);
   if (f.event) q.set('event', f.event);
   if (f.from) q.set('from', new Date(f.from).toISOString());
@@ -33,7 +36,8 @@ function queryOf(f: Filters): URLSearchParams {
 /** The alarm journal: every transition with who and when, filtered, paged, exportable as CSV. */
 export function JournalView({ catalog }: { catalog: AlertCatalog }) {
   const labels = useMemo(() => labelsOf(catalog), [catalog]);
-  const [filters, setFilters] = useState<Filters>({ asset: '', priority: '', event: '', from: '', to: '' });
+  const [filters, setFilters] = useState<Filters>({ asset: '', rule: '', priority: '', event: '', from: '', to: '' });
+  const [rules, setRules] = useState<AlertRule[]>([]);
   const [entries, setEntries] = useState<JournalEntry[]>([]);
   const [cursor, setCursor] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -80,6 +84,19 @@ export function JournalView({ catalog }: { catalog: AlertCatalog }) {
     }
   };
 
+  // The rule filter offers the chosen asset's rules.
+  useEffect(() => {
+    if (!filters.asset) return;
+    const ctrl = new AbortController();
+    requestJson<{ rules: AlertRule[] }>(`/api/v1/alert-rules?assetId=${encodeURIComponent(filters.asset)}`, {
+      signal: ctrl.signal,
+    }).then(
+      (body) => setRules(body.rules),
+      () => undefined,
+    );
+    return () => ctrl.abort();
+  }, [filters.asset]);
+
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
 
   return (
@@ -91,9 +108,22 @@ export function JournalView({ catalog }: { catalog: AlertCatalog }) {
         <AssetSelect
           assets={catalog.assets}
           value={filters.asset}
-          onChange={(asset) => set({ asset })}
+          onChange={(asset) => set({ asset, rule: '' })}
           allLabel="all"
         />
+        <label className="dash-field">
+          <span>Rule</span>
+          <select value={filters.rule} onChange={(e) => set({ rule: e.target.value })} disabled={!filters.asset}>
+            <option value="">all</option>
+            {filters.asset
+              ? rules.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {labels.signal(r.signal).label} ({r.severity})
+                  </option>
+                ))
+              : null}
+          </select>
+        </label>
         <label className="dash-field">
           <span>Priority</span>
           <select value={filters.priority} onChange={(e) => set({ priority: e.target.value })}>
