@@ -53,9 +53,19 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
     expect(res.status(), await res.text()).toBe(200);
   };
 
-  // Start clean: disabling clears whatever the simulator may have raised on this rule.
+  // Start clean: disabling returns whatever the simulator may have raised on this rule to normal;
+  // one nobody acknowledged stays (ISA-18.2 rtn_unacked) until acknowledged.
   await patch({ enabled: false });
-  await expect.poll(() => openAlertOf(request, rule.id), { timeout: 10_000 }).toBeUndefined();
+  await expect
+    .poll(
+      async () => {
+        const open = await openAlertOf(request, rule.id);
+        if (open?.state === 'rtn_unacked') await request.post(`/api/v1/alerts/${open.id}/ack`, { data: {} });
+        return openAlertOf(request, rule.id);
+      },
+      { timeout: 10_000 },
+    )
+    .toBeUndefined();
   // The simulator keeps sending normal temperatures (300-400 °C) twice a second. With high = 420 they
   // never raise, and a wide deadband (clear only below -80) keeps our alert open until we narrow it.
   await patch({ enabled: true, low: -1000, high: 420, deadband: 500, minDurationMs: 0 });
@@ -74,7 +84,7 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
     )
     .toBe(455);
   const alert = (await openAlertOf(request, rule.id))!;
-  expect(alert).toMatchObject({ state: 'active', direction: 'high' });
+  expect(alert).toMatchObject({ state: 'active_unacked', direction: 'high' });
 
   // Header: banner and badge, live.
   const banner = page.getByTestId('alert-banner');
@@ -90,13 +100,13 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
   // Alerts page: listed as active; acknowledge with a comment.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
   const row = page.locator(`tr[data-alert-id="${alert.id}"]`);
-  await expect(row).toHaveAttribute('data-state', 'active');
+  await expect(row).toHaveAttribute('data-state', 'active_unacked');
   await expect(row).toContainText('Temperature');
   await expect(row).toContainText('455');
   await row.getByRole('button', { name: 'Acknowledge' }).click();
   await row.getByLabel(`Comment for alert ${alert.id}`).fill('feed valve checked');
   await row.getByRole('button', { name: 'Confirm' }).click();
-  await expect(row).toHaveAttribute('data-state', 'acknowledged');
+  await expect(row).toHaveAttribute('data-state', 'active_acked');
   await expect(row.getByTestId('ack-info')).toContainText('by olivia');
   await expect(row.getByTestId('ack-info')).toContainText('feed valve checked');
   // Acknowledged: no longer in the banner's active list.
@@ -106,9 +116,9 @@ test('an injected excursion raises an alert: banner, chart marker, Alerts page; 
 
   // The value has long returned (normal readings keep coming); narrowing the deadband lets the next one clear it.
   await patch({ deadband: 0 });
-  await expect(row).toHaveAttribute('data-state', 'cleared', { timeout: 10_000 });
+  await expect(row).toHaveAttribute('data-state', 'normal', { timeout: 10_000 });
   await expect(row.getByTestId('ack-info')).toContainText('by olivia');
-  const stored = await request.get(`/api/v1/alerts?state=cleared&assetId=${ASSET}&limit=1000`);
+  const stored = await request.get(`/api/v1/alerts?state=normal&assetId=${ASSET}&limit=1000`);
   expect(((await stored.json()) as { alerts: Alert[] }).alerts.map((a) => a.id)).toContain(alert.id);
 
   // Put the seeded rule back for other tests.

@@ -27,12 +27,22 @@ test('input drift raises a Plant alert: rules editor, banner, Alerts page filter
   const request = page.request;
 
   // With the simulator the drift rules are seeded disabled (the simulated plant's narrow spread
-  // would always raise them); make sure of it, and that nothing is open (disabling clears it).
+  // would always raise them); make sure of it, and that nothing is open (disabling returns an open
+  // alarm to normal; one nobody acknowledged stays, ISA-18.2 rtn_unacked, until acknowledged).
   const rule = (
     (await (await request.get('/api/v1/alert-rules?assetId=plant')).json()) as { rules: Rule[] }
   ).rules.find((r) => r.signal === 'drift:temperature')!;
   expect((await request.patch(`/api/v1/alert-rules/${rule.id}`, { data: { enabled: false } })).status()).toBe(200);
-  await expect.poll(() => openDriftAlert(request), { timeout: 15_000 }).toBeUndefined();
+  await expect
+    .poll(
+      async () => {
+        const open = await openDriftAlert(request);
+        if (open?.state === 'rtn_unacked') await request.post(`/api/v1/alerts/${open.id}/ack`, { data: {} });
+        return openDriftAlert(request);
+      },
+      { timeout: 15_000 },
+    )
+    .toBeUndefined();
 
   // Rules editor: the Plant has a drift rule per input; an operator enables it to raise at the first check.
   await page.goto('/alerts/rules');
@@ -59,7 +69,7 @@ test('input drift raises a Plant alert: rules editor, banner, Alerts page filter
   const banner = page.getByTestId('alert-banner');
   await expect(banner).toContainText(/Plant · Temperature drift \(PSI\) above 0[.,]250/, { timeout: 15_000 });
   const alert = (await openDriftAlert(request))!;
-  expect(alert.state).toBe('active');
+  expect(alert.state).toBe('active_unacked');
 
   // Alerts page: the Plant is an asset filter, and the row reads as drift.
   await page.getByRole('link', { name: 'View alerts' }).click();
@@ -68,7 +78,7 @@ test('input drift raises a Plant alert: rules editor, banner, Alerts page filter
   const listed = page.locator(`tr[data-alert-id="${alert.id}"]`);
   await expect(listed).toContainText('Plant');
   await expect(listed).toContainText('Temperature drift (PSI)');
-  await expect(listed).toHaveAttribute('data-state', 'active');
+  await expect(listed).toHaveAttribute('data-state', 'active_unacked');
   await expect(page.locator('[data-testid="alerts-table"] tbody tr[data-asset^="reactor"]')).toHaveCount(0);
 
   // The dashboard picks reactors only: the Plant is no asset to stream.
@@ -76,7 +86,10 @@ test('input drift raises a Plant alert: rules editor, banner, Alerts page filter
   await expect(page.getByLabel('Asset').locator('option').first()).toBeAttached();
   expect(await page.getByLabel('Asset').locator('option').allTextContents()).not.toContain('Plant');
 
-  // Clean up for later specs: a disabled rule clears its open alert at the next check.
+  // Clean up for later specs: a disabled rule returns its open alarm to normal at the next check;
+  // nobody acknowledged it, so it waits as rtn_unacked (ISA-18.2) until the acknowledgement closes it.
   expect((await request.patch(`/api/v1/alert-rules/${rule.id}`, { data: { enabled: false } })).status()).toBe(200);
-  await expect.poll(() => openDriftAlert(request), { timeout: 15_000 }).toBeUndefined();
+  await expect.poll(async () => (await openDriftAlert(request))?.state, { timeout: 15_000 }).toBe('rtn_unacked');
+  expect((await request.post(`/api/v1/alerts/${alert.id}/ack`, { data: {} })).status()).toBe(200);
+  await expect.poll(() => openDriftAlert(request)).toBeUndefined();
 });

@@ -10,16 +10,19 @@ const alert = (assetId: string, signal: string, limit: number, value: number): A
   assetId,
   signal,
   severity: 'warning',
+  priority: 'high',
   direction: 'high',
   limit,
   value,
   peak: value,
-  state: 'active',
+  state: 'active_unacked',
   raisedAt: 0,
   acknowledgedAt: null,
   acknowledgedBy: null,
   ackComment: null,
+  returnedAt: null,
   clearedAt: null,
+  shelf: null,
 });
 
 const catalog: StreamCatalog = {

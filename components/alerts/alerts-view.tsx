@@ -2,30 +2,52 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AlertEvent } from '@/lib/alerts/types';
+import {
+  byPriorityThenTime,
+  OPERATOR_STATES,
+  UNACKED_STATES,
+  type AlertEvent,
+  type AlertState,
+} from '@/lib/alerts/types';
 import { errorMessage, requestJson } from '@/lib/client/api-client';
 import { useSocketEvents } from '@/lib/realtime/use-socket-events';
 import { formatValue } from '../dashboard/format';
 import { AckForm } from './ack-form';
+import { PriorityLabel, StateLabel } from './alarm-state';
+import { ShelveForm, UnshelveButton } from './shelve-form';
 import { labelsOf, type AlertCatalog } from './labels';
 import { AssetSelect } from '../asset-select';
 
-type StateFilter = 'open' | 'active' | 'acknowledged' | 'cleared' | '';
+/** '' = the operator's view: every state but shelved and out of service (those have their own filter and page). */
+type StateFilter = '' | 'open' | 'unacked' | 'active_unacked' | 'active_acked' | 'rtn_unacked' | 'normal' | 'shelved';
 interface Filters {
   state: StateFilter;
   assetId: string;
   severity: '' | 'warning' | 'critical';
+  priority: '' | 'low' | 'medium' | 'high' | 'urgent';
 }
 
 const PAGE = 100;
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 const when = (ts: number | null) => (ts === null ? '' : dateTime.format(ts));
 
+const HIDDEN: AlertState[] = ['shelved', 'out_of_service'];
+
 function matches(a: AlertEvent, f: Filters): boolean {
   if (f.assetId && a.assetId !== f.assetId) return false;
   if (f.severity && a.severity !== f.severity) return false;
-  if (f.state === 'open') return a.state !== 'cleared';
-  return !f.state || a.state === f.state;
+  if (f.priority && a.priority !== f.priority) return false;
+  if (f.state === '') return !HIDDEN.includes(a.state);
+  if (f.state === 'open') return OPERATOR_STATES.includes(a.state);
+  if (f.state === 'unacked') return UNACKED_STATES.includes(a.state);
+  return a.state === f.state;
+}
+
+/** Open alarms first, by priority then newest; closed ones after them, newest first. */
+function listOrder(a: AlertEvent, b: AlertEvent): number {
+  const ca = a.state === 'normal' ? 1 : 0;
+  const cb = b.state === 'normal' ? 1 : 0;
+  return ca - cb || (ca ? b.raisedAt - a.raisedAt || b.id - a.id : byPriorityThenTime(a, b));
 }
 
 async function fetchAlerts(
@@ -34,9 +56,10 @@ async function fetchAlerts(
   signal?: AbortSignal,
 ): Promise<{ alerts: AlertEvent[]; nextBefore: number | null }> {
   const q = new URLSearchParams({ limit: String(PAGE) });
-  if (f.state) q.set('state', f.state);
+  q.set('state', f.state || 'visible');
   if (f.assetId) q.set('assetId', f.assetId);
   if (f.severity) q.set('severity', f.severity);
+  if (f.priority) q.set('priority', f.priority);
   if (before !== null) q.set('before', String(before));
   const body = await requestJson<{ alerts: AlertEvent[]; nextBefore?: number | null }>(`/api/v1/alerts?${q}`, {
     signal,
@@ -47,7 +70,7 @@ async function fetchAlerts(
 /** Active and recent alerts with filters, live, and acknowledgement for operators. */
 export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck: boolean }) {
   const labels = useMemo(() => labelsOf(catalog), [catalog]);
-  const [filters, setFilters] = useState<Filters>({ state: '', assetId: '', severity: '' });
+  const [filters, setFilters] = useState<Filters>({ state: '', assetId: '', severity: '', priority: '' });
   const [alerts, setAlerts] = useState<AlertEvent[]>([]);
   const [nextBefore, setNextBefore] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -110,11 +133,14 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
         <label className="dash-field">
           <span>State</span>
           <select value={filters.state} onChange={(e) => set({ state: e.target.value as StateFilter })}>
-            <option value="">all</option>
-            <option value="open">open (active + acknowledged)</option>
-            <option value="active">active</option>
-            <option value="acknowledged">acknowledged</option>
-            <option value="cleared">cleared</option>
+            <option value="">all (not shelved)</option>
+            <option value="open">open</option>
+            <option value="unacked">unacknowledged</option>
+            <option value="active_unacked">active, unacknowledged</option>
+            <option value="active_acked">active, acknowledged</option>
+            <option value="rtn_unacked">returned to normal, unacknowledged</option>
+            <option value="normal">closed</option>
+            <option value="shelved">shelved</option>
           </select>
         </label>
         <AssetSelect
@@ -131,7 +157,19 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
             <option value="warning">warning</option>
           </select>
         </label>
+        <label className="dash-field">
+          <span>Priority</span>
+          <select value={filters.priority} onChange={(e) => set({ priority: e.target.value as Filters['priority'] })}>
+            <option value="">all</option>
+            <option value="urgent">urgent</option>
+            <option value="high">high</option>
+            <option value="medium">medium</option>
+            <option value="low">low</option>
+          </select>
+        </label>
         <Link href="/alerts/rules">Rules…</Link>
+        <Link href="/alerts/journal">Journal…</Link>
+        <Link href="/alerts/out-of-service">Out of service…</Link>
       </div>
       {error ? (
         <p role="alert" className="error">
@@ -145,23 +183,34 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
               <th>Raised</th>
               <th>Asset</th>
               <th>Signal</th>
+              <th>Priority</th>
               <th>Severity</th>
               <th>Limit broken</th>
               <th>Value / peak</th>
               <th>State</th>
               <th>Acknowledged</th>
-              <th>Cleared</th>
+              <th>Returned / closed</th>
               {canAck ? <th>Action</th> : null}
             </tr>
           </thead>
           <tbody>
-            {alerts.map((a) => {
+            {[...alerts].sort(listOrder).map((a) => {
               const sig = labels.signal(a.signal);
               return (
-                <tr key={a.id} data-alert-id={a.id} data-state={a.state} data-asset={a.assetId} data-signal={a.signal}>
+                <tr
+                  key={a.id}
+                  data-alert-id={a.id}
+                  data-state={a.state}
+                  data-priority={a.priority}
+                  data-asset={a.assetId}
+                  data-signal={a.signal}
+                >
                   <td>{when(a.raisedAt)}</td>
                   <td>{labels.asset(a.assetId)}</td>
                   <td>{sig.label}</td>
+                  <td>
+                    <PriorityLabel priority={a.priority} />
+                  </td>
                   <td>
                     <span className="sev" data-severity={a.severity}>
                       {a.severity}
@@ -174,9 +223,13 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
                     {formatValue(a.value, sig.unit)} / {formatValue(a.peak, sig.unit)}
                   </td>
                   <td>
-                    <span className="state" data-state={a.state}>
-                      {a.state}
-                    </span>
+                    <StateLabel state={a.state} />
+                    {a.shelf ? (
+                      <div className="muted" data-testid="shelf-info">
+                        {a.shelf.until === null ? 'until it returns to normal' : `until ${when(a.shelf.until)}`}, by{' '}
+                        {a.shelf.by}: “{a.shelf.reason}”
+                      </div>
+                    ) : null}
                   </td>
                   <td data-testid="ack-info">
                     {a.acknowledgedBy ? (
@@ -186,8 +239,21 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
                       </>
                     ) : null}
                   </td>
-                  <td>{when(a.clearedAt)}</td>
-                  {canAck ? <td>{a.state === 'active' ? <AckForm alert={a} onDone={apply} /> : null}</td> : null}
+                  <td>
+                    {when(a.returnedAt)}
+                    {a.clearedAt !== null ? <div className="muted">closed {when(a.clearedAt)}</div> : null}
+                  </td>
+                  {canAck ? (
+                    <td>
+                      <div className="ack-form">
+                        {UNACKED_STATES.includes(a.state) ? <AckForm alert={a} onDone={apply} /> : null}
+                        {a.state === 'active_unacked' || a.state === 'active_acked' ? (
+                          <ShelveForm alert={a} onDone={apply} />
+                        ) : null}
+                        {a.state === 'shelved' ? <UnshelveButton alert={a} onDone={apply} /> : null}
+                      </div>
+                    </td>
+                  ) : null}
                 </tr>
               );
             })}

@@ -1,14 +1,15 @@
 'use client';
 
 /**
- * The open alerts (active or acknowledged) of the whole console, for the header's badge and
+ * The open alarms operators see (active_unacked, active_acked, rtn_unacked: not shelved, not out
+ * of service, not closed) of the whole console, for the header's badge and
  * banner: loaded from the API once per tab, then kept current by `alert:raised` / `alert:updated`
  * on the shared socket, and reloaded after every reconnect (events may have been missed). Read
  * with `useOpenAlerts()`; survives page navigations like the socket itself.
  */
 import { useSyncExternalStore } from 'react';
 import { listenToSocket } from '@/lib/realtime/use-socket-events';
-import type { AlertEvent } from '@/lib/alerts/types';
+import { byPriorityThenTime, OPERATOR_STATES, type AlertEvent } from '@/lib/alerts/types';
 import { requestJson } from '@/lib/client/api-client';
 
 let open: AlertEvent[] = [];
@@ -16,14 +17,14 @@ let started = false;
 const listeners = new Set<() => void>();
 
 function set(next: AlertEvent[]) {
-  open = next.sort((a, b) => b.id - a.id);
+  open = next.sort(byPriorityThenTime);
   for (const l of listeners) l();
 }
 
-/** Applies one event: a raised or still-open alert is kept, a cleared one goes. */
+/** Applies one event: an alarm operators see is kept, a closed, shelved or out-of-service one goes. */
 export function applyAlertEvent(list: AlertEvent[], alert: AlertEvent): AlertEvent[] {
   const rest = list.filter((a) => a.id !== alert.id);
-  return alert.state === 'cleared' ? rest : [alert, ...rest];
+  return OPERATOR_STATES.includes(alert.state) ? [alert, ...rest] : rest;
 }
 
 async function reload(): Promise<void> {

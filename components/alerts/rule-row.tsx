@@ -1,15 +1,17 @@
 'use client';
 
 import { useState } from 'react';
-import type { AlertRule } from '@/lib/alerts/types';
+import { ALARM_PRIORITIES, type AlarmPriority, type AlertRule } from '@/lib/alerts/types';
 import { apiCall } from '@/lib/client/api-client';
 import { formatNumber } from '../dashboard/format';
+import { PriorityLabel, PRIORITY_TEXT } from './alarm-state';
 
 const SHELVE_CHOICES = [15, 60, 240, 480, 1440];
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
 interface Draft {
   severity: 'warning' | 'critical';
+  priority: AlarmPriority;
   low: string;
   high: string;
   deadband: string;
@@ -19,6 +21,7 @@ interface Draft {
 
 const draftOf = (r: AlertRule): Draft => ({
   severity: r.severity,
+  priority: r.priority,
   low: r.low === null ? '' : String(r.low),
   high: r.high === null ? '' : String(r.high),
   deadband: String(r.deadband),
@@ -69,6 +72,7 @@ export function RuleRow({
   const save = () =>
     run('Saved', `/api/v1/alert-rules/${rule.id}`, 'PUT', {
       severity: draft.severity,
+      priority: draft.priority,
       low: num(draft.low),
       high: num(draft.high),
       deadband: Number(draft.deadband),
@@ -111,6 +115,24 @@ export function RuleRow({
           <span className="sev" data-severity={rule.severity}>
             {rule.severity}
           </span>
+        )}
+      </td>
+      <td>
+        {canEdit ? (
+          <select
+            aria-label={`Priority of ${name}`}
+            value={draft.priority}
+            onChange={(e) => setDraft({ ...draft, priority: e.target.value as AlarmPriority })}
+            disabled={busy}
+          >
+            {[...ALARM_PRIORITIES].reverse().map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_TEXT[p]}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <PriorityLabel priority={rule.priority} />
         )}
       </td>
       <td>

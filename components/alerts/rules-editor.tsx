@@ -54,9 +54,10 @@ export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEd
       </div>
       <p className="muted">
         A value below low or above high for the minimum duration raises an alert; it clears once back inside by the
-        deadband. Shelving stops new alerts for a while (open ones stay and clear normally). The Plant&rsquo;s drift
-        rules watch each input&rsquo;s population stability index (PSI) over the last readings of all assets against the
-        training data, checked every 5 s.
+        deadband. The priority (copied onto each alarm) orders the banner and the list. Shelving a rule stops new alarms
+        for a while (open ones stay and clear normally); to shelve one alarm, use Shelve on the Alerts page. The
+        Plant&rsquo;s drift rules watch each input&rsquo;s population stability index (PSI) over the last readings of
+        all assets against the training data, checked every 5 s.
       </p>
       {error ? (
         <p role="alert" className="error">
@@ -70,6 +71,7 @@ export function RulesEditor({ catalog, canEdit }: { catalog: AlertCatalog; canEd
               <th>Asset</th>
               <th>Signal</th>
               <th>Severity</th>
+              <th>Priority</th>
               <th>Low</th>
               <th>High</th>
               <th>Deadband</th>

@@ -8,16 +8,19 @@ const alert = (id: number, raisedAt: number, severity: 'warning' | 'critical' = 
   assetId: 'reactor-1',
   signal: 'temperature',
   severity,
+  priority: 'high',
   direction: 'high',
   limit: 400,
   value: 410,
   peak: 410,
-  state: 'active',
+  state: 'active_unacked',
   raisedAt,
   acknowledgedAt: null,
   acknowledgedBy: null,
   ackComment: null,
+  returnedAt: null,
   clearedAt: null,
+  shelf: null,
 });
 
 describe('alertMarks', () => {

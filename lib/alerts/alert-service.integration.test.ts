@@ -92,7 +92,7 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
       direction: 'high',
       limit: 400,
       value: 410,
-      state: 'active',
+      state: 'active_unacked',
       raisedAt: t0 + 500,
     });
     expect(broadcaster.events.map((e) => e.kind)).toEqual(['raised']);
@@ -104,7 +104,7 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
       'checking the feed',
     );
     expect(acked).toMatchObject({
-      state: 'acknowledged',
+      state: 'active_acked',
       acknowledgedBy: 'olivia',
       ackComment: 'checking the feed',
       peak: 415,
@@ -119,16 +119,16 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
     await service.idle();
     const stored = await alertsRepo(database.db).get(open!.id);
     expect(stored).toMatchObject({
-      state: 'cleared',
+      state: 'normal',
       clearedAt: t0 + 1500,
       peak: 415,
       acknowledgedBy: 'olivia',
       ackComment: 'checking the feed',
     });
     expect(broadcaster.events.map((e) => [e.kind, e.alert.state])).toEqual([
-      ['raised', 'active'],
-      ['updated', 'acknowledged'],
-      ['updated', 'cleared'],
+      ['raised', 'active_unacked'],
+      ['updated', 'active_acked'],
+      ['updated', 'normal'],
     ]);
     await expect(service.acknowledge(open!.id, { username: 'olivia' }, null)).rejects.toMatchObject({
       name: 'AlertConflictError',
@@ -175,9 +175,12 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
     expect((await openInDb('reactor-1')).filter((a) => a.ruleId === rule.id)).toHaveLength(1);
     expect(other.broadcaster.events).toEqual([]);
     expect(other.service.openCounts().critical).toBe(1);
-    // Clean up: back inside clears it.
+    // Clean up: back inside returns it to normal (unacknowledged: still open), acknowledging closes it.
     service.onPoint('reactor-1', point(t0 + 600, 350));
     await service.idle();
+    const [returned] = (await openInDb('reactor-1')).filter((a) => a.ruleId === rule.id);
+    expect(returned).toMatchObject({ state: 'rtn_unacked', returnedAt: t0 + 600 });
+    await service.acknowledge(returned!.id, { username: 'olivia' }, null);
     expect((await openInDb('reactor-1')).filter((a) => a.ruleId === rule.id)).toHaveLength(0);
   });
 
@@ -189,7 +192,7 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
     first.service.onPoint('reactor-2', point(t0, 350, 60));
     await first.service.close();
     const [open] = (await openInDb('reactor-2')).filter((a) => a.ruleId === rule.id);
-    expect(open).toMatchObject({ state: 'active', value: 60, direction: 'low' });
+    expect(open).toMatchObject({ state: 'active_unacked', value: 60, direction: 'low' });
 
     const second = await make();
     expect(second.service.openCounts().warning).toBe(1);
@@ -200,10 +203,12 @@ describe.each(DB_TARGETS)('alert engine on $name', (target) => {
     expect((await openInDb('reactor-2')).map((a) => a.id)).toContain(open!.id);
     second.service.onPoint('reactor-2', point(t0 + 3000, 350, 80));
     await second.service.idle();
+    // Not acknowledged before it returned: ISA-18.2's returned-to-normal-unacknowledged, not closed.
     expect(await alertsRepo(database.db).get(open!.id)).toMatchObject({
-      state: 'cleared',
+      state: 'rtn_unacked',
       peak: 60,
-      clearedAt: t0 + 3000,
+      returnedAt: t0 + 3000,
+      clearedAt: null,
     });
     expect(second.broadcaster.events.map((e) => [e.kind, e.alert.id])).toEqual([['updated', open!.id]]);
   });

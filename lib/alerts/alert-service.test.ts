@@ -105,15 +105,24 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
     service.onSignal(PLANT_ASSET_ID, TEMP, 0.24, t0 + 35_000);
     await service.idle();
     expect(await open()).toHaveLength(1);
+    // Back under by the deadband: returned to normal, but nobody acknowledged it, so (ISA-18.2) it
+    // stays open as rtn_unacked until someone does; the acknowledgement closes it.
     service.onSignal(PLANT_ASSET_ID, TEMP, 0.05, t0 + 40_000);
     await service.idle();
-    expect(await open()).toEqual([]);
+    expect(await open()).toEqual([expect.objectContaining({ id: alert!.id, state: 'rtn_unacked' })]);
     expect(await alertsRepo(database.db).get(alert!.id)).toMatchObject({
-      state: 'cleared',
-      clearedAt: t0 + 40_000,
+      state: 'rtn_unacked',
+      returnedAt: t0 + 40_000,
+      clearedAt: null,
       peak: 0.45,
     });
-    expect(broadcaster.events.at(-1)).toMatchObject({ kind: 'updated', alert: { id: alert!.id, state: 'cleared' } });
+    expect(broadcaster.events.at(-1)).toMatchObject({
+      kind: 'updated',
+      alert: { id: alert!.id, state: 'rtn_unacked' },
+    });
+    await service.acknowledge(alert!.id, { username: 'olivia' }, null);
+    expect(await open()).toEqual([]);
+    expect(await alertsRepo(database.db).get(alert!.id)).toMatchObject({ state: 'normal', acknowledgedBy: 'olivia' });
   });
 
   it('ignores non-finite values and signals without rules, and never throws', async () => {
@@ -154,6 +163,9 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
     expect((await open()).map((a) => [a.signal, a.value])).toEqual([[TEMP, 1.2]]);
     feedDrift(service, { ...report, features: [feature('temperature', 0.01), feature('pressure', 0.01)] }, Date.now());
     await service.idle();
+    const returned = await open();
+    expect(returned.map((a) => [a.signal, a.state])).toEqual([[TEMP, 'rtn_unacked']]);
+    await service.acknowledge(returned[0]!.id, { username: 'olivia' }, null);
     expect(await open()).toEqual([]);
     for (const r of service.rules(PLANT_ASSET_ID))
       await service.updateRule(r.id, { minDurationMs: DRIFT_MIN_DURATION_MS }, { username: 'olivia' });
@@ -178,6 +190,9 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
     expect((await open()).map((a) => a.signal)).toEqual([humidity.signal]);
     service.onSignal(PLANT_ASSET_ID, humidity.signal, 0.01, Date.now());
     await service.idle();
+    const [returned] = await open();
+    expect(returned).toMatchObject({ signal: humidity.signal, state: 'rtn_unacked' });
+    await service.acknowledge(returned!.id, { username: 'olivia' }, null);
     await service.updateRule(temp.id, { high: 0.25 }, { username: 'olivia' });
   });
 
@@ -204,7 +219,7 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
     const first = broadcaster.events[1]!;
     expect(first).toMatchObject({
       kind: 'updated',
-      alert: { id: raised.alert.id, state: 'active', peak: 0.6, value: 0.4 },
+      alert: { id: raised.alert.id, state: 'active_unacked', peak: 0.6, value: 0.4 },
     });
     expect(first.at - raised.at).toBeGreaterThanOrEqual(PEAK_PUSH_MS - 20);
 
@@ -217,6 +232,7 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
     expect(broadcaster.events[2]!.at - first.at).toBeGreaterThanOrEqual(PEAK_PUSH_MS - 20);
 
     // A peak pending when the alert clears is dropped: the clear (with the peak) is the last word.
+    // Nobody acknowledged it, so (ISA-18.2) it returns to normal unacknowledged rather than closing.
     await sleep(PEAK_PUSH_MS);
     service.onSignal(PLANT_ASSET_ID, TEMP, 0.8, t0 + 50);
     service.onSignal(PLANT_ASSET_ID, TEMP, 0.9, t0 + 60);
@@ -225,10 +241,10 @@ describe('AlertService.onSignal, addDefaults and live peaks', () => {
     await sleep(PEAK_PUSH_MS + 200);
     const after = broadcaster.events.slice(3);
     expect(after.map((e) => [e.alert.state, e.alert.peak])).toEqual([
-      ['active', 0.8],
-      ['cleared', 0.9],
+      ['active_unacked', 0.8],
+      ['rtn_unacked', 0.9],
     ]);
-    expect(await alertsRepo(database.db).get(raised.alert.id)).toMatchObject({ state: 'cleared', peak: 0.9 });
-    expect(service.current({ ...stored!, state: 'cleared' }).peak).toBe(0.4);
+    expect(await alertsRepo(database.db).get(raised.alert.id)).toMatchObject({ state: 'rtn_unacked', peak: 0.9 });
+    expect(service.current({ ...stored!, state: 'normal' }).peak).toBe(0.4);
   });
 });

@@ -9,16 +9,35 @@
  * Besides points, any value with a time can be fed (`onSignal`): the plant's input drift (PSI per
  * feature) comes in that way. While an alert is open, a new peak is pushed to browsers
  * (`alert:updated`) at most once a second per alert, so the Alerts page shows the current peak.
+ *
+ * Alarms follow ISA-18.2 (the transitions themselves are guarded in lib/db/alerts-repo.ts, each
+ * with its journal row): raised -> active_unacked; acknowledged -> active_acked; the condition
+ * returns -> rtn_unacked when nobody acknowledged it yet (it stays listed until acknowledged; if
+ * the condition comes back first, the same alarm is active_unacked again) or normal (closed) when
+ * acknowledged. An active alarm can be shelved (one-shot: until it returns; timed: until the
+ * engine's clock passes the shelf, then active_unacked again; unshelved by hand: active_acked).
+ * A rule or a whole asset out of service is not evaluated at all; its alarms wait, hidden, in
+ * `out_of_service` and go back to the state they had when it returns to service.
  */
 import type { AuditRepo } from '../db/audit-repo';
+import type { SettingsRepo } from '../db/settings-repo';
 import { isUniqueViolation, type AlertsRepo, type NewRule } from '../db/alerts-repo';
 import type { Logger } from '../log';
 import type { Point, SignalInfo } from '../twin/types';
-import { AlertConflictError, AlertNotFoundError, RuleValidationError } from './errors';
+import { AlertConflictError, AlertNotFoundError, RuleValidationError, ShelveValidationError } from './errors';
 import { EMPTY_MEMORY, evaluate, type Decision, type RuleMemory } from './evaluate';
-import { MAX_MIN_DURATION_MS } from './limits';
+import { DEFAULT_MAX_SHELVE_SECONDS, MAX_MAX_SHELVE_SECONDS, MAX_MIN_DURATION_MS, MIN_SHELVE_SECONDS } from './limits';
 import { recordAlertRaised } from './metrics';
-import { PREDICTION_SIGNAL, type AlertEvent, type AlertRule, type AlertSeverity, type RuleChanges } from './types';
+import {
+  OPERATOR_STATES,
+  PREDICTION_SIGNAL,
+  type AlertEvent,
+  type AlertRule,
+  type AlertSeverity,
+  type JournalEvent,
+  type OutOfService,
+  type RuleChanges,
+} from './types';
 import type { WebhookNotifier } from './webhook';
 
 /** Where stored alert changes go to browsers (lib/realtime/alerts-hub.ts). */
@@ -32,11 +51,22 @@ export interface AlertServiceOptions {
   audit: AuditRepo;
   broadcaster: AlertBroadcaster;
   notifier?: WebhookNotifier | null;
+  /** Where the admin's maximum shelving time is kept (absent: the default, 8 h). */
+  settings?: SettingsRepo;
   logger: Logger;
   /** Wall clock (shelving, acknowledgement times); tests may pin it. */
   now?: () => number;
   /** Least time between two pushes of one open alert's new peaks (default 1 s). */
   peakPushMs?: number;
+}
+
+/** The settings key of the longest timed shelf an operator may ask for (seconds). */
+export const MAX_SHELVE_SETTING = 'alarms.maxShelveSeconds';
+
+/** What an operator asks for when shelving an alarm: `durationSeconds` null is one-shot. */
+export interface ShelveRequest {
+  durationSeconds: number | null;
+  reason: string;
 }
 
 /** Who asks, for the audit log. */
@@ -48,7 +78,7 @@ export interface Actor {
 interface Tracked {
   rule: AlertRule;
   memory: RuleMemory;
-  /** The stored open alert (set once its insert is done). */
+  /** The stored open alarm, any state but normal (set once its insert is done). */
   alert: AlertEvent | null;
   chain: Promise<void>;
   /** When the open alert was last sent to browsers (real time), and a deferred peak push. */
@@ -106,8 +136,12 @@ export class AlertService {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly peakPushMs: number;
+  /** Rules and assets out of service: not evaluated at all. */
+  private readonly oosRules = new Set<string>();
+  private readonly oosAssets = new Set<string>();
   private started = false;
   private closed = false;
+  private clock: ReturnType<typeof setInterval> | null = null;
   /** Serialises `addDefaults` (two model changes in a row must not track a rule twice). */
   private seeding: Promise<unknown> = Promise.resolve();
 
@@ -121,12 +155,14 @@ export class AlertService {
   async start(defaults: NewRule[]): Promise<void> {
     const added = await this.opts.repo.seedRules(defaults);
     for (const rule of await this.opts.repo.listRules()) this.track(rule);
+    for (const o of await this.opts.repo.listOutOfService())
+      (o.scope === 'rule' ? this.oosRules : this.oosAssets).add(o.target);
     const open = await this.opts.repo.listOpen();
     for (const a of open) {
       const t = this.tracked.get(a.ruleId);
       if (!t) continue;
       t.alert = a;
-      t.memory = { pending: null, open: { direction: a.direction, limit: a.limit, peak: a.peak } };
+      t.memory = memoryOf(a);
     }
     this.started = true;
     this.log.info({ rules: this.tracked.size, seeded: added, reopened: open.length }, 'alert engine started');
@@ -171,6 +207,7 @@ export class AlertService {
     if (!list || this.closed) return;
     const now = this.now();
     for (const t of list) {
+      if (!this.inService(t.rule)) continue;
       const value = t.rule.signal === PREDICTION_SIGNAL ? point.prediction : point.values[t.rule.signal];
       if (value === null || value === undefined) continue;
       this.step(t, value, point.ts, now);
@@ -186,7 +223,7 @@ export class AlertService {
     const list = this.byAsset.get(assetId);
     if (!list || this.closed) return;
     const now = this.now();
-    for (const t of list) if (t.rule.signal === signal) this.step(t, value, ts, now);
+    for (const t of list) if (t.rule.signal === signal && this.inService(t.rule)) this.step(t, value, ts, now);
   }
 
   private step(t: Tracked, value: number, ts: number, now: number): void {
@@ -207,11 +244,25 @@ export class AlertService {
         return;
       case 'raise':
         this.background(t, 'raise', async () => {
+          const waiting = t.alert;
+          if (waiting?.state === 'rtn_unacked') {
+            // ISA-18.2: the same alarm, active again and still unacknowledged (no second row).
+            const again = await this.opts.repo.reactivate(waiting.id, { ...d, at: ts });
+            if (again) {
+              t.alert = again;
+              t.pushedAt = Date.now();
+              recordAlertRaised(again.severity);
+              this.publish('raised', again);
+              return;
+            }
+            t.alert = null;
+          }
           const stored = await this.opts.repo.openAlert({
             ruleId: rule.id,
             assetId: rule.assetId,
             signal: rule.signal,
             severity: rule.severity,
+            priority: rule.priority,
             direction: d.direction,
             limit: d.limit,
             value: d.value,
@@ -220,7 +271,7 @@ export class AlertService {
           if (!stored) {
             // Another process (or a stale memory) holds the open alert: adopt it, raise nothing.
             t.alert =
-              (await this.opts.repo.list({ state: 'open', assetId: rule.assetId, limit: 1000 })).find(
+              (await this.opts.repo.list({ state: 'any_open', assetId: rule.assetId, limit: 1000 })).find(
                 (a) => a.ruleId === rule.id,
               ) ?? null;
             return;
@@ -243,10 +294,11 @@ export class AlertService {
         this.background(t, 'clear', async () => {
           const open = t.alert;
           if (!open) return;
-          t.alert = null;
           this.cancelPeakPush(t);
-          const cleared = await this.opts.repo.clear(open.id, Math.max(ts, open.raisedAt), peak ?? open.peak);
-          if (cleared) this.publish('cleared', cleared);
+          const done = await this.opts.repo.clear(open.id, Math.max(ts, open.raisedAt), peak ?? open.peak);
+          if (!done) return;
+          t.alert = done.state === 'normal' ? null : done;
+          this.publish(done.state === 'normal' ? 'cleared' : 'returned', done);
         });
         return;
       }
@@ -287,7 +339,8 @@ export class AlertService {
     }
   }
 
-  private publish(what: 'raised' | 'acknowledged' | 'cleared', alert: AlertEvent): void {
+  /** To browsers (`alert:raised` for a raise, `alert:updated` for any other change) and the webhook (`alert.<event>`). */
+  private publish(what: JournalEvent, alert: AlertEvent): void {
     try {
       if (what === 'raised') this.opts.broadcaster.raised(alert);
       else this.opts.broadcaster.updated(alert);
@@ -319,17 +372,18 @@ export class AlertService {
     const ack = async () => {
       const done = await this.opts.repo.acknowledge(id, actor.username, comment, this.now());
       if (!done) throw await this.whyNotActive(id);
+      let shown = done;
       if (t?.alert?.id === id) {
-        t.alert = { ...done, peak: t.alert.peak };
+        shown = { ...done, peak: t.alert.peak };
+        t.alert = done.state === 'normal' ? null : shown;
         t.pushedAt = Date.now();
       }
-      const shown = t?.alert?.id === id ? t.alert : done;
       this.publish('acknowledged', shown);
       await this.audit({
         actor,
         action: 'alert.acknowledge',
         target: `alert ${id}`,
-        details: { assetId: done.assetId, signal: done.signal, severity: done.severity, comment },
+        details: { assetId: done.assetId, signal: done.signal, severity: done.severity, state: done.state, comment },
       });
       return shown;
     };
@@ -339,7 +393,9 @@ export class AlertService {
   private async whyNotActive(id: number): Promise<Error> {
     const a = await this.opts.repo.get(id);
     if (!a) return new AlertNotFoundError(`alert ${id}`);
-    if (a.state === 'cleared') return new AlertConflictError('alert_cleared', `alert ${id} is already cleared`);
+    if (a.state === 'normal') return new AlertConflictError('alert_cleared', `alert ${id} is already cleared`);
+    if (a.state === 'shelved') return new AlertConflictError('alarm_shelved', `alarm ${id} is shelved`);
+    if (a.state === 'out_of_service') return new AlertConflictError('out_of_service', `alarm ${id} is out of service`);
     return new AlertConflictError(
       'already_acknowledged',
       `alert ${id} was already acknowledged by ${a.acknowledgedBy ?? 'someone'}`,
@@ -406,7 +462,7 @@ export class AlertService {
    * so the API shows the live one instead.
    */
   current(alert: AlertEvent): AlertEvent {
-    if (alert.state === 'cleared') return alert;
+    if (alert.state === 'normal') return alert;
     const live = this.tracked.get(alert.ruleId)?.alert;
     return live?.id === alert.id && live.peak !== alert.peak ? { ...alert, peak: live.peak } : alert;
   }
@@ -414,8 +470,252 @@ export class AlertService {
   /** Open alerts by severity, for the metrics gauge. */
   openCounts(): Record<AlertSeverity, number> {
     const out: Record<AlertSeverity, number> = { warning: 0, critical: 0 };
-    for (const t of this.tracked.values()) if (t.alert) out[t.alert.severity]++;
+    for (const t of this.tracked.values())
+      if (t.alert && OPERATOR_STATES.includes(t.alert.state)) out[t.alert.severity]++;
     return out;
+  }
+
+  private inService(rule: AlertRule): boolean {
+    return !this.oosRules.has(rule.id) && !this.oosAssets.has(rule.assetId);
+  }
+
+  private trackedWithAlarm(id: number): Tracked | undefined {
+    return [...this.tracked.values()].find((x) => x.alert?.id === id);
+  }
+
+  /** The longest timed shelf an operator may ask for (seconds): the admin's setting, else 8 h. */
+  async maxShelveSeconds(): Promise<number> {
+    const stored = await this.opts.settings?.get(MAX_SHELVE_SETTING);
+    const v = stored?.value;
+    return typeof v === 'number' && Number.isInteger(v) && v >= MIN_SHELVE_SECONDS && v <= MAX_MAX_SHELVE_SECONDS
+      ? v
+      : DEFAULT_MAX_SHELVE_SECONDS;
+  }
+
+  /** Sets the maximum shelving time (admins; audited). */
+  async setMaxShelveSeconds(seconds: number, actor: Actor): Promise<number> {
+    if (!this.opts.settings) throw new Error('no settings repository');
+    if (!Number.isInteger(seconds) || seconds < MIN_SHELVE_SECONDS || seconds > MAX_MAX_SHELVE_SECONDS)
+      throw new ShelveValidationError(
+        'maxShelveSeconds',
+        `must be a whole number from ${MIN_SHELVE_SECONDS} to ${MAX_MAX_SHELVE_SECONDS}`,
+      );
+    const before = await this.maxShelveSeconds();
+    await this.opts.settings.set(MAX_SHELVE_SETTING, seconds, actor.username);
+    await this.audit({
+      actor,
+      action: 'alarm.settings',
+      target: MAX_SHELVE_SETTING,
+      details: { maxShelveSeconds: seconds, before },
+    });
+    return seconds;
+  }
+
+  /**
+   * Shelves one active alarm: one-shot (`durationSeconds` null: until it returns to normal) or
+   * timed (10 s up to the admin's maximum, else 400 naming `durationSeconds`). A reason is
+   * required. Audited and journaled; it leaves the operator's list and the badge meanwhile.
+   */
+  async shelveAlarm(id: number, req: ShelveRequest, actor: Actor): Promise<AlertEvent> {
+    const reason = req.reason.trim();
+    if (!reason) throw new ShelveValidationError('reason', 'a reason is required');
+    if (req.durationSeconds !== null) {
+      const max = await this.maxShelveSeconds();
+      if (
+        !Number.isInteger(req.durationSeconds) ||
+        req.durationSeconds < MIN_SHELVE_SECONDS ||
+        req.durationSeconds > max
+      )
+        throw new ShelveValidationError(
+          'durationSeconds',
+          `must be a whole number of seconds from ${MIN_SHELVE_SECONDS} to ${max} (the maximum shelving time)`,
+        );
+    }
+    const t = this.trackedWithAlarm(id);
+    const run = async () => {
+      const now = this.now();
+      const until = req.durationSeconds === null ? null : now + req.durationSeconds * 1000;
+      const kind = until === null ? ('one_shot' as const) : ('timed' as const);
+      const done = await this.opts.repo.shelve(id, { kind, until, by: actor.username, reason, at: now });
+      if (!done) throw await this.whyNot(id, 'shelve');
+      this.adopt(t, done);
+      this.publish('shelved', done);
+      await this.audit({
+        actor,
+        action: 'alarm.shelve',
+        target: `alert ${id}`,
+        details: {
+          assetId: done.assetId,
+          signal: done.signal,
+          kind,
+          reason,
+          ...(until !== null ? { durationSeconds: req.durationSeconds, until: new Date(until).toISOString() } : {}),
+        },
+      });
+      return done;
+    };
+    return t ? this.enqueue(t, run) : run();
+  }
+
+  /** Takes an alarm off the shelf by hand: still active, so `active_acked`. Audited and journaled. */
+  async unshelveAlarm(id: number, actor: Actor, comment: string | null): Promise<AlertEvent> {
+    const t = this.trackedWithAlarm(id);
+    const run = async () => {
+      const done = await this.opts.repo.unshelve(id, actor.username, comment, this.now());
+      if (!done) throw await this.whyNot(id, 'unshelve');
+      this.adopt(t, done);
+      this.publish('unshelved', done);
+      await this.audit({
+        actor,
+        action: 'alarm.unshelve',
+        target: `alert ${id}`,
+        details: { assetId: done.assetId, signal: done.signal, comment },
+      });
+      return done;
+    };
+    return t ? this.enqueue(t, run) : run();
+  }
+
+  private adopt(t: Tracked | undefined, a: AlertEvent): void {
+    if (!t) return;
+    t.alert = a.state === 'normal' ? null : { ...a, peak: t.alert?.id === a.id ? t.alert.peak : a.peak };
+    t.pushedAt = Date.now();
+  }
+
+  private async whyNot(id: number, what: 'shelve' | 'unshelve'): Promise<Error> {
+    const a = await this.opts.repo.get(id);
+    if (!a) return new AlertNotFoundError(`alert ${id}`);
+    if (a.state === 'out_of_service') return new AlertConflictError('out_of_service', `alarm ${id} is out of service`);
+    if (what === 'unshelve') return new AlertConflictError('not_shelved', `alarm ${id} is not shelved`);
+    if (a.state === 'shelved') return new AlertConflictError('alarm_shelved', `alarm ${id} is already shelved`);
+    return new AlertConflictError(
+      'not_active',
+      `alarm ${id} is not active (${a.state}): only an active alarm is shelved`,
+    );
+  }
+
+  /**
+   * The engine's clock: timed shelves that have run out by `now` bring their alarm back as
+   * `active_unacked` (journaled `shelf_expired`). Called every second by the console; tests call
+   * it with the time they want, so nothing sleeps.
+   */
+  tick(now: number = this.now()): Promise<void> {
+    const due: Promise<void>[] = [];
+    for (const t of this.tracked.values()) {
+      const a = t.alert;
+      if (a?.state !== 'shelved' || a.shelf?.kind !== 'timed' || a.shelf.until === null || a.shelf.until > now)
+        continue;
+      const id = a.id;
+      due.push(
+        this.enqueue(t, async () => {
+          const done = await this.opts.repo.expireShelf(id, now);
+          if (!done) return;
+          this.adopt(t, done);
+          this.publish('shelf_expired', done);
+        }).catch((err: unknown) => this.log.error({ err, alarmId: id }, 'expiring a shelf failed')),
+      );
+    }
+    return Promise.all(due).then(() => undefined);
+  }
+
+  /**
+   * Takes a rule (scope `rule`, its id) or a whole asset (scope `asset`) out of service: it is not
+   * evaluated any more, and its open alarms go `out_of_service` (hidden from operators). Admins;
+   * audited and journaled.
+   */
+  async takeOutOfService(
+    scope: 'rule' | 'asset',
+    target: string,
+    reason: string,
+    actor: Actor,
+  ): Promise<{ entry: OutOfService; alarms: AlertEvent[] }> {
+    const why = reason.trim();
+    if (!why) throw new ShelveValidationError('reason', 'a reason is required');
+    const affected = this.affected(scope, target);
+    const set = scope === 'rule' ? this.oosRules : this.oosAssets;
+    const already = set.has(target);
+    set.add(target);
+    for (const t of affected) t.memory = { pending: null, open: t.memory.open };
+    let out: Awaited<ReturnType<AlertsRepo['takeOutOfService']>>;
+    try {
+      await Promise.all(affected.map((t) => t.chain));
+      out = await this.opts.repo.takeOutOfService({
+        scope,
+        target,
+        reason: why,
+        by: actor.username,
+        since: this.now(),
+      });
+    } catch (err) {
+      // Not stored: keep evaluating it.
+      if (!already) set.delete(target);
+      throw err;
+    }
+    if (!out) {
+      if (!already) set.delete(target);
+      throw new AlertConflictError('already_out_of_service', `${scope} ${target} is already out of service`);
+    }
+    for (const a of out.alarms) {
+      this.adopt(this.tracked.get(a.ruleId), a);
+      this.publish('out_of_service', a);
+    }
+    await this.audit({
+      actor,
+      action: 'alarm.out_of_service',
+      target: `${scope} ${target}`,
+      details: { scope, target, reason: why, alarms: out.alarms.map((a) => a.id) },
+    });
+    return out;
+  }
+
+  /** Returns a rule or an asset to service: evaluated again from the next point, its alarms back in the state they had. */
+  async returnToService(
+    scope: 'rule' | 'asset',
+    target: string,
+    comment: string | null,
+    actor: Actor,
+  ): Promise<AlertEvent[]> {
+    const affected = this.affected(scope, target);
+    await Promise.all(affected.map((t) => t.chain));
+    const back = await this.opts.repo.returnToService(scope, target, actor.username, comment, this.now());
+    if (!back) throw new AlertConflictError('in_service', `${scope} ${target} is not out of service`);
+    (scope === 'rule' ? this.oosRules : this.oosAssets).delete(target);
+    for (const a of back) {
+      const t = this.tracked.get(a.ruleId);
+      this.adopt(t, a);
+      if (t) t.memory = memoryOf(a);
+      this.publish('returned_to_service', a);
+    }
+    await this.audit({
+      actor,
+      action: 'alarm.return_to_service',
+      target: `${scope} ${target}`,
+      details: { scope, target, comment, alarms: back.map((a) => a.id) },
+    });
+    return back;
+  }
+
+  private affected(scope: 'rule' | 'asset', target: string): Tracked[] {
+    if (scope === 'asset') {
+      const list = this.byAsset.get(target);
+      if (!list) throw new AlertNotFoundError(`asset ${target}`);
+      return list;
+    }
+    const t = this.tracked.get(target);
+    if (!t) throw new AlertNotFoundError(`alert rule ${target}`);
+    return [t];
+  }
+
+  /** Runs `tick` every `everyMs` (the console: every second) until `close`. */
+  startClock(everyMs = 1_000): void {
+    if (this.clock || this.closed) return;
+    this.clock = setInterval(() => void this.tick(), everyMs);
+    this.clock.unref?.();
+  }
+
+  /** What is out of service now. */
+  outOfService(): { rules: string[]; assets: string[] } {
+    return { rules: [...this.oosRules], assets: [...this.oosAssets] };
   }
 
   get ready(): boolean {
@@ -429,6 +729,8 @@ export class AlertService {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.clock) clearInterval(this.clock);
+    this.clock = null;
     for (const t of this.tracked.values()) this.cancelPeakPush(t);
     await this.seeding;
     await this.idle();
@@ -454,6 +756,13 @@ export class AlertService {
       this.log.warn({ err, action: e.action }, 'could not audit an alert change');
     }
   }
+}
+
+/** What the engine remembers of a stored alarm: the condition is active unless it returned. */
+function memoryOf(a: AlertEvent): RuleMemory {
+  return a.returnedAt === null
+    ? { pending: null, open: { direction: a.direction, limit: a.limit, peak: a.peak } }
+    : { pending: null, open: null };
 }
 
 const ruleName = (r: AlertRule) => `${r.assetId}/${r.signal}/${r.severity}`;

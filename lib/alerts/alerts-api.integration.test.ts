@@ -65,7 +65,7 @@ describe('alerts API', () => {
       direction: 'high',
       limit: 380,
       value: 385,
-      state: 'active',
+      state: 'active_unacked',
     });
     await until(() => seen.some((e) => e.kind === 'raised' && e.alert.id === alert!.id), 3_000, 'alert:raised');
     const scraped = await metricsRegistry().metrics();
@@ -83,20 +83,20 @@ describe('alerts API', () => {
       body: { comment: '  on it  ' },
     });
     expect(acked.status, acked.text).toBe(200);
-    expect(acked.json!.alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'olivia', ackComment: 'on it' });
+    expect(acked.json!.alert).toMatchObject({ state: 'active_acked', acknowledgedBy: 'olivia', ackComment: 'on it' });
 
     // 379 is inside the limit but not by the deadband: still open. 377 clears it.
     await ingest(379);
     await h.handle.services.alerts!.idle();
     expect(
-      ((await api(list, '/api/v1/alerts?state=acknowledged')).json!.alerts as AlertEvent[]).map((a) => a.id),
+      ((await api(list, '/api/v1/alerts?state=active_acked')).json!.alerts as AlertEvent[]).map((a) => a.id),
     ).toContain(alert!.id);
     await ingest(377);
     await h.handle.services.alerts!.idle();
-    const cleared = (await api(list, '/api/v1/alerts?state=cleared&severity=critical')).json!.alerts as AlertEvent[];
-    expect(cleared.find((a) => a.id === alert!.id)).toMatchObject({ state: 'cleared', acknowledgedBy: 'olivia' });
+    const cleared = (await api(list, '/api/v1/alerts?state=normal&severity=critical')).json!.alerts as AlertEvent[];
+    expect(cleared.find((a) => a.id === alert!.id)).toMatchObject({ state: 'normal', acknowledgedBy: 'olivia' });
     await until(
-      () => seen.some((e) => e.kind === 'updated' && e.alert.id === alert!.id && e.alert.state === 'cleared'),
+      () => seen.some((e) => e.kind === 'updated' && e.alert.id === alert!.id && e.alert.state === 'normal'),
       3_000,
       'alert:updated cleared',
     );

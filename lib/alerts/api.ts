@@ -7,7 +7,8 @@ import { ApiError } from '../api/errors';
 import { validationError } from '../api/route';
 import { getServices } from '../services';
 import type { AlertService } from './alert-service';
-import { alertQuerySchema, ruleQuerySchema } from './schemas';
+import { alertQuerySchema, journalQuerySchema, ruleQuerySchema } from './schemas';
+import type { JournalQuery } from '../db/alerts-repo';
 import type { z } from 'zod';
 
 export function getAlerts(): AlertService {
@@ -30,6 +31,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function ruleIdParam(raw: string | undefined): string {
   if (!raw || !UUID.test(raw)) throw new ApiError(404, 'not_found', `alert rule ${raw ?? ''} not found`);
   return raw.toLowerCase();
+}
+
+/** The journal's query string as the repository's query (400 naming the field). */
+export function parseJournalQuery(req: NextRequest): JournalQuery {
+  const q = parseQuery(req, journalQuerySchema);
+  return {
+    assetId: q.asset,
+    ruleId: q.rule?.toLowerCase(),
+    priority: q.priority,
+    event: q.event,
+    from: q.from,
+    to: q.to,
+    cursor: q.cursor,
+    limit: q.limit,
+  };
 }
 
 function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S> {

@@ -168,7 +168,7 @@ describe('drift alerts', () => {
       severity: 'warning',
       direction: 'high',
       limit: 0.25,
-      state: 'active',
+      state: 'active_unacked',
       ruleId: rule.id,
     });
     expect(raised.value).toBeGreaterThan(0.25);
@@ -181,7 +181,7 @@ describe('drift alerts', () => {
     await h.handle.services.alerts!.idle();
     const open = await api(list, `/api/v1/alerts?state=open&assetId=${PLANT_ASSET_ID}`, { headers: as.viewer });
     expect(open.json!.alerts).toEqual([
-      expect.objectContaining({ id: raised.id, signal: TEMP_DRIFT, state: 'active' }),
+      expect.objectContaining({ id: raised.id, signal: TEMP_DRIFT, state: 'active_unacked' }),
     ]);
     await until(() => plantHooks().some((p) => p.event === 'alert.raised'), 5_000, 'webhook alert.raised');
     expect(plantHooks()[0]).toMatchObject({ event: 'alert.raised', alert: { id: raised.id, signal: TEMP_DRIFT } });
@@ -190,7 +190,9 @@ describe('drift alerts', () => {
     await ingestWindow(2, { mean: 392, std: 3 });
     await until(
       () =>
-        plantEvents().some((e) => e.kind === 'updated' && e.alert.state === 'active' && e.alert.peak > raised.value),
+        plantEvents().some(
+          (e) => e.kind === 'updated' && e.alert.state === 'active_unacked' && e.alert.peak > raised.value,
+        ),
       12_000,
       'the new peak pushed',
     );
@@ -205,7 +207,7 @@ describe('drift alerts', () => {
       body: { comment: 'new sensor batch' },
     });
     expect(acked.status, acked.text).toBe(200);
-    expect(acked.json!.alert).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'olivia', signal: TEMP_DRIFT });
+    expect(acked.json!.alert).toMatchObject({ state: 'active_acked', acknowledgedBy: 'olivia', signal: TEMP_DRIFT });
     expect((await auditRepo(h.handle.services.database.db).list({ action: 'alert.acknowledge' }))[0]).toMatchObject({
       actor: 'olivia',
       target: `alert ${raised.id}`,
@@ -214,18 +216,18 @@ describe('drift alerts', () => {
     // Back to readings like the training data: the PSI falls under the threshold and the alert clears.
     await ingestWindow(3);
     await until(
-      () => plantEvents().some((e) => e.kind === 'updated' && e.alert.state === 'cleared'),
+      () => plantEvents().some((e) => e.kind === 'updated' && e.alert.state === 'normal'),
       12_000,
       'the drift alert cleared',
     );
-    const cleared = plantEvents().find((e) => e.alert.state === 'cleared')!.alert;
+    const cleared = plantEvents().find((e) => e.alert.state === 'normal')!.alert;
     expect(cleared).toMatchObject({ id: raised.id, acknowledgedBy: 'olivia', ackComment: 'new sensor batch' });
     expect(cleared.peak).toBeGreaterThanOrEqual(peaked.peak);
     expect(h.handle.services.models!.drift()!.features.every((f) => f.psi! < 0.25)).toBe(true);
     await h.handle.services.alerts!.idle();
     const stored = await api(list, `/api/v1/alerts?assetId=${PLANT_ASSET_ID}`, { headers: as.viewer });
     expect(stored.json!.alerts).toEqual([
-      expect.objectContaining({ id: raised.id, state: 'cleared', peak: cleared.peak }),
+      expect.objectContaining({ id: raised.id, state: 'normal', peak: cleared.peak }),
     ]);
     await until(() => plantHooks().some((p) => p.event === 'alert.cleared'), 5_000, 'webhook alert.cleared');
     expect(plantHooks().map((p) => p.event)).toEqual(['alert.raised', 'alert.acknowledged', 'alert.cleared']);

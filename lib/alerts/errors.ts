@@ -8,10 +8,21 @@ export class AlertNotFoundError extends DomainError {
   }
 }
 
+export type AlertConflictCode =
+  | 'alert_cleared'
+  | 'already_acknowledged'
+  | 'severity_taken'
+  | 'alarm_shelved'
+  | 'out_of_service'
+  | 'not_shelved'
+  | 'not_active'
+  | 'already_out_of_service'
+  | 'in_service';
+
 /** The request is valid but the alert's or rule's state forbids it (e.g. acknowledging a cleared alert). */
 export class AlertConflictError extends DomainError {
-  declare readonly code: 'alert_cleared' | 'already_acknowledged' | 'severity_taken';
-  constructor(code: 'alert_cleared' | 'already_acknowledged' | 'severity_taken', message: string) {
+  declare readonly code: AlertConflictCode;
+  constructor(code: AlertConflictCode, message: string) {
     super({ status: 409, code, message });
     this.name = 'AlertConflictError';
   }
@@ -31,5 +42,22 @@ export class RuleValidationError extends DomainError {
       fields: [{ field, message }],
     });
     this.name = 'RuleValidationError';
+  }
+}
+
+/** A shelving or out-of-service request that is invalid (a duration over the admin's maximum, no reason). */
+export class ShelveValidationError extends DomainError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super({
+      status: 400,
+      code: 'validation_failed',
+      message,
+      publicMessage: 'The request is invalid',
+      fields: [{ field, message }],
+    });
+    this.name = 'ShelveValidationError';
   }
 }

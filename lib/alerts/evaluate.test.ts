@@ -7,6 +7,7 @@ const rule = (over: Partial<AlertRule> = {}): AlertRule => ({
   assetId: 'reactor-1',
   signal: 'temperature',
   severity: 'warning',
+  priority: 'medium',
   low: 300,
   high: 400,
   deadband: 0,

@@ -8,6 +8,7 @@ import type { Config } from '../config/env';
 import { alertsRepo, type NewRule } from '../db/alerts-repo';
 import type { AuditRepo } from '../db/audit-repo';
 import type { Database } from '../db/client';
+import { settingsRepo } from '../db/settings-repo';
 import type { Logger } from '../log';
 import { alertsHub } from '../realtime/alerts-hub';
 import type { RealtimeServer } from '../realtime/server';
@@ -62,9 +63,12 @@ export async function startAlerts(deps: StartAlertsDeps): Promise<AlertService> 
     audit: deps.audit,
     broadcaster: alertsHub(deps.io),
     notifier,
+    settings: settingsRepo(deps.database.db),
     logger: deps.logger,
   });
   await service.start(currentDefaults(deps));
+  // Timed alarm shelves run out on the engine's clock.
+  service.startClock();
   if (deps.models) {
     deps.models.onDriftCheck((report, at) => feedDrift(service, report, at));
     deps.models.onModelChange((model) => {

@@ -8,6 +8,72 @@ export type { AlertEvent };
 export type AlertSeverity = 'warning' | 'critical';
 export type AlertDirection = 'low' | 'high';
 export type AlertState = AlertEvent['state'];
+export type AlarmPriority = AlertEvent['priority'];
+
+export const ALARM_PRIORITIES: readonly AlarmPriority[] = ['low', 'medium', 'high', 'urgent'];
+
+/** Higher is more urgent: the banner and the list order by it, then by time. */
+export const PRIORITY_RANK: Record<AlarmPriority, number> = { low: 0, medium: 1, high: 2, urgent: 3 };
+
+/** The priority a rule gets when none is chosen: from its severity. */
+export const priorityOfSeverity = (s: AlertSeverity): AlarmPriority => (s === 'critical' ? 'high' : 'medium');
+
+/** States that wait for an operator's acknowledgement: what the header badge counts. */
+export const UNACKED_STATES: readonly AlertState[] = ['active_unacked', 'rtn_unacked'];
+/** What the operator's default list (and the badge's store) shows: not shelved, not out of service, not closed. */
+export const OPERATOR_STATES: readonly AlertState[] = ['active_unacked', 'active_acked', 'rtn_unacked'];
+
+/** Priority first, then newest first. */
+export function byPriorityThenTime(a: AlertEvent, b: AlertEvent): number {
+  return PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || b.raisedAt - a.raisedAt || b.id - a.id;
+}
+
+export type JournalEvent =
+  | 'raised'
+  | 'acknowledged'
+  | 'returned'
+  | 'cleared'
+  | 'shelved'
+  | 'unshelved'
+  | 'shelf_expired'
+  | 'out_of_service'
+  | 'returned_to_service';
+
+export const JOURNAL_EVENTS: readonly JournalEvent[] = [
+  'raised',
+  'acknowledged',
+  'returned',
+  'cleared',
+  'shelved',
+  'unshelved',
+  'shelf_expired',
+  'out_of_service',
+  'returned_to_service',
+];
+
+/** One row of the alarm journal. */
+export interface JournalEntry {
+  id: number;
+  alarmId: number;
+  ruleId: string;
+  assetId: string;
+  signal: string;
+  priority: AlarmPriority;
+  event: JournalEvent;
+  stateAfter: AlertState;
+  who: string;
+  comment: string | null;
+  at: number;
+}
+
+/** A rule or an asset taken out of service. */
+export interface OutOfService {
+  scope: 'rule' | 'asset';
+  target: string;
+  reason: string;
+  by: string;
+  since: number;
+}
 
 /** The rules' name for the model's output; every other signal is a reading's feature name. */
 export const PREDICTION_SIGNAL = 'prediction';
@@ -18,6 +84,7 @@ export interface AlertRule {
   assetId: string;
   signal: string;
   severity: AlertSeverity;
+  priority: AlarmPriority;
   low: number | null;
   high: number | null;
   /** Once raised, the value must come back inside [low + deadband, high - deadband] to clear. */
@@ -33,5 +100,5 @@ export interface AlertRule {
 
 /** What an operator can change on a rule. */
 export type RuleChanges = Partial<
-  Pick<AlertRule, 'severity' | 'low' | 'high' | 'deadband' | 'minDurationMs' | 'enabled'>
+  Pick<AlertRule, 'severity' | 'priority' | 'low' | 'high' | 'deadband' | 'minDurationMs' | 'enabled'>
 >;

@@ -1,16 +1,17 @@
 /**
- * Alert notifications to an HTTP endpoint (ALERT_WEBHOOK_URL): one JSON POST per raise, ack and
- * clear. Deliveries never hold up the pipeline: `notify` only appends to a bounded in-memory queue
+ * Alert notifications to an HTTP endpoint (ALERT_WEBHOOK_URL): one JSON POST per alarm transition
+ * (raised, acknowledged, returned, cleared, shelved, ...). Deliveries never hold up the pipeline: `notify` only appends to a bounded in-memory queue
  * that one background worker drains in order. Each delivery is tried up to `maxAttempts` times
  * with exponential backoff; a 2xx is success, anything else (status, timeout, refused connection)
  * a failed attempt. Failures are logged and counted; when the queue is full the oldest waiting
  * notification is dropped (and counted), since the newest says most about the plant now.
  */
 import type { Logger } from '../log';
-import type { AlertEvent } from './types';
+import type { AlertEvent, JournalEvent } from './types';
 import { recordWebhook } from './metrics';
 
-export type WebhookEvent = 'alert.raised' | 'alert.acknowledged' | 'alert.cleared';
+/** One per alarm transition, named as the journal names it (the alarm carries `state` and `priority`). */
+export type WebhookEvent = `alert.${JournalEvent}`;
 
 export interface WebhookPayload {
   event: WebhookEvent;

@@ -12,6 +12,11 @@ import { POST as optimize } from '@/app/api/v1/twin/optimize/route';
 import { GET as alertsList } from '@/app/api/v1/alerts/route';
 import { POST as alertAck } from '@/app/api/v1/alerts/[id]/ack/route';
 import { GET as alertRules } from '@/app/api/v1/alert-rules/route';
+import { POST as alarmShelve } from '@/app/api/v1/alerts/[id]/shelve/route';
+import { GET as alarmJournal } from '@/app/api/v1/alarms/journal/route';
+import { GET as alarmOos } from '@/app/api/v1/alarms/out-of-service/route';
+import { PUT as alarmSettings } from '@/app/api/v1/alarms/settings/route';
+import { POST as assetOutOfService } from '@/app/api/v1/assets/[id]/out-of-service/route';
 import { PATCH as alertRulePatch } from '@/app/api/v1/alert-rules/[id]/route';
 import { POST as alertRuleUnshelve } from '@/app/api/v1/alert-rules/[id]/unshelve/route';
 import { GET as listModels, POST as uploadModel } from '@/app/api/v1/models/route';
@@ -243,6 +248,47 @@ const ROUTES: RouteCase[] = [
       'admin session': 404,
       'metrics token': 401,
     },
+  },
+  {
+    name: 'POST /api/v1/alerts/:id/shelve (an unknown alarm: 404 once authorized)',
+    handler: alarmShelve,
+    path: '/api/v1/alerts/999999/shelve',
+    opts: () => ({ params: { id: '999999' }, body: { durationSeconds: null, reason: 'matrix' } }),
+    expect: {
+      ...deny,
+      'viewer key': 403,
+      'viewer session': 403,
+      'operator key': 404,
+      'operator session': 404,
+      'admin session': 404,
+      'metrics token': 401,
+    },
+  },
+  {
+    name: 'GET /api/v1/alarms/journal',
+    handler: alarmJournal,
+    path: '/api/v1/alarms/journal',
+    expect: { ...deny, 'viewer key': 200, 'viewer session': 200, 'operator session': 200, 'metrics token': 401 },
+  },
+  {
+    name: 'GET /api/v1/alarms/out-of-service',
+    handler: alarmOos,
+    path: '/api/v1/alarms/out-of-service',
+    expect: { ...deny, 'viewer key': 200, 'viewer session': 200, 'admin session': 200, 'metrics token': 401 },
+  },
+  {
+    name: 'PUT /api/v1/alarms/settings',
+    handler: alarmSettings,
+    path: '/api/v1/alarms/settings',
+    opts: () => ({ method: 'PUT', body: { maxShelveSeconds: 28_800 } }),
+    expect: adminOnly(200),
+  },
+  {
+    name: 'POST /api/v1/assets/:id/out-of-service (an unknown asset: 404 once authorized)',
+    handler: assetOutOfService,
+    path: '/api/v1/assets/nowhere/out-of-service',
+    opts: () => ({ params: { id: 'nowhere' }, body: { reason: 'matrix' } }),
+    expect: adminOnly(404),
   },
   {
     name: 'GET /api/v1/alert-rules',

@@ -29,14 +29,14 @@ describe.each(DB_TARGETS)('alerts repo on $name', (target) => {
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     const first = results.find((r) => r !== null)!;
     expect(await repo.acknowledge(first.id, 'olivia', 'ok', 2_000)).toMatchObject({
-      state: 'acknowledged',
+      state: 'active_acked',
       acknowledgedBy: 'olivia',
       acknowledgedAt: 2_000,
     });
     expect(await repo.acknowledge(first.id, 'vera', null, 2_500)).toBeNull();
     expect(await raise(14, 2_600)).toBeNull();
     expect(await repo.clear(first.id, 3_000, 15)).toMatchObject({
-      state: 'cleared',
+      state: 'normal',
       clearedAt: 3_000,
       peak: 15,
       acknowledgedBy: 'olivia',
@@ -44,9 +44,9 @@ describe.each(DB_TARGETS)('alerts repo on $name', (target) => {
     });
     expect(await repo.clear(first.id, 3_500, 16)).toBeNull();
     const second = await raise(20, 4_000);
-    expect(second).toMatchObject({ state: 'active', value: 20, peak: 20 });
+    expect(second).toMatchObject({ state: 'active_unacked', value: 20, peak: 20 });
     expect((await repo.listOpen()).map((a) => a.id)).toEqual([second!.id]);
-    expect((await repo.list({ state: 'cleared', assetId: 'a' })).map((a) => a.id)).toEqual([first.id]);
+    expect((await repo.list({ state: 'normal', assetId: 'a' })).map((a) => a.id)).toEqual([first.id]);
     expect((await repo.list({ before: second!.id })).map((a) => a.id)).toEqual([first.id]);
   });
 

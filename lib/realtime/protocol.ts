@@ -46,22 +46,28 @@ export interface StreamSnapshot {
 export type SubscribeAck = { ok: true; snapshot: StreamSnapshot } | { ok: false; error: string };
 
 /** An alert as browsers see it (times are epoch ms, UTC). */
+/** An alarm as it is sent to browsers and the webhook and answered by the API (ISA-18.2 state). */
 export interface AlertEvent {
   id: number;
   ruleId: string;
   assetId: string;
   signal: string;
   severity: 'warning' | 'critical';
+  priority: 'low' | 'medium' | 'high' | 'urgent';
   direction: 'low' | 'high';
   limit: number;
   value: number;
   peak: number;
-  state: 'active' | 'acknowledged' | 'cleared';
+  state: 'active_unacked' | 'active_acked' | 'rtn_unacked' | 'shelved' | 'out_of_service' | 'normal';
   raisedAt: number;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   ackComment: string | null;
+  /** When the condition returned to normal; null while active. */
+  returnedAt: number | null;
+  /** When the alarm closed (returned and acknowledged). */
   clearedAt: number | null;
+  shelf: { kind: 'one_shot' | 'timed'; until: number | null; by: string; reason: string } | null;
 }
 
 export interface ServerToClientEvents {
@@ -70,7 +76,7 @@ export interface ServerToClientEvents {
   'model:changed': (msg: { name: string; version: string } | null) => void;
   /** A new alert (every connected console gets it: the header banner counts them all). */
   'alert:raised': (alert: AlertEvent) => void;
-  /** An alert acknowledged or cleared: the whole alert in its new state. */
+  /** Any other transition of an alarm (acknowledged, returned, cleared, shelved, ...): the whole alarm in its new state. */
   'alert:updated': (alert: AlertEvent) => void;
 }
 

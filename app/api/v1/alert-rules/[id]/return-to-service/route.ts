@@ -1,0 +1,18 @@
+import { apiRoute } from '@/lib/api/route';
+import { getAlerts, ruleIdParam } from '@/lib/alerts/api';
+import { commentSchema } from '@/lib/alerts/schemas';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Returns the rule to service: evaluated again from the next point, its alarms back as they were.
+ * Admins. The body is required JSON (`{}` at least, optionally `{comment}`).
+ */
+export const POST = apiRoute({ role: 'admin', body: commentSchema }, async ({ params, body, principal, address }) => {
+  const target = ruleIdParam(params.id);
+  const alarms = await getAlerts().returnToService('rule', target, body.comment || null, {
+    username: principal.username,
+    address,
+  });
+  return Response.json({ alarms });
+});

@@ -1,0 +1,15 @@
+import { apiRoute } from '@/lib/api/route';
+import { alertIdParam, getAlerts } from '@/lib/alerts/api';
+import { alarmShelveSchema } from '@/lib/alerts/schemas';
+
+export const dynamic = 'force-dynamic';
+
+/** Shelves an active alarm: one-shot (`durationSeconds: null`) or timed, with a reason. Operators; audited, journaled. */
+export const POST = apiRoute(
+  { role: 'operator', body: alarmShelveSchema },
+  async ({ params, body, principal, address }) => {
+    const id = alertIdParam(params.id);
+    const alert = await getAlerts().shelveAlarm(id, body, { username: principal.username, address });
+    return Response.json({ alert });
+  },
+);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { byPriorityThenTime, type AlertEvent } from '@/lib/alerts/types';
+import { applyAlertEvent } from './open-alerts-store';
+
+const alarm = (
+  id: number,
+  priority: AlertEvent['priority'],
+  raisedAt: number,
+  state: AlertEvent['state'],
+): AlertEvent => ({
+  id,
+  ruleId: `r${id}`,
+  assetId: 'reactor-1',
+  signal: 'temperature',
+  severity: 'critical',
+  priority,
+  direction: 'high',
+  limit: 400,
+  value: 410,
+  peak: 410,
+  state,
+  raisedAt,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  ackComment: null,
+  returnedAt: null,
+  clearedAt: null,
+  shelf: null,
+});
+
+describe('the header’s open alarms', () => {
+  it('orders by priority, then newest first', () => {
+    const list = [
+      alarm(1, 'medium', 3_000, 'active_unacked'),
+      alarm(2, 'urgent', 1_000, 'rtn_unacked'),
+      alarm(3, 'high', 2_000, 'active_unacked'),
+      alarm(4, 'urgent', 2_000, 'active_acked'),
+      alarm(5, 'low', 9_000, 'active_unacked'),
+    ];
+    expect(list.sort(byPriorityThenTime).map((a) => a.id)).toEqual([4, 2, 3, 1, 5]);
+  });
+
+  it('keeps alarms that wait for operators (returned-unacknowledged too), drops closed, shelved and out-of-service ones', () => {
+    let list: AlertEvent[] = [];
+    list = applyAlertEvent(list, alarm(1, 'high', 1, 'active_unacked'));
+    list = applyAlertEvent(list, alarm(1, 'high', 1, 'rtn_unacked'));
+    expect(list.map((a) => [a.id, a.state])).toEqual([[1, 'rtn_unacked']]);
+    list = applyAlertEvent(list, alarm(2, 'low', 2, 'active_unacked'));
+    list = applyAlertEvent(list, alarm(2, 'low', 2, 'shelved'));
+    list = applyAlertEvent(list, alarm(3, 'low', 3, 'active_acked'));
+    list = applyAlertEvent(list, alarm(3, 'low', 3, 'out_of_service'));
+    expect(list.map((a) => a.id)).toEqual([1]);
+    list = applyAlertEvent(list, alarm(1, 'high', 1, 'normal'));
+    expect(list).toEqual([]);
+  });
+});
