@@ -31,7 +31,7 @@ interface Child {
 }
 
 function startChild(env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/crash-console.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/ingest-console.ts'], {
     env: {
       ...process.env,
       PORT: '0',

@@ -86,7 +86,7 @@ describe('stale and offline sources', () => {
   });
 
   it('survives an asset:statuses without an acknowledgement (a strike), still answering the next one', async () => {
-    socket.emit('asset:statuses' as never);
+    (socket as unknown as { emit(event: string): void }).emit('asset:statuses');
     expect((await current()).length).toBe(4);
   });
 });
