@@ -80,7 +80,9 @@ async function startServer(database: 'pglite' | 'postgres'): Promise<Server> {
       await c.end();
     };
   }
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/ingest-console.ts'], {
+  // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the console under load.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'tests/ingest-console.ts'], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

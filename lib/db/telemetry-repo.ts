@@ -63,7 +63,11 @@ async function insertNewTelemetry(
     const key = readingKey(r.assetId, r.point.ts);
     if (!byKey.has(key)) byKey.set(key, r);
   }
-  const unique = [...byKey.values()];
+  // One order for every transaction (asset, then time): concurrent group commits that share
+  // rows (a retry racing its original) then wait for each other instead of deadlocking.
+  const unique = [...byKey.values()].sort((a, b) =>
+    a.assetId < b.assetId ? -1 : a.assetId > b.assetId ? 1 : a.point.ts - b.point.ts,
+  );
   const inserted: { assetId: string; point: Point }[] = [];
   for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
     const chunk = unique.slice(i, i + INSERT_CHUNK);

@@ -63,9 +63,13 @@ export function rollupOf(rows: { assetId: string; point: Point }[]): RollupRow[]
 const CHUNK = 5_000;
 
 /** Merges `rows` into the stored rollup (new buckets inserted, existing ones widened). */
-export async function upsertRollup(db: Db, rows: RollupRow[]): Promise<void> {
+export async function upsertRollup(db: Db, unsorted: RollupRow[]): Promise<void> {
+  // Rows locked in one order by every transaction (see insertNewTelemetry): no deadlock between
+  // concurrent group commits touching the same buckets.
+  const key = (r: RollupRow) => `${r.assetId}\u0000${r.signal}\u0000${String(r.bucket).padStart(16, '0')}`;
+  const rows = unsorted.map((r) => [key(r), r] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
+    const chunk = rows.slice(i, i + CHUNK).map(([, r]) => r);
     const col = <T>(f: (r: RollupRow) => T) => sql.param(chunk.map(f));
     const iso = (ms: number) => new Date(ms).toISOString();
     await db.execute(sql`

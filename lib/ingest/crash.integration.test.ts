@@ -207,9 +207,11 @@ describe.each(['pglite', 'postgres'] as const)('kill -9 during ingest (%s)', (na
 
     const stream = streamReadings(first.port, apiKey);
     await new Promise((r) => setTimeout(r, STREAM_MS));
+    // The senders send nothing new once the kill is decided: what is not acknowledged was in flight.
+    const stopping = stream.stop();
     first.proc.kill('SIGKILL');
     await exited(first.proc);
-    await stream.stop();
+    await stopping;
 
     const ackedReadings = stream.acked.flatMap((b) => b.readings.map((r) => key(b.assetId, r.ts)));
     const inFlight = stream.unacked.flatMap((b) => b.readings.map((r) => key(b.assetId, r.ts)));

@@ -225,6 +225,8 @@ export async function startConsole({
       model: null,
       models,
       sink: telemetryRepo(database.db),
+      // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
+      commitConcurrency: database.kind === 'postgres' ? 4 : 1,
       hub,
       truth: assayedYield(config.SIM_SEED),
       onPoint: (assetId, point) => {

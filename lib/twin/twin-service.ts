@@ -34,6 +34,8 @@ export interface TwinOptions {
   models?: Pick<ModelManager, 'scorer' | 'model' | 'problem' | 'observePoint'>;
   /** The simulator's writes (batched, once a second) and durable ingest's (group commit). */
   sink: TelemetrySink & CommitSink;
+  /** Ingest transactions that may run at once (PostgreSQL: several; PGlite's one connection: 1). */
+  commitConcurrency?: number;
   hub: StreamHub;
   /** The plant's ground truth, when simulated (recorded as each point's `actual`). */
   truth?: (values: SignalValues) => number;
@@ -65,7 +67,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
   let model = opts.model;
   const currentScorer = () => (opts.models ? opts.models.scorer() : scorer);
   const writer = new TelemetryWriter(opts.sink, log);
-  const commits = new GroupCommit(opts.sink);
+  const commits = new GroupCommit(opts.sink, undefined, opts.commitConcurrency ?? 1);
   const pipeline = new Pipeline({
     assets: [...assets.map(({ id, name, setpoints }) => ({ id, name, setpoints, source: 'simulator' as const })), ...external],
     scorer: currentScorer,
