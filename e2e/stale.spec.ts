@@ -27,7 +27,10 @@ test('an ingest-fed asset whose readings stop shows "no data since" and raises a
 
   // The source stops: after 5 expected intervals (2.5 s at 2 Hz) the cards say since when.
   const shown = await page.evaluate(
-    (ts) => new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(ts)),
+    (ts) =>
+      new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(
+        new Date(ts),
+      ),
     lastTs,
   );
   await expect(notice).toBeVisible({ timeout: 10_000 });

@@ -69,9 +69,7 @@ export const envSchema = z.object({
         .filter(Boolean),
     )
     .pipe(
-      z
-        .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be comma-separated ids such as r-101'))
-        .max(100),
+      z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be comma-separated ids such as r-101')).max(100),
     ),
   /**
    * An asset whose readings stop for longer than this many expected intervals (1 / SIM_RATE_HZ)

@@ -3,7 +3,17 @@ import { GroupCommit, NotStoredError, type CommitSink, type StoredRow } from './
 
 const row = (assetId: string, ts: number): StoredRow => ({
   assetId,
-  point: { seq: 0, ts, values: {}, prediction: null, lower: null, upper: null, modelVersion: null, inferenceMs: null, flags: [] },
+  point: {
+    seq: 0,
+    ts,
+    values: {},
+    prediction: null,
+    lower: null,
+    upper: null,
+    modelVersion: null,
+    inferenceMs: null,
+    flags: [],
+  },
 });
 
 /** A sink whose transactions finish when the test says so, in any order. */

@@ -28,8 +28,7 @@ afterAll(() => h?.stop());
 
 const ingest = (values = { temperature: 350, pressure: 6, flow: 100 }) =>
   h.handle.services.twin!.ingest([{ assetId: 'gw-1', ts: Date.now(), values }]);
-const current = () =>
-  new Promise<SourceStatus[]>((resolve) => socket.emit('asset:statuses', (list) => resolve(list)));
+const current = () => new Promise<SourceStatus[]>((resolve) => socket.emit('asset:statuses', (list) => resolve(list)));
 const staleAlerts = (state?: AlertEvent['state']) =>
   alerts.filter((a) => a.assetId === 'gw-1' && a.signal === SOURCE_STALE_SIGNAL && (!state || a.state === state));
 

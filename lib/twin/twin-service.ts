@@ -69,7 +69,10 @@ export function createTwinService(opts: TwinOptions): TwinService {
   const writer = new TelemetryWriter(opts.sink, log);
   const commits = new GroupCommit(opts.sink, undefined, opts.commitConcurrency ?? 1);
   const pipeline = new Pipeline({
-    assets: [...assets.map(({ id, name, setpoints }) => ({ id, name, setpoints, source: 'simulator' as const })), ...external],
+    assets: [
+      ...assets.map(({ id, name, setpoints }) => ({ id, name, setpoints, source: 'simulator' as const })),
+      ...external,
+    ],
     scorer: currentScorer,
     onPoint: (assetId, point, stored) => {
       opts.models?.observePoint(point);
