@@ -231,14 +231,17 @@ async function scenario(server: Server, transport: string, batch: number) {
     p99: percentile(sorted, 99),
     streamedShare: acked ? receivedInWindow / acked : NaN,
     serverCpuPercent: (cpu / elapsed) * 100,
+    // Steadier than readings/s on a shared VM whose speed drifts: what the server spent per reading.
+    serverCpuMsPer1000: acked ? (cpu * 1e6) / acked : NaN,
   };
 }
 
 const fmt = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function main(): Promise<void> {
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(
-    `bench:ingest — ${CONNECTIONS} senders (one asset each), ${SECONDS} s per scenario after ${WARMUP} s warm-up; ` +
+    `bench:ingest — load average ${load}; ${CONNECTIONS} senders (one asset each), ${SECONDS} s per scenario after ${WARMUP} s warm-up; ` +
       `validated, scored, committed, streamed to 1 socket.io client; load generator on the same machine (${os.cpus().length} cores)`,
   );
   for (const database of DATABASES) {
@@ -250,7 +253,7 @@ async function main(): Promise<void> {
           console.log(
             `${database.padEnd(8)} ${transport} batch ${String(batch).padStart(3)}: ${fmt(r.readingsPerSecond).padStart(7)} readings/s ` +
               `(${fmt(r.requestsPerSecond)} req/s), ack p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ` +
-              `streamed ${fmt(r.streamedShare * 100, 1)} % of acknowledged, server CPU ${fmt(r.serverCpuPercent)} %`,
+              `streamed ${fmt(r.streamedShare * 100, 1)} % of acknowledged, server CPU ${fmt(r.serverCpuPercent)} % (${fmt(r.serverCpuMsPer1000, 1)} ms per 1,000 readings)`,
           );
         }
       }
