@@ -130,6 +130,18 @@ export function telemetryRepo(db: Db) {
         .where(assetId ? eq(telemetry.assetId, assetId) : undefined);
       return row?.n ?? 0;
     },
+
+    /** Time (epoch ms) of each asset's newest stored reading; assets without any are absent. One index probe per asset. */
+    async latestTs(assetIds: readonly string[]): Promise<Map<string, number>> {
+      if (!assetIds.length) return new Map();
+      const result = (await db.execute(sql`
+        select a.id as asset_id,
+               round(extract(epoch from (select max(t.ts) from telemetry t where t.asset_id = a.id)) * 1000)::float8 as ms
+        from unnest(${sql.param([...assetIds])}::text[]) as a(id)`)) as unknown as {
+        rows: { asset_id: string; ms: number | string | null }[];
+      };
+      return new Map(result.rows.filter((r) => r.ms !== null).map((r) => [r.asset_id, Number(r.ms)]));
+    },
   };
   return repo;
 }

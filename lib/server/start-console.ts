@@ -253,6 +253,8 @@ export async function startConsole({
       assetIds: twin.pipeline.assets.map((a) => a.id),
       io,
       alerts,
+      latestTs: (ids) => telemetryRepo(database!.db).latestTs(ids),
+      logger,
       strike: (socket, reason) => socketGuard.strike(socket, reason),
     });
     services.sources = sources;

@@ -79,4 +79,16 @@ describe('SourceMonitor', () => {
     expect(monitor.status('gw-2')).toBeUndefined();
     expect(monitor.all().map((s) => s.assetId)).toEqual(['gw-1']);
   });
+
+  it('judges an asset seeded with its newest stored reading from the start, unless a live reading came first', () => {
+    const { monitor, changes, advance, at } = make();
+    monitor.seed('gw-1', 12_345);
+    monitor.observe('gw-2', at());
+    monitor.seed('gw-2', 1); // already heard from in this process: ignored
+    advance(5_001);
+    expect(changes.map((c) => [c.assetId, c.state, c.lastTs])).toEqual([
+      ['gw-1', 'stale', 12_345],
+      ['gw-2', 'stale', at() - 5_001],
+    ]);
+  });
 });

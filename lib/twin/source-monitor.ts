@@ -9,8 +9,8 @@
  * stale source raises an alert like any other (banner, Alerts page, webhook) and clears with it.
  *
  * The clock is injected and `check()` is public: tests step time instead of sleeping. An asset
- * is judged only once it has sent something in this process (a console restarted while a source
- * is dead shows it as stale only after its first reading: there is no "expected" before that).
+ * is judged once it has sent something, in this process or before it (`seed`, from the newest
+ * stored reading); an asset that never sent anything has no expected rhythm yet.
  */
 export type SourceState = 'live' | 'stale' | 'offline';
 
@@ -62,6 +62,18 @@ export class SourceMonitor {
       reason: null,
       lastArrival: null,
     });
+  }
+
+  /**
+   * The newest stored reading of an asset, from before this process started: it is judged from
+   * now on as if that reading had just arrived (so a source that died while the console was down
+   * goes stale one limit after the start), showing "no data since" that reading's time.
+   */
+  seed(assetId: string, lastTs: number): void {
+    const e = this.entries.get(assetId);
+    if (!e || e.lastArrival !== null) return; // a reading of this process already counts
+    e.lastTs = lastTs;
+    e.lastArrival = this.now();
   }
 
   /** Stops judging a retired asset. */

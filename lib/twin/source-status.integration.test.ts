@@ -4,6 +4,9 @@
  * alert through the engine (socket `alert:raised`, stored), and fresh data clears both; a source
  * marked offline (the Sparkplug death hook) alerts at once. The simulated reactors stay live.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, until, type Harness, type TestSocket } from '../../tests/console-harness';
 import { alertsRepo } from '../db/alerts-repo';
@@ -87,5 +90,36 @@ describe('stale and offline sources', () => {
   it('survives an asset:statuses without an acknowledgement (a strike), still answering the next one', async () => {
     (socket as unknown as { emit(event: string): void }).emit('asset:statuses');
     expect((await current()).length).toBe(4);
+  });
+
+  it('after a restart, an asset whose source died while the console was down goes stale, since its last stored reading', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'twinops-stale-restart-'));
+    const env = { EXTERNAL_ASSETS: 'gw-9', SIMULATOR: 'off', SIM_RATE_HZ: '10', STALE_AFTER_INTERVALS: '5' };
+    try {
+      const first = await startHarness(env, dir);
+      const ts = Date.now() - 1_000;
+      await first.handle.services.twin!.ingest([
+        { assetId: 'gw-9', ts, values: { temperature: 350, pressure: 6, flow: 100 } },
+      ]);
+      await first.stop();
+      const second = await startHarness(env, dir);
+      try {
+        const sock = second.client(await second.sessionCookie('olivia', 'viewer'));
+        const seen: SourceStatus[] = [];
+        sock.on('asset:status', (st) => seen.push(st));
+        await until(
+          () => seen.some((st) => st.assetId === 'gw-9' && st.state === 'stale'),
+          5_000,
+          'stale after restart',
+        );
+        expect(seen.find((st) => st.assetId === 'gw-9')).toMatchObject({ state: 'stale', lastTs: ts });
+        // The reactors never sent anything (simulator off, new data): nothing to expect, not stale.
+        expect(seen.filter((st) => st.assetId.startsWith('reactor-'))).toEqual([]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { AlertService } from '../alerts/alert-service';
 import { feedSourceAge } from '../alerts/source-alerts';
 import type { RealtimeServer } from '../realtime/server';
 import type { SocketGuard } from '../realtime/socket-guard';
+import type { Logger } from '../log';
 import { SourceMonitor } from './source-monitor';
 
 /** Every asset is expected at the configured rate (the asset registry will give each its own). */
@@ -26,6 +27,9 @@ export function startSourceMonitor(deps: {
   assetIds: readonly string[];
   io: RealtimeServer;
   alerts: Pick<AlertService, 'onSignal'>;
+  /** Newest stored reading per asset (the telemetry repository), so a source dead across a restart is seen. */
+  latestTs?: (assetIds: readonly string[]) => Promise<Map<string, number>>;
+  logger?: Logger;
   /** The socket guard's strike, for a malformed request. */
   strike?: SocketGuard['strike'];
   now?: () => number;
@@ -47,5 +51,12 @@ export function startSourceMonitor(deps: {
   });
   // Judged a few times per stale limit, at most once every 250 ms.
   monitor.start(Math.max(250, Math.min(1_000, interval)));
+  // Not awaited: start-up does not wait for it; a reading arriving first simply wins.
+  deps
+    .latestTs?.(deps.assetIds)
+    .then((latest) => {
+      for (const [assetId, ts] of latest) monitor.seed(assetId, ts);
+    })
+    .catch((err: unknown) => deps.logger?.warn({ err }, 'could not read the newest stored readings'));
   return monitor;
 }
