@@ -19,6 +19,8 @@ runThrowawayConsole({
     HOSTNAME: 'localhost',
     NEXTAUTH_URL: `http://localhost:${E2E_PORT}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // An ingest-only asset, fed by e2e/stale.spec.ts alone (the reactors are simulated).
+    EXTERNAL_ASSETS: 'gw-e2e',
   },
   // Seed one user per role before the console opens the database (one PGlite instance at a time).
   async prepare(dataDir) {

@@ -60,4 +60,12 @@ describe('alert labels', () => {
     );
     expect(alertSummary(alert('reactor-1', 'temperature', 400, 412.3))).toMatch(/^reactor-1 · temperature above/);
   });
+
+  it('reads a stale-data alert as seconds without data, with or without the catalog', () => {
+    const stale = alert('reactor-1', 'source:stale', 2.5, 7.25);
+    expect(alertSummary(stale, labelsOf(alertCatalog(catalog)))).toMatch(
+      /^Reactor 1 · Seconds without data above 2[.,]50 s \(7[.,]25 s\)$/,
+    );
+    expect(alertSummary(stale)).toMatch(/^reactor-1 · Seconds without data above 2[.,]50 s/);
+  });
 });

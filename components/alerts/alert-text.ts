@@ -1,5 +1,13 @@
 /** How an alert reads in one line: "reactor-1 · temperature above 400 (now 412.3)". */
-import { driftFeatureOf, driftLabel, PLANT_ASSET_ID, PLANT_ASSET_NAME } from '@/lib/alerts/plant-signals';
+import {
+  driftFeatureOf,
+  driftLabel,
+  PLANT_ASSET_ID,
+  PLANT_ASSET_NAME,
+  SOURCE_STALE_LABEL,
+  SOURCE_STALE_SIGNAL,
+  SOURCE_STALE_UNIT,
+} from '@/lib/alerts/plant-signals';
 import type { AlertEvent } from '@/lib/alerts/types';
 import { formatNumber } from '../dashboard/format';
 
@@ -12,6 +20,7 @@ export interface Labels {
 export const RAW_LABELS: Labels = {
   asset: (id) => (id === PLANT_ASSET_ID ? PLANT_ASSET_NAME : id),
   signal: (name) => {
+    if (name === SOURCE_STALE_SIGNAL) return { label: SOURCE_STALE_LABEL, unit: SOURCE_STALE_UNIT };
     const feature = driftFeatureOf(name);
     return { label: feature === null ? name : driftLabel(feature), unit: '' };
   },

@@ -1,5 +1,14 @@
 /** Labels for alert views from the catalog (asset names, signal labels and units). */
-import { driftFeatureOf, driftLabel, driftSignal, PLANT_ASSET_ID, PLANT_ASSET_NAME } from '@/lib/alerts/plant-signals';
+import {
+  driftFeatureOf,
+  driftLabel,
+  driftSignal,
+  PLANT_ASSET_ID,
+  PLANT_ASSET_NAME,
+  SOURCE_STALE_LABEL,
+  SOURCE_STALE_SIGNAL,
+  SOURCE_STALE_UNIT,
+} from '@/lib/alerts/plant-signals';
 import { PREDICTION_SIGNAL } from '@/lib/alerts/types';
 import type { StreamCatalog } from '@/lib/twin/types';
 import type { Labels } from './alert-text';
@@ -18,6 +27,7 @@ export function alertCatalog(c: StreamCatalog): AlertCatalog {
       { name: PREDICTION_SIGNAL, label: `${c.target.label} predicted`, unit: c.target.unit },
       ...c.signals.map(({ name, label, unit }) => ({ name, label, unit })),
       ...c.signals.map(({ name, label }) => ({ name: driftSignal(name), label: driftLabel(label), unit: '' })),
+      { name: SOURCE_STALE_SIGNAL, label: SOURCE_STALE_LABEL, unit: SOURCE_STALE_UNIT },
     ],
   };
 }

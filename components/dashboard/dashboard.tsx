@@ -11,6 +11,8 @@ import { Plot } from '../plot';
 import { buildSeries, conditionsFigure, MAX_PLOT_POINTS, predictionFigure } from './figures';
 import { formatZoned } from '@/lib/time/zoned';
 import { StreamCards } from './stream-cards';
+import { SourceNotice } from './source-notice';
+import { useSourceStatus } from '@/lib/realtime/use-source-status';
 import { liveCoverage } from './live-coverage';
 import { alertMarks, withAlertMarks } from './alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
@@ -38,6 +40,7 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
   const [paused, setPaused] = useState<Paused | null>(null);
   const [limits] = useState(() => bufferLimits(catalog));
   const { state, revision, status, error } = useStream(assetId, limits);
+  const source = useSourceStatus(assetId);
   const serving = useServingModel(catalog.model);
   const band = useServingBand(catalog.band ?? null, catalog.model, serving);
   const liveCatalog = useMemo(() => ({ ...catalog, model: serving, band }), [catalog, serving, band]);
@@ -133,6 +136,7 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
         </p>
       ) : null}
 
+      <SourceNotice status={source} assetName={asset?.name ?? assetId} />
       <StreamCards
         catalog={liveCatalog}
         latest={latest}

@@ -27,3 +27,11 @@ export function driftFeatureOf(signal: string): string | null {
 export function driftLabel(featureLabel: string): string {
   return `${featureLabel.charAt(0).toUpperCase()}${featureLabel.slice(1)} drift (PSI)`;
 }
+
+/**
+ * Per asset: seconds since its source last sent a reading (fed by the source monitor), so a stale
+ * or dead source raises an alert through the same engine. Never a model input.
+ */
+export const SOURCE_STALE_SIGNAL = 'source:stale';
+export const SOURCE_STALE_LABEL = 'Seconds without data';
+export const SOURCE_STALE_UNIT = 's';

@@ -16,6 +16,8 @@ import type { ModelManager } from '../twin/model-manager';
 import type { TwinService } from '../twin/twin-service';
 import { AlertService, defaultRules } from './alert-service';
 import { defaultDriftRules, feedDrift } from './drift-alerts';
+import { defaultStaleRules } from './source-alerts';
+import { staleLimitSeconds } from '../twin/start-sources';
 import { registerAlertMetrics } from './metrics';
 import { WebhookNotifier } from './webhook';
 
@@ -46,6 +48,10 @@ export function currentDefaults(deps: Pick<StartAlertsDeps, 'config' | 'twin' | 
       limits,
     ),
     ...defaultDriftRules(catalog.signals, deps.config.DRIFT_PSI_THRESHOLD, driftOn),
+    ...defaultStaleRules(
+      catalog.assets.map((a) => a.id),
+      () => staleLimitSeconds(deps.config),
+    ),
   ];
 }
 

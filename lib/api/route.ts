@@ -63,7 +63,7 @@ type Handler<S, A extends Access, R> = (
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
 /** The fast path's entry into a `machine: true` route: same checks, answer not yet a Response. */
-export type MachineEntry = (req: MachineRequest) => Promise<Answer>;
+export type MachineEntry = (req: MachineRequest, params?: Record<string, string>) => Promise<Answer>;
 
 /** The function Next calls (a Response, always). */
 export type NextRouteHandler = (req: NextRequest, ctx?: RouteContext) => Promise<Response>;
@@ -121,7 +121,11 @@ export function apiRoute<S extends z.ZodType | undefined, A extends Access>(
     return res instanceof JsonReply ? res.toResponse() : res;
   };
   if (!opts.machine) return forNext;
-  return Object.assign(forNext, { machine: (req: MachineRequest) => serve(req, req.pathname) });
+  return Object.assign(forNext, {
+    // The fast path matched the route's dynamic segments itself (e.g. `:id`): they arrive as `params`.
+    machine: (req: MachineRequest, params?: Record<string, string>) =>
+      serve(req, req.pathname, params ? { params: Promise.resolve(params) } : undefined),
+  });
 }
 
 /** `/api/v1/assets/reactor-1/telemetry` + {id: 'reactor-1'} -> `/api/v1/assets/:id/telemetry`. */

@@ -47,6 +47,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });
 
+  it('reads EXTERNAL_ASSETS as a list of ids and refuses a bad one; STALE_AFTER_INTERVALS at least 2', () => {
+    expect(loadConfig({}).EXTERNAL_ASSETS).toEqual([]);
+    expect(loadConfig({ EXTERNAL_ASSETS: ' r-101, line-7 ,' }).EXTERNAL_ASSETS).toEqual(['r-101', 'line-7']);
+    expect(() => loadConfig({ EXTERNAL_ASSETS: 'R 101' })).toThrow(/EXTERNAL_ASSETS.*comma-separated ids/);
+    expect(loadConfig({}).STALE_AFTER_INTERVALS).toBe(5);
+    expect(() => loadConfig({ STALE_AFTER_INTERVALS: '1' })).toThrow(/STALE_AFTER_INTERVALS/);
+  });
+
   it('describes a database URL without its password', () => {
     expect(describeDatabaseUrl('postgres://u:pw@db.plant:5433/twin')).toBe('db.plant:5433/twin');
   });

@@ -69,6 +69,27 @@ export const envSchema = z.object({
   SIM_SEED: z.coerce.number().int().min(0).default(42),
   /** Assets reactor-1..N (the simulator drives them; ingest accepts readings for them). */
   ASSET_COUNT: z.coerce.number().int().min(1).max(100).default(3),
+  /**
+   * Ingest-only assets besides the simulated reactors: comma-separated ids (e.g. `r-101,line-7`),
+   * fed by HTTP ingest alone (the simulator never drives them). Stands in until the asset registry.
+   */
+  EXTERNAL_ASSETS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be comma-separated ids such as r-101')).max(100),
+    ),
+  /**
+   * An asset whose readings stop for longer than this many expected intervals (1 / SIM_RATE_HZ)
+   * is stale: its cards say "no data since", a stale-data alert is raised, fresh data clears it.
+   */
+  STALE_AFTER_INTERVALS: z.coerce.number().int().min(2).max(100_000).default(5),
   /** How much live history each asset keeps in memory for new subscribers. */
   BUFFER_SECONDS: z.coerce
     .number()

@@ -53,6 +53,14 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
     { kind: 'column', name: 'prediction' },
   ] as const;
 
+  it('finds each asset its newest stored reading (none: absent)', async () => {
+    const latest = await telemetryRepo(database.db).latestTs(['reactor-1', 'reactor-2', 'nobody']);
+    expect(latest.get('reactor-1')).toBe(T0 + (N - 1) * 1_000);
+    expect(latest.get('reactor-2')).toBe(point(10).ts);
+    expect(latest.has('nobody')).toBe(false);
+    expect((await telemetryRepo(database.db).latestTs([])).size).toBe(0);
+  });
+
   it('downsamples in one query and keeps each spike at the time it happened', async () => {
     const rows = await telemetryHistoryRepo(database.db).downsample('reactor-1', T0, T0 + N * 1_000 - 1, 50, [
       ...features,

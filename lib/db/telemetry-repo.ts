@@ -38,12 +38,21 @@ export function readingKey(assetId: string, ts: number): string {
   return `${assetId}\u0000${ts}`;
 }
 
-/** 10 parameters a row; PostgreSQL takes at most 65,535 per statement. */
+/** Rows per INSERT (each column travels as one array parameter, so only the size bounds it). */
 const INSERT_CHUNK = 5_000;
+
+/** A text[] element holding a PostgreSQL array literal (flags are ragged, so each row's is cast alone). */
+function arrayLiteral(items: readonly string[]): string {
+  return `{${items.map((f) => `"${f.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
 
 /**
  * The telemetry rows themselves, a row already stored for the same (asset, ts) skipped:
  * returns the rows actually inserted (an at-least-once sender's retry inserts nothing).
+ *
+ * One statement with one array parameter per column (`unnest`), not a VALUES list: drizzle's
+ * builder took ~0.1-0.25 ms of CPU per row for a 10-column VALUES list (a 1,600-row group commit
+ * spent 160-450 ms building SQL before the database saw it), several times the insert itself.
  */
 async function insertNewTelemetry(
   db: Db,
@@ -54,27 +63,30 @@ async function insertNewTelemetry(
     const key = readingKey(r.assetId, r.point.ts);
     if (!byKey.has(key)) byKey.set(key, r);
   }
-  const unique = [...byKey.values()];
+  // One order for every transaction (asset, then time): concurrent group commits that share
+  // rows (a retry racing its original) then wait for each other instead of deadlocking.
+  const unique = [...byKey.values()].sort((a, b) =>
+    a.assetId < b.assetId ? -1 : a.assetId > b.assetId ? 1 : a.point.ts - b.point.ts,
+  );
   const inserted: { assetId: string; point: Point }[] = [];
   for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
-    const returned = await db
-      .insert(telemetry)
-      .values(
-        unique.slice(i, i + INSERT_CHUNK).map(({ assetId, point }) => ({
-          assetId,
-          ts: new Date(point.ts),
-          values: point.values,
-          prediction: point.prediction,
-          lower: point.lower,
-          upper: point.upper,
-          actual: point.actual ?? null,
-          modelVersion: point.modelVersion,
-          flags: point.flags,
-        })),
-      )
-      .onConflictDoNothing({ target: [telemetry.assetId, telemetry.ts] })
-      .returning({ assetId: telemetry.assetId, ts: telemetry.ts });
-    for (const r of returned) inserted.push(byKey.get(readingKey(r.assetId, r.ts.getTime()))!);
+    const chunk = unique.slice(i, i + INSERT_CHUNK);
+    const col = <T>(f: (r: { assetId: string; point: Point }) => T) => sql.param(chunk.map(f));
+    const result = (await db.execute(sql`
+      insert into telemetry (asset_id, ts, "values", prediction, lower, upper, actual, model_version, flags)
+      select u.asset_id, u.ts::timestamptz, u.v::jsonb, u.prediction, u.lower, u.upper, u.actual, u.model_version, u.flags::text[]
+      from unnest(
+        ${col((r) => r.assetId)}::text[], ${col((r) => new Date(r.point.ts).toISOString())}::text[],
+        ${col((r) => JSON.stringify(r.point.values))}::text[], ${col((r) => r.point.prediction)}::float8[],
+        ${col((r) => r.point.lower)}::float8[], ${col((r) => r.point.upper)}::float8[],
+        ${col((r) => r.point.actual ?? null)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
+        ${col((r) => arrayLiteral(r.point.flags))}::text[]
+      ) as u(asset_id, ts, v, prediction, lower, upper, actual, model_version, flags)
+      on conflict (asset_id, ts) do nothing
+      returning asset_id, round(extract(epoch from ts) * 1000)::float8 as ms`)) as unknown as {
+      rows: { asset_id: string; ms: number | string }[];
+    };
+    for (const r of result.rows) inserted.push(byKey.get(readingKey(r.asset_id, Number(r.ms)))!);
   }
   return inserted;
 }
@@ -117,6 +129,18 @@ export function telemetryRepo(db: Db) {
         .from(telemetry)
         .where(assetId ? eq(telemetry.assetId, assetId) : undefined);
       return row?.n ?? 0;
+    },
+
+    /** Time (epoch ms) of each asset's newest stored reading; assets without any are absent. One index probe per asset. */
+    async latestTs(assetIds: readonly string[]): Promise<Map<string, number>> {
+      if (!assetIds.length) return new Map();
+      const result = (await db.execute(sql`
+        select a.id as asset_id,
+               round(extract(epoch from (select max(t.ts) from telemetry t where t.asset_id = a.id)) * 1000)::float8 as ms
+        from unnest(${sql.param([...assetIds])}::text[]) as a(id)`)) as unknown as {
+        rows: { asset_id: string; ms: number | string | null }[];
+      };
+      return new Map(result.rows.filter((r) => r.ms !== null).map((r) => [r.asset_id, Number(r.ms)]));
     },
   };
   return repo;

@@ -8,7 +8,6 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { telemetryRollup } from './schema';
 import type { Point } from '../twin/types';
 
 /**
@@ -110,37 +109,34 @@ function widen(
   }
 }
 
-/** 9 parameters a row; PostgreSQL takes at most 65,535 per statement. */
+/** Rollup rows per statement (one array parameter per column, see insertNewTelemetry). */
 const CHUNK = 5_000;
 
 /** Merges `rows` into the stored rollup (new buckets inserted, existing ones widened). */
-export async function upsertRollup(db: Db, rows: RollupRow[]): Promise<void> {
+export async function upsertRollup(db: Db, unsorted: RollupRow[]): Promise<void> {
+  // Rows locked in one order by every transaction (see insertNewTelemetry): no deadlock between
+  // concurrent group commits touching the same buckets.
+  const key = (r: RollupRow) =>
+    `${r.assetId}\u0000${String(r.widthS).padStart(5, '0')}\u0000${r.signal}\u0000${String(r.bucket).padStart(16, '0')}`;
+  const rows = unsorted.map((r) => [key(r), r] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (let i = 0; i < rows.length; i += CHUNK) {
-    await db
-      .insert(telemetryRollup)
-      .values(
-        rows.slice(i, i + CHUNK).map((r) => ({
-          assetId: r.assetId,
-          widthS: r.widthS,
-          signal: r.signal,
-          bucket: new Date(r.bucket),
-          n: r.n,
-          min: r.min,
-          minTs: new Date(r.minTs),
-          max: r.max,
-          maxTs: new Date(r.maxTs),
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [telemetryRollup.assetId, telemetryRollup.widthS, telemetryRollup.signal, telemetryRollup.bucket],
-        set: {
-          n: sql`telemetry_rollup.n + excluded.n`,
-          minTs: sql`case when excluded.min < telemetry_rollup.min or (excluded.min = telemetry_rollup.min and excluded.min_ts < telemetry_rollup.min_ts) then excluded.min_ts else telemetry_rollup.min_ts end`,
-          min: sql`least(telemetry_rollup.min, excluded.min)`,
-          maxTs: sql`case when excluded.max > telemetry_rollup.max or (excluded.max = telemetry_rollup.max and excluded.max_ts < telemetry_rollup.max_ts) then excluded.max_ts else telemetry_rollup.max_ts end`,
-          max: sql`greatest(telemetry_rollup.max, excluded.max)`,
-        },
-      });
+    const chunk = rows.slice(i, i + CHUNK).map(([, r]) => r);
+    const col = <T>(f: (r: RollupRow) => T) => sql.param(chunk.map(f));
+    const iso = (ms: number) => new Date(ms).toISOString();
+    await db.execute(sql`
+      insert into telemetry_rollup as r (asset_id, width_s, signal, bucket, n, min, min_ts, max, max_ts)
+      select u.asset_id, u.width_s, u.signal, u.bucket::timestamptz, u.n, u.min, u.min_ts::timestamptz, u.max, u.max_ts::timestamptz
+      from unnest(
+        ${col((r) => r.assetId)}::text[], ${col((r) => r.widthS)}::int[], ${col((r) => r.signal)}::text[], ${col((r) => iso(r.bucket))}::text[],
+        ${col((r) => r.n)}::int[], ${col((r) => r.min)}::float8[], ${col((r) => iso(r.minTs))}::text[],
+        ${col((r) => r.max)}::float8[], ${col((r) => iso(r.maxTs))}::text[]
+      ) as u(asset_id, width_s, signal, bucket, n, min, min_ts, max, max_ts)
+      on conflict (asset_id, width_s, signal, bucket) do update set
+        n = r.n + excluded.n,
+        min_ts = case when excluded.min < r.min or (excluded.min = r.min and excluded.min_ts < r.min_ts) then excluded.min_ts else r.min_ts end,
+        min = least(r.min, excluded.min),
+        max_ts = case when excluded.max > r.max or (excluded.max = r.max and excluded.max_ts < r.max_ts) then excluded.max_ts else r.max_ts end,
+        max = greatest(r.max, excluded.max)`);
   }
 }
 

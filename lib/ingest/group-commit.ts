@@ -38,13 +38,24 @@ export interface GroupCommitStats {
 
 export class GroupCommit {
   private queue: Waiting[] = [];
-  private running: Promise<void> | undefined;
+  private scheduled = false;
+  private inFlight = 0;
+  /** Settles after every group taken so far has been answered (answers go out in order). */
+  private answered: Promise<void> = Promise.resolve();
+  private readonly unanswered = new Set<Promise<void>>();
   readonly stats: GroupCommitStats = { commits: 0, rows: 0, failedCommits: 0 };
 
-  /** `maxRows` bounds one transaction (a request is never split across two). */
+  /**
+   * `maxRows` bounds one transaction (a request is never split across two). `maxInFlight`
+   * transactions may run at once (PostgreSQL: while one waits for its WAL flush the next is
+   * built and sent, and the server merges their flushes; PGlite, one connection: 1). Whatever
+   * finishes first, requests are answered in the order they were submitted, so a later reading
+   * of an asset is never published before an earlier one (which would then count as late).
+   */
   constructor(
     private readonly sink: CommitSink,
     private readonly maxRows = 20_000,
+    private readonly maxInFlight = 1,
   ) {}
 
   /**
@@ -55,21 +66,26 @@ export class GroupCommit {
   submit(rows: StoredRow[]): Promise<Set<StoredRow>> {
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
-      this.running ??= this.drain().finally(() => {
-        this.running = undefined;
+      if (this.scheduled) return;
+      this.scheduled = true;
+      // Let the requests of the current event-loop turn join the same commit.
+      setImmediate(() => {
+        this.scheduled = false;
+        this.pump();
       });
     });
   }
 
   /** Resolves once every request submitted so far has settled. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.scheduled || this.queue.length || this.unanswered.size) {
+      if (this.unanswered.size) await Promise.all(this.unanswered);
+      else await new Promise<void>((r) => setImmediate(r));
+    }
   }
 
-  private async drain(): Promise<void> {
-    // Let the requests of the current event-loop turn join the first commit too.
-    await new Promise<void>((r) => setImmediate(r));
-    while (this.queue.length) {
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.queue.length) {
       const group: Waiting[] = [];
       let size = 0;
       while (this.queue.length && (group.length === 0 || size + this.queue[0]!.rows.length <= this.maxRows)) {
@@ -77,17 +93,30 @@ export class GroupCommit {
         group.push(w);
         size += w.rows.length;
       }
-      const rows = group.flatMap((w) => w.rows);
-      try {
-        const inserted = new Set(await this.sink.insertNew(rows));
-        this.stats.commits++;
-        this.stats.rows += inserted.size;
-        for (const w of group) w.resolve(inserted);
-      } catch (err) {
-        this.stats.failedCommits++;
-        const failure = new NotStoredError(err);
-        for (const w of group) w.reject(failure);
-      }
+      this.inFlight++;
+      const outcome = this.sink.insertNew(group.flatMap((w) => w.rows)).then(
+        (inserted) => ({ ok: true as const, inserted: new Set(inserted) }),
+        (err: unknown) => ({ ok: false as const, err }),
+      );
+      void outcome.then(() => {
+        this.inFlight--;
+        // Requests that queued meanwhile go into the next transaction at once.
+        this.pump();
+      });
+      const answer = Promise.all([this.answered, outcome]).then(([, o]) => {
+        if (o.ok) {
+          this.stats.commits++;
+          this.stats.rows += o.inserted.size;
+          for (const w of group) w.resolve(o.inserted);
+        } else {
+          this.stats.failedCommits++;
+          const failure = new NotStoredError(o.err);
+          for (const w of group) w.reject(failure);
+        }
+      });
+      this.answered = answer;
+      this.unanswered.add(answer);
+      void answer.finally(() => this.unanswered.delete(answer));
     }
   }
 }

@@ -31,6 +31,7 @@ export const CLIENT_EVENTS = [
   'session:ping',
   'stream:subscribe',
   'stream:unsubscribe',
+  'asset:statuses',
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 // Fails to compile when protocol.ts gains an event that is not listed above.

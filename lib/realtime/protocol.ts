@@ -9,6 +9,9 @@
  */
 import type { Role } from '../auth/roles';
 import type { Point } from '../twin/types';
+import type { SourceStatus } from '../twin/source-monitor';
+
+export type { SourceState, SourceStatus } from '../twin/source-monitor';
 
 export interface SessionInfo {
   username: string;
@@ -78,6 +81,8 @@ export interface ServerToClientEvents {
   'alert:raised': (alert: AlertEvent) => void;
   /** Any other transition of an alarm (acknowledged, returned, cleared, shelved, ...): the whole alarm in its new state. */
   'alert:updated': (alert: AlertEvent) => void;
+  /** An asset's source went live, stale or offline (the current ones: `asset:statuses`). */
+  'asset:status': (status: SourceStatus) => void;
 }
 
 export interface ClientToServerEvents {
@@ -85,6 +90,8 @@ export interface ClientToServerEvents {
   /** The snapshot comes back in the acknowledgement, so it can never race the first point. */
   'stream:subscribe': (req: SubscribeRequest, ack: (res: SubscribeAck) => void) => void;
   'stream:unsubscribe': (req: { assetId: string }) => void;
+  /** Every asset's source status now (on mount and after each reconnect; changes come as `asset:status`). */
+  'asset:statuses': (ack: (statuses: SourceStatus[]) => void) => void;
 }
 
 export type InterServerEvents = Record<string, never>;

@@ -88,6 +88,27 @@ describe('machine fast path', () => {
     expect(prefix).not.toBe(otherPrefix);
   });
 
+  it('takes ingest for an asset, answering 201 once stored; viewers and unknown assets are refused', async () => {
+    await addUser(h.handle.services, 'gateway', 'operator');
+    const { key: gatewayKey } = await addKey(h.handle.services, 'gateway');
+    const ts = Date.now() - 5_000;
+    const send = (path: string, auth: string) =>
+      post(path, JSON.stringify([{ ts, values: { temperature: 351, pressure: 6, flow: 100 } }]), {
+        authorization: `Bearer ${auth}`,
+      });
+    const first = await send('/api/v1/assets/reactor-2/telemetry', gatewayKey);
+    expect(first.status).toBe(201);
+    expect(await first.json()).toMatchObject({ accepted: 1, duplicates: 0, points: [{ status: 'new' }] });
+    const again = await send('/api/v1/assets/reactor-2/telemetry', gatewayKey);
+    expect(await again.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(h.handle.services.twin!.pipeline.stream('reactor-2')!.latest()!.values.temperature).toBe(351);
+    expect((await send('/api/v1/assets/reactor-2/telemetry', key)).status).toBe(403);
+    const unknown = await send('/api/v1/assets/no%20such/telemetry', gatewayKey);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'not_found', message: 'unknown asset "no such"' } });
+    expect(await metricsRegistry().metrics()).toMatch(/route="\/api\/v1\/assets\/:id\/telemetry",status="201"/);
+  });
+
   it('counts fast-path requests in the metrics by route', async () => {
     expect(await metricsRegistry().metrics()).toMatch(/route="\/api\/v1\/twin\/predict",status="200"/);
   });

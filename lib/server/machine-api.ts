@@ -19,6 +19,7 @@ import { GET as status } from '../../app/api/v1/twin/status/route';
 import { GET as modelDescription } from '../../app/api/v1/model/route';
 import { POST as referencePredict } from '../../app/predict/route';
 import { GET as referenceMetrics } from '../../app/metrics/route';
+import { POST as telemetry } from '../../app/api/v1/assets/[id]/telemetry/route';
 import type { Logger } from '../log';
 import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
 import { JsonReply, MachineRequest } from '../api/light-http';
@@ -36,6 +37,33 @@ const ROUTES = new Map<string, MachineEntry>([
 ]);
 
 /**
+ * Routes with a dynamic segment, matched by pattern (the segment is handed to the handler as its
+ * Next param). Ingest is here because plant gateways post readings as fast as the database commits
+ * them: Next's request path would cap it far below the commit rate (npm run bench:ingest).
+ */
+const PARAM_ROUTES: { method: string; pattern: RegExp; param: string; handler: MachineEntry }[] = [
+  { method: 'POST', pattern: /^\/api\/v1\/assets\/([^/]+)\/telemetry$/, param: 'id', handler: telemetry.machine },
+];
+
+function route(method: string, pathname: string): { handler: MachineEntry; params?: Record<string, string> } | null {
+  const exact = ROUTES.get(`${method} ${pathname}`);
+  if (exact) return { handler: exact };
+  for (const r of PARAM_ROUTES) {
+    if (r.method !== method) continue;
+    const m = r.pattern.exec(pathname);
+    if (!m) continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(m[1]!);
+    } catch {
+      return null; // a broken escape: Next answers it (404)
+    }
+    return { handler: r.handler, params: { [r.param]: value } };
+  }
+  return null;
+}
+
+/**
  * Returns a request listener step: true when it took the request (and will answer it), false to
  * let Next handle it.
  */
@@ -47,10 +75,10 @@ export function machineApi(baseUrl: string, logger: Logger): (req: IncomingMessa
     if (req.headers.authorization === undefined || !req.url || !req.method) return false;
     const q = req.url.indexOf('?');
     const pathname = q < 0 ? req.url : req.url.slice(0, q);
-    const handler = ROUTES.get(`${req.method} ${pathname}`);
-    if (!handler) return false;
+    const found = route(req.method, pathname);
+    if (!found) return false;
     const started = performance.now();
-    serve(handler, baseUrl, pathname, req, res, replies).then(
+    serve(found.handler, found.params, baseUrl, pathname, req, res, replies).then(
       () => logCompleted(httpLog, req, res.statusCode, started),
       (err: unknown) => {
         log.error({ err }, 'machine API request failed');
@@ -88,6 +116,7 @@ export function logCompleted(log: Logger, req: IncomingMessage, status: number, 
 
 async function serve(
   handler: MachineEntry,
+  params: Record<string, string> | undefined,
   baseUrl: string,
   pathname: string,
   req: IncomingMessage,
@@ -97,7 +126,7 @@ async function serve(
   const method = req.method!;
   const hasBody = method !== 'GET' && method !== 'HEAD';
   const body = hasBody ? await readCapped(req, MAX_BODY_BYTES + 1) : null;
-  const answer = await handler(new MachineRequest(method, baseUrl + req.url, pathname, req.headers, body));
+  const answer = await handler(new MachineRequest(method, baseUrl + req.url, pathname, req.headers, body), params);
   // Over-long bodies were not read to their end: close rather than read megabytes to discard them.
   if (body && body.byteLength > MAX_BODY_BYTES) res.setHeader('connection', 'close');
   if (answer instanceof JsonReply) {

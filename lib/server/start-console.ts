@@ -30,6 +30,8 @@ import { setConnectedSocketsSource } from '../metrics';
 import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
 import { createRetentionJob } from '../twin/retention';
 import { createTwinService } from '../twin/twin-service';
+import { startSourceMonitor } from '../twin/start-sources';
+import type { SourceMonitor } from '../twin/source-monitor';
 import { startAlerts } from '../alerts/start-alerts';
 import type { AlertService } from '../alerts/alert-service';
 import { ModelManager } from '../twin/model-manager';
@@ -223,8 +225,10 @@ export async function startConsole({
     services.models = models;
     // Points before the engine has loaded its rules are not checked (start-up only).
     let alerts: AlertService | null = null;
+    let sources: SourceMonitor | null = null;
     const twin = createTwinService({
       assetCount: config.ASSET_COUNT,
+      externalAssets: config.EXTERNAL_ASSETS,
       simulator: config.SIMULATOR === 'on',
       rateHz: config.SIM_RATE_HZ,
       seed: config.SIM_SEED,
@@ -233,9 +237,14 @@ export async function startConsole({
       model: null,
       models,
       sink: telemetryRepo(database.db),
+      // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
+      commitConcurrency: database.kind === 'postgres' ? 4 : 1,
       hub,
       truth: assayedYield(config.SIM_SEED),
-      onPoint: (assetId, point) => alerts?.onPoint(assetId, point),
+      onPoint: (assetId, point) => {
+        alerts?.onPoint(assetId, point);
+        sources?.observe(assetId, point.ts);
+      },
       logger,
     });
     services.twin = twin;
@@ -250,6 +259,17 @@ export async function startConsole({
       logger,
     });
     services.alerts = alerts;
+    // Stale / offline sources: "no data since" on the cards and a stale-data alert (issue 15).
+    sources = startSourceMonitor({
+      config,
+      assetIds: twin.pipeline.assets.map((a) => a.id),
+      io,
+      alerts,
+      latestTs: (ids) => telemetryRepo(database!.db).latestTs(ids),
+      logger,
+      strike: (socket, reason) => socketGuard.strike(socket, reason),
+    });
+    services.sources = sources;
     // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
     const retention = createRetentionJob({
       repo: telemetryHistoryRepo(database.db),
@@ -285,6 +305,7 @@ export async function startConsole({
         await httpClosed;
         // Sources stop, in-flight batches finish, pending telemetry is written.
         await retention.stop();
+        sources?.stop();
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
         await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
         await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));

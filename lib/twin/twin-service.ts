@@ -19,6 +19,8 @@ import { ingestDurably, type IngestResult } from '../ingest/durable-ingest';
 
 export interface TwinOptions {
   assetCount: number;
+  /** Ingest-only assets (EXTERNAL_ASSETS): streamed, stored and alerted like the others, never simulated. */
+  externalAssets?: readonly string[];
   simulator: boolean;
   rateHz: number;
   seed: number;
@@ -32,6 +34,8 @@ export interface TwinOptions {
   models?: Pick<ModelManager, 'scorer' | 'model' | 'problem' | 'observePoint'>;
   /** The simulator's writes (batched, once a second) and durable ingest's (group commit). */
   sink: TelemetrySink & CommitSink;
+  /** Ingest transactions that may run at once (PostgreSQL: several; PGlite's one connection: 1). */
+  commitConcurrency?: number;
   hub: StreamHub;
   /** The plant's ground truth, when simulated (recorded as each point's `actual`). */
   truth?: (values: SignalValues) => number;
@@ -55,13 +59,20 @@ export interface TwinService {
 export function createTwinService(opts: TwinOptions): TwinService {
   const log = opts.logger.child({ module: 'twin' });
   const assets = plantAssets(opts.assetCount);
+  const external = (opts.externalAssets ?? []).map((id) => {
+    if (assets.some((a) => a.id === id)) throw new Error(`EXTERNAL_ASSETS: ${id} is already a simulated asset`);
+    return { id, name: id, setpoints: {}, source: 'external' as const };
+  });
   let scorer = opts.scorer;
   let model = opts.model;
   const currentScorer = () => (opts.models ? opts.models.scorer() : scorer);
   const writer = new TelemetryWriter(opts.sink, log);
-  const commits = new GroupCommit(opts.sink);
+  const commits = new GroupCommit(opts.sink, undefined, opts.commitConcurrency ?? 1);
   const pipeline = new Pipeline({
-    assets: assets.map(({ id, name, setpoints }) => ({ id, name, setpoints })),
+    assets: [
+      ...assets.map(({ id, name, setpoints }) => ({ id, name, setpoints, source: 'simulator' as const })),
+      ...external,
+    ],
     scorer: currentScorer,
     onPoint: (assetId, point, stored) => {
       opts.models?.observePoint(point);
@@ -85,7 +96,8 @@ export function createTwinService(opts: TwinOptions): TwinService {
     : null;
   log.info(
     {
-      assets: assets.length,
+      assets: assets.length + external.length,
+      external: external.length,
       simulator: opts.simulator,
       rateHz: opts.rateHz,
       model: currentScorer() ? `${currentScorer()!.name}/${currentScorer()!.version}` : null,

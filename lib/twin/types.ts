@@ -53,6 +53,8 @@ export interface AssetInfo {
   name: string;
   /** Nominal setpoints, for display. */
   setpoints: SignalValues;
+  /** What feeds it: the built-in simulator, or only outside readings (ingest). */
+  source?: 'simulator' | 'external';
 }
 
 /** What the dashboard needs to label everything, from the model package and the plant config. */

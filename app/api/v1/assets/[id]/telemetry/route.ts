@@ -1,3 +1,4 @@
+import { reply } from '@/lib/api/light-http';
 import { apiRoute, readJson, validationError } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
 import { getServices, getTwin } from '@/lib/services';
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * Readings from outside: one `{ts?, values, actual?}` or an array of them. Operators and up.
  * 201 only once committed; a retried (asset, ts) is counted as a duplicate, not stored twice.
  */
-export const POST = apiRoute({ role: 'operator' }, async ({ req, params }) => {
+export const POST = apiRoute({ role: 'operator', machine: true }, async ({ req, params }) => {
   const twin = getTwin();
   const assetId = params.id ?? '';
   if (!twin.pipeline.hasAsset(assetId)) throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`);
@@ -29,7 +30,7 @@ export const POST = apiRoute({ role: 'operator' }, async ({ req, params }) => {
       throw new ApiError(503, 'not_stored', 'The readings were not stored (database unavailable); send them again');
     throw err;
   }
-  return Response.json(
+  return reply(
     {
       accepted: result.accepted,
       duplicates: result.duplicates,
