@@ -40,6 +40,8 @@ import { accessLogLevel, machineApi } from './machine-api';
 import { APP_VERSION } from '../version';
 import { checkHealth } from '../health';
 import path from 'node:path';
+import { IngestStatus } from '../ingest/ingest-status';
+import { startPlantConnection } from '../ingest/mqtt/plant-connection';
 
 export interface ConsoleHandle {
   url: string;
@@ -227,6 +229,23 @@ export async function startConsole({
       logger,
     });
     services.twin = twin;
+    // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
+    const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
+    services.ingestStatus = ingestStatus;
+    // The plant connection (MQTT JSON + Sparkplug B): only with MQTT_URL. Start-up does not wait
+    // for the broker; the client keeps trying in the background (health shows the state).
+    const plant = startPlantConnection({
+      config,
+      status: ingestStatus,
+      logger,
+      target: {
+        hasAsset: (id) => twin.pipeline.hasAsset(id),
+        features: () => twin.catalog().signals.map((s) => s.name),
+        // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
+        ingest: (readings) => twin.ingest(readings),
+      },
+    });
+    services.plant = plant;
     alerts = await startAlerts({
       config,
       database,
@@ -271,7 +290,10 @@ export async function startConsole({
         await Promise.race([httpClosed, grace]);
         server.closeAllConnections();
         await httpClosed;
-        // Sources stop, in-flight batches finish, pending telemetry is written.
+        // Sources stop, in-flight batches finish, pending telemetry is written. The plant
+        // connection first: the message in hand is committed and acknowledged, the rest stays
+        // queued at the broker for the next start.
+        await plant?.close().catch((err: unknown) => logger.warn({ err }, 'plant connection close failed'));
         await retention.stop();
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
         await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
