@@ -78,7 +78,6 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
   const broker = describeBrokerUrl(opts.url);
   const filters = opts.handlers.flatMap((h) => h.filters);
   let failures = 0;
-  let inFlight: Promise<void> = Promise.resolve();
   let closing = false;
   let readyResolve!: () => void;
   const readyPromise = new Promise<void>((r) => (readyResolve = r));
@@ -104,14 +103,14 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
     ...(opts.password !== undefined ? { password: opts.password } : {}),
     ...(opts.caFile ? { ca: readFileSync(opts.caFile) } : {}),
     customHandleAcks: (topic: string, payload: Buffer, packet: IPublishPacket, done) => {
-      const handled = dispatch(topic, payload, packet).then((outcome) => {
+      void enqueue(topic, payload, packet).then((outcome) => {
         if (outcome.ack) {
           done(outcome.reasonCode ?? PUBACK_OK);
           return;
         }
         // No PUBACK: drop the connection so that the broker sends the message again once we are
-        // back (it keeps unacknowledged QoS 1 messages in the session). The handler is never
-        // called back, so MQTT.js reads nothing more on this connection.
+        // back (it keeps unacknowledged QoS 1 messages in the session). `done` is never called,
+        // so MQTT.js reads nothing more on this connection.
         log.error(
           { err: outcome.error, topic },
           'readings not stored: message not acknowledged, reconnecting to have it sent again',
@@ -119,8 +118,17 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
         opts.status.updateConnection({ lastError: `not stored: ${describe(outcome.error)}` });
         client.stream?.destroy();
       });
-      inFlight = handled;
     },
+  };
+
+  // One message at a time, in arrival order, QoS 0 and 1 alike (Sparkplug's sequence numbers
+  // and births only make sense in order). MQTT.js already waits for a QoS 1 message's PUBACK
+  // before handing over the next one; QoS 0 messages come through 'message' and queue here.
+  let chain: Promise<unknown> = Promise.resolve();
+  const enqueue = (topic: string, payload: Buffer, packet: IPublishPacket): Promise<Outcome> => {
+    const next = chain.then(() => dispatch(topic, payload, packet));
+    chain = next.catch(() => {});
+    return next;
   };
 
   const dispatch = async (topic: string, payload: Buffer, packet: IPublishPacket): Promise<Outcome> => {
@@ -162,6 +170,17 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
       readyResolve();
     });
   });
+  client.on('message', (topic, payload, packet) => {
+    // QoS 1 messages were handled in customHandleAcks (MQTT.js emits them here after).
+    if (packet.qos !== 0) return;
+    void enqueue(topic, payload, packet).then((outcome) => {
+      if (!outcome.ack)
+        log.error(
+          { err: outcome.error, topic },
+          'readings of a QoS 0 message not stored; the broker cannot send it again (publish with QoS 1)',
+        );
+    });
+  });
   client.on('reconnect', () => {
     opts.status.updateConnection({ reconnects: opts.status.report().mqtt.reconnects + 1 });
   });
@@ -188,7 +207,7 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
     async close() {
       closing = true;
       // The message being handled gets its commit and PUBACK before the connection goes.
-      await Promise.race([inFlight, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      await Promise.race([chain, new Promise((r) => setTimeout(r, 5_000).unref())]);
       await client.endAsync(false).catch((err: unknown) => log.warn({ err }, 'MQTT disconnect failed'));
       opts.status.updateConnection({ connected: false });
       log.info('MQTT disconnected');

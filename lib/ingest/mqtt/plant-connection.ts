@@ -6,7 +6,8 @@ import type { Config } from '../../config/env';
 import type { Logger } from '../../log';
 import type { IngestStatus } from '../ingest-status';
 import { jsonTelemetryHandler, type IngestTarget } from './json-handler';
-import { startMqttIngest, type MqttIngest, type MqttIngestOptions } from './mqtt-ingest';
+import { startMqttIngest, type MqttIngest, type MqttIngestOptions, type TopicHandler } from './mqtt-ingest';
+import { sparkplugHandler } from '../sparkplug/sparkplug-handler';
 
 export type PlantConfig = Pick<
   Config,
@@ -31,10 +32,22 @@ export function startPlantConnection(opts: {
 }): MqttIngest | null {
   const { config, target, status, logger } = opts;
   if (!config.MQTT_URL) return null;
-  const handlers = [
+  const handlers: TopicHandler[] = [
     jsonTelemetryHandler({ prefix: config.MQTT_TOPIC_PREFIX, target, status, maxBatch: config.MAX_INGEST_BATCH }),
   ];
-  return startMqttIngest({
+  // Late-bound: the handler exists before the connection it answers on.
+  let connection: MqttIngest | null = null;
+  if (config.SPARKPLUG_GROUPS.length)
+    handlers.push(
+      sparkplugHandler({
+        groups: config.SPARKPLUG_GROUPS,
+        bindings: config.SPARKPLUG_BINDINGS,
+        target,
+        status,
+        publish: (topic, payload) => connection?.publish(topic, payload),
+      }),
+    );
+  connection = startMqttIngest({
     url: config.MQTT_URL,
     clientId: config.MQTT_CLIENT_ID,
     ...(config.MQTT_USERNAME !== undefined ? { username: config.MQTT_USERNAME } : {}),
@@ -46,4 +59,5 @@ export function startPlantConnection(opts: {
     logger,
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
   });
+  return connection;
 }
