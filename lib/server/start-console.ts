@@ -42,6 +42,7 @@ import { checkHealth } from '../health';
 import path from 'node:path';
 import { IngestStatus } from '../ingest/ingest-status';
 import { startPlantConnection } from '../ingest/mqtt/plant-connection';
+import type { MqttIngest } from '../ingest/mqtt/mqtt-ingest';
 
 export interface ConsoleHandle {
   url: string;
@@ -75,6 +76,7 @@ export async function startConsole({
   logger.level = config.LOG_LEVEL;
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
+  let plant: MqttIngest | null = null;
   try {
     const { secret } = resolveAuthSecret(config.dataDir, config.NEXTAUTH_SECRET);
     // next-auth (route handlers, proxy) reads these from the environment.
@@ -229,23 +231,6 @@ export async function startConsole({
       logger,
     });
     services.twin = twin;
-    // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
-    const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
-    services.ingestStatus = ingestStatus;
-    // The plant connection (MQTT JSON + Sparkplug B): only with MQTT_URL. Start-up does not wait
-    // for the broker; the client keeps trying in the background (health shows the state).
-    const plant = startPlantConnection({
-      config,
-      status: ingestStatus,
-      logger,
-      target: {
-        hasAsset: (id) => twin.pipeline.hasAsset(id),
-        features: () => twin.catalog().signals.map((s) => s.name),
-        // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
-        ingest: (readings) => twin.ingest(readings),
-      },
-    });
-    services.plant = plant;
     alerts = await startAlerts({
       config,
       database,
@@ -257,6 +242,25 @@ export async function startConsole({
       logger,
     });
     services.alerts = alerts;
+    // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
+    const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
+    services.ingestStatus = ingestStatus;
+    // The plant connection (MQTT JSON + Sparkplug B): only with MQTT_URL; after the alert engine,
+    // so that what the broker queued while we were down is checked against the rules too.
+    // Start-up does not wait for the broker: the client keeps trying in the background
+    // (GET /api/v1/ingest/status shows the state).
+    plant = startPlantConnection({
+      config,
+      status: ingestStatus,
+      logger,
+      target: {
+        hasAsset: (id) => twin.pipeline.hasAsset(id),
+        features: () => twin.catalog().signals.map((s) => s.name),
+        // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
+        ingest: (readings) => twin.ingest(readings),
+      },
+    });
+    services.plant = plant;
     // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
     const retention = createRetentionJob({
       repo: telemetryHistoryRepo(database.db),
@@ -307,6 +311,7 @@ export async function startConsole({
       })());
     return { url, port, services, io, close };
   } catch (err) {
+    await plant?.close().catch(() => {});
     await database?.close().catch(() => {});
     releaseLock();
     throw err;
