@@ -76,14 +76,14 @@ export function sparkplugHandler(opts: {
       }
       const plan = sessions.plan(t, payload, now());
       if (plan.rebirth) requestRebirth(t.group, t.edge);
-      if (plan.reading) {
-        const asset = assetOf(t.group, t.edge, plan.reading.device);
+      if (plan.readings) {
+        const asset = assetOf(t.group, t.edge, plan.readings.device);
         if (!target.hasAsset(asset)) {
           plan.apply();
           status.reject({ source: 'sparkplug', reason: 'unknown_asset', message: `no asset "${asset}"`, topic });
           return { ack: true, reasonCode: PUBACK_REFUSED };
         }
-        if (plan.reading.ts > now() + MAX_FUTURE_MS) {
+        if (plan.readings.points.some((r) => r.ts > now() + MAX_FUTURE_MS)) {
           plan.apply();
           status.reject({
             source: 'sparkplug',
@@ -95,7 +95,8 @@ export function sparkplugHandler(opts: {
           return { ack: true, reasonCode: PUBACK_BAD_PAYLOAD };
         }
         try {
-          await target.ingest([{ assetId: asset, ts: plan.reading.ts, values: plan.reading.values }]);
+          // One message, one commit, one PUBACK.
+          await target.ingest(plan.readings.points.map((r) => ({ assetId: asset, ts: r.ts, values: r.values })));
         } catch (error) {
           // The state stays as it was: the redelivered message must find it so.
           return { ack: false, error };

@@ -72,9 +72,28 @@ describe('SparkplugSessions', () => {
   it('turns DDATA into full readings: aliases from the birth, unchanged values carried over', () => {
     const s = born();
     const plan = run(s, topic('DDATA', 'r-101'), payload(2, [m(null, 355, 1)], 2_000));
-    expect(plan.reading).toEqual({ device: 'r-101', ts: 2_000, values: { temperature: 355, pressure: 6, flow: 100 } });
+    expect(plan.readings).toEqual({
+      device: 'r-101',
+      points: [{ ts: 2_000, values: { temperature: 355, pressure: 6, flow: 100 } }],
+    });
     const next = run(s, topic('DDATA', 'r-101'), payload(3, [m('flow', 90)], 3_000));
-    expect(next.reading?.values).toEqual({ temperature: 355, pressure: 6, flow: 90 });
+    expect(next.readings?.points[0]?.values).toEqual({ temperature: 355, pressure: 6, flow: 90 });
+    // Only a non-signal metric changed: no reading.
+    expect(run(s, topic('DDATA', 'r-101'), payload(4, [m('Status', 'manual', 4)])).readings).toBeUndefined();
+  });
+
+  it('makes one reading per sample time when a DDATA carries several samples (store and forward)', () => {
+    const s = born();
+    const at = (metric: SparkplugMetric, timestamp: number): SparkplugMetric => ({ ...metric, timestamp });
+    const plan = run(
+      s,
+      topic('DDATA', 'r-101'),
+      payload(2, [at(m(null, 352, 1), 1_200), at(m(null, 351, 1), 1_100), at(m('flow', 99), 1_100)], 1_300),
+    );
+    expect(plan.readings?.points).toEqual([
+      { ts: 1_100, values: { temperature: 351, pressure: 6, flow: 99 } },
+      { ts: 1_200, values: { temperature: 352, pressure: 6, flow: 99 } },
+    ]);
   });
 
   it('asks for a rebirth instead of guessing: data before any birth, before the device birth, unknown alias', () => {
@@ -83,7 +102,7 @@ describe('SparkplugSessions', () => {
     run(s, topic('NBIRTH'), payload(0, [m('bdSeq', 0)]));
     const noDevice = run(s, topic('DDATA', 'r-101'), payload(1, [m('temperature', 350)]));
     expect(noDevice).toMatchObject({ rebirth: { reason: 'no_birth' }, refused: { reason: 'no_birth' } });
-    expect(noDevice.reading).toBeUndefined();
+    expect(noDevice.readings).toBeUndefined();
     const b = born();
     expect(run(b, topic('DDATA', 'r-101'), payload(2, [m(null, 1, 99)])).rebirth?.reason).toBe('unknown_alias');
   });
@@ -92,7 +111,7 @@ describe('SparkplugSessions', () => {
     const s = born();
     const gap = run(s, topic('DDATA', 'r-101'), payload(4, [m('temperature', 351)]));
     expect(gap).toMatchObject({ rebirth: { reason: 'seq_gap' }, offline: { devices: ['r-101'] } });
-    expect(gap.reading).toBeUndefined();
+    expect(gap.readings).toBeUndefined();
     expect(run(s, topic('DDATA', 'r-101'), payload(5, [m('temperature', 351)])).rebirth?.reason).toBe('no_birth');
   });
 
@@ -100,17 +119,17 @@ describe('SparkplugSessions', () => {
     const s = new SparkplugSessions(signals);
     run(s, topic('NBIRTH'), payload(254, []));
     run(s, topic('DBIRTH', 'r-101'), payload(255, [m('temperature', 1), m('pressure', 2), m('flow', 3)]));
-    expect(run(s, topic('DDATA', 'r-101'), payload(0, [m('flow', 4)])).reading?.values.flow).toBe(4);
+    expect(run(s, topic('DDATA', 'r-101'), payload(0, [m('flow', 4)])).readings?.points[0]?.values.flow).toBe(4);
   });
 
   it('leaves the state untouched until apply(): a message delivered again after a failed commit is not a gap', () => {
     const s = born();
     const first = s.plan(topic('DDATA', 'r-101'), payload(2, [m('temperature', 356)]));
-    expect(first.reading).toBeDefined();
+    expect(first.readings).toBeDefined();
     // Commit failed: not applied. The broker sends it again.
     const again = run(s, topic('DDATA', 'r-101'), payload(2, [m('temperature', 356)]));
     expect(again.rebirth).toBeUndefined();
-    expect(again.reading?.values.temperature).toBe(356);
+    expect(again.readings?.points[0]?.values.temperature).toBe(356);
   });
 
   it('marks devices offline on DDEATH and NDEATH; an NDEATH of an older session is ignored', () => {

@@ -49,8 +49,8 @@ interface NodeState {
 
 /** What the handler must do for one message. */
 export interface Plan {
-  /** Full signal values at `ts` for the device's asset (DDATA; DBIRTH carries none). */
-  reading?: { device: string; ts: number; values: Record<string, number> };
+  /** Full signal values of the device at each timestamp, in time order (DDATA; DBIRTH stores none). */
+  readings?: { device: string; points: { ts: number; values: Record<string, number> }[] };
   /** Ask the node for its births again (NCMD Node Control/Rebirth), with why. */
   rebirth?: { reason: 'no_birth' | 'seq_gap' | 'unknown_alias'; message: string };
   /** The message was dropped (nothing stored): counted as refused with this reason. */
@@ -159,9 +159,8 @@ export class SparkplugSessions {
         refused: { reason: 'no_birth', message: `DDATA before the device's DBIRTH: rebirth requested` },
         apply: advance,
       };
-    const values = new Map(known.values);
-    let ts: number | null = p.timestamp;
     const signals = this.signals();
+    const updates: { signal: string; value: number; ts: number }[] = [];
     for (const m of p.metrics) {
       const name = nameOf(m, known);
       if (name === undefined)
@@ -177,26 +176,36 @@ export class SparkplugSessions {
           refused: { reason: 'bad_field', message: `metric ${name}: must be a finite number (got ${String(m.value)})` },
           apply: advance,
         };
-      values.set(signal, m.value);
-      if (ts === null && m.timestamp !== null) ts = m.timestamp;
+      updates.push({ signal, value: m.value, ts: m.timestamp ?? p.timestamp ?? now });
     }
-    const reading: Record<string, number> = {};
-    const missing: string[] = [];
-    for (const s of signals) {
-      const v = values.get(s);
-      if (v === undefined) missing.push(s);
-      else reading[s] = v;
+    // Only other metrics changed (a mode, a status): no new reading of the signals.
+    if (!updates.length) return { apply: advance };
+    // A DDATA may carry several samples of a metric (store and forward): one reading per
+    // timestamp, in time order, each with the device's values as they were then.
+    updates.sort((a, b) => a.ts - b.ts);
+    const values = new Map(known.values);
+    const readings: { ts: number; values: Record<string, number> }[] = [];
+    for (let i = 0; i < updates.length; i++) {
+      const u = updates[i]!;
+      values.set(u.signal, u.value);
+      if (updates[i + 1]?.ts === u.ts) continue;
+      const reading: Record<string, number> = {};
+      const missing = signals.filter((s) => !values.has(s));
+      if (missing.length)
+        return {
+          refused: { reason: 'bad_field', message: `no value yet for ${missing.join(', ')} (not in DBIRTH or DDATA)` },
+          apply: advance,
+        };
+      for (const s of signals) reading[s] = values.get(s)!;
+      readings.push({ ts: u.ts, values: reading });
     }
-    const apply = () => {
-      advance();
-      known.values = values;
+    return {
+      readings: { device, points: readings },
+      apply: () => {
+        advance();
+        known.values = values;
+      },
     };
-    if (missing.length)
-      return {
-        refused: { reason: 'bad_field', message: `no value yet for ${missing.join(', ')} (not in DBIRTH or DDATA)` },
-        apply,
-      };
-    return { reading: { device, ts: ts ?? now, values: reading }, apply };
   }
 }
 
