@@ -77,14 +77,18 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
   const backoff = opts.backoff ?? { initialMs: 500, maxMs: 30_000 };
   const broker = describeBrokerUrl(opts.url);
   const filters = opts.handlers.flatMap((h) => h.filters);
+  // Failed connection attempts since the last connect, and failed commits since the last stored
+  // message: a database that stays down must not make us reconnect twice a second (each
+  // reconnect succeeds, so the first count alone would not grow).
   let failures = 0;
+  let commitFailures = 0;
   let closing = false;
   let readyResolve!: () => void;
   const readyPromise = new Promise<void>((r) => (readyResolve = r));
 
   const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
   const nextDelay = () => {
-    const ms = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures, 16));
+    const ms = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(Math.max(failures, commitFailures), 16));
     // Jitter keeps a fleet of consoles from reconnecting in lockstep after a broker restart.
     return Math.round(ms * (0.8 + Math.random() * 0.4));
   };
@@ -105,9 +109,11 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
     customHandleAcks: (topic: string, payload: Buffer, packet: IPublishPacket, done) => {
       void enqueue(topic, payload, packet).then((outcome) => {
         if (outcome.ack) {
+          commitFailures = 0;
           done(outcome.reasonCode ?? PUBACK_OK);
           return;
         }
+        commitFailures++;
         // No PUBACK: drop the connection so that the broker sends the message again once we are
         // back (it keeps unacknowledged QoS 1 messages in the session). `done` is never called,
         // so MQTT.js reads nothing more on this connection.

@@ -202,7 +202,7 @@ describe('MQTT JSON ingest', () => {
     await eventually(async () => h.handle.services.ingestStatus!.report().mqtt.connected, 5_000, 'reconnected');
   });
 
-  it('keeps an unacknowledged message at the broker when the console stops before its commit succeeded', async () => {
+  it('backs off while commits keep failing, and leaves the unacknowledged message at the broker when it stops', async () => {
     const ids = unique();
     const h = await consoleWith(ids);
     cleanups.push(() => dropSession(ids.clientId));
@@ -212,6 +212,11 @@ describe('MQTT JSON ingest', () => {
     const payload = JSON.stringify(reading(Date.now() - 10_000, 358));
     await pub.publishAsync(`${ids.prefix}/reactor-1/telemetry`, payload, { qos: 1 });
     await eventually(async () => submit.mock.calls.length > 0, 5_000, 'a commit attempt');
+    // While the database stays down the broker sends it again after each reconnect, with growing
+    // delays (~1 s, ~2 s, ~4 s): about three attempts in 4.5 s, not one every half second.
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(submit.mock.calls.length).toBeGreaterThanOrEqual(2);
+    expect(submit.mock.calls.length).toBeLessThanOrEqual(4);
     await h.stop();
     // Whoever takes the session next gets the message: it was never acknowledged.
     const next = mqtt.connect(BROKER, {
