@@ -31,7 +31,14 @@ export function startPlantConnection(opts: {
   backoff?: MqttIngestOptions['backoff'];
 }): MqttIngest | null {
   const { config, target, status, logger } = opts;
-  if (!config.MQTT_URL) return null;
+  if (!config.MQTT_URL) {
+    if (config.SPARKPLUG_GROUPS.length)
+      logger.warn(
+        { groups: config.SPARKPLUG_GROUPS },
+        'SPARKPLUG_GROUPS is set but MQTT_URL is not: no plant connection',
+      );
+    return null;
+  }
   const handlers: TopicHandler[] = [
     jsonTelemetryHandler({ prefix: config.MQTT_TOPIC_PREFIX, target, status, maxBatch: config.MAX_INGEST_BATCH }),
   ];
