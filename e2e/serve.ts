@@ -21,6 +21,13 @@ runThrowawayConsole({
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // An ingest-only asset, fed by e2e/stale.spec.ts alone (the reactors are simulated).
     EXTERNAL_ASSETS: 'gw-e2e',
+    // The plant connection against the machine's Mosquitto (e2e/plant-connection.spec.ts), with
+    // names of this server's own so parallel runs never share a session or a topic.
+    MQTT_URL: process.env.E2E_MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+    MQTT_CLIENT_ID: `twinops-e2e-${E2E_PORT}-${process.pid}`,
+    MQTT_TOPIC_PREFIX: `twinops-e2e/${E2E_PORT}`,
+    MQTT_SESSION_EXPIRY_SECONDS: '60',
+    SPARKPLUG_GROUPS: `twinops-e2e-${E2E_PORT}`,
   },
   // Seed one user per role before the console opens the database (one PGlite instance at a time).
   async prepare(dataDir) {

@@ -15,6 +15,8 @@ import type { TwinService } from './twin/twin-service';
 import type { AlertService } from './alerts/alert-service';
 import type { ModelManager } from './twin/model-manager';
 import type { SourceMonitor } from './twin/source-monitor';
+import type { IngestStatus } from './ingest/ingest-status';
+import type { MqttIngest } from './ingest/mqtt/mqtt-ingest';
 
 export interface Services {
   config: Config;
@@ -35,6 +37,10 @@ export interface Services {
   sources?: SourceMonitor | null;
   /** User and API-key administration (admin API, own password); set once socket.io is up. */
   admin?: UserAdmin;
+  /** Ingest refusals per asset and the plant connection's state (admin: GET /api/v1/ingest/status). */
+  ingestStatus?: IngestStatus;
+  /** The MQTT plant connection; null when MQTT_URL is not set. */
+  plant?: MqttIngest | null;
 }
 
 /** The live twin, or an error when the process is still starting. */

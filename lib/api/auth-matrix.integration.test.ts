@@ -30,6 +30,7 @@ import { POST as adminResetPassword } from '@/app/api/v1/admin/users/[id]/passwo
 import { GET as adminKeys, POST as adminCreateKey } from '@/app/api/v1/admin/api-keys/route';
 import { DELETE as adminRevokeKey } from '@/app/api/v1/admin/api-keys/[prefix]/route';
 import { GET as adminAudit } from '@/app/api/v1/admin/audit/route';
+import { GET as ingestStatus } from '@/app/api/v1/ingest/status/route';
 import { POST as mePassword } from '@/app/api/v1/me/password/route';
 import { GET as history } from '@/app/api/v1/assets/[id]/history/route';
 import { GET as exportCsv } from '@/app/api/v1/assets/[id]/export.csv/route';
@@ -370,6 +371,7 @@ const ROUTES: RouteCase[] = [
     expect: adminOnly(404),
   },
   { name: 'GET /api/v1/admin/audit', handler: adminAudit, path: '/api/v1/admin/audit', expect: adminOnly(200) },
+  { name: 'GET /api/v1/ingest/status', handler: ingestStatus, path: '/api/v1/ingest/status', expect: adminOnly(200) },
   {
     name: 'POST /api/v1/me/password (wrong current password: 400 for every signed-in role)',
     handler: mePassword,
@@ -699,6 +701,7 @@ describe('GET /api/openapi.json', () => {
       ['/api/v1/admin/users/{id}', 'patch'],
       ['/api/v1/admin/api-keys/{prefix}', 'delete'],
       ['/api/v1/admin/audit', 'get'],
+      ['/api/v1/ingest/status', 'get'],
       ['/api/v1/me/password', 'post'],
     ]) {
       expect(doc.paths[path!]?.[method!], `${method} ${path}`).toBeDefined();

@@ -55,6 +55,44 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STALE_AFTER_INTERVALS: '1' })).toThrow(/STALE_AFTER_INTERVALS/);
   });
 
+  it('leaves the plant connection off by default and reads its settings', () => {
+    const off = loadConfig({});
+    expect(off.MQTT_URL).toBeUndefined();
+    expect(off).toMatchObject({
+      MQTT_TOPIC_PREFIX: 'twinops',
+      MQTT_CLIENT_ID: 'twinops-console',
+      SPARKPLUG_GROUPS: [],
+    });
+    const on = loadConfig({
+      MQTT_URL: 'mqtts://broker.plant:8883',
+      MQTT_TOPIC_PREFIX: 'plant/ludwigshafen/',
+      SPARKPLUG_GROUPS: ' Ammonia , Utilities,',
+      SPARKPLUG_BINDINGS: 'Ammonia/gw-1/R-101=reactor-1, Ammonia/gw-1/R-102=reactor-2',
+    });
+    expect(on.MQTT_TOPIC_PREFIX).toBe('plant/ludwigshafen');
+    expect(on.SPARKPLUG_GROUPS).toEqual(['Ammonia', 'Utilities']);
+    expect(on.SPARKPLUG_BINDINGS).toEqual(['Ammonia/gw-1/R-101=reactor-1', 'Ammonia/gw-1/R-102=reactor-2']);
+  });
+
+  it('refuses bad plant connection settings, naming them, without echoing the broker URL', () => {
+    let message = '';
+    try {
+      loadConfig({
+        MQTT_URL: 'http://user:pw-secret@broker',
+        MQTT_TOPIC_PREFIX: 'plant/#',
+        SPARKPLUG_GROUPS: 'a/b',
+        SPARKPLUG_BINDINGS: 'Ammonia/R-101=reactor-1',
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/MQTT_URL: must be an mqtt:\/\/ or mqtts:\/\/ URL/);
+    expect(message).not.toContain('pw-secret');
+    expect(message).toMatch(/MQTT_TOPIC_PREFIX: must be a topic prefix without wildcards/);
+    expect(message).toMatch(/SPARKPLUG_GROUPS.*must not contain/);
+    expect(message).toMatch(/SPARKPLUG_BINDINGS.*group\/edge\/device=assetId/);
+  });
+
   it('describes a database URL without its password', () => {
     expect(describeDatabaseUrl('postgres://u:pw@db.plant:5433/twin')).toBe('db.plant:5433/twin');
   });

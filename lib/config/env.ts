@@ -123,6 +123,66 @@ export const envSchema = z.object({
   PREDICTION_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(0),
   /** Population stability index above which a feature counts as drifting (alert). */
   DRIFT_PSI_THRESHOLD: z.coerce.number().positive().max(10).default(0.25),
+  /**
+   * Plant connection (lib/ingest/mqtt): off unless set. `mqtt://host:1883` or `mqtts://host:8883`
+   * (TLS; `MQTT_CA_FILE` for a private CA).
+   */
+  MQTT_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^mqtts?:\/\/[^/]+/, 'must be an mqtt:// or mqtts:// URL such as mqtt://127.0.0.1:1883')
+      .optional(),
+  ),
+  /** JSON readings arrive on `<prefix>/<assetId>/telemetry`. */
+  MQTT_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[^#+]+$/, 'must be a topic prefix without wildcards, e.g. twinops or plant/ludwigshafen')
+    .transform((p) => p.replace(/\/+$/, ''))
+    .default('twinops'),
+  /** Fixed, so the broker keeps the session (and queues messages) while the console is down. */
+  MQTT_CLIENT_ID: z.string().min(1).max(128).default('twinops-console'),
+  MQTT_USERNAME: z.preprocess(emptyAsUndefined, z.string().optional()),
+  MQTT_PASSWORD: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** PEM file of the CA that signed the broker's certificate (mqtts:// only). */
+  MQTT_CA_FILE: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /** How long the broker keeps the session (and queued messages) while the console is away. */
+  MQTT_SESSION_EXPIRY_SECONDS: z.coerce.number().int().min(1).max(4_294_967_295).default(86_400),
+  /** Sparkplug B groups to subscribe (`spBv1.0/<group>/...`), comma separated; empty: none. */
+  SPARKPLUG_GROUPS: z.preprocess(
+    (v) => (typeof v === 'string' ? v : ''),
+    z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((g) => g.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^[^#+/]+$/, 'group names must not contain / # +'))),
+  ),
+  /**
+   * `group/edge/device=assetId,...`: which Sparkplug device feeds which asset. A device that is
+   * not listed feeds the asset named like the device.
+   */
+  SPARKPLUG_BINDINGS: z.preprocess(
+    (v) => (typeof v === 'string' ? v : ''),
+    z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[^#+/=]+\/[^#+/=]+\/[^#+/=]+=[^=,]+$/, 'each binding must look like group/edge/device=assetId'),
+        ),
+      ),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -152,7 +212,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         const name = issue.path.join('.');
         const value = env[name];
         // Never echo secrets back into logs.
-        const shown = /PASSWORD|SECRET|TOKEN|DATABASE_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
+        const shown =
+          /PASSWORD|SECRET|TOKEN|DATABASE_URL|MQTT_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );

@@ -16,6 +16,7 @@ interface Metrics {
   socketSource: { read: (() => number) | null };
   /** Answers of the reference service's `POST /predict`: its `request_id` and `total_requests`. */
   referencePredictions: { count: number; counter: Counter };
+  ingestRejected: Counter<'source' | 'reason'>;
 }
 
 const KEY = Symbol.for('twinops.metrics');
@@ -100,7 +101,22 @@ function build(): Metrics {
       registers: [registry],
     }),
   };
-  return { registry, httpRequests, httpDuration, predictions, inferenceDuration, socketSource, referencePredictions };
+  const ingestRejected = new Counter({
+    name: 'twinops_ingest_rejected_total',
+    help: 'Ingest messages or requests refused (nothing stored), by source (http, mqtt, sparkplug) and reason',
+    labelNames: ['source', 'reason'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    predictions,
+    inferenceDuration,
+    socketSource,
+    referencePredictions,
+    ingestRejected,
+  };
 }
 
 function metrics(): Metrics {
@@ -142,4 +158,9 @@ export function referencePredictionCount(): number {
 /** Where the connected-sockets gauge reads its value (the realtime server registers it at start). */
 export function setConnectedSocketsSource(read: (() => number) | null): void {
   metrics().socketSource.read = read;
+}
+
+/** One refused ingest message (MQTT, Sparkplug) or request (HTTP 4xx); `reason` is a short code. */
+export function recordIngestRejected(source: 'http' | 'mqtt' | 'sparkplug', reason: string): void {
+  metrics().ingestRejected.inc({ source, reason });
 }

@@ -45,6 +45,9 @@ import { setSecurityHeaders } from './security-headers';
 import { APP_VERSION } from '../version';
 import { checkHealth } from '../health';
 import path from 'node:path';
+import { IngestStatus } from '../ingest/ingest-status';
+import { startPlantConnection } from '../ingest/mqtt/plant-connection';
+import type { MqttIngest } from '../ingest/mqtt/mqtt-ingest';
 
 export interface ConsoleHandle {
   url: string;
@@ -78,6 +81,7 @@ export async function startConsole({
   logger.level = config.LOG_LEVEL;
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
+  let plant: MqttIngest | null = null;
   try {
     const { secret } = resolveAuthSecret(config.dataDir, config.NEXTAUTH_SECRET);
     // next-auth (route handlers, proxy) reads these from the environment.
@@ -270,6 +274,27 @@ export async function startConsole({
       strike: (socket, reason) => socketGuard.strike(socket, reason),
     });
     services.sources = sources;
+    // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
+    const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
+    services.ingestStatus = ingestStatus;
+    // A Sparkplug death marks the asset's source offline at once (no waiting for the stale limit).
+    ingestStatus.onDeviceOffline = (assetId, reason) => sources?.markOffline(assetId, reason);
+    // The plant connection (MQTT JSON + Sparkplug B): only with MQTT_URL; after the alert engine,
+    // so that what the broker queued while we were down is checked against the rules too.
+    // Start-up does not wait for the broker: the client keeps trying in the background
+    // (GET /api/v1/ingest/status shows the state).
+    plant = startPlantConnection({
+      config,
+      status: ingestStatus,
+      logger,
+      target: {
+        hasAsset: (id) => twin.pipeline.hasAsset(id),
+        features: () => twin.catalog().signals.map((s) => s.name),
+        // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
+        ingest: (readings) => twin.ingest(readings),
+      },
+    });
+    services.plant = plant;
     // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
     const retention = createRetentionJob({
       repo: telemetryHistoryRepo(database.db),
@@ -303,7 +328,10 @@ export async function startConsole({
         await Promise.race([httpClosed, grace]);
         server.closeAllConnections();
         await httpClosed;
-        // Sources stop, in-flight batches finish, pending telemetry is written.
+        // Sources stop, in-flight batches finish, pending telemetry is written. The plant
+        // connection first: the message in hand is committed and acknowledged, the rest stays
+        // queued at the broker for the next start.
+        await plant?.close().catch((err: unknown) => logger.warn({ err }, 'plant connection close failed'));
         await retention.stop();
         sources?.stop();
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
@@ -318,6 +346,7 @@ export async function startConsole({
       })());
     return { url, port, services, io, close };
   } catch (err) {
+    await plant?.close().catch(() => {});
     await database?.close().catch(() => {});
     releaseLock();
     throw err;

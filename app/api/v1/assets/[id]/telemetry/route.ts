@@ -1,7 +1,9 @@
-import { reply } from '@/lib/api/light-http';
+import type { NextRequest } from 'next/server';
+import { reply, type LightRequest, type MachineRequest } from '@/lib/api/light-http';
 import { apiRoute, readJson, validationError } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
-import { getServices, getTwin } from '@/lib/services';
+import { getServices, getServicesOrNull, getTwin } from '@/lib/services';
+import { recordHttpIngestError, recordHttpIngestRefusal } from '@/lib/ingest/http-rejections';
 import { parseIngestBody, toReadings } from '@/lib/twin/ingest';
 import { NotStoredError } from '@/lib/ingest/group-commit';
 
@@ -10,10 +12,43 @@ export const dynamic = 'force-dynamic';
 /**
  * Readings from outside: one `{ts?, values, actual?}` or an array of them. Operators and up.
  * 201 only once committed; a retried (asset, ts) is counted as a duplicate, not stored twice.
+ * Served by Next and, for bearer calls, by the machine fast path (lib/server/machine-api.ts).
  */
-export const POST = apiRoute({ role: 'operator', machine: true }, async ({ req, params }) => {
-  const twin = getTwin();
+const route = apiRoute({ role: 'operator', machine: true }, async ({ req, params }) => {
   const assetId = params.id ?? '';
+  try {
+    return await ingest(req, assetId);
+  } catch (err) {
+    // Counted with MQTT's refusals (twinops_ingest_rejected_total{source="http"}) and kept as
+    // the asset's last error.
+    recordHttpIngestError(getServicesOrNull()?.ingestStatus, err, assetId);
+    throw err;
+  }
+});
+
+/** Refusals answered before the handler (401, 403, 429) count too. */
+function countRefusal(status: number, assetId: unknown): void {
+  if (status === 401 || status === 403 || status === 429)
+    recordHttpIngestRefusal(getServicesOrNull()?.ingestStatus, status, typeof assetId === 'string' ? assetId : '');
+}
+
+export const POST = Object.assign(
+  async (req: NextRequest, ctx: { params: Promise<Record<string, string | string[]>> }) => {
+    const res = await route(req, ctx);
+    countRefusal(res.status, (await ctx.params).id);
+    return res;
+  },
+  {
+    machine: async (req: MachineRequest, params?: Record<string, string>) => {
+      const res = await route.machine(req, params);
+      countRefusal(res.status, params?.id);
+      return res;
+    },
+  },
+);
+
+async function ingest(req: LightRequest, assetId: string) {
+  const twin = getTwin();
   if (!twin.pipeline.hasAsset(assetId)) throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`);
   const features = twin.catalog().signals.map((s) => s.name);
   const parsed = parseIngestBody(await readJson(req), features, getServices().config.MAX_INGEST_BATCH);
@@ -30,6 +65,7 @@ export const POST = apiRoute({ role: 'operator', machine: true }, async ({ req, 
       throw new ApiError(503, 'not_stored', 'The readings were not stored (database unavailable); send them again');
     throw err;
   }
+  getServicesOrNull()?.ingestStatus?.accepted(assetId, 'http');
   return reply(
     {
       accepted: result.accepted,
@@ -49,4 +85,4 @@ export const POST = apiRoute({ role: 'operator', machine: true }, async ({ req, 
     },
     { status: 201 },
   );
-});
+}

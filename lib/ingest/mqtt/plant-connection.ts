@@ -1,0 +1,70 @@
+/**
+ * Builds the plant connection from the configuration: the MQTT client with the JSON telemetry
+ * handler and, for the configured groups, the Sparkplug B handler. Off (null) without MQTT_URL.
+ */
+import type { Config } from '../../config/env';
+import type { Logger } from '../../log';
+import type { IngestStatus } from '../ingest-status';
+import { jsonTelemetryHandler, type IngestTarget } from './json-handler';
+import { startMqttIngest, type MqttIngest, type MqttIngestOptions, type TopicHandler } from './mqtt-ingest';
+import { sparkplugHandler } from '../sparkplug/sparkplug-handler';
+
+export type PlantConfig = Pick<
+  Config,
+  | 'MQTT_URL'
+  | 'MQTT_TOPIC_PREFIX'
+  | 'MQTT_CLIENT_ID'
+  | 'MQTT_USERNAME'
+  | 'MQTT_PASSWORD'
+  | 'MQTT_CA_FILE'
+  | 'MQTT_SESSION_EXPIRY_SECONDS'
+  | 'SPARKPLUG_GROUPS'
+  | 'SPARKPLUG_BINDINGS'
+  | 'MAX_INGEST_BATCH'
+>;
+
+export function startPlantConnection(opts: {
+  config: PlantConfig;
+  target: IngestTarget;
+  status: IngestStatus;
+  logger: Logger;
+  backoff?: MqttIngestOptions['backoff'];
+}): MqttIngest | null {
+  const { config, target, status, logger } = opts;
+  if (!config.MQTT_URL) {
+    if (config.SPARKPLUG_GROUPS.length)
+      logger.warn(
+        { groups: config.SPARKPLUG_GROUPS },
+        'SPARKPLUG_GROUPS is set but MQTT_URL is not: no plant connection',
+      );
+    return null;
+  }
+  const handlers: TopicHandler[] = [
+    jsonTelemetryHandler({ prefix: config.MQTT_TOPIC_PREFIX, target, status, maxBatch: config.MAX_INGEST_BATCH }),
+  ];
+  // Late-bound: the handler exists before the connection it answers on.
+  let connection: MqttIngest | null = null;
+  if (config.SPARKPLUG_GROUPS.length)
+    handlers.push(
+      sparkplugHandler({
+        groups: config.SPARKPLUG_GROUPS,
+        bindings: config.SPARKPLUG_BINDINGS,
+        target,
+        status,
+        publish: (topic, payload) => connection?.publish(topic, payload),
+      }),
+    );
+  connection = startMqttIngest({
+    url: config.MQTT_URL,
+    clientId: config.MQTT_CLIENT_ID,
+    ...(config.MQTT_USERNAME !== undefined ? { username: config.MQTT_USERNAME } : {}),
+    ...(config.MQTT_PASSWORD !== undefined ? { password: config.MQTT_PASSWORD } : {}),
+    ...(config.MQTT_CA_FILE !== undefined ? { caFile: config.MQTT_CA_FILE } : {}),
+    sessionExpirySeconds: config.MQTT_SESSION_EXPIRY_SECONDS,
+    handlers,
+    status,
+    logger,
+    ...(opts.backoff ? { backoff: opts.backoff } : {}),
+  });
+  return connection;
+}

@@ -1,0 +1,123 @@
+/**
+ * Sparkplug B as a TopicHandler: `spBv1.0/<group>/...` for the configured groups. Decodes the
+ * protobuf payload, keeps each node's session (births, aliases, sequence), turns DDATA into
+ * readings of the bound asset (durable ingest, PUBACK after the commit), asks for a rebirth
+ * (NCMD `Node Control/Rebirth`) when it cannot interpret a message, and marks an asset's source
+ * offline on DDEATH/NDEATH.
+ */
+import type { IngestStatus } from '../ingest-status';
+import type { IngestTarget } from '../mqtt/json-handler';
+import { PUBACK_BAD_PAYLOAD, PUBACK_REFUSED, type Outcome, type TopicHandler } from '../mqtt/mqtt-ingest';
+import { decodeSparkplug, encodeRebirthRequest, type SparkplugPayload } from './sparkplug-codec';
+import { parseSparkplugTopic, SparkplugSessions } from './sparkplug-session';
+
+/** `group/edge/device=assetId` entries -> a lookup; a device not listed feeds the asset of its own name. */
+export function parseBindings(entries: string[]): (group: string, edge: string, device: string) => string {
+  const map = new Map<string, string>();
+  for (const e of entries) {
+    const [path, asset] = e.split('=') as [string, string];
+    map.set(path.trim(), asset.trim());
+  }
+  return (group, edge, device) => map.get(`${group}/${edge}/${device}`) ?? device;
+}
+
+/** One rebirth request per node at most this often: a node that keeps sending data must not be flooded. */
+const REBIRTH_EVERY_MS = 5_000;
+/** As for HTTP and JSON readings (lib/twin/ingest.ts). */
+const MAX_FUTURE_MS = 5 * 60_000;
+
+export function sparkplugHandler(opts: {
+  groups: string[];
+  bindings: string[];
+  target: IngestTarget;
+  status: IngestStatus;
+  /** Sends on the plant connection (set once it exists). */
+  publish: (topic: string, payload: Buffer) => void;
+  now?: () => number;
+}): TopicHandler {
+  const { target, status } = opts;
+  const now = opts.now ?? Date.now;
+  const assetOf = parseBindings(opts.bindings);
+  const sessions = new SparkplugSessions(() => target.features());
+  const groups = new Set(opts.groups);
+  const lastRebirth = new Map<string, number>();
+
+  const requestRebirth = (group: string, edge: string) => {
+    const key = `${group}/${edge}`;
+    const t = now();
+    if (t - (lastRebirth.get(key) ?? -Infinity) < REBIRTH_EVERY_MS) return;
+    lastRebirth.set(key, t);
+    opts.publish(`spBv1.0/${group}/NCMD/${edge}`, encodeRebirthRequest(t));
+  };
+
+  return {
+    // Node messages have four levels, device messages five.
+    filters: opts.groups.flatMap((g) => [`spBv1.0/${g}/+/+`, `spBv1.0/${g}/+/+/+`]),
+    accepts: (topic) => topic.startsWith('spBv1.0/'),
+    async handle(topic, bytes): Promise<Outcome> {
+      const t = parseSparkplugTopic(topic);
+      if (!t || !groups.has(t.group)) {
+        status.reject({ source: 'sparkplug', reason: 'bad_topic', message: 'not a Sparkplug B topic', topic });
+        return { ack: true, reasonCode: PUBACK_REFUSED };
+      }
+      const assetId = t.device ? assetOf(t.group, t.edge, t.device) : undefined;
+      let payload: SparkplugPayload;
+      try {
+        payload = decodeSparkplug(bytes);
+      } catch (err) {
+        status.reject({
+          source: 'sparkplug',
+          reason: 'undecodable',
+          message: `not a Sparkplug B payload: ${(err as Error).message}`,
+          topic,
+          ...(assetId ? { assetId } : {}),
+        });
+        return { ack: true, reasonCode: PUBACK_BAD_PAYLOAD };
+      }
+      const plan = sessions.plan(t, payload, now());
+      if (plan.rebirth) requestRebirth(t.group, t.edge);
+      if (plan.readings) {
+        const asset = assetOf(t.group, t.edge, plan.readings.device);
+        if (!target.hasAsset(asset)) {
+          plan.apply();
+          status.reject({ source: 'sparkplug', reason: 'unknown_asset', message: `no asset "${asset}"`, topic });
+          return { ack: true, reasonCode: PUBACK_REFUSED };
+        }
+        if (plan.readings.points.some((r) => r.ts > now() + MAX_FUTURE_MS)) {
+          plan.apply();
+          status.reject({
+            source: 'sparkplug',
+            reason: 'future_ts',
+            message: 'timestamp is more than 5 minutes in the future',
+            topic,
+            assetId: asset,
+          });
+          return { ack: true, reasonCode: PUBACK_BAD_PAYLOAD };
+        }
+        try {
+          // One message, one commit, one PUBACK.
+          await target.ingest(plan.readings.points.map((r) => ({ assetId: asset, ts: r.ts, values: r.values })));
+        } catch (error) {
+          // The state stays as it was: the redelivered message must find it so.
+          return { ack: false, error };
+        }
+        status.accepted(asset, 'sparkplug');
+      }
+      plan.apply();
+      const where = (device: string) => ({ group: t.group, edge: t.edge, device });
+      for (const d of plan.online ?? [])
+        status.sparkplugState(assetOf(t.group, t.edge, d), { ...where(d), online: true });
+      for (const d of plan.offline?.devices ?? [])
+        status.sparkplugState(assetOf(t.group, t.edge, d), {
+          ...where(d),
+          online: false,
+          reason: plan.offline!.reason,
+        });
+      if (plan.refused) {
+        status.reject({ source: 'sparkplug', ...plan.refused, topic, ...(assetId ? { assetId } : {}) });
+        return { ack: true, reasonCode: plan.refused.reason === 'bad_field' ? PUBACK_BAD_PAYLOAD : PUBACK_REFUSED };
+      }
+      return { ack: true };
+    },
+  };
+}
