@@ -14,6 +14,7 @@ import type { UserAdmin } from './auth/user-admin';
 import type { TwinService } from './twin/twin-service';
 import type { AlertService } from './alerts/alert-service';
 import type { ModelManager } from './twin/model-manager';
+import type { AnnotationService } from './annotations/annotation-service';
 
 export interface Services {
   config: Config;
@@ -32,6 +33,8 @@ export interface Services {
   models?: ModelManager | null;
   /** User and API-key administration (admin API, own password); set once socket.io is up. */
   admin?: UserAdmin;
+  /** Notes on the trends (issue 18); set once socket.io is up (changes are broadcast). */
+  annotations?: AnnotationService;
 }
 
 /** The live twin, or an error when the process is still starting. */

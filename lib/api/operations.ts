@@ -21,6 +21,7 @@ import { getServicesOrNull } from '../services';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';
+import '../annotations/openapi-operations';
 import './reference-operations';
 
 const role = z.enum(['viewer', 'operator', 'admin']);

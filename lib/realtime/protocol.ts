@@ -8,6 +8,7 @@
  * otherwise a fresh snapshot with `reset: true` (the client must drop what it holds).
  */
 import type { Role } from '../auth/roles';
+import type { Annotation } from '../annotations/types';
 import type { Point } from '../twin/types';
 
 export interface SessionInfo {
@@ -72,6 +73,11 @@ export interface ServerToClientEvents {
   'alert:raised': (alert: AlertEvent) => void;
   /** An alert acknowledged or cleared: the whole alert in its new state. */
   'alert:updated': (alert: AlertEvent) => void;
+  /** A note put on the trends (issue 18), by anyone: every console draws it. */
+  'annotation:created': (annotation: Annotation) => void;
+  /** A note's text or time changed: the whole annotation as it is now. */
+  'annotation:updated': (annotation: Annotation) => void;
+  'annotation:deleted': (annotation: Pick<Annotation, 'id' | 'assetId'>) => void;
 }
 
 export interface ClientToServerEvents {
