@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import { useMemo } from 'react';
-import type { Config, Data, Layout, PlotRelayoutEvent } from 'plotly.js';
+import type { Config, Data, Layout, PlotMouseEvent, PlotRelayoutEvent } from 'plotly.js';
 
 /**
  * Plotly touches `self` when imported, so it is loaded in the browser only (never during server
@@ -55,10 +55,12 @@ export interface PlotProps {
   imageName?: string;
   /** Zoom, pan and autoscale (Plotly's relayout event). */
   onRelayout?: (event: Readonly<PlotRelayoutEvent>) => void;
+  /** A click on the plot area (with unified hover, anywhere over it): picks a time to annotate. */
+  onClick?: (event: Readonly<PlotMouseEvent>) => void;
 }
 
 /** A Plotly chart that fills its container (give the container a height). */
-export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout }: PlotProps) {
+export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout, onClick }: PlotProps) {
   // The modebar's camera button (toImage) saves the chart as a PNG under this name.
   const withImage = useMemo(
     () =>
@@ -74,6 +76,7 @@ export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageNam
       revision={revision}
       config={withImage}
       onRelayout={onRelayout}
+      onClick={onClick}
       style={{ width: '100%', height: '100%' }}
     />
   );

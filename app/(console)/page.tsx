@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { Dashboard } from '@/components/dashboard/dashboard';
 import { getServices } from '@/lib/services';
 import { userTimeZone } from '@/lib/time/user-time-zone';
+import { currentUser } from '@/lib/auth/session';
 
 export const metadata: Metadata = { title: 'Dashboard' };
 
@@ -19,7 +20,12 @@ export default async function DashboardPage() {
   return (
     <>
       <h1 className="visually-hidden">Dashboard</h1>
-      <Dashboard catalog={twin.catalog()} timeZone={await userTimeZone()} />
+      <Dashboard catalog={twin.catalog()} timeZone={await userTimeZone()} me={await viewer()} />
     </>
   );
+}
+
+async function viewer() {
+  const user = await currentUser();
+  return user ? { id: user.id, role: user.role } : null;
 }

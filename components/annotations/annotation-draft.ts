@@ -2,7 +2,7 @@
  * The "Annotate" form's state and how chart clicks fill it: the first click picks the time, a
  * second one the other end of a range (either order). Pure, so the rules are unit-tested.
  */
-import { fromLocalInput, toWallClock } from '@/lib/time/zoned';
+import { fromLocalInput, fromWallClock, localTimeZone, parsePlotlyDate, toWallClock } from '@/lib/time/zoned';
 import type { Annotation } from '@/lib/annotations/types';
 
 export interface Draft {
@@ -57,4 +57,13 @@ export function draftBody(
   const note = d.note.trim();
   if (!note) return { ok: false, field: 'note', message: 'Write a note' };
   return { ok: true, start, end, note };
+}
+
+/**
+ * The instant under a click: Plotly reports a date axis's x as a wall-clock string (or, for some
+ * traces, the number it was given, i.e. `plotlyTime`'s browser-local ms); NaN when unreadable.
+ */
+export function clickedTs(x: unknown, zone: string, localZone = localTimeZone()): number {
+  const wall = typeof x === 'number' ? toWallClock(x, localZone) : parsePlotlyDate(x);
+  return Number.isNaN(wall) ? Number.NaN : fromWallClock(wall, zone);
 }

@@ -71,7 +71,10 @@ export function AnnotationPanel(p: AnnotationPanelProps) {
       setDraft(null);
     } catch (err) {
       const field = err instanceof ApiRequestError ? err.fields[0]?.field : undefined;
-      setError({ field, message: err instanceof ApiRequestError && err.fields[0] ? err.fields[0].message : errorMessage(err) });
+      setError({
+        field,
+        message: err instanceof ApiRequestError && err.fields[0] ? err.fields[0].message : errorMessage(err),
+      });
     } finally {
       setBusy(false);
     }

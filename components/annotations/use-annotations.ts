@@ -39,9 +39,8 @@ export function useAnnotations(assetId: string, from: number, to?: number) {
   };
   const remove = (a: Pick<Annotation, 'id'>) =>
     setState((s) => ({ key: s.key, list: s.list.filter((x) => x.id !== a.id) }));
-  useSocketEvents(
-    { 'annotation:created': upsert, 'annotation:updated': upsert, 'annotation:deleted': remove },
-    () => setReloads((n) => n + 1),
+  useSocketEvents({ 'annotation:created': upsert, 'annotation:updated': upsert, 'annotation:deleted': remove }, () =>
+    setReloads((n) => n + 1),
   );
 
   return { annotations: state.key === key ? state.list : [], upsert, remove };

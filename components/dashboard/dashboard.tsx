@@ -18,6 +18,11 @@ import { DriftPanel } from '../models/drift-panel';
 import { useServingModel } from '../models/use-serving-model';
 import { useServingBand } from '../models/use-serving-band';
 import { AssetSelect } from '../asset-select';
+import { AnnotationPanel, type Viewer } from '../annotations/annotation-panel';
+import { useChartAnnotations } from '../annotations/use-chart-annotations';
+
+/** Notes are fetched from this far back (the longest window); newer ones arrive on the socket. */
+const ANNOTATIONS_BACK_MS = Math.max(...WINDOW_MINUTES) * 60_000;
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
 
@@ -32,7 +37,16 @@ interface Paused {
  * The live dashboard of one asset: picker, time window, pause, cards and two trends. Everything
  * is labelled from the catalog (the model package and the plant), nothing from constants.
  */
-export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog; timeZone?: string | null }) {
+export function Dashboard({
+  catalog,
+  timeZone = null,
+  me = null,
+}: {
+  catalog: StreamCatalog;
+  timeZone?: string | null;
+  /** The signed-in user: who may annotate, and which notes they may edit. */
+  me?: Viewer | null;
+}) {
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
   const [windowMin, setWindowMin] = useState<WindowMinutes>(DEFAULT_WINDOW);
   const [paused, setPaused] = useState<Paused | null>(null);
@@ -81,8 +95,17 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
   // Where this asset's alerts started, on both charts.
   const assetAlerts = useAssetAlerts(assetId);
   const marks = useMemo(() => alertMarks(assetAlerts, endTs, windowMs), [assetAlerts, endTs, windowMs]);
-  const predictionLayout = useMemo(() => withAlertMarks(prediction.layout, marks), [prediction.layout, marks]);
-  const conditionsLayout = useMemo(() => withAlertMarks(conditions.layout, marks), [conditions.layout, marks]);
+  // Operators' notes: from an hour before the page opened (the longest window), then live.
+  const [annotationsFrom] = useState(() => Date.now() - ANNOTATIONS_BACK_MS);
+  const notes = useChartAnnotations(assetId, annotationsFrom, undefined, { from: endTs - windowMs, to: endTs }, zone);
+  const predictionLayout = useMemo(
+    () => withAlertMarks(withAlertMarks(prediction.layout, marks), notes.marks),
+    [prediction.layout, marks, notes.marks],
+  );
+  const conditionsLayout = useMemo(
+    () => withAlertMarks(withAlertMarks(conditions.layout, marks), notes.marks),
+    [conditions.layout, marks, notes.marks],
+  );
 
   const asset = catalog.assets.find((a) => a.id === assetId);
   const conditionsTitle = catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ');
@@ -151,6 +174,7 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
               layout={predictionLayout}
               revision={series.revision}
               imageName={`${assetId}_prediction`}
+              onClick={notes.onChartClick}
             />
           </div>
         </section>
@@ -165,10 +189,22 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
               layout={conditionsLayout}
               revision={series.revision}
               imageName={`${assetId}_conditions`}
+              onClick={notes.onChartClick}
             />
           </div>
         </section>
       </div>
+      <AnnotationPanel
+        assetId={assetId}
+        annotations={notes.inView}
+        zone={zone}
+        me={me}
+        draft={notes.draft}
+        setDraft={notes.setDraft}
+        defaultTs={() => latest?.ts ?? Date.now()}
+        onSaved={notes.upsert}
+        onDeleted={notes.remove}
+      />
       <DriftPanel />
     </div>
   );

@@ -14,6 +14,10 @@ import { Plot } from '../plot';
 import { TimeZoneSelect } from '../time-zone-select';
 import { historySeries } from './history-series';
 import { AssetSelect } from '../asset-select';
+import { AnnotationPanel, type Viewer } from '../annotations/annotation-panel';
+import { useChartAnnotations } from '../annotations/use-chart-annotations';
+import { alertMarks, withAlertMarks } from '../dashboard/alert-marks';
+import { useAssetAlerts } from '../alerts/use-asset-alerts';
 
 /** Points per signal asked of the server: about one per pixel of a wide chart. */
 const MAX_POINTS = 2_000;
@@ -53,7 +57,16 @@ function zoomOf(ev: Readonly<PlotRelayoutEvent>): [unknown, unknown] | 'reset' |
  * prediction with its band and the process conditions with the dashboard's own figures, zoom to
  * fetch finer data for the zoomed range, export the range as CSV, choose the time zone.
  */
-export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatalog; initialTimeZone: string | null }) {
+export function HistoryView({
+  catalog,
+  initialTimeZone,
+  me = null,
+}: {
+  catalog: StreamCatalog;
+  initialTimeZone: string | null;
+  /** The signed-in user: who may annotate, and which notes they may edit. */
+  me?: Viewer | null;
+}) {
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
   const [preset, setPreset] = useState<PresetKey>('1h');
   const [range, setRange] = useState<Range>(() => lastRange(PRESETS[0].ms));
@@ -100,6 +113,19 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
   const conditions = useMemo(
     () => (series ? conditionsFigure(series, catalog.signals, uirevision) : null),
     [series, catalog.signals, uirevision],
+  );
+
+  // Alert raises (dotted, ⚠) and operators' notes (violet, ✎) over the stored data.
+  const assetAlerts = useAssetAlerts(assetId);
+  const alerts = useMemo(() => alertMarks(assetAlerts, view.to, view.to - view.from), [assetAlerts, view]);
+  const notes = useChartAnnotations(assetId, range.from, range.to, view, zone);
+  const predictionLayout = useMemo(
+    () => (prediction ? withAlertMarks(withAlertMarks(prediction.layout, alerts), notes.marks) : null),
+    [prediction, alerts, notes.marks],
+  );
+  const conditionsLayout = useMemo(
+    () => (conditions ? withAlertMarks(withAlertMarks(conditions.layout, alerts), notes.marks) : null),
+    [conditions, alerts, notes.marks],
   );
 
   const choose = (next: Range, key: PresetKey) => {
@@ -229,13 +255,14 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
             data-points={series?.count ?? 0}
             data-raw-count={data?.rawCount ?? 0}
           >
-            {prediction && series ? (
+            {prediction && predictionLayout && series ? (
               <Plot
                 data={prediction.data}
-                layout={prediction.layout}
+                layout={predictionLayout}
                 revision={series.revision}
                 imageName={`${fileStem}_prediction`}
                 onRelayout={onRelayout}
+                onClick={notes.onChartClick}
               />
             ) : null}
           </div>
@@ -248,18 +275,30 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
             </span>
           </h2>
           <div className="chart-box" data-testid="history-conditions-chart" data-points={series?.count ?? 0}>
-            {conditions && series ? (
+            {conditions && conditionsLayout && series ? (
               <Plot
                 data={conditions.data}
-                layout={conditions.layout}
+                layout={conditionsLayout}
                 revision={series.revision}
                 imageName={`${fileStem}_conditions`}
                 onRelayout={onRelayout}
+                onClick={notes.onChartClick}
               />
             ) : null}
           </div>
         </section>
       </div>
+      <AnnotationPanel
+        assetId={assetId}
+        annotations={notes.inView}
+        zone={zone}
+        me={me}
+        draft={notes.draft}
+        setDraft={notes.setDraft}
+        defaultTs={() => view.to}
+        onSaved={notes.upsert}
+        onDeleted={notes.remove}
+      />
     </div>
   );
 }

@@ -104,14 +104,21 @@ describe.each(DB_TARGETS)('annotations (repository, permissions, audit) on $name
     const edited = await service.update(a.id, { note: 'sample taken (lab 2)', end: T0 + 32 * MIN }, actors.olivia);
     expect(edited).toMatchObject({ note: 'sample taken (lab 2)', start: T0 + 30 * MIN, end: T0 + 32 * MIN });
     expect(edited.updatedAt).toBeGreaterThanOrEqual(a.updatedAt);
-    expect((await service.list({ assetId: 'reactor-1' })).find((x) => x.id === a.id)?.note).toBe('sample taken (lab 2)');
+    expect((await service.list({ assetId: 'reactor-1' })).find((x) => x.id === a.id)?.note).toBe(
+      'sample taken (lab 2)',
+    );
     expect(heard).toContainEqual({ kind: 'updated', id: a.id });
     const updates = await audited('annotation.update');
-    expect(updates.filter((u) => u.outcome === 'denied').map((u) => u.actor).sort()).toEqual(['ada', 'oscar']);
+    expect(
+      updates
+        .filter((u) => u.outcome === 'denied')
+        .map((u) => u.actor)
+        .sort(),
+    ).toEqual(['ada', 'oscar']);
     expect(updates.filter((u) => u.outcome === 'success')).toEqual([
       { actor: 'olivia', target: `annotation:${a.id}`, outcome: 'success', address: '198.51.100.7' },
     ]);
-    const [entry] = (await auditRepo(database.db).list({ action: 'annotation.update', outcome: 'success' }));
+    const [entry] = await auditRepo(database.db).list({ action: 'annotation.update', outcome: 'success' });
     expect(entry?.details).toMatchObject({ before: { note: 'sample taken' }, after: { note: 'sample taken (lab 2)' } });
   });
 
@@ -127,14 +134,21 @@ describe.each(DB_TARGETS)('annotations (repository, permissions, audit) on $name
     await expect(service.delete(mine.id, actors.oscar)).rejects.toMatchObject({ status: 404 });
     await expect(service.update('not-a-uuid', { note: 'x' }, actors.oscar)).rejects.toMatchObject({ status: 404 });
     const deletes = await audited('annotation.delete');
-    expect(deletes.map((d) => `${d.actor}:${d.outcome}`).sort()).toEqual(['ada:success', 'olivia:denied', 'oscar:success']);
+    expect(deletes.map((d) => `${d.actor}:${d.outcome}`).sort()).toEqual([
+      'ada:success',
+      'olivia:denied',
+      'oscar:success',
+    ]);
     expect(heard.filter((h) => h.kind === 'deleted').map((h) => h.id)).toEqual([mine.id, other.id]);
   });
 
   it('keeps the note when its author’s account is deleted', async () => {
     const users = usersRepo(database.db);
     const temp = await users.create({ username: 'tmp-op', passwordHash: 'x', role: 'operator' });
-    const a = await make({ assetId: null, start: T0, note: 'left behind' }, { userId: temp.id, username: 'tmp-op', role: 'operator' });
+    const a = await make(
+      { assetId: null, start: T0, note: 'left behind' },
+      { userId: temp.id, username: 'tmp-op', role: 'operator' },
+    );
     await database.db.execute(sql`delete from users where id = ${temp.id}`);
     const found = (await service.list({})).find((x) => x.id === a.id);
     expect(found).toMatchObject({ authorId: null, authorUsername: 'tmp-op', note: 'left behind' });

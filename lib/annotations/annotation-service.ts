@@ -38,15 +38,33 @@ const notFound = (id: string) =>
   new DomainError({ status: 404, code: 'not_found', message: `annotation ${id} not found` });
 
 const invalid = (field: string, message: string) =>
-  new DomainError({ status: 400, code: 'validation_failed', message: 'The annotation is invalid', fields: [{ field, message }] });
+  new DomainError({
+    status: 400,
+    code: 'validation_failed',
+    message: 'The annotation is invalid',
+    fields: [{ field, message }],
+  });
 
 const summary = (a: Annotation) => ({ assetId: a.assetId, start: a.start, end: a.end, note: a.note });
 
 export function createAnnotationService(deps: AnnotationServiceDeps) {
   const { repo, audit } = deps;
 
-  const record = (actor: AnnotationActor, action: string, id: string, outcome: 'success' | 'denied', details: Record<string, unknown>) =>
-    audit.record({ actor: actor.username, action, target: `annotation:${id}`, outcome, address: actor.address ?? null, details });
+  const record = (
+    actor: AnnotationActor,
+    action: string,
+    id: string,
+    outcome: 'success' | 'denied',
+    details: Record<string, unknown>,
+  ) =>
+    audit.record({
+      actor: actor.username,
+      action,
+      target: `annotation:${id}`,
+      outcome,
+      address: actor.address ?? null,
+      details,
+    });
 
   /** The annotation, or 404; a refused change is audited as denied, then answered 403. */
   async function owned(id: string, actor: AnnotationActor, action: string, adminMay: boolean): Promise<Annotation> {
@@ -95,7 +113,10 @@ export function createAnnotationService(deps: AnnotationServiceDeps) {
     async delete(id: string, actor: AnnotationActor): Promise<void> {
       const before = await owned(id, actor, 'annotation.delete', true);
       if (!(await repo.delete(before.id))) throw notFound(id);
-      await record(actor, 'annotation.delete', before.id, 'success', { ...summary(before), author: before.authorUsername });
+      await record(actor, 'annotation.delete', before.id, 'success', {
+        ...summary(before),
+        author: before.authorUsername,
+      });
       deps.broadcast?.deleted({ id: before.id, assetId: before.assetId });
     },
   };

@@ -89,20 +89,23 @@ export const annotationQuerySchema = z
 
 /** A query-string instant: epoch ms digits or ISO 8601, optional. */
 function instantText(name: string) {
-  return z.string().optional().transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    const t = v.trim();
-    const ms = /^\d{1,15}$/.test(t)
-      ? Number(t)
-      : z.iso.datetime({ offset: true }).safeParse(t).success
-        ? Date.parse(t)
-        : Number.NaN;
-    if (Number.isNaN(ms) || ms > MAX_INSTANT_MS) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be epoch ms or an ISO 8601 date-time with a zone` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const t = v.trim();
+      const ms = /^\d{1,15}$/.test(t)
+        ? Number(t)
+        : z.iso.datetime({ offset: true }).safeParse(t).success
+          ? Date.parse(t)
+          : Number.NaN;
+      if (Number.isNaN(ms) || ms > MAX_INSTANT_MS) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be epoch ms or an ISO 8601 date-time with a zone` });
+        return z.NEVER;
+      }
+      return ms;
+    });
 }
 
 export type CreateAnnotation = z.output<typeof createAnnotationSchema>;

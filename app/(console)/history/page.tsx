@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { HistoryView } from '@/components/history/history-view';
-import { currentSession } from '@/lib/auth/session';
+import { currentSession, currentUser } from '@/lib/auth/session';
 import { getServices } from '@/lib/services';
 
 export const metadata: Metadata = { title: 'History' };
@@ -21,7 +21,12 @@ export default async function HistoryPage() {
   return (
     <>
       <h1 className="visually-hidden">History</h1>
-      <HistoryView catalog={twin.catalog()} initialTimeZone={timeZone} />
+      <HistoryView catalog={twin.catalog()} initialTimeZone={timeZone} me={await viewer()} />
     </>
   );
+}
+
+async function viewer() {
+  const user = await currentUser();
+  return user ? { id: user.id, role: user.role } : null;
 }
