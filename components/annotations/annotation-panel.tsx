@@ -121,7 +121,7 @@ export function AnnotationPanel(p: AnnotationPanelProps) {
             Click a chart to pick the time; a second click makes a range. Or type the times ({zone}).
           </p>
           <label className="dash-field">
-            <span>{draft.end ? 'From' : 'Time'}</span>
+            <span>{draft.end ? 'Note from' : 'Note time'}</span>
             <input
               type="datetime-local"
               step={1}
@@ -132,7 +132,7 @@ export function AnnotationPanel(p: AnnotationPanelProps) {
             />
           </label>
           <label className="dash-field">
-            <span>To (optional)</span>
+            <span>Note until (optional)</span>
             <input
               type="datetime-local"
               step={1}
