@@ -38,6 +38,11 @@ export const users = pgTable(
     /** IANA time zone for showing times (e.g. Europe/Berlin); null = the browser's zone. */
     timeZone: text('time_zone'),
     /**
+     * Fixed y-axis ranges of the trends by signal (`prediction` or a feature name): `{min, max}`;
+     * a signal not in it is auto-scaled. null = all auto (issue 18).
+     */
+    chartAxes: jsonb('chart_axes').$type<Record<string, { min: number; max: number }>>(),
+    /**
      * Bumped to end every session and login token of the user at once (password change or reset,
      * disable, "log out other sessions"); tokens carry the value they were issued with.
      */
