@@ -17,10 +17,11 @@ export default async function DashboardPage() {
       </section>
     );
   }
+  const me = await viewer();
   return (
     <>
       <h1 className="visually-hidden">Dashboard</h1>
-      <Dashboard catalog={twin.catalog()} timeZone={await userTimeZone()} me={await viewer()} />
+      <Dashboard catalog={twin.catalog()} timeZone={await userTimeZone()} me={me} initialYAxes={await yAxesOf(me)} />
     </>
   );
 }
@@ -28,4 +29,9 @@ export default async function DashboardPage() {
 async function viewer() {
   const user = await currentUser();
   return user ? { id: user.id, role: user.role } : null;
+}
+
+/** The user's fixed y-axis ranges ({} when none, or nobody is signed in). */
+async function yAxesOf(me: { id: string } | null) {
+  return me ? ((await getServices().users.getChartAxes(me.id)) ?? {}) : {};
 }

@@ -19,6 +19,10 @@ import { useServingModel } from '../models/use-serving-model';
 import { useServingBand } from '../models/use-serving-band';
 import { AssetSelect } from '../asset-select';
 import { AnnotationPanel, type Viewer } from '../annotations/annotation-panel';
+import { axesToken, axisKeys, withYAxes } from '../charts/y-axes';
+import { useYAxes } from '../charts/use-y-axes';
+import { YAxisControl } from '../charts/y-axis-control';
+import type { YAxes } from '@/lib/time/preferences';
 import { useChartAnnotations } from '../annotations/use-chart-annotations';
 
 /** Notes are fetched from this far back (the longest window); newer ones arrive on the socket. */
@@ -41,12 +45,18 @@ export function Dashboard({
   catalog,
   timeZone = null,
   me = null,
+  initialYAxes = null,
 }: {
   catalog: StreamCatalog;
   timeZone?: string | null;
   /** The signed-in user: who may annotate, and which notes they may edit. */
   me?: Viewer | null;
+  /** The user's fixed y-axis ranges (preferences). */
+  initialYAxes?: YAxes | null;
 }) {
+  const yAxes = useYAxes(initialYAxes);
+  const featureNames = useMemo(() => catalog.signals.map((s) => s.name), [catalog.signals]);
+  const scaleToken = axesToken(yAxes.axes, ['prediction', ...featureNames]);
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
   const [windowMin, setWindowMin] = useState<WindowMinutes>(DEFAULT_WINDOW);
   const [paused, setPaused] = useState<Paused | null>(null);
@@ -83,7 +93,7 @@ export function Dashboard({
     [buffer, windowMs, endTs, viewRevision],
   );
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
-  const uirevision = `${assetId}/${windowMin}/${zone}`;
+  const uirevision = `${assetId}/${windowMin}/${zone}/${scaleToken}`;
   const prediction = useMemo(
     () => predictionFigure(series, catalog.target, uirevision, band?.label),
     [series, catalog.target, uirevision, band?.label],
@@ -99,12 +109,22 @@ export function Dashboard({
   const [annotationsFrom] = useState(() => Date.now() - ANNOTATIONS_BACK_MS);
   const notes = useChartAnnotations(assetId, annotationsFrom, undefined, { from: endTs - windowMs, to: endTs }, zone);
   const predictionLayout = useMemo(
-    () => withAlertMarks(withAlertMarks(prediction.layout, marks), notes.marks),
-    [prediction.layout, marks, notes.marks],
+    () =>
+      withYAxes(
+        withAlertMarks(withAlertMarks(prediction.layout, marks), notes.marks),
+        axisKeys(['prediction']),
+        yAxes.axes,
+      ),
+    [prediction.layout, marks, notes.marks, yAxes.axes],
   );
   const conditionsLayout = useMemo(
-    () => withAlertMarks(withAlertMarks(conditions.layout, marks), notes.marks),
-    [conditions.layout, marks, notes.marks],
+    () =>
+      withYAxes(
+        withAlertMarks(withAlertMarks(conditions.layout, marks), notes.marks),
+        axisKeys(featureNames),
+        yAxes.axes,
+      ),
+    [conditions.layout, marks, notes.marks, featureNames, yAxes.axes],
   );
 
   const asset = catalog.assets.find((a) => a.id === assetId);
@@ -168,6 +188,12 @@ export function Dashboard({
           <h2 id="pred-h">
             {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
           </h2>
+          <YAxisControl
+            chart="the prediction chart"
+            signals={[{ name: 'prediction', label: catalog.target.label, unit: catalog.target.unit }]}
+            axes={yAxes.axes}
+            save={yAxes.save}
+          />
           <div className="chart-box" data-testid="prediction-chart" data-points={series.count}>
             <Plot
               data={prediction.data}
@@ -183,6 +209,12 @@ export function Dashboard({
             Process conditions{asset ? ` · ${asset.name}` : ''}{' '}
             <span className="muted chart-sub">{conditionsTitle}</span>
           </h2>
+          <YAxisControl
+            chart="the process conditions chart"
+            signals={catalog.signals}
+            axes={yAxes.axes}
+            save={yAxes.save}
+          />
           <div className="chart-box" data-testid="conditions-chart" data-points={series.count}>
             <Plot
               data={conditions.data}

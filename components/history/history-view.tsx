@@ -23,6 +23,10 @@ import {
 } from './compare';
 import { AssetSelect } from '../asset-select';
 import { AnnotationPanel, type Viewer } from '../annotations/annotation-panel';
+import { axesToken, axisKeys, withYAxes } from '../charts/y-axes';
+import { useYAxes } from '../charts/use-y-axes';
+import { YAxisControl } from '../charts/y-axis-control';
+import type { YAxes } from '@/lib/time/preferences';
 import { useChartAnnotations } from '../annotations/use-chart-annotations';
 import { alertMarks, withAlertMarks } from '../dashboard/alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
@@ -67,12 +71,18 @@ export function HistoryView({
   catalog,
   initialTimeZone,
   me = null,
+  initialYAxes = null,
 }: {
   catalog: StreamCatalog;
   initialTimeZone: string | null;
   /** The signed-in user: who may annotate, and which notes they may edit. */
   me?: Viewer | null;
+  /** The user's fixed y-axis ranges (preferences). */
+  initialYAxes?: YAxes | null;
 }) {
+  const yAxes = useYAxes(initialYAxes);
+  const featureNames = useMemo(() => catalog.signals.map((s) => s.name), [catalog.signals]);
+  const scaleToken = axesToken(yAxes.axes, ['prediction', ...featureNames]);
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
   const [preset, setPreset] = useState<PresetKey>('1h');
   const [range, setRange] = useState<Range>(() => lastRange(PRESETS[0].ms));
@@ -105,7 +115,7 @@ export function HistoryView({
     [data, catalog.signals, zone],
   );
   // Zoom state survives the finer data arriving; a new asset, range or zone starts afresh.
-  const uirevision = `${assetId}/${range.from}/${range.to}/${zone}`;
+  const uirevision = `${assetId}/${range.from}/${range.to}/${zone}/${scaleToken}`;
   const prediction = useMemo(() => {
     if (!series) return null;
     const f = predictionFigure(series, catalog.target, uirevision);
@@ -122,12 +132,26 @@ export function HistoryView({
   const alerts = useMemo(() => alertMarks(assetAlerts, view.to, view.to - view.from), [assetAlerts, view]);
   const notes = useChartAnnotations(assetId, range.from, range.to, view, zone);
   const predictionLayout = useMemo(
-    () => (prediction ? withAlertMarks(withAlertMarks(prediction.layout, alerts), notes.marks) : null),
-    [prediction, alerts, notes.marks],
+    () =>
+      prediction
+        ? withYAxes(
+            withAlertMarks(withAlertMarks(prediction.layout, alerts), notes.marks),
+            axisKeys(['prediction']),
+            yAxes.axes,
+          )
+        : null,
+    [prediction, alerts, notes.marks, yAxes.axes],
   );
   const conditionsLayout = useMemo(
-    () => (conditions ? withAlertMarks(withAlertMarks(conditions.layout, alerts), notes.marks) : null),
-    [conditions, alerts, notes.marks],
+    () =>
+      conditions
+        ? withYAxes(
+            withAlertMarks(withAlertMarks(conditions.layout, alerts), notes.marks),
+            axisKeys(featureNames),
+            yAxes.axes,
+          )
+        : null,
+    [conditions, alerts, notes.marks, featureNames, yAxes.axes],
   );
 
   const choose = (next: Range, key: PresetKey) => {
@@ -278,6 +302,12 @@ export function HistoryView({
           <h2 id="hist-pred-h">
             {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
           </h2>
+          <YAxisControl
+            chart="the prediction chart"
+            signals={[{ name: 'prediction', label: catalog.target.label, unit: catalog.target.unit }]}
+            axes={yAxes.axes}
+            save={yAxes.save}
+          />
           <div
             className="chart-box"
             data-testid="history-prediction-chart"
@@ -303,6 +333,12 @@ export function HistoryView({
               {catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ')}
             </span>
           </h2>
+          <YAxisControl
+            chart="the process conditions chart"
+            signals={catalog.signals}
+            axes={yAxes.axes}
+            save={yAxes.save}
+          />
           <div className="chart-box" data-testid="history-conditions-chart" data-points={series?.count ?? 0}>
             {conditions && conditionsLayout && series ? (
               <Plot

@@ -17,8 +17,7 @@ const timeZone = z
   })
   .nullable();
 
-const bound = (name: string) =>
-  z.number({ error: `${name} must be a number` }).finite(`${name} must be finite`);
+const bound = (name: string) => z.number({ error: `${name} must be a number` }).finite(`${name} must be finite`);
 
 /** One signal's fixed range: min below max. */
 export const axisRangeSchema = z
