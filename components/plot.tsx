@@ -1,8 +1,8 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useMemo } from 'react';
-import type { Config, Data, Layout, PlotMouseEvent, PlotRelayoutEvent } from 'plotly.js';
+import { useMemo, useRef, type PointerEvent } from 'react';
+import type { Config, Data, Layout, PlotRelayoutEvent } from 'plotly.js';
 
 /**
  * Plotly touches `self` when imported, so it is loaded in the browser only (never during server
@@ -55,12 +55,24 @@ export interface PlotProps {
   imageName?: string;
   /** Zoom, pan and autoscale (Plotly's relayout event). */
   onRelayout?: (event: Readonly<PlotRelayoutEvent>) => void;
-  /** A click on the plot area (with unified hover, anywhere over it): picks a time to annotate. */
-  onClick?: (event: Readonly<PlotMouseEvent>) => void;
+  /**
+   * A click (not a drag) anywhere on the plot area, with the x under the pointer as Plotly reads
+   * it (a date string on a date axis): picks a time to annotate. Read from the pointer's pixel,
+   * not from Plotly's plotly_click, which needs hover data and a live chart's redraws clear it.
+   */
+  onPickX?: (x: unknown) => void;
 }
 
+/** The parts of Plotly's graph div read here (private, stable across Plotly 2-3). */
+interface GraphDiv extends HTMLElement {
+  _fullLayout?: { xaxis?: { p2d?: (px: number) => unknown } };
+}
+
+/** Pointer travel (px) beyond which a press is a drag (zoom), not a click. */
+const CLICK_SLOP = 4;
+
 /** A Plotly chart that fills its container (give the container a height). */
-export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout, onClick }: PlotProps) {
+export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout, onPickX }: PlotProps) {
   // The modebar's camera button (toImage) saves the chart as a PNG under this name.
   const withImage = useMemo(
     () =>
@@ -69,15 +81,32 @@ export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageNam
         : config,
     [config, imageName],
   );
+  const pressed = useRef<{ x: number; y: number } | null>(null);
+  const onPointerUp = (e: PointerEvent<HTMLDivElement>) => {
+    const down = pressed.current;
+    pressed.current = null;
+    if (!onPickX || !down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP) return;
+    const gd = e.currentTarget.querySelector<GraphDiv>('.js-plotly-plot');
+    const area = gd?.querySelector('.nsewdrag')?.getBoundingClientRect();
+    const p2d = gd?._fullLayout?.xaxis?.p2d;
+    if (!area || !p2d) return;
+    if (e.clientX < area.left || e.clientX > area.right || e.clientY < area.top || e.clientY > area.bottom) return;
+    onPickX(p2d(e.clientX - area.left));
+  };
   return (
-    <PlotlyChart
-      data={data}
-      layout={layout}
-      revision={revision}
-      config={withImage}
-      onRelayout={onRelayout}
-      onClick={onClick}
+    <div
       style={{ width: '100%', height: '100%' }}
-    />
+      onPointerDown={onPickX ? (e) => (pressed.current = { x: e.clientX, y: e.clientY }) : undefined}
+      onPointerUp={onPickX ? onPointerUp : undefined}
+    >
+      <PlotlyChart
+        data={data}
+        layout={layout}
+        revision={revision}
+        config={withImage}
+        onRelayout={onRelayout}
+        style={{ width: '100%', height: '100%' }}
+      />
+    </div>
   );
 }

@@ -45,6 +45,8 @@ test('an operator’s note on the dashboard shows live for a viewer, and on Hist
   const time = page.getByLabel('Note time');
   const opened = await time.inputValue();
   // A click on the chart picks the time under the pointer (earlier than the newest point).
+  // The form opened below the charts and the page scrolled to it: bring the chart back first.
+  await page.getByTestId('prediction-chart').scrollIntoViewIfNeeded();
   const box = (await page.getByTestId('prediction-chart').locator('.nsewdrag').first().boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.4, box.y + box.height / 2);
   await expect.poll(() => time.inputValue()).not.toBe(opened);

@@ -1,7 +1,6 @@
 'use client';
 
 import { useCallback, useMemo, useState } from 'react';
-import type { PlotMouseEvent } from 'plotly.js';
 import { annotationMarks } from './annotation-marks';
 import { clickDraft, clickedTs, type Draft } from './annotation-draft';
 import { useAnnotations } from './use-annotations';
@@ -25,9 +24,9 @@ export function useChartAnnotations(
   );
   const marks = useMemo(() => annotationMarks(inView, view.from, view.to, zone), [inView, view.from, view.to, zone]);
   const onChartClick = useCallback(
-    (ev: Readonly<PlotMouseEvent>) => {
+    (x: unknown) => {
       if (!draft) return;
-      const ts = clickedTs(ev.points?.[0]?.x, zone);
+      const ts = clickedTs(x, zone);
       if (!Number.isNaN(ts)) setDraft(clickDraft(draft, ts, zone));
     },
     [draft, zone],

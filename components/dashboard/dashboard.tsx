@@ -200,7 +200,7 @@ export function Dashboard({
               layout={predictionLayout}
               revision={series.revision}
               imageName={`${assetId}_prediction`}
-              onClick={notes.onChartClick}
+              onPickX={notes.onChartClick}
             />
           </div>
         </section>
@@ -221,7 +221,7 @@ export function Dashboard({
               layout={conditionsLayout}
               revision={series.revision}
               imageName={`${assetId}_conditions`}
-              onClick={notes.onChartClick}
+              onPickX={notes.onChartClick}
             />
           </div>
         </section>

@@ -321,7 +321,7 @@ export function HistoryView({
                 revision={series.revision}
                 imageName={`${fileStem}_prediction`}
                 onRelayout={onRelayout}
-                onClick={notes.onChartClick}
+                onPickX={notes.onChartClick}
               />
             ) : null}
           </div>
@@ -347,7 +347,7 @@ export function HistoryView({
                 revision={series.revision}
                 imageName={`${fileStem}_conditions`}
                 onRelayout={onRelayout}
-                onClick={notes.onChartClick}
+                onPickX={notes.onChartClick}
               />
             ) : null}
           </div>
