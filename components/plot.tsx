@@ -1,7 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useMemo, useRef, type PointerEvent } from 'react';
+import { useMemo, type MouseEvent } from 'react';
 import type { Config, Data, Layout, PlotRelayoutEvent } from 'plotly.js';
 
 /**
@@ -57,8 +57,8 @@ export interface PlotProps {
   onRelayout?: (event: Readonly<PlotRelayoutEvent>) => void;
   /**
    * A click (not a drag) anywhere on the plot area, with the x under the pointer as Plotly reads
-   * it (a date string on a date axis): picks a time to annotate. Read from the pointer's pixel,
-   * not from Plotly's plotly_click, which needs hover data and a live chart's redraws clear it.
+   * it (a date string on a date axis): picks a time to annotate. Read from the click's pixel, not
+   * from Plotly's plotly_click, which needs hover data that a live chart's redraws clear.
    */
   onPickX?: (x: unknown) => void;
 }
@@ -67,9 +67,6 @@ export interface PlotProps {
 interface GraphDiv extends HTMLElement {
   _fullLayout?: { xaxis?: { p2d?: (px: number) => unknown } };
 }
-
-/** Pointer travel (px) beyond which a press is a drag (zoom), not a click. */
-const CLICK_SLOP = 4;
 
 /** A Plotly chart that fills its container (give the container a height). */
 export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout, onPickX }: PlotProps) {
@@ -81,11 +78,11 @@ export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageNam
         : config,
     [config, imageName],
   );
-  const pressed = useRef<{ x: number; y: number } | null>(null);
-  const onPointerUp = (e: PointerEvent<HTMLDivElement>) => {
-    const down = pressed.current;
-    pressed.current = null;
-    if (!onPickX || !down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > CLICK_SLOP) return;
+  // Plotly covers the page on mousedown (its drag cover), so the pointer's up and the native
+  // click land outside the chart; after a press without a drag Plotly dispatches a click on the
+  // element pressed, with the release's coordinates, which bubbles here. A zoom drag sends none.
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    if (!onPickX || (e.target as Element).closest?.('.modebar, .legend')) return;
     const gd = e.currentTarget.querySelector<GraphDiv>('.js-plotly-plot');
     const area = gd?.querySelector('.nsewdrag')?.getBoundingClientRect();
     const p2d = gd?._fullLayout?.xaxis?.p2d;
@@ -94,11 +91,7 @@ export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageNam
     onPickX(p2d(e.clientX - area.left));
   };
   return (
-    <div
-      style={{ width: '100%', height: '100%' }}
-      onPointerDown={onPickX ? (e) => (pressed.current = { x: e.clientX, y: e.clientY }) : undefined}
-      onPointerUp={onPickX ? onPointerUp : undefined}
-    >
+    <div style={{ width: '100%', height: '100%' }} onClick={onPickX ? onClick : undefined}>
       <PlotlyChart
         data={data}
         layout={layout}
