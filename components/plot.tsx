@@ -1,7 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useMemo } from 'react';
+import { useMemo, type MouseEvent } from 'react';
 import type { Config, Data, Layout, PlotRelayoutEvent } from 'plotly.js';
 
 /**
@@ -55,10 +55,21 @@ export interface PlotProps {
   imageName?: string;
   /** Zoom, pan and autoscale (Plotly's relayout event). */
   onRelayout?: (event: Readonly<PlotRelayoutEvent>) => void;
+  /**
+   * A click (not a drag) anywhere on the plot area, with the x under the pointer as Plotly reads
+   * it (a date string on a date axis): picks a time to annotate. Read from the click's pixel, not
+   * from Plotly's plotly_click, which needs hover data that a live chart's redraws clear.
+   */
+  onPickX?: (x: unknown) => void;
+}
+
+/** The parts of Plotly's graph div read here (private, stable across Plotly 2-3). */
+interface GraphDiv extends HTMLElement {
+  _fullLayout?: { xaxis?: { p2d?: (px: number) => unknown } };
 }
 
 /** A Plotly chart that fills its container (give the container a height). */
-export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout }: PlotProps) {
+export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout, onPickX }: PlotProps) {
   // The modebar's camera button (toImage) saves the chart as a PNG under this name.
   const withImage = useMemo(
     () =>
@@ -67,14 +78,28 @@ export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageNam
         : config,
     [config, imageName],
   );
+  // Plotly covers the page on mousedown (its drag cover), so the pointer's up and the native
+  // click land outside the chart; after a press without a drag Plotly dispatches a click on the
+  // element pressed, with the release's coordinates, which bubbles here. A zoom drag sends none.
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    if (!onPickX || (e.target as Element).closest?.('.modebar, .legend')) return;
+    const gd = e.currentTarget.querySelector<GraphDiv>('.js-plotly-plot');
+    const area = gd?.querySelector('.nsewdrag')?.getBoundingClientRect();
+    const p2d = gd?._fullLayout?.xaxis?.p2d;
+    if (!area || !p2d) return;
+    if (e.clientX < area.left || e.clientX > area.right || e.clientY < area.top || e.clientY > area.bottom) return;
+    onPickX(p2d(e.clientX - area.left));
+  };
   return (
-    <PlotlyChart
-      data={data}
-      layout={layout}
-      revision={revision}
-      config={withImage}
-      onRelayout={onRelayout}
-      style={{ width: '100%', height: '100%' }}
-    />
+    <div style={{ width: '100%', height: '100%' }} onClick={onPickX ? onClick : undefined}>
+      <PlotlyChart
+        data={data}
+        layout={layout}
+        revision={revision}
+        config={withImage}
+        onRelayout={onRelayout}
+        style={{ width: '100%', height: '100%' }}
+      />
+    </div>
   );
 }

@@ -17,6 +17,7 @@ import type { ModelManager } from './twin/model-manager';
 import type { SourceMonitor } from './twin/source-monitor';
 import type { IngestStatus } from './ingest/ingest-status';
 import type { MqttIngest } from './ingest/mqtt/mqtt-ingest';
+import type { AnnotationService } from './annotations/annotation-service';
 
 export interface Services {
   config: Config;
@@ -41,6 +42,8 @@ export interface Services {
   ingestStatus?: IngestStatus;
   /** The MQTT plant connection; null when MQTT_URL is not set. */
   plant?: MqttIngest | null;
+  /** Notes on the trends (issue 18); set once socket.io is up (changes are broadcast). */
+  annotations?: AnnotationService;
 }
 
 /** The live twin, or an error when the process is still starting. */

@@ -20,6 +20,15 @@ import { DriftPanel } from '../models/drift-panel';
 import { useServingModel } from '../models/use-serving-model';
 import { useServingBand } from '../models/use-serving-band';
 import { AssetSelect } from '../asset-select';
+import { AnnotationPanel, type Viewer } from '../annotations/annotation-panel';
+import { axesToken, axisKeys, withYAxes } from '../charts/y-axes';
+import { useYAxes } from '../charts/use-y-axes';
+import { YAxisControl } from '../charts/y-axis-control';
+import type { YAxes } from '@/lib/time/preferences';
+import { useChartAnnotations } from '../annotations/use-chart-annotations';
+
+/** Notes are fetched from this far back (the longest window); newer ones arrive on the socket. */
+const ANNOTATIONS_BACK_MS = Math.max(...WINDOW_MINUTES) * 60_000;
 
 const DEFAULT_WINDOW: WindowMinutes = 5;
 
@@ -34,7 +43,22 @@ interface Paused {
  * The live dashboard of one asset: picker, time window, pause, cards and two trends. Everything
  * is labelled from the catalog (the model package and the plant), nothing from constants.
  */
-export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog; timeZone?: string | null }) {
+export function Dashboard({
+  catalog,
+  timeZone = null,
+  me = null,
+  initialYAxes = null,
+}: {
+  catalog: StreamCatalog;
+  timeZone?: string | null;
+  /** The signed-in user: who may annotate, and which notes they may edit. */
+  me?: Viewer | null;
+  /** The user's fixed y-axis ranges (preferences). */
+  initialYAxes?: YAxes | null;
+}) {
+  const yAxes = useYAxes(initialYAxes);
+  const featureNames = useMemo(() => catalog.signals.map((s) => s.name), [catalog.signals]);
+  const scaleToken = axesToken(yAxes.axes, ['prediction', ...featureNames]);
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
   const [windowMin, setWindowMin] = useState<WindowMinutes>(DEFAULT_WINDOW);
   const [paused, setPaused] = useState<Paused | null>(null);
@@ -72,7 +96,7 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
     [buffer, windowMs, endTs, viewRevision],
   );
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
-  const uirevision = `${assetId}/${windowMin}/${zone}`;
+  const uirevision = `${assetId}/${windowMin}/${zone}/${scaleToken}`;
   const prediction = useMemo(
     () => predictionFigure(series, catalog.target, uirevision, band?.label),
     [series, catalog.target, uirevision, band?.label],
@@ -84,8 +108,27 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
   // Where this asset's alerts started, on both charts.
   const assetAlerts = useAssetAlerts(assetId);
   const marks = useMemo(() => alertMarks(assetAlerts, endTs, windowMs), [assetAlerts, endTs, windowMs]);
-  const predictionLayout = useMemo(() => withAlertMarks(prediction.layout, marks), [prediction.layout, marks]);
-  const conditionsLayout = useMemo(() => withAlertMarks(conditions.layout, marks), [conditions.layout, marks]);
+  // Operators' notes: from an hour before the page opened (the longest window), then live.
+  const [annotationsFrom] = useState(() => Date.now() - ANNOTATIONS_BACK_MS);
+  const notes = useChartAnnotations(assetId, annotationsFrom, undefined, { from: endTs - windowMs, to: endTs }, zone);
+  const predictionLayout = useMemo(
+    () =>
+      withYAxes(
+        withAlertMarks(withAlertMarks(prediction.layout, marks), notes.marks),
+        axisKeys(['prediction']),
+        yAxes.axes,
+      ),
+    [prediction.layout, marks, notes.marks, yAxes.axes],
+  );
+  const conditionsLayout = useMemo(
+    () =>
+      withYAxes(
+        withAlertMarks(withAlertMarks(conditions.layout, marks), notes.marks),
+        axisKeys(featureNames),
+        yAxes.axes,
+      ),
+    [conditions.layout, marks, notes.marks, featureNames, yAxes.axes],
+  );
 
   const asset = catalog.assets.find((a) => a.id === assetId);
   const conditionsTitle = catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ');
@@ -149,12 +192,19 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
           <h2 id="pred-h">
             {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
           </h2>
+          <YAxisControl
+            chart="the prediction chart"
+            signals={[{ name: 'prediction', label: catalog.target.label, unit: catalog.target.unit }]}
+            axes={yAxes.axes}
+            save={yAxes.save}
+          />
           <div className="chart-box" data-testid="prediction-chart" data-points={series.count}>
             <Plot
               data={prediction.data}
               layout={predictionLayout}
               revision={series.revision}
               imageName={`${assetId}_prediction`}
+              onPickX={notes.onChartClick}
             />
           </div>
         </section>
@@ -163,16 +213,34 @@ export function Dashboard({ catalog, timeZone = null }: { catalog: StreamCatalog
             Process conditions{asset ? ` · ${asset.name}` : ''}{' '}
             <span className="muted chart-sub">{conditionsTitle}</span>
           </h2>
+          <YAxisControl
+            chart="the process conditions chart"
+            signals={catalog.signals}
+            axes={yAxes.axes}
+            save={yAxes.save}
+          />
           <div className="chart-box" data-testid="conditions-chart" data-points={series.count}>
             <Plot
               data={conditions.data}
               layout={conditionsLayout}
               revision={series.revision}
               imageName={`${assetId}_conditions`}
+              onPickX={notes.onChartClick}
             />
           </div>
         </section>
       </div>
+      <AnnotationPanel
+        assetId={assetId}
+        annotations={notes.inView}
+        zone={zone}
+        me={me}
+        draft={notes.draft}
+        setDraft={notes.setDraft}
+        defaultTs={() => latest?.ts ?? Date.now()}
+        onSaved={notes.upsert}
+        onDeleted={notes.remove}
+      />
       <DriftPanel />
     </div>
   );

@@ -1,10 +1,8 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { PlotRelayoutEvent } from 'plotly.js';
-import type { HistoryResult } from '@/lib/twin/history';
 import type { StreamCatalog } from '@/lib/twin/types';
-import { errorMessage, requestJson } from '@/lib/client/api-client';
 import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { formatZoned, fromLocalInput, fromWallClock, parsePlotlyDate, toLocalInput } from '@/lib/time/zoned';
 import { axisTitle } from '../charts/theme';
@@ -13,10 +11,26 @@ import { formatNumber } from '../dashboard/format';
 import { Plot } from '../plot';
 import { TimeZoneSelect } from '../time-zone-select';
 import { historySeries } from './history-series';
+import { useHistory } from './use-history';
+import {
+  COMPARE_MODES,
+  compareOffset,
+  conditionsOverlay,
+  periodLabel,
+  predictionOverlay,
+  shiftHistory,
+  type CompareMode,
+} from './compare';
 import { AssetSelect } from '../asset-select';
+import { AnnotationPanel, type Viewer } from '../annotations/annotation-panel';
+import { axesToken, axisKeys, withYAxes } from '../charts/y-axes';
+import { useYAxes } from '../charts/use-y-axes';
+import { YAxisControl } from '../charts/y-axis-control';
+import type { YAxes } from '@/lib/time/preferences';
+import { useChartAnnotations } from '../annotations/use-chart-annotations';
+import { alertMarks, withAlertMarks } from '../dashboard/alert-marks';
+import { useAssetAlerts } from '../alerts/use-asset-alerts';
 
-/** Points per signal asked of the server: about one per pixel of a wide chart. */
-const MAX_POINTS = 2_000;
 /** Zooming closer than this does not fetch again. */
 const MIN_ZOOM_MS = 1_000;
 
@@ -53,7 +67,22 @@ function zoomOf(ev: Readonly<PlotRelayoutEvent>): [unknown, unknown] | 'reset' |
  * prediction with its band and the process conditions with the dashboard's own figures, zoom to
  * fetch finer data for the zoomed range, export the range as CSV, choose the time zone.
  */
-export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatalog; initialTimeZone: string | null }) {
+export function HistoryView({
+  catalog,
+  initialTimeZone,
+  me = null,
+  initialYAxes = null,
+}: {
+  catalog: StreamCatalog;
+  initialTimeZone: string | null;
+  /** The signed-in user: who may annotate, and which notes they may edit. */
+  me?: Viewer | null;
+  /** The user's fixed y-axis ranges (preferences). */
+  initialYAxes?: YAxes | null;
+}) {
+  const yAxes = useYAxes(initialYAxes);
+  const featureNames = useMemo(() => catalog.signals.map((s) => s.name), [catalog.signals]);
+  const scaleToken = axesToken(yAxes.axes, ['prediction', ...featureNames]);
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
   const [preset, setPreset] = useState<PresetKey>('1h');
   const [range, setRange] = useState<Range>(() => lastRange(PRESETS[0].ms));
@@ -62,44 +91,67 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
   const [chosenZone, setChosenZone] = useState<string | null>(initialTimeZone);
   const zone = useDisplayTimeZone(chosenZone);
   const [custom, setCustom] = useState<{ from: string; to: string } | null>(null);
-  const [result, setResult] = useState<{ key: string; data: HistoryResult | null; error: string | null } | null>(null);
 
-  const requestKey = `${assetId}/${view.from}/${view.to}`;
-  useEffect(() => {
-    const ctrl = new AbortController();
-    const q = new URLSearchParams({
-      from: String(Math.round(view.from)),
-      to: String(Math.round(view.to)),
-      maxPoints: String(MAX_POINTS),
-    });
-    requestJson<HistoryResult>(`/api/v1/assets/${encodeURIComponent(assetId)}/history?${q}`, {
-      signal: ctrl.signal,
-    }).then(
-      (data) => {
-        if (!ctrl.signal.aborted) setResult({ key: requestKey, data, error: null });
-      },
-      (err: unknown) => {
-        if (!ctrl.signal.aborted) setResult({ key: requestKey, data: null, error: errorMessage(err) });
-      },
-    );
-    return () => ctrl.abort();
-  }, [assetId, view, requestKey]);
-
-  const loading = result?.key !== requestKey;
-  const data = result?.data ?? null;
+  const main = useHistory(assetId, view);
+  const loading = main.loading;
+  const data = main.data;
+  const result = main;
+  // Compare with an earlier period: the same view, `offset` ms back, drawn shifted onto this one.
+  const [compareMode, setCompareMode] = useState<CompareMode>('none');
+  const [compareStartInput, setCompareStartInput] = useState('');
+  const compareStart = compareStartInput ? fromLocalInput(compareStartInput, zone) : null;
+  const offset = compareOffset(compareMode, range.from, compareStart);
+  const earlier = useHistory(assetId, offset === null ? null : { from: view.from - offset, to: view.to - offset });
+  const period = periodLabel(compareMode, compareStart, zone);
+  const compared = useMemo(
+    () =>
+      earlier.data && offset !== null
+        ? historySeries(shiftHistory(earlier.data, offset), catalog.signals, zone, earlier.data.from)
+        : null,
+    [earlier.data, offset, catalog.signals, zone],
+  );
   const series = useMemo(
     () => (data ? historySeries(data, catalog.signals, zone, data.from + data.to) : null),
     [data, catalog.signals, zone],
   );
   // Zoom state survives the finer data arriving; a new asset, range or zone starts afresh.
-  const uirevision = `${assetId}/${range.from}/${range.to}/${zone}`;
-  const prediction = useMemo(
-    () => (series ? predictionFigure(series, catalog.target, uirevision) : null),
-    [series, catalog.target, uirevision],
+  const uirevision = `${assetId}/${range.from}/${range.to}/${zone}/${scaleToken}`;
+  const prediction = useMemo(() => {
+    if (!series) return null;
+    const f = predictionFigure(series, catalog.target, uirevision);
+    return compared ? { ...f, data: [...f.data, ...predictionOverlay(compared, catalog.target, period)] } : f;
+  }, [series, catalog.target, uirevision, compared, period]);
+  const conditions = useMemo(() => {
+    if (!series) return null;
+    const f = conditionsFigure(series, catalog.signals, uirevision);
+    return compared ? { ...f, data: [...f.data, ...conditionsOverlay(compared, catalog.signals, period)] } : f;
+  }, [series, catalog.signals, uirevision, compared, period]);
+
+  // Alert raises (dotted, ⚠) and operators' notes (violet, ✎) over the stored data.
+  const assetAlerts = useAssetAlerts(assetId);
+  const alerts = useMemo(() => alertMarks(assetAlerts, view.to, view.to - view.from), [assetAlerts, view]);
+  const notes = useChartAnnotations(assetId, range.from, range.to, view, zone);
+  const predictionLayout = useMemo(
+    () =>
+      prediction
+        ? withYAxes(
+            withAlertMarks(withAlertMarks(prediction.layout, alerts), notes.marks),
+            axisKeys(['prediction']),
+            yAxes.axes,
+          )
+        : null,
+    [prediction, alerts, notes.marks, yAxes.axes],
   );
-  const conditions = useMemo(
-    () => (series ? conditionsFigure(series, catalog.signals, uirevision) : null),
-    [series, catalog.signals, uirevision],
+  const conditionsLayout = useMemo(
+    () =>
+      conditions
+        ? withYAxes(
+            withAlertMarks(withAlertMarks(conditions.layout, alerts), notes.marks),
+            axisKeys(featureNames),
+            yAxes.axes,
+          )
+        : null,
+    [conditions, alerts, notes.marks, featureNames, yAxes.axes],
   );
 
   const choose = (next: Range, key: PresetKey) => {
@@ -166,6 +218,28 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
             Custom
           </button>
         </div>
+        <label className="dash-field">
+          <span>Compare with</span>
+          <select value={compareMode} onChange={(e) => setCompareMode(e.target.value as CompareMode)}>
+            {COMPARE_MODES.map((m) => (
+              <option key={m.key} value={m.key}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {compareMode === 'start' ? (
+          <label className="dash-field">
+            <span>Earlier start</span>
+            <input
+              type="datetime-local"
+              style={inputStyle}
+              value={compareStartInput}
+              max={toLocalInput(range.from, zone)}
+              onChange={(e) => setCompareStartInput(e.target.value)}
+            />
+          </label>
+        ) : null}
         <TimeZoneSelect value={chosenZone} onChange={setChosenZone} />
         <a className="btn btn-ghost" href={exportHref} download>
           Export CSV
@@ -206,6 +280,11 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
       <p className="muted" role="status" data-testid="history-status">
         {formatZoned(view.from, zone, { seconds: false })} – {formatZoned(view.to, zone, { seconds: false })} ({zone})
         {view.from !== range.from || view.to !== range.to ? ' · zoomed (double-click a chart to zoom out)' : ''}
+        {offset !== null
+          ? ` · compared with ${period}${earlier.loading ? ' (loading…)' : earlier.error ? ` (${earlier.error})` : earlier.data ? ` (${formatNumber(earlier.data.rawCount, 0)} readings)` : ''}`
+          : compareMode === 'start'
+            ? ' · choose an earlier start to compare with'
+            : ''}
         {loading
           ? ' · loading…'
           : data
@@ -223,19 +302,26 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
           <h2 id="hist-pred-h">
             {catalog.target.label} predicted{asset ? ` · ${asset.name}` : ''}
           </h2>
+          <YAxisControl
+            chart="the prediction chart"
+            signals={[{ name: 'prediction', label: catalog.target.label, unit: catalog.target.unit }]}
+            axes={yAxes.axes}
+            save={yAxes.save}
+          />
           <div
             className="chart-box"
             data-testid="history-prediction-chart"
             data-points={series?.count ?? 0}
             data-raw-count={data?.rawCount ?? 0}
           >
-            {prediction && series ? (
+            {prediction && predictionLayout && series ? (
               <Plot
                 data={prediction.data}
-                layout={prediction.layout}
+                layout={predictionLayout}
                 revision={series.revision}
                 imageName={`${fileStem}_prediction`}
                 onRelayout={onRelayout}
+                onPickX={notes.onChartClick}
               />
             ) : null}
           </div>
@@ -247,19 +333,37 @@ export function HistoryView({ catalog, initialTimeZone }: { catalog: StreamCatal
               {catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ')}
             </span>
           </h2>
+          <YAxisControl
+            chart="the process conditions chart"
+            signals={catalog.signals}
+            axes={yAxes.axes}
+            save={yAxes.save}
+          />
           <div className="chart-box" data-testid="history-conditions-chart" data-points={series?.count ?? 0}>
-            {conditions && series ? (
+            {conditions && conditionsLayout && series ? (
               <Plot
                 data={conditions.data}
-                layout={conditions.layout}
+                layout={conditionsLayout}
                 revision={series.revision}
                 imageName={`${fileStem}_conditions`}
                 onRelayout={onRelayout}
+                onPickX={notes.onChartClick}
               />
             ) : null}
           </div>
         </section>
       </div>
+      <AnnotationPanel
+        assetId={assetId}
+        annotations={notes.inView}
+        zone={zone}
+        me={me}
+        draft={notes.draft}
+        setDraft={notes.setDraft}
+        defaultTs={() => view.to}
+        onSaved={notes.upsert}
+        onDeleted={notes.remove}
+      />
     </div>
   );
 }

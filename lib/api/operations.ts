@@ -15,12 +15,13 @@ import { readingSchema } from '../twin/ingest';
 import { batchSchema, predictSchema } from '../twin/model-api';
 import { optimizeSchema } from '../what-if/optimize-api';
 import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
-import { preferencesSchema } from '../time/preferences';
+import { preferencesSchema, preferencesUpdateSchema } from '../time/preferences';
 import { DEFAULT_MAX_POINTS, MAX_POINTS_MAX, MAX_POINTS_MIN } from '../twin/history';
 import { getServicesOrNull } from '../services';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';
+import '../annotations/openapi-operations';
 import './reference-operations';
 
 const role = z.enum(['viewer', 'operator', 'admin']);
@@ -255,7 +256,7 @@ registerOperation({
   method: 'get',
   path: '/api/v1/me/preferences',
   tag: 'users',
-  summary: 'The caller’s display preferences: time zone (null = the browser’s)',
+  summary: 'The caller’s display preferences: time zone (null = the browser’s), fixed y-axis ranges by signal',
   role: 'viewer',
   responses: { 200: { description: 'Preferences', schema: preferencesSchema } },
 });
@@ -263,9 +264,11 @@ registerOperation({
   method: 'put',
   path: '/api/v1/me/preferences',
   tag: 'users',
-  summary: 'Set the caller’s time zone (an IANA name, or null for the browser’s)',
+  summary: 'Set the caller’s time zone (an IANA name, or null for the browser’s) and/or y-axis ranges',
+  description:
+    'Sets the preferences named in the body, leaving the others as they are. `yAxes` replaces the whole map of fixed ranges: `{"temperature": {"min": 340, "max": 380}}`; a signal not in it (or `{}`) is auto-scaled. `min` must be below `max` (a 400 names `yAxes.<signal>.max`).',
   role: 'viewer',
-  body: preferencesSchema,
+  body: preferencesUpdateSchema,
   responses: { 200: { description: 'Saved', schema: preferencesSchema } },
 });
 registerOperation({

@@ -39,6 +39,11 @@ export const users = pgTable(
     /** IANA time zone for showing times (e.g. Europe/Berlin); null = the browser's zone. */
     timeZone: text('time_zone'),
     /**
+     * Fixed y-axis ranges of the trends by signal (`prediction` or a feature name): `{min, max}`;
+     * a signal not in it is auto-scaled. null = all auto (issue 18).
+     */
+    chartAxes: jsonb('chart_axes').$type<Record<string, { min: number; max: number }>>(),
+    /**
      * Bumped to end every session and login token of the user at once (password change or reset,
      * disable, "log out other sessions"); tokens carry the value they were issued with.
      */
@@ -318,3 +323,29 @@ export const settings = pgTable('settings', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: text('updated_by'),
 });
+
+/**
+ * Notes operators put on the trends (issue 18): a point in time (`endTs` null) or a range, on one
+ * asset or plant-wide (`assetId` null). The author's username is kept beside the id so the note
+ * still says who wrote it after the account is deleted.
+ */
+export const annotations = pgTable(
+  'annotations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assetId: text('asset_id'),
+    startTs: timestamp('start_ts', { withTimezone: true, precision: 3 }).notNull(),
+    endTs: timestamp('end_ts', { withTimezone: true, precision: 3 }),
+    note: text('note').notNull(),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    authorUsername: text('author_username').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('annotations_start_idx').on(t.startTs),
+    index('annotations_asset_start_idx').on(t.assetId, t.startTs),
+    check('annotations_range_check', sql`${t.endTs} is null or ${t.endTs} >= ${t.startTs}`),
+    check('annotations_note_check', sql`char_length(${t.note}) between 1 and 500`),
+  ],
+);

@@ -253,6 +253,24 @@ export function usersRepo(db: Db) {
       return rows.length > 0;
     },
 
+    /** The user's fixed y-axis ranges by signal ({} = all auto), undefined when there is no such user. */
+    async getChartAxes(id: string): Promise<Record<string, { min: number; max: number }> | undefined> {
+      if (!UUID.test(id)) return undefined;
+      const [row] = await db.select({ axes: users.chartAxes }).from(users).where(eq(users.id, id));
+      return row ? (row.axes ?? {}) : undefined;
+    },
+
+    /** Replaces the fixed y-axis ranges ({} = all auto); false when there is no such user. */
+    async setChartAxes(id: string, axes: Record<string, { min: number; max: number }>): Promise<boolean> {
+      if (!UUID.test(id)) return false;
+      const rows = await db
+        .update(users)
+        .set({ chartAxes: Object.keys(axes).length ? axes : null, updatedAt: new Date() })
+        .where(eq(users.id, id))
+        .returning({ id: users.id });
+      return rows.length > 0;
+    },
+
     countActiveAdmins,
   };
 }

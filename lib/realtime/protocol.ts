@@ -8,6 +8,7 @@
  * otherwise a fresh snapshot with `reset: true` (the client must drop what it holds).
  */
 import type { Role } from '../auth/roles';
+import type { Annotation } from '../annotations/types';
 import type { Point } from '../twin/types';
 import type { SourceStatus } from '../twin/source-monitor';
 
@@ -83,6 +84,11 @@ export interface ServerToClientEvents {
   'alert:updated': (alert: AlertEvent) => void;
   /** An asset's source went live, stale or offline (the current ones: `asset:statuses`). */
   'asset:status': (status: SourceStatus) => void;
+  /** A note put on the trends (issue 18), by anyone: every console draws it. */
+  'annotation:created': (annotation: Annotation) => void;
+  /** A note's text or time changed: the whole annotation as it is now. */
+  'annotation:updated': (annotation: Annotation) => void;
+  'annotation:deleted': (annotation: Pick<Annotation, 'id' | 'assetId'>) => void;
 }
 
 export interface ClientToServerEvents {

@@ -37,6 +37,9 @@ import type { AlertService } from '../alerts/alert-service';
 import { ModelManager } from '../twin/model-manager';
 import { settingsRepo } from '../db/settings-repo';
 import { modelBroadcaster } from '../realtime/model-events';
+import { annotationBroadcaster } from '../realtime/annotation-events';
+import { annotationsRepo } from '../db/annotations-repo';
+import { createAnnotationService } from '../annotations/annotation-service';
 import { assayedYield } from '../plant/ground-truth';
 import { setServices, type Services } from '../services';
 import { accessLogLevel, machineApi } from './machine-api';
@@ -252,6 +255,12 @@ export async function startConsole({
       logger,
     });
     services.twin = twin;
+    services.annotations = createAnnotationService({
+      repo: annotationsRepo(database.db),
+      audit,
+      knownAsset: (id) => twin.pipeline.hasAsset(id),
+      broadcast: annotationBroadcaster(io),
+    });
     alerts = await startAlerts({
       config,
       database,

@@ -213,14 +213,17 @@ describe('history, export and preferences routes', () => {
 
   it('GET/PUT me/preferences keeps the user’s time zone and refuses unknown zones', async () => {
     const url = '/api/v1/me/preferences';
-    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: null });
+    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: null, yAxes: {} });
     const put = await call(h.url, putPrefs, url, {
       method: 'PUT',
       body: { timeZone: 'Europe/Paris' },
       headers: { cookie },
     });
     expect(put.status, put.text).toBe(200);
-    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: 'Europe/Paris' });
+    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({
+      timeZone: 'Europe/Paris',
+      yAxes: {},
+    });
     const bad = await call(h.url, putPrefs, url, {
       method: 'PUT',
       body: { timeZone: 'Europe/Atlantis' },
@@ -231,7 +234,7 @@ describe('history, export and preferences routes', () => {
     expect(
       (await call(h.url, putPrefs, url, { method: 'PUT', body: { timeZone: null }, headers: { cookie } })).status,
     ).toBe(200);
-    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: null });
+    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: null, yAxes: {} });
     expect((await call(h.url, putPrefs, url, { method: 'PUT', body: {}, headers: { cookie } })).status).toBe(400);
   });
 });

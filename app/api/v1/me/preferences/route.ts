@@ -1,22 +1,26 @@
 import { apiRoute } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
 import { getServices } from '@/lib/services';
-import { preferencesSchema } from '@/lib/time/preferences';
+import { preferencesUpdateSchema, type Preferences } from '@/lib/time/preferences';
 
 export const dynamic = 'force-dynamic';
 
 const noUser = () => new ApiError(404, 'not_found', 'These credentials belong to no user account');
 
-/** The caller's preferences: `{timeZone}` (null = the browser's zone). */
-export const GET = apiRoute({ role: 'viewer' }, async ({ principal }) => {
-  const timeZone = await getServices().users.getTimeZone(principal.userId);
-  if (timeZone === undefined) throw noUser();
-  return Response.json({ timeZone });
-});
+async function read(userId: string): Promise<Preferences> {
+  const { users } = getServices();
+  const [timeZone, yAxes] = await Promise.all([users.getTimeZone(userId), users.getChartAxes(userId)]);
+  if (timeZone === undefined || yAxes === undefined) throw noUser();
+  return { timeZone, yAxes };
+}
 
-/** Sets the caller's preferences. */
-export const PUT = apiRoute({ role: 'viewer', body: preferencesSchema }, async ({ principal, body }) => {
-  const found = await getServices().users.setTimeZone(principal.userId, body.timeZone);
-  if (!found) throw noUser();
-  return Response.json({ timeZone: body.timeZone });
+/** The caller's preferences: `{timeZone, yAxes}` (null zone = the browser's; {} = every axis auto). */
+export const GET = apiRoute({ role: 'viewer' }, async ({ principal }) => Response.json(await read(principal.userId)));
+
+/** Sets the preferences named in the body; the others stay as they are. */
+export const PUT = apiRoute({ role: 'viewer', body: preferencesUpdateSchema }, async ({ principal, body }) => {
+  const { users } = getServices();
+  if (body.timeZone !== undefined && !(await users.setTimeZone(principal.userId, body.timeZone))) throw noUser();
+  if (body.yAxes !== undefined && !(await users.setChartAxes(principal.userId, body.yAxes))) throw noUser();
+  return Response.json(await read(principal.userId));
 });

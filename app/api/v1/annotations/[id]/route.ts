@@ -1,0 +1,20 @@
+import { apiRoute } from '@/lib/api/route';
+import { actorOf, getAnnotations } from '@/lib/annotations/api';
+import { patchAnnotationSchema } from '@/lib/annotations/schemas';
+
+export const dynamic = 'force-dynamic';
+
+/** Changes the note or its time (its author only); audited and broadcast. */
+export const PATCH = apiRoute(
+  { role: 'operator', body: patchAnnotationSchema },
+  async ({ params, body, principal, address }) => {
+    const annotation = await getAnnotations().update(params.id ?? '', body, actorOf(principal, address));
+    return Response.json({ annotation });
+  },
+);
+
+/** Removes a note (its author, or an admin); audited and broadcast. */
+export const DELETE = apiRoute({ role: 'operator' }, async ({ params, principal, address }) => {
+  await getAnnotations().delete(params.id ?? '', actorOf(principal, address));
+  return new Response(null, { status: 204 });
+});
