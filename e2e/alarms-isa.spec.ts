@@ -196,12 +196,16 @@ test('an admin takes an asset out of service: its alarms leave the list, are lis
   await expect(row).toHaveAttribute('data-state', 'active_unacked');
 
   await page.getByRole('link', { name: 'Out of service…' }).click();
-  // The form is live once its rule list has loaded (a choice made before hydration would be reset).
-  await expect(page.getByLabel('Rule').locator('option')).not.toHaveCount(1);
-  await page.getByLabel('Asset').selectOption('reactor-3');
-  await expect(page.getByLabel('Asset')).toHaveValue('reactor-3');
-  await page.getByLabel('Reason').fill('catalyst change');
-  await page.getByRole('button', { name: 'Take out of service' }).click();
+  // The Alerts page has an Asset filter too: act only once the navigation has landed, and inside
+  // the out-of-service form, whose rule list has loaded (a choice made before hydration would be reset).
+  await expect(page).toHaveURL(/\/alerts\/out-of-service$/);
+  const form = page.locator('form', { has: page.getByRole('button', { name: 'Take out of service' }) });
+  await expect(form.getByLabel('Rule').locator('option')).not.toHaveCount(1);
+  await form.getByRole('combobox', { name: 'Asset', exact: true }).selectOption('reactor-3');
+  await expect(form.getByRole('combobox', { name: 'Asset', exact: true })).toHaveValue('reactor-3');
+  await expect(form.getByLabel('Rule').locator('option')).not.toHaveCount(1);
+  await form.getByLabel('Reason').fill('catalyst change');
+  await form.getByRole('button', { name: 'Take out of service' }).click();
   const entry = page.getByTestId('oos-table').locator('tr[data-scope="asset"][data-target="reactor-3"]');
   await expect(entry).toContainText('catalyst change');
   await expect(entry).toContainText('admin');
@@ -223,6 +227,7 @@ test('an admin takes an asset out of service: its alarms leave the list, are lis
   ]);
 
   await page.getByRole('link', { name: 'Out of service…' }).click();
+  await expect(page).toHaveURL(/\/alerts\/out-of-service$/);
   await entry.getByRole('button', { name: 'Return to service' }).click();
   await expect(entry).toHaveCount(0);
   await page.goto('/alerts');

@@ -43,7 +43,7 @@ test('an ingest-fed asset whose readings stop shows "no data since" and raises a
   await page.goto('/alerts');
   await expect(page.locator(`tr[data-asset="${ASSET}"][data-signal="source:stale"]`).first()).toHaveAttribute(
     'data-state',
-    'active',
+    'active_unacked',
   );
 
   // Fresh data: live again, the notice goes and the alert clears.
@@ -52,13 +52,17 @@ test('an ingest-fed asset whose readings stop shows "no data since" and raises a
   await expect(notice).toBeVisible();
   await send();
   await expect(notice).toHaveCount(0);
-  await expect
-    .poll(async () => {
-      const res = await request.get(`/api/v1/alerts?state=open&assetId=${ASSET}&limit=100`);
-      return ((await res.json()) as { alerts: { signal: string }[] }).alerts.filter((a) => a.signal === 'source:stale')
-        .length;
-    })
-    .toBe(0);
+  // Returned to normal before anyone acknowledged it (ISA-18.2): it stays until acknowledged.
+  const staleAlarms = async (state: string) => {
+    const res = await request.get(`/api/v1/alerts?state=${state}&assetId=${ASSET}&limit=100`);
+    return ((await res.json()) as { alerts: { id: number; signal: string }[] }).alerts.filter(
+      (a) => a.signal === 'source:stale',
+    );
+  };
+  await expect.poll(async () => (await staleAlarms('rtn_unacked')).length).toBe(1);
+  const [returned] = await staleAlarms('rtn_unacked');
+  expect((await request.post(`/api/v1/alerts/${returned!.id}/ack`, { data: {} })).status()).toBe(200);
+  await expect.poll(async () => (await staleAlarms('open')).length).toBe(0);
 
   // Clean up for later specs: with its rule disabled the asset's next stale spell raises nothing.
   const rules = (await (await request.get(`/api/v1/alert-rules?assetId=${ASSET}`)).json()) as {
