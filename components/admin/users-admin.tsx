@@ -7,9 +7,7 @@ import { Field } from './field';
 import { formatTime } from './format';
 import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { formError, Message } from './message';
-
-type Role = 'viewer' | 'operator' | 'admin';
-const ROLES: Role[] = ['viewer', 'operator', 'admin'];
+import { ROLES, type Role } from '@/lib/auth/roles';
 
 type UserRow = UserView;
 

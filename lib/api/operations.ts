@@ -18,13 +18,14 @@ import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
 import { preferencesSchema, preferencesUpdateSchema } from '../time/preferences';
 import { DEFAULT_MAX_POINTS, MAX_POINTS_MAX, MAX_POINTS_MIN } from '../twin/history';
 import { getServicesOrNull } from '../services';
+import { ROLES } from '../auth/roles';
 import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocContext } from './openapi';
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';
 import '../annotations/openapi-operations';
 import './reference-operations';
 
-const role = z.enum(['viewer', 'operator', 'admin']);
+const role = z.enum(ROLES);
 const anyObject = z.looseObject({});
 
 const loginResponse = z.object({

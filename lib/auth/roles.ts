@@ -1,6 +1,10 @@
-import { ROLES, type Role } from '../db/schema';
-
-export { ROLES, type Role };
+/**
+ * The console's roles, in rank order: the one list (the users table's check constraint, the API
+ * schemas and the OpenAPI document, the admin page's pickers all read it). No imports, so the
+ * browser bundle can use it too.
+ */
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 

@@ -20,8 +20,9 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../auth/roles';
+
+export { ROLES, type Role };
 
 export const users = pgTable(
   'users',
@@ -49,7 +50,7 @@ export const users = pgTable(
      */
     sessionGeneration: integer('session_generation').notNull().default(0),
   },
-  (t) => [check('users_role_check', sql`${t.role} in ('viewer', 'operator', 'admin')`)],
+  (t) => [check('users_role_check', sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(', '))})`)],
 );
 
 export const OUTCOMES = ['success', 'failure', 'denied'] as const;
