@@ -68,7 +68,10 @@ test('a JSON reading published over MQTT appears in the live chart', async ({ pa
 
 test('Sparkplug B data of a born device appears in the live chart of its asset', async ({ page, loginAs }) => {
   await loginAs(E2E_USERS.viewer);
+  // Pick the asset once the page is live (hydrated): a choice made before would be reset to reactor-1.
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
   await page.getByLabel('Asset').selectOption('reactor-3');
+  await expect(page.getByLabel('Asset')).toHaveValue('reactor-3');
   await expect(page.getByTestId('conditions-chart').locator('.js-plotly-plot')).toBeVisible();
   const topic = (type: string, device?: string) => `spBv1.0/${GROUP}/${type}/gw-e2e${device ? `/${device}` : ''}`;
   let seq = 0;

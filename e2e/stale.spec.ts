@@ -19,6 +19,8 @@ test('an ingest-fed asset whose readings stop shows "no data since" and raises a
   };
 
   await page.goto('/');
+  // Pick the asset once the page is live (hydrated): a choice made before would be reset.
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
   await page.getByLabel('Asset').selectOption(ASSET);
   const lastTs = await send();
   await expect(page.getByTestId('card-temperature')).toContainText('352');
@@ -48,6 +50,7 @@ test('an ingest-fed asset whose readings stop shows "no data since" and raises a
 
   // Fresh data: live again, the notice goes and the alert clears.
   await page.goto('/');
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
   await page.getByLabel('Asset').selectOption(ASSET);
   await expect(notice).toBeVisible();
   await send();

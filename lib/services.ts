@@ -14,6 +14,7 @@ import type { UserAdmin } from './auth/user-admin';
 import type { TwinService } from './twin/twin-service';
 import type { AlertService } from './alerts/alert-service';
 import type { ModelManager } from './twin/model-manager';
+import type { Backtests } from './serving/backtest';
 import type { SourceMonitor } from './twin/source-monitor';
 import type { IngestStatus } from './ingest/ingest-status';
 import type { MqttIngest } from './ingest/mqtt/mqtt-ingest';
@@ -34,6 +35,8 @@ export interface Services {
   alerts?: AlertService | null;
   /** Model versions, activation, A/B test, drift; null only during start-up. */
   models?: ModelManager | null;
+  /** Backtests of registered model versions on stored history (admin). */
+  backtests?: Backtests;
   /** Stale / offline detection of each asset's source; `markOffline` for protocol adapters (Sparkplug deaths). */
   sources?: SourceMonitor | null;
   /** User and API-key administration (admin API, own password); set once socket.io is up. */

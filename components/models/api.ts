@@ -5,9 +5,10 @@
  */
 import type { DriftReport } from '@/lib/twin/drift';
 import type { AbView, ModelRef, ModelVersionInfo } from '@/lib/twin/model-manager';
+import type { BacktestJob } from '@/lib/serving/backtest';
 import { requestJson as send } from '@/lib/client/api-client';
 
-export type { AbView, DriftReport, ModelRef, ModelVersionInfo };
+export type { AbView, BacktestJob, DriftReport, ModelRef, ModelVersionInfo };
 
 export interface ModelList {
   active: ModelRef | null;
@@ -29,3 +30,8 @@ export function uploadModel(model: File, twin: File): Promise<ModelVersionInfo> 
   form.append('twin', twin);
   return send<ModelVersionInfo>('/api/v1/models', { body: form });
 }
+
+export const startBacktest = (req: ModelRef & { assetId: string; from: number; to: number }) =>
+  send<{ backtest: BacktestJob }>('/api/v1/models/backtests', { json: req });
+export const fetchBacktest = (id: string) =>
+  send<{ backtest: BacktestJob }>(`/api/v1/models/backtests/${encodeURIComponent(id)}`);

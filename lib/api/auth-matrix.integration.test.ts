@@ -24,6 +24,7 @@ import { POST as activateModel } from '@/app/api/v1/models/activate/route';
 import { DELETE as stopAb, GET as getAb, PUT as putAb } from '@/app/api/v1/models/ab/route';
 import { POST as promoteAb } from '@/app/api/v1/models/ab/promote/route';
 import { GET as modelDrift } from '@/app/api/v1/models/drift/route';
+import { GET as listBacktests, POST as startBacktest } from '@/app/api/v1/models/backtests/route';
 import { GET as adminUsers, POST as adminCreateUser } from '@/app/api/v1/admin/users/route';
 import { PATCH as adminPatchUser } from '@/app/api/v1/admin/users/[id]/route';
 import { POST as adminResetPassword } from '@/app/api/v1/admin/users/[id]/password/route';
@@ -493,6 +494,21 @@ ROUTES.push(
   },
   { name: 'GET /api/v1/models/ab', handler: getAb, path: '/api/v1/models/ab', expect: anyUser },
   {
+    name: 'GET /api/v1/models/backtests',
+    handler: listBacktests,
+    path: '/api/v1/models/backtests',
+    expect: adminOnly(200),
+  },
+  {
+    name: 'POST /api/v1/models/backtests (an empty range of history: 202 once authorized)',
+    handler: startBacktest,
+    path: '/api/v1/models/backtests',
+    opts: () => ({
+      body: { name: 'reactor-yield', version: '1.0.0', assetId: 'reactor-1', from: 0, to: 1_000 },
+    }),
+    expect: adminOnly(202),
+  },
+  {
     name: 'PUT /api/v1/models/ab',
     handler: putAb,
     path: '/api/v1/models/ab',
@@ -697,6 +713,8 @@ describe('GET /api/openapi.json', () => {
       ['/api/v1/models/ab', 'put'],
       ['/api/v1/models/ab/promote', 'post'],
       ['/api/v1/models/drift', 'get'],
+      ['/api/v1/models/backtests', 'post'],
+      ['/api/v1/models/backtests/{id}', 'get'],
       ['/api/v1/admin/users', 'post'],
       ['/api/v1/admin/users/{id}', 'patch'],
       ['/api/v1/admin/api-keys/{prefix}', 'delete'],

@@ -23,6 +23,7 @@ import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocConte
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';
 import '../annotations/openapi-operations';
+import '../serving/openapi-operations';
 import './reference-operations';
 
 const role = z.enum(ROLES);
@@ -348,7 +349,7 @@ const modelVersion = modelRef.extend({
 const abView = z.object({
   running: z.boolean(),
   champion: modelRef.nullable(),
-  challenger: modelRef.extend({ share: z.number() }).nullable(),
+  challenger: modelRef.extend({ share: z.number(), mode: z.enum(['split', 'shadow']) }).nullable(),
   since: z.number().describe('epoch ms: the figures count from here'),
   versions: z.array(
     z.object({

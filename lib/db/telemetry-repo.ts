@@ -210,6 +210,16 @@ export function telemetryHistoryRepo(db: Db) {
       return downsampleRaw(db, assetId, from, to, buckets, width, sources);
     },
 
+    /** How many rows `[from, to]` of one asset holds (an index range count). */
+    async countRange(assetId: string, from: number, to: number): Promise<number> {
+      const [row] = rowsOf<{ n: number | string }>(
+        await db.execute(
+          sql`select count(*)::int as n from ${telemetry} where ${telemetry.assetId} = ${assetId} and ${telemetry.ts} >= ${new Date(from)} and ${telemetry.ts} <= ${new Date(to)}`,
+        ),
+      );
+      return Number(row?.n ?? 0);
+    },
+
     /**
      * Rows of `[from, to]` in (ts, id) order, `chunk` at a time by keyset (never OFFSET): each
      * page is an index range read, so a million-row export costs the same per page at the end

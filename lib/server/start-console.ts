@@ -45,6 +45,7 @@ import { setServices, type Services } from '../services';
 import { accessLogLevel, machineApi } from './machine-api';
 import { refuseForeignOrigin } from './origin-refusal';
 import { setSecurityHeaders } from './security-headers';
+import { createBacktests } from '../serving/backtest';
 import { APP_VERSION } from '../version';
 import { checkHealth } from '../health';
 import path from 'node:path';
@@ -255,6 +256,16 @@ export async function startConsole({
       logger,
     });
     services.twin = twin;
+    // Backtests of registered versions on stored history, beside the serving one (issue 19).
+    const history = telemetryHistoryRepo(database.db);
+    services.backtests = createBacktests({
+      loadVersion: (ref) => models.loadVersion(ref),
+      serving: () => models.model(),
+      hasAsset: (id) => twin.pipeline.hasAsset(id),
+      countRows: (assetId, from, to) => history.countRange(assetId, from, to),
+      rows: (assetId, from, to, chunk) => history.exportRows(assetId, from, to, chunk),
+      logger,
+    });
     services.annotations = createAnnotationService({
       repo: annotationsRepo(database.db),
       audit,

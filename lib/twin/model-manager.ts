@@ -277,6 +277,16 @@ export class ModelManager {
     };
   }
 
+  /**
+   * A registered version loaded on a session of its own, apart from the serving ones (backtests);
+   * the caller disposes it. ModelNotFoundError when there is no such package.
+   */
+  async loadVersion(ref: ModelRef): Promise<TwinModel> {
+    const found = await this.find(ref);
+    if (!found) throw new ModelNotFoundError(ref);
+    return loadModelPackage(found.dir);
+  }
+
   // --- admin actions ---------------------------------------------------------------------------
 
   /**

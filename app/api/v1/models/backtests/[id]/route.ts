@@ -1,0 +1,9 @@
+import { apiRoute } from '@/lib/api/route';
+import { backtests } from '@/lib/serving/backtest-api';
+
+export const dynamic = 'force-dynamic';
+
+/** One backtest: progress while it runs, the figures and the overlay once done. Admins. */
+export const GET = apiRoute({ role: 'admin' }, async ({ params }) =>
+  Response.json({ backtest: backtests().get(params.id ?? '') }),
+);
