@@ -63,6 +63,21 @@ async function seed(database: Database): Promise<number> {
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** RUNS timed runs of `q` after one that warms the caches: the times, points per signal, whether the spike survived. */
+async function timeQuery(repo: ReturnType<typeof telemetryHistoryRepo>, q: HistoryQuery) {
+  const times: number[] = [];
+  let points = 0;
+  let spikeKept = false;
+  for (let i = 0; i < RUNS + 1; i++) {
+    const t = performance.now();
+    const r = await queryHistory(repo, ASSET, q, FEATURES);
+    if (i > 0) times.push(performance.now() - t);
+    points = Math.max(...Object.values(r.series).map((x) => x.t.length));
+    spikeKept = r.series.temperature!.v.some((v) => v > 420);
+  }
+  return { times, points, spikeKept };
+}
+
 async function queryBench(name: string, database: Database): Promise<void> {
   const seedMs = await seed(database);
   // Bulk-loaded around the repository: build its 10 s rollup as the migration does for old data.
@@ -77,16 +92,7 @@ async function queryBench(name: string, database: Database): Promise<void> {
   const rollupBytes = (rollupRows as unknown as { rows: { bytes: number }[] }).rows[0]!.bytes;
   const repo = telemetryHistoryRepo(database.db);
   const q: HistoryQuery = { from: T0, to: DAY_END, maxPoints: 2_000, signals: [...FEATURES, 'prediction', 'actual'] };
-  const times: number[] = [];
-  let points = 0;
-  let spikeKept = false;
-  for (let i = 0; i < RUNS + 1; i++) {
-    const t = performance.now();
-    const r = await queryHistory(repo, ASSET, q, FEATURES);
-    if (i > 0) times.push(performance.now() - t); // the first run warms caches
-    points = Math.max(...Object.values(r.series).map((s) => s.t.length));
-    spikeKept = r.series.temperature!.v.some((v) => v > 420);
-  }
+  const { times, points, spikeKept } = await timeQuery(repo, q);
   console.log(
     `${name.padEnd(10)} seed ${Math.round(seedMs)} ms (${Math.round(ROWS / (seedMs / 1000))} rows/s), rollup rebuilt in ${Math.round(rollupMs)} ms | full-day query -> ${points} pts/signal, spike kept: ${spikeKept} | p50 ${Math.round(p50(times))} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))}, ${RUNS} runs) | storage ${Math.round(bytes / n)} bytes/reading (${(bytes / 1e6).toFixed(0)} MB for ${n} rows) + rollup ${(rollupBytes / 1e6).toFixed(1)} MB`,
   );
@@ -127,16 +133,7 @@ async function longRangeBench(name: string, database: Database, days: number, st
     maxPoints: 2_000,
     signals: [...FEATURES, 'prediction', 'actual'],
   };
-  const times: number[] = [];
-  let points = 0;
-  let spikeKept = false;
-  for (let i = 0; i < RUNS + 1; i++) {
-    const t = performance.now();
-    const r = await queryHistory(repo, ASSET, q, FEATURES);
-    if (i > 0) times.push(performance.now() - t);
-    points = Math.max(...Object.values(r.series).map((x) => x.t.length));
-    spikeKept = r.series.temperature!.v.some((v) => v > 420);
-  }
+  const { times, points, spikeKept } = await timeQuery(repo, q);
   const ms = p50(times);
   console.log(
     `${name.padEnd(10)} ${days} days at ${stepMs >= 60_000 ? `one reading per ${stepMs / 60_000} min` : `${1000 / stepMs} Hz`} (${total.toLocaleString('en')} readings, loaded in ${(loadMs / 1000).toFixed(0)} s) | full range -> ${points} pts/signal, spike kept: ${spikeKept} | p50 ${Math.round(ms)} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))}; target <= ${targetMs} ms: ${ms <= targetMs ? 'met' : 'NOT met'}) | storage ${Math.round(size!.bytes / total)} bytes/reading + rollup ${Math.round(size!.rollup / total)} bytes/reading`,

@@ -317,7 +317,7 @@ export async function startConsole({
     services.plant = plant;
     // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
     const retention = createRetentionJob({
-      repo: telemetryHistoryRepo(database.db),
+      repo: history,
       retentionDays: config.RETENTION_DAYS,
       logger,
     });
