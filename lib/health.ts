@@ -31,3 +31,11 @@ export async function checkHealth(s: Services): Promise<HealthReport> {
     checks: { database },
   };
 }
+
+/** The probes' answer while no services are published (start-up or shutdown): 503, so a balancer waits. */
+export function startingHealth(): Response {
+  return Response.json(
+    { status: 'starting', reason: 'The console is starting or stopping' },
+    { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '1' } },
+  );
+}

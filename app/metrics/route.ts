@@ -1,7 +1,7 @@
 import { reply } from '@/lib/api/light-http';
 import { apiRoute } from '@/lib/api/route';
 import { referencePredictionCount } from '@/lib/metrics';
-import { getServices, getTwin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +15,7 @@ export const GET = apiRoute({ role: 'viewer', machine: true }, async () =>
   reply(
     {
       total_requests: referencePredictionCount(),
-      model_version: getTwin().model()?.manifest.version ?? null,
+      model_version: getServices().twin.model()?.manifest.version ?? null,
       uptime_seconds: (Date.now() - getServices().startedAt.getTime()) / 1000,
     },
     { headers: { 'cache-control': 'no-store' } },

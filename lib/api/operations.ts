@@ -653,7 +653,7 @@ const FALLBACK_FEATURES = ['temperature', 'pressure', 'flow'];
 /** What the document depends on at run time: the live catalog's features and the batch limits. */
 export function currentDocContext(): DocContext {
   const services = getServicesOrNull();
-  const signals = services?.twin?.catalog().signals.map((s) => s.name);
+  const signals = services?.twin.catalog().signals.map((s) => s.name);
   return {
     features: signals?.length ? signals : FALLBACK_FEATURES,
     maxIngestBatch: services?.config.MAX_INGEST_BATCH ?? 10_000,

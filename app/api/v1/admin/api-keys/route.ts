@@ -1,4 +1,3 @@
-import { userAdmin } from '@/lib/services';
 import { apiRoute } from '@/lib/api/route';
 import { createKeySchema } from '@/lib/auth/admin-schemas';
 import { keyView } from '@/lib/auth/admin-views';
@@ -16,7 +15,7 @@ export const GET = apiRoute({ role: 'admin' }, async () => {
 
 /** Creates a key for a user; the answer holds the key, which is never shown again. */
 export const POST = apiRoute({ role: 'admin', body: createKeySchema }, async ({ body, principal, address }) => {
-  const created = await userAdmin().createKey({ username: principal.username, address }, body);
+  const created = await getServices().admin.createKey({ username: principal.username, address }, body);
   return Response.json(
     {
       key: created.key,

@@ -1,13 +1,13 @@
 import { reply } from '@/lib/api/light-http';
 import { apiRoute } from '@/lib/api/route';
-import { getTwin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 import { modelInfo } from '@/lib/twin/model-api';
 
 export const dynamic = 'force-dynamic';
 
 /** Is the twin predicting? `operational`, or `degraded` with the reason (readings still stream). */
 export const GET = apiRoute({ role: 'viewer', machine: true }, async ({ principal }) => {
-  const twin = getTwin();
+  const twin = getServices().twin;
   const model = twin.model();
   const stats = twin.pipeline.stats;
   return reply({

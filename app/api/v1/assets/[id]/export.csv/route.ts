@@ -1,7 +1,7 @@
 import { apiRoute, validationError } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
 import { telemetryHistoryRepo } from '@/lib/db/telemetry-repo';
-import { getServices, getTwin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 import { queryObject, rangeQuerySchema } from '@/lib/twin/history';
 import { csvExportStream, exportFileName } from '@/lib/twin/history-export';
 
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 
 /** Every stored reading and prediction of [from, to] as CSV, streamed page by page. */
 export const GET = apiRoute({ role: 'viewer' }, async ({ req, params }) => {
-  const twin = getTwin();
+  const twin = getServices().twin;
   const assetId = params.id ?? '';
   if (!twin.pipeline.hasAsset(assetId))
     throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`, [

@@ -1,14 +1,14 @@
 import { apiRoute, validationError } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
 import { telemetryHistoryRepo } from '@/lib/db/telemetry-repo';
-import { getServices, getTwin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 import { historyQuerySchema, queryHistory, queryObject } from '@/lib/twin/history';
 
 export const dynamic = 'force-dynamic';
 
 /** Stored readings and predictions of a range, downsampled in the database to at most maxPoints per signal. */
 export const GET = apiRoute({ role: 'viewer' }, async ({ req, params }) => {
-  const twin = getTwin();
+  const twin = getServices().twin;
   const assetId = params.id ?? '';
   if (!twin.pipeline.hasAsset(assetId))
     throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`, [

@@ -2,7 +2,7 @@ import type { NextRequest } from 'next/server';
 import { reply, type LightRequest, type MachineRequest } from '@/lib/api/light-http';
 import { apiRoute, readJson, validationError } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
-import { getServices, getServicesOrNull, getTwin } from '@/lib/services';
+import { getServices, getServicesOrNull } from '@/lib/services';
 import { recordHttpIngestError, recordHttpIngestRefusal } from '@/lib/ingest/http-rejections';
 import { parseIngestBody, toReadings } from '@/lib/twin/ingest';
 import { NotStoredError } from '@/lib/ingest/group-commit';
@@ -48,7 +48,7 @@ export const POST = Object.assign(
 );
 
 async function ingest(req: LightRequest, assetId: string) {
-  const twin = getTwin();
+  const twin = getServices().twin;
   if (!twin.pipeline.hasAsset(assetId)) throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`);
   const features = twin.catalog().signals.map((s) => s.name);
   const parsed = parseIngestBody(await readJson(req), features, getServices().config.MAX_INGEST_BATCH);
@@ -65,7 +65,7 @@ async function ingest(req: LightRequest, assetId: string) {
       throw new ApiError(503, 'not_stored', 'The readings were not stored (database unavailable); send them again');
     throw err;
   }
-  getServicesOrNull()?.ingestStatus?.accepted(assetId, 'http');
+  getServices().ingestStatus.accepted(assetId, 'http');
   return reply(
     {
       accepted: result.accepted,
