@@ -10,6 +10,9 @@ import { readServicesSlot, writeServicesSlot } from './services-slot';
 import type { AuditRepo } from './db/audit-repo';
 import type { Database } from './db/client';
 import type { UsersRepo } from './db/users-repo';
+import type { Repositories } from './db/repositories';
+import type { AuthState } from './auth/auth-state';
+import type { Metrics } from './metrics';
 import type { LoginService } from './auth/login';
 import type { UserAdmin } from './auth/user-admin';
 import type { TwinService } from './twin/twin-service';
@@ -25,8 +28,15 @@ export interface Services {
   config: Config;
   authSecret: string;
   database: Database;
+  /** Every repository (built once over the database; no caller outside lib/db sees the drizzle handle). */
+  repos: Repositories;
+  /** `repos.users` and `repos.audit`, the two every part uses. */
   users: UsersRepo;
   audit: AuditRepo;
+  /** What authentication remembers between requests: caches, logged-out sessions, rate limits. */
+  auth: AuthState;
+  /** The Prometheus registry and the recorders (lib/metrics). */
+  metrics: Metrics;
   login: LoginService;
   startedAt: Date;
   version: string;

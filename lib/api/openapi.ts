@@ -45,9 +45,10 @@ export interface OperationSpec {
   responses: Record<number, ResponseSpec>;
 }
 
-const KEY = Symbol.for('twinops.openapiOperations');
-type Holder = { [KEY]?: Map<string, OperationSpec> };
-const registry = () => ((globalThis as Holder)[KEY] ??= new Map());
+// Module-local: each bundle that builds the document (Next's, a test's) imports every operation
+// through ./operations.ts, which fills its own copy of this map.
+const operations = new Map<string, OperationSpec>();
+const registry = () => operations;
 
 /** Adds (or replaces, e.g. after a hot reload) the operation `method path`. */
 export function registerOperation(op: OperationSpec): void {

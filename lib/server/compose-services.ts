@@ -5,17 +5,12 @@
  * missing. Returns the services and the shutdown of what was started, in reverse order.
  */
 import type { Config } from '../config/env';
-import type { AuditRepo } from '../db/audit-repo';
 import type { Database } from '../db/client';
-import type { UsersRepo } from '../db/users-repo';
-import { apiKeysRepo } from '../db/api-keys-repo';
-import { settingsRepo } from '../db/settings-repo';
-import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
-import { annotationsRepo } from '../db/annotations-repo';
+import type { Repositories } from '../db/repositories';
+import type { AuthState } from '../auth/auth-state';
 import type { LoginService } from '../auth/login';
 import type { LoginThrottle } from '../auth/login-throttle';
 import { createUserAdmin } from '../auth/user-admin';
-import { forgetUserState } from '../auth/user-state';
 import type { Logger } from '../log';
 import type { RealtimeServer } from '../realtime/server';
 import { attachStreamHub } from '../realtime/hub';
@@ -36,6 +31,7 @@ import { IngestStatus } from '../ingest/ingest-status';
 import { startPlantConnection } from '../ingest/mqtt/plant-connection';
 import { assayedYield } from '../plant/ground-truth';
 import { APP_VERSION } from '../version';
+import type { Metrics } from '../metrics';
 import type { Services } from '../services';
 
 export interface ComposeDeps {
@@ -43,14 +39,15 @@ export interface ComposeDeps {
   logger: Logger;
   authSecret: string;
   database: Database;
-  users: UsersRepo;
-  audit: AuditRepo;
+  repos: Repositories;
+  auth: AuthState;
   login: LoginService;
   loginThrottle: LoginThrottle;
   /** socket.io, attached to the (not yet listening) HTTP server: the parts broadcast through it. */
   io: RealtimeServer;
   socketGuard: SocketGuard;
   startedAt: Date;
+  metrics: Metrics;
 }
 
 export interface ComposedServices {
@@ -61,7 +58,8 @@ export interface ComposedServices {
 
 /** Builds every part; on a failure part-way, what was already started is stopped before the error goes up. */
 export async function composeServices(deps: ComposeDeps): Promise<ComposedServices> {
-  const { config, logger, database, users, audit, io } = deps;
+  const { config, logger, database, repos, auth, io } = deps;
+  const { users, audit } = repos;
   // What has been started so far, stopped in this order (dependents first): the plant connection
   // (the message in hand is committed and acknowledged, the rest stays queued at the broker), the
   // retention job, the source monitor, the twin (in-flight batches finish, pending telemetry is
@@ -95,18 +93,18 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     const admin = createUserAdmin({
       users,
       audit,
-      keys: apiKeysRepo(database.db),
+      keys: repos.apiKeys,
       throttle: deps.loginThrottle,
       // A change applies at once in this process: no stale cached state, no socket left open.
       onUserChanged: (user) => {
-        forgetUserState(user.id);
+        auth.userStates.forget(user.id);
         if (user.disabled) disconnectUserSockets(io, user.id);
         else setUserSocketsRole(io, user.id, user.role);
       },
       // Revoked sessions: their open sockets go too (a tab whose own session was re-issued
       // reconnects with its new cookie).
       onSessionsRevoked: (user) => {
-        forgetUserState(user.id);
+        auth.userStates.forget(user.id);
         disconnectUserSockets(io, user.id);
       },
     });
@@ -114,7 +112,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     const models = new ModelManager({
       config,
       logger,
-      settings: settingsRepo(database.db),
+      settings: repos.settings,
       audit,
       broadcast: modelBroadcaster(io),
     });
@@ -127,7 +125,6 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     // Consumers of every point that start after the twin: points produced before the engine has
     // loaded its rules are not checked (start-up only).
     const late: { alerts?: AlertService; sources?: SourceMonitor } = {};
-    const telemetry = telemetryRepo(database.db);
     const twin: TwinService = createTwinService({
       assetCount: config.ASSET_COUNT,
       externalAssets: config.EXTERNAL_ASSETS,
@@ -138,7 +135,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       scorer: null,
       model: null,
       models,
-      sink: telemetry,
+      sink: repos.telemetry,
       // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
       commitConcurrency: database.kind === 'postgres' ? 4 : 1,
       hub,
@@ -152,7 +149,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     started.twin = twin;
 
     // Backtests of registered versions on stored history, beside the serving one (issue 19).
-    const history = telemetryHistoryRepo(database.db);
+    const { history } = repos;
     const backtests = createBacktests({
       loadVersion: (ref) => models.loadVersion(ref),
       serving: () => models.model(),
@@ -162,7 +159,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       logger,
     });
     const annotations = createAnnotationService({
-      repo: annotationsRepo(database.db),
+      repo: repos.annotations,
       audit,
       knownAsset: (id) => twin.pipeline.hasAsset(id),
       broadcast: annotationBroadcaster(io),
@@ -170,10 +167,10 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
 
     const alerts = await startAlerts({
       config,
-      database,
+      repos,
       audit,
       io,
-      twin: twin,
+      twin,
       targetLimits: models.scorer()?.targetLimits ?? null,
       models,
       logger,
@@ -186,8 +183,8 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       config,
       assetIds: twin.pipeline.assets.map((a) => a.id),
       io,
-      alerts: alerts,
-      latestTs: (ids) => telemetry.latestTs(ids),
+      alerts,
+      latestTs: (ids) => repos.telemetry.latestTs(ids),
       logger,
       strike: (socket, reason) => deps.socketGuard.strike(socket, reason),
     });
@@ -225,16 +222,19 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       config,
       authSecret: deps.authSecret,
       database,
+      repos,
       users,
       audit,
+      auth,
+      metrics: deps.metrics,
       login: deps.login,
       startedAt: deps.startedAt,
       version: APP_VERSION,
-      twin: twin,
-      alerts: alerts,
+      twin,
+      alerts,
       models,
       backtests,
-      sources: sources,
+      sources,
       admin,
       ingestStatus,
       plant,

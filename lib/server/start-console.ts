@@ -9,10 +9,8 @@ import next from 'next';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/env';
 import { resolveAuthSecret } from '../config/secret';
-import { auditRepo } from '../db/audit-repo';
 import { openDatabase, type Database } from '../db/client';
 import { acquireDataDirLock } from '../db/lock';
-import { usersRepo } from '../db/users-repo';
 import { ensureFirstAdmin } from '../auth/bootstrap-admin';
 import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
 import { createOriginPolicy, parseAllowedOrigins } from '../auth/origin-policy';
@@ -21,9 +19,11 @@ import { createLoginThrottle } from '../auth/login-throttle';
 import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
 import { createSocketGuard } from '../realtime/socket-guard';
-import { setConnectedSocketsSource } from '../metrics';
+import { processMetrics, setConnectedSocketsSource } from '../metrics';
 import { getServicesOrNull, setServices, type Services } from '../services';
-import { currentUserState } from '../auth/user-state';
+import { createAuthState } from '../auth/auth-state';
+import { createAuthChanges } from '../db/auth-changes';
+import { createRepositories } from '../db/repositories';
 import { composeServices, type ComposedServices } from './compose-services';
 import { notReady } from './not-ready';
 import { accessLogLevel, machineApi } from './machine-api';
@@ -80,8 +80,11 @@ export async function startConsole({
       pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
     });
     logger.info({ database: database.description }, 'database ready');
-    const users = usersRepo(database.db);
-    const audit = auditRepo(database.db);
+    // The auth generation first: the repositories bump it, the credential caches read it.
+    const authChanges = createAuthChanges();
+    const repos = createRepositories(database, authChanges);
+    const { users, audit } = repos;
+    const auth = createAuthState({ users, changes: authChanges, config });
     const loginThrottle = createLoginThrottle({
       maxFailures: config.LOGIN_MAX_FAILURES,
       lockSeconds: config.LOGIN_LOCK_SECONDS,
@@ -168,7 +171,8 @@ export async function startConsole({
       secureCookie: publicUrlIsHttps,
       sessionMaxAgeSeconds: Math.round(config.SESSION_MAX_AGE_HOURS * 3600),
       logger,
-      userState: (id) => currentUserState(users, id),
+      userState: (id) => auth.userStates.get(id),
+      loggedOut: auth.loggedOut,
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);
     composed = await composeServices({
@@ -176,8 +180,9 @@ export async function startConsole({
       logger,
       authSecret: secret,
       database,
-      users,
-      audit,
+      repos,
+      auth,
+      metrics: processMetrics(),
       login,
       loginThrottle,
       io,
