@@ -10,7 +10,7 @@ export interface HealthReport {
 const DB_TIMEOUT_MS = 2_000;
 
 /** Runs the readiness checks. A failing check makes the whole report unhealthy, with its reason. */
-export async function checkHealth(s: Services): Promise<HealthReport> {
+export async function checkHealth(s: Pick<Services, 'database' | 'version' | 'startedAt'>): Promise<HealthReport> {
   const t0 = performance.now();
   let database: HealthReport['checks']['database'];
   try {

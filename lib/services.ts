@@ -8,7 +8,7 @@ import { DomainError } from './errors/domain-error';
 import type { MetricSources } from './metrics/services-probe';
 import { readServicesSlot, writeServicesSlot } from './services-slot';
 import type { AuditRepo } from './db/audit-repo';
-import type { Database } from './db/client';
+import type { DatabaseProbe } from './db/client';
 import type { UsersRepo } from './db/users-repo';
 import type { Repositories } from './db/repositories';
 import type { AuthState } from './auth/auth-state';
@@ -27,7 +27,8 @@ import type { AnnotationService } from './annotations/annotation-service';
 export interface Services {
   config: Config;
   authSecret: string;
-  database: Database;
+  /** The database's kind and round trip, for health; the handle itself stays in lib/db (use `repos`). */
+  database: DatabaseProbe;
   /** Every repository (built once over the database; no caller outside lib/db sees the drizzle handle). */
   repos: Repositories;
   /** `repos.users` and `repos.audit`, the two every part uses. */

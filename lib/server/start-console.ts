@@ -36,6 +36,8 @@ export interface ConsoleHandle {
   url: string;
   port: number;
   services: Services;
+  /** The database itself, for tests that seed rows below the repositories. */
+  database: Database;
   io: RealtimeServer;
   close(): Promise<void>;
 }
@@ -229,7 +231,7 @@ export async function startConsole({
         releaseLock();
         logger.info('stopped');
       })());
-    return { url, port, services, io, close };
+    return { url, port, services, database, io, close };
   } catch (err) {
     if (composed && getServicesOrNull() === composed.services) setServices(undefined);
     await composed?.close().catch(() => {});

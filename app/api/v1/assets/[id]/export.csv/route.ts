@@ -1,6 +1,5 @@
 import { apiRoute, validationError } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
-import { telemetryHistoryRepo } from '@/lib/db/telemetry-repo';
 import { getServices } from '@/lib/services';
 import { queryObject, rangeQuerySchema } from '@/lib/twin/history';
 import { csvExportStream, exportFileName } from '@/lib/twin/history-export';
@@ -18,7 +17,7 @@ export const GET = apiRoute({ role: 'viewer' }, async ({ req, params }) => {
   const parsed = rangeQuerySchema.safeParse(queryObject(req.nextUrl.searchParams));
   if (!parsed.success) throw validationError(parsed.error, 'The export range is invalid');
   const { from, to } = parsed.data;
-  const body = csvExportStream(telemetryHistoryRepo(getServices().database.db), assetId, from, to, twin.catalog());
+  const body = csvExportStream(getServices().repos.history, assetId, from, to, twin.catalog());
   return new Response(body, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
