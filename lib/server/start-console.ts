@@ -34,7 +34,7 @@ import { startSourceMonitor } from '../twin/start-sources';
 import type { SourceMonitor } from '../twin/source-monitor';
 import { startAlerts } from '../alerts/start-alerts';
 import type { AlertService } from '../alerts/alert-service';
-import { ModelManager } from '../twin/model-manager';
+import { ModelManager } from '../serving/model-manager';
 import { settingsRepo } from '../db/settings-repo';
 import { modelBroadcaster } from '../realtime/model-events';
 import { annotationBroadcaster } from '../realtime/annotation-events';

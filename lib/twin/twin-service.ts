@@ -9,7 +9,7 @@ import type { StreamHub } from '../realtime/hub';
 import { Pipeline } from './pipeline';
 import type { TwinModel } from '../model';
 import type { Scorer } from './scorer';
-import type { ModelManager } from './model-manager';
+import type { ModelManager } from '../serving/model-manager';
 import { runSimulator } from './simulator-source';
 import { bandInfo } from '../model/band-label';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';

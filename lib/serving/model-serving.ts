@@ -11,7 +11,7 @@ import { recordCacheLookup } from '../metrics/model-metrics';
 import type { AbStats } from './ab-stats';
 import { splitRows, toChallenger, type AbMode } from './ab-split';
 import type { ModelEntry } from './model-entry';
-import type { Scorer, ScoreResult } from './scorer';
+import type { Scorer, ScoreResult } from '../twin/scorer';
 import { DomainError } from '../errors/domain-error';
 
 export interface ServingState {

@@ -5,7 +5,7 @@
  */
 import type { PackageSource, TwinModel } from '../model';
 import { scorerFor } from './load-scorer';
-import type { Scorer } from './scorer';
+import type { Scorer } from '../twin/scorer';
 
 export class ModelEntry {
   readonly scorer: Scorer;

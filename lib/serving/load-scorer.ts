@@ -3,7 +3,7 @@
  * manager (model-manager.ts).
  */
 import type { TwinModel } from '../model';
-import type { RowCheck, Scorer, ScoreResult } from './scorer';
+import type { RowCheck, Scorer, ScoreResult } from '../twin/scorer';
 
 /** The pipeline's view of a loaded model. */
 export function scorerFor(model: TwinModel): Scorer {

@@ -36,8 +36,8 @@ import {
   type ServingDeps,
   type ServingState,
 } from './model-serving';
-import type { Scorer } from './scorer';
-import type { Point } from './types';
+import type { Scorer } from '../twin/scorer';
+import type { Point } from '../twin/types';
 import { DomainError } from '../errors/domain-error';
 
 export const ACTIVE_KEY = 'model.active';
