@@ -241,8 +241,6 @@ export async function startConsole({
       rateHz: config.SIM_RATE_HZ,
       seed: config.SIM_SEED,
       bufferSeconds: config.BUFFER_SECONDS,
-      scorer: null,
-      model: null,
       models,
       sink: telemetryRepo(database.db),
       // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).

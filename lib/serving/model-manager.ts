@@ -1,109 +1,49 @@
 /**
- * The model lifecycle: which version serves, switching versions without a restart, uploads, the
- * A/B test, degraded mode and its recovery, input drift. One per process, built by startConsole;
- * route handlers reach it through `getServices().models`.
- *
- * Choosing at start (and when recovering): the version an admin activated (settings
- * 'model.active'), else MODEL, else the newest version of the first shipped package. The admin's
- * choice wins over MODEL because it was made later, at run time, on purpose; MODEL is the
- * deployment default and the fallback when the activated package is gone or broken.
+ * The model lifecycle, one per process (built by startConsole; route handlers reach it through
+ * `getServices().models`). A facade: each job is a part of its own, composed here.
+ *   version-registry.ts  the registered versions (shipped + uploaded), loading one
+ *   activation.ts        which versions serve; activation and hot swap, one change at a time
+ *   model-upload.ts      checking and storing an uploaded package
+ *   ab-test.ts           the A/B test (split or shadow) and its figures
+ *   drift-watch.ts       the serving model's input drift, checked every 5 s
+ *   degraded-mode.ts     the chosen version at start, degraded mode and its recovery
+ *   serving-settings.ts  what survives a restart (the activated version, the A/B test)
+ *   model-serving.ts, serving-scorer.ts  the API's and the pipeline's views of the serving versions
  */
-import { z } from 'zod';
 import type { Config } from '../config/env';
 import type { AuditRepo } from '../db/audit-repo';
 import type { SettingsRepo } from '../db/settings-repo';
 import type { Logger } from '../log';
-import {
-  listAllPackages,
-  loadModelPackage,
-  ModelPackageError,
-  readManifest,
-  storeUploadedPackage,
-  type PackageSource,
-  type SourcedPackageRef,
-  type TwinModel,
-  type UploadedFiles,
-} from '../model';
-import { ensureModelMetrics, recordDriftAlert } from '../metrics/model-metrics';
-import { AbStats, type VersionStats } from './ab-stats';
-import { abConfigSchema, type AbConfig, type AbMode } from './ab-split';
-import { DriftMonitor, type DriftReport } from './drift';
-import { ModelEntry } from './model-entry';
-import {
-  createPredictionCache,
-  servingModel,
-  servingScorer,
-  type ServingDeps,
-  type ServingState,
-} from './model-serving';
+import type { TwinModel, UploadedFiles } from '../model';
+import { ensureModelMetrics } from '../metrics/model-metrics';
 import type { Scorer } from '../twin/scorer';
 import type { Point } from '../twin/types';
-import { DomainError } from '../errors/domain-error';
+import { Activation } from './activation';
+import type { AbConfig } from './ab-split';
+import { AbStats } from './ab-stats';
+import { AbTest } from './ab-test';
+import { DegradedMode } from './degraded-mode';
+import type { DriftReport } from './drift';
+import { DriftWatch } from './drift-watch';
+import { modelAudit } from './model-audit';
+import { createPredictionCache, servingModel, type ServingDeps } from './model-serving';
+import { uploadModel, type ModelUploadDeps } from './model-upload';
+import { servingScorer } from './serving-scorer';
+import { ServingSettings } from './serving-settings';
+import {
+  ModelNotFoundError,
+  refKey,
+  type AbView,
+  type Actor,
+  type DriftEvent,
+  type ModelRef,
+  type ModelVersionInfo,
+} from './serving-types';
+import { VersionRegistry } from './version-registry';
 
-export const ACTIVE_KEY = 'model.active';
-export const AB_KEY = 'model.ab';
-/** While degraded, the chosen package is loaded again this often. */
-export const RETRY_MS = 10_000;
-/** This many failed runs in a row take a version out of service. */
-const MAX_RUN_FAILURES = 3;
-const DRIFT_CHECK_MS = 5_000;
-
-export interface ModelRef {
-  name: string;
-  version: string;
-}
-
-export interface Actor {
-  username: string;
-  address?: string;
-}
-
-export interface ModelVersionInfo extends ModelRef {
-  source: PackageSource;
-  active: boolean;
-  challenger: boolean;
-  trainedAt: string | null;
-  description: string;
-  metrics: { r2: number; mae: number; rmse: number } | null;
-  features: string[];
-  /** Why its twin.json cannot be read (a listed package may still fail to load). */
-  problem: string | null;
-}
-
-export interface AbView {
-  running: boolean;
-  champion: ModelRef | null;
-  /** share: of predictions it serves (0 in shadow mode: it scores every live point, unseen). */
-  challenger: (ModelRef & { share: number; mode: AbMode }) | null;
-  since: number;
-  versions: VersionStats[];
-}
-
-/** A drift state change of one feature (the hook for the alert engine). */
-export interface DriftEvent {
-  feature: string;
-  label: string;
-  state: 'drifting' | 'stable';
-  psi: number;
-  threshold: number;
-  outOfRangeRate: number | null;
-  at: number;
-}
-
-export class ModelNotFoundError extends DomainError {
-  constructor(ref: ModelRef) {
-    super({ status: 404, code: 'model_not_found', message: `no model package ${ref.name} ${ref.version}` });
-    this.name = 'ModelNotFoundError';
-  }
-}
-
-/** The request conflicts with what serves now (e.g. an A/B challenger equal to the champion). */
-export class ModelConflictError extends DomainError {
-  constructor(message: string) {
-    super({ status: 409, code: 'conflict', message });
-    this.name = 'ModelConflictError';
-  }
-}
+export type { AbView, Actor, DriftEvent, ModelRef, ModelVersionInfo } from './serving-types';
+export { ModelConflictError, ModelNotFoundError } from './serving-types';
+export { RETRY_MS } from './degraded-mode';
 
 export interface ModelManagerDeps {
   config: Config;
@@ -117,36 +57,47 @@ export interface ModelManagerDeps {
   retryMs?: number;
 }
 
-const refSchema = z.object({ name: z.string().min(1), version: z.string().min(1) });
-
 export class ModelManager {
-  private state: ServingState = { champion: null, challenger: null };
-  private problemText: string | null = 'model not loaded yet';
-  private chain: Promise<unknown> = Promise.resolve();
-  private readonly failures = new Map<ModelEntry, number>();
-  private retryTimer: ReturnType<typeof setInterval> | undefined;
-  private driftTimer: ReturnType<typeof setInterval> | undefined;
-  private readonly driftListeners = new Set<(e: DriftEvent) => void>();
-  private readonly drifting = new Set<string>();
-  private readonly driftCheckListeners = new Set<(report: DriftReport, at: number) => void>();
-  private readonly changeListeners = new Set<(model: ModelRef | null) => void>();
-  private lastRetryProblem: string | null = null;
-  private closed = false;
+  /** Figures of the serving versions, side by side (the A/B test's). */
   readonly stats = new AbStats();
-  readonly driftMonitor: DriftMonitor;
+  private readonly activation: Activation;
+  private readonly registry: VersionRegistry;
+  private readonly abTest: AbTest;
+  private readonly driftWatch: DriftWatch;
+  private readonly degraded: DegradedMode;
+  private readonly uploads: ModelUploadDeps;
   private readonly serving: ServingDeps;
   private readonly facade: TwinModel;
-  private readonly log: Logger;
 
-  constructor(private readonly deps: ModelManagerDeps) {
-    this.log = deps.logger.child({ module: 'models' });
-    this.driftMonitor = new DriftMonitor({ threshold: deps.config.DRIFT_PSI_THRESHOLD });
+  constructor(deps: ModelManagerDeps) {
+    const log = deps.logger.child({ module: 'models' });
+    const settings = new ServingSettings(deps.settings, log);
+    const audit = modelAudit(deps.audit, log);
+    const registry = new VersionRegistry(deps.config, audit);
+    const activation = new Activation({ registry, settings, audit, broadcast: deps.broadcast, log });
+    this.registry = registry;
+    this.activation = activation;
+    this.abTest = new AbTest({ activation, registry, settings, audit, stats: this.stats, log });
+    this.degraded = new DegradedMode({
+      config: deps.config,
+      activation,
+      registry,
+      settings,
+      log,
+      retryMs: deps.retryMs,
+    });
+    this.driftWatch = new DriftWatch({
+      threshold: deps.config.DRIFT_PSI_THRESHOLD,
+      features: () => activation.state.champion?.model.manifest.features ?? null,
+      log,
+    });
+    this.uploads = { config: deps.config, activation, registry, settings, audit, log };
     this.serving = {
-      state: () => this.state,
-      problem: () => this.problemText,
+      state: () => activation.state,
+      problem: () => activation.problemText,
       stats: this.stats,
       cache: createPredictionCache(deps.config.PREDICTION_CACHE_SIZE),
-      onRun: (entry, err) => this.onRun(entry, err),
+      onRun: (entry, err) => this.degraded.onRun(entry, err),
       random: deps.random,
     };
     this.facade = servingModel(this.serving);
@@ -155,14 +106,12 @@ export class ModelManager {
 
   /** Loads the chosen version (or starts degraded) and restores the A/B test; never throws. */
   async start(): Promise<void> {
-    await this.exclusive(async () => {
-      await this.recover();
-      if (this.state.champion) await this.restoreAb();
+    await this.activation.exclusive(async () => {
+      await this.degraded.recover();
+      if (this.activation.state.champion) await this.abTest.restore();
     });
-    this.retryTimer = setInterval(() => void this.retryIfDegraded(), this.deps.retryMs ?? RETRY_MS);
-    this.retryTimer.unref();
-    this.driftTimer = setInterval(() => this.checkDrift(), DRIFT_CHECK_MS);
-    this.driftTimer.unref();
+    this.degraded.start();
+    this.driftWatch.start();
   }
 
   // --- what the rest of the console reads --------------------------------------------------------
@@ -174,50 +123,26 @@ export class ModelManager {
 
   /** The API's model (routes every call to the serving version), or null while degraded. */
   model(): TwinModel | null {
-    return this.state.champion ? this.facade : null;
+    return this.activation.state.champion ? this.facade : null;
   }
 
   problem(): string | null {
-    return this.state.champion ? null : this.problemText;
+    return this.activation.state.champion ? null : this.activation.problemText;
   }
 
   active(): ModelRef | null {
-    const c = this.state.champion;
-    return c ? { name: c.name, version: c.version } : null;
+    return this.activation.active();
   }
 
   /** Every package (shipped and uploaded) with what serves it. */
-  async list(): Promise<ModelVersionInfo[]> {
-    const refs = await this.packages();
-    const champion = this.state.champion?.key;
-    const challenger = this.state.challenger?.entry.key;
-    return Promise.all(
-      refs.map(async (r) => {
-        const { manifest, problems } = await readManifest(r.dir);
-        const key = `${r.name}/${r.version}`;
-        return {
-          name: r.name,
-          version: r.version,
-          source: r.source,
-          active: key === champion,
-          challenger: key === challenger,
-          trainedAt: manifest?.trainedAt ?? null,
-          description: manifest?.description ?? '',
-          metrics: manifest?.metrics
-            ? { r2: manifest.metrics.r2, mae: manifest.metrics.mae, rmse: manifest.metrics.rmse }
-            : null,
-          features: manifest?.features.map((f) => f.name) ?? [],
-          problem: problems.length
-            ? problems.map((p) => `${p.file}${p.field ? ` ${p.field}` : ''}: ${p.message}`).join('; ')
-            : null,
-        };
-      }),
-    );
+  list(): Promise<ModelVersionInfo[]> {
+    const { champion, challenger } = this.activation.state;
+    return this.registry.list({ champion: champion?.key, challenger: challenger?.entry.key });
   }
 
   /** Feeds a pipeline point to the drift monitor and the A/B figures. */
   observePoint(point: Point): void {
-    this.driftMonitor.observe(point.values);
+    this.driftWatch.observe(point.values);
     if (point.prediction !== null && point.modelVersion)
       // The latency was recorded per model call by the scorer (a tick scores every asset at once).
       this.stats.record(point.modelVersion, point.prediction, null, point.actual);
@@ -225,472 +150,69 @@ export class ModelManager {
 
   /** Drift of the serving model's features, or null while degraded. */
   drift(): DriftReport | null {
-    const c = this.state.champion;
-    return c ? this.driftMonitor.report(c.model.manifest.features) : null;
+    return this.driftWatch.report();
   }
 
   /** Calls `listener` with every drift check's report (every 5 s while a model serves), for the alert engine. Returns the unsubscribe. */
   onDriftCheck(listener: (report: DriftReport, at: number) => void): () => void {
-    this.driftCheckListeners.add(listener);
-    return () => this.driftCheckListeners.delete(listener);
-  }
-
-  /** Calls `listener` after the serving version changed (null: degraded), like `model:changed`. Returns the unsubscribe. */
-  onModelChange(listener: (model: ModelRef | null) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
-  }
-
-  private notify<T extends unknown[]>(listeners: Set<(...args: T) => void>, ...args: T): void {
-    for (const l of listeners) {
-      try {
-        l(...args);
-      } catch (err) {
-        this.log.warn({ err }, 'model listener failed');
-      }
-    }
+    return this.driftWatch.checks.add(listener);
   }
 
   /** Calls `listener` when a feature starts or stops drifting. Returns the unsubscribe. */
   onDrift(listener: (e: DriftEvent) => void): () => void {
-    this.driftListeners.add(listener);
-    return () => this.driftListeners.delete(listener);
+    return this.driftWatch.events.add(listener);
+  }
+
+  /** Calls `listener` after the serving version changed (null: degraded), like `model:changed`. Returns the unsubscribe. */
+  onModelChange(listener: (model: ModelRef | null) => void): () => void {
+    return this.activation.changes.add(listener);
   }
 
   ab(): AbView {
-    const { champion, challenger } = this.state;
-    const versions = [champion?.version, challenger?.entry.version].filter((v): v is string => Boolean(v));
-    const summary = this.stats.summary(versions);
-    return {
-      running: Boolean(challenger),
-      champion: champion ? { name: champion.name, version: champion.version } : null,
-      challenger: challenger
-        ? {
-            name: challenger.entry.name,
-            version: challenger.entry.version,
-            share: challenger.share,
-            mode: challenger.mode ?? 'split',
-          }
-        : null,
-      since: summary.since,
-      versions: summary.versions,
-    };
+    return this.abTest.view();
   }
 
   /**
    * A registered version loaded on a session of its own, apart from the serving ones (backtests);
    * the caller disposes it. ModelNotFoundError when there is no such package.
    */
-  async loadVersion(ref: ModelRef): Promise<TwinModel> {
-    const found = await this.find(ref);
-    if (!found) throw new ModelNotFoundError(ref);
-    return loadModelPackage(found.dir);
+  loadVersion(ref: ModelRef): Promise<TwinModel> {
+    return this.registry.load(ref);
   }
 
-  // --- admin actions ---------------------------------------------------------------------------
+  // --- admin actions (see the parts for what each does) ------------------------------------------
 
-  /**
-   * Checks an uploaded package fully (loader + test prediction) and stores it. Nothing changes
-   * on a refusal. While degraded, a good upload is activated at once (it can run; nothing else can).
-   */
+  /** Checks and stores an uploaded package; while degraded it is activated at once. */
   async upload(files: UploadedFiles, actor: Actor): Promise<ModelVersionInfo> {
-    let stored: { ref: ModelRef; model: TwinModel };
-    try {
-      stored = await storeUploadedPackage(
-        this.deps.config.uploadedModelsDir,
-        files,
-        async (name, version) => (await this.find({ name, version })) !== null,
-      );
-    } catch (err) {
-      await this.audit(actor, 'model.upload', null, 'failure', {
-        reason: (err as Error).name,
-        ...(err instanceof ModelPackageError
-          ? { problems: (err as ModelPackageError).problems }
-          : { message: (err as Error).message }),
-      });
-      throw err;
-    }
-    const { ref, model } = stored;
-    await this.audit(actor, 'model.upload', ref, 'success', {});
-    this.log.info({ model: `${ref.name}/${ref.version}`, by: actor.username }, 'model uploaded');
-    await this.exclusive(async () => {
-      if (this.state.champion) {
-        await model.dispose();
-        return;
-      }
-      await this.deps.settings.set(ACTIVE_KEY, ref, actor.username);
-      this.install(new ModelEntry(model, 'uploaded'));
-      await this.audit(actor, 'model.activate', ref, 'success', {
-        reason: 'recovered from degraded mode by an upload',
-      });
-    });
-    const info = (await this.list()).find((v) => v.name === ref.name && v.version === ref.version);
+    const ref = await uploadModel(this.uploads, files, actor);
+    const info = (await this.list()).find((v) => refKey(v) === refKey(ref));
     if (!info) throw new ModelNotFoundError(ref);
     return info;
   }
 
-  /**
-   * Makes `ref` the serving version: loaded and checked first, then swapped in one assignment;
-   * calls running on the old version finish on it, then its session is released. Persisted, so a
-   * restart serves it too. Activating the A/B challenger promotes it (the test ends).
-   */
-  async activate(ref: ModelRef, actor: Actor): Promise<{ changed: boolean; model: ModelRef }> {
-    return this.exclusive(async () => {
-      const key = `${ref.name}/${ref.version}`;
-      if (this.state.champion?.key === key) {
-        await this.deps.settings.set(ACTIVE_KEY, ref, actor.username);
-        return { changed: false, model: ref };
-      }
-      const challenger = this.state.challenger;
-      let entry: ModelEntry;
-      if (challenger?.entry.key === key) {
-        this.state = { champion: this.state.champion, challenger: null };
-        await this.deps.settings.delete(AB_KEY);
-        entry = challenger.entry;
-      } else {
-        entry = await this.loadEntry(ref, actor, 'model.activate');
-      }
-      try {
-        await this.deps.settings.set(ACTIVE_KEY, { name: ref.name, version: ref.version }, actor.username);
-      } catch (err) {
-        if (entry !== challenger?.entry) await entry.retire();
-        throw err;
-      }
-      const previous = this.active();
-      this.install(entry);
-      await this.audit(actor, 'model.activate', ref, 'success', { previous });
-      this.log.info({ model: key, previous, by: actor.username }, 'model activated');
-      return { changed: true, model: ref };
-    });
+  /** Makes `ref` the serving version (hot swap, persisted); the A/B challenger is promoted. */
+  activate(ref: ModelRef, actor: Actor): Promise<{ changed: boolean; model: ModelRef }> {
+    return this.activation.activate(ref, actor);
   }
 
-  /**
-   * Sends `share` of predictions to `config`'s version, next to the serving one; in shadow mode
-   * none: the challenger scores every live point unseen and only its figures accrue.
-   */
-  async startAb(config: AbConfig, actor: Actor): Promise<AbView> {
-    await this.exclusive(async () => {
-      const champion = this.state.champion;
-      if (!champion) throw new ModelConflictError('no model is serving: activate one before starting an A/B test');
-      if (champion.key === `${config.name}/${config.version}`)
-        throw new ModelConflictError(`${config.name} ${config.version} is already the serving version`);
-      if (champion.version === config.version)
-        throw new ModelConflictError(
-          `the challenger needs a version number other than the serving one (${champion.version})`,
-        );
-      const entry = await this.loadEntry(config, actor, 'model.ab.start');
-      const why = incompatibility(champion.model, entry.model);
-      if (why) {
-        await entry.retire();
-        await this.audit(actor, 'model.ab.start', config, 'failure', { reason: why });
-        throw new ModelConflictError(why);
-      }
-      await this.deps.settings.set(AB_KEY, config, actor.username);
-      const old = this.state.challenger;
-      this.state = { champion, challenger: { entry, share: config.share ?? 0, mode: config.mode } };
-      this.failures.delete(entry);
-      void old?.entry.retire();
-      this.stats.reset();
-      await this.audit(actor, 'model.ab.start', config, 'success', {
-        mode: config.mode,
-        share: config.share ?? 0,
-        champion: champion.key,
-      });
-      this.log.info(
-        { challenger: entry.key, mode: config.mode, share: config.share ?? 0, by: actor.username },
-        'A/B test started',
-      );
-    });
-    return this.ab();
+  /** Starts an A/B test (split or shadow) of `config`'s version against the serving one. */
+  startAb(config: AbConfig, actor: Actor): Promise<AbView> {
+    return this.abTest.start(config, actor);
   }
 
   /** Ends the A/B test; everything goes to the serving version again. */
-  async stopAb(actor: Actor): Promise<AbView> {
-    await this.exclusive(async () => {
-      const challenger = this.state.challenger;
-      await this.deps.settings.delete(AB_KEY);
-      if (!challenger) return;
-      this.state = { champion: this.state.champion, challenger: null };
-      void challenger.entry.retire();
-      await this.audit(
-        actor,
-        'model.ab.stop',
-        { name: challenger.entry.name, version: challenger.entry.version },
-        'success',
-        { stats: this.stats.summary([challenger.entry.version]).versions[0] },
-      );
-    });
-    return this.ab();
+  stopAb(actor: Actor): Promise<AbView> {
+    return this.abTest.stop(actor);
   }
 
   /** Makes the challenger the serving version (persisted) and ends the test. */
-  async promote(actor: Actor): Promise<{ changed: boolean; model: ModelRef }> {
-    const challenger = this.state.challenger;
-    if (!challenger) throw new ModelConflictError('no A/B test is running');
-    return this.activate({ name: challenger.entry.name, version: challenger.entry.version }, actor);
+  promote(actor: Actor): Promise<{ changed: boolean; model: ModelRef }> {
+    return this.abTest.promote(actor);
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.retryTimer);
-    clearInterval(this.driftTimer);
-    await this.chain.catch(() => undefined);
-    const { champion, challenger } = this.state;
-    this.state = { champion: null, challenger: null };
-    this.problemText = 'the console is shutting down';
-    await Promise.all([champion?.retire(), challenger?.entry.retire()]);
-    await Promise.all([champion?.drained(5_000), challenger?.entry.drained(5_000)]);
+    this.degraded.stop();
+    this.driftWatch.stop();
+    await this.activation.close('the console is shutting down');
   }
-
-  // --- internals --------------------------------------------------------------------------------
-
-  /** Serialises changes of the serving versions (two activations never interleave). */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  /** The new champion takes every call from now on; the old one drains and is released. */
-  private install(entry: ModelEntry): void {
-    const old = this.state.champion;
-    let challenger = this.state.challenger;
-    if (
-      challenger &&
-      (challenger.entry === entry ||
-        incompatibility(entry.model, challenger.entry.model) ||
-        challenger.entry.version === entry.version)
-    ) {
-      if (challenger.entry !== entry) void challenger.entry.retire();
-      challenger = null;
-      void this.deps.settings
-        .delete(AB_KEY)
-        .catch((err: unknown) => this.log.warn({ err }, 'could not clear the A/B setting'));
-    }
-    this.state = { champion: entry, challenger };
-    this.failures.delete(entry);
-    this.problemText = null;
-    this.lastRetryProblem = null;
-    if (old && old !== entry) void old.retire();
-    this.deps.broadcast({ name: entry.name, version: entry.version });
-    this.notify(this.changeListeners, { name: entry.name, version: entry.version });
-  }
-
-  private async packages(): Promise<SourcedPackageRef[]> {
-    return listAllPackages(this.deps.config.modelsDir, this.deps.config.uploadedModelsDir);
-  }
-
-  private async find(ref: ModelRef): Promise<SourcedPackageRef | null> {
-    return (await this.packages()).find((p) => p.name === ref.name && p.version === ref.version) ?? null;
-  }
-
-  /** Loads and checks `ref`; audits a refusal under `action`. */
-  private async loadEntry(ref: ModelRef, actor: Actor, action: string): Promise<ModelEntry> {
-    const found = await this.find(ref);
-    if (!found) {
-      await this.audit(actor, action, ref, 'failure', { reason: 'not found' });
-      throw new ModelNotFoundError(ref);
-    }
-    try {
-      return new ModelEntry(await loadModelPackage(found.dir), found.source);
-    } catch (err) {
-      await this.audit(actor, action, ref, 'failure', { reason: (err as Error).message });
-      throw err;
-    }
-  }
-
-  /** The chosen version (see the file comment), tried in order; degraded with the reasons if none loads. */
-  private async recover(): Promise<void> {
-    const candidates: { ref: ModelRef | null; why: string }[] = [];
-    const persisted = await this.deps.settings.get(ACTIVE_KEY).catch((err: unknown) => {
-      this.log.warn({ err }, 'could not read the activated model version');
-      return null;
-    });
-    const saved = refSchema.safeParse(persisted?.value);
-    if (saved.success) candidates.push({ ref: saved.data, why: 'activated' });
-    const packages = await this.packages();
-    const { MODEL } = this.deps.config;
-    if (MODEL) {
-      const [name, version] = MODEL.split('/') as [string, string];
-      candidates.push({ ref: { name, version }, why: 'MODEL' });
-    } else {
-      const shipped = packages.filter((p) => p.source === 'shipped');
-      const first = shipped[0] ?? packages[0];
-      const newest = first
-        ? packages.filter((p) => p.name === first.name && p.source === first.source).at(-1)
-        : undefined;
-      candidates.push({ ref: newest ? { name: newest.name, version: newest.version } : null, why: 'default' });
-    }
-    const problems: string[] = [];
-    for (const c of candidates) {
-      const found = c.ref ? packages.find((p) => p.name === c.ref!.name && p.version === c.ref!.version) : undefined;
-      if (!found) {
-        problems.push(
-          c.why === 'default'
-            ? `no model package under ${this.deps.config.modelsDir} (nor uploaded under ${this.deps.config.uploadedModelsDir})`
-            : c.why === 'MODEL'
-              ? `model package ${MODEL} not found under ${this.deps.config.modelsDir}`
-              : `the activated model ${c.ref!.name}/${c.ref!.version} is no longer there`,
-        );
-        continue;
-      }
-      try {
-        const model = await loadModelPackage(found.dir);
-        if (problems.length)
-          this.log.warn({ problems, model: `${found.name}/${found.version}` }, 'serving a fallback model');
-        if (c.why === 'activated' && MODEL && MODEL !== `${found.name}/${found.version}`)
-          this.log.warn(
-            { MODEL, activated: `${found.name}/${found.version}` },
-            'serving the version an admin activated, not MODEL',
-          );
-        this.install(new ModelEntry(model, found.source));
-        this.log.info({ model: `${found.name}/${found.version}`, chosenBy: c.why }, 'model loaded');
-        return;
-      } catch (err) {
-        problems.push(
-          err instanceof ModelPackageError
-            ? (err as Error).message
-            : `model ${found.name}/${found.version} failed to load: ${(err as Error).message}`,
-        );
-      }
-    }
-    this.problemText = problems.join('\n');
-    if (this.problemText !== this.lastRetryProblem)
-      this.log.error(
-        { problem: this.problemText },
-        'no model can run; running degraded (retrying every %d s)',
-        (this.deps.retryMs ?? RETRY_MS) / 1000,
-      );
-    this.lastRetryProblem = this.problemText;
-  }
-
-  private async restoreAb(): Promise<void> {
-    const saved = await this.deps.settings.get(AB_KEY).catch(() => null);
-    if (!saved) return;
-    const parsed = abConfigSchema.safeParse(saved.value);
-    const champion = this.state.champion;
-    if (!parsed.success || !champion) return;
-    try {
-      const found = await this.find(parsed.data);
-      if (!found) throw new ModelNotFoundError(parsed.data);
-      const entry = new ModelEntry(await loadModelPackage(found.dir), found.source);
-      const why =
-        incompatibility(champion.model, entry.model) ??
-        (entry.version === champion.version ? 'same version as the serving one' : null);
-      if (why) {
-        await entry.retire();
-        throw new Error(why);
-      }
-      this.state = {
-        champion,
-        challenger: { entry, share: parsed.data.share ?? 0, mode: parsed.data.mode },
-      };
-      this.log.info({ challenger: entry.key, mode: parsed.data.mode, share: parsed.data.share }, 'A/B test restored');
-    } catch (err) {
-      this.log.warn({ err, ab: parsed.data }, 'could not restore the A/B test; it is stopped');
-      await this.deps.settings.delete(AB_KEY).catch(() => undefined);
-    }
-  }
-
-  private async retryIfDegraded(): Promise<void> {
-    if (this.closed || this.state.champion) return;
-    await this.exclusive(async () => {
-      if (!this.closed && !this.state.champion) await this.recover();
-    }).catch((err: unknown) => this.log.warn({ err }, 'model retry failed'));
-  }
-
-  /** Repeated run failures take a version out of service (the champion: degraded until a retry loads it). */
-  private onRun(entry: ModelEntry, err: unknown): void {
-    if (!err) {
-      if (this.failures.has(entry)) this.failures.delete(entry);
-      return;
-    }
-    const n = (this.failures.get(entry) ?? 0) + 1;
-    this.failures.set(entry, n);
-    if (n < MAX_RUN_FAILURES || entry.isRetired) return;
-    const reason = `model ${entry.key} failed ${n} runs in a row: ${(err as Error).message ?? String(err)}`;
-    this.log.error({ err, model: entry.key }, 'model taken out of service');
-    const { champion, challenger } = this.state;
-    if (challenger?.entry === entry) {
-      this.state = { champion, challenger: null };
-      void this.deps.settings.delete(AB_KEY).catch(() => undefined);
-    } else if (champion === entry) {
-      this.state = { champion: null, challenger: null };
-      if (challenger) void challenger.entry.retire();
-      this.problemText = reason;
-      this.deps.broadcast(null);
-      this.notify(this.changeListeners, null);
-    } else return;
-    void entry.retire();
-  }
-
-  private checkDrift(): void {
-    const report = this.drift();
-    if (!report) return;
-    this.notify(this.driftCheckListeners, report, Date.now());
-    for (const f of report.features) {
-      if (f.psi === null) continue;
-      const was = this.drifting.has(f.name);
-      if (f.drifting === was) continue;
-      if (f.drifting) {
-        this.drifting.add(f.name);
-        recordDriftAlert(f.name);
-        this.log.warn(
-          { feature: f.name, psi: f.psi, threshold: report.threshold, outOfRangeRate: f.outOfRangeRate },
-          'input drift',
-        );
-      } else {
-        this.drifting.delete(f.name);
-        this.log.info({ feature: f.name, psi: f.psi }, 'input drift over');
-      }
-      const event: DriftEvent = {
-        feature: f.name,
-        label: f.label,
-        state: f.drifting ? 'drifting' : 'stable',
-        psi: f.psi,
-        threshold: report.threshold,
-        outOfRangeRate: f.outOfRangeRate,
-        at: Date.now(),
-      };
-      for (const l of this.driftListeners) {
-        try {
-          l(event);
-        } catch (err) {
-          this.log.warn({ err }, 'drift listener failed');
-        }
-      }
-    }
-  }
-
-  private async audit(
-    actor: Actor,
-    action: string,
-    ref: ModelRef | null,
-    outcome: 'success' | 'failure',
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    try {
-      await this.deps.audit.record({
-        actor: actor.username,
-        action,
-        target: ref ? `${ref.name}/${ref.version}` : null,
-        outcome,
-        address: actor.address ?? null,
-        details,
-      });
-    } catch (err) {
-      this.log.warn({ err, action }, 'could not audit a model change');
-    }
-  }
-}
-
-/** Why `b` cannot take rows scored for `a` (same features in the same order, same target), or null. */
-function incompatibility(a: TwinModel, b: TwinModel): string | null {
-  const fa = a.manifest.features.map((f) => f.name).join(',');
-  const fb = b.manifest.features.map((f) => f.name).join(',');
-  if (fa !== fb)
-    return `${b.manifest.name} ${b.manifest.version} takes features [${fb}], the serving model [${fa}]: both must take the same`;
-  if (a.manifest.target.name !== b.manifest.target.name)
-    return `${b.manifest.name} ${b.manifest.version} predicts ${b.manifest.target.name}, the serving model ${a.manifest.target.name}`;
-  return null;
 }
