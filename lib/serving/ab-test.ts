@@ -5,11 +5,11 @@
  * views (ab-split.ts decides each row).
  */
 import type { Logger } from '../log';
+import { loadModelPackage } from '../model';
 import type { Activation } from './activation';
 import { incompatibility, type AbConfig } from './ab-split';
 import type { AbStats } from './ab-stats';
 import type { ModelAudit } from './model-audit';
-import { loadModelPackage } from '../model';
 import { ModelEntry } from './model-entry';
 import {
   ModelConflictError,
