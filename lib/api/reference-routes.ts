@@ -10,7 +10,7 @@ import { apiRoute, readJson, validationError } from './route';
 import { countReferencePrediction, recordPrediction, referencePredictionCount } from '../metrics';
 import { readDomainError } from '../errors/domain-error';
 import { getServices } from '../services';
-import { activeModel, predictSchema } from '../twin/model-api';
+import { activeModel, predictSchema } from '../serving/model-api';
 
 /**
  * `POST /predict`: `{success, result: {prediction, confidence_interval, inference_time_ms,

@@ -22,7 +22,7 @@ import { createTwinService, type TwinService } from '../twin/twin-service';
 import { startSourceMonitor } from '../twin/start-sources';
 import type { SourceMonitor } from '../twin/source-monitor';
 import { createRetentionJob } from '../twin/retention';
-import { ModelManager } from '../twin/model-manager';
+import { ModelManager } from '../serving/model-manager';
 import { startAlerts } from '../alerts/start-alerts';
 import type { AlertService } from '../alerts/alert-service';
 import { createAnnotationService } from '../annotations/annotation-service';
@@ -132,8 +132,6 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       rateHz: config.SIM_RATE_HZ,
       seed: config.SIM_SEED,
       bufferSeconds: config.BUFFER_SECONDS,
-      scorer: null,
-      model: null,
       models,
       sink: repos.telemetry,
       // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).

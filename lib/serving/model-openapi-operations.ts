@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { errorBodySchema, registerOperation } from '../api/openapi';
-import { batchSchema, predictSchema } from '../twin/model-api';
-import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
+import { batchSchema, predictSchema } from './model-api';
+import { abConfigSchema, modelRefSchema } from './model-admin-api';
 
 const anyObject = z.looseObject({});
 

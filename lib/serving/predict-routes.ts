@@ -8,7 +8,7 @@ import { reply } from '../api/light-http';
 import { apiRoute, readJson, validationError } from '../api/route';
 import { recordPrediction } from '../metrics';
 import { getServices } from '../services';
-import { activeModel, batchSchema, issuesToFields, modelInfo, predictionBody, predictSchema } from '../twin/model-api';
+import { activeModel, batchSchema, issuesToFields, modelInfo, predictionBody, predictSchema } from './model-api';
 
 /** One reading -> prediction with band, model version and inference time. Viewers and up. */
 export const predictRoute = apiRoute(

@@ -6,7 +6,7 @@
 import { reply } from '../api/light-http';
 import { apiRoute } from '../api/route';
 import { getServices } from '../services';
-import { modelInfo } from './model-api';
+import { modelInfo } from '../serving/model-api';
 
 export const twinStatusRoute = apiRoute({ role: 'viewer', machine: true }, async ({ principal }) => {
   const twin = getServices().twin;

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { abConfigSchema, actorOf } from '@/lib/twin/model-admin-api';
+import { abConfigSchema, actorOf } from '@/lib/serving/model-admin-api';
 import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { actorOf } from '@/lib/twin/model-admin-api';
+import { actorOf } from '@/lib/serving/model-admin-api';
 import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';

@@ -12,7 +12,7 @@ import { GET as drift } from '@/app/api/v1/models/drift/route';
 import { POST as predict } from '@/app/api/v1/twin/predict/route';
 import { startHarness, subscribe, until, type Harness } from '../../tests/console-harness';
 import { packageForm, twinJson, writePackage } from '../../tests/model-packages';
-import type { Reading } from './types';
+import type { Reading } from '../twin/types';
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Role = 'viewer' | 'operator' | 'admin';
