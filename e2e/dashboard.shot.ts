@@ -7,7 +7,7 @@
 import { expect, test } from './fixtures';
 import { E2E_USERS } from './users';
 
-test.use({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1, colorScheme: 'light' });
+test.use({ viewport: { width: 1440, height: 1240 }, deviceScaleFactor: 1 });
 
 test('dashboard screenshot', async ({ page, loginAs }) => {
   test.setTimeout(180_000);
