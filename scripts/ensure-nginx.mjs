@@ -2,7 +2,7 @@
 // so install Debian's nginx when it is missing and we are root with apt-get (as ensure-chromium.mjs
 // does for Chromium); otherwise say exactly what to run. Only the binary is used: the cluster runs
 // it as a foreground child with its own configuration, never the system service.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
 const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
@@ -21,6 +21,15 @@ if (!isRoot || !hasApt) {
 }
 console.log('Installing Debian nginx for the load balancer (under a minute)...');
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+// Debian starts a service when its package is installed; this one must not run (port 80, a
+// config of its own): policy-rc.d answering 101 ("action forbidden") is Debian's way to say so.
+const POLICY = '/usr/sbin/policy-rc.d';
+const ownPolicy = !existsSync(POLICY);
+if (ownPolicy)
+  writeFileSync(POLICY, '#!/bin/sh\n# written by twinops scripts/ensure-nginx.mjs during apt-get\nexit 101\n', {
+    mode: 0o755,
+  });
+process.on('exit', () => ownPolicy && rmSync(POLICY, { force: true }));
 for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'nginx']]) {
   const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
   if (r.status !== 0) {

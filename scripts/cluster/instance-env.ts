@@ -40,6 +40,8 @@ export function instanceEnv(
     INSTANCE_ID: i.id,
     NEXTAUTH_SECRET: s.secret,
     NEXTAUTH_URL: s.publicUrl,
+    // nginx on this machine: its X-Forwarded-For (the browser's address) counts for throttling.
+    TRUSTED_PROXIES: '127.0.0.1,::1',
     ...(s.mqttUrl ? { MQTT_URL: s.mqttUrl, MQTT_CLIENT_ID: `twinops-${i.id}` } : {}),
     ...extra,
   };
