@@ -45,9 +45,9 @@ let killAt = Infinity;
 
 async function connectAll(url: (i: number) => Promise<{ url: string; cookie: string; upstream: string }>) {
   const clients: BenchClient[] = [];
-  // In waves of 25, so the handshake storm does not count against delivery.
-  for (let start = 0; start < CLIENTS; start += 25) {
-    const wave = Array.from({ length: Math.min(25, CLIENTS - start) }, (_, k) => start + k);
+  // In waves of 20, so the handshake storm does not count against delivery.
+  for (let start = 0; start < CLIENTS; start += 20) {
+    const wave = Array.from({ length: Math.min(20, CLIENTS - start) }, (_, k) => start + k);
     clients.push(
       ...(await Promise.all(
         wave.map(async (i) => {

@@ -15,7 +15,7 @@ import { startBenchInstance, type BenchInstance } from './bench-instances';
 import { startBalancer, stopAll, waitForOk } from './processes';
 import { dropDatabase, ensureDatabase, freePort } from './services';
 
-let instances: BenchInstance[] = [];
+const instances: BenchInstance[] = [];
 let lb = '';
 let workDir = '';
 const dbName = `twinops_lb_${randomBytes(4).toString('hex')}`;
@@ -66,7 +66,7 @@ async function streamingClient(key: string, transports: ('polling' | 'websocket'
   });
   sockets.push(socket);
   const points: number[] = [];
-  socket.on('stream:point', ({ point }) => points.push(Date.now()));
+  socket.on('stream:point', () => points.push(Date.now()));
   const subscribe = () =>
     new Promise<void>((resolve, reject) =>
       socket.emit('stream:subscribe', { assetId: 'reactor-1', maxPoints: 1 }, (res: SubscribeAck) =>

@@ -70,6 +70,8 @@ export async function startClient(o: ClientOptions): Promise<BenchClient> {
     transports: ['websocket'],
     extraHeaders: { cookie: o.cookie },
     forceNew: true,
+    // A loaded 2-core machine accepting 1,000 handshakes: be patient, and retry.
+    timeout: 60_000,
     reconnectionDelay: 200,
     reconnectionDelayMax: 1_000,
     randomizationFactor: 0.5,
@@ -156,7 +158,16 @@ export async function startClient(o: ClientOptions): Promise<BenchClient> {
 
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => subscribe(true).then(resolve, reject));
-    socket.once('connect_error', reject);
+    // The manager retries a failed first connection by itself; give up after a few.
+    let failures = 0;
+    const onError = (err: Error) => {
+      if (++failures < 5) return;
+      socket.off('connect_error', onError);
+      socket.disconnect();
+      reject(err);
+    };
+    socket.on('connect_error', onError);
+    socket.once('connect', () => socket.off('connect_error', onError));
   });
   // Every later connect is a reconnect (through the balancer, to whichever instance is up).
   socket.on('connect', () => void subscribe(false).catch(() => {}));
