@@ -103,7 +103,11 @@ async function main(): Promise<void> {
 
     // One instance alone: the baseline CPU per delivered point.
     const direct = `http://127.0.0.1:${instances[0]!.port}`;
+    let t = Date.now();
     const alone = await connectAll(async () => ({ url: direct, cookie: instances[0]!.cookie, upstream: direct }));
+    console.log(
+      `  one instance alone: ${CLIENTS} clients connected in ${((Date.now() - t) / 1000).toFixed(1)} s; measuring`,
+    );
     const single = await measureCpu([instances[0]!], alone);
     alone.forEach((c) => c.socket.disconnect());
     latencies.length = 0;
@@ -138,7 +142,11 @@ async function main(): Promise<void> {
         return { url: `http://127.0.0.1:${inst.port}`, cookie, upstream: `127.0.0.1:${inst.port}` };
       };
     }
+    t = Date.now();
     const clients = await connectAll(url);
+    console.log(
+      `  cluster: ${CLIENTS} clients connected in ${((Date.now() - t) / 1000).toFixed(1)} s; measuring, then kill -9`,
+    );
     const spread = instances.map((inst) => clients.filter((c) => c.upstream.endsWith(`:${inst.port}`)).length);
     console.log(`\n  clients per instance: ${spread.join(' / ')}`);
 
