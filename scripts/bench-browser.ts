@@ -111,7 +111,7 @@ async function feed(ready: Ready): Promise<{ stop: () => void; sent: () => numbe
   let ts = Date.now() - PREFILL * period;
   let sent = 0;
   const toBody = (r: ReturnType<typeof next>) => ({ ts: r.ts, values: r.values, actual: r.actual });
-  for (let k = 0; k < PREFILL; ) {
+  for (let k = 0; k < PREFILL;) {
     const batch = [];
     for (let j = 0; j < 2_000 && k < PREFILL; j++, k++) batch.push(toBody(next((ts += period))));
     await post(ready, batch);
@@ -154,7 +154,10 @@ function percentile(sorted: number[], p: number): number {
 
 /** Shows `window` minutes, lets it settle, then measures for SECONDS. */
 async function measure(page: Page, window: number): Promise<Figures> {
-  await page.getByRole('group', { name: 'Time window' }).getByRole('button', { name: `${window} min`, exact: true }).click();
+  await page
+    .getByRole('group', { name: 'Time window' })
+    .getByRole('button', { name: `${window} min`, exact: true })
+    .click();
   const chart = page.getByTestId('conditions-chart');
   // Settled: the window's points (buffer and backfill) are on the chart and stop growing by much.
   const expected = Math.min(PREFILL, window * 60 * RATE_HZ) * 0.05;
@@ -239,7 +242,9 @@ async function main(): Promise<void> {
   if (build.status !== 0) throw new Error('the web app did not build');
   const { ready, stop } = await startServer();
   const feeder = await feed(ready);
-  console.log(`bench:browser: ${feeder.sent()} readings prefilled for ${ASSET}, then ${RATE_HZ} Hz live; ${SECONDS} s per window`);
+  console.log(
+    `bench:browser: ${feeder.sent()} readings prefilled for ${ASSET}, then ${RATE_HZ} Hz live; ${SECONDS} s per window`,
+  );
   const launch = playwrightConfig.use?.launchOptions ?? {};
   const browser = await chromium.launch({ ...launch, headless: true });
   try {
