@@ -227,6 +227,7 @@ describe('history, export and preferences routes', () => {
     expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({
       timeZone: 'Europe/Paris',
       yAxes: {},
+      theme: 'dark',
     });
     const bad = await call(h.url, putPrefs, url, {
       method: 'PUT',
