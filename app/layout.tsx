@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { userTheme } from '@/lib/display/user-theme';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -14,8 +15,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Every page renders per request: its scripts carry that request's CSP nonce (proxy.ts), which
   // a page pre-rendered at build time could not.
   await connection();
+  // The user's theme is set here, on the server, so the first paint already shows it.
   return (
-    <html lang="en">
+    <html lang="en" data-theme={await userTheme()}>
       <body>{children}</body>
     </html>
   );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Annotation } from '@/lib/annotations/types';
 import { alertMarks } from '../dashboard/alert-marks';
-import { annotationMarks, ANNOTATION_COLOR } from './annotation-marks';
+import { CHART_COLORS } from '../charts/theme';
+import { annotationMarks } from './annotation-marks';
 import { clickDraft, clickedTs, draftBody, newDraft } from './annotation-draft';
 
 const T0 = Date.UTC(2026, 11, 4, 8, 0, 0);
@@ -27,7 +28,7 @@ describe('annotation marks', () => {
       'UTC',
       'UTC',
     );
-    expect(m.shapes[0]).toMatchObject({ type: 'line', x0: T0, x1: T0, line: { color: ANNOTATION_COLOR } });
+    expect(m.shapes[0]).toMatchObject({ type: 'line', x0: T0, x1: T0, line: { color: CHART_COLORS.annotation } });
     expect(m.shapes[0]!.line!.dash).toBeUndefined();
     expect(m.shapes[1]).toMatchObject({ type: 'rect', x0: T0 - 30_000, x1: T0 + 60_000 });
     expect(m.annotations.map((a) => a.hovertext)).toEqual([

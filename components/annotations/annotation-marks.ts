@@ -7,11 +7,9 @@
 import type { Annotations, Shape } from 'plotly.js';
 import type { Annotation } from '@/lib/annotations/types';
 import { localTimeZone, plotlyTime } from '@/lib/time/zoned';
-import { plotText } from '../charts/theme';
+import { CHART_COLORS, plotText } from '../charts/theme';
 import type { AlertMarks } from '../dashboard/alert-marks';
 
-export const ANNOTATION_COLOR = '#b48cff';
-const FILL = 'rgba(180, 140, 255, 0.14)';
 const MAX_MARKS = 60;
 
 /** Marks of the annotations overlapping `[from, to]` (epoch ms), drawn in `timeZone`'s wall clock. */
@@ -35,7 +33,7 @@ export function annotationMarks(
           x1: x(a.start),
           y0: 0,
           y1: 1,
-          line: { color: ANNOTATION_COLOR, width: 1.5 },
+          line: { color: CHART_COLORS.annotation, width: 1.5 },
           layer: 'above',
         }
       : {
@@ -47,8 +45,8 @@ export function annotationMarks(
           x1: x(Math.min(a.end, to)),
           y0: 0,
           y1: 1,
-          fillcolor: FILL,
-          line: { color: ANNOTATION_COLOR, width: 1 },
+          fillcolor: CHART_COLORS.annotationFill,
+          line: { color: CHART_COLORS.annotation, width: 1 },
           layer: 'below',
         },
   );
@@ -63,7 +61,7 @@ export function annotationMarks(
     yanchor: 'top',
     xanchor: 'left',
     showarrow: false,
-    font: { color: ANNOTATION_COLOR, size: 13 },
+    font: { color: CHART_COLORS.annotation, size: 13 },
     hovertext: `${plotText(a.note)}<br>— ${plotText(a.authorUsername)}`,
     captureevents: true,
   }));

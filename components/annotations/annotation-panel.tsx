@@ -5,7 +5,6 @@ import type { Annotation } from '@/lib/annotations/types';
 import { ApiRequestError, errorMessage, requestJson } from '@/lib/client/api-client';
 import { formatZoned } from '@/lib/time/zoned';
 import { draftBody, editDraft, newDraft, type Draft } from './annotation-draft';
-import { ANNOTATION_COLOR } from './annotation-marks';
 
 export interface Viewer {
   id: string;
@@ -97,7 +96,7 @@ export function AnnotationPanel(p: AnnotationPanelProps) {
     <section className="panel annotations-panel" aria-labelledby={`annotations-h-${p.assetId}`}>
       <div className="dash-toolbar">
         <h2 id={`annotations-h-${p.assetId}`} style={{ margin: 0 }}>
-          <span style={{ color: ANNOTATION_COLOR }} aria-hidden>
+          <span className="annotation-glyph" aria-hidden>
             ✎
           </span>{' '}
           Annotations

@@ -1,24 +1,51 @@
 /**
- * The console's chart look (dark, matching app/globals.css) in one place, so every Plotly chart
- * shares it. Colors are fixed by position, not by signal name: the catalog decides the signals.
+ * The console's chart look in one place, so every Plotly chart shares it. The colours are the
+ * page's theme's (lib/display/themes, set on `<html data-theme>` before the first paint): each
+ * property reads the current theme when a figure is built, so figure code stays theme-agnostic.
+ * Colors are fixed by position, not by signal name: the catalog decides the signals.
  */
 import type { Layout, LayoutAxis } from 'plotly.js';
+import { CHART_PALETTES, currentTheme, type ChartPalette } from '@/lib/display/themes';
+
+const palette = (): ChartPalette => CHART_PALETTES[currentTheme()];
 
 export const CHART_COLORS = {
-  text: '#e6edf3',
-  muted: '#8b98a8',
-  grid: '#2a3544',
-  accent: '#3fa9f5',
-  band: 'rgba(63, 169, 245, 0.18)',
-  bad: '#f85149',
-  badFill: 'rgba(248, 81, 73, 0.12)',
-} as const;
+  get text() {
+    return palette().text;
+  },
+  get muted() {
+    return palette().muted;
+  },
+  get grid() {
+    return palette().grid;
+  },
+  get accent() {
+    return palette().accent;
+  },
+  get band() {
+    return palette().band;
+  },
+  get bad() {
+    return palette().bad;
+  },
+  get badFill() {
+    return palette().badFill;
+  },
+  get warn() {
+    return palette().warn;
+  },
+  get annotation() {
+    return palette().annotation;
+  },
+  get annotationFill() {
+    return palette().annotationFill;
+  },
+};
 
-/** Series colors, in catalog order. */
-export const SERIES_COLORS = ['#f0883e', '#3fa9f5', '#a371f7', '#3fb950', '#d29922', '#db61a2'] as const;
-
+/** Series colour `i` (catalog order) of the current theme's colour-blind-safe palette. */
 export function seriesColor(i: number): string {
-  return SERIES_COLORS[i % SERIES_COLORS.length]!;
+  const series = palette().series;
+  return series[i % series.length]!;
 }
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -40,11 +67,20 @@ export function axisTitle(label: string, unit: string): string {
   return unit ? `${label} (${unit})` : label;
 }
 
+/** Axis colours of the current theme (getters: read when spread into a figure's layout). */
 export const baseAxis: Partial<LayoutAxis> = {
-  gridcolor: CHART_COLORS.grid,
-  zerolinecolor: CHART_COLORS.grid,
-  linecolor: CHART_COLORS.grid,
-  tickfont: { color: CHART_COLORS.muted, size: 11 },
+  get gridcolor() {
+    return CHART_COLORS.grid;
+  },
+  get zerolinecolor() {
+    return CHART_COLORS.grid;
+  },
+  get linecolor() {
+    return CHART_COLORS.grid;
+  },
+  get tickfont() {
+    return { color: CHART_COLORS.muted, size: 11 };
+  },
 };
 
 /** What every chart of the console shares: transparent background, the console's font and hover colours. */
@@ -55,7 +91,7 @@ export function chartFrame(uirevision: string): Partial<Layout> {
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     font: { color: CHART_COLORS.text, size: 12, family: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' },
-    hoverlabel: { bgcolor: '#1d2632', bordercolor: CHART_COLORS.grid, font: { color: CHART_COLORS.text } },
+    hoverlabel: { bgcolor: palette().hoverBg, bordercolor: CHART_COLORS.grid, font: { color: CHART_COLORS.text } },
   };
 }
 

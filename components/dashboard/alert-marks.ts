@@ -21,7 +21,7 @@ export function alertMarks(alerts: AlertEvent[], endTs: number, windowMs: number
   const shift = -new Date(endTs).getTimezoneOffset() * 60_000;
   const inView = alerts.filter((a) => a.raisedAt >= endTs - windowMs && a.raisedAt <= endTs).slice(0, MAX_MARKS);
   if (!inView.length) return NO_MARKS;
-  const color = (a: AlertEvent) => (a.severity === 'critical' ? CHART_COLORS.bad : '#d29922');
+  const color = (a: AlertEvent) => (a.severity === 'critical' ? CHART_COLORS.bad : CHART_COLORS.warn);
   return {
     shapes: inView.map((a) => ({
       type: 'line',

@@ -1,6 +1,6 @@
 'use client';
 
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { bufferLimits, WINDOW_MINUTES, type WindowMinutes } from '@/lib/realtime/stream-state';
 import { useBackfill } from '@/lib/realtime/use-backfill';
 import { useStream } from '@/lib/realtime/use-stream';
@@ -8,7 +8,8 @@ import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import type { StreamCatalog } from '@/lib/twin/types';
 import { axisTitle } from '../charts/theme';
 import { Plot } from '../plot';
-import { buildSeries, conditionsFigure, MAX_PLOT_POINTS, predictionFigure } from './figures';
+import { buildSeries, conditionsFigure, predictionFigure } from './figures';
+import { redrawIntervalMs, usePlotColumns, useThrottledDraw } from './use-redraw-clock';
 import { formatZoned } from '@/lib/time/zoned';
 import { StreamCards } from './stream-cards';
 import { SourceNotice } from './source-notice';
@@ -74,26 +75,37 @@ export function Dashboard({
   // Live: the window ends at the newest point (server time, so clock skew cannot empty it).
   // Paused: at the pause, from the buffer as it was then; points keep arriving meanwhile.
   const viewRevision = paused?.revision ?? revision;
-  const endTs = paused?.endTs ?? latest?.ts ?? 0;
+  const liveEndTs = paused?.endTs ?? latest?.ts ?? 0;
   const buffer = state?.buffer;
   const zone = useDisplayTimeZone(timeZone);
   // A window longer than the live buffer starts with stored history (fetched once per gap).
   const backfilled = useBackfill(state, windowMs);
   const backfill = state?.backfill ?? null;
+  // The charts are drawn min/max per pixel column of their plot, and redrawn when the window has
+  // moved by a column (once a second at most), not on every reading: see use-redraw-clock. The
+  // first data and a new asset, window, pause, backfill or width are drawn at once.
+  const chartBox = useRef<HTMLDivElement>(null);
+  const columns = usePlotColumns(chartBox);
+  const drawn = useThrottledDraw(
+    { revision: viewRevision, endTs: liveEndTs },
+    `${assetId}/${windowMs}/${backfilled}/${paused ? 'paused' : 'live'}/${columns}/${zone}/${liveEndTs > 0}`,
+    redrawIntervalMs(windowMs, columns),
+  );
+  const endTs = drawn.endTs;
   const series = useMemo(
     () =>
-      buildSeries(buffer, windowMs, endTs, catalog.signals, viewRevision + backfilled, MAX_PLOT_POINTS, {
+      buildSeries(buffer, windowMs, endTs, catalog.signals, drawn.revision + backfilled, 2 * columns, {
         timeZone: zone,
         backfill,
         expectedIntervalMs: 1000 / catalog.rateHz,
       }),
-    [buffer, windowMs, endTs, catalog.signals, catalog.rateHz, viewRevision, backfilled, zone, backfill],
+    [buffer, windowMs, endTs, drawn.revision, backfilled, columns, catalog.signals, catalog.rateHz, zone, backfill],
   );
   const coverage = useMemo(
-    () => liveCoverage(buffer, windowMs, endTs),
+    () => liveCoverage(buffer, windowMs, liveEndTs),
     // The buffer mutates in place; its revision says when it changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [buffer, windowMs, endTs, viewRevision],
+    [buffer, windowMs, liveEndTs, viewRevision],
   );
   // Zoom and legend clicks survive redraws; a new asset or window starts a fresh view.
   const uirevision = `${assetId}/${windowMin}/${zone}/${scaleToken}`;
@@ -160,7 +172,8 @@ export function Dashboard({
         <button
           type="button"
           className="btn btn-ghost dash-pause"
-          onClick={() => setPaused(paused ? null : { endTs: latest?.ts ?? Date.now(), revision })}
+          // Freezes the picture on screen (the charts redraw about once a second).
+          onClick={() => setPaused(paused ? null : { endTs: drawn.endTs || Date.now(), revision: drawn.revision })}
           disabled={!paused && !latest}
         >
           {paused ? 'Resume' : 'Pause'}
@@ -198,7 +211,7 @@ export function Dashboard({
             axes={yAxes.axes}
             save={yAxes.save}
           />
-          <div className="chart-box" data-testid="prediction-chart" data-points={series.count}>
+          <div className="chart-box" data-testid="prediction-chart" data-points={series.count} ref={chartBox}>
             <Plot
               data={prediction.data}
               layout={predictionLayout}

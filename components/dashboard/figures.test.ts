@@ -90,3 +90,53 @@ describe('labels from twin.json reach Plotly as text, not markup', () => {
     for (const t of text) expect(t).not.toMatch(/<(a|b|i)[\s>]/);
   });
 });
+
+describe('per-pixel min/max decimation', () => {
+  /** An hour at 10 Hz (36,000 readings) of a wavy temperature, with one-reading spikes. */
+  function hour(): { buffer: RingBuffer<Point>; end: number; spikes: { ts: number; v: number }[] } {
+    const buffer = new RingBuffer<Point>(40_000);
+    const t0 = 1_700_000_000_000;
+    const spikes = [
+      { ts: t0 + 1_234_500, v: 399 },
+      { ts: t0 + 2_900_100, v: 301 },
+    ];
+    for (let i = 0; i < 36_000; i++) {
+      const ts = t0 + i * 100;
+      const spike = spikes.find((sp) => sp.ts === ts);
+      buffer.push({ ...point(i, ts), values: { temperature: spike?.v ?? 350 + 5 * Math.sin(i / 500) } });
+    }
+    return { buffer, end: t0 + 35_999 * 100, spikes };
+  }
+
+  it('draws an hour at 10 Hz in at most two rows per pixel column and keeps one-reading spikes', () => {
+    const { buffer, end, spikes } = hour();
+    const s = buildSeries(buffer, 60 * 60_000, end, SIGNALS, 1, 2_200, { timeZone: 'UTC', expectedIntervalMs: 100 });
+    expect(s.x.length).toBeLessThanOrEqual(2_200 + 2);
+    expect(s.x.length).toBeGreaterThan(2_000);
+    const temps = s.values.temperature!;
+    const columnMs = (60 * 60_000) / 1_100;
+    for (const sp of spikes) {
+      const k = temps.indexOf(sp.v);
+      expect(k).toBeGreaterThanOrEqual(0);
+      // Drawn within one pixel column of when it happened.
+      expect(Math.abs(s.x[k]! - sp.ts)).toBeLessThanOrEqual(columnMs);
+    }
+    expect(Math.max(...(temps as number[]))).toBe(399);
+    expect(Math.min(...(temps as number[]))).toBe(301);
+    expect(nulls(temps)).toBe(0);
+    // Rows stay in time order, so Plotly draws one line.
+    for (let i = 1; i < s.x.length; i++) expect(s.x[i]!).toBeGreaterThanOrEqual(s.x[i - 1]!);
+  });
+
+  it('keeps a bucket of every pixel column as the window slides (no shimmer)', () => {
+    const { buffer, end } = hour();
+    const a = buildSeries(buffer, 30 * 60_000, end - 10_000, SIGNALS, 1, 1_000, { timeZone: 'UTC' });
+    const b = buildSeries(buffer, 30 * 60_000, end, SIGNALS, 2, 1_000, { timeZone: 'UTC' });
+    // Columns are aligned to absolute time: rows well inside both windows are the same.
+    const mid = a.x[Math.floor(a.x.length / 2)]!;
+    const ia = a.x.indexOf(mid);
+    const ib = b.x.indexOf(mid);
+    expect(ib).toBeGreaterThanOrEqual(0);
+    expect(b.values.temperature![ib]).toBe(a.values.temperature![ia]);
+  });
+});

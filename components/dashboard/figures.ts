@@ -7,10 +7,16 @@ import { visibleRange, type Backfill } from '@/lib/realtime/stream-state';
 import { localTimeZone, plotlyTime } from '@/lib/time/zoned';
 import type { RingBuffer } from '@/lib/realtime/ring-buffer';
 import type { Point, SignalInfo, StreamCatalog } from '@/lib/twin/types';
+import { bucketWidthMs, ColumnBucket } from './column-buckets';
 import { axisTitle, baseAxis, baseLayout, CHART_COLORS, plotSafe, plotText, seriesColor } from '../charts/theme';
 
-/** More points than this in a window are thinned: a chart is ~1,000-2,000 px wide anyway. */
+/**
+ * Rows per trace when the plot's width is not known: two (min and max) per pixel column of a
+ * ~1,200 px plot. The dashboard passes twice its plot's measured width.
+ */
 export const MAX_PLOT_POINTS = 2_400;
+/** Measured-value markers are 3 px wide: their min/max is kept per this many pixel columns. */
+const MARKER_COLUMNS = 3;
 /** Bounds the shapes and notes drawn for out-of-range stretches. */
 const MAX_RUNS = 40;
 const MAX_RUN_NOTES = 6;
@@ -80,9 +86,10 @@ function isOutside(p: Point, s: SignalInfo): boolean {
 }
 
 /**
- * One pass over the points in `[endTs - windowMs, endTs]`. Thins evenly by seq (stable as the
- * window slides, so lines do not shimmer) when there are more than `maxPoints`, always keeping the
- * newest point and every flagged one.
+ * One pass over the points in `[endTs - windowMs, endTs]`, decimated to at most ~`maxPoints` rows:
+ * min and max per pixel column (`maxPoints / 2` columns; see column-buckets.ts), so every reading
+ * is represented within a column and spikes are kept. Every point is checked for gaps and range
+ * flags, decimated or not.
  */
 export function buildSeries(
   buffer: RingBuffer<Point> | undefined,
@@ -110,73 +117,118 @@ export function buildSeries(
   const { from, to } = visibleRange(buffer, windowMs, endTs);
   const n = to - from;
   if (n <= 0) return s;
-  const stride = n > maxPoints ? Math.ceil(n / maxPoints) : 1;
   // Plotly shows numeric dates in the browser's zone; plotlyTime moves them to the chosen one.
   const local = localTimeZone();
   const zone = opts.timeZone ?? local;
   const toX = (ts: number) => plotlyTime(ts, zone, local);
-  const actual: (number | null)[] = [];
-  let hasActual = false;
+  // Measured values are markers (a DOM node each, the costliest part of a redraw): decimated
+  // min/max per marker width rather than per pixel column, on times of their own.
+  const actualX: number[] = [];
+  const actual: number[] = [];
   const runs: [number, number][] = [];
   let runStart: number | null = null;
-  let prevX = 0;
   let band: Band | null = null;
   const gapMs = GAP_INTERVALS * Math.max(opts.expectedIntervalMs ?? 0, medianSpacing(buffer, from, to));
+  const bucketMs = bucketWidthMs(windowMs, maxPoints);
+  // Series order in a bucket: prediction, (unused), then the signals.
+  const bucket = new ColumnBucket(2 + signals.length);
+  let bucketKey = NaN;
+  const marks = new ColumnBucket(1);
+  const markMs = bucketMs * MARKER_COLUMNS;
+  let markKey = NaN;
+  const flushMarks = () => {
+    if (marks.count === 0) return;
+    // Two markers only when the extremes differ (a constant stretch needs one).
+    const rows = marks.min[0] === marks.max[0] ? 1 : 2;
+    for (let r: 0 | 1 = 0; r < rows; r = (r + 1) as 0 | 1) {
+      const v = marks.value(0, r);
+      if (v === null) continue;
+      actualX.push(toX(marks.time(0, r)));
+      actual.push(v);
+    }
+    marks.reset();
+  };
+  const lastMarked = signals.map(() => NaN);
   let prevTs = buffer.at(from)!.ts;
-  let gapPending = false;
+
+  const flush = () => {
+    if (bucket.count === 0) return;
+    const rows = bucket.rows;
+    for (let r: 0 | 1 = 0; r < rows; r = (r + 1) as 0 | 1) {
+      const x = toX(r === 0 ? bucket.firstTs : bucket.lastTs);
+      s.x.push(x);
+      s.prediction.push(bucket.value(0, r));
+      signals.forEach((sig, i) => s.values[sig.name]!.push(bucket.value(2 + i, r)));
+      if (bucket.hasBand) {
+        if (!band) {
+          band = { x: [], lower: [], upper: [] };
+          s.bands.push(band);
+        }
+        band.x.push(x);
+        band.lower.push(bucket.lower);
+        band.upper.push(bucket.upper);
+      } else {
+        band = null;
+      }
+    }
+    bucket.reset();
+  };
 
   for (let i = from; i < to; i++) {
     const p = buffer.at(i)!;
-    // Checked on every point, thinned or not, so a gap is never hidden by the stride.
-    if (gapMs > 0 && p.ts - prevTs > gapMs) gapPending = true;
-    prevTs = p.ts;
-    const flagged = p.flags.includes('out_of_range');
-    if (stride > 1 && p.seq % stride !== 0 && i !== to - 1 && !flagged && !gapPending) continue;
-    if (gapPending) {
+    if (gapMs > 0 && p.ts - prevTs > gapMs) {
       // A null row just before the point after the gap: Plotly breaks every line there.
-      gapPending = false;
+      flush();
       s.x.push(toX(p.ts - 1));
       s.prediction.push(null);
-      actual.push(null);
       for (const sig of signals) s.values[sig.name]!.push(null);
       band = null;
     }
-    const x = toX(p.ts);
-    s.x.push(x);
-    s.prediction.push(p.prediction);
-    if (p.lower !== null && p.upper !== null) {
-      if (!band) {
-        band = { x: [], lower: [], upper: [] };
-        s.bands.push(band);
-      }
-      band.x.push(x);
-      band.lower.push(p.lower);
-      band.upper.push(p.upper);
-    } else {
-      band = null;
+    const key = Math.floor(p.ts / bucketMs);
+    if (key !== bucketKey) {
+      flush();
+      bucketKey = key;
     }
+    bucket.touch(p.ts);
+    bucket.add(0, p.prediction, p.ts);
+    if (p.actual !== undefined) {
+      const mk = Math.floor(p.ts / markMs);
+      if (mk !== markKey) {
+        flushMarks();
+        markKey = mk;
+      }
+      marks.touch(p.ts);
+      marks.add(0, p.actual, p.ts);
+    }
+    bucket.addBand(p.lower, p.upper);
     if (p.prediction !== null) s.predicted++;
-    if (p.actual !== undefined) hasActual = true;
-    actual.push(p.actual ?? null);
-    for (const sig of signals) {
+    signals.forEach((sig, j) => {
       const v = p.values[sig.name];
-      s.values[sig.name]!.push(v ?? null);
-      if (v !== undefined && isOutside(p, sig)) {
+      bucket.add(2 + j, v, p.ts);
+      // One out-of-range marker per signal and column is enough to show it.
+      if (v !== undefined && lastMarked[j] !== key && isOutside(p, sig)) {
+        lastMarked[j] = key;
         const o = s.outOfRange[sig.name]!;
-        o.x.push(x);
+        o.x.push(toX(p.ts));
         o.y.push(v);
       }
-    }
-    if (flagged && runStart === null) runStart = x;
+    });
+    const flagged = p.flags.includes('out_of_range');
+    if (flagged && runStart === null) runStart = toX(p.ts);
     if (!flagged && runStart !== null) {
-      runs.push([runStart, prevX]);
+      runs.push([runStart, toX(prevTs)]);
       runStart = null;
     }
-    prevX = x;
+    prevTs = p.ts;
   }
-  if (runStart !== null) runs.push([runStart, prevX]);
+  flush();
+  flushMarks();
+  if (runStart !== null) runs.push([runStart, toX(prevTs)]);
   s.count = s.x.length;
-  if (hasActual) s.actual = actual;
+  if (actual.length) {
+    s.actual = actual;
+    s.actualX = actualX;
+  }
   if (opts.backfill) prependBackfill(s, opts.backfill, endTs - windowMs, toX, signals);
   if (runs.length) s.outOfRangeRuns = runs.slice(-MAX_RUNS);
   if (s.bands.length > MAX_BANDS) s.bands = s.bands.slice(-MAX_BANDS);
@@ -230,9 +282,9 @@ function prependBackfill(
     if (band.x.length) s.bands = [band, ...s.bands];
   }
   const act = part('actual');
-  if (act || s.actual) {
-    s.actualX = [...(act?.t ?? []), ...x0];
-    s.actual = [...(act?.v ?? []), ...(s.actual ?? x0.map(() => null))];
+  if (act) {
+    s.actualX = [...act.t, ...(s.actualX ?? [])];
+    s.actual = [...act.v, ...(s.actual ?? [])];
   }
   s.count += Math.max(added, pred?.t.length ?? 0);
 }

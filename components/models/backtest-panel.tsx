@@ -10,7 +10,7 @@ import type { Data } from 'plotly.js';
 import { errorMessage } from '@/lib/client/api-client';
 import { AssetSelect } from '../asset-select';
 import { Plot } from '../plot';
-import { baseLayout, baseAxis, CHART_COLORS, SERIES_COLORS } from '../charts/theme';
+import { baseLayout, baseAxis, CHART_COLORS, seriesColor } from '../charts/theme';
 import { fetchBacktest, startBacktest, type BacktestJob, type ModelVersionInfo } from './api';
 
 const RANGES = [
@@ -182,8 +182,8 @@ function overlayFigure(job: BacktestJob) {
     line: { color, width: 1.5, ...(dash ? { dash } : {}) },
   });
   const data: Data[] = [
-    trace(`v${job.request.version} (candidate)`, o.candidate, SERIES_COLORS[0]),
-    ...(job.servingVersion ? [trace(`v${job.servingVersion} (serving)`, o.serving, SERIES_COLORS[1])] : []),
+    trace(`v${job.request.version} (candidate)`, o.candidate, seriesColor(0)),
+    ...(job.servingVersion ? [trace(`v${job.servingVersion} (serving)`, o.serving, seriesColor(1))] : []),
     trace('measured', o.actual, CHART_COLORS.muted, 'dot'),
   ];
   return {

@@ -249,7 +249,12 @@ export function heatmapFigure(
     x: [current.x],
     y: [current.y],
     mode: 'markers',
-    marker: { symbol: 'circle-open', size: 14, color: '#ffffff', line: { width: 2.5, color: '#ffffff' } },
+    marker: {
+      symbol: 'circle-open',
+      size: 14,
+      color: CHART_COLORS.text,
+      line: { width: 2.5, color: CHART_COLORS.text },
+    },
     hovertemplate: `current: ${fx.label} %{x:.${xd}f}${unitSuffix(fx.unit)}, ${fy.label} %{y:.${yd}f}${unitSuffix(fy.unit)}<extra></extra>`,
   });
   if (recommended) {

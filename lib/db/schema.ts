@@ -21,6 +21,7 @@ import {
 } from 'drizzle-orm/pg-core';
 
 import { ROLES, type Role } from '../auth/roles';
+import { THEMES, type ThemeName } from '../display/themes';
 
 export { ROLES, type Role };
 
@@ -44,13 +45,18 @@ export const users = pgTable(
      * a signal not in it is auto-scaled. null = all auto (issue 18).
      */
     chartAxes: jsonb('chart_axes').$type<Record<string, { min: number; max: number }>>(),
+    /** Display theme (lib/display/themes); null = the default (issue 18). */
+    theme: text('theme').$type<ThemeName>(),
     /**
      * Bumped to end every session and login token of the user at once (password change or reset,
      * disable, "log out other sessions"); tokens carry the value they were issued with.
      */
     sessionGeneration: integer('session_generation').notNull().default(0),
   },
-  (t) => [check('users_role_check', sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(', '))})`)],
+  (t) => [
+    check('users_role_check', sql`${t.role} in (${sql.raw(ROLES.map((r) => `'${r}'`).join(', '))})`),
+    check('users_theme_check', sql`${t.theme} in (${sql.raw(THEMES.map((r) => `'${r}'`).join(', '))})`),
+  ],
 );
 
 export const OUTCOMES = ['success', 'failure', 'denied'] as const;

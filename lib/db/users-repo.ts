@@ -2,6 +2,7 @@ import { createAuthChanges, type AuthChanges } from './auth-changes';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { users, type Role } from './schema';
+import type { ThemeName } from '../display/themes';
 import { DomainError } from '../errors/domain-error';
 
 export interface User {
@@ -267,6 +268,24 @@ export function usersRepo(db: Db, changes: AuthChanges = createAuthChanges()) {
       const rows = await db
         .update(users)
         .set({ chartAxes: Object.keys(axes).length ? axes : null, updatedAt: new Date() })
+        .where(eq(users.id, id))
+        .returning({ id: users.id });
+      return rows.length > 0;
+    },
+
+    /** The user's display theme (null = the default), undefined when there is no such user. */
+    async getTheme(id: string): Promise<ThemeName | null | undefined> {
+      if (!UUID.test(id)) return undefined;
+      const [row] = await db.select({ theme: users.theme }).from(users).where(eq(users.id, id));
+      return row ? row.theme : undefined;
+    },
+
+    /** Sets the display theme; false when there is no such user. */
+    async setTheme(id: string, theme: ThemeName): Promise<boolean> {
+      if (!UUID.test(id)) return false;
+      const rows = await db
+        .update(users)
+        .set({ theme, updatedAt: new Date() })
         .where(eq(users.id, id))
         .returning({ id: users.id });
       return rows.length > 0;

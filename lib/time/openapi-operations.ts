@@ -10,7 +10,8 @@ registerOperation({
   method: 'get',
   path: '/api/v1/me/preferences',
   tag: 'users',
-  summary: 'The caller’s display preferences: time zone (null = the browser’s), fixed y-axis ranges by signal',
+  summary:
+    'The caller’s display preferences: time zone (null = the browser’s), fixed y-axis ranges by signal, display theme',
   role: 'viewer',
   responses: { 200: { description: 'Preferences', schema: preferencesSchema } },
 });
@@ -18,9 +19,9 @@ registerOperation({
   method: 'put',
   path: '/api/v1/me/preferences',
   tag: 'users',
-  summary: 'Set the caller’s time zone (an IANA name, or null for the browser’s) and/or y-axis ranges',
+  summary: 'Set the caller’s time zone (an IANA name, or null for the browser’s), y-axis ranges and/or theme',
   description:
-    'Sets the preferences named in the body, leaving the others as they are. `yAxes` replaces the whole map of fixed ranges: `{"temperature": {"min": 340, "max": 380}}`; a signal not in it (or `{}`) is auto-scaled. `min` must be below `max` (a 400 names `yAxes.<signal>.max`).',
+    'Sets the preferences named in the body, leaving the others as they are. `yAxes` replaces the whole map of fixed ranges: `{"temperature": {"min": 340, "max": 380}}`; a signal not in it (or `{}`) is auto-scaled. `min` must be below `max` (a 400 names `yAxes.<signal>.max`). `theme` is `dark` (the default), `light` or `hmi` (a high-performance HMI after ISA-101: grey normal state, colour only for alarms); pages apply it from the next page load.',
   role: 'viewer',
   body: preferencesUpdateSchema,
   responses: { 200: { description: 'Saved', schema: preferencesSchema } },

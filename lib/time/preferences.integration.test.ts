@@ -30,6 +30,30 @@ describe.each(DB_TARGETS)('chart axes preferences in the users table on $name', 
   });
 });
 
+describe.each(DB_TARGETS)('display theme in the users table on $name', (target) => {
+  let database: Database & { drop(): Promise<void> };
+  beforeAll(async () => {
+    database = await target.open();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('stores a theme per user (null until chosen); the table refuses an unknown one', async () => {
+    const users = usersRepo(database.db);
+    const u = await users.create({ username: 'theme-user', passwordHash: 'x', role: 'viewer' });
+    expect(await users.getTheme(u.id)).toBeNull();
+    expect(await users.setTheme(u.id, 'hmi')).toBe(true);
+    expect(await users.getTheme(u.id)).toBe('hmi');
+    expect(await users.setTheme(u.id, 'light')).toBe(true);
+    expect(await users.getTheme(u.id)).toBe('light');
+    await expect(users.setTheme(u.id, 'neon' as 'dark')).rejects.toThrow();
+    expect(await users.getTheme(u.id)).toBe('light');
+    expect(await users.getTheme('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+    expect(await users.setTheme('nope', 'dark')).toBe(false);
+  });
+});
+
 describe('PUT /api/v1/me/preferences with yAxes', () => {
   let h: Harness;
   let cookie: string;
@@ -53,12 +77,17 @@ describe('PUT /api/v1/me/preferences with yAxes', () => {
     expect(saved.json).toEqual({
       timeZone: null,
       yAxes: { temperature: { min: 340, max: 380 }, prediction: { min: 70, max: 95 } },
+      theme: 'dark',
     });
     // Setting the zone leaves the axes as they are, and the other way round.
     expect((await put({ timeZone: 'Asia/Tokyo' })).status).toBe(200);
     expect(await get()).toMatchObject({ timeZone: 'Asia/Tokyo', yAxes: { temperature: { min: 340, max: 380 } } });
     expect((await put({ yAxes: { temperature: { min: 340, max: 380 } } })).status).toBe(200);
-    expect(await get()).toEqual({ timeZone: 'Asia/Tokyo', yAxes: { temperature: { min: 340, max: 380 } } });
+    expect(await get()).toEqual({
+      timeZone: 'Asia/Tokyo',
+      yAxes: { temperature: { min: 340, max: 380 } },
+      theme: 'dark',
+    });
 
     for (const [axes, field] of [
       [{ temperature: { min: 380, max: 340 } }, 'yAxes.temperature.max'],
@@ -71,7 +100,29 @@ describe('PUT /api/v1/me/preferences with yAxes', () => {
       expect(fields(bad), JSON.stringify(axes)).toEqual([field]);
     }
     // Refused changes changed nothing.
-    expect(await get()).toEqual({ timeZone: 'Asia/Tokyo', yAxes: { temperature: { min: 340, max: 380 } } });
-    expect((await put({ yAxes: {} })).json).toEqual({ timeZone: 'Asia/Tokyo', yAxes: {} });
+    expect(await get()).toEqual({
+      timeZone: 'Asia/Tokyo',
+      yAxes: { temperature: { min: 340, max: 380 } },
+      theme: 'dark',
+    });
+    expect((await put({ yAxes: {} })).json).toEqual({ timeZone: 'Asia/Tokyo', yAxes: {}, theme: 'dark' });
+  });
+
+  it('keeps the display theme per user beside the other preferences; an unknown theme is a 400 naming theme', async () => {
+    const saved = await put({ theme: 'hmi' });
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.json).toMatchObject({ theme: 'hmi', timeZone: 'Asia/Tokyo' });
+    expect(await get()).toMatchObject({ theme: 'hmi' });
+    const bad = await put({ theme: 'neon' });
+    expect(bad.status).toBe(400);
+    expect(fields(bad)).toEqual(['theme']);
+    expect(await get()).toMatchObject({ theme: 'hmi' });
+    // Another user still has the default.
+    await addUser(h.handle.services, 'tess', 'viewer');
+    const other = await call(h.url, getPrefs, url, {
+      headers: { cookie: await sessionCookie(h.handle.services, 'tess') },
+    });
+    expect(other.json).toMatchObject({ theme: 'dark' });
+    expect((await put({ theme: 'dark' })).json).toMatchObject({ theme: 'dark' });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A user's display preferences (`GET/PUT /api/v1/me/preferences`): the time zone charts and times
- * are shown in (null means "the browser's zone"), and the trends' fixed y-axis ranges by signal
- * (a signal not listed is auto-scaled). One schema for the route, the OpenAPI document and the
+ * are shown in (null means "the browser's zone"), the trends' fixed y-axis ranges by signal
+ * (a signal not listed is auto-scaled) and the display theme. One schema for the route, the OpenAPI document and the
  * pages' controls. A PUT sets the preferences it names and leaves the others as they are.
  */
 import { z } from 'zod';
+import { DEFAULT_THEME, THEMES } from '../display/themes';
 import { isValidTimeZone } from './zoned';
 
 export const MAX_AXES = 64;
@@ -33,13 +34,18 @@ export const yAxesSchema = z
   )
   .refine((m) => Object.keys(m).length <= MAX_AXES, { message: `at most ${MAX_AXES} signals` });
 
-export const preferencesSchema = z.strictObject({ timeZone, yAxes: yAxesSchema });
+/** The display theme (lib/display/themes): dark (the default), light or hmi (ISA-101 grey). */
+export const themeSchema = z.enum(THEMES, { error: `theme must be one of ${THEMES.join(', ')}` });
+
+export const preferencesSchema = z.strictObject({ timeZone, yAxes: yAxesSchema, theme: themeSchema });
 
 export const preferencesUpdateSchema = preferencesSchema
   .partial()
-  .refine((p) => p.timeZone !== undefined || p.yAxes !== undefined, {
-    message: 'send timeZone, yAxes or both',
+  .refine((p) => p.timeZone !== undefined || p.yAxes !== undefined || p.theme !== undefined, {
+    message: 'send timeZone, yAxes, theme or several',
   });
+
+export { DEFAULT_THEME };
 
 export type Preferences = z.infer<typeof preferencesSchema>;
 export type YAxes = z.infer<typeof yAxesSchema>;

@@ -213,7 +213,11 @@ describe('history, export and preferences routes', () => {
 
   it('GET/PUT me/preferences keeps the user’s time zone and refuses unknown zones', async () => {
     const url = '/api/v1/me/preferences';
-    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: null, yAxes: {} });
+    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({
+      timeZone: null,
+      yAxes: {},
+      theme: 'dark',
+    });
     const put = await call(h.url, putPrefs, url, {
       method: 'PUT',
       body: { timeZone: 'Europe/Paris' },
@@ -223,6 +227,7 @@ describe('history, export and preferences routes', () => {
     expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({
       timeZone: 'Europe/Paris',
       yAxes: {},
+      theme: 'dark',
     });
     const bad = await call(h.url, putPrefs, url, {
       method: 'PUT',
@@ -234,7 +239,11 @@ describe('history, export and preferences routes', () => {
     expect(
       (await call(h.url, putPrefs, url, { method: 'PUT', body: { timeZone: null }, headers: { cookie } })).status,
     ).toBe(200);
-    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({ timeZone: null, yAxes: {} });
+    expect((await call(h.url, getPrefs, url, { headers: { cookie } })).json).toEqual({
+      timeZone: null,
+      yAxes: {},
+      theme: 'dark',
+    });
     expect((await call(h.url, putPrefs, url, { method: 'PUT', body: {}, headers: { cookie } })).status).toBe(400);
   });
 });

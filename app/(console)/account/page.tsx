@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { ChangePasswordForm } from '@/components/account/change-password-form';
 import { RevokeSessionsButton } from '@/components/account/revoke-sessions-button';
+import { ThemeSelect } from '@/components/account/theme-select';
+import { userTheme } from '@/lib/display/user-theme';
 import { currentUser } from '@/lib/auth/session';
 import '../admin/admin.css';
 
@@ -24,6 +26,10 @@ export default async function AccountPage() {
             <dt>Role</dt>
             <dd>{user.role}</dd>
           </dl>
+        </section>
+        <section className="panel" aria-labelledby="display-h">
+          <h2 id="display-h">Display</h2>
+          <ThemeSelect initial={await userTheme()} />
         </section>
         <section className="panel" aria-labelledby="password-h">
           <h2 id="password-h">Change password</h2>

@@ -1,7 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
 import { ApiError } from '@/lib/api/errors';
 import { getServices } from '@/lib/services';
-import { preferencesUpdateSchema, type Preferences } from '@/lib/time/preferences';
+import { DEFAULT_THEME, preferencesUpdateSchema, type Preferences } from '@/lib/time/preferences';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,12 +9,19 @@ const noUser = () => new ApiError(404, 'not_found', 'These credentials belong to
 
 async function read(userId: string): Promise<Preferences> {
   const { users } = getServices();
-  const [timeZone, yAxes] = await Promise.all([users.getTimeZone(userId), users.getChartAxes(userId)]);
-  if (timeZone === undefined || yAxes === undefined) throw noUser();
-  return { timeZone, yAxes };
+  const [timeZone, yAxes, theme] = await Promise.all([
+    users.getTimeZone(userId),
+    users.getChartAxes(userId),
+    users.getTheme(userId),
+  ]);
+  if (timeZone === undefined || yAxes === undefined || theme === undefined) throw noUser();
+  return { timeZone, yAxes, theme: theme ?? DEFAULT_THEME };
 }
 
-/** The caller's preferences: `{timeZone, yAxes}` (null zone = the browser's; {} = every axis auto). */
+/**
+ * The caller's preferences: `{timeZone, yAxes, theme}` (null zone = the browser's; {} = every axis
+ * auto; theme dark, light or hmi).
+ */
 export const GET = apiRoute({ role: 'viewer' }, async ({ principal }) => Response.json(await read(principal.userId)));
 
 /** Sets the preferences named in the body; the others stay as they are. */
@@ -22,5 +29,6 @@ export const PUT = apiRoute({ role: 'viewer', body: preferencesUpdateSchema }, a
   const { users } = getServices();
   if (body.timeZone !== undefined && !(await users.setTimeZone(principal.userId, body.timeZone))) throw noUser();
   if (body.yAxes !== undefined && !(await users.setChartAxes(principal.userId, body.yAxes))) throw noUser();
+  if (body.theme !== undefined && !(await users.setTheme(principal.userId, body.theme))) throw noUser();
   return Response.json(await read(principal.userId));
 });
