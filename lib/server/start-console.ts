@@ -45,7 +45,8 @@ import { setServices, type Services } from '../services';
 import { accessLogLevel, machineApi } from './machine-api';
 import { refuseForeignOrigin } from './origin-refusal';
 import { setSecurityHeaders } from './security-headers';
-import { createBacktests } from '../serving/backtest';
+import { startBacktests } from '../serving/backtest';
+import { backtestsRepo } from '../db/backtests-repo';
 import { APP_VERSION } from '../version';
 import { checkHealth } from '../health';
 import path from 'node:path';
@@ -256,7 +257,9 @@ export async function startConsole({
     services.twin = twin;
     // Backtests of registered versions on stored history, beside the serving one (issue 19).
     const history = telemetryHistoryRepo(database.db);
-    services.backtests = createBacktests({
+    services.backtests = await startBacktests({
+      repo: backtestsRepo(database.db),
+      audit,
       loadVersion: (ref) => models.loadVersion(ref),
       serving: () => models.model(),
       hasAsset: (id) => twin.pipeline.hasAsset(id),
@@ -353,6 +356,7 @@ export async function startConsole({
         await retention.stop();
         sources?.stop();
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
+        await services.backtests?.close().catch((err: unknown) => logger.warn({ err }, 'backtests close failed'));
         await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
         await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));
         await app?.close?.().catch(() => {});
