@@ -265,6 +265,7 @@ export async function startConsole({
       hasAsset: (id) => twin.pipeline.hasAsset(id),
       countRows: (assetId, from, to) => history.countRange(assetId, from, to),
       rows: (assetId, from, to, chunk) => history.exportRows(assetId, from, to, chunk),
+      chunkRows: config.BACKTEST_CHUNK_ROWS,
       logger,
     });
     services.annotations = createAnnotationService({
