@@ -100,13 +100,14 @@ export function backtestsRepo(db: Db) {
     async finish(
       id: string,
       end: { status: 'done'; done: number; result: BacktestResult } | { status: 'failed'; done: number; error: string },
+      at: number = Date.now(),
     ): Promise<boolean> {
       const rows = await db
         .update(backtests)
         .set({
           status: end.status,
           progressDone: end.done,
-          finishedAt: new Date(),
+          finishedAt: new Date(at),
           ...(end.status === 'done' ? { result: end.result } : { error: end.error }),
         })
         .where(and(byId(id), eq(backtests.status, 'running')))

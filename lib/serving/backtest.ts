@@ -160,8 +160,10 @@ export async function startBacktests(deps: BacktestDeps) {
     const { job } = entry;
     try {
       const result = await run(entry, candidate, serving);
-      if (result && (await repo.finish(job.id, { status: 'done', done: result.rows, result }))) {
-        Object.assign(job, { status: 'done', result, finishedAt: Date.now() });
+      const at = Date.now();
+      // The live copy ends exactly as the stored one, so a reader sees the same job either way.
+      if (result && (await repo.finish(job.id, { status: 'done', done: result.rows, result }, at))) {
+        Object.assign(job, { status: 'done', result, finishedAt: at });
         log.info({ id: job.id, rows: result.rows }, 'backtest done');
       }
     } catch (err) {
