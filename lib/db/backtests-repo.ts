@@ -4,7 +4,7 @@
  * cancel (or the start-up sweep) win over the background loop: once the row is no longer
  * `running`, the loop's next progress write finds nothing to update and the loop stops.
  */
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { BacktestJob, BacktestPage, BacktestResult } from '../serving/backtest-types';
 import type { Db } from './client';
 import { backtests } from './schema';
@@ -39,9 +39,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function backtestsRepo(db: Db) {
   const byId = (id: string) => eq(backtests.id, id);
   return {
-    async insert(job: BacktestJob): Promise<void> {
+    /** A new job, run by `owner` (one console process). */
+    async insert(job: BacktestJob, owner: string): Promise<void> {
       await db.insert(backtests).values({
         id: job.id,
+        owner,
+        heartbeatAt: new Date(job.startedAt),
         startedBy: job.startedBy,
         modelName: job.request.name,
         modelVersion: job.request.version,
@@ -90,7 +93,7 @@ export function backtestsRepo(db: Db) {
     async progress(id: string, done: number): Promise<boolean> {
       const rows = await db
         .update(backtests)
-        .set({ progressDone: done })
+        .set({ progressDone: done, heartbeatAt: new Date() })
         .where(and(byId(id), eq(backtests.status, 'running')))
         .returning({ id: backtests.id });
       return rows.length > 0;
@@ -133,12 +136,21 @@ export function backtestsRepo(db: Db) {
       return row ? toJob(row) : null;
     },
 
-    /** At start: jobs left live by the previous process are `interrupted`, with their progress. */
-    async interruptLive(): Promise<number> {
+    /**
+     * Jobs no process is running any more become `interrupted`, with their progress: those of
+     * `owner` (called at its start: its previous process is gone) and any whose heartbeat is older
+     * than `staleBefore` (an instance that stopped and has not come back).
+     */
+    async interruptAbandoned(owner: string, staleBefore: Date): Promise<number> {
       const rows = await db
         .update(backtests)
         .set({ status: 'interrupted', finishedAt: new Date() })
-        .where(inArray(backtests.status, [...LIVE]))
+        .where(
+          and(
+            inArray(backtests.status, [...LIVE]),
+            or(eq(backtests.owner, owner), lt(backtests.heartbeatAt, staleBefore)),
+          ),
+        )
         .returning({ id: backtests.id });
       return rows.length;
     },

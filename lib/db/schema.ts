@@ -364,6 +364,8 @@ export const backtests = pgTable(
   {
     id: uuid('id').primaryKey(),
     startedBy: text('started_by').notNull(),
+    /** The console process running it (host and data directory: one process each, by the lock). */
+    owner: text('owner').notNull(),
     modelName: text('model_name').notNull(),
     modelVersion: text('model_version').notNull(),
     servingVersion: text('serving_version'),
@@ -375,11 +377,14 @@ export const backtests = pgTable(
     progressTotal: integer('progress_total').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
     finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
+    /** Written with every progress step: a live job whose owner went quiet is swept as interrupted. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, precision: 3 }).notNull(),
     error: text('error'),
     result: jsonb('result').$type<unknown>(),
   },
   (t) => [
     index('backtests_started_idx').on(t.startedAt, t.id),
+    index('backtests_status_idx').on(t.status),
     check(
       'backtests_status_check',
       sql`${t.status} in ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')`,

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import next from 'next';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/env';
@@ -266,6 +267,7 @@ export async function startConsole({
       countRows: (assetId, from, to) => history.countRange(assetId, from, to),
       rows: (assetId, from, to, chunk) => history.exportRows(assetId, from, to, chunk),
       chunkRows: config.BACKTEST_CHUNK_ROWS,
+      owner: `${os.hostname()}:${path.resolve(config.DATA_DIR)}`,
       logger,
     });
     services.annotations = createAnnotationService({

@@ -92,7 +92,7 @@ function gate(db: Database, after: number) {
 
 let serving: TwinModel;
 
-async function service(db: Database, rows?: ReturnType<typeof gate>['rows']) {
+async function service(db: Database, rows?: ReturnType<typeof gate>['rows'], owner = 'host-a:/data') {
   const history = telemetryHistoryRepo(db.db);
   return startBacktests({
     loadVersion: (ref) => loadModelPackage(path.resolve('models', ref.name, ref.version)),
@@ -103,6 +103,7 @@ async function service(db: Database, rows?: ReturnType<typeof gate>['rows']) {
     repo: backtestsRepo(db.db),
     audit: auditRepo(db.db),
     logger,
+    owner,
     chunkRows: CHUNK,
   });
 }
@@ -225,6 +226,34 @@ describe.each([
     expect(audit.filter((a) => a.target === started.id).map((a) => a.outcome)).toEqual(['failure', 'success']);
     await bt.close();
   }, 60_000);
+
+  it('another instance’s running job is left alone until its heartbeat goes stale', async () => {
+    const repo = backtestsRepo(db.db);
+    const job = (id: string, startedAt: number): BacktestJob => ({
+      id,
+      request,
+      servingVersion: '2.0.0',
+      status: 'running',
+      progress: { done: 0, total: N },
+      startedBy: 'bob',
+      startedAt,
+      finishedAt: null,
+      error: null,
+      result: null,
+    });
+    const fresh = '00000000-0000-4000-8000-00000000000a';
+    const stale = '00000000-0000-4000-8000-00000000000b';
+    await repo.insert(job(fresh, Date.now()), 'host-b:/data');
+    await repo.insert(job(stale, Date.now() - 10 * 60_000), 'host-b:/data');
+    // This instance (host-a) starts: host-b's fresh job runs on there, its stale one is abandoned.
+    const bt = await service(db);
+    expect((await bt.get(fresh)).status).toBe('running');
+    expect((await bt.get(stale)).status).toBe('interrupted');
+    // host-b restarts: its own jobs are over whatever their heartbeat.
+    await (await service(db, undefined, 'host-b:/data')).close();
+    expect((await bt.get(fresh)).status).toBe('interrupted');
+    await bt.close();
+  });
 
   it('lists newest first, a page at a time', async () => {
     const bt = await service(db);

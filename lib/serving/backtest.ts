@@ -23,6 +23,8 @@ export type { BacktestFigures } from './backtest-figures';
 export type { BacktestJob, BacktestPage, BacktestResult, BacktestStatus } from './backtest-types';
 
 const MAX_RANGE_MS = 366 * 86_400_000;
+/** A live job whose heartbeat (written after every chunk) is older than this has lost its process. */
+const STALE_MS = 5 * 60_000;
 
 export const backtestRequestSchema = z
   .strictObject({
@@ -64,6 +66,11 @@ export interface BacktestDeps {
   repo: BacktestsRepo;
   audit: Pick<AuditRepo, 'record'>;
   logger: Logger;
+  /**
+   * This console process among those sharing the database: stable across its restarts (host and
+   * data directory, which the data-directory lock gives to one process at a time).
+   */
+  owner: string;
   /** Stored rows scored per chunk (the unit of progress and of cancelling); the repository's default when absent. */
   chunkRows?: number;
 }
@@ -90,8 +97,12 @@ export async function startBacktests(deps: BacktestDeps) {
   const { repo } = deps;
   const live = new Map<string, Live>();
   const log = deps.logger.child({ module: 'backtest' });
-  const swept = await repo.interruptLive();
-  if (swept) log.warn({ jobs: swept }, 'backtests cut off by the last stop marked interrupted');
+  /** Marks abandoned jobs interrupted: `owner`'s (its previous process is gone) and any gone quiet. */
+  const sweep = async (owner: string) => {
+    const swept = await repo.interruptAbandoned(owner, new Date(Date.now() - STALE_MS));
+    if (swept) log.warn({ jobs: swept }, 'backtests cut off by a stop marked interrupted');
+  };
+  await sweep(deps.owner);
 
   /** Scores the rows; null when told to stop (cancel, shutdown) or when the row is no longer running. */
   async function run(entry: Live, candidate: TwinModel, serving: TwinModel | null): Promise<BacktestResult | null> {
@@ -207,7 +218,7 @@ export async function startBacktests(deps: BacktestDeps) {
           error: null,
           result: null,
         };
-        await repo.insert(job);
+        await repo.insert(job, deps.owner);
         // The answer shows the job as it started, whatever the loop does meanwhile.
         const started = { ...job, progress: { ...job.progress } };
         const entry: Live = { job, stop: null, ended: Promise.resolve() };
@@ -243,6 +254,8 @@ export async function startBacktests(deps: BacktestDeps) {
 
     /** Newest first, `limit` a page; null for an unknown cursor. Running jobs show their live progress. */
     async list(limit = 20, before?: string): Promise<BacktestPage | null> {
+      // Another instance may have stopped for good since: none of its jobs lists as running forever.
+      await sweep('');
       const page = await repo.page(limit, before);
       if (!page) return null;
       page.backtests = page.backtests.map((j) => {
