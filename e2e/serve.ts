@@ -28,6 +28,8 @@ runThrowawayConsole({
     MQTT_TOPIC_PREFIX: `twinops-e2e/${E2E_PORT}`,
     MQTT_SESSION_EXPIRY_SECONDS: '60',
     SPARKPLUG_GROUPS: `twinops-e2e-${E2E_PORT}`,
+    // Small backtest steps: e2e/backtest.spec.ts cancels a job while it runs.
+    BACKTEST_CHUNK_ROWS: '100',
   },
   // Seed one user per role before the console opens the database (one PGlite instance at a time).
   async prepare(dataDir) {

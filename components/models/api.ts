@@ -5,10 +5,10 @@
  */
 import type { DriftReport } from '@/lib/serving/drift';
 import type { AbView, ModelRef, ModelVersionInfo } from '@/lib/serving/model-manager';
-import type { BacktestJob } from '@/lib/serving/backtest';
+import type { BacktestJob, BacktestPage } from '@/lib/serving/backtest-types';
 import { requestJson as send } from '@/lib/client/api-client';
 
-export type { AbView, BacktestJob, DriftReport, ModelRef, ModelVersionInfo };
+export type { AbView, BacktestJob, BacktestPage, DriftReport, ModelRef, ModelVersionInfo };
 
 export interface ModelList {
   active: ModelRef | null;
@@ -35,3 +35,7 @@ export const startBacktest = (req: ModelRef & { assetId: string; from: number; t
   send<{ backtest: BacktestJob }>('/api/v1/models/backtests', { json: req });
 export const fetchBacktest = (id: string) =>
   send<{ backtest: BacktestJob }>(`/api/v1/models/backtests/${encodeURIComponent(id)}`);
+export const fetchBacktests = (limit = 20) =>
+  send<BacktestPage>(`/api/v1/models/backtests?limit=${limit}`);
+export const cancelBacktest = (id: string) =>
+  send<{ backtest: BacktestJob }>(`/api/v1/models/backtests/${encodeURIComponent(id)}/cancel`, { method: 'POST' });

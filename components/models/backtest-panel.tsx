@@ -11,7 +11,14 @@ import { errorMessage } from '@/lib/client/api-client';
 import { AssetSelect } from '../asset-select';
 import { Plot } from '../plot';
 import { baseLayout, baseAxis, CHART_COLORS, seriesColor } from '../charts/theme';
-import { fetchBacktest, startBacktest, type BacktestJob, type ModelVersionInfo } from './api';
+import {
+  cancelBacktest,
+  fetchBacktest,
+  fetchBacktests,
+  startBacktest,
+  type BacktestJob,
+  type ModelVersionInfo,
+} from './api';
 
 const RANGES = [
   { label: 'last hour', ms: 3_600_000 },
@@ -35,6 +42,22 @@ export function BacktestPanel({
   const [rangeMs, setRangeMs] = useState<number>(RANGES[1].ms);
   const [job, setJob] = useState<BacktestJob | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+
+  // The latest backtest, kept across restarts: shown (and followed if it still runs) on opening.
+  useEffect(() => {
+    let gone = false;
+    fetchBacktests(1).then(
+      (page) => {
+        const latest = page.backtests[0];
+        if (!gone && latest) setJob((current) => current ?? latest);
+      },
+      () => {},
+    );
+    return () => {
+      gone = true;
+    };
+  }, []);
 
   // Poll the running job once a second.
   useEffect(() => {
@@ -57,6 +80,24 @@ export function BacktestPanel({
       setJob((await startBacktest({ name, version, assetId, from: to - rangeMs, to })).backtest);
     } catch (err) {
       setError(errorMessage(err));
+    }
+  };
+
+  const cancel = async () => {
+    if (!job) return;
+    setCancelling(true);
+    setError(null);
+    try {
+      setJob((await cancelBacktest(job.id)).backtest);
+    } catch (err) {
+      setError(errorMessage(err));
+      // Ended meanwhile (409): show how it ended.
+      fetchBacktest(job.id).then(
+        (body) => setJob(body.backtest),
+        () => {},
+      );
+    } finally {
+      setCancelling(false);
     }
   };
 
@@ -99,6 +140,11 @@ export function BacktestPanel({
         <button className="btn" type="submit" disabled={job?.status === 'running' || !chosen || !assetId}>
           Run backtest
         </button>
+        {job?.status === 'running' ? (
+          <button className="btn" type="button" onClick={() => void cancel()} disabled={cancelling}>
+            Cancel
+          </button>
+        ) : null}
       </form>
       {error ? (
         <p role="alert" className="bad">
@@ -116,13 +162,7 @@ function BacktestOutcome({ job }: { job: BacktestJob }) {
   const figure = useMemo(() => (r ? overlayFigure(job) : null), [job, r]);
   return (
     <div data-testid="backtest-outcome" data-status={job.status}>
-      <p role="status">
-        {job.status === 'running'
-          ? `Scoring v${job.request.version}: ${done.toLocaleString()} of ${total.toLocaleString()} rows`
-          : job.status === 'failed'
-            ? `Failed: ${job.error ?? 'unknown error'}`
-            : `Done: v${job.request.version} on ${r!.rows.toLocaleString()} stored rows (${r!.skipped.toLocaleString()} outside its valid ranges, not scored).`}
-      </p>
+      <p role="status">{statusLine(job)}</p>
       {job.status === 'running' ? <progress max={Math.max(1, total)} value={done} style={{ width: '100%' }} /> : null}
       {r ? (
         <>
@@ -167,6 +207,28 @@ function BacktestOutcome({ job }: { job: BacktestJob }) {
       ) : null}
     </div>
   );
+}
+
+function statusLine(job: BacktestJob): string {
+  const { done, total } = job.progress;
+  const v = `v${job.request.version}`;
+  const of = `${done.toLocaleString()} of ${total.toLocaleString()} rows`;
+  switch (job.status) {
+    case 'queued':
+      return `Waiting: ${v}`;
+    case 'running':
+      return `Scoring ${v}: ${of}`;
+    case 'failed':
+      return `Failed: ${job.error ?? 'unknown error'}`;
+    case 'cancelled':
+      return `Cancelled: ${v} stopped after ${of}.`;
+    case 'interrupted':
+      return `Interrupted: the console stopped while ${v} was scored (${of}); run it again.`;
+    case 'done': {
+      const r = job.result!;
+      return `Done: ${v} on ${r.rows.toLocaleString()} stored rows (${r.skipped.toLocaleString()} outside its valid ranges, not scored).`;
+    }
+  }
 }
 
 function overlayFigure(job: BacktestJob) {

@@ -25,6 +25,7 @@ import { DELETE as stopAb, GET as getAb, PUT as putAb } from '@/app/api/v1/model
 import { POST as promoteAb } from '@/app/api/v1/models/ab/promote/route';
 import { GET as modelDrift } from '@/app/api/v1/models/drift/route';
 import { GET as listBacktests, POST as startBacktest } from '@/app/api/v1/models/backtests/route';
+import { POST as cancelBacktest } from '@/app/api/v1/models/backtests/[id]/cancel/route';
 import { GET as adminUsers, POST as adminCreateUser } from '@/app/api/v1/admin/users/route';
 import { PATCH as adminPatchUser } from '@/app/api/v1/admin/users/[id]/route';
 import { POST as adminResetPassword } from '@/app/api/v1/admin/users/[id]/password/route';
@@ -508,6 +509,13 @@ ROUTES.push(
     expect: adminOnly(202),
   },
   {
+    name: 'POST /api/v1/models/backtests/{id}/cancel (an unknown id: 404 once authorized)',
+    handler: cancelBacktest,
+    path: '/api/v1/models/backtests/00000000-0000-4000-8000-000000000000/cancel',
+    opts: () => ({ params: { id: '00000000-0000-4000-8000-000000000000' } }),
+    expect: adminOnly(404),
+  },
+  {
     name: 'PUT /api/v1/models/ab',
     handler: putAb,
     path: '/api/v1/models/ab',
@@ -714,6 +722,7 @@ describe('GET /api/openapi.json', () => {
       ['/api/v1/models/drift', 'get'],
       ['/api/v1/models/backtests', 'post'],
       ['/api/v1/models/backtests/{id}', 'get'],
+      ['/api/v1/models/backtests/{id}/cancel', 'post'],
       ['/api/v1/admin/users', 'post'],
       ['/api/v1/admin/users/{id}', 'patch'],
       ['/api/v1/admin/api-keys/{prefix}', 'delete'],

@@ -126,6 +126,8 @@ export const envSchema = z.object({
   MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** Largest number of readings one ingest request may carry. */
   MAX_INGEST_BATCH: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  /** Stored rows a backtest scores per step: its progress and a cancel take effect between steps. */
+  BACKTEST_CHUNK_ROWS: z.coerce.number().int().min(10).max(50_000).default(5_000),
   /** API requests a minute per user or API key (429 beyond). */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
   /** Failed bearer authentications a minute per client address before it is refused for a minute. */

@@ -7,6 +7,7 @@ import { alertsRepo, type AlertsRepo } from './alerts-repo';
 import { annotationsRepo, type AnnotationsRepo } from './annotations-repo';
 import { apiKeysRepo, type ApiKeysRepo } from './api-keys-repo';
 import { auditRepo, type AuditRepo } from './audit-repo';
+import { backtestsRepo, type BacktestsRepo } from './backtests-repo';
 import type { AuthChanges } from './auth-changes';
 import type { Database } from './client';
 import { settingsRepo, type SettingsRepo } from './settings-repo';
@@ -24,6 +25,8 @@ export interface Repositories {
   history: TelemetryHistoryRepo;
   alerts: AlertsRepo;
   annotations: AnnotationsRepo;
+  /** Backtest jobs of model versions: progress, figures, cancel (issue 19). */
+  backtests: BacktestsRepo;
 }
 
 /** The repositories over `database`; `authChanges` is bumped by user and key changes that affect access. */
@@ -38,5 +41,6 @@ export function createRepositories(database: Database, authChanges: AuthChanges)
     history: telemetryHistoryRepo(db),
     alerts: alertsRepo(db),
     annotations: annotationsRepo(db),
+    backtests: backtestsRepo(db),
   };
 }

@@ -356,3 +356,44 @@ export const annotations = pgTable(
     check('annotations_note_check', sql`char_length(${t.note}) between 1 and 500`),
   ],
 );
+
+export const BACKTEST_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type BacktestStatus = (typeof BACKTEST_STATUSES)[number];
+
+/**
+ * Backtest jobs (issue 19), kept so a finished job's figures survive a restart. `result` holds the
+ * figures and the overlay (one document, written once when the job is done); `progressDone` is
+ * written after every chunk, so a job cut off by a stop keeps how far it got (`interrupted`).
+ */
+export const backtests = pgTable(
+  'backtests',
+  {
+    id: uuid('id').primaryKey(),
+    startedBy: text('started_by').notNull(),
+    /** The console process running it (host and data directory: one process each, by the lock). */
+    owner: text('owner').notNull(),
+    modelName: text('model_name').notNull(),
+    modelVersion: text('model_version').notNull(),
+    servingVersion: text('serving_version'),
+    assetId: text('asset_id').notNull(),
+    rangeFrom: timestamp('range_from', { withTimezone: true, precision: 3 }).notNull(),
+    rangeTo: timestamp('range_to', { withTimezone: true, precision: 3 }).notNull(),
+    status: text('status', { enum: BACKTEST_STATUSES }).notNull(),
+    progressDone: integer('progress_done').notNull().default(0),
+    progressTotal: integer('progress_total').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true, precision: 3 }),
+    /** Written with every progress step: a live job whose owner went quiet is swept as interrupted. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true, precision: 3 }).notNull(),
+    error: text('error'),
+    result: jsonb('result').$type<unknown>(),
+  },
+  (t) => [
+    index('backtests_started_idx').on(t.startedAt, t.id),
+    index('backtests_status_idx').on(t.status),
+    check(
+      'backtests_status_check',
+      sql`${t.status} in ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')`,
+    ),
+  ],
+);

@@ -4,6 +4,8 @@
  * object into the services slot only once it is complete, so no route or page ever sees a part
  * missing. Returns the services and the shutdown of what was started, in reverse order.
  */
+import os from 'node:os';
+import path from 'node:path';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
 import type { Repositories } from '../db/repositories';
@@ -26,7 +28,7 @@ import { ModelManager } from '../serving/model-manager';
 import { startAlerts } from '../alerts/start-alerts';
 import type { AlertService } from '../alerts/alert-service';
 import { createAnnotationService } from '../annotations/annotation-service';
-import { createBacktests } from '../serving/backtest';
+import { startBacktests } from '../serving/backtest';
 import { IngestStatus } from '../ingest/ingest-status';
 import { startPlantConnection } from '../ingest/mqtt/plant-connection';
 import { assayedYield } from '../plant/ground-truth';
@@ -69,6 +71,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     retention?: { stop(): Promise<void> };
     sources?: { stop(): void };
     twin?: { close(): Promise<void> };
+    backtests?: { close(): Promise<void> };
     alerts?: { close(): Promise<void> };
     models?: { close(): Promise<void> };
   } = {};
@@ -86,6 +89,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     await quietly('retention', s.retention && (() => s.retention!.stop()));
     await quietly('source monitor', s.sources && (() => s.sources!.stop()));
     await quietly('twin', s.twin && (() => s.twin!.close()));
+    await quietly('backtests', s.backtests && (() => s.backtests!.close()));
     await quietly('alerts', s.alerts && (() => s.alerts!.close()));
     await quietly('model manager', s.models && (() => s.models!.close()));
   };
@@ -148,14 +152,20 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
 
     // Backtests of registered versions on stored history, beside the serving one (issue 19).
     const { history } = repos;
-    const backtests = createBacktests({
+    const backtests = await startBacktests({
+      repo: repos.backtests,
+      audit,
       loadVersion: (ref) => models.loadVersion(ref),
       serving: () => models.model(),
       hasAsset: (id) => twin.pipeline.hasAsset(id),
       countRows: (assetId, from, to) => history.countRange(assetId, from, to),
       rows: (assetId, from, to, chunk) => history.exportRows(assetId, from, to, chunk),
+      chunkRows: config.BACKTEST_CHUNK_ROWS,
+      // A job belongs to the instance running it: at start each instance sweeps only its own.
+      owner: `${os.hostname()}:${path.resolve(config.DATA_DIR)}`,
       logger,
     });
+    started.backtests = backtests;
     const annotations = createAnnotationService({
       repo: repos.annotations,
       audit,

@@ -3,10 +3,13 @@
  * direct batch scoring of the same rows; the serving version's figures beside it; progress and
  * refusals (bad range, unknown asset, unknown version, not an admin).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as list, POST as start } from '@/app/api/v1/models/backtests/route';
 import { GET as one } from '@/app/api/v1/models/backtests/[id]/route';
+import { POST as cancel } from '@/app/api/v1/models/backtests/[id]/cancel/route';
 import { startHarness, until, type Harness } from '../../tests/console-harness';
 import { call } from '../api/test-kit';
 import { loadModelPackage } from '../model';
@@ -16,6 +19,9 @@ const T0 = Date.parse('2026-11-30T00:00:00Z');
 const N = 3_000;
 let h: Harness;
 let admin: string;
+// A data directory of the test's own, so the console can be restarted on it.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'twinops-bt-it-'));
+let finished: BacktestJob | undefined;
 
 /** A stored reading: some outside the valid range (not scored), a measured value on two in three. */
 function reading(i: number) {
@@ -38,11 +44,14 @@ function reading(i: number) {
 }
 
 beforeAll(async () => {
-  h = await startHarness({ SIMULATOR: 'off' });
+  h = await startHarness({ SIMULATOR: 'off' }, dataDir);
   admin = await h.sessionCookie('ada', 'admin');
   await h.handle.services.repos.telemetry.insertMany(Array.from({ length: N }, (_, i) => reading(i)));
 }, 60_000);
-afterAll(() => h?.stop());
+afterAll(async () => {
+  await h?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const post = (body: unknown, cookie = admin) =>
   call(h.url, start, '/api/v1/models/backtests', { body, headers: { cookie } });
@@ -123,6 +132,7 @@ describe('backtests', () => {
 
     const listed = await call(h.url, list, '/api/v1/models/backtests', { headers: { cookie: admin } });
     expect((listed.json as { backtests: BacktestJob[] }).backtests[0]!.id).toBe(started.id);
+    finished = job;
   });
 
   it('refuses a bad range, an unknown asset or version, a non-admin, and an unknown id', async () => {
@@ -143,4 +153,35 @@ describe('backtests', () => {
     });
     expect(missing).toMatchObject({ status: 404, json: { error: { code: 'backtest_not_found' } } });
   });
+});
+
+describe('backtests across a restart, and cancel over HTTP', () => {
+  const cancelOf = (id: string, cookie = admin) =>
+    call(h.url, cancel, `/api/v1/models/backtests/${id}/cancel`, { params: { id }, headers: { cookie } });
+
+  it('cancel: 409 on a finished job, 404 on an unknown one, 403 for an operator', async () => {
+    const id = finished!.id;
+    expect(await cancelOf(id)).toMatchObject({ status: 409, json: { error: { code: 'backtest_finished' } } });
+    expect(await cancelOf('00000000-0000-4000-8000-000000000000')).toMatchObject({
+      status: 404,
+      json: { error: { code: 'backtest_not_found' } },
+    });
+    expect((await cancelOf(id, await h.sessionCookie('olivia', 'operator'))).status).toBe(403);
+    const bad = await call(h.url, list, '/api/v1/models/backtests?limit=0', { headers: { cookie: admin } });
+    expect(bad).toMatchObject({ status: 400, json: { error: { fields: [{ field: 'limit' }] } } });
+  });
+
+  it('a finished backtest is still listed, with its figures, after the console restarts', async () => {
+    await h.stop();
+    h = await startHarness({ SIMULATOR: 'off' }, dataDir);
+    admin = await h.sessionCookie('ada', 'admin');
+    const again = await call(h.url, one, `/api/v1/models/backtests/${finished!.id}`, {
+      params: { id: finished!.id },
+      headers: { cookie: admin },
+    });
+    expect(again.status).toBe(200);
+    expect((again.json as { backtest: BacktestJob }).backtest).toEqual(finished);
+    const listed = await call(h.url, list, '/api/v1/models/backtests?limit=1', { headers: { cookie: admin } });
+    expect(listed.json).toMatchObject({ backtests: [{ id: finished!.id, status: 'done' }], nextCursor: null });
+  }, 60_000);
 });

@@ -18,12 +18,14 @@ const job = z.object({
   id: z.string(),
   request: backtestRequestSchema,
   servingVersion: z.string().nullable(),
-  status: z.enum(['running', 'done', 'failed']),
+  status: z
+    .enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'])
+    .describe('`interrupted`: the console stopped while it ran (set at the next start, with its progress)'),
   progress: z.object({ done: z.number(), total: z.number() }),
   startedBy: z.string(),
   startedAt: z.number(),
   finishedAt: z.number().nullable(),
-  error: z.string().nullable(),
+  error: z.string().nullable().describe('why it failed, in words'),
   result: z
     .object({
       rows: z.number(),
@@ -45,9 +47,20 @@ registerOperation({
   method: 'get',
   path: '/api/v1/models/backtests',
   tag: 'models',
-  summary: 'Backtests of this process, newest first (the last 20)',
+  summary: 'Backtests kept in the database, newest first, a page at a time',
+  description:
+    'Query: `limit` (1-100, default 20) and `cursor` (the previous page’s `nextCursor`, a job id; an unknown one is a 400 naming `cursor`). Jobs survive a restart; one running when the console stopped shows as `interrupted`.',
   role: 'admin',
-  responses: { 200: { description: 'Backtests', schema: z.object({ backtests: z.array(job) }) } },
+  responses: {
+    200: {
+      description: 'A page of backtests',
+      schema: z.object({
+        backtests: z.array(job),
+        nextCursor: z.string().nullable().describe('pass as `cursor` for the next, older page; null on the last'),
+      }),
+    },
+    400: { description: 'Bad `limit` or unknown `cursor` (the field is named)', schema: errorBodySchema },
+  },
 });
 registerOperation({
   method: 'post',
@@ -74,5 +87,23 @@ registerOperation({
   responses: {
     200: { description: 'The backtest', schema: z.object({ backtest: job }) },
     404: { description: 'No such backtest', schema: errorBodySchema },
+  },
+});
+registerOperation({
+  method: 'post',
+  path: '/api/v1/models/backtests/{id}/cancel',
+  tag: 'models',
+  summary: 'Cancel a running backtest',
+  description:
+    'The background loop stops at its next chunk; the job becomes `cancelled` with the progress it had. Audited (`backtest.cancel`).',
+  role: 'admin',
+  params: { id: 'Backtest id (uuid)' },
+  responses: {
+    200: { description: 'The cancelled backtest', schema: z.object({ backtest: job }) },
+    404: { description: 'No such backtest', schema: errorBodySchema },
+    409: {
+      description: 'The backtest has already ended (done, failed, cancelled or interrupted)',
+      schema: errorBodySchema,
+    },
   },
 });

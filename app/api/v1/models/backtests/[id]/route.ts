@@ -5,5 +5,8 @@ export const dynamic = 'force-dynamic';
 
 /** One backtest: progress while it runs, the figures and the overlay once done. Admins. */
 export const GET = apiRoute({ role: 'admin' }, async ({ params }) =>
-  Response.json({ backtest: getServices().backtests.get(params.id ?? '') }),
+  Response.json(
+    { backtest: await getServices().backtests.get(params.id ?? '') },
+    { headers: { 'cache-control': 'no-store' } },
+  ),
 );
