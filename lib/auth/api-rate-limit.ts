@@ -1,13 +1,15 @@
 /**
- * Rate limits of the API, in memory (one process; a shared store comes with scale-out):
+ * Rate limits of the API, shared by every instance through Redis when REDIS_URL is set (with an
+ * in-memory fallback while Redis is unreachable; lib/cluster/shared-limiters.ts), else in memory:
  * - per principal (user or API key): `API_RATE_LIMIT_PER_MINUTE` requests a minute, generous by
  *   default so that the UI and benchmarks are never hurt;
  * - per client address: `API_AUTH_FAILURES_PER_MINUTE` failed bearer authentications a minute,
  *   after which the address is refused for a minute before any credential is checked.
  * The limiters live on `globalThis` (route handlers are bundled apart from the server) and are
- * rebuilt when the configuration object changes (a new process or test harness).
+ * rebuilt when the configuration object or the shared store changes (a new process or test harness).
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createLimiter, sharedLimiterStore } from '../cluster/shared-limiters';
 
 export interface ApiRateLimitConfig {
   API_RATE_LIMIT_PER_MINUTE: number;
@@ -24,8 +26,9 @@ export interface LimitDecision {
 
 interface Limiters {
   config: ApiRateLimitConfig;
-  principal: RateLimiterMemory;
-  authFailures: RateLimiterMemory;
+  store: ReturnType<typeof sharedLimiterStore>;
+  principal: RateLimiterAbstract;
+  authFailures: RateLimiterAbstract;
 }
 
 const KEY = Symbol.for('twinops.apiRateLimits');
@@ -34,20 +37,19 @@ type Holder = { [KEY]?: Limiters };
 function limiters(config: ApiRateLimitConfig): Limiters {
   const holder = globalThis as Holder;
   const current = holder[KEY];
-  if (current && current.config === config) return current;
+  const store = sharedLimiterStore();
+  if (current && current.config === config && current.store === store) return current;
   const built: Limiters = {
     config,
-    principal: new RateLimiterMemory({
-      keyPrefix: 'api-principal',
-      points: config.API_RATE_LIMIT_PER_MINUTE,
-      duration: 60,
-    }),
-    authFailures: new RateLimiterMemory({
-      keyPrefix: 'api-auth-fail',
-      points: config.API_AUTH_FAILURES_PER_MINUTE,
-      duration: 60,
-      blockDuration: 60,
-    }),
+    store,
+    principal: createLimiter(
+      { keyPrefix: 'api-principal', points: config.API_RATE_LIMIT_PER_MINUTE, duration: 60 },
+      store,
+    ),
+    authFailures: createLimiter(
+      { keyPrefix: 'api-auth-fail', points: config.API_AUTH_FAILURES_PER_MINUTE, duration: 60, blockDuration: 60 },
+      store,
+    ),
   };
   holder[KEY] = built;
   return built;

@@ -3,6 +3,7 @@
  * every default is the embedded, zero-setup choice (PGlite under ./data, simulated plant).
  * A bad value stops start-up with a message naming the variable (see `ConfigError`).
  */
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -21,6 +22,31 @@ export const envSchema = z.object({
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+  ),
+  /**
+   * Scale-out (lib/cluster): Redis for cross-instance events, shared rate limits and singleton
+   * jobs. Off without it (one process, nothing shared).
+   */
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\/[^/]+/, 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379')
+      .optional(),
+  ),
+  /** Prefix of every Redis key and channel (several consoles, or tests, can share one Redis). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, 'must be letters, digits and _ : . - (at most 64), e.g. twinops:')
+    .default('twinops:'),
+  /** This instance's name in a cluster (health, logs, leases). */
+  INSTANCE_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .min(1)
+      .max(128)
+      .default(() => `${os.hostname()}-${process.pid}`),
   ),
   /** shared_buffers of the embedded database (PGlite's own default, 128MB, costs ~650 MB of RAM). */
   PGLITE_SHARED_BUFFERS: z
@@ -213,7 +239,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         const value = env[name];
         // Never echo secrets back into logs.
         const shown =
-          /PASSWORD|SECRET|TOKEN|DATABASE_URL|MQTT_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
+          /PASSWORD|SECRET|TOKEN|DATABASE_URL|MQTT_URL|REDIS_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );

@@ -19,9 +19,11 @@ import { createOriginPolicy, parseAllowedOrigins } from '../auth/origin-policy';
 import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
 import { createUserAdmin } from '../auth/user-admin';
-import { currentUserState, forgetUserState } from '../auth/user-state';
+import { currentUserState } from '../auth/user-state';
 import { apiKeysRepo } from '../db/api-keys-repo';
-import { disconnectUserSockets, setUserSocketsRole } from '../realtime/user-sockets';
+import { startSharedCluster, type SharedCluster } from '../cluster/start-shared';
+import { userChangeHooks } from '../cluster/auth-sync';
+import { syncServing } from '../cluster/serving-sync';
 import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
 import { attachStreamHub } from '../realtime/hub';
@@ -86,6 +88,7 @@ export async function startConsole({
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
   let plant: MqttIngest | null = null;
+  let sharedCluster: SharedCluster | null = null;
   try {
     const { secret } = resolveAuthSecret(config.dataDir, config.NEXTAUTH_SECRET);
     // next-auth (route handlers, proxy) reads these from the environment.
@@ -101,9 +104,12 @@ export async function startConsole({
     logger.info({ database: database.description }, 'database ready');
     const users = usersRepo(database.db);
     const audit = auditRepo(database.db);
+    // With REDIS_URL: cross-instance events, shared limits, singleton jobs (else null, one process).
+    sharedCluster = startSharedCluster({ config, logger });
     const loginThrottle = createLoginThrottle({
       maxFailures: config.LOGIN_MAX_FAILURES,
       lockSeconds: config.LOGIN_LOCK_SECONDS,
+      store: sharedCluster?.limits ?? null,
     });
     const login = createLoginService({
       users,
@@ -120,6 +126,7 @@ export async function startConsole({
       startedAt: new Date(),
       version: APP_VERSION,
       twin: null,
+      sharedCluster,
     };
     setServices(services);
 
@@ -202,23 +209,16 @@ export async function startConsole({
       logger,
       userState: (id) => currentUserState(users, id),
     });
+    // A change applies at once in this process (no stale cached state, no socket left open) and,
+    // with Redis, on every other instance.
+    const userHooks = userChangeHooks({ io, users, events: sharedCluster?.events ?? null, logger });
     services.admin = createUserAdmin({
       users,
       audit,
       keys: apiKeysRepo(database.db),
       throttle: loginThrottle,
-      // A change applies at once in this process: no stale cached state, no socket left open.
-      onUserChanged: (user) => {
-        forgetUserState(user.id);
-        if (user.disabled) disconnectUserSockets(io, user.id);
-        else setUserSocketsRole(io, user.id, user.role);
-      },
-      // Revoked sessions: their open sockets go too (a tab whose own session was re-issued
-      // reconnects with its new cookie).
-      onSessionsRevoked: (user) => {
-        forgetUserState(user.id);
-        disconnectUserSockets(io, user.id);
-      },
+      onUserChanged: userHooks.onUserChanged,
+      onSessionsRevoked: userHooks.onSessionsRevoked,
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);
     const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId), socketGuard);
@@ -272,6 +272,7 @@ export async function startConsole({
       knownAsset: (id) => twin.pipeline.hasAsset(id),
       broadcast: annotationBroadcaster(io),
     });
+    const driftLease = sharedCluster?.singleton('drift');
     alerts = await startAlerts({
       config,
       database,
@@ -280,9 +281,12 @@ export async function startConsole({
       twin,
       targetLimits: models.scorer()?.targetLimits ?? null,
       models,
+      feedsDrift: driftLease ? () => driftLease.held() : undefined,
       logger,
     });
     services.alerts = alerts;
+    // Model choice, A/B test and alarm rules stored on another instance apply here too.
+    if (sharedCluster) syncServing({ events: sharedCluster.events, models, alerts, logger });
     // Stale / offline sources: "no data since" on the cards and a stale-data alert (issue 15).
     sources = startSourceMonitor({
       config,
@@ -316,11 +320,15 @@ export async function startConsole({
     });
     services.plant = plant;
     // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
+    // In a cluster one instance runs it; a new holder runs it at once.
+    const retentionLease = sharedCluster?.singleton('retention');
     const retention = createRetentionJob({
       repo: history,
       retentionDays: config.RETENTION_DAYS,
       logger,
+      shouldRun: retentionLease ? () => retentionLease.held() : undefined,
     });
+    retentionLease?.onTaken(() => void retention.runOnce().catch(() => {}));
     retention.start();
 
     await new Promise<void>((resolve, reject) => {
@@ -357,6 +365,8 @@ export async function startConsole({
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
         await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
         await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));
+        userHooks.stop();
+        await sharedCluster?.close().catch((err: unknown) => logger.warn({ err }, 'redis close failed'));
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
         setServices(undefined);
@@ -367,6 +377,7 @@ export async function startConsole({
     return { url, port, services, io, close };
   } catch (err) {
     await plant?.close().catch(() => {});
+    await sharedCluster?.close().catch(() => {});
     await database?.close().catch(() => {});
     releaseLock();
     throw err;

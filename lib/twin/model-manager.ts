@@ -130,6 +130,7 @@ export class ModelManager {
   private readonly drifting = new Set<string>();
   private readonly driftCheckListeners = new Set<(report: DriftReport, at: number) => void>();
   private readonly changeListeners = new Set<(model: ModelRef | null) => void>();
+  private readonly choiceListeners = new Set<() => void>();
   private lastRetryProblem: string | null = null;
   private closed = false;
   readonly stats = new AbStats();
@@ -241,6 +242,54 @@ export class ModelManager {
     return () => this.changeListeners.delete(listener);
   }
 
+  /**
+   * Calls `listener` after an admin action stored a new serving choice (`model.active`,
+   * `model.ab`): activation, promotion, A/B start and stop. Other instances are told through it
+   * (lib/cluster/model-sync.ts). Returns the unsubscribe.
+   */
+  onChoiceStored(listener: () => void): () => void {
+    this.choiceListeners.add(listener);
+    return () => this.choiceListeners.delete(listener);
+  }
+
+  /**
+   * Serves what the settings say (another instance changed them; the database is the truth):
+   * the activated version and the A/B test, loaded here without storing or auditing anything
+   * again. A version this instance cannot find or load keeps the current one (logged).
+   */
+  async reloadChoice(): Promise<void> {
+    await this.exclusive(async () => {
+      if (this.closed) return;
+      const saved = refSchema.safeParse((await this.deps.settings.get(ACTIVE_KEY))?.value);
+      if (saved.success && this.state.champion?.key !== `${saved.data.name}/${saved.data.version}`) {
+        const found = await this.find(saved.data);
+        if (!found) this.log.warn({ model: saved.data }, 'activated elsewhere, but no such package here');
+        else {
+          this.install(new ModelEntry(await loadModelPackage(found.dir), found.source), { persist: false });
+          this.log.info({ model: `${found.name}/${found.version}` }, 'model activated on another instance');
+        }
+      }
+      const ab = abConfigSchema.safeParse((await this.deps.settings.get(AB_KEY))?.value);
+      const challenger = this.state.challenger;
+      if (!ab.success) {
+        if (!challenger) return;
+        this.state = { champion: this.state.champion, challenger: null };
+        void challenger.entry.retire();
+        this.log.info('A/B test stopped on another instance');
+        return;
+      }
+      const same =
+        challenger?.entry.key === `${ab.data.name}/${ab.data.version}` &&
+        challenger.share === (ab.data.share ?? 0) &&
+        challenger.mode === ab.data.mode;
+      if (same) return;
+      if (challenger) void challenger.entry.retire();
+      this.state = { champion: this.state.champion, challenger: null };
+      await this.restoreAb({ keepSetting: true });
+      if (this.state.challenger) this.stats.reset();
+    });
+  }
+
   private notify<T extends unknown[]>(listeners: Set<(...args: T) => void>, ...args: T): void {
     for (const l of listeners) {
       try {
@@ -320,6 +369,7 @@ export class ModelManager {
       }
       await this.deps.settings.set(ACTIVE_KEY, ref, actor.username);
       this.install(new ModelEntry(model, 'uploaded'));
+      this.notify(this.choiceListeners);
       await this.audit(actor, 'model.activate', ref, 'success', {
         reason: 'recovered from degraded mode by an upload',
       });
@@ -360,6 +410,7 @@ export class ModelManager {
       this.install(entry);
       await this.audit(actor, 'model.activate', ref, 'success', { previous });
       this.log.info({ model: key, previous, by: actor.username }, 'model activated');
+      this.notify(this.choiceListeners);
       return { changed: true, model: ref };
     });
   }
@@ -391,6 +442,7 @@ export class ModelManager {
       this.failures.delete(entry);
       void old?.entry.retire();
       this.stats.reset();
+      this.notify(this.choiceListeners);
       await this.audit(actor, 'model.ab.start', config, 'success', {
         mode: config.mode,
         share: config.share ?? 0,
@@ -412,6 +464,7 @@ export class ModelManager {
       if (!challenger) return;
       this.state = { champion: this.state.champion, challenger: null };
       void challenger.entry.retire();
+      this.notify(this.choiceListeners);
       await this.audit(
         actor,
         'model.ab.stop',
@@ -452,7 +505,7 @@ export class ModelManager {
   }
 
   /** The new champion takes every call from now on; the old one drains and is released. */
-  private install(entry: ModelEntry): void {
+  private install(entry: ModelEntry, opts: { persist?: boolean } = {}): void {
     const old = this.state.champion;
     let challenger = this.state.challenger;
     if (
@@ -463,9 +516,11 @@ export class ModelManager {
     ) {
       if (challenger.entry !== entry) void challenger.entry.retire();
       challenger = null;
-      void this.deps.settings
-        .delete(AB_KEY)
-        .catch((err: unknown) => this.log.warn({ err }, 'could not clear the A/B setting'));
+      // Applying another instance's choice: that instance stores the outcome.
+      if (opts.persist !== false)
+        void this.deps.settings
+          .delete(AB_KEY)
+          .catch((err: unknown) => this.log.warn({ err }, 'could not clear the A/B setting'));
     }
     this.state = { champion: entry, challenger };
     this.failures.delete(entry);
@@ -564,7 +619,8 @@ export class ModelManager {
     this.lastRetryProblem = this.problemText;
   }
 
-  private async restoreAb(): Promise<void> {
+  /** `keepSetting`: applying another instance's test, a failure here must not stop it everywhere. */
+  private async restoreAb(opts: { keepSetting?: boolean } = {}): Promise<void> {
     const saved = await this.deps.settings.get(AB_KEY).catch(() => null);
     if (!saved) return;
     const parsed = abConfigSchema.safeParse(saved.value);
@@ -588,7 +644,7 @@ export class ModelManager {
       this.log.info({ challenger: entry.key, mode: parsed.data.mode, share: parsed.data.share }, 'A/B test restored');
     } catch (err) {
       this.log.warn({ err, ab: parsed.data }, 'could not restore the A/B test; it is stopped');
-      await this.deps.settings.delete(AB_KEY).catch(() => undefined);
+      if (!opts.keepSetting) await this.deps.settings.delete(AB_KEY).catch(() => undefined);
     }
   }
 

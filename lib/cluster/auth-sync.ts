@@ -1,0 +1,96 @@
+/**
+ * Changes to users and keys take effect on every instance at once, not after a cache's lifetime.
+ *
+ * The user administration's hooks (`onUserChanged`, `onSessionsRevoked`) apply a change in this
+ * process (forget the cached user state, close a disabled user's sockets, update a role on open
+ * sockets) and, with cluster events, tell the other instances, which re-read the user from the
+ * database and apply it through the same functions. Every local bump of the auth generation
+ * (role, disable, key revoked) is published too, so their credential caches are dropped. After a
+ * Redis outage each instance drops its caches and checks every open socket against the database.
+ */
+import { currentUserState, forgetUserState } from '../auth/user-state';
+import { bumpAuthGeneration, onAuthGenerationBump } from '../db/auth-changes';
+import type { User, UsersRepo } from '../db/users-repo';
+import type { Logger } from '../log';
+import type { RealtimeServer } from '../realtime/server';
+import { disconnectUserSockets, setUserSocketsRole } from '../realtime/user-sockets';
+import type { ClusterEvents } from './events';
+
+export interface AuthSyncDeps {
+  io: RealtimeServer;
+  users: Pick<UsersRepo, 'findById'>;
+  /** null: one process (no Redis), the hooks apply locally only. */
+  events: ClusterEvents | null;
+  logger: Logger;
+}
+
+export interface UserChangeHooks {
+  onUserChanged(user: Pick<User, 'id' | 'role' | 'disabled'>): void;
+  onSessionsRevoked(user: Pick<User, 'id'>): void;
+  /** Stops publishing auth changes (shutdown). */
+  stop(): void;
+}
+
+/** What a changed user means for this process's caches and sockets. */
+function applyUserChange(io: RealtimeServer, user: Pick<User, 'id' | 'role' | 'disabled'> | null, id: string): void {
+  forgetUserState(id);
+  if (!user || user.disabled) disconnectUserSockets(io, id);
+  else setUserSocketsRole(io, id, user.role);
+}
+
+function applySessionsRevoked(io: RealtimeServer, id: string): void {
+  forgetUserState(id);
+  // A tab whose own session was re-issued reconnects with its new cookie.
+  disconnectUserSockets(io, id);
+}
+
+/** The user-admin hooks for this process, wired to the other instances when `events` is given. */
+export function userChangeHooks(deps: AuthSyncDeps): UserChangeHooks {
+  const { io, events } = deps;
+  const log = deps.logger.child({ module: 'auth-sync' });
+  let unsubscribe = () => {};
+  if (events) {
+    unsubscribe = onAuthGenerationBump(() => events.publish({ type: 'auth.changed' }));
+    events.on('auth.changed', () => bumpAuthGeneration({ notify: false }));
+    events.on('user.changed', async ({ userId }) => {
+      // The database is the truth: the event only says whom to look at.
+      bumpAuthGeneration({ notify: false });
+      applyUserChange(io, await deps.users.findById(userId), userId);
+    });
+    events.on('user.sessions-revoked', ({ userId }) => {
+      bumpAuthGeneration({ notify: false });
+      applySessionsRevoked(io, userId);
+    });
+    events.onResync(() => resyncSockets(io, deps.users, log));
+  }
+  return {
+    onUserChanged(user) {
+      applyUserChange(io, user, user.id);
+      events?.publish({ type: 'user.changed', userId: user.id });
+    },
+    onSessionsRevoked(user) {
+      applySessionsRevoked(io, user.id);
+      events?.publish({ type: 'user.sessions-revoked', userId: user.id });
+    },
+    stop: () => unsubscribe(),
+  };
+}
+
+/**
+ * After missed events: every cache goes, and each open socket's user is read again (a user
+ * disabled meanwhile is disconnected, a changed role applied). Revoked sessions of users still
+ * enabled are caught when those sockets reconnect or their session ends.
+ */
+async function resyncSockets(io: RealtimeServer, users: Pick<UsersRepo, 'findById'>, log: Logger): Promise<void> {
+  bumpAuthGeneration({ notify: false });
+  forgetUserState();
+  const ids = new Set<string>();
+  for (const socket of io.of('/').sockets.values()) if (socket.data.userId) ids.add(socket.data.userId);
+  let closed = 0;
+  for (const id of ids) {
+    const state = await currentUserState(users, id);
+    if (!state || state.disabled) closed += disconnectUserSockets(io, id);
+    else setUserSocketsRole(io, id, state.role);
+  }
+  if (closed) log.info({ closed }, 'sockets of users disabled during the outage closed');
+}

@@ -1,0 +1,77 @@
+/**
+ * The shared half of scale-out, started by the composition root when REDIS_URL is set: Redis
+ * connections, the cross-instance event bus, the shared rate-limit store and singleton-job leases.
+ * Without REDIS_URL it returns null and nothing changes (one process, in-memory limits, every job
+ * runs here). Start-up does not wait for Redis: the clients connect in the background, limits use
+ * their in-memory insurance until then, and `/api/health` says how Redis is.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config/env';
+import type { Logger } from '../log';
+import { createClusterEvents, type ClusterEvents } from './events';
+import { connectRedis, pingRedis, type RedisConnection } from './redis';
+import { setSharedLimiterStore } from './shared-limiters';
+import { startSingletonLease, type SingletonLease } from './singleton-lease';
+
+export interface RedisHealth {
+  status: 'ok' | 'failed';
+  latencyMs?: number;
+  reason?: string;
+  /** Singleton jobs this instance runs now. */
+  jobs: string[];
+}
+
+export interface SharedCluster {
+  instanceId: string;
+  events: ClusterEvents;
+  /** Where shared rate limits count (also set as the process's shared limiter store). */
+  limits: RedisConnection;
+  /** A lease for a job that must run on one instance only (one per name). */
+  singleton(name: string): SingletonLease;
+  health(): Promise<RedisHealth>;
+  close(): Promise<void>;
+}
+
+export function startSharedCluster(opts: { config: Config; logger: Logger }): SharedCluster | null {
+  const { config, logger } = opts;
+  if (!config.REDIS_URL) return null;
+  const base = { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger };
+  const id = config.INSTANCE_ID;
+  // Commands that must not wait for a reconnect: limits (their insurance answers) and leases.
+  const limits = connectRedis({ ...base, name: `${id}:limits`, offlineQueue: false, commandTimeoutMs: 500 });
+  const publisher = connectRedis({ ...base, name: `${id}:events-pub` });
+  const subscriber = connectRedis({ ...base, name: `${id}:events-sub`, commandTimeoutMs: 0 });
+  const events = createClusterEvents({ publisher, subscriber, instanceId: id, logger });
+  setSharedLimiterStore(limits);
+  const owner = `${id}:${randomUUID().slice(0, 8)}`;
+  const leases = new Map<string, SingletonLease>();
+  logger.info({ instance: id, prefix: config.REDIS_KEY_PREFIX }, 'cluster: shared limits and events over Redis');
+
+  return {
+    instanceId: id,
+    events,
+    limits,
+    singleton(name) {
+      let lease = leases.get(name);
+      if (!lease) {
+        lease = startSingletonLease({ redis: limits, name, owner, logger });
+        leases.set(name, lease);
+      }
+      return lease;
+    },
+    async health() {
+      const jobs = [...leases.values()].filter((l) => l.held()).map((l) => l.name);
+      try {
+        return { status: 'ok', latencyMs: await pingRedis(limits), jobs };
+      } catch (err) {
+        return { status: 'failed', reason: `redis unreachable: ${(err as Error).message}`, jobs };
+      }
+    },
+    async close() {
+      await Promise.all([...leases.values()].map((l) => l.release()));
+      await events.close();
+      setSharedLimiterStore(null);
+      await Promise.all([limits.close(), publisher.close(), subscriber.close()]);
+    },
+  };
+}
