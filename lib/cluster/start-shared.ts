@@ -62,6 +62,9 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
     async health() {
       const jobs = [...leases.values()].filter((l) => l.held()).map((l) => l.name);
       try {
+        // Events need the subscription and the publisher as much as limits need theirs.
+        const down = [publisher, subscriber].find((c) => !c.ready());
+        if (down) throw new Error(`not connected (${down.client.status})`);
         return { status: 'ok', latencyMs: await pingRedis(limits), jobs };
       } catch (err) {
         return { status: 'failed', reason: `redis unreachable: ${(err as Error).message}`, jobs };
@@ -69,6 +72,7 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
     },
     async close() {
       await Promise.all([...leases.values()].map((l) => l.release()));
+      leases.clear();
       await events.close();
       setSharedLimiterStore(null);
       await Promise.all([limits.close(), publisher.close(), subscriber.close()]);

@@ -1,0 +1,169 @@
+/**
+ * Two console instances (separate processes) on one PostgreSQL database and the machine's Redis
+ * (a key prefix of this test's own): what an admin does on one instance holds on the other within
+ * a second, and limits count once for the cluster.
+ */
+import { Redis } from 'ioredis';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  MACHINE_REDIS_URL,
+  startInstance,
+  testRedisPrefix,
+  waitFor,
+  type Instance,
+} from '../../tests/cluster-harness';
+
+// Above what the 1 s polls below send (every 25 ms), so only the rate-limit test meets it.
+const LIMIT = 60;
+const prefix = testRedisPrefix();
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let a: Instance;
+let b: Instance;
+const sockets: Socket[] = [];
+
+const get = (inst: Instance, path: string, key: string) =>
+  fetch(`${inst.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+function socketTo(inst: Instance, cookie: string): Promise<Socket> {
+  const s = connect(inst.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+  sockets.push(s);
+  return new Promise((resolve, reject) => {
+    s.once('session:ready', () => resolve(s));
+    s.once('connect_error', reject);
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const env = {
+    DATABASE_URL: database.url,
+    REDIS_URL: MACHINE_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    API_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+    LOGIN_MAX_FAILURES: '3',
+  };
+  // One after the other: the first migrates the new database and creates the admin.
+  a = await startInstance('a', env);
+  b = await startInstance('b', env);
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await Promise.all([a?.stop(), b?.stop()]);
+  await database?.drop();
+  const redis = new Redis(MACHINE_REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+}, 60_000);
+
+describe('two instances sharing PostgreSQL and Redis', () => {
+  it('refuses a user disabled on one instance on the other within 1 s: HTTP and open sockets', async () => {
+    const { key, cookie } = await a.run<{ key: string; cookie: string }>('user', { username: 'olga' });
+    const socket = await socketTo(b, cookie);
+    const closed = new Promise<number>((resolve) => socket.once('disconnect', () => resolve(performance.now())));
+    // B has the key's owner cached (the cache would otherwise keep it for 5 s).
+    expect((await get(b, '/api/v1/model', key)).status).toBe(200);
+
+    await a.run('disable', { username: 'olga' });
+    const t0 = performance.now();
+    const refused = await waitFor(
+      async () => {
+        const res = await get(b, '/api/v1/model', key);
+        return res.status === 200 ? undefined : res.status;
+      },
+      3_000,
+      'B to refuse the disabled user',
+    );
+    expect(refused.value).toBe(401);
+    expect(refused.ms).toBeLessThan(1_000);
+    expect((await closed) - t0).toBeLessThan(1_000);
+    // A new socket is refused too.
+    await expect(socketTo(b, cookie)).rejects.toThrow();
+  });
+
+  it('serves a model activated on one instance on the other within 1 s', async () => {
+    const { key, cookie } = await a.run<{ key: string; cookie: string }>('user', { username: 'mona', role: 'viewer' });
+    expect(await b.run('active')).toEqual({ name: 'reactor-yield', version: '2.0.0' });
+    const socket = await socketTo(b, cookie);
+    const announced = new Promise<unknown>((resolve) => socket.once('model:changed', resolve));
+
+    await a.run('activate', { name: 'reactor-yield', version: '1.0.0' });
+    const t0 = performance.now();
+    const served = await waitFor(
+      async () => {
+        const body = (await (await get(b, '/api/v1/model', key)).json()) as { version: string };
+        return body.version === '1.0.0' ? body.version : undefined;
+      },
+      3_000,
+      'B to serve 1.0.0',
+    );
+    expect(served.ms).toBeLessThan(1_000);
+    expect(await announced).toEqual({ name: 'reactor-yield', version: '1.0.0' });
+    expect(performance.now() - t0).toBeLessThan(1_000);
+
+    // And back, the other way round.
+    await b.run('activate', { name: 'reactor-yield', version: '2.0.0' });
+    const back = await waitFor(
+      async () => {
+        const active = await a.run<{ version: string }>('active');
+        return active.version === '2.0.0' ? true : undefined;
+      },
+      3_000,
+      'A to serve 2.0.0 again',
+    );
+    expect(back.ms).toBeLessThan(1_000);
+  });
+
+  it('applies an alarm rule edited on one instance on the other within 1 s', async () => {
+    type Rule = { id: string; signal: string; high: number | null; low: number | null };
+    const rule = (await a.run<Rule[]>('rules')).find((r) => r.signal === 'temperature' && r.high !== null)!;
+    const high = rule.high! - 1.5;
+    await a.run('updateRule', { id: rule.id, changes: { high } });
+    const seen = await waitFor(
+      async () => ((await b.run<Rule[]>('rules')).find((r) => r.id === rule.id)?.high === high ? true : undefined),
+      3_000,
+      "B's engine to use the new limit",
+    );
+    expect(seen.ms).toBeLessThan(1_000);
+  });
+
+  it('holds an API rate limit across instances: the allowed requests of both add up to the limit', async () => {
+    const { key } = await a.run<{ key: string }>('user', { username: 'rita' });
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 16; i++) statuses.push((await get(i % 2 ? b : a, '/api/v1/twin/status', key)).status);
+    const byInstance = (inst: number) => statuses.filter((s, i) => i % 2 === inst && s === 200).length;
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(16);
+    // Both instances served (neither had a budget of its own).
+    expect(byInstance(0)).toBe(LIMIT / 2);
+    expect(byInstance(1)).toBe(LIMIT / 2);
+  });
+
+  it('holds a login lock-out across instances', async () => {
+    await a.run('user', { username: 'lars', password: 'right-password-1' });
+    const login = (inst: Instance, password: string, address: string) =>
+      inst.run<{ ok: boolean; reason?: string }>('login', { username: 'lars', password, address });
+    expect(await login(b, 'right-password-1', '10.0.0.2')).toMatchObject({ ok: true });
+    for (let i = 0; i < 3; i++) expect(await login(a, 'wrong', '10.0.0.1')).toMatchObject({ reason: 'invalid' });
+    // Locked on B too, from another address, even with the right password.
+    expect(await login(b, 'right-password-1', '10.0.0.3')).toMatchObject({ ok: false, reason: 'throttled' });
+  });
+
+  it('runs each singleton job on exactly one instance and reports Redis in the health check', async () => {
+    type Health = { status: string; checks: { redis: { status: string; jobs: string[] } } };
+    const health = async (inst: Instance) => (await (await fetch(`${inst.url}/api/health`)).json()) as Health;
+    const both = await waitFor(
+      async () => {
+        const [ha, hb] = await Promise.all([health(a), health(b)]);
+        const jobs = [...ha.checks.redis.jobs, ...hb.checks.redis.jobs].sort();
+        return jobs.join() === 'drift,retention' ? [ha, hb] : undefined;
+      },
+      10_000,
+      'the leases to settle',
+    );
+    for (const h of both.value) expect(h).toMatchObject({ status: 'ok', checks: { redis: { status: 'ok' } } });
+  });
+});
