@@ -15,6 +15,9 @@ import type { Role } from '../lib/auth/roles';
 import { startConsole, type ConsoleHandle } from '../lib/server/start-console';
 import { exitOnError } from './throwaway-console';
 import { benchSessionCookie } from '../scripts/bench-session';
+import { decode } from 'next-auth/jwt';
+import { readSessionClaims } from '../lib/auth/session-claims';
+import { markLoggedOut } from '../lib/auth/revocation';
 
 type Args = Record<string, unknown>;
 const actor = { username: 'cluster-test', address: '127.0.0.1' };
@@ -35,6 +38,14 @@ function commands(handle: ConsoleHandle): Record<string, (a: Args) => Promise<un
     disable: async (a) => (await admin().setDisabled(actor, String(a.username), true)).disabled,
     revokeKey: async (a) => (await admin().revokeKey(actor, String(a.prefix))).prefix,
     login: (a) => s.login.authenticate({ username: a.username, password: a.password }, String(a.address)),
+    /** What next-auth's signOut event does with the session's token (lib/auth/auth-options.ts). */
+    async logout(a) {
+      const token = await decode({ token: String(a.cookie).split('=')[1], secret: s.authSecret });
+      const claims = readSessionClaims(token, Date.now(), s.config.SESSION_MAX_AGE_HOURS * 3600);
+      if (!claims) throw new Error('not a valid session cookie');
+      markLoggedOut(claims.userId, claims.sid, claims.expiresAtMs);
+      return claims.sid;
+    },
     activate: (a) => s.models!.activate({ name: String(a.name), version: String(a.version) }, actor),
     active: async () => s.models!.active(),
     rules: async () => s.alerts!.rules(),

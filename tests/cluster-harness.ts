@@ -132,9 +132,13 @@ export function privateRedis(port: number) {
   return {
     url: `redis://127.0.0.1:${port}`,
     async start() {
-      proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-        stdio: 'ignore',
-      });
+      proc = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
       // Ready once it accepts connections.
       const { Socket } = await import('node:net');
       for (let i = 0; i < 100; i++) {

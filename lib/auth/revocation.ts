@@ -7,9 +7,9 @@
  *   cached user state (lib/auth/user-state.ts, at most 5 s old across processes, dropped at once in
  *   this one).
  * - Logging out ends that one session: its login (user + the session's `sid`) is remembered as ended until
- *   its lifetime is over. This list lives in this process's memory (bounded, expiring), so with
- *   several instances a copied cookie of a logged-out session stays usable on the other ones
- *   until it expires; "log out other sessions" is the cross-instance way.
+ *   its lifetime is over. This list lives in each process's memory (bounded, expiring); with Redis
+ *   every logout is told to the other instances (lib/cluster/auth-sync.ts), without it a copied
+ *   cookie of a logged-out session stays usable on other instances until it expires.
  */
 import { LRUCache } from 'lru-cache';
 import type { SessionClaims } from './session-claims';
@@ -31,14 +31,29 @@ export function sessionRefusal(
 }
 
 const KEY = Symbol.for('twinops.loggedOutSessions');
-type Holder = { [KEY]?: LRUCache<string, true> };
+const LISTENERS = Symbol.for('twinops.loggedOutListeners');
+export type LoggedOut = { userId: string; sid: string; expiresAtMs: number };
+type Holder = { [KEY]?: LRUCache<string, true>; [LISTENERS]?: Set<(e: LoggedOut) => void> };
 const ended = () => ((globalThis as Holder)[KEY] ??= new LRUCache<string, true>({ max: 100_000 }));
+// On globalThis: logouts happen in Next's bundle (next-auth's signOut event), listeners in the server.
+const listeners = () => ((globalThis as Holder)[LISTENERS] ??= new Set());
 const loginKey = (userId: string, sid: string) => `${userId}:${sid}`;
 
-/** Remembers a logged-out session until `expiresAtMs` (when it would have ended anyway). */
-export function markLoggedOut(userId: string, sid: string, expiresAtMs: number): void {
+/**
+ * Remembers a logged-out session until `expiresAtMs` (when it would have ended anyway).
+ * `notify: false` for a logout learnt from another instance.
+ */
+export function markLoggedOut(userId: string, sid: string, expiresAtMs: number, opts: { notify?: boolean } = {}): void {
   const ttl = expiresAtMs - Date.now();
-  if (ttl > 0) ended().set(loginKey(userId, sid), true, { ttl });
+  if (ttl <= 0) return;
+  ended().set(loginKey(userId, sid), true, { ttl });
+  if (opts.notify !== false) for (const l of listeners()) l({ userId, sid, expiresAtMs });
+}
+
+/** Calls `listener` after every logout in this process. Returns the unsubscribe. */
+export function onLoggedOut(listener: (e: LoggedOut) => void): () => void {
+  listeners().add(listener);
+  return () => listeners().delete(listener);
 }
 
 export function isLoggedOut(userId: string, sid: string): boolean {

@@ -5,10 +5,12 @@
  * process (forget the cached user state, close a disabled user's sockets, update a role on open
  * sockets) and, with cluster events, tell the other instances, which re-read the user from the
  * database and apply it through the same functions. Every local bump of the auth generation
- * (role, disable, key revoked) is published too, so their credential caches are dropped. After a
+ * (role, disable, key revoked) is published too, so their credential caches are dropped, and so is
+ * every logout of one session (its cookie is refused everywhere). After a
  * Redis outage each instance drops its caches and checks every open socket against the database.
  */
 import { currentUserState, forgetUserState } from '../auth/user-state';
+import { markLoggedOut, onLoggedOut } from '../auth/revocation';
 import { bumpAuthGeneration, onAuthGenerationBump } from '../db/auth-changes';
 import type { User, UsersRepo } from '../db/users-repo';
 import type { Logger } from '../log';
@@ -50,8 +52,14 @@ export function userChangeHooks(deps: AuthSyncDeps): UserChangeHooks {
   const log = deps.logger.child({ module: 'auth-sync' });
   let unsubscribe = () => {};
   if (events) {
-    unsubscribe = onAuthGenerationBump(() => events.publish({ type: 'auth.changed' }));
+    const offBump = onAuthGenerationBump(() => events.publish({ type: 'auth.changed' }));
+    const offLogout = onLoggedOut((e) => events.publish({ type: 'session.logged-out', ...e }));
+    unsubscribe = () => {
+      offBump();
+      offLogout();
+    };
     events.on('auth.changed', () => bumpAuthGeneration({ notify: false }));
+    events.on('session.logged-out', (e) => markLoggedOut(e.userId, e.sid, e.expiresAtMs, { notify: false }));
     events.on('user.changed', async ({ userId }) => {
       // The database is the truth: the event only says whom to look at.
       bumpAuthGeneration({ notify: false });

@@ -17,6 +17,13 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user.changed'), userId: z.string().min(1).max(64) }),
   /** A user's sessions were revoked (password change, reset, disable, "log out other sessions"). */
   z.object({ type: z.literal('user.sessions-revoked'), userId: z.string().min(1).max(64) }),
+  /** One browser session was logged out (kept in each instance's memory until it would have expired). */
+  z.object({
+    type: z.literal('session.logged-out'),
+    userId: z.string().min(1).max(64),
+    sid: z.string().min(1).max(200),
+    expiresAtMs: z.number().int(),
+  }),
   /** The serving model or the A/B test changed (settings `model.active`, `model.ab`). */
   z.object({ type: z.literal('model.serving-changed') }),
   /** An alarm rule was edited or shelved. */

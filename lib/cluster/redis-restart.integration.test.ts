@@ -97,7 +97,11 @@ describe('Redis restarted under two instances', () => {
     expect(allowed(up.a) + allowed(up.b)).toBe(LIMIT);
 
     // Events flow again: a user disabled on A loses their socket on B within 1 s.
-    const socket = connect(b.url, { transports: ['websocket'], extraHeaders: { cookie: uma.cookie }, reconnection: false });
+    const socket = connect(b.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: uma.cookie },
+      reconnection: false,
+    });
     sockets.push(socket);
     await new Promise((resolve, reject) => {
       socket.once('session:ready', resolve);

@@ -27,7 +27,9 @@ export function syncServing(deps: ServingSyncDeps): void {
   events.onResync(reloadModels);
   if (!alerts) return;
   alerts.onRulesStored((change) =>
-    events.publish('ruleId' in change ? { type: 'alerts.rule-changed', ruleId: change.ruleId } : { type: 'alerts.service-changed' }),
+    events.publish(
+      'ruleId' in change ? { type: 'alerts.rule-changed', ruleId: change.ruleId } : { type: 'alerts.service-changed' },
+    ),
   );
   events.on('alerts.rule-changed', ({ ruleId }) => alerts.reload({ ruleId }));
   events.on('alerts.service-changed', () => alerts.reload({ service: true }));

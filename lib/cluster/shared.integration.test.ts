@@ -84,6 +84,21 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     await expect(socketTo(b, cookie)).rejects.toThrow();
   });
 
+  it('refuses a session logged out on one instance on the other', async () => {
+    const { cookie } = await a.run<{ cookie: string }>('user', { username: 'lena', role: 'viewer' });
+    (await socketTo(b, cookie)).disconnect();
+    await a.run('logout', { cookie });
+    await waitFor(
+      () =>
+        socketTo(b, cookie).then(
+          (s) => void s.disconnect(),
+          () => true,
+        ),
+      1_000,
+      'B to refuse the logged-out session',
+    );
+  });
+
   it('serves a model activated on one instance on the other within 1 s', async () => {
     const { key, cookie } = await a.run<{ key: string; cookie: string }>('user', { username: 'mona', role: 'viewer' });
     expect(await b.run('active')).toEqual({ name: 'reactor-yield', version: '2.0.0' });

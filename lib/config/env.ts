@@ -239,7 +239,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         const value = env[name];
         // Never echo secrets back into logs.
         const shown =
-          /PASSWORD|SECRET|TOKEN|DATABASE_URL|MQTT_URL|REDIS_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
+          /PASSWORD|SECRET|TOKEN|DATABASE_URL|MQTT_URL|REDIS_URL/.test(name) || value === undefined
+            ? ''
+            : ` (got "${value}")`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );
