@@ -48,6 +48,9 @@ function commands(handle: ConsoleHandle): Record<string, (a: Args) => Promise<un
     },
     activate: (a) => s.models!.activate({ name: String(a.name), version: String(a.version) }, actor),
     active: async () => s.models!.active(),
+    startAb: (a) => s.models!.startAb(a as never, actor),
+    stopAb: () => s.models!.stopAb(actor),
+    ab: async () => s.models!.ab(),
     rules: async () => s.alerts!.rules(),
     updateRule: (a) => s.alerts!.updateRule(String(a.id), a.changes as never, actor),
   };

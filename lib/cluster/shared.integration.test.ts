@@ -22,6 +22,8 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let a: Instance;
 let b: Instance;
 const sockets: Socket[] = [];
+/** Measured propagation times, printed at the end (noisy on a loaded machine). */
+const figures: Record<string, number> = {};
 
 const get = (inst: Instance, path: string, key: string) =>
   fetch(`${inst.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
@@ -50,6 +52,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  console.info(
+    `cross-instance propagation (ms): ${Object.entries(figures)
+      .map(([k, v]) => `${k} ${Math.round(v)}`)
+      .join(', ')}`,
+  );
   for (const s of sockets) s.disconnect();
   await Promise.all([a?.stop(), b?.stop()]);
   await database?.drop();
@@ -79,6 +86,8 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     );
     expect(refused.value).toBe(401);
     expect(refused.ms).toBeLessThan(1_000);
+    figures['disabled: HTTP refused'] = refused.ms;
+    figures['disabled: socket closed'] = (await closed) - t0;
     expect((await closed) - t0).toBeLessThan(1_000);
     // A new socket is refused too.
     await expect(socketTo(b, cookie)).rejects.toThrow();
@@ -116,6 +125,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       'B to serve 1.0.0',
     );
     expect(served.ms).toBeLessThan(1_000);
+    figures['model served'] = served.ms;
     expect(await announced).toEqual({ name: 'reactor-yield', version: '1.0.0' });
     expect(performance.now() - t0).toBeLessThan(1_000);
 
@@ -132,6 +142,23 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     expect(back.ms).toBeLessThan(1_000);
   });
 
+  it('starts and stops an A/B test started on one instance on the other within 1 s', async () => {
+    type Ab = { running: boolean; challenger: { version: string; share: number; mode: string } | null };
+    const abOn = (inst: Instance, want: (ab: Ab) => boolean, what: string) =>
+      waitFor(async () => (want(await inst.run<Ab>('ab')) ? true : undefined), 3_000, what);
+    await a.run('startAb', { name: 'reactor-yield', version: '1.0.0', mode: 'split', share: 0.25 });
+    const started = await abOn(
+      b,
+      (ab) => ab.challenger?.version === '1.0.0' && ab.challenger.share === 0.25,
+      'B to split 25 % to 1.0.0',
+    );
+    expect(started.ms).toBeLessThan(1_000);
+    figures['A/B started'] = started.ms;
+    await b.run('stopAb');
+    const stopped = await abOn(a, (ab) => !ab.running, 'A to stop the test');
+    expect(stopped.ms).toBeLessThan(1_000);
+  });
+
   it('applies an alarm rule edited on one instance on the other within 1 s', async () => {
     type Rule = { id: string; signal: string; high: number | null; low: number | null };
     const rule = (await a.run<Rule[]>('rules')).find((r) => r.signal === 'temperature' && r.high !== null)!;
@@ -143,6 +170,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       "B's engine to use the new limit",
     );
     expect(seen.ms).toBeLessThan(1_000);
+    figures['rule applied'] = seen.ms;
   });
 
   it('holds an API rate limit across instances: the allowed requests of both add up to the limit', async () => {

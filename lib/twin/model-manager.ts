@@ -245,7 +245,7 @@ export class ModelManager {
   /**
    * Calls `listener` after an admin action stored a new serving choice (`model.active`,
    * `model.ab`): activation, promotion, A/B start and stop. Other instances are told through it
-   * (lib/cluster/model-sync.ts). Returns the unsubscribe.
+   * (lib/cluster/serving-sync.ts). Returns the unsubscribe.
    */
   onChoiceStored(listener: () => void): () => void {
     this.choiceListeners.add(listener);
