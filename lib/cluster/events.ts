@@ -38,6 +38,13 @@ type EventOf<T extends ClusterEventType> = Extract<ClusterEvent, { type: T }>;
 
 const envelopeSchema = z.object({ from: z.string(), instance: z.string(), event: clusterEventSchema });
 
+/** The channel every instance listens on. */
+export const eventsChannel = (prefix: string) => `${prefix}events`;
+
+/** One event on the wire: who sent it (`from`: unique per process) and what. */
+export const encodeEvent = (event: ClusterEvent, from: string, instance: string) =>
+  JSON.stringify({ from, instance, event });
+
 export interface ClusterEvents {
   /** Tells the other instances; never throws, never waits (an outage is covered by their resync). */
   publish(event: ClusterEvent): void;
@@ -60,7 +67,7 @@ export interface ClusterEventsOptions {
 /** Subscribes to the cluster's event channel and returns the bus. */
 export function createClusterEvents(opts: ClusterEventsOptions): ClusterEvents {
   const log = opts.logger.child({ module: 'cluster-events' });
-  const channel = `${opts.publisher.prefix}events`;
+  const channel = eventsChannel(opts.publisher.prefix);
   // Unique per process even if two instances were given the same INSTANCE_ID.
   const self = randomUUID();
   const handlers = new Map<ClusterEventType, ((e: ClusterEvent) => void | Promise<void>)[]>();
@@ -109,9 +116,8 @@ export function createClusterEvents(opts: ClusterEventsOptions): ClusterEvents {
 
   return {
     publish(event) {
-      const message = JSON.stringify({ from: self, instance: opts.instanceId, event });
       opts.publisher.client
-        .publish(channel, message)
+        .publish(channel, encodeEvent(event, self, opts.instanceId))
         .catch((err: unknown) =>
           log.warn({ err: (err as Error).message, event: event.type }, 'cluster event not sent'),
         );

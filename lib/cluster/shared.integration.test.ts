@@ -3,6 +3,7 @@
  * (a key prefix of this test's own): what an admin does on one instance holds on the other within
  * a second, and limits count once for the cluster.
  */
+import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,9 +38,11 @@ function socketTo(inst: Instance, cookie: string): Promise<Socket> {
   });
 }
 
+let env: Record<string, string>;
+
 beforeAll(async () => {
   database = await createTestDatabase();
-  const env = {
+  env = {
     DATABASE_URL: database.url,
     REDIS_URL: MACHINE_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
@@ -91,6 +94,23 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     expect((await closed) - t0).toBeLessThan(1_000);
     // A new socket is refused too.
     await expect(socketTo(b, cookie)).rejects.toThrow();
+  });
+
+  it('closes the sockets of a user disabled with the users CLI within 1 s of its end', async () => {
+    const { cookie } = await a.run<{ cookie: string }>('user', { username: 'nora' });
+    const socket = await socketTo(b, cookie);
+    const closed = new Promise<number>((resolve) => socket.once('disconnect', () => resolve(performance.now())));
+    const code = await new Promise<number | null>((resolve) => {
+      const cli = spawn(process.execPath, ['--import', 'tsx', 'scripts/users.ts', 'disable', 'nora'], {
+        env: { ...process.env, ...env, LOG_LEVEL: 'silent' },
+        stdio: 'ignore',
+      });
+      cli.once('exit', resolve);
+    });
+    const t0 = performance.now();
+    expect(code).toBe(0);
+    // Closed before the CLI's exit reached us, or within a second of it.
+    expect((await closed) - t0).toBeLessThan(1_000);
   });
 
   it('refuses a session logged out on one instance on the other', async () => {
