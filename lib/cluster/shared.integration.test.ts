@@ -174,6 +174,25 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     );
     expect(started.ms).toBeLessThan(1_000);
     figures['A/B started'] = started.ms;
+
+    // Figures are cluster-wide: predictions served by A and by B add up on both.
+    const { key } = await a.run<{ key: string }>('user', { username: 'abe', role: 'viewer' });
+    const predict = (inst: Instance) =>
+      fetch(`${inst.url}/api/v1/twin/predict`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ temperature: 350, pressure: 5, flow: 100 }),
+      }).then((r) => r.status);
+    for (let i = 0; i < 12; i++) expect(await predict(i < 8 ? a : b)).toBe(200);
+    type Figures = { versions: { version: string; count: number }[] };
+    const total = (ab: Figures) => ab.versions.reduce((n, v) => n + v.count, 0);
+    for (const inst of [a, b])
+      await waitFor(
+        async () => (total(await inst.run<Figures>('ab')) === 12 ? true : undefined),
+        5_000,
+        `${inst.name} to count the 12 predictions of both instances`,
+      );
+
     await b.run('stopAb');
     const stopped = await abOn(a, (ab) => !ab.running, 'A to stop the test');
     expect(stopped.ms).toBeLessThan(1_000);

@@ -12,6 +12,8 @@ import { createClusterEvents, type ClusterEvents } from './events';
 import { connectRedis, pingRedis, type RedisConnection } from './redis';
 import { setSharedLimiterStore } from './shared-limiters';
 import { startSingletonLease, type SingletonLease } from './singleton-lease';
+import { shareAbFigures } from './ab-figures';
+import type { ModelManager } from '../twin/model-manager';
 
 export interface RedisHealth {
   status: 'ok' | 'failed';
@@ -28,6 +30,8 @@ export interface SharedCluster {
   limits: RedisConnection;
   /** A lease for a job that must run on one instance only (one per name). */
   singleton(name: string): SingletonLease;
+  /** Makes the model manager's A/B figures cluster-wide (each instance adds the predictions it served). */
+  shareAbFigures(models: Pick<ModelManager, 'abTotals' | 'setPeerAbTotals'>): void;
   health(): Promise<RedisHealth>;
   close(): Promise<void>;
 }
@@ -45,6 +49,7 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
   setSharedLimiterStore(limits);
   const owner = `${id}:${randomUUID().slice(0, 8)}`;
   const leases = new Map<string, SingletonLease>();
+  const stops: (() => void)[] = [];
   logger.info({ instance: id, prefix: config.REDIS_KEY_PREFIX }, 'cluster: shared limits and events over Redis');
 
   return {
@@ -59,6 +64,9 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
       }
       return lease;
     },
+    shareAbFigures(models) {
+      stops.push(shareAbFigures({ redis: limits, owner, models, logger }));
+    },
     async health() {
       const jobs = [...leases.values()].filter((l) => l.held()).map((l) => l.name);
       try {
@@ -71,6 +79,7 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
       }
     },
     async close() {
+      for (const stop of stops.splice(0)) stop();
       await Promise.all([...leases.values()].map((l) => l.release()));
       leases.clear();
       await events.close();

@@ -286,7 +286,10 @@ export async function startConsole({
     });
     services.alerts = alerts;
     // Model choice, A/B test and alarm rules stored on another instance apply here too.
-    if (sharedCluster) syncServing({ events: sharedCluster.events, models, alerts, logger });
+    if (sharedCluster) {
+      syncServing({ events: sharedCluster.events, models, alerts, logger });
+      sharedCluster.shareAbFigures(models);
+    }
     // Stale / offline sources: "no data since" on the cards and a stale-data alert (issue 15).
     sources = startSourceMonitor({
       config,

@@ -25,7 +25,7 @@ import {
   type UploadedFiles,
 } from '../model';
 import { ensureModelMetrics, recordDriftAlert } from '../metrics/model-metrics';
-import { AbStats, type VersionStats } from './ab-stats';
+import { AbStats, mergeTotals, type VersionStats, type VersionTotals } from './ab-stats';
 import { abConfigSchema, type AbConfig, type AbMode } from './ab-split';
 import { DriftMonitor, type DriftReport } from './drift';
 import { ModelEntry } from './model-entry';
@@ -68,6 +68,12 @@ export interface ModelVersionInfo extends ModelRef {
   features: string[];
   /** Why its twin.json cannot be read (a listed package may still fail to load). */
   problem: string | null;
+}
+
+/** One instance's A/B figures, for merging across a cluster. */
+export interface AbTotals {
+  test: string | null;
+  versions: VersionTotals[];
 }
 
 export interface AbView {
@@ -131,6 +137,8 @@ export class ModelManager {
   private readonly driftCheckListeners = new Set<(report: DriftReport, at: number) => void>();
   private readonly changeListeners = new Set<(model: ModelRef | null) => void>();
   private readonly choiceListeners = new Set<() => void>();
+  /** Other instances' A/B totals (lib/cluster/ab-figures.ts); none in one process. */
+  private peerAbTotals: () => AbTotals[] = () => [];
   private lastRetryProblem: string | null = null;
   private closed = false;
   readonly stats = new AbStats();
@@ -306,10 +314,37 @@ export class ModelManager {
     return () => this.driftListeners.delete(listener);
   }
 
+  /** This instance's A/B totals, tagged with the test they belong to (null: none runs). */
+  abTotals(): AbTotals {
+    const { champion, challenger } = this.state;
+    const versions = [champion?.version, challenger?.entry.version].filter((v): v is string => Boolean(v));
+    return { test: this.abTestId(), versions: this.stats.totals(versions) };
+  }
+
+  /** Where the other instances' totals of the running test come from (cluster); their figures join ours. */
+  setPeerAbTotals(source: () => AbTotals[]): void {
+    this.peerAbTotals = source;
+  }
+
+  private abTestId(): string | null {
+    const { champion, challenger } = this.state;
+    return champion && challenger
+      ? `${champion.key}|${challenger.entry.key}|${challenger.mode ?? 'split'}|${challenger.share}`
+      : null;
+  }
+
   ab(): AbView {
     const { champion, challenger } = this.state;
     const versions = [champion?.version, challenger?.entry.version].filter((v): v is string => Boolean(v));
     const summary = this.stats.summary(versions);
+    const test = this.abTestId();
+    const peers = test ? this.peerAbTotals().filter((p) => p.test === test) : [];
+    if (peers.length) {
+      const mine = this.stats.totals(versions);
+      summary.versions = versions.map((v, i) =>
+        mergeTotals(v, [mine[i]!, ...peers.flatMap((p) => p.versions.filter((t) => t.version === v))]),
+      );
+    }
     return {
       running: Boolean(challenger),
       champion: champion ? { name: champion.name, version: champion.version } : null,
