@@ -474,7 +474,9 @@ export class AlertService {
     if (this.closed) return;
     if ('ruleId' in change) {
       const rule = await this.opts.repo.getRule(change.ruleId);
-      if (rule) this.replaceRule(rule);
+      // An unchanged rule keeps its pending breach timing (a resync reloads every rule).
+      const current = this.tracked.get(change.ruleId)?.rule;
+      if (rule && JSON.stringify(rule) !== JSON.stringify(current)) this.replaceRule(rule);
       return;
     }
     const entries = await this.opts.repo.listOutOfService();

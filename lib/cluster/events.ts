@@ -72,7 +72,7 @@ export function createClusterEvents(opts: ClusterEventsOptions): ClusterEvents {
   const self = randomUUID();
   const handlers = new Map<ClusterEventType, ((e: ClusterEvent) => void | Promise<void>)[]>();
   const resyncs: (() => void | Promise<void>)[] = [];
-  let subscribedOnce = false;
+  let missed = false;
 
   const run = (what: string, fn: () => void | Promise<void>) => {
     try {
@@ -101,18 +101,18 @@ export function createClusterEvents(opts: ClusterEventsOptions): ClusterEvents {
     log.debug({ event: parsed.event, from: parsed.instance }, 'cluster event');
     for (const h of handlers.get(parsed.event.type) ?? []) run(parsed.event.type, () => h(parsed.event));
   });
-  // ioredis re-subscribes by itself after a reconnect; events sent meanwhile are lost, so resync.
+  // ioredis re-subscribes by itself after a reconnect; events sent meanwhile are lost, so resync
+  // (also when Redis was not there at start: changes made elsewhere meanwhile were not heard).
+  sub.on('close', () => {
+    missed = true;
+  });
   sub.on('ready', () => {
-    if (!subscribedOnce) return;
+    if (!missed) return;
+    missed = false;
     log.info('cluster events resumed; resynchronising caches');
     for (const r of resyncs) run('resync', r);
   });
-  void sub.subscribe(channel).then(
-    () => {
-      subscribedOnce = true;
-    },
-    (err: unknown) => log.warn({ err }, 'could not subscribe to cluster events yet'),
-  );
+  void sub.subscribe(channel).catch((err: unknown) => log.warn({ err }, 'could not subscribe to cluster events yet'));
 
   return {
     publish(event) {

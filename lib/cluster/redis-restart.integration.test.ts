@@ -40,6 +40,14 @@ async function burst(key: string, n: number): Promise<{ a: number[]; b: number[]
   }
   return out;
 }
+function socketTo(inst: Instance, cookie: string): Promise<Socket> {
+  const s = connect(inst.url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+  sockets.push(s);
+  return new Promise((resolve, reject) => {
+    s.once('session:ready', () => resolve(s));
+    s.once('connect_error', reject);
+  });
+}
 const allowed = (statuses: number[]) => statuses.filter((s) => s === 200).length;
 
 beforeAll(async () => {
@@ -69,6 +77,10 @@ describe('Redis restarted under two instances', () => {
     const uma = await a.run<{ key: string; cookie: string }>('user', { username: 'uma' });
     const vic = await a.run<{ key: string }>('user', { username: 'vic' });
 
+    const wes = await a.run<{ cookie: string }>('user', { username: 'wes' });
+    const wesSocket = await socketTo(b, wes.cookie);
+    const wesClosed = new Promise<void>((resolve) => wesSocket.once('disconnect', () => resolve()));
+
     await redis.stop();
     for (const inst of [a, b])
       await waitFor(
@@ -77,6 +89,9 @@ describe('Redis restarted under two instances', () => {
         `${inst.name} to report Redis down`,
       );
     expect(await health(a)).toMatchObject({ status: 'degraded', checks: { redis: { status: 'failed' } } });
+
+    // Disabled while the instances cannot tell each other: B learns it when Redis is back.
+    await a.run('disable', { username: 'wes' });
 
     // Each instance keeps its own budget meanwhile (the insurance limiter): LIMIT each, not shared.
     const down = await burst(ivy.key, 4 * LIMIT);
@@ -92,21 +107,18 @@ describe('Redis restarted under two instances', () => {
         `${inst.name} to report Redis back`,
       );
 
+    // B resynchronised on reconnecting: the socket of the user disabled meanwhile is closed.
+    await Promise.race([
+      wesClosed,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('socket of wes still open')), 5_000)),
+    ]);
+
     // Shared again: LIMIT for both together.
     const up = await burst(vic.key, 4 * LIMIT);
     expect(allowed(up.a) + allowed(up.b)).toBe(LIMIT);
 
     // Events flow again: a user disabled on A loses their socket on B within 1 s.
-    const socket = connect(b.url, {
-      transports: ['websocket'],
-      extraHeaders: { cookie: uma.cookie },
-      reconnection: false,
-    });
-    sockets.push(socket);
-    await new Promise((resolve, reject) => {
-      socket.once('session:ready', resolve);
-      socket.once('connect_error', reject);
-    });
+    const socket = await socketTo(b, uma.cookie);
     const closed = new Promise<number>((resolve) => socket.once('disconnect', () => resolve(performance.now())));
     await a.run('disable', { username: 'uma' });
     const t0 = performance.now();
