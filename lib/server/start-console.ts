@@ -331,7 +331,9 @@ export async function startConsole({
       logger,
       shouldRun: retentionLease ? () => retentionLease.held() : undefined,
     });
-    retentionLease?.onTaken(() => void retention.runOnce().catch(() => {}));
+    retentionLease?.onTaken(
+      () => void retention.runOnce().catch((err: unknown) => logger.warn({ err }, 'retention pass failed')),
+    );
     retention.start();
 
     await new Promise<void>((resolve, reject) => {
