@@ -8,7 +8,7 @@ import { loadConfig } from './config/env';
 import { logger } from './log';
 import { startSharedCluster } from './cluster/start-shared';
 import { IngestStatus } from './ingest/ingest-status';
-import { freePort, MACHINE_REDIS_URL, testRedisPrefix } from '../tests/cluster-harness';
+import { freePort, MACHINE_REDIS_URL, testRedisPrefix } from '../tests/shared-cluster-harness';
 
 async function services(): Promise<Services> {
   const database = await openDatabase({ pgliteDir: 'memory://' });
@@ -52,7 +52,13 @@ describe('checkHealth', () => {
     const s = await services();
     const cluster = (url: string) =>
       startSharedCluster({
-        config: loadConfig({ REDIS_URL: url, REDIS_KEY_PREFIX: testRedisPrefix(), INSTANCE_ID: 'health-test' }),
+        // Clustered needs DATABASE_URL too; only Redis is connected here.
+        config: loadConfig({
+          REDIS_URL: url,
+          DATABASE_URL: 'postgres://127.0.0.1:1/unused',
+          REDIS_KEY_PREFIX: testRedisPrefix(),
+          INSTANCE_ID: 'health-test',
+        }),
         logger: quiet,
       });
     s.sharedCluster = cluster(MACHINE_REDIS_URL);

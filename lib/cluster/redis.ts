@@ -35,6 +35,9 @@ export interface RedisConnectOptions {
   commandTimeoutMs?: number;
 }
 
+/** `REDIS_KEY_PREFIX` as the start of every key and channel name (`twinops` -> `twinops:`). */
+export const redisPrefix = (config: { REDIS_KEY_PREFIX: string }): string => `${config.REDIS_KEY_PREFIX}:`;
+
 /** Backoff between reconnection attempts: 100 ms, 200 ms, ... capped at 2 s; never gives up. */
 export const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 2_000);
 

@@ -14,7 +14,7 @@ import {
   testRedisPrefix,
   waitFor,
   type Instance,
-} from '../../tests/cluster-harness';
+} from '../../tests/shared-cluster-harness';
 
 // Above what the 1 s polls below send (every 25 ms), so only the rate-limit test meets it.
 const LIMIT = 60;

@@ -5,11 +5,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { logger } from '../log';
-import { MACHINE_REDIS_URL, testRedisPrefix, waitFor } from '../../tests/cluster-harness';
+import { MACHINE_REDIS_URL, testRedisPrefix, waitFor } from '../../tests/shared-cluster-harness';
 import { connectRedis, type RedisConnection } from './redis';
 import { startSingletonLease, type SingletonLease } from './singleton-lease';
 
-const prefix = testRedisPrefix();
+const prefix = `${testRedisPrefix()}:`;
 const connections: RedisConnection[] = [];
 const leases: SingletonLease[] = [];
 const quiet = logger.child({});

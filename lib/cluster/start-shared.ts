@@ -1,7 +1,8 @@
 /**
- * The shared half of scale-out, started by the composition root when REDIS_URL is set: Redis
+ * The shared half of scale-out, started by the composition root when the console is clustered
+ * (REDIS_URL and DATABASE_URL; lib/cluster/instance.ts): Redis
  * connections, the cross-instance event bus, the shared rate-limit store and singleton-job leases.
- * Without REDIS_URL it returns null and nothing changes (one process, in-memory limits, every job
+ * Otherwise it returns null and nothing changes (one process, in-memory limits, every job
  * runs here). Start-up does not wait for Redis: the clients connect in the background, limits use
  * their in-memory insurance until then, and `/api/health` says how Redis is.
  */
@@ -9,10 +10,11 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/env';
 import type { Logger } from '../log';
 import { createClusterEvents, type ClusterEvents } from './events';
-import { connectRedis, pingRedis, type RedisConnection } from './redis';
+import { connectRedis, pingRedis, redisPrefix, type RedisConnection } from './redis';
 import { setSharedLimiterStore } from './shared-limiters';
 import { startSingletonLease, type SingletonLease } from './singleton-lease';
 import { shareAbFigures } from './ab-figures';
+import { instanceId, isClustered } from './instance';
 import type { ModelManager } from '../twin/model-manager';
 
 export interface RedisHealth {
@@ -38,9 +40,9 @@ export interface SharedCluster {
 
 export function startSharedCluster(opts: { config: Config; logger: Logger }): SharedCluster | null {
   const { config, logger } = opts;
-  if (!config.REDIS_URL) return null;
-  const base = { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX, logger };
-  const id = config.INSTANCE_ID;
+  if (!isClustered(config) || !config.REDIS_URL) return null;
+  const base = { url: config.REDIS_URL, prefix: redisPrefix(config), logger };
+  const id = instanceId(config);
   // Commands that must not wait for a reconnect: limits (their insurance answers) and leases.
   const limits = connectRedis({ ...base, name: `${id}:limits`, offlineQueue: false, commandTimeoutMs: 500 });
   const publisher = connectRedis({ ...base, name: `${id}:events-pub` });

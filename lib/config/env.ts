@@ -3,7 +3,6 @@
  * every default is the embedded, zero-setup choice (PGlite under ./data, simulated plant).
  * A bad value stops start-up with a message naming the variable (see `ConfigError`).
  */
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -24,29 +23,28 @@ export const envSchema = z.object({
       .optional(),
   ),
   /**
-   * Scale-out (lib/cluster): Redis for cross-instance events, shared rate limits and singleton
-   * jobs. Off without it (one process, nothing shared).
+   * Scale-out (issue 16): with REDIS_URL and DATABASE_URL both set the console runs clustered
+   * (socket.io through Redis, one owner per asset). `redis://[:password@]host:6379[/db]`.
    */
   REDIS_URL: z.preprocess(
     emptyAsUndefined,
     z
       .string()
-      .regex(/^rediss?:\/\/[^/]+/, 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379')
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379')
       .optional(),
   ),
-  /** Prefix of every Redis key and channel (several consoles, or tests, can share one Redis). */
+  /** Prefix of every Redis key and channel of this cluster (several clusters may share a Redis). */
   REDIS_KEY_PREFIX: z
     .string()
-    .regex(/^[\w:.-]{1,64}$/, 'must be letters, digits and _ : . - (at most 64), e.g. twinops:')
-    .default('twinops:'),
-  /** This instance's name in a cluster (health, logs, leases). */
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only (at most 64)')
+    .default('twinops'),
+  /** This instance's name in the cluster (health, logs, ownership); default `<hostname>-<pid>`. */
   INSTANCE_ID: z.preprocess(
     emptyAsUndefined,
     z
       .string()
-      .min(1)
-      .max(128)
-      .default(() => `${os.hostname()}-${process.pid}`),
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits and _ . - only (at most 40)')
+      .optional(),
   ),
   /** shared_buffers of the embedded database (PGlite's own default, 128MB, costs ~650 MB of RAM). */
   PGLITE_SHARED_BUFFERS: z

@@ -14,7 +14,7 @@ import {
   testRedisPrefix,
   waitFor,
   type Instance,
-} from '../../tests/cluster-harness';
+} from '../../tests/shared-cluster-harness';
 
 const LIMIT = 5;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;

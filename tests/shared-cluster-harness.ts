@@ -1,5 +1,5 @@
 /**
- * Several console instances for cluster tests, each a child process (tests/cluster-console.ts)
+ * Several console instances for cluster tests, each a child process (tests/shared-cluster-console.ts)
  * on one PostgreSQL database of the test's own and one Redis under a key prefix of the test's
  * own; plus a private redis-server on another port for tests that stop Redis (the machine's is
  * never touched).
@@ -20,7 +20,7 @@ export interface Instance {
   port: number;
   url: string;
   proc: ChildProcess;
-  /** Runs a command of tests/cluster-console.ts on this instance. */
+  /** Runs a command of tests/shared-cluster-console.ts on this instance. */
   run<T = unknown>(cmd: string, args?: Record<string, unknown>): Promise<T>;
   stop(): Promise<void>;
 }
@@ -45,12 +45,13 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-export const testRedisPrefix = () => `twinops-test-${randomBytes(5).toString('hex')}:`;
+/** A REDIS_KEY_PREFIX of the test's own (its keys are `<prefix>:...`). */
+export const testRedisPrefix = () => `twinops-test-${randomBytes(5).toString('hex')}`;
 
 /** Starts one instance; resolves once it listens. */
 export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `twinops-cluster-${name}-`));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/cluster-console.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/shared-cluster-console.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
