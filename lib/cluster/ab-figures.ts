@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../log';
-import type { AbTotals, ModelManager } from '../twin/model-manager';
+import type { AbTotals, ModelManager } from '../serving/model-manager';
 import type { RedisConnection } from './redis';
 
 export const SHARE_MS = 1_000;

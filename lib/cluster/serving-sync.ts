@@ -6,7 +6,7 @@
  */
 import type { AlertService } from '../alerts/alert-service';
 import type { Logger } from '../log';
-import type { ModelManager } from '../twin/model-manager';
+import type { ModelManager } from '../serving/model-manager';
 import type { ClusterEvents } from './events';
 
 export interface ServingSyncDeps {

@@ -15,7 +15,7 @@ import { setSharedLimiterStore } from './shared-limiters';
 import { startSingletonLease, type SingletonLease } from './singleton-lease';
 import { shareAbFigures } from './ab-figures';
 import { instanceId, isClustered } from './instance';
-import type { ModelManager } from '../twin/model-manager';
+import type { ModelManager } from '../serving/model-manager';
 
 export interface RedisHealth {
   status: 'ok' | 'failed';
