@@ -21,7 +21,7 @@ export interface ActivationDeps {
   settings: ServingSettings;
   audit: ModelAudit;
   /** Tells every console (socket.io `model:changed`). */
-  broadcast(model: ModelRef | null): void;
+  broadcast(model: ModelRef | null, opts?: { local?: boolean }): void;
   log: Logger;
 }
 
@@ -101,7 +101,7 @@ export class Activation {
    * challenger that no longer fits beside it (the same entry or version, other features) ends.
    * `persist: false` when applying another instance's choice (that instance stores the outcome).
    */
-  install(entry: ModelEntry, opts: { persist?: boolean } = {}): void {
+  install(entry: ModelEntry, opts: { persist?: boolean; local?: boolean } = {}): void {
     const old = this.state.champion;
     let challenger = this.state.challenger;
     if (
@@ -118,7 +118,7 @@ export class Activation {
     entry.resetFailures();
     this.problemText = null;
     if (old && old !== entry) void old.retire();
-    this.announce({ name: entry.name, version: entry.version });
+    this.announce({ name: entry.name, version: entry.version }, opts.local);
   }
 
   /** The champion is out of service: nothing serves (and no A/B test runs) until a version is installed. */
@@ -140,8 +140,8 @@ export class Activation {
     await Promise.all([champion?.drained(5_000), challenger?.entry.drained(5_000)]);
   }
 
-  private announce(model: ModelRef | null): void {
-    this.deps.broadcast(model);
+  private announce(model: ModelRef | null, local = false): void {
+    this.deps.broadcast(model, local ? { local } : undefined);
     this.changes.emit(model);
   }
 }

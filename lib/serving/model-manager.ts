@@ -54,7 +54,7 @@ export interface ModelManagerDeps {
   settings: SettingsRepo;
   audit: AuditRepo;
   /** Tells every console (socket.io `model:changed`). */
-  broadcast(model: ModelRef | null): void;
+  broadcast(model: ModelRef | null, opts?: { local?: boolean }): void;
   /** Test seam for the A/B split. */
   random?: () => number;
   retryMs?: number;

@@ -31,7 +31,10 @@ export function applyStoredChoice(deps: StoredChoiceDeps): Promise<void> {
       const found = await registry.find(saved);
       if (!found) log.warn({ model: saved }, 'activated elsewhere, but no such package here');
       else {
-        activation.install(new ModelEntry(await loadModelPackage(found.dir), found.source), { persist: false });
+        activation.install(new ModelEntry(await loadModelPackage(found.dir), found.source), {
+          persist: false,
+          local: true,
+        });
         log.info({ model: refKey(saved) }, 'model activated on another instance');
       }
     }
