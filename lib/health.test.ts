@@ -4,13 +4,16 @@ import { openDatabase } from './db/client';
 import { usersRepo } from './db/users-repo';
 import { checkHealth } from './health';
 import type { Services } from './services';
+
+/** The services' parts the health check reads, with the optional ones settable. */
+type Probed = Awaited<ReturnType<typeof services>> & Partial<Pick<Services, 'sharedCluster' | 'ingestStatus'>>;
 import { loadConfig } from './config/env';
 import { logger } from './log';
 import { startSharedCluster } from './cluster/start-shared';
 import { IngestStatus } from './ingest/ingest-status';
 import { freePort, MACHINE_REDIS_URL, testRedisPrefix } from '../tests/shared-cluster-harness';
 
-async function services(): Promise<Services> {
+async function services() {
   const database = await openDatabase({ pgliteDir: 'memory://' });
   return {
     database,
@@ -19,7 +22,7 @@ async function services(): Promise<Services> {
     startedAt: new Date(Date.now() - 5_000),
     version: '9.9.9',
     twin: null,
-  } as unknown as Services;
+  };
 }
 
 describe('checkHealth', () => {
@@ -49,7 +52,7 @@ describe('checkHealth', () => {
   it('reports Redis when configured: ok with its round trip, or degraded (still 200) with the reason', async () => {
     const quiet = logger.child({});
     quiet.level = 'silent';
-    const s = await services();
+    const s: Probed = await services();
     const cluster = (url: string) =>
       startSharedCluster({
         // Clustered needs DATABASE_URL too; only Redis is connected here.
@@ -81,7 +84,7 @@ describe('checkHealth', () => {
   });
 
   it('reports the MQTT broker when the plant connection is on', async () => {
-    const s = await services();
+    const s: Probed = await services();
     // The state the plant connection writes (lib/ingest/mqtt/plant-connection.ts).
     const status = new IngestStatus(logger, () => true);
     status.updateConnection({ enabled: true, broker: '127.0.0.1:1', lastError: 'connect ECONNREFUSED' });

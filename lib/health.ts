@@ -19,7 +19,7 @@ export interface HealthReport {
 
 const DB_TIMEOUT_MS = 2_000;
 
-async function databaseCheck(s: Services): Promise<HealthReport['checks']['database']> {
+async function databaseCheck(s: Pick<Services, 'database'>): Promise<HealthReport['checks']['database']> {
   const t0 = performance.now();
   try {
     await Promise.race([
@@ -34,7 +34,7 @@ async function databaseCheck(s: Services): Promise<HealthReport['checks']['datab
   }
 }
 
-function mqttCheck(s: Services): HealthReport['checks']['mqtt'] {
+function mqttCheck(s: Partial<Pick<Services, 'ingestStatus'>>): HealthReport['checks']['mqtt'] {
   const mqtt = s.ingestStatus?.report().mqtt;
   if (!mqtt?.enabled) return undefined;
   return mqtt.connected
@@ -46,7 +46,9 @@ function mqttCheck(s: Services): HealthReport['checks']['mqtt'] {
  * Runs the readiness checks. Without the database the console is unhealthy (503: take it out of
  * rotation); without Redis or the broker it still serves (degraded, with the reason).
  */
-export async function checkHealth(s: Services): Promise<HealthReport> {
+export async function checkHealth(
+  s: Pick<Services, 'database' | 'version' | 'startedAt'> & Partial<Pick<Services, 'sharedCluster' | 'ingestStatus'>>,
+): Promise<HealthReport> {
   const [database, redis] = await Promise.all([databaseCheck(s), s.sharedCluster?.health()]);
   const mqtt = mqttCheck(s);
   const status =
@@ -61,4 +63,12 @@ export async function checkHealth(s: Services): Promise<HealthReport> {
     uptimeSeconds: Math.round((Date.now() - s.startedAt.getTime()) / 1000),
     checks: { database, ...(redis ? { redis } : {}), ...(mqtt ? { mqtt } : {}) },
   };
+}
+
+/** The probes' answer while no services are published (start-up or shutdown): 503, so a balancer waits. */
+export function startingHealth(): Response {
+  return Response.json(
+    { status: 'starting', reason: 'The console is starting or stopping' },
+    { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '1' } },
+  );
 }

@@ -18,7 +18,7 @@ import { USERNAME_MAX_LENGTH } from '../lib/auth/login';
 import { DEFAULT_KEY_DAYS, MAX_KEY_DAYS } from '../lib/auth/api-keys';
 import { createUserAdmin, UserDisabledError, type Actor } from '../lib/auth/user-admin';
 import { ApiKeyNotFoundError, apiKeysRepo } from '../lib/db/api-keys-repo';
-import { onAuthGenerationBump } from '../lib/db/auth-changes';
+import { createAuthChanges } from '../lib/db/auth-changes';
 import type { ClusterEvent } from '../lib/cluster/events';
 import { publishOnce } from '../lib/cluster/publish-once';
 import pino from 'pino';
@@ -133,13 +133,15 @@ async function main(argv: string[]): Promise<void> {
     release();
     throw err;
   });
-  const users = usersRepo(database.db);
+  // One auth generation for the repositories: its bumps are what the running consoles are told.
+  const changes = createAuthChanges();
+  const users = usersRepo(database.db, changes);
   const audit = auditRepo(database.db);
-  const keys = apiKeysRepo(database.db);
+  const keys = apiKeysRepo(database.db, changes);
   // The same rules and audit entries as the admin API (lib/auth/user-admin.ts); with REDIS_URL the
   // running consoles are told at the end, as an admin's change in one of them would tell the rest.
   const told: ClusterEvent[] = [];
-  const offBump = onAuthGenerationBump(() => told.push({ type: 'auth.changed' }));
+  const offBump = changes.onBump(() => told.push({ type: 'auth.changed' }));
   const admin = createUserAdmin({
     users,
     audit,

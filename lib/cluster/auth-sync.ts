@@ -9,9 +9,7 @@
  * every logout of one session (its cookie is refused everywhere). After a
  * Redis outage each instance drops its caches and checks every open socket against the database.
  */
-import { currentUserState, forgetUserState } from '../auth/user-state';
-import { markLoggedOut, onLoggedOut } from '../auth/revocation';
-import { bumpAuthGeneration, onAuthGenerationBump } from '../db/auth-changes';
+import type { AuthState } from '../auth/auth-state';
 import type { User, UsersRepo } from '../db/users-repo';
 import type { Logger } from '../log';
 import type { RealtimeServer } from '../realtime/server';
@@ -21,6 +19,8 @@ import type { ClusterEvents } from './events';
 export interface AuthSyncDeps {
   io: RealtimeServer;
   users: Pick<UsersRepo, 'findById'>;
+  /** The console's user-state cache, auth generation and logged-out sessions. */
+  auth: Pick<AuthState, 'userStates' | 'changes' | 'loggedOut'>;
   /** null: one process (no Redis), the hooks apply locally only. */
   events: ClusterEvents | null;
   logger: Logger;
@@ -33,51 +33,50 @@ export interface UserChangeHooks {
   stop(): void;
 }
 
-/** What a changed user means for this process's caches and sockets. */
-function applyUserChange(io: RealtimeServer, user: Pick<User, 'id' | 'role' | 'disabled'> | null, id: string): void {
-  forgetUserState(id);
-  if (!user || user.disabled) disconnectUserSockets(io, id);
-  else setUserSocketsRole(io, id, user.role);
-}
-
-function applySessionsRevoked(io: RealtimeServer, id: string): void {
-  forgetUserState(id);
-  // A tab whose own session was re-issued reconnects with its new cookie.
-  disconnectUserSockets(io, id);
-}
-
 /** The user-admin hooks for this process, wired to the other instances when `events` is given. */
 export function userChangeHooks(deps: AuthSyncDeps): UserChangeHooks {
-  const { io, events } = deps;
+  const { io, events, auth } = deps;
   const log = deps.logger.child({ module: 'auth-sync' });
+  // What a changed user means for this process's caches and sockets.
+  const applyUserChange = (user: Pick<User, 'id' | 'role' | 'disabled'> | null, id: string) => {
+    auth.userStates.forget(id);
+    if (!user || user.disabled) disconnectUserSockets(io, id);
+    else setUserSocketsRole(io, id, user.role);
+  };
+  const applySessionsRevoked = (id: string) => {
+    auth.userStates.forget(id);
+    // A tab whose own session was re-issued reconnects with its new cookie.
+    disconnectUserSockets(io, id);
+  };
+  const remote = { notify: false };
   let unsubscribe = () => {};
   if (events) {
-    const offBump = onAuthGenerationBump(() => events.publish({ type: 'auth.changed' }));
-    const offLogout = onLoggedOut((e) => events.publish({ type: 'session.logged-out', ...e }));
+    const offBump = auth.changes.onBump(() => events.publish({ type: 'auth.changed' }));
+    const offLogout = auth.loggedOut.onMark((e) => events.publish({ type: 'session.logged-out', ...e }));
     unsubscribe = () => {
       offBump();
       offLogout();
     };
-    events.on('auth.changed', () => bumpAuthGeneration({ notify: false }));
-    events.on('session.logged-out', (e) => markLoggedOut(e.userId, e.sid, e.expiresAtMs, { notify: false }));
+    events.on('auth.changed', () => auth.changes.bump(remote));
+    events.on('session.logged-out', (e) => auth.loggedOut.mark(e.userId, e.sid, e.expiresAtMs, remote));
     events.on('user.changed', async ({ userId }) => {
       // The database is the truth: the event only says whom to look at.
-      bumpAuthGeneration({ notify: false });
-      applyUserChange(io, await deps.users.findById(userId), userId);
+      auth.changes.bump(remote);
+      applyUserChange(await deps.users.findById(userId), userId);
     });
     events.on('user.sessions-revoked', ({ userId }) => {
-      bumpAuthGeneration({ notify: false });
-      applySessionsRevoked(io, userId);
+      auth.changes.bump(remote);
+      applySessionsRevoked(userId);
     });
-    events.onResync(() => resyncSockets(io, deps.users, log));
+    events.onResync(() => resyncSockets(io, auth, log));
   }
   return {
     onUserChanged(user) {
-      applyUserChange(io, user, user.id);
+      applyUserChange(user, user.id);
       events?.publish({ type: 'user.changed', userId: user.id });
     },
     onSessionsRevoked(user) {
-      applySessionsRevoked(io, user.id);
+      applySessionsRevoked(user.id);
       events?.publish({ type: 'user.sessions-revoked', userId: user.id });
     },
     stop: () => unsubscribe(),
@@ -89,14 +88,14 @@ export function userChangeHooks(deps: AuthSyncDeps): UserChangeHooks {
  * disabled meanwhile is disconnected, a changed role applied). Revoked sessions of users still
  * enabled are caught when those sockets reconnect or their session ends.
  */
-async function resyncSockets(io: RealtimeServer, users: Pick<UsersRepo, 'findById'>, log: Logger): Promise<void> {
-  bumpAuthGeneration({ notify: false });
-  forgetUserState();
+async function resyncSockets(io: RealtimeServer, auth: AuthSyncDeps['auth'], log: Logger): Promise<void> {
+  auth.changes.bump({ notify: false });
+  auth.userStates.forget();
   const ids = new Set<string>();
   for (const socket of io.of('/').sockets.values()) if (socket.data.userId) ids.add(socket.data.userId);
   let closed = 0;
   for (const id of ids) {
-    const state = await currentUserState(users, id);
+    const state = await auth.userStates.get(id);
     if (!state || state.disabled) closed += disconnectUserSockets(io, id);
     else setUserSocketsRole(io, id, state.role);
   }

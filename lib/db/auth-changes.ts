@@ -1,34 +1,33 @@
 /**
  * A counter bumped by every repository change that affects who may do what (a role change, a
- * user disabled or enabled, a key revoked). Caches of credentials (lib/auth/credential-cache.ts)
- * compare it to drop what they hold at once in this process. Other instances hear of it through
- * the listeners (lib/cluster/auth-sync.ts publishes it over Redis); without Redis, other processes
- * (the users CLI, a second instance) are covered by the caches' short time-to-live.
- *
- * Counter and listeners live on `globalThis`: Next bundles route handlers apart from the server.
+ * user disabled or enabled, a key revoked). Caches of credentials (lib/auth/credential-cache.ts,
+ * lib/auth/user-state.ts) compare it to drop what they hold at once in this process; other
+ * processes (the users CLI, a second app instance) are covered by the caches' short time-to-live,
+ * or, clustered, told through `onBump` (lib/cluster/auth-sync.ts publishes every local bump).
+ * The console builds one (lib/server/start-console.ts) and hands it to its repositories and caches;
+ * a repository built without one (the CLI, tests) bumps a counter nobody reads.
  */
-const KEY = Symbol.for('twinops.authGeneration');
-const LISTENERS = Symbol.for('twinops.authGenerationListeners');
-type Holder = { [KEY]?: number; [LISTENERS]?: Set<() => void> };
-
-const listeners = () => ((globalThis as Holder)[LISTENERS] ??= new Set());
-
-export function authGeneration(): number {
-  return (globalThis as Holder)[KEY] ?? 0;
+export interface AuthChanges {
+  generation(): number;
+  /** `notify: false` for a change learnt from another instance (telling would send it back out). */
+  bump(opts?: { notify?: boolean }): void;
+  /** Calls `listener` after every bump made here. Returns the unsubscribe. */
+  onBump(listener: () => void): () => void;
 }
 
-/**
- * Bumps the counter. `notify: false` is for a change learnt from another instance (telling the
- * listeners would send it back out).
- */
-export function bumpAuthGeneration(opts: { notify?: boolean } = {}): void {
-  (globalThis as Holder)[KEY] = authGeneration() + 1;
-  if (opts.notify === false) return;
-  for (const l of listeners()) l();
-}
-
-/** Calls `listener` after every local bump. Returns the unsubscribe. */
-export function onAuthGenerationBump(listener: () => void): () => void {
-  listeners().add(listener);
-  return () => listeners().delete(listener);
+/** A fresh counter at 0. */
+export function createAuthChanges(): AuthChanges {
+  let generation = 0;
+  const listeners = new Set<() => void>();
+  return {
+    generation: () => generation,
+    bump: (opts = {}) => {
+      generation += 1;
+      if (opts.notify !== false) for (const l of listeners) l();
+    },
+    onBump(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }

@@ -9,56 +9,36 @@ import next from 'next';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/env';
 import { resolveAuthSecret } from '../config/secret';
-import { auditRepo } from '../db/audit-repo';
 import { openDatabase, type Database } from '../db/client';
 import { acquireDataDirLock } from '../db/lock';
-import { usersRepo } from '../db/users-repo';
 import { ensureFirstAdmin } from '../auth/bootstrap-admin';
-import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
+import { CLIENT_ADDRESS_HEADER, clientAddressOf, trustedProxies } from '../auth/client-address';
 import { createOriginPolicy, parseAllowedOrigins } from '../auth/origin-policy';
 import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
-import { createUserAdmin } from '../auth/user-admin';
-import { currentUserState } from '../auth/user-state';
-import { apiKeysRepo } from '../db/api-keys-repo';
-import { startSharedCluster, type SharedCluster } from '../cluster/start-shared';
-import { userChangeHooks } from '../cluster/auth-sync';
-import { syncServing } from '../cluster/serving-sync';
 import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
-import { attachStreamHub } from '../realtime/hub';
 import { createSocketGuard } from '../realtime/socket-guard';
-import { setConnectedSocketsSource } from '../metrics';
-import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
-import { createRetentionJob } from '../twin/retention';
-import { createTwinService } from '../twin/twin-service';
-import { startSourceMonitor } from '../twin/start-sources';
-import type { SourceMonitor } from '../twin/source-monitor';
-import { startAlerts } from '../alerts/start-alerts';
-import type { AlertService } from '../alerts/alert-service';
-import { ModelManager } from '../serving/model-manager';
-import { settingsRepo } from '../db/settings-repo';
-import { modelBroadcaster } from '../realtime/model-events';
-import { annotationBroadcaster } from '../realtime/annotation-events';
-import { annotationsRepo } from '../db/annotations-repo';
-import { createAnnotationService } from '../annotations/annotation-service';
-import { assayedYield } from '../plant/ground-truth';
-import { setServices, type Services } from '../services';
+import { processMetrics, setConnectedSocketsSource } from '../metrics';
+import { getServicesOrNull, setServices, type Services } from '../services';
+import { createAuthState } from '../auth/auth-state';
+import { createAuthChanges } from '../db/auth-changes';
+import { createRepositories } from '../db/repositories';
+import { composeServices, type ComposedServices } from './compose-services';
+import { startSharedCluster, type SharedCluster } from '../cluster/start-shared';
+import { notReady } from './not-ready';
 import { accessLogLevel, machineApi } from './machine-api';
 import { refuseForeignOrigin } from './origin-refusal';
 import { setSecurityHeaders } from './security-headers';
-import { createBacktests } from '../serving/backtest';
-import { APP_VERSION } from '../version';
 import { checkHealth } from '../health';
 import path from 'node:path';
-import { IngestStatus } from '../ingest/ingest-status';
-import { startPlantConnection } from '../ingest/mqtt/plant-connection';
-import type { MqttIngest } from '../ingest/mqtt/mqtt-ingest';
 
 export interface ConsoleHandle {
   url: string;
   port: number;
   services: Services;
+  /** The database itself, for tests that seed rows below the repositories. */
+  database: Database;
   io: RealtimeServer;
   close(): Promise<void>;
 }
@@ -87,8 +67,10 @@ export async function startConsole({
   logger.level = config.LOG_LEVEL;
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
-  let plant: MqttIngest | null = null;
+  let composed: ComposedServices | undefined;
   let sharedCluster: SharedCluster | null = null;
+  // True from the moment the complete services are published until shutdown begins.
+  let ready = false;
   try {
     const { secret } = resolveAuthSecret(config.dataDir, config.NEXTAUTH_SECRET);
     // next-auth (route handlers, proxy) reads these from the environment.
@@ -102,33 +84,21 @@ export async function startConsole({
       pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
     });
     logger.info({ database: database.description }, 'database ready');
-    const users = usersRepo(database.db);
-    const audit = auditRepo(database.db);
-    // With REDIS_URL: cross-instance events, shared limits, singleton jobs (else null, one process).
+    // The auth generation first: the repositories bump it, the credential caches read it.
+    const authChanges = createAuthChanges();
+    const repos = createRepositories(database, authChanges);
+    const { users, audit } = repos;
+    // Clustered (REDIS_URL + DATABASE_URL): cross-instance events, limits shared in Redis,
+    // singleton jobs (lib/cluster); null otherwise.
     sharedCluster = startSharedCluster({ config, logger });
+    const auth = createAuthState({ users, changes: authChanges, config, limitsStore: sharedCluster?.limits });
     const loginThrottle = createLoginThrottle({
       maxFailures: config.LOGIN_MAX_FAILURES,
       lockSeconds: config.LOGIN_LOCK_SECONDS,
       store: sharedCluster?.limits ?? null,
     });
-    const login = createLoginService({
-      users,
-      audit,
-      throttle: loginThrottle,
-    });
-    const services: Services = {
-      config,
-      authSecret: secret,
-      database,
-      users,
-      audit,
-      login,
-      startedAt: new Date(),
-      version: APP_VERSION,
-      twin: null,
-      sharedCluster,
-    };
-    setServices(services);
+    const login = createLoginService({ users, audit, throttle: loginThrottle });
+    const startedAt = new Date();
 
     const firstAdmin = await ensureFirstAdmin(users, audit, config.ADMIN_PASSWORD);
     if (firstAdmin?.password) {
@@ -153,7 +123,7 @@ export async function startConsole({
       : (req: IncomingMessage, res: ServerResponse) => {
           // Without Next the health probe is still served (integration tests and benches poll it).
           if (req.method === 'GET' && req.url === '/api/health') {
-            void checkHealth(services).then((report) =>
+            void checkHealth(composed!.services).then((report) =>
               res
                 .writeHead(report.status === 'unhealthy' ? 503 : 200, {
                   'content-type': 'application/json',
@@ -188,9 +158,16 @@ export async function startConsole({
       publicUrl: config.publicUrl,
       allowedOrigins: parseAllowedOrigins(config.ALLOWED_ORIGINS),
     });
+    const proxies = trustedProxies(config.TRUSTED_PROXIES);
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'],
+        proxies,
+      );
       setSecurityHeaders(req, res, publicUrlIsHttps);
+      // Before the services are complete (or once shut down) nothing behind this line can answer.
+      if (!ready) return notReady(req, res);
       const verdict = origins.checkRequest(req.method, req.headers);
       if (!verdict.ok) return refuseForeignOrigin(req, res, verdict.reason, logger);
       // The fast path writes its own access-log line (see machine-api.ts).
@@ -207,132 +184,29 @@ export async function startConsole({
       secureCookie: publicUrlIsHttps,
       sessionMaxAgeSeconds: Math.round(config.SESSION_MAX_AGE_HOURS * 3600),
       logger,
-      userState: (id) => currentUserState(users, id),
-    });
-    // A change applies at once in this process (no stale cached state, no socket left open) and,
-    // with Redis, on every other instance.
-    const userHooks = userChangeHooks({ io, users, events: sharedCluster?.events ?? null, logger });
-    services.admin = createUserAdmin({
-      users,
-      audit,
-      keys: apiKeysRepo(database.db),
-      throttle: loginThrottle,
-      onUserChanged: userHooks.onUserChanged,
-      onSessionsRevoked: userHooks.onSessionsRevoked,
+      userState: (id) => auth.userStates.get(id),
+      loggedOut: auth.loggedOut,
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);
-    const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId), socketGuard);
-    const models = new ModelManager({
+    composed = await composeServices({
       config,
       logger,
-      settings: settingsRepo(database.db),
-      audit,
-      broadcast: modelBroadcaster(io),
-    });
-    await models.start();
-    services.models = models;
-    // Points before the engine has loaded its rules are not checked (start-up only).
-    let alerts: AlertService | null = null;
-    let sources: SourceMonitor | null = null;
-    const twin = createTwinService({
-      assetCount: config.ASSET_COUNT,
-      externalAssets: config.EXTERNAL_ASSETS,
-      simulator: config.SIMULATOR === 'on',
-      rateHz: config.SIM_RATE_HZ,
-      seed: config.SIM_SEED,
-      bufferSeconds: config.BUFFER_SECONDS,
-      models,
-      sink: telemetryRepo(database.db),
-      // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
-      commitConcurrency: database.kind === 'postgres' ? 4 : 1,
-      hub,
-      truth: assayedYield(config.SIM_SEED),
-      onPoint: (assetId, point) => {
-        alerts?.onPoint(assetId, point);
-        sources?.observe(assetId, point.ts);
-      },
-      logger,
-    });
-    services.twin = twin;
-    // Backtests of registered versions on stored history, beside the serving one (issue 19).
-    const history = telemetryHistoryRepo(database.db);
-    services.backtests = createBacktests({
-      loadVersion: (ref) => models.loadVersion(ref),
-      serving: () => models.model(),
-      hasAsset: (id) => twin.pipeline.hasAsset(id),
-      countRows: (assetId, from, to) => history.countRange(assetId, from, to),
-      rows: (assetId, from, to, chunk) => history.exportRows(assetId, from, to, chunk),
-      logger,
-    });
-    services.annotations = createAnnotationService({
-      repo: annotationsRepo(database.db),
-      audit,
-      knownAsset: (id) => twin.pipeline.hasAsset(id),
-      broadcast: annotationBroadcaster(io),
-    });
-    const driftLease = sharedCluster?.singleton('drift');
-    alerts = await startAlerts({
-      config,
+      authSecret: secret,
       database,
-      audit,
+      repos,
+      auth,
+      metrics: processMetrics(),
+      login,
+      loginThrottle,
       io,
-      twin,
-      targetLimits: models.scorer()?.targetLimits ?? null,
-      models,
-      feedsDrift: driftLease ? () => driftLease.held() : undefined,
-      logger,
+      socketGuard,
+      startedAt,
+      sharedCluster,
     });
-    services.alerts = alerts;
-    // Model choice, A/B test and alarm rules stored on another instance apply here too.
-    if (sharedCluster) {
-      syncServing({ events: sharedCluster.events, models, alerts, logger });
-      sharedCluster.shareAbFigures(models);
-    }
-    // Stale / offline sources: "no data since" on the cards and a stale-data alert (issue 15).
-    sources = startSourceMonitor({
-      config,
-      assetIds: twin.pipeline.assets.map((a) => a.id),
-      io,
-      alerts,
-      latestTs: (ids) => telemetryRepo(database!.db).latestTs(ids),
-      logger,
-      strike: (socket, reason) => socketGuard.strike(socket, reason),
-    });
-    services.sources = sources;
-    // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
-    const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
-    services.ingestStatus = ingestStatus;
-    // A Sparkplug death marks the asset's source offline at once (no waiting for the stale limit).
-    ingestStatus.onDeviceOffline = (assetId, reason) => sources?.markOffline(assetId, reason);
-    // The plant connection (MQTT JSON + Sparkplug B): only with MQTT_URL; after the alert engine,
-    // so that what the broker queued while we were down is checked against the rules too.
-    // Start-up does not wait for the broker: the client keeps trying in the background
-    // (GET /api/v1/ingest/status shows the state).
-    plant = startPlantConnection({
-      config,
-      status: ingestStatus,
-      logger,
-      target: {
-        hasAsset: (id) => twin.pipeline.hasAsset(id),
-        features: () => twin.catalog().signals.map((s) => s.name),
-        // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
-        ingest: (readings) => twin.ingest(readings),
-      },
-    });
-    services.plant = plant;
-    // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
-    // In a cluster one instance runs it; a new holder runs it at once.
-    const retentionLease = sharedCluster?.singleton('retention');
-    const retention = createRetentionJob({
-      repo: history,
-      retentionDays: config.RETENTION_DAYS,
-      logger,
-      shouldRun: retentionLease ? () => retentionLease.held() : undefined,
-    });
-    retentionLease?.onTaken(
-      () => void retention.runOnce().catch((err: unknown) => logger.warn({ err }, 'retention pass failed')),
-    );
-    retention.start();
+    const { services } = composed;
+    // Published only now, complete: no route ever sees a part missing.
+    setServices(services);
+    ready = true;
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -359,16 +233,9 @@ export async function startConsole({
         await Promise.race([httpClosed, grace]);
         server.closeAllConnections();
         await httpClosed;
-        // Sources stop, in-flight batches finish, pending telemetry is written. The plant
-        // connection first: the message in hand is committed and acknowledged, the rest stays
-        // queued at the broker for the next start.
-        await plant?.close().catch((err: unknown) => logger.warn({ err }, 'plant connection close failed'));
-        await retention.stop();
-        sources?.stop();
-        await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
-        await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
-        await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));
-        userHooks.stop();
+        ready = false;
+        // Sources stop, in-flight batches finish, pending telemetry is written (compose-services.ts).
+        await composed!.close();
         await sharedCluster?.close().catch((err: unknown) => logger.warn({ err }, 'redis close failed'));
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
@@ -377,9 +244,10 @@ export async function startConsole({
         releaseLock();
         logger.info('stopped');
       })());
-    return { url, port, services, io, close };
+    return { url, port, services, database, io, close };
   } catch (err) {
-    await plant?.close().catch(() => {});
+    if (composed && getServicesOrNull() === composed.services) setServices(undefined);
+    await composed?.close().catch(() => {});
     await sharedCluster?.close().catch(() => {});
     await database?.close().catch(() => {});
     releaseLock();
