@@ -3,10 +3,8 @@
  * (rate-limiter-flexible's `RateLimiterRedis`), so a budget holds across the cluster; while Redis
  * is unreachable it falls back to an in-memory limiter of the same shape (its `insuranceLimiter`),
  * i.e. to per-instance budgets, and back to Redis by itself once it answers again. Without Redis
- * the in-memory limiter is all there is (one process).
- *
- * The store lives on `globalThis`: Next bundles route handlers apart from the custom server, and
- * the API's limiters (lib/auth/api-rate-limit.ts) are built in both copies.
+ * the in-memory limiter is all there is (one process). The console hands the store to the API's
+ * limiters (lib/auth/auth-state.ts) and the login throttle.
  */
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RedisConnection } from './redis';
@@ -21,21 +19,8 @@ export interface LimiterSpec {
   blockDuration?: number;
 }
 
-const KEY = Symbol.for('twinops.sharedLimiterStore');
-type Holder = { [KEY]?: RedisConnection | null };
-
-/** Sets (or clears, with null) the Redis connection limiters built from now on count in. */
-export function setSharedLimiterStore(store: RedisConnection | null): void {
-  (globalThis as Holder)[KEY] = store;
-}
-
-/** The Redis connection limiters count in, or null (in memory, this process only). */
-export function sharedLimiterStore(): RedisConnection | null {
-  return (globalThis as Holder)[KEY] ?? null;
-}
-
 /** A limiter for `spec`: in Redis with an in-memory insurance limiter, or in memory alone. */
-export function createLimiter(spec: LimiterSpec, store = sharedLimiterStore()): RateLimiterAbstract {
+export function createLimiter(spec: LimiterSpec, store: RedisConnection | null): RateLimiterAbstract {
   const memory = new RateLimiterMemory({ ...spec });
   if (!store) return memory;
   return new RateLimiterRedis({

@@ -11,7 +11,6 @@ import type { Config } from '../config/env';
 import type { Logger } from '../log';
 import { createClusterEvents, type ClusterEvents } from './events';
 import { connectRedis, pingRedis, redisPrefix, type RedisConnection } from './redis';
-import { setSharedLimiterStore } from './shared-limiters';
 import { startSingletonLease, type SingletonLease } from './singleton-lease';
 import { shareAbFigures } from './ab-figures';
 import { instanceId, isClustered } from './instance';
@@ -28,7 +27,7 @@ export interface RedisHealth {
 export interface SharedCluster {
   instanceId: string;
   events: ClusterEvents;
-  /** Where shared rate limits count (also set as the process's shared limiter store). */
+  /** Where shared rate limits count (the API's limiters and the login throttle). */
   limits: RedisConnection;
   /** A lease for a job that must run on one instance only (one per name). */
   singleton(name: string): SingletonLease;
@@ -48,7 +47,6 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
   const publisher = connectRedis({ ...base, name: `${id}:events-pub` });
   const subscriber = connectRedis({ ...base, name: `${id}:events-sub`, commandTimeoutMs: 0 });
   const events = createClusterEvents({ publisher, subscriber, instanceId: id, logger });
-  setSharedLimiterStore(limits);
   const owner = `${id}:${randomUUID().slice(0, 8)}`;
   const leases = new Map<string, SingletonLease>();
   const stops: (() => void)[] = [];
@@ -85,7 +83,6 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
       await Promise.all([...leases.values()].map((l) => l.release()));
       leases.clear();
       await events.close();
-      setSharedLimiterStore(null);
       await Promise.all([limits.close(), publisher.close(), subscriber.close()]);
     },
   };
