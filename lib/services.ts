@@ -3,6 +3,7 @@
  * handlers through `globalThis`: Next bundles route handlers apart from the custom server, so a
  * module-level singleton would be a second, empty copy there.
  */
+import type { SharedCluster } from './cluster/start-shared';
 import type { Config } from './config/env';
 import { DomainError } from './errors/domain-error';
 import type { MetricSources } from './metrics/services-probe';
@@ -59,6 +60,8 @@ export interface Services {
   plant: MqttIngest | null;
   /** Notes on the trends (issue 18). */
   annotations: AnnotationService;
+  /** Clustered: Redis-backed events, shared limits, singleton jobs (lib/cluster); null in one process. */
+  sharedCluster: SharedCluster | null;
 }
 
 export function setServices(services: Services | undefined): void {

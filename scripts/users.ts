@@ -18,6 +18,10 @@ import { USERNAME_MAX_LENGTH } from '../lib/auth/login';
 import { DEFAULT_KEY_DAYS, MAX_KEY_DAYS } from '../lib/auth/api-keys';
 import { createUserAdmin, UserDisabledError, type Actor } from '../lib/auth/user-admin';
 import { ApiKeyNotFoundError, apiKeysRepo } from '../lib/db/api-keys-repo';
+import { createAuthChanges } from '../lib/db/auth-changes';
+import type { ClusterEvent } from '../lib/cluster/events';
+import { publishOnce } from '../lib/cluster/publish-once';
+import pino from 'pino';
 
 const USAGE = `Usage: npm run users -- <command> [options]
 
@@ -129,11 +133,22 @@ async function main(argv: string[]): Promise<void> {
     release();
     throw err;
   });
-  const users = usersRepo(database.db);
+  // One auth generation for the repositories: its bumps are what the running consoles are told.
+  const changes = createAuthChanges();
+  const users = usersRepo(database.db, changes);
   const audit = auditRepo(database.db);
-  const keys = apiKeysRepo(database.db);
-  // The same rules and audit entries as the admin API (lib/auth/user-admin.ts).
-  const admin = createUserAdmin({ users, audit, keys });
+  const keys = apiKeysRepo(database.db, changes);
+  // The same rules and audit entries as the admin API (lib/auth/user-admin.ts); with REDIS_URL the
+  // running consoles are told at the end, as an admin's change in one of them would tell the rest.
+  const told: ClusterEvent[] = [];
+  const offBump = changes.onBump(() => told.push({ type: 'auth.changed' }));
+  const admin = createUserAdmin({
+    users,
+    audit,
+    keys,
+    onUserChanged: (u) => told.push({ type: 'user.changed', userId: u.id }),
+    onSessionsRevoked: (u) => told.push({ type: 'user.sessions-revoked', userId: u.id }),
+  });
   const cli: Actor = { username: 'cli' };
   try {
     switch (command) {
@@ -215,6 +230,9 @@ async function main(argv: string[]): Promise<void> {
       }
     }
   } finally {
+    offBump();
+    // Warnings on stderr: stdout is the command's answer.
+    await publishOnce(config, told, pino({ level: 'warn' }, pino.destination(2)));
     await database.close();
     release();
   }

@@ -130,6 +130,9 @@ export function validateRule(r: Pick<AlertRule, 'low' | 'high' | 'deadband' | 'm
   }
 }
 
+/** A stored rule change: one rule edited or shelved, or what is out of service. */
+export type RulesChange = { ruleId: string } | { service: true };
+
 export class AlertService {
   private readonly tracked = new Map<string, Tracked>();
   private readonly byAsset = new Map<string, Tracked[]>();
@@ -142,6 +145,7 @@ export class AlertService {
   private started = false;
   private closed = false;
   private clock: ReturnType<typeof setInterval> | null = null;
+  private readonly storedListeners = new Set<(change: RulesChange) => void>();
   /** Serialises `addDefaults` (two model changes in a row must not track a rule twice). */
   private seeding: Promise<unknown> = Promise.resolve();
 
@@ -420,6 +424,7 @@ export class AlertService {
     }
     if (!updated) throw new AlertNotFoundError(`alert rule ${id}`);
     this.replaceRule(updated);
+    this.stored({ ruleId: id });
     await this.audit({
       actor,
       action: 'alert_rule.update',
@@ -435,6 +440,7 @@ export class AlertService {
     const updated = await this.opts.repo.setShelvedUntil(id, until, actor.username);
     if (!updated) throw new AlertNotFoundError(`alert rule ${id}`);
     this.replaceRule(updated);
+    this.stored({ ruleId: id });
     await this.audit({
       actor,
       action: minutes === null ? 'alert_rule.unshelve' : 'alert_rule.shelve',
@@ -442,6 +448,49 @@ export class AlertService {
       details: { ruleId: id, ...(until !== null ? { minutes, until: new Date(until).toISOString() } : {}) },
     });
     return updated;
+  }
+
+  /** Calls `listener` after a rule change was stored here (other instances are told; lib/cluster/alert-sync.ts). */
+  onRulesStored(listener: (change: RulesChange) => void): () => void {
+    this.storedListeners.add(listener);
+    return () => this.storedListeners.delete(listener);
+  }
+
+  private stored(change: RulesChange): void {
+    for (const l of this.storedListeners) {
+      try {
+        l(change);
+      } catch (err) {
+        this.log.warn({ err }, 'rules listener failed');
+      }
+    }
+  }
+
+  /**
+   * Applies what another instance stored (the database is the truth): one rule (edited, shelved),
+   * or what is out of service with the alarms it moved.
+   */
+  async reload(change: RulesChange): Promise<void> {
+    if (this.closed) return;
+    if ('ruleId' in change) {
+      const rule = await this.opts.repo.getRule(change.ruleId);
+      // An unchanged rule keeps its pending breach timing (a resync reloads every rule).
+      const current = this.tracked.get(change.ruleId)?.rule;
+      if (rule && JSON.stringify(rule) !== JSON.stringify(current)) this.replaceRule(rule);
+      return;
+    }
+    const entries = await this.opts.repo.listOutOfService();
+    this.oosRules.clear();
+    this.oosAssets.clear();
+    for (const o of entries) (o.scope === 'rule' ? this.oosRules : this.oosAssets).add(o.target);
+    for (const a of await this.opts.repo.listOpen()) {
+      const t = this.tracked.get(a.ruleId);
+      if (!t || (a.state !== 'out_of_service' && t.alert?.state !== 'out_of_service')) continue;
+      await this.enqueue(t, async () => {
+        this.adopt(t, a);
+        t.memory = a.state === 'out_of_service' ? { pending: null, open: t.memory.open } : memoryOf(a);
+      });
+    }
   }
 
   private replaceRule(rule: AlertRule): void {
@@ -659,6 +708,7 @@ export class AlertService {
       this.adopt(this.tracked.get(a.ruleId), a);
       this.publish('out_of_service', a);
     }
+    this.stored({ service: true });
     await this.audit({
       actor,
       action: 'alarm.out_of_service',
@@ -686,6 +736,7 @@ export class AlertService {
       if (t) t.memory = memoryOf(a);
       this.publish('returned_to_service', a);
     }
+    this.stored({ service: true });
     await this.audit({
       actor,
       action: 'alarm.return_to_service',

@@ -29,6 +29,8 @@ export interface StartAlertsDeps {
   targetLimits: { low: number; high: number } | null;
   /** The model lifecycle: drift checks and model changes (absent: limits from `targetLimits`, no drift alerts fed). */
   models?: Pick<ModelManager, 'scorer' | 'onDriftCheck' | 'onModelChange'>;
+  /** In a cluster: whether this instance feeds drift checks into the alarm engine now (one does). */
+  feedsDrift?: () => boolean;
   logger: Logger;
 }
 
@@ -75,7 +77,9 @@ export async function startAlerts(deps: StartAlertsDeps): Promise<AlertService> 
   // Timed alarm shelves run out on the engine's clock.
   service.startClock();
   if (deps.models) {
-    deps.models.onDriftCheck((report, at) => feedDrift(service, report, at));
+    deps.models.onDriftCheck((report, at) => {
+      if (deps.feedsDrift?.() !== false) feedDrift(service, report, at);
+    });
     deps.models.onModelChange((model) => {
       if (!model) return;
       service

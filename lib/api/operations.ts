@@ -23,7 +23,9 @@ const anyObject = z.looseObject({});
 const healthResponse = z.object({
   status: z
     .enum(['ok', 'degraded', 'unhealthy'])
-    .describe('degraded: no model can run (readings still stream); `reason` says why'),
+    .describe(
+      'degraded: no model can run (readings still stream; `reason` says why), or Redis or the MQTT broker is down',
+    ),
   reason: z.string().optional(),
   version: z.string(),
   uptimeSeconds: z.number(),
@@ -34,6 +36,19 @@ const healthResponse = z.object({
       latencyMs: z.number().optional(),
       reason: z.string().optional(),
     }),
+    redis: z
+      .object({
+        status: z.enum(['ok', 'failed']),
+        latencyMs: z.number().optional(),
+        reason: z.string().optional(),
+        jobs: z.array(z.string()).describe('singleton jobs (retention, drift) this instance runs now'),
+      })
+      .optional()
+      .describe('only with REDIS_URL'),
+    mqtt: z
+      .object({ status: z.enum(['ok', 'failed']), broker: z.string().optional(), reason: z.string().optional() })
+      .optional()
+      .describe('only with MQTT_URL'),
     model: z
       .object({
         status: z.enum(['ok', 'failed']),

@@ -1,5 +1,6 @@
 /**
- * Rate limits of the API, in memory (one process; a shared store comes with scale-out):
+ * Rate limits of the API, shared by every instance through Redis when clustered (with an in-memory
+ * fallback while Redis is unreachable; lib/cluster/shared-limiters.ts), else in memory:
  * - per principal (user or API key): `API_RATE_LIMIT_PER_MINUTE` requests a minute, generous by
  *   default so that the UI and benchmarks are never hurt;
  * - per client address: `API_AUTH_FAILURES_PER_MINUTE` failed bearer authentications a minute,
@@ -7,7 +8,9 @@
  * The console builds one set (lib/server/start-console.ts) and keeps it in its services, so the
  * machine fast path and Next's route handlers count against the same budget.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { createLimiter } from '../cluster/shared-limiters';
+import type { RedisConnection } from '../cluster/redis';
 
 export interface ApiRateLimitConfig {
   API_RATE_LIMIT_PER_MINUTE: number;
@@ -35,19 +38,16 @@ export interface ApiRateLimits {
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** The API's limiters for this configuration. */
-export function createApiRateLimits(config: ApiRateLimitConfig): ApiRateLimits {
-  const principal = new RateLimiterMemory({
-    keyPrefix: 'api-principal',
-    points: config.API_RATE_LIMIT_PER_MINUTE,
-    duration: 60,
-  });
-  const authFailures = new RateLimiterMemory({
-    keyPrefix: 'api-auth-fail',
-    points: config.API_AUTH_FAILURES_PER_MINUTE,
-    duration: 60,
-    blockDuration: 60,
-  });
+/** The API's limiters for this configuration; counted in Redis when `store` is given. */
+export function createApiRateLimits(config: ApiRateLimitConfig, store: RedisConnection | null = null): ApiRateLimits {
+  const principal = createLimiter(
+    { keyPrefix: 'api-principal', points: config.API_RATE_LIMIT_PER_MINUTE, duration: 60 },
+    store,
+  );
+  const authFailures = createLimiter(
+    { keyPrefix: 'api-auth-fail', points: config.API_AUTH_FAILURES_PER_MINUTE, duration: 60, blockDuration: 60 },
+    store,
+  );
   const seen = new Map<string, number>();
   return {
     async consumePrincipal(principalKey) {

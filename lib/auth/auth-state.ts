@@ -12,6 +12,7 @@ import { createApiRateLimits, type ApiRateLimitConfig, type ApiRateLimits } from
 import { createCredentialCache } from './credential-cache';
 import { createLoggedOutSessions, type LoggedOutSessions } from './revocation';
 import { createUserStates, type UserStates } from './user-state';
+import type { RedisConnection } from '../cluster/redis';
 
 export interface AuthState {
   /** Bumped by the repositories on every change of who may do what. */
@@ -27,12 +28,14 @@ export function createAuthState(deps: {
   users: Pick<UsersRepo, 'findById'>;
   changes: AuthChanges;
   config: ApiRateLimitConfig;
+  /** Clustered: the API's rate limits count in Redis (lib/cluster/shared-limiters.ts). */
+  limitsStore?: RedisConnection | null;
 }): AuthState {
   return {
     changes: deps.changes,
     userStates: createUserStates(deps.users, deps.changes),
     keys: { credentials: createCredentialCache(deps.changes), touched: new Map() },
     loggedOut: createLoggedOutSessions(),
-    rateLimits: createApiRateLimits(deps.config),
+    rateLimits: createApiRateLimits(deps.config, deps.limitsStore ?? null),
   };
 }

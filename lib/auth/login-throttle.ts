@@ -1,32 +1,32 @@
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { createLimiter } from '../cluster/shared-limiters';
+import type { RedisConnection } from '../cluster/redis';
 
 export interface ThrottleOptions {
   /** Failures allowed per username within the window before it is locked. */
   maxFailures: number;
   /** Window and lock length, seconds. */
   lockSeconds: number;
+  /** Count in Redis (shared by every instance; in memory while it is unreachable); null: in memory. */
+  store?: RedisConnection | null;
 }
 
 /**
  * Counts failed logins per username and per client address (an address gets 4x the budget, since
  * several people may share one). Blocked keys are refused before the password is even checked.
- * In memory: one process. (Redis-backed limits come with scale-out.)
+ * With a Redis store a lock-out holds on every instance (lib/cluster/shared-limiters.ts).
  */
-export function createLoginThrottle({ maxFailures, lockSeconds }: ThrottleOptions) {
-  const byUser = new RateLimiterMemory({
-    keyPrefix: 'login-user',
-    points: maxFailures,
-    duration: lockSeconds,
-    blockDuration: lockSeconds,
-  });
-  const byAddress = new RateLimiterMemory({
-    keyPrefix: 'login-addr',
-    points: maxFailures * 4,
-    duration: lockSeconds,
-    blockDuration: lockSeconds,
-  });
+export function createLoginThrottle({ maxFailures, lockSeconds, store = null }: ThrottleOptions) {
+  const byUser = createLimiter(
+    { keyPrefix: 'login-user', points: maxFailures, duration: lockSeconds, blockDuration: lockSeconds },
+    store,
+  );
+  const byAddress = createLimiter(
+    { keyPrefix: 'login-addr', points: maxFailures * 4, duration: lockSeconds, blockDuration: lockSeconds },
+    store,
+  );
 
-  async function waitFor(limiter: RateLimiterMemory, points: number, key: string): Promise<number> {
+  async function waitFor(limiter: RateLimiterAbstract, points: number, key: string): Promise<number> {
     const res = await limiter.get(key);
     if (!res || res.consumedPoints < points) return 0;
     return Math.max(1, Math.ceil(res.msBeforeNext / 1000));

@@ -32,20 +32,34 @@ export function sessionRefusal(
 }
 
 /** The logins ended by logging out, until their sessions would have expired (one per console, in its services). */
+export type LoggedOut = { userId: string; sid: string; expiresAtMs: number };
+
 export interface LoggedOutSessions {
-  /** Remembers a logged-out session until `expiresAtMs` (when it would have ended anyway). */
-  mark(userId: string, sid: string, expiresAtMs: number): void;
+  /**
+   * Remembers a logged-out session until `expiresAtMs` (when it would have ended anyway).
+   * `notify: false` for a logout learnt from another instance.
+   */
+  mark(userId: string, sid: string, expiresAtMs: number, opts?: { notify?: boolean }): void;
   has(userId: string, sid: string): boolean;
+  /** Calls `listener` after every logout marked here (clustered: told to the other instances). */
+  onMark(listener: (e: LoggedOut) => void): () => void;
 }
 
 export function createLoggedOutSessions(): LoggedOutSessions {
   const ended = new LRUCache<string, true>({ max: 100_000 });
+  const listeners = new Set<(e: LoggedOut) => void>();
   const loginKey = (userId: string, sid: string) => `${userId}:${sid}`;
   return {
-    mark(userId, sid, expiresAtMs) {
+    mark(userId, sid, expiresAtMs, opts = {}) {
       const ttl = expiresAtMs - Date.now();
-      if (ttl > 0) ended.set(loginKey(userId, sid), true, { ttl });
+      if (ttl <= 0) return;
+      ended.set(loginKey(userId, sid), true, { ttl });
+      if (opts.notify !== false) for (const l of listeners) l({ userId, sid, expiresAtMs });
     },
     has: (userId, sid) => ended.has(loginKey(userId, sid)),
+    onMark(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }

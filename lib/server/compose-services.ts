@@ -17,7 +17,6 @@ import type { Logger } from '../log';
 import type { RealtimeServer } from '../realtime/server';
 import { attachStreamHub } from '../realtime/hub';
 import type { SocketGuard } from '../realtime/socket-guard';
-import { disconnectUserSockets, setUserSocketsRole } from '../realtime/user-sockets';
 import { modelBroadcaster } from '../realtime/model-events';
 import { annotationBroadcaster } from '../realtime/annotation-events';
 import { createTwinService, type TwinService } from '../twin/twin-service';
@@ -35,6 +34,9 @@ import { assayedYield } from '../plant/ground-truth';
 import { APP_VERSION } from '../version';
 import type { Metrics } from '../metrics';
 import type { Services } from '../services';
+import type { SharedCluster } from '../cluster/start-shared';
+import { userChangeHooks } from '../cluster/auth-sync';
+import { syncServing } from '../cluster/serving-sync';
 
 export interface ComposeDeps {
   config: Config;
@@ -50,6 +52,8 @@ export interface ComposeDeps {
   socketGuard: SocketGuard;
   startedAt: Date;
   metrics: Metrics;
+  /** Clustered: cross-instance events, singleton jobs, shared A/B figures (lib/cluster); else null. */
+  sharedCluster: SharedCluster | null;
 }
 
 export interface ComposedServices {
@@ -67,6 +71,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
   // retention job, the source monitor, the twin (in-flight batches finish, pending telemetry is
   // written: its last points still reach the engine), the alert engine, the model manager.
   const started: {
+    userHooks?: { stop(): void };
     plant?: { close(): Promise<void> };
     retention?: { stop(): Promise<void> };
     sources?: { stop(): void };
@@ -92,25 +97,21 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     await quietly('backtests', s.backtests && (() => s.backtests!.close()));
     await quietly('alerts', s.alerts && (() => s.alerts!.close()));
     await quietly('model manager', s.models && (() => s.models!.close()));
+    await quietly('user hooks', s.userHooks && (() => s.userHooks!.stop()));
   };
+  const { sharedCluster } = deps;
   try {
+    // A change applies at once in this process (no stale cached state, no socket left open) and,
+    // clustered, on every other instance (lib/cluster/auth-sync.ts).
+    const userHooks = userChangeHooks({ io, users, auth, events: sharedCluster?.events ?? null, logger });
+    started.userHooks = userHooks;
     const admin = createUserAdmin({
       users,
       audit,
       keys: repos.apiKeys,
       throttle: deps.loginThrottle,
-      // A change applies at once in this process: no stale cached state, no socket left open.
-      onUserChanged: (user) => {
-        auth.userStates.forget(user.id);
-        if (user.disabled) disconnectUserSockets(io, user.id);
-        else setUserSocketsRole(io, user.id, user.role);
-      },
-      // Revoked sessions: their open sockets go too (a tab whose own session was re-issued
-      // reconnects with its new cookie).
-      onSessionsRevoked: (user) => {
-        auth.userStates.forget(user.id);
-        disconnectUserSockets(io, user.id);
-      },
+      onUserChanged: userHooks.onUserChanged,
+      onSessionsRevoked: userHooks.onSessionsRevoked,
     });
 
     const models = new ModelManager({
@@ -173,6 +174,8 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       broadcast: annotationBroadcaster(io),
     });
 
+    // Clustered, one instance feeds drift checks into the alarm engine (a lease in Redis).
+    const driftLease = sharedCluster?.singleton('drift');
     const alerts = await startAlerts({
       config,
       repos,
@@ -181,10 +184,16 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       twin,
       targetLimits: models.scorer()?.targetLimits ?? null,
       models,
+      feedsDrift: driftLease ? () => driftLease.held() : undefined,
       logger,
     });
     late.alerts = alerts;
     started.alerts = alerts;
+    // Model choice, A/B test and alarm rules stored on another instance apply here too.
+    if (sharedCluster) {
+      syncServing({ events: sharedCluster.events, models, alerts, logger });
+      sharedCluster.shareAbFigures(models);
+    }
 
     // Stale / offline sources: "no data since" on the cards and a stale-data alert (issue 15).
     const sources = startSourceMonitor({
@@ -205,7 +214,17 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     ingestStatus.onDeviceOffline = (assetId, reason) => sources.markOffline(assetId, reason);
 
     // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
-    const retention = createRetentionJob({ repo: history, retentionDays: config.RETENTION_DAYS, logger });
+    // Clustered, one instance runs it (a lease in Redis); a new holder runs it at once.
+    const retentionLease = sharedCluster?.singleton('retention');
+    const retention = createRetentionJob({
+      repo: history,
+      retentionDays: config.RETENTION_DAYS,
+      logger,
+      shouldRun: retentionLease ? () => retentionLease.held() : undefined,
+    });
+    retentionLease?.onTaken(
+      () => void retention.runOnce().catch((err: unknown) => logger.warn({ err }, 'retention pass failed')),
+    );
     retention.start();
     started.retention = retention;
 
@@ -247,6 +266,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       ingestStatus,
       plant,
       annotations,
+      sharedCluster,
     };
     return { services, close };
   } catch (err) {

@@ -25,6 +25,7 @@ import { createAuthState } from '../auth/auth-state';
 import { createAuthChanges } from '../db/auth-changes';
 import { createRepositories } from '../db/repositories';
 import { composeServices, type ComposedServices } from './compose-services';
+import { startSharedCluster, type SharedCluster } from '../cluster/start-shared';
 import { notReady } from './not-ready';
 import { accessLogLevel, machineApi } from './machine-api';
 import { refuseForeignOrigin } from './origin-refusal';
@@ -67,6 +68,7 @@ export async function startConsole({
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
   let composed: ComposedServices | undefined;
+  let sharedCluster: SharedCluster | null = null;
   // True from the moment the complete services are published until shutdown begins.
   let ready = false;
   try {
@@ -86,10 +88,14 @@ export async function startConsole({
     const authChanges = createAuthChanges();
     const repos = createRepositories(database, authChanges);
     const { users, audit } = repos;
-    const auth = createAuthState({ users, changes: authChanges, config });
+    // Clustered (REDIS_URL + DATABASE_URL): cross-instance events, limits shared in Redis,
+    // singleton jobs (lib/cluster); null otherwise.
+    sharedCluster = startSharedCluster({ config, logger });
+    const auth = createAuthState({ users, changes: authChanges, config, limitsStore: sharedCluster?.limits });
     const loginThrottle = createLoginThrottle({
       maxFailures: config.LOGIN_MAX_FAILURES,
       lockSeconds: config.LOGIN_LOCK_SECONDS,
+      store: sharedCluster?.limits ?? null,
     });
     const login = createLoginService({ users, audit, throttle: loginThrottle });
     const startedAt = new Date();
@@ -195,6 +201,7 @@ export async function startConsole({
       io,
       socketGuard,
       startedAt,
+      sharedCluster,
     });
     const { services } = composed;
     // Published only now, complete: no route ever sees a part missing.
@@ -229,6 +236,7 @@ export async function startConsole({
         ready = false;
         // Sources stop, in-flight batches finish, pending telemetry is written (compose-services.ts).
         await composed!.close();
+        await sharedCluster?.close().catch((err: unknown) => logger.warn({ err }, 'redis close failed'));
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
         setServices(undefined);
@@ -240,6 +248,7 @@ export async function startConsole({
   } catch (err) {
     if (composed && getServicesOrNull() === composed.services) setServices(undefined);
     await composed?.close().catch(() => {});
+    await sharedCluster?.close().catch(() => {});
     await database?.close().catch(() => {});
     releaseLock();
     throw err;

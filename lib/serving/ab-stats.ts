@@ -17,6 +17,38 @@ export interface VersionStats {
   mae: number | null;
 }
 
+/** What one instance counted for a version: sums that add up across instances, and its latencies. */
+export interface VersionTotals {
+  version: string;
+  count: number;
+  sumPrediction: number;
+  withActual: number;
+  sumAbsError: number;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+}
+
+/**
+ * The figures of several instances' totals for one version: counts and means over all of them;
+ * latencies are the slowest instance's (quantiles do not add up; the worst one is the safe reading).
+ */
+export function mergeTotals(version: string, parts: VersionTotals[]): VersionStats {
+  const sum = (f: (t: VersionTotals) => number) => parts.reduce((acc, t) => acc + f(t), 0);
+  const worst = (f: (t: VersionTotals) => number | null) =>
+    parts.reduce<number | null>((acc, t) => (f(t) === null ? acc : Math.max(acc ?? -Infinity, f(t)!)), null);
+  const count = sum((t) => t.count);
+  const withActual = sum((t) => t.withActual);
+  return {
+    version,
+    count,
+    meanPrediction: count ? sum((t) => t.sumPrediction) / count : null,
+    latencyP50Ms: worst((t) => t.latencyP50Ms),
+    latencyP99Ms: worst((t) => t.latencyP99Ms),
+    withActual,
+    mae: withActual ? sum((t) => t.sumAbsError) / withActual : null,
+  };
+}
+
 class Tally {
   count = 0;
   sumPrediction = 0;
@@ -37,6 +69,12 @@ class Tally {
 
   addLatency(latencyMs: number): void {
     if (Number.isFinite(latencyMs)) this.latencies[this.latencyCount++ % LATENCY_WINDOW] = latencyMs;
+  }
+
+  totals(version: string): VersionTotals {
+    const { latencyP50Ms, latencyP99Ms } = this.summary(version);
+    const { count, sumPrediction, withActual, sumAbsError } = this;
+    return { version, count, sumPrediction, withActual, sumAbsError, latencyP50Ms, latencyP99Ms };
   }
 
   summary(version: string): VersionStats {
@@ -86,6 +124,11 @@ export class AbStats {
   reset(): void {
     this.tallies = new Map();
     this.since = Date.now();
+  }
+
+  /** This instance's totals of `versions` (to be merged with other instances', `mergeTotals`). */
+  totals(versions: string[]): VersionTotals[] {
+    return versions.map((v) => (this.tallies.get(v) ?? new Tally()).totals(v));
   }
 
   /** The figures of `versions`, in that order (a version with no prediction yet has zeros). */

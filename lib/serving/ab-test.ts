@@ -8,7 +8,7 @@ import type { Logger } from '../log';
 import { loadModelPackage } from '../model';
 import type { Activation } from './activation';
 import { incompatibility, type AbConfig } from './ab-split';
-import type { AbStats } from './ab-stats';
+import { mergeTotals, type AbStats, type VersionTotals } from './ab-stats';
 import type { ModelAudit } from './model-audit';
 import { ModelEntry } from './model-entry';
 import {
@@ -31,13 +31,48 @@ export interface AbTestDeps {
   log: Logger;
 }
 
+/** One instance's A/B figures, for merging across a cluster (lib/cluster/ab-figures.ts). */
+export interface AbTotals {
+  /** Which test they belong to (null: none runs). */
+  test: string | null;
+  versions: VersionTotals[];
+}
+
 export class AbTest {
+  /** Other instances' totals (cluster); their figures of the same test join this one's. */
+  peers: () => AbTotals[] = () => [];
+
   constructor(private readonly deps: AbTestDeps) {}
+
+  /** This instance's totals of the running test. */
+  totals(): AbTotals {
+    return { test: this.testId(), versions: this.deps.stats.totals(this.versions()) };
+  }
+
+  private versions(): string[] {
+    const { champion, challenger } = this.deps.activation.state;
+    return [champion?.version, challenger?.entry.version].filter((v): v is string => Boolean(v));
+  }
+
+  private testId(): string | null {
+    const { champion, challenger } = this.deps.activation.state;
+    return champion && challenger
+      ? `${champion.key}|${challenger.entry.key}|${challenger.mode ?? 'split'}|${challenger.share}`
+      : null;
+  }
 
   view(): AbView {
     const { champion, challenger } = this.deps.activation.state;
-    const versions = [champion?.version, challenger?.entry.version].filter((v): v is string => Boolean(v));
+    const versions = this.versions();
     const summary = this.deps.stats.summary(versions);
+    const test = this.testId();
+    const peers = test ? this.peers().filter((p) => p.test === test) : [];
+    if (peers.length) {
+      const mine = this.deps.stats.totals(versions);
+      summary.versions = versions.map((v, i) =>
+        mergeTotals(v, [mine[i]!, ...peers.flatMap((p) => p.versions.filter((t) => t.version === v))]),
+      );
+    }
     return {
       running: Boolean(challenger),
       champion: champion ? { name: champion.name, version: champion.version } : null,
@@ -81,6 +116,7 @@ export class AbTest {
       activation.state = { champion, challenger: { entry, share: config.share ?? 0, mode: config.mode } };
       void old?.entry.retire();
       stats.reset();
+      activation.stored.emit();
       await audit(actor, 'model.ab.start', config, 'success', {
         mode: config.mode,
         share: config.share ?? 0,
@@ -103,6 +139,7 @@ export class AbTest {
       if (!challenger) return;
       activation.state = { champion: activation.state.champion, challenger: null };
       void challenger.entry.retire();
+      activation.stored.emit();
       const ref = { name: challenger.entry.name, version: challenger.entry.version };
       await audit(actor, 'model.ab.stop', ref, 'success', {
         stats: stats.summary([challenger.entry.version]).versions[0],
@@ -118,8 +155,12 @@ export class AbTest {
     return this.deps.activation.activate({ name: challenger.entry.name, version: challenger.entry.version }, actor);
   }
 
-  /** The test that ran before a restart, beside the champion just loaded; dropped if it cannot run any more. */
-  async restore(): Promise<void> {
+  /**
+   * The test that ran before a restart, beside the champion just loaded; dropped if it cannot run
+   * any more, except with `keepSetting` (another instance's test: a failure here must not stop it
+   * everywhere).
+   */
+  async restore(opts: { keepSetting?: boolean } = {}): Promise<void> {
     const { activation, registry, settings, log } = this.deps;
     const saved = await settings.savedAb();
     const champion = activation.state.champion;
@@ -139,7 +180,7 @@ export class AbTest {
       log.info({ challenger: entry.key, mode: saved.mode, share: saved.share }, 'A/B test restored');
     } catch (err) {
       log.warn({ err, ab: saved }, 'could not restore the A/B test; it is stopped');
-      await settings.clearAb().catch(() => undefined);
+      if (!opts.keepSetting) await settings.clearAb().catch(() => undefined);
     }
   }
 }

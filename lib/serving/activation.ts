@@ -21,7 +21,7 @@ export interface ActivationDeps {
   settings: ServingSettings;
   audit: ModelAudit;
   /** Tells every console (socket.io `model:changed`). */
-  broadcast(model: ModelRef | null): void;
+  broadcast(model: ModelRef | null, opts?: { local?: boolean }): void;
   log: Logger;
 }
 
@@ -31,10 +31,16 @@ export class Activation {
   problemText: string | null = 'model not loaded yet';
   /** After the serving version changed (null: degraded), like `model:changed`. */
   readonly changes: Listeners<[ModelRef | null]>;
+  /**
+   * After an admin's action stored a new serving choice (activation, promotion, A/B start or
+   * stop, an upload activated while degraded): other instances are told (lib/cluster/serving-sync.ts).
+   */
+  readonly stored: Listeners<[]>;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: ActivationDeps) {
     this.changes = new Listeners(deps.log, 'model');
+    this.stored = new Listeners(deps.log, 'serving choice');
   }
 
   /** Serialises changes of the serving versions (two activations never interleave). */
@@ -85,6 +91,7 @@ export class Activation {
       this.install(entry);
       await audit(actor, 'model.activate', ref, 'success', { previous });
       log.info({ model: key, previous, by: actor.username }, 'model activated');
+      this.stored.emit();
       return { changed: true, model: ref };
     });
   }
@@ -92,8 +99,9 @@ export class Activation {
   /**
    * The new champion takes every call from now on; the old one drains and is released. A
    * challenger that no longer fits beside it (the same entry or version, other features) ends.
+   * `persist: false` when applying another instance's choice (that instance stores the outcome).
    */
-  install(entry: ModelEntry): void {
+  install(entry: ModelEntry, opts: { persist?: boolean; local?: boolean } = {}): void {
     const old = this.state.champion;
     let challenger = this.state.challenger;
     if (
@@ -104,13 +112,13 @@ export class Activation {
     ) {
       if (challenger.entry !== entry) void challenger.entry.retire();
       challenger = null;
-      this.deps.settings.dropAb();
+      if (opts.persist !== false) this.deps.settings.dropAb();
     }
     this.state = { champion: entry, challenger };
     entry.resetFailures();
     this.problemText = null;
     if (old && old !== entry) void old.retire();
-    this.announce({ name: entry.name, version: entry.version });
+    this.announce({ name: entry.name, version: entry.version }, opts.local);
   }
 
   /** The champion is out of service: nothing serves (and no A/B test runs) until a version is installed. */
@@ -132,8 +140,8 @@ export class Activation {
     await Promise.all([champion?.drained(5_000), challenger?.entry.drained(5_000)]);
   }
 
-  private announce(model: ModelRef | null): void {
-    this.deps.broadcast(model);
+  private announce(model: ModelRef | null, local = false): void {
+    this.deps.broadcast(model, local ? { local } : undefined);
     this.changes.emit(model);
   }
 }

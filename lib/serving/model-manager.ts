@@ -8,6 +8,7 @@
  *   drift-watch.ts       the serving model's input drift, checked every 5 s
  *   degraded-mode.ts     the chosen version at start, degraded mode and its recovery
  *   serving-settings.ts  what survives a restart (the activated version, the A/B test)
+ *   stored-choice.ts     applying a choice stored by another instance (cluster)
  *   model-serving.ts, serving-scorer.ts  the API's and the pipeline's views of the serving versions
  */
 import type { Config } from '../config/env';
@@ -21,7 +22,7 @@ import type { Point } from '../twin/types';
 import { Activation } from './activation';
 import type { AbConfig } from './ab-split';
 import { AbStats } from './ab-stats';
-import { AbTest } from './ab-test';
+import { AbTest, type AbTotals } from './ab-test';
 import { DegradedMode } from './degraded-mode';
 import type { DriftReport } from './drift';
 import { DriftWatch } from './drift-watch';
@@ -30,6 +31,7 @@ import { createPredictionCache, servingModel, type ServingDeps } from './model-s
 import { uploadModel, type ModelUploadDeps } from './model-upload';
 import { servingScorer } from './serving-scorer';
 import { ServingSettings } from './serving-settings';
+import { applyStoredChoice, type StoredChoiceDeps } from './stored-choice';
 import {
   ModelNotFoundError,
   refKey,
@@ -42,6 +44,7 @@ import {
 import { VersionRegistry } from './version-registry';
 
 export type { AbView, Actor, DriftEvent, ModelRef, ModelVersionInfo } from './serving-types';
+export type { AbTotals } from './ab-test';
 export { ModelConflictError, ModelNotFoundError } from './serving-types';
 export { RETRY_MS } from './degraded-mode';
 
@@ -51,7 +54,7 @@ export interface ModelManagerDeps {
   settings: SettingsRepo;
   audit: AuditRepo;
   /** Tells every console (socket.io `model:changed`). */
-  broadcast(model: ModelRef | null): void;
+  broadcast(model: ModelRef | null, opts?: { local?: boolean }): void;
   /** Test seam for the A/B split. */
   random?: () => number;
   retryMs?: number;
@@ -68,6 +71,8 @@ export class ModelManager {
   private readonly uploads: ModelUploadDeps;
   private readonly serving: ServingDeps;
   private readonly facade: TwinModel;
+  private readonly storedChoice: StoredChoiceDeps;
+  private closed = false;
 
   constructor(deps: ModelManagerDeps) {
     const log = deps.logger.child({ module: 'models' });
@@ -92,6 +97,7 @@ export class ModelManager {
       log,
     });
     this.uploads = { config: deps.config, activation, registry, settings, audit, log };
+    this.storedChoice = { activation, registry, settings, abTest: this.abTest, stats: this.stats, log };
     this.serving = {
       state: () => activation.state,
       problem: () => activation.problemText,
@@ -172,6 +178,31 @@ export class ModelManager {
     return this.abTest.view();
   }
 
+  // --- across instances (lib/cluster/serving-sync.ts, ab-figures.ts) ------------------------------
+
+  /**
+   * Calls `listener` after an admin action stored a new serving choice (`model.active`,
+   * `model.ab`): activation, promotion, A/B start and stop. Returns the unsubscribe.
+   */
+  onChoiceStored(listener: () => void): () => void {
+    return this.activation.stored.add(listener);
+  }
+
+  /** Serves what the settings say (another instance changed them; the database is the truth). */
+  async reloadChoice(): Promise<void> {
+    if (!this.closed) await applyStoredChoice(this.storedChoice);
+  }
+
+  /** This instance's A/B totals, tagged with the test they belong to. */
+  abTotals(): AbTotals {
+    return this.abTest.totals();
+  }
+
+  /** Where the other instances' totals come from; their figures of the same test join ours. */
+  setPeerAbTotals(source: () => AbTotals[]): void {
+    this.abTest.peers = source;
+  }
+
   /**
    * A registered version loaded on a session of its own, apart from the serving ones (backtests);
    * the caller disposes it. ModelNotFoundError when there is no such package.
@@ -211,6 +242,7 @@ export class ModelManager {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.degraded.stop();
     this.driftWatch.stop();
     await this.activation.close('the console is shutting down');

@@ -51,6 +51,7 @@ export async function uploadModel(deps: ModelUploadDeps, files: UploadedFiles, a
     }
     await settings.saveActive(ref, actor.username);
     activation.install(new ModelEntry(model, 'uploaded'));
+    activation.stored.emit();
     await audit(actor, 'model.activate', ref, 'success', { reason: 'recovered from degraded mode by an upload' });
   });
   return ref;

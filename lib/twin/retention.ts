@@ -14,6 +14,8 @@ export interface RetentionOptions {
   batchSize?: number;
   intervalMs?: number;
   now?: () => number;
+  /** In a cluster: whether this instance runs the job now (one does; the others skip their turn). */
+  shouldRun?: () => boolean;
 }
 
 export interface RetentionJob {
@@ -72,7 +74,10 @@ export function createRetentionJob(opts: RetentionOptions): RetentionJob {
     start() {
       if (timer) return;
       stopped = false;
-      const tick = () => void runOnce().catch((err: unknown) => log.warn({ err }, 'retention pass failed'));
+      const tick = () => {
+        if (opts.shouldRun?.() === false) return;
+        void runOnce().catch((err: unknown) => log.warn({ err }, 'retention pass failed'));
+      };
       tick();
       timer = setInterval(tick, opts.intervalMs ?? RETENTION_INTERVAL_MS);
       timer.unref();
