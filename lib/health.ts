@@ -1,10 +1,13 @@
 import type { Services } from './services';
+import type { ClusterStatus } from './cluster/start-cluster';
 
 export interface HealthReport {
   status: 'ok' | 'unhealthy';
   version: string;
   uptimeSeconds: number;
   checks: { database: { status: 'ok' | 'failed'; kind: string; latencyMs?: number; reason?: string } };
+  /** Which instance answered and the assets it runs (issue 16); absent while starting. */
+  instance?: ClusterStatus;
 }
 
 const DB_TIMEOUT_MS = 2_000;
@@ -29,5 +32,6 @@ export async function checkHealth(s: Services): Promise<HealthReport> {
     version: s.version,
     uptimeSeconds: Math.round((Date.now() - s.startedAt.getTime()) / 1000),
     checks: { database },
+    ...(s.cluster ? { instance: s.cluster.status() } : {}),
   };
 }

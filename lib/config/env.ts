@@ -22,6 +22,30 @@ export const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
   ),
+  /**
+   * Scale-out (issue 16): with REDIS_URL and DATABASE_URL both set the console runs clustered
+   * (socket.io through Redis, one owner per asset). `redis://[:password@]host:6379[/db]`.
+   */
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379')
+      .optional(),
+  ),
+  /** Prefix of every Redis key and channel of this cluster (several clusters may share a Redis). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only (at most 64)')
+    .default('twinops'),
+  /** This instance's name in the cluster (health, logs, ownership); default `<hostname>-<pid>`. */
+  INSTANCE_ID: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'letters, digits and _ . - only (at most 40)')
+      .optional(),
+  ),
   /** shared_buffers of the embedded database (PGlite's own default, 128MB, costs ~650 MB of RAM). */
   PGLITE_SHARED_BUFFERS: z
     .string()
@@ -213,7 +237,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         const value = env[name];
         // Never echo secrets back into logs.
         const shown =
-          /PASSWORD|SECRET|TOKEN|DATABASE_URL|MQTT_URL/.test(name) || value === undefined ? '' : ` (got "${value}")`;
+          /PASSWORD|SECRET|TOKEN|DATABASE_URL|MQTT_URL|REDIS_URL/.test(name) || value === undefined
+            ? ''
+            : ` (got "${value}")`;
         return `${name}: ${issue.message}${shown}`;
       }),
     );

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin-policy';
 import type { UserState } from '../auth/user-state';
 import type { Logger } from '../log';
@@ -23,6 +23,8 @@ export interface RealtimeDeps {
   guard?: SocketGuard;
   /** Refuses handshakes from a page of another origin, which would read the stream as the victim. */
   origins?: OriginPolicy;
+  /** Clustered mode (issue 16): the Redis adapter (lib/realtime/redis-adapter.ts); in-memory otherwise. */
+  adapter?: ServerOptions['adapter'];
 }
 
 /**
@@ -36,6 +38,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     serveClient: false,
     // Same-origin only: the console's pages are the only intended clients.
     cors: { origin: false },
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
   io.use((socket, next) => {

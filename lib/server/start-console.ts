@@ -52,6 +52,7 @@ import path from 'node:path';
 import { IngestStatus } from '../ingest/ingest-status';
 import { startPlantConnection } from '../ingest/mqtt/plant-connection';
 import type { MqttIngest } from '../ingest/mqtt/mqtt-ingest';
+import { prepareCluster, type ClusterRuntime } from '../cluster/start-cluster';
 
 export interface ConsoleHandle {
   url: string;
@@ -86,6 +87,7 @@ export async function startConsole({
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
   let plant: MqttIngest | null = null;
+  let cluster: ClusterRuntime | undefined;
   try {
     const { secret } = resolveAuthSecret(config.dataDir, config.NEXTAUTH_SECRET);
     // next-auth (route handlers, proxy) reads these from the environment.
@@ -99,6 +101,8 @@ export async function startConsole({
       pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
     });
     logger.info({ database: database.description }, 'database ready');
+    // Scale-out (issue 16): Redis adapter and asset leases when clustered; a no-op otherwise.
+    cluster = await prepareCluster(config, logger);
     const users = usersRepo(database.db);
     const audit = auditRepo(database.db);
     const loginThrottle = createLoginThrottle({
@@ -201,6 +205,7 @@ export async function startConsole({
       sessionMaxAgeSeconds: Math.round(config.SESSION_MAX_AGE_HOURS * 3600),
       logger,
       userState: (id) => currentUserState(users, id),
+      adapter: cluster.adapter,
     });
     services.admin = createUserAdmin({
       users,
@@ -248,6 +253,7 @@ export async function startConsole({
       // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
       commitConcurrency: database.kind === 'postgres' ? 4 : 1,
       hub,
+      cluster: cluster.twinOptions(database, io, (id, ts) => sources?.takeOver(id, ts)),
       truth: assayedYield(config.SIM_SEED),
       onPoint: (assetId, point) => {
         alerts?.onPoint(assetId, point);
@@ -292,8 +298,12 @@ export async function startConsole({
       latestTs: (ids) => telemetryRepo(database!.db).latestTs(ids),
       logger,
       strike: (socket, reason) => socketGuard.strike(socket, reason),
+      ...(cluster.clustered ? { owns: cluster.owns } : {}),
     });
     services.sources = sources;
+    // Clustered: fill the mirrors from the database, then take this instance's share of the assets.
+    await cluster.start(io, twin);
+    services.cluster = cluster;
     // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
     const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
     services.ingestStatus = ingestStatus;
@@ -354,6 +364,8 @@ export async function startConsole({
         await plant?.close().catch((err: unknown) => logger.warn({ err }, 'plant connection close failed'));
         await retention.stop();
         sources?.stop();
+        // Clustered: owned assets are handed over (everything streamed is committed) before the twin stops.
+        await cluster?.close().catch((err: unknown) => logger.warn({ err }, 'cluster close failed'));
         await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
         await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
         await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));
@@ -367,6 +379,7 @@ export async function startConsole({
     return { url, port, services, io, close };
   } catch (err) {
     await plant?.close().catch(() => {});
+    await cluster?.close().catch(() => {});
     await database?.close().catch(() => {});
     releaseLock();
     throw err;

@@ -33,6 +33,8 @@ export function startSourceMonitor(deps: {
   /** The socket guard's strike, for a malformed request. */
   strike?: SocketGuard['strike'];
   now?: () => number;
+  /** Clustered mode: whether this instance owns the asset (only owners judge their sources). */
+  owns?: (assetId: string) => boolean;
 }): SourceMonitor {
   const interval = expectedIntervalMs(deps.config);
   const monitor = new SourceMonitor({
@@ -42,6 +44,7 @@ export function startSourceMonitor(deps: {
     now: deps.now,
     onStatus: (status) => deps.io.emit('asset:status', status),
     onAge: (assetId, age, at) => feedSourceAge(deps.alerts, assetId, age, at),
+    ...(deps.owns ? { owns: deps.owns } : {}),
   });
   deps.io.on('connection', (socket) => {
     socket.on('asset:statuses', (ack: unknown) => {
