@@ -74,7 +74,10 @@ const ingestResponse = z.object({
   accepted: z.number().int(),
   points: z.array(
     z.object({
-      seq: z.number().int(),
+      status: z
+        .enum(['new', 'late', 'duplicate', 'queued'])
+        .describe('queued: stored by an instance that does not own the asset; its owner scores and streams it'),
+      seq: z.number().int().nullable(),
       ts: z.iso.datetime(),
       prediction: z.number().nullable(),
       lower: z.number().nullable(),
@@ -107,6 +110,15 @@ const healthResponse = z.object({
       })
       .optional(),
   }),
+  instance: z
+    .object({
+      instanceId: z.string(),
+      clustered: z.boolean(),
+      liveInstances: z.number().int(),
+      ownedAssets: z.array(z.string()).describe('the assets whose pipeline runs on this instance'),
+    })
+    .optional()
+    .describe('which instance answered (scale-out)'),
 });
 const predictResponse = z.looseObject({
   prediction: z.number(),

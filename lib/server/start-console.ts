@@ -253,7 +253,10 @@ export async function startConsole({
       // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
       commitConcurrency: database.kind === 'postgres' ? 4 : 1,
       hub,
-      cluster: cluster.twinOptions(database, io, (id, ts) => sources?.takeOver(id, ts)),
+      cluster: cluster.twinOptions(database, io, async (id, ts) => {
+        sources?.takeOver(id, ts);
+        await alerts?.reloadAsset(id);
+      }),
       truth: assayedYield(config.SIM_SEED),
       onPoint: (assetId, point) => {
         alerts?.onPoint(assetId, point);

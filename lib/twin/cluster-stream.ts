@@ -28,8 +28,8 @@ export interface ClusterStreamDeps {
   broadcast(msg: { assetId: string; epoch: string; point: Point }): void;
   /** Sends a point to this instance's sockets in the asset's room (the stream hub). */
   publishLocal(assetId: string, point: Point): void;
-  /** A taken asset's newest time, for stale detection (the source monitor's seed). */
-  onTaken?(assetId: string, latestTs: number | undefined): void;
+  /** A taken asset's newest time, for stale detection (the source monitor) and its stored alarms (the engine). */
+  onTaken?(assetId: string, latestTs: number | undefined): Promise<void> | void;
   bufferSeconds: number;
   capacity: number;
   logger: Logger;
@@ -180,7 +180,7 @@ export function createClusterStream(deps: ClusterStreamDeps): ClusterStream {
       const head = await repo.head(assetId, deps.instanceId);
       if (head.epoch !== stream.epoch || head.lastSeq !== stream.lastSeq)
         stream.reset(head.epoch, await repo.recent(assetId, windowMs, deps.capacity), head.lastSeq);
-      deps.onTaken?.(assetId, stream.latest()?.ts);
+      await deps.onTaken?.(assetId, stream.latest()?.ts);
       log.info({ assetId, epoch: head.epoch, lastSeq: head.lastSeq }, 'stream continued');
     },
     async release() {
