@@ -56,8 +56,29 @@ export function createClusterStream(deps: ClusterStreamDeps): ClusterStream {
   const mirrors = new Map<string, { busy: Promise<void> | null; queue: { epoch: string; point: Point }[] }>();
   const pendingRuns = new Map<string, { running: Promise<void> | null; again: boolean }>();
 
+  /**
+   * Another instance stored a seq this one was about to give (two owners for a moment: a lease
+   * connection lost and not noticed yet). The unique index refused it; re-read the position so
+   * the next commit does not fail the same way.
+   */
+  async function resync(assetId: string): Promise<void> {
+    const stream = pipeline.stream(assetId)!;
+    const head = await repo.peek(assetId);
+    stream.reset(head.epoch ?? stream.epoch, await repo.recent(assetId, windowMs, deps.capacity), head.lastSeq);
+    log.error({ assetId, lastSeq: head.lastSeq }, 'another instance numbered this asset: stream position re-read');
+  }
+
   const sequencer = new Sequencer({
-    commit: (rows) => repo.commit(rows),
+    commit: async (rows) => {
+      try {
+        return await repo.commit(rows);
+      } catch (err) {
+        if (isSeqConflict(err))
+          for (const id of new Set(rows.filter((r) => r.seq !== null).map((r) => r.assetId)))
+            await resync(id).catch(() => undefined);
+        throw err;
+      }
+    },
     owns: deps.owns,
     cursor: (assetId) => {
       const s = pipeline.stream(assetId)!;
@@ -246,4 +267,11 @@ export function createClusterStream(deps: ClusterStreamDeps): ClusterStream {
       for (const a of pipeline.assets) await catchUp(a.id);
     },
   };
+}
+
+/** The unique (asset, seq) index refused a row (drizzle wraps the driver's error as its cause). */
+function isSeqConflict(err: unknown): boolean {
+  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.code === '23505' && e.constraint === 'telemetry_asset_seq_uq') return true;
+  return false;
 }
