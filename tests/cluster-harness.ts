@@ -207,11 +207,19 @@ export class ClusterHarness {
       connected,
       async subscribe(assetId: string, since?: { sinceSeq: number; epoch: string }): Promise<StreamSnapshot> {
         await connected;
-        const ack = (await socket.emitWithAck('stream:subscribe', { assetId, ...since })) as SubscribeAck;
+        // The snapshot is taken in the acknowledgement itself (as the browser's hook does): a live
+        // point decoded in the same read must not be recorded before it.
+        const ack = await new Promise<SubscribeAck>((resolve) =>
+          socket.emit('stream:subscribe', { assetId, ...since }, (res: SubscribeAck) => {
+            if (res.ok) {
+              if (!points.has(assetId)) points.set(assetId, []);
+              points.get(assetId)!.push(...res.snapshot.points);
+              epochs.set(assetId, res.snapshot.epoch);
+            }
+            resolve(res);
+          }),
+        );
         if (!ack.ok) throw new Error(ack.error);
-        if (!points.has(assetId)) points.set(assetId, []);
-        points.get(assetId)!.push(...ack.snapshot.points);
-        epochs.set(assetId, ack.snapshot.epoch);
         return ack.snapshot;
       },
     };
