@@ -229,6 +229,16 @@ export class ClusterHarness {
     this.instance(name).proc.kill('SIGKILL');
   }
 
+  /** Graceful shutdown (SIGTERM); resolves once the process has exited. */
+  terminate(name: string): Promise<void> {
+    const proc = this.instance(name).proc;
+    if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGTERM');
+    });
+  }
+
   async close(): Promise<void> {
     for (const s of this.sockets) s.disconnect();
     for (const inst of this.instances.values())

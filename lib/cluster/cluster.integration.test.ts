@@ -176,4 +176,41 @@ describe('three instances on PostgreSQL and Redis', () => {
       }
     },
   );
+
+  it('a graceful shutdown hands its assets over with the stream continuing', { timeout: 90_000 }, async () => {
+    const live = NAMES.filter((n) => h.instance(n).proc.exitCode === null && h.instance(n).proc.signalCode === null);
+    const owners = await h.settledOwners(live, 15_000);
+    const leaving = live.find((n) => n !== 'a')!;
+    const assetId = [...owners].find(([a, o]) => o === leaving && a !== 'line-1')![0];
+    const viewer = h.client('a');
+    await viewer.subscribe(assetId);
+    let ts = Date.now();
+    const send = async (target: string) => {
+      const res = await h.post(target, assetId, [reading((ts += 20))]);
+      expect(res.status).toBe(201);
+    };
+    for (let i = 0; i < 5; i++) await send(leaving);
+    const stopping = h.terminate(leaving);
+    for (let i = 0; i < 10; i++) await send('a'); // during and after the handover
+    await stopping;
+    const after = await h.settledOwners(['a'], 10_000);
+    expect(after.get(assetId)).toBe('a');
+    await until(async () => !(await h.query(`select 1 from telemetry where pending`)).length, 15_000, 'pending done');
+    const stored = await h.query<{ n: string }>(
+      `select count(*) as n from telemetry where asset_id = $1 and seq is not null`,
+      [assetId],
+    );
+    await until(
+      async () => (viewer.points.get(assetId)!.at(-1)?.seq ?? -1) >= Number(stored[0]!.n) - 1,
+      10_000,
+      'every point on the client',
+    );
+    expectContiguous(viewer.points.get(assetId)!);
+    expect(
+      viewer.points
+        .get(assetId)!
+        .slice(-15)
+        .map((p) => p.ts),
+    ).toEqual(Array.from({ length: 15 }, (_, i) => ts - (14 - i) * 20));
+  });
 });
