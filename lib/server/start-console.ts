@@ -316,6 +316,7 @@ export async function startConsole({
     // (GET /api/v1/ingest/status shows the state).
     plant = startPlantConnection({
       config,
+      ...(cluster.clustered ? { shareAs: cluster.instanceId } : {}),
       status: ingestStatus,
       logger,
       target: {

@@ -29,6 +29,15 @@ export function startPlantConnection(opts: {
   status: IngestStatus;
   logger: Logger;
   backoff?: MqttIngestOptions['backoff'];
+  /**
+   * Clustered mode (issue 16): this instance's id. Each instance then has a client id of its own
+   * (`<MQTT_CLIENT_ID>-<instance>`: two sessions with one id would throw each other off) and
+   * takes JSON topics through the shared subscription `$share/<MQTT_CLIENT_ID>/...`, so each
+   * message goes to one instance; the asset's owner streams it. Sparkplug topics stay unshared:
+   * a node's births, aliases and seq only make sense in one place, so every instance follows
+   * every node, and the idempotent store keeps each reading once.
+   */
+  shareAs?: string;
 }): MqttIngest | null {
   const { config, target, status, logger } = opts;
   if (!config.MQTT_URL) {
@@ -39,8 +48,15 @@ export function startPlantConnection(opts: {
       );
     return null;
   }
+  const json = jsonTelemetryHandler({
+    prefix: config.MQTT_TOPIC_PREFIX,
+    target,
+    status,
+    maxBatch: config.MAX_INGEST_BATCH,
+  });
+  const group = config.MQTT_CLIENT_ID.replace(/[/+#]/g, '_');
   const handlers: TopicHandler[] = [
-    jsonTelemetryHandler({ prefix: config.MQTT_TOPIC_PREFIX, target, status, maxBatch: config.MAX_INGEST_BATCH }),
+    opts.shareAs ? { ...json, filters: json.filters.map((f) => `$share/${group}/${f}`) } : json,
   ];
   // Late-bound: the handler exists before the connection it answers on.
   let connection: MqttIngest | null = null;
@@ -56,7 +72,7 @@ export function startPlantConnection(opts: {
     );
   connection = startMqttIngest({
     url: config.MQTT_URL,
-    clientId: config.MQTT_CLIENT_ID,
+    clientId: opts.shareAs ? `${config.MQTT_CLIENT_ID}-${opts.shareAs}`.slice(0, 128) : config.MQTT_CLIENT_ID,
     ...(config.MQTT_USERNAME !== undefined ? { username: config.MQTT_USERNAME } : {}),
     ...(config.MQTT_PASSWORD !== undefined ? { password: config.MQTT_PASSWORD } : {}),
     ...(config.MQTT_CA_FILE !== undefined ? { caFile: config.MQTT_CA_FILE } : {}),
