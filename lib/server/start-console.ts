@@ -321,7 +321,7 @@ export async function startConsole({
     // (GET /api/v1/ingest/status shows the state).
     plant = startPlantConnection({
       config,
-      ...(cluster.clustered ? { shareAs: cluster.instanceId } : {}),
+      ...(cluster.clustered ? { shareAs: { instanceId: cluster.instanceId, group: config.REDIS_KEY_PREFIX } } : {}),
       status: ingestStatus,
       logger,
       target: {
