@@ -79,6 +79,22 @@ describe('three instances on PostgreSQL and Redis', () => {
     },
   );
 
+  it("a client on any instance gets an asset's source status as its owner judged it", { timeout: 30_000 }, async () => {
+    // line-1 gets no readings after the alert test: its owner finds it stale after 2.5 s.
+    const owners = await h.settledOwners(NAMES, 10_000);
+    const other = NAMES.find((n) => n !== owners.get('line-1'))!;
+    const viewer = h.client(other);
+    await viewer.connected;
+    await until(
+      async () => {
+        const all = (await viewer.socket.emitWithAck('asset:statuses')) as { assetId: string; state: string }[];
+        return all.find((s) => s.assetId === 'line-1')?.state === 'stale';
+      },
+      15_000,
+      'line-1 stale on a non-owner',
+    );
+  });
+
   it(
     'kill -9 of an owner: its assets move within 10 s; clients resume with no gap and no duplicate; no acknowledged reading is lost',
     { timeout: 120_000 },

@@ -89,6 +89,21 @@ export class SourceMonitor {
     if (lastTs !== undefined && (e.lastTs === null || lastTs > e.lastTs)) e.lastTs = lastTs;
   }
 
+  /**
+   * Clustered mode: the status the asset's owner judged (another instance), kept so that this
+   * instance's `all()` answers as the owner would. Ignored for an asset judged here.
+   */
+  adopt(status: SourceStatus): void {
+    const e = this.entries.get(status.assetId);
+    if (!e || !this.opts.owns || this.opts.owns(status.assetId)) return;
+    Object.assign(e, {
+      state: status.state,
+      lastTs: status.lastTs,
+      changedAt: status.changedAt,
+      reason: status.reason,
+    });
+  }
+
   /** Stops judging a retired asset. */
   remove(assetId: string): void {
     this.entries.delete(assetId);

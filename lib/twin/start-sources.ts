@@ -42,10 +42,15 @@ export function startSourceMonitor(deps: {
     intervalMs: () => interval,
     staleAfterIntervals: deps.config.STALE_AFTER_INTERVALS,
     now: deps.now,
-    onStatus: (status) => deps.io.emit('asset:status', status),
+    onStatus: (status) => {
+      deps.io.emit('asset:status', status);
+      // Clustered: the other instances keep the owner's verdict for their `asset:statuses`.
+      if (deps.owns) deps.io.serverSideEmit('source:status', status);
+    },
     onAge: (assetId, age, at) => feedSourceAge(deps.alerts, assetId, age, at),
     ...(deps.owns ? { owns: deps.owns } : {}),
   });
+  if (deps.owns) deps.io.on('source:status', (status) => monitor.adopt(status));
   deps.io.on('connection', (socket) => {
     socket.on('asset:statuses', (ack: unknown) => {
       if (typeof ack === 'function') (ack as (statuses: unknown) => void)(monitor.all());
