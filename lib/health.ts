@@ -1,5 +1,6 @@
 import type { RedisHealth } from './cluster/start-shared';
 import type { Services } from './services';
+import type { ClusterStatus } from './cluster/start-cluster';
 
 type Check = { status: 'ok' | 'failed'; latencyMs?: number; reason?: string };
 
@@ -15,6 +16,8 @@ export interface HealthReport {
     /** Only with MQTT_URL: the plant connection's broker (it keeps reconnecting by itself). */
     mqtt?: Check & { broker?: string };
   };
+  /** Which instance answered and the assets it runs (issue 16); absent while starting. */
+  instance?: ClusterStatus;
 }
 
 const DB_TIMEOUT_MS = 2_000;
@@ -47,7 +50,8 @@ function mqttCheck(s: Partial<Pick<Services, 'ingestStatus'>>): HealthReport['ch
  * rotation); without Redis or the broker it still serves (degraded, with the reason).
  */
 export async function checkHealth(
-  s: Pick<Services, 'database' | 'version' | 'startedAt'> & Partial<Pick<Services, 'sharedCluster' | 'ingestStatus'>>,
+  s: Pick<Services, 'database' | 'version' | 'startedAt'> &
+    Partial<Pick<Services, 'sharedCluster' | 'ingestStatus' | 'cluster'>>,
 ): Promise<HealthReport> {
   const [database, redis] = await Promise.all([databaseCheck(s), s.sharedCluster?.health()]);
   const mqtt = mqttCheck(s);
@@ -62,6 +66,7 @@ export async function checkHealth(
     version: s.version,
     uptimeSeconds: Math.round((Date.now() - s.startedAt.getTime()) / 1000),
     checks: { database, ...(redis ? { redis } : {}), ...(mqtt ? { mqtt } : {}) },
+    ...(s.cluster ? { instance: s.cluster.status() } : {}),
   };
 }
 

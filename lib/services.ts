@@ -24,6 +24,7 @@ import type { SourceMonitor } from './twin/source-monitor';
 import type { IngestStatus } from './ingest/ingest-status';
 import type { MqttIngest } from './ingest/mqtt/mqtt-ingest';
 import type { AnnotationService } from './annotations/annotation-service';
+import type { ClusterStatus } from './cluster/start-cluster';
 
 export interface Services {
   config: Config;
@@ -62,6 +63,8 @@ export interface Services {
   annotations: AnnotationService;
   /** Clustered: Redis-backed events, shared limits, singleton jobs (lib/cluster); null in one process. */
   sharedCluster: SharedCluster | null;
+  /** Scale-out (issue 16): this instance's id and owned assets (health). */
+  cluster: { status(): ClusterStatus };
 }
 
 export function setServices(services: Services | undefined): void {

@@ -173,6 +173,19 @@ export class AlertService {
   }
 
   /**
+   * Clustered mode (issue 16): this instance just took the asset over, so its alarms may have
+   * been raised or changed by the previous owner: the engine continues from the stored ones.
+   */
+  async reloadAsset(assetId: string): Promise<void> {
+    const open = (await this.opts.repo.listOpen()).filter((a) => a.assetId === assetId);
+    for (const t of this.byAsset.get(assetId) ?? []) {
+      const a = open.find((o) => o.ruleId === t.rule.id) ?? null;
+      t.alert = a;
+      t.memory = a ? memoryOf(a) : EMPTY_MEMORY;
+    }
+  }
+
+  /**
    * Seeds the default rules still missing (a model with other features was activated) and starts
    * evaluating them at once. Rules that exist, edited or not, are left alone. Returns how many
    * were added.

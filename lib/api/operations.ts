@@ -57,6 +57,15 @@ const healthResponse = z.object({
       })
       .optional(),
   }),
+  instance: z
+    .object({
+      instanceId: z.string(),
+      clustered: z.boolean(),
+      liveInstances: z.number().int(),
+      ownedAssets: z.array(z.string()).describe('the assets whose pipeline runs on this instance'),
+    })
+    .optional()
+    .describe('which instance answered (scale-out)'),
 });
 registerOperation({
   method: 'get',

@@ -97,10 +97,39 @@ export const telemetry = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * Clustered mode (issue 16): the point's per-asset stream sequence number, stored in the same
+     * transaction that commits it, so a new owner continues from the stored maximum. Null in the
+     * embedded mode and for late readings (never streamed).
+     */
+    seq: bigint('seq', { mode: 'number' }),
+    /** Clustered mode: committed by a non-owner, waiting for the asset's owner to score and stream it. */
+    pending: boolean('pending').notNull().default(false),
   },
-  // Unique: an at-least-once sender's retry of (asset, ts) is one row (ingest is idempotent).
-  (t) => [uniqueIndex('telemetry_asset_ts_uq').on(t.assetId, t.ts)],
+  (t) => [
+    // Unique: an at-least-once sender's retry of (asset, ts) is one row (ingest is idempotent).
+    uniqueIndex('telemetry_asset_ts_uq').on(t.assetId, t.ts),
+    // A seq is never given twice (the last fence against two owners) and finds the resume point.
+    uniqueIndex('telemetry_asset_seq_uq')
+      .on(t.assetId, t.seq)
+      .where(sql`${t.seq} is not null`),
+    index('telemetry_pending_idx')
+      .on(t.assetId, t.ts)
+      .where(sql`${t.pending}`),
+  ],
 );
+
+/**
+ * Clustered mode (issue 16): each asset's stream identity. The epoch changes only when sequence
+ * continuity cannot be proven, so a client keeps resuming by seq across owners and restarts.
+ */
+export const assetStreams = pgTable('asset_streams', {
+  assetId: text('asset_id').primaryKey(),
+  epoch: text('epoch').notNull(),
+  /** The instance that took the asset last, and when (for the health report and debugging). */
+  owner: text('owner'),
+  takenAt: timestamp('taken_at', { withTimezone: true }),
+});
 
 /**
  * Per-signal extremes of the telemetry in fixed buckets of 10 s, 1 min, 5 min, 15 min and

@@ -54,11 +54,13 @@ function arrayLiteral(items: readonly string[]): string {
  * builder took ~0.1-0.25 ms of CPU per row for a 10-column VALUES list (a 1,600-row group commit
  * spent 160-450 ms building SQL before the database saw it), several times the insert itself.
  */
-async function insertNewTelemetry(
+export async function insertNewTelemetry<R extends { assetId: string; point: Omit<Point, 'seq'> }>(
   db: Db,
-  rows: { assetId: string; point: Point }[],
-): Promise<{ assetId: string; point: Point }[]> {
-  const byKey = new Map<string, { assetId: string; point: Point }>();
+  rows: R[],
+  /** Clustered mode (issue 16): each row's stream seq and whether it waits for its owner. */
+  cluster?: { seq: (r: R) => number | null; pending: (r: R) => boolean },
+): Promise<R[]> {
+  const byKey = new Map<string, R>();
   for (const r of rows) {
     const key = readingKey(r.assetId, r.point.ts);
     if (!byKey.has(key)) byKey.set(key, r);
@@ -68,20 +70,22 @@ async function insertNewTelemetry(
   const unique = [...byKey.values()].sort((a, b) =>
     a.assetId < b.assetId ? -1 : a.assetId > b.assetId ? 1 : a.point.ts - b.point.ts,
   );
-  const inserted: { assetId: string; point: Point }[] = [];
+  const inserted: R[] = [];
   for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
     const chunk = unique.slice(i, i + INSERT_CHUNK);
-    const col = <T>(f: (r: { assetId: string; point: Point }) => T) => sql.param(chunk.map(f));
+    const col = <T>(f: (r: R) => T) => sql.param(chunk.map(f));
     const result = (await db.execute(sql`
-      insert into telemetry (asset_id, ts, "values", prediction, lower, upper, actual, model_version, flags)
-      select u.asset_id, u.ts::timestamptz, u.v::jsonb, u.prediction, u.lower, u.upper, u.actual, u.model_version, u.flags::text[]
+      insert into telemetry (asset_id, ts, "values", prediction, lower, upper, actual, model_version, flags, seq, pending)
+      select u.asset_id, u.ts::timestamptz, u.v::jsonb, u.prediction, u.lower, u.upper, u.actual, u.model_version, u.flags::text[],
+             u.seq, u.pending
       from unnest(
         ${col((r) => r.assetId)}::text[], ${col((r) => new Date(r.point.ts).toISOString())}::text[],
         ${col((r) => JSON.stringify(r.point.values))}::text[], ${col((r) => r.point.prediction)}::float8[],
         ${col((r) => r.point.lower)}::float8[], ${col((r) => r.point.upper)}::float8[],
         ${col((r) => r.point.actual ?? null)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
-        ${col((r) => arrayLiteral(r.point.flags))}::text[]
-      ) as u(asset_id, ts, v, prediction, lower, upper, actual, model_version, flags)
+        ${col((r) => arrayLiteral(r.point.flags))}::text[],
+        ${col((r) => cluster?.seq(r) ?? null)}::int8[], ${col((r) => cluster?.pending(r) ?? false)}::bool[]
+      ) as u(asset_id, ts, v, prediction, lower, upper, actual, model_version, flags, seq, pending)
       on conflict (asset_id, ts) do nothing
       returning asset_id, round(extract(epoch from ts) * 1000)::float8 as ms`)) as unknown as {
       rows: { asset_id: string; ms: number | string }[];

@@ -7,8 +7,12 @@ import type { Pipeline } from '../twin/pipeline';
 import type { Point, PointFlag, Reading } from '../twin/types';
 import type { GroupCommit, StoredRow } from './group-commit';
 
-/** new: stored and streamed; late: stored, older than the live edge, not streamed; duplicate: stored before. */
-export type ReadingStatus = 'new' | 'late' | 'duplicate';
+/**
+ * new: stored and streamed; late: stored, older than the live edge, not streamed; duplicate:
+ * stored before; queued (clustered mode): stored by an instance that does not own the asset, to
+ * be scored and streamed by its owner.
+ */
+export type ReadingStatus = 'new' | 'late' | 'duplicate' | 'queued';
 
 export interface IngestedReading {
   status: ReadingStatus;
@@ -17,7 +21,7 @@ export interface IngestedReading {
 }
 
 export interface IngestResult {
-  /** Readings stored by this request (new + late). */
+  /** Readings stored by this request (new + late + queued). */
   accepted: number;
   duplicates: number;
   late: number;

@@ -19,7 +19,10 @@ const ingestResponse = z.object({
   accepted: z.number().int(),
   points: z.array(
     z.object({
-      seq: z.number().int(),
+      status: z
+        .enum(['new', 'late', 'duplicate', 'queued'])
+        .describe('queued: stored by an instance that does not own the asset; its owner scores and streams it'),
+      seq: z.number().int().nullable(),
       ts: z.iso.datetime(),
       prediction: z.number().nullable(),
       lower: z.number().nullable(),

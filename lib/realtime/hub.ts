@@ -40,6 +40,11 @@ export function attachStreamHub(
   streams: (assetId: string) => AssetStream | undefined,
   guard: SocketGuard,
   queue: WorkQueue = createWorkQueue(),
+  /**
+   * Clustered mode: a resume from a seq this instance's mirror has not seen yet (the client came
+   * from another instance) first brings the mirror up to date from the database.
+   */
+  catchUp?: (assetId: string) => Promise<void>,
 ): StreamHub {
   const { limits } = guard;
   // Built snapshots by request; an entry is valid only while its stream's lastSeq is unchanged.
@@ -51,7 +56,7 @@ export function attachStreamHub(
   ) => {
     const key = JSON.stringify([stream.assetId, req.sinceSeq, req.epoch, req.sinceTs, req.maxPoints]);
     const hit = shared.get(key);
-    if (hit && hit.lastSeq === stream.lastSeq) return hit.snapshot;
+    if (hit && hit.lastSeq === stream.lastSeq && hit.snapshot.epoch === stream.epoch) return hit.snapshot;
     const snapshot = stream.snapshot(req);
     shared.set(key, { lastSeq: stream.lastSeq, snapshot });
     return snapshot;
@@ -76,7 +81,7 @@ export function attachStreamHub(
         ack({ ok: false, error });
         guard.strike(socket, error);
       };
-      queue.push(() => {
+      const respond = () => {
         if (!socket.connected) return;
         const stream = streams(req.assetId);
         if (!stream) return refuse(`unknown asset "${req.assetId}"`);
@@ -104,7 +109,15 @@ export function attachStreamHub(
         state.assets.add(req.assetId);
         void socket.join(roomOf(req.assetId));
         ack({ ok: true, snapshot });
-      });
+      };
+      const ahead = streams(req.assetId);
+      if (catchUp && ahead && req.sinceSeq !== undefined && req.epoch === ahead.epoch && req.sinceSeq > ahead.lastSeq) {
+        catchUp(req.assetId)
+          .catch(() => undefined)
+          .finally(() => queue.push(respond));
+        return;
+      }
+      queue.push(respond);
     });
 
     socket.on('stream:unsubscribe', (raw: unknown) => {
@@ -124,7 +137,10 @@ export function attachStreamHub(
 
   return {
     publish(assetId, point) {
-      io.to(roomOf(assetId)).emit('stream:point', { assetId, point });
+      // This instance's sockets only: in clustered mode every instance publishes the points it
+      // buffers (the owner its own, the others what they mirror), so snapshot and live points
+      // come from the same buffer.
+      io.local.to(roomOf(assetId)).emit('stream:point', { assetId, point });
     },
   };
 }

@@ -100,7 +100,13 @@ export interface ClientToServerEvents {
   'asset:statuses': (ack: (statuses: SourceStatus[]) => void) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/** Between instances (clustered mode, through the Redis adapter). */
+export interface InterServerEvents {
+  /** The owner of an asset committed and published a point: every other instance mirrors it. */
+  'twin:point': (msg: { assetId: string; epoch: string; point: Point }) => void;
+  /** The owner of an asset judged its source (live, stale, offline): the others answer `asset:statuses` with it. */
+  'source:status': (status: SourceStatus) => void;
+}
 
 /** What the auth middleware attaches to every accepted socket. */
 export interface SocketData {

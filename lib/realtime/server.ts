@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin-policy';
 import type { LoggedOutSessions } from '../auth/revocation';
 import type { UserState } from '../auth/user-state';
@@ -26,6 +26,8 @@ export interface RealtimeDeps {
   guard?: SocketGuard;
   /** Refuses handshakes from a page of another origin, which would read the stream as the victim. */
   origins?: OriginPolicy;
+  /** Clustered mode (issue 16): the Redis adapter (lib/realtime/redis-adapter.ts); in-memory otherwise. */
+  adapter?: ServerOptions['adapter'];
 }
 
 /**
@@ -39,6 +41,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     serveClient: false,
     // Same-origin only: the console's pages are the only intended clients.
     cors: { origin: false },
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
   io.use((socket, next) => {

@@ -29,6 +29,7 @@ import type { AlertService } from '../alerts/alert-service';
 import { createAnnotationService } from '../annotations/annotation-service';
 import { startBacktests } from '../serving/backtest';
 import { IngestStatus } from '../ingest/ingest-status';
+import type { ClusterRuntime } from '../cluster/start-cluster';
 import { startPlantConnection } from '../ingest/mqtt/plant-connection';
 import { assayedYield } from '../plant/ground-truth';
 import { APP_VERSION } from '../version';
@@ -54,6 +55,8 @@ export interface ComposeDeps {
   metrics: Metrics;
   /** Clustered: cross-instance events, singleton jobs, shared A/B figures (lib/cluster); else null. */
   sharedCluster: SharedCluster | null;
+  /** Scale-out (issue 16): the Redis adapter's and the leases' runtime (a no-op when not clustered). */
+  cluster: ClusterRuntime;
 }
 
 export interface ComposedServices {
@@ -75,6 +78,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     plant?: { close(): Promise<void> };
     retention?: { stop(): Promise<void> };
     sources?: { stop(): void };
+    cluster?: { close(): Promise<void> };
     twin?: { close(): Promise<void> };
     backtests?: { close(): Promise<void> };
     alerts?: { close(): Promise<void> };
@@ -93,6 +97,8 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     await quietly('plant connection', s.plant && (() => s.plant!.close()));
     await quietly('retention', s.retention && (() => s.retention!.stop()));
     await quietly('source monitor', s.sources && (() => s.sources!.stop()));
+    // Clustered: owned assets are handed over (everything streamed is committed) before the twin stops.
+    await quietly('cluster', s.cluster && (() => s.cluster!.close()));
     await quietly('twin', s.twin && (() => s.twin!.close()));
     await quietly('backtests', s.backtests && (() => s.backtests!.close()));
     await quietly('alerts', s.alerts && (() => s.alerts!.close()));
@@ -142,6 +148,10 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
       commitConcurrency: database.kind === 'postgres' ? 4 : 1,
       hub,
+      cluster: deps.cluster.twinOptions(database, io, async (id, ts) => {
+        late.sources?.takeOver(id, ts);
+        await late.alerts?.reloadAsset(id);
+      }),
       truth: assayedYield(config.SIM_SEED),
       onPoint: (assetId, point) => {
         late.alerts?.onPoint(assetId, point);
@@ -204,9 +214,13 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       latestTs: (ids) => repos.telemetry.latestTs(ids),
       logger,
       strike: (socket, reason) => deps.socketGuard.strike(socket, reason),
+      ...(deps.cluster.clustered ? { owns: deps.cluster.owns } : {}),
     });
     late.sources = sources;
     started.sources = sources;
+    // Clustered: fill the mirrors from the database, then take this instance's share of the assets.
+    started.cluster = deps.cluster;
+    await deps.cluster.start(io, twin);
 
     // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
     const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
@@ -234,6 +248,9 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     // in the background (GET /api/v1/ingest/status shows the state).
     const plant = startPlantConnection({
       config,
+      ...(deps.cluster.clustered
+        ? { shareAs: { instanceId: deps.cluster.instanceId, group: config.REDIS_KEY_PREFIX } }
+        : {}),
       status: ingestStatus,
       logger,
       target: {
@@ -267,6 +284,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       plant,
       annotations,
       sharedCluster,
+      cluster: deps.cluster,
     };
     return { services, close };
   } catch (err) {

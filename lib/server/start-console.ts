@@ -17,6 +17,7 @@ import { createOriginPolicy, parseAllowedOrigins } from '../auth/origin-policy';
 import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
 import type { Logger } from '../log';
+import { prepareCluster, type ClusterRuntime } from '../cluster/start-cluster';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
 import { createSocketGuard } from '../realtime/socket-guard';
 import { processMetrics, setConnectedSocketsSource } from '../metrics';
@@ -69,6 +70,7 @@ export async function startConsole({
   let database: Database | undefined;
   let composed: ComposedServices | undefined;
   let sharedCluster: SharedCluster | null = null;
+  let cluster: ClusterRuntime | undefined;
   // True from the moment the complete services are published until shutdown begins.
   let ready = false;
   try {
@@ -84,6 +86,8 @@ export async function startConsole({
       pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
     });
     logger.info({ database: database.description }, 'database ready');
+    // Scale-out (issue 16): Redis adapter and asset leases when clustered; a no-op otherwise.
+    cluster = await prepareCluster(config, logger);
     // The auth generation first: the repositories bump it, the credential caches read it.
     const authChanges = createAuthChanges();
     const repos = createRepositories(database, authChanges);
@@ -186,6 +190,7 @@ export async function startConsole({
       logger,
       userState: (id) => auth.userStates.get(id),
       loggedOut: auth.loggedOut,
+      adapter: cluster.adapter,
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);
     composed = await composeServices({
@@ -202,6 +207,7 @@ export async function startConsole({
       socketGuard,
       startedAt,
       sharedCluster,
+      cluster,
     });
     const { services } = composed;
     // Published only now, complete: no route ever sees a part missing.
@@ -249,6 +255,7 @@ export async function startConsole({
     if (composed && getServicesOrNull() === composed.services) setServices(undefined);
     await composed?.close().catch(() => {});
     await sharedCluster?.close().catch(() => {});
+    await cluster?.close().catch(() => {});
     await database?.close().catch(() => {});
     releaseLock();
     throw err;

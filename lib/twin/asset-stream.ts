@@ -16,8 +16,11 @@ export class AssetStream {
 
   constructor(
     readonly assetId: string,
-    /** Changes with every server start: seqs of another epoch cannot be resumed. */
-    readonly epoch: string,
+    /**
+     * Seqs of another epoch cannot be resumed. Embedded: changes with every server start.
+     * Clustered: the asset's stored epoch, kept across owners while seqs continue (issue 16).
+     */
+    public epoch: string,
     capacity: number,
     private readonly maxAgeMs: number,
   ) {
@@ -31,6 +34,27 @@ export class AssetStream {
     this.buffer.push(stamped);
     this.buffer.dropWhile((p) => p.ts < stamped.ts - this.maxAgeMs);
     return stamped;
+  }
+
+  /**
+   * Buffers a point that already carries its seq (clustered mode: given by the owner at commit).
+   * Returns false, buffering nothing, unless it is exactly the next one.
+   */
+  appendSequenced(point: Point): boolean {
+    if (point.seq !== this.nextSeq) return false;
+    this.nextSeq++;
+    this.buffer.push(point);
+    this.buffer.dropWhile((p) => p.ts < point.ts - this.maxAgeMs);
+    return true;
+  }
+
+  /** Replaces the buffer (a new owner or a mirror refilled from the database); `lastSeq` continues from there. */
+  reset(epoch: string, points: Point[], lastSeq: number): void {
+    this.epoch = epoch;
+    this.buffer.clear();
+    this.nextSeq = lastSeq + 1;
+    const newest = points[points.length - 1];
+    for (const p of points) if (!newest || p.ts >= newest.ts - this.maxAgeMs) this.buffer.push(p);
   }
 
   get lastSeq(): number {

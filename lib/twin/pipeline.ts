@@ -22,6 +22,13 @@ export interface PipelineOptions {
   bufferSeconds: number;
   rateHz: number;
   logger: Logger;
+  /** Clustered mode (issue 16): whether this instance owns the asset (embedded: every asset). */
+  owns?: (assetId: string) => boolean;
+}
+
+/** Clustered mode: commits scored readings and gives their seqs (lib/twin/sequencer.ts). */
+export interface PointSequencer {
+  submit(items: { assetId: string; point: Omit<Point, 'seq'> }[]): Promise<unknown>;
 }
 
 export class UnknownAssetError extends Error {
@@ -35,6 +42,8 @@ export class Pipeline {
   private readonly streams = new Map<string, AssetStream>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly log: Logger;
+  /** Points each asset's buffer holds at most. */
+  readonly capacity: number;
   /** This process's sequence numbering (see SubscribeRequest.epoch). */
   readonly epoch: string;
   readonly stats = { points: 0, batches: 0, scored: 0, outOfRange: 0, unscored: 0, lastInferenceMs: 0 };
@@ -43,6 +52,7 @@ export class Pipeline {
     this.log = opts.logger.child({ module: 'pipeline' });
     // Count bound: the age window at the configured rate, with headroom for ingest bursts.
     const capacity = Math.max(1_000, Math.ceil(opts.bufferSeconds * opts.rateHz * 1.5));
+    this.capacity = capacity;
     this.epoch = randomUUID();
     for (const a of opts.assets)
       this.streams.set(a.id, new AssetStream(a.id, this.epoch, capacity, opts.bufferSeconds * 1000));
@@ -68,9 +78,47 @@ export class Pipeline {
     return run;
   }
 
-  private async process(readings: Reading[], extraFlags: PointFlag[]): Promise<Point[]> {
+  private async process(all: Reading[], extraFlags: PointFlag[]): Promise<Point[]> {
+    if (!this.sequencer) {
+      const points = await this.score(all, extraFlags);
+      return all.map((r, i) => this.append(r.assetId, points[i]!, false));
+    }
+    // Clustered: only the owner's readings, committed with their seqs before they are published
+    // (the sequencer calls publishSequenced after the commit).
+    const readings = all.filter((r) => this.owns(r.assetId));
+    if (!readings.length) return [];
     const points = await this.score(readings, extraFlags);
-    return readings.map((r, i) => this.append(r.assetId, points[i]!, false));
+    await this.sequencer.submit(readings.map((r, i) => ({ assetId: r.assetId, point: points[i]! })));
+    return points.filter((p): p is Point => typeof (p as Point).seq === 'number');
+  }
+
+  private sequencer: PointSequencer | null = null;
+
+  /** Clustered mode: from now on points are committed and numbered by `sequencer`. */
+  useSequencer(sequencer: PointSequencer): void {
+    this.sequencer = sequencer;
+  }
+
+  /** Whether this instance runs the asset's pipeline (embedded: always). */
+  owns(assetId: string): boolean {
+    return this.opts.owns ? this.opts.owns(assetId) : true;
+  }
+
+  /**
+   * Clustered mode: publishes a point the sequencer committed with its seq (buffer, then every
+   * consumer as for any point). False when it is not the asset's next seq (never expected).
+   */
+  publishSequenced(assetId: string, point: Point): boolean {
+    const stream = this.streams.get(assetId);
+    if (!stream?.appendSequenced(point)) {
+      this.log.error(
+        { assetId, seq: point.seq, lastSeq: stream?.lastSeq },
+        'sequenced point out of order: not published',
+      );
+      return false;
+    }
+    this.countAndNotify(assetId, point, true);
+    return true;
   }
 
   /**
@@ -153,11 +201,15 @@ export class Pipeline {
 
   private append(assetId: string, scored: Omit<Point, 'seq'>, stored: boolean): Point {
     const point = this.streams.get(assetId)!.append(scored);
+    this.countAndNotify(assetId, point, stored);
+    return point;
+  }
+
+  private countAndNotify(assetId: string, point: Point, stored: boolean): void {
     this.stats.points++;
     if (point.flags.includes('out_of_range')) this.stats.outOfRange++;
     if (point.prediction === null) this.stats.unscored++;
     this.opts.onPoint(assetId, point, stored);
-    return point;
   }
 
   /** Resolves once every batch handed in so far is processed. */

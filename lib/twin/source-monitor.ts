@@ -34,6 +34,8 @@ export interface SourceMonitorOptions {
   onStatus: (status: SourceStatus) => void;
   /** Seconds without data of each judged asset, at `at` (a dead source counts as past the limit). */
   onAge?: (assetId: string, ageSeconds: number, at: number) => void;
+  /** Clustered mode (issue 16): only the assets this instance owns are judged here. */
+  owns?: (assetId: string) => boolean;
 }
 
 interface Entry extends SourceStatus {
@@ -76,6 +78,32 @@ export class SourceMonitor {
     e.lastArrival = this.now();
   }
 
+  /**
+   * Clustered mode: this instance just took the asset over; it is judged from now on as if its
+   * newest stored reading (`lastTs`, when there is one) had just arrived.
+   */
+  takeOver(assetId: string, lastTs: number | undefined): void {
+    const e = this.entries.get(assetId);
+    if (!e) return;
+    e.lastArrival = lastTs === undefined ? null : this.now();
+    if (lastTs !== undefined && (e.lastTs === null || lastTs > e.lastTs)) e.lastTs = lastTs;
+  }
+
+  /**
+   * Clustered mode: the status the asset's owner judged (another instance), kept so that this
+   * instance's `all()` answers as the owner would. Ignored for an asset judged here.
+   */
+  adopt(status: SourceStatus): void {
+    const e = this.entries.get(status.assetId);
+    if (!e || !this.opts.owns || this.opts.owns(status.assetId)) return;
+    Object.assign(e, {
+      state: status.state,
+      lastTs: status.lastTs,
+      changedAt: status.changedAt,
+      reason: status.reason,
+    });
+  }
+
   /** Stops judging a retired asset. */
   remove(assetId: string): void {
     this.entries.delete(assetId);
@@ -116,6 +144,7 @@ export class SourceMonitor {
   check(): void {
     const now = this.now();
     for (const e of this.entries.values()) {
+      if (this.opts.owns && !this.opts.owns(e.assetId)) continue;
       if (e.lastArrival === null && e.state !== 'offline') continue;
       if (e.state === 'live' && now - e.lastArrival! > this.limitMs(e.assetId)) this.set(e, 'stale', null, now);
       this.opts.onAge?.(e.assetId, this.ageSeconds(e, now), now);

@@ -33,6 +33,8 @@ export function startSourceMonitor(deps: {
   /** The socket guard's strike, for a malformed request. */
   strike?: SocketGuard['strike'];
   now?: () => number;
+  /** Clustered mode: whether this instance owns the asset (only owners judge their sources). */
+  owns?: (assetId: string) => boolean;
 }): SourceMonitor {
   const interval = expectedIntervalMs(deps.config);
   const monitor = new SourceMonitor({
@@ -40,9 +42,15 @@ export function startSourceMonitor(deps: {
     intervalMs: () => interval,
     staleAfterIntervals: deps.config.STALE_AFTER_INTERVALS,
     now: deps.now,
-    onStatus: (status) => deps.io.emit('asset:status', status),
+    onStatus: (status) => {
+      deps.io.emit('asset:status', status);
+      // Clustered: the other instances keep the owner's verdict for their `asset:statuses`.
+      if (deps.owns) deps.io.serverSideEmit('source:status', status);
+    },
     onAge: (assetId, age, at) => feedSourceAge(deps.alerts, assetId, age, at),
+    ...(deps.owns ? { owns: deps.owns } : {}),
   });
+  if (deps.owns) deps.io.on('source:status', (status) => monitor.adopt(status));
   deps.io.on('connection', (socket) => {
     socket.on('asset:statuses', (ack: unknown) => {
       if (typeof ack === 'function') (ack as (statuses: unknown) => void)(monitor.all());

@@ -16,6 +16,7 @@ import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
 import type { Point, Reading, SignalValues, StreamCatalog } from './types';
 import { GroupCommit, type CommitSink } from '../ingest/group-commit';
 import { ingestDurably, type IngestResult } from '../ingest/durable-ingest';
+import { createClusterStream, type ClusterStream, type ClusterStreamDeps } from './cluster-stream';
 
 export interface TwinOptions {
   assetCount: number;
@@ -37,6 +38,8 @@ export interface TwinOptions {
   /** Extra consumers of every point, in order (the alert engine); must not block or throw. */
   onPoint?: (assetId: string, point: Point) => void;
   logger: Logger;
+  /** Clustered mode (issue 16): this instance runs only the assets it owns and mirrors the others. */
+  cluster?: Omit<ClusterStreamDeps, 'pipeline' | 'publishLocal' | 'bufferSeconds' | 'capacity' | 'logger'>;
 }
 
 export interface TwinService {
@@ -45,6 +48,8 @@ export interface TwinService {
   /** Outside readings: resolves after they are committed (rejects with NotStoredError when not). */
   ingest(readings: Reading[]): Promise<IngestResult>;
   commits: GroupCommit;
+  /** Clustered mode: ownership hooks, mirrors and the sequencer; null in the embedded mode. */
+  cluster: ClusterStream | null;
   catalog(): StreamCatalog;
   model(): TwinModel | null;
   modelProblem(): string | null;
@@ -76,8 +81,19 @@ export function createTwinService(opts: TwinOptions): TwinService {
     bufferSeconds: opts.bufferSeconds,
     rateHz: opts.rateHz,
     logger: opts.logger,
+    ...(opts.cluster ? { owns: opts.cluster.owns } : {}),
   });
   writer.start();
+  const cluster = opts.cluster
+    ? createClusterStream({
+        ...opts.cluster,
+        pipeline,
+        publishLocal: (assetId, point) => opts.hub.publish(assetId, point),
+        bufferSeconds: opts.bufferSeconds,
+        capacity: pipeline.capacity,
+        logger: opts.logger,
+      })
+    : null;
 
   const sim = opts.simulator
     ? runSimulator(
@@ -109,7 +125,8 @@ export function createTwinService(opts: TwinOptions): TwinService {
     pipeline,
     writer,
     commits,
-    ingest: (readings) => ingestDurably(pipeline, commits, readings),
+    cluster,
+    ingest: (readings) => (cluster ? cluster.ingest(readings) : ingestDurably(pipeline, commits, readings)),
     model: () => models.model(),
     modelProblem: () => models.problem(),
     catalog(): StreamCatalog {
@@ -131,6 +148,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
     async close() {
       sim?.stop();
       await pipeline.idle();
+      await cluster?.sequencer.idle();
       await commits.idle();
       await writer.close();
     },

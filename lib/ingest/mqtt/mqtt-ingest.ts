@@ -161,7 +161,11 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
     failures = 0;
     log.info({ broker, sessionPresent: connack.sessionPresent }, 'MQTT connected');
     opts.status.updateConnection({ connected: true, lastConnectedAt: new Date().toISOString() });
-    client.subscribe(filters, { qos: 1, nl: true }, (err, granted) => {
+    // No Local is a protocol error on a shared subscription (`$share/...`, clustered mode).
+    const subscriptions = Object.fromEntries(
+      filters.map((f) => [f, { qos: 1 as const, nl: !f.startsWith('$share/') }]),
+    );
+    client.subscribe(subscriptions, (err, granted) => {
       if (err) {
         log.error({ err }, 'MQTT subscribe failed');
         opts.status.updateConnection({ lastError: `subscribe failed: ${err.message}` });

@@ -29,6 +29,16 @@ export function startPlantConnection(opts: {
   status: IngestStatus;
   logger: Logger;
   backoff?: MqttIngestOptions['backoff'];
+  /**
+   * Clustered mode (issue 16): this instance's id and the cluster's share group (the same on
+   * every instance). Each instance then has a client id of its own (`<MQTT_CLIENT_ID>-<instance>`
+   * unless MQTT_CLIENT_ID already ends with the instance id: two sessions with one id would throw
+   * each other off) and takes JSON topics through the shared subscription
+   * `$share/<group>/...`, so each message goes to one instance; the asset's owner streams it.
+   * Sparkplug topics stay unshared: a node's births, aliases and seq only make sense in one
+   * place, so every instance follows every node, and the idempotent store keeps each reading once.
+   */
+  shareAs?: { instanceId: string; group: string };
 }): MqttIngest | null {
   const { config, target, status, logger } = opts;
   if (!config.MQTT_URL) {
@@ -39,8 +49,16 @@ export function startPlantConnection(opts: {
       );
     return null;
   }
+  const json = jsonTelemetryHandler({
+    prefix: config.MQTT_TOPIC_PREFIX,
+    target,
+    status,
+    maxBatch: config.MAX_INGEST_BATCH,
+  });
+  const share = opts.shareAs;
+  const group = share?.group.replace(/[/+#]/g, '_');
   const handlers: TopicHandler[] = [
-    jsonTelemetryHandler({ prefix: config.MQTT_TOPIC_PREFIX, target, status, maxBatch: config.MAX_INGEST_BATCH }),
+    share ? { ...json, filters: json.filters.map((f) => `$share/${group}/${f}`) } : json,
   ];
   // Late-bound: the handler exists before the connection it answers on.
   let connection: MqttIngest | null = null;
@@ -56,7 +74,10 @@ export function startPlantConnection(opts: {
     );
   connection = startMqttIngest({
     url: config.MQTT_URL,
-    clientId: config.MQTT_CLIENT_ID,
+    clientId:
+      share && !config.MQTT_CLIENT_ID.endsWith(share.instanceId)
+        ? `${config.MQTT_CLIENT_ID}-${share.instanceId}`.slice(0, 128)
+        : config.MQTT_CLIENT_ID,
     ...(config.MQTT_USERNAME !== undefined ? { username: config.MQTT_USERNAME } : {}),
     ...(config.MQTT_PASSWORD !== undefined ? { password: config.MQTT_PASSWORD } : {}),
     ...(config.MQTT_CA_FILE !== undefined ? { caFile: config.MQTT_CA_FILE } : {}),

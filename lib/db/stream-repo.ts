@@ -1,0 +1,206 @@
+/**
+ * Clustered mode (issue 16): the stored side of each asset's live stream. Points are committed
+ * with their seq before they are streamed, so the database always holds every seq a client may
+ * have seen: a new owner continues from the stored maximum and any instance can fill a gap in
+ * its mirror from here. Readings committed by a non-owner wait as `pending` rows (a NOTIFY in the
+ * same transaction tells the owner at commit) until the owner scores and sequences them.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { insertNewTelemetry, readingKey } from './telemetry-repo';
+import { rollupOf, upsertRollup } from './telemetry-rollup';
+import type { Point, PointFlag } from '../twin/types';
+
+/** A row to commit: a new reading (insert) or a pending one now scored by its owner (update). */
+export interface SequencedRow {
+  assetId: string;
+  point: Omit<Point, 'seq'>;
+  /** The stream seq (null: late, or pending). */
+  seq: number | null;
+  /** true: stored for the owner to score and stream. */
+  pending: boolean;
+  /** true: the row exists as pending and is completed here (owner only). */
+  update?: boolean;
+}
+
+/** Thrown inside the transaction (rolling it back) when sequenced rows could not be written. */
+export class SeqConflictError extends Error {
+  constructor(readonly keys: string[]) {
+    super(`${keys.length} sequenced rows were stored meanwhile by someone else`);
+    this.name = 'SeqConflictError';
+  }
+}
+
+interface RawRow {
+  asset_id: string;
+  ms: number | string;
+  seq: number | string | null;
+  values: Record<string, number>;
+  prediction: number | null;
+  lower: number | null;
+  upper: number | null;
+  actual: number | null;
+  model_version: string | null;
+  flags: string[];
+}
+
+const POINT_COLUMNS = sql.raw(
+  `asset_id, round(extract(epoch from ts) * 1000)::float8 as ms, seq, "values", prediction, lower, upper, actual, model_version, flags`,
+);
+
+function toPoint(r: RawRow): Point {
+  return {
+    seq: Number(r.seq),
+    ts: Number(r.ms),
+    values: r.values,
+    prediction: r.prediction,
+    lower: r.lower,
+    upper: r.upper,
+    modelVersion: r.model_version,
+    // Not stored: the batch's inference time is a live figure only.
+    inferenceMs: null,
+    flags: r.flags as PointFlag[],
+    ...(r.actual !== null ? { actual: r.actual } : {}),
+  };
+}
+
+const rowsOf = (result: unknown) => (result as { rows: RawRow[] }).rows;
+
+/** The stream repository for one database and one NOTIFY channel (namespaced per cluster, known once ownership started). */
+export function streamRepo(db: Db, notifyChannel: () => string) {
+  return {
+    /**
+     * One transaction: new rows inserted (duplicates of (asset, ts) skipped), pending rows
+     * completed, the rollup of exactly those, and a NOTIFY per asset with new pending rows.
+     * Resolves after commit with the keys (`readingKey`) of the rows written.
+     */
+    async commit(rows: SequencedRow[]): Promise<Set<string>> {
+      const written = new Set<string>();
+      if (!rows.length) return written;
+      await db.transaction(async (tx) => {
+        const t = tx as unknown as Db;
+        const inserts = rows.filter((r) => !r.update);
+        const updates = rows.filter((r) => r.update);
+        const inserted = inserts.length
+          ? await insertNewTelemetry(t, inserts, { seq: (r) => r.seq, pending: (r) => r.pending })
+          : [];
+        for (const r of inserted) written.add(readingKey(r.assetId, r.point.ts));
+        const completed: SequencedRow[] = [];
+        if (updates.length) {
+          const col = <T>(f: (r: SequencedRow) => T) => sql.param(updates.map(f));
+          const res = await t.execute(sql`
+            update telemetry t set seq = u.seq, pending = false, prediction = u.prediction, lower = u.lower,
+              upper = u.upper, model_version = u.model_version, flags = u.flags::text[]
+            from unnest(${col((r) => r.assetId)}::text[], ${col((r) => new Date(r.point.ts).toISOString())}::text[],
+              ${col((r) => r.seq)}::int8[], ${col((r) => r.point.prediction)}::float8[], ${col((r) => r.point.lower)}::float8[],
+              ${col((r) => r.point.upper)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
+              ${col((r) => `{${r.point.flags.map((f) => `"${f}"`).join(',')}}`)}::text[])
+              as u(asset_id, ts, seq, prediction, lower, upper, model_version, flags)
+            where t.asset_id = u.asset_id and t.ts = u.ts::timestamptz and t.pending
+            returning t.asset_id, round(extract(epoch from t.ts) * 1000)::float8 as ms`);
+          const done = new Set(
+            (res as unknown as { rows: { asset_id: string; ms: number | string }[] }).rows.map((r) =>
+              readingKey(r.asset_id, Number(r.ms)),
+            ),
+          );
+          for (const r of updates) {
+            const key = readingKey(r.assetId, r.point.ts);
+            if (!done.has(key)) continue;
+            written.add(key);
+            completed.push(r);
+          }
+        }
+        // A sequenced row not written (stored meanwhile by another request, or completed by
+        // another owner) would leave a hole in the seqs: roll back, the caller plans again.
+        const missed = rows.filter((r) => r.seq !== null && !written.has(readingKey(r.assetId, r.point.ts)));
+        if (missed.length) throw new SeqConflictError(missed.map((r) => readingKey(r.assetId, r.point.ts)));
+        // The rollup: everything of an inserted row; only the owner's prediction and band of a
+        // completed one (its values and measured yield were counted when it was stored pending).
+        const rollRows = [
+          ...inserted.map((r) => ({ assetId: r.assetId, point: r.point as Point })),
+          ...completed.map((r) => ({
+            assetId: r.assetId,
+            point: { ...r.point, values: {}, actual: undefined } as unknown as Point,
+          })),
+        ];
+        if (rollRows.length) await upsertRollup(t, rollupOf(rollRows));
+        const waiting = new Set(inserted.filter((r) => r.pending).map((r) => r.assetId));
+        // Delivered at commit, never for a rolled-back transaction.
+        for (const assetId of waiting) await t.execute(sql`select pg_notify(${notifyChannel()}, ${assetId})`);
+      });
+      return written;
+    },
+
+    /** Assets with pending readings (one probe of the partial index). */
+    async pendingAssets(): Promise<string[]> {
+      const res = (await db.execute(sql`select distinct asset_id from telemetry where pending`)) as unknown as {
+        rows: { asset_id: string }[];
+      };
+      return res.rows.map((r) => r.asset_id);
+    },
+
+    /** The oldest pending readings of an asset, in time order (the owner scores and streams them). */
+    async pending(assetId: string, limit = 1_000): Promise<Omit<Point, 'seq'>[]> {
+      const res = await db.execute(sql`
+        select ${POINT_COLUMNS} from telemetry where asset_id = ${assetId} and pending order by ts limit ${limit}`);
+      return rowsOf(res).map((r) => {
+        const { seq: _seq, ...point } = toPoint(r);
+        return point;
+      });
+    },
+
+    /**
+     * The asset's stream identity for a new owner: its stored epoch and newest seq. Continuity
+     * holds when the epoch exists and stored points carry seqs; otherwise a new epoch is stored
+     * (clients holding seqs of the old one re-snapshot).
+     */
+    async head(assetId: string, owner: string): Promise<{ epoch: string; lastSeq: number }> {
+      const res = (await db.execute(sql`
+        select (select epoch from asset_streams where asset_id = ${assetId}) as epoch,
+               (select max(seq) from telemetry where asset_id = ${assetId} and seq is not null) as last_seq`)) as unknown as {
+        rows: { epoch: string | null; last_seq: number | string | null }[];
+      };
+      const row = res.rows[0]!;
+      const continues = row.epoch !== null && row.last_seq !== null;
+      const epoch = continues ? row.epoch! : randomUUID();
+      await db.execute(sql`
+        insert into asset_streams (asset_id, epoch, owner, taken_at) values (${assetId}, ${epoch}, ${owner}, now())
+        on conflict (asset_id) do update set epoch = excluded.epoch, owner = excluded.owner, taken_at = excluded.taken_at`);
+      return { epoch, lastSeq: continues ? Number(row.last_seq) : -1 };
+    },
+
+    /** The stored epoch and newest seq without taking anything (mirrors). */
+    async peek(assetId: string): Promise<{ epoch: string | null; lastSeq: number }> {
+      const res = (await db.execute(sql`
+        select (select epoch from asset_streams where asset_id = ${assetId}) as epoch,
+               (select max(seq) from telemetry where asset_id = ${assetId} and seq is not null) as last_seq`)) as unknown as {
+        rows: { epoch: string | null; last_seq: number | string | null }[];
+      };
+      const row = res.rows[0]!;
+      return { epoch: row.epoch, lastSeq: row.last_seq === null ? -1 : Number(row.last_seq) };
+    },
+
+    /** The newest `limit` streamed points of an asset not older than `windowMs` before its newest, in seq order. */
+    async recent(assetId: string, windowMs: number, limit: number): Promise<Point[]> {
+      const res = await db.execute(sql`
+        select * from (
+          select ${POINT_COLUMNS} from telemetry
+          where asset_id = ${assetId} and seq is not null
+            and ts >= (select max(ts) from telemetry where asset_id = ${assetId} and seq is not null) - ${windowMs} * interval '1 millisecond'
+          order by seq desc limit ${limit}) r
+        order by seq`);
+      return rowsOf(res).map(toPoint);
+    },
+
+    /** Streamed points after `afterSeq`, in seq order (a mirror filling a gap). */
+    async after(assetId: string, afterSeq: number, limit = 20_000): Promise<Point[]> {
+      const res = await db.execute(sql`
+        select ${POINT_COLUMNS} from telemetry
+        where asset_id = ${assetId} and seq > ${afterSeq} order by seq limit ${limit}`);
+      return rowsOf(res).map(toPoint);
+    },
+  };
+}
+
+export type StreamRepo = ReturnType<typeof streamRepo>;
