@@ -19,6 +19,7 @@ import type { SourceMonitor } from './twin/source-monitor';
 import type { IngestStatus } from './ingest/ingest-status';
 import type { MqttIngest } from './ingest/mqtt/mqtt-ingest';
 import type { AnnotationService } from './annotations/annotation-service';
+import type { AssetRegistry } from './assets/asset-registry';
 
 export interface Services {
   config: Config;
@@ -47,6 +48,8 @@ export interface Services {
   plant?: MqttIngest | null;
   /** Notes on the trends (issue 18); set once socket.io is up (changes are broadcast). */
   annotations?: AnnotationService;
+  /** The asset registry (issue 15): hierarchy, signals, tags; changes take effect at once. */
+  assets?: AssetRegistry;
 }
 
 /** The live twin, or an error when the process is still starting. */

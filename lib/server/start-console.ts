@@ -52,6 +52,9 @@ import path from 'node:path';
 import { IngestStatus } from '../ingest/ingest-status';
 import { startPlantConnection } from '../ingest/mqtt/plant-connection';
 import type { MqttIngest } from '../ingest/mqtt/mqtt-ingest';
+import { applyAssetChanges, startAssetRegistry, toAssetInfo } from '../assets/start-assets';
+import { assetsBroadcaster } from '../realtime/asset-events';
+import { currentDefaults } from '../alerts/start-alerts';
 
 export interface ConsoleHandle {
   url: string;
@@ -234,7 +237,11 @@ export async function startConsole({
     // Points before the engine has loaded its rules are not checked (start-up only).
     let alerts: AlertService | null = null;
     let sources: SourceMonitor | null = null;
+    // The asset registry (issue 15): seeded on a new database, then the twin streams its assets.
+    const assets = await startAssetRegistry({ config, db: database.db, audit, models, logger });
+    services.assets = assets;
     const twin = createTwinService({
+      assets: assets.list().map(toAssetInfo),
       assetCount: config.ASSET_COUNT,
       externalAssets: config.EXTERNAL_ASSETS,
       simulator: config.SIMULATOR === 'on',
@@ -294,6 +301,14 @@ export async function startConsole({
       strike: (socket, reason) => socketGuard.strike(socket, reason),
     });
     services.sources = sources;
+    // Creating, editing or retiring an asset takes effect at once (stream, stale, alerts, pickers).
+    applyAssetChanges(assets, {
+      twin,
+      sources,
+      addDefaultRules: () => alerts!.addDefaults(currentDefaults({ config, twin, targetLimits: null, models })),
+      broadcast: assetsBroadcaster(io),
+      logger,
+    });
     // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
     const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
     services.ingestStatus = ingestStatus;
@@ -310,6 +325,7 @@ export async function startConsole({
       target: {
         hasAsset: (id) => twin.pipeline.hasAsset(id),
         features: () => twin.catalog().signals.map((s) => s.name),
+        signals: (id) => assets.signalMap(id),
         // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
         ingest: (readings) => twin.ingest(readings),
       },

@@ -1,5 +1,5 @@
 import { apiRoute, validationError } from '@/lib/api/route';
-import { ApiError } from '@/lib/api/errors';
+import { getAssets } from '@/lib/assets/api';
 import { telemetryHistoryRepo } from '@/lib/db/telemetry-repo';
 import { getServices, getTwin } from '@/lib/services';
 import { queryObject, rangeQuerySchema } from '@/lib/twin/history';
@@ -9,16 +9,16 @@ export const dynamic = 'force-dynamic';
 
 /** Every stored reading and prediction of [from, to] as CSV, streamed page by page. */
 export const GET = apiRoute({ role: 'viewer' }, async ({ req, params }) => {
-  const twin = getTwin();
   const assetId = params.id ?? '';
-  if (!twin.pipeline.hasAsset(assetId))
-    throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`, [
-      { field: 'id', message: `unknown asset "${assetId}"` },
-    ]);
+  // Retired assets too (history stays readable); one column per signal, extra signals included.
+  const asset = await getAssets().find(assetId);
   const parsed = rangeQuerySchema.safeParse(queryObject(req.nextUrl.searchParams));
   if (!parsed.success) throw validationError(parsed.error, 'The export range is invalid');
   const { from, to } = parsed.data;
-  const body = csvExportStream(telemetryHistoryRepo(getServices().database.db), assetId, from, to, twin.catalog());
+  const body = csvExportStream(telemetryHistoryRepo(getServices().database.db), assetId, from, to, {
+    signals: asset.signals,
+    target: getTwin().catalog().target,
+  });
   return new Response(body, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',

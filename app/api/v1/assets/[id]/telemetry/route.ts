@@ -50,8 +50,10 @@ export const POST = Object.assign(
 async function ingest(req: LightRequest, assetId: string) {
   const twin = getTwin();
   if (!twin.pipeline.hasAsset(assetId)) throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`);
-  const features = twin.catalog().signals.map((s) => s.name);
-  const parsed = parseIngestBody(await readJson(req), features, getServices().config.MAX_INGEST_BATCH);
+  const services = getServices();
+  // The registry's mapping: values by name or tag, converted, extra signals range-checked.
+  const signals = services.assets?.signalMap(assetId) ?? twin.catalog().signals.map((s) => s.name);
+  const parsed = parseIngestBody(await readJson(req), signals, services.config.MAX_INGEST_BATCH);
   if (!parsed.success) throw validationError(parsed.error, 'Nothing was stored: fix the listed fields');
   const converted = toReadings(assetId, parsed.data);
   if ('error' in converted)
