@@ -23,6 +23,7 @@ import { buildOpenApiDocument, errorBodySchema, registerOperation, type DocConte
 // The alert endpoints declare themselves beside their schemas.
 import '../alerts/openapi-operations';
 import '../annotations/openapi-operations';
+import { assetViewSchema } from '../assets/openapi-operations';
 import '../serving/openapi-operations';
 import './reference-operations';
 
@@ -47,14 +48,7 @@ const point = z.object({
   flags: z.array(z.enum(['out_of_range', 'model_unavailable', 'ingested'])),
 });
 const assetsResponse = z.object({
-  assets: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      setpoints: z.record(z.string(), z.number()),
-      latest: point.nullable(),
-    }),
-  ),
+  assets: z.array(assetViewSchema.extend({ latest: point.nullable() })),
   signals: z.array(signal),
   target: z.object({ name: z.string(), label: z.string(), unit: z.string() }),
   model: z.object({ name: z.string(), version: z.string() }).nullable(),
@@ -134,6 +128,8 @@ registerOperation({
   path: '/api/v1/assets',
   tag: 'twin',
   summary: 'Assets, signals (units, valid ranges), target and model, with each asset’s latest point',
+  description:
+    'The live assets in the order added, each with its place (`path`), source and signals (the model’s features plus its extra signals, with tags and conversions). `?retired=true` lists retired assets too.',
   role: 'viewer',
   responses: { 200: { description: 'The catalog', schema: assetsResponse } },
 });

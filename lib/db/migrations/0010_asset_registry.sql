@@ -27,6 +27,6 @@ CREATE TABLE "assets" (
 	CONSTRAINT "assets_source_check" CHECK ("assets"."source" in ('simulator', 'external'))
 );
 --> statement-breakpoint
-ALTER TABLE "asset_signals" ADD CONSTRAINT "asset_signals_asset_id_assets_id_fk" FOREIGN KEY ("asset_id") REFERENCES "public"."assets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "asset_signals" ADD CONSTRAINT "asset_signals_asset_id_assets_id_fk" FOREIGN KEY ("asset_id") REFERENCES "assets"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "asset_signals_tag_idx" ON "asset_signals" USING btree ("asset_id","tag");--> statement-breakpoint
 CREATE INDEX "assets_position_idx" ON "assets" USING btree ("position");
