@@ -100,7 +100,11 @@ describe.each(DB_TARGETS)('asset registry on $name', (target) => {
     expect(audit[0]).toMatchObject({ actor: 'ada', target: 'asset:r-101', outcome: 'success' });
 
     // It survives a reload (a restart) as stored.
-    const again = new AssetRegistry({ repo: assetsRepo(database.db), audit: auditRepo(database.db), features: () => FEATURES });
+    const again = new AssetRegistry({
+      repo: assetsRepo(database.db),
+      audit: auditRepo(database.db),
+      features: () => FEATURES,
+    });
     await again.load();
     expect(again.get('r-101')).toEqual(a);
   });
@@ -151,7 +155,11 @@ describe.each(DB_TARGETS)('asset registry on $name', (target) => {
       ),
     ).toEqual({ status: 422, fields: ['signals.1.tag'] });
     // The schema's own refusals (answered 400 by the route helper).
-    const shape = createAssetSchema.safeParse({ id: 'Bad Id', name: '', signals: [{ name: 'prediction', min: 0, max: 1 }] });
+    const shape = createAssetSchema.safeParse({
+      id: 'Bad Id',
+      name: '',
+      signals: [{ name: 'prediction', min: 0, max: 1 }],
+    });
     expect(shape.error!.issues.map((i) => i.path.join('.'))).toEqual(['id', 'name', 'signals.0.name']);
     expect(registry.get('x-1')).toBeUndefined();
   });
@@ -159,7 +167,10 @@ describe.each(DB_TARGETS)('asset registry on $name', (target) => {
   it('edits an asset (place, signals) and retires it: gone from the live list, still found, id stays taken', async () => {
     const edited = await registry.update(
       'r-101',
-      patchAssetSchema.parse({ path: 'Ludwigshafen/Ammonia/R-101A', signals: [{ name: 'vibration', min: 0, max: 50, unit: 'mm/s' }] }),
+      patchAssetSchema.parse({
+        path: 'Ludwigshafen/Ammonia/R-101A',
+        signals: [{ name: 'vibration', min: 0, max: 50, unit: 'mm/s' }],
+      }),
       ADA,
     );
     expect(edited.path).toBe('Ludwigshafen/Ammonia/R-101A');
@@ -176,7 +187,9 @@ describe.each(DB_TARGETS)('asset registry on $name', (target) => {
     expect(heard.at(-1)).toMatchObject({ kind: 'retired', asset: { id: 'r-101' } });
     expect(await refusal(() => registry.retire('r-101', ADA))).toMatchObject({ status: 409 });
     expect(await refusal(() => registry.update('r-101', { name: 'x' }, ADA))).toMatchObject({ status: 409 });
-    expect(await refusal(() => registry.create(createAssetSchema.parse({ id: 'r-101', name: 'x' }), ADA))).toMatchObject({
+    expect(
+      await refusal(() => registry.create(createAssetSchema.parse({ id: 'r-101', name: 'x' }), ADA)),
+    ).toMatchObject({
       status: 409,
     });
     expect(await refusal(() => registry.find('nope'))).toEqual({ status: 404, fields: ['id'] });

@@ -81,7 +81,11 @@ describe.each(ENGINES)('asset registry API and live effect on $name', ({ name })
   const fields = (res: { json: Record<string, unknown> | null }) =>
     ((res.json?.error as { fields?: { field: string }[] })?.fields ?? []).map((f) => f.field);
   const ingest = (values: Record<string, number>, ts: number) =>
-    api(telemetry, '/api/v1/assets/r-101/telemetry', { params: { id: 'r-101' }, headers: as.operator, body: { ts, values } });
+    api(telemetry, '/api/v1/assets/r-101/telemetry', {
+      params: { id: 'r-101' },
+      headers: as.operator,
+      body: { ts, values },
+    });
 
   it('starts with the three simulated reactors of a new database', async () => {
     const res = await api(list, '/api/v1/assets', { headers: as.viewer });
@@ -98,13 +102,17 @@ describe.each(ENGINES)('asset registry API and live effect on $name', ({ name })
     const bad = await api(create, '/api/v1/assets', { body: { id: 'R 101', name: 'x', source: 'plc' } });
     expect(bad.status).toBe(400);
     expect(fields(bad)).toEqual(['id', 'source']);
-    const noRange = await api(create, '/api/v1/assets', { body: { id: 'x-1', name: 'x', signals: [{ name: 'level' }] } });
+    const noRange = await api(create, '/api/v1/assets', {
+      body: { id: 'x-1', name: 'x', signals: [{ name: 'level' }] },
+    });
     expect(noRange.status).toBe(422);
     expect(fields(noRange)).toEqual(['signals.0.min', 'signals.0.max']);
     const dup = await api(create, '/api/v1/assets', { body: { id: 'reactor-1', name: 'again' } });
     expect(dup.status).toBe(409);
     expect(fields(dup)).toEqual(['id']);
-    expect((await api(create, '/api/v1/assets', { headers: as.operator, body: { id: 'x-2', name: 'x' } })).status).toBe(403);
+    expect((await api(create, '/api/v1/assets', { headers: as.operator, body: { id: 'x-2', name: 'x' } })).status).toBe(
+      403,
+    );
     expect((await api(create, '/api/v1/assets', { headers: {}, body: { id: 'x-2', name: 'x' } })).status).toBe(401);
     expect((await api(one, '/api/v1/assets/nope', { params: { id: 'nope' }, headers: as.viewer })).status).toBe(404);
   });
@@ -165,7 +173,10 @@ describe.each(ENGINES)('asset registry API and live effect on $name', ({ name })
     expect(series.level!.v).toEqual([42]);
     expect(series.temperature!.v[0]).toBeCloseTo(350, 6);
 
-    const csv = await api(exportCsv, `/api/v1/assets/r-101/export.csv?${range}`, { params: { id: 'r-101' }, headers: as.viewer });
+    const csv = await api(exportCsv, `/api/v1/assets/r-101/export.csv?${range}`, {
+      params: { id: 'r-101' },
+      headers: as.viewer,
+    });
     expect(csv.status).toBe(200);
     const [header, row] = csv.text.trim().split('\r\n');
     const cols = header!.split(',');
@@ -203,7 +214,11 @@ describe.each(ENGINES)('asset registry API and live effect on $name', ({ name })
     expect(res.status, res.text).toBe(200);
     expect(res.json!.asset).toMatchObject({ name: 'R-101 converter', path: 'Ludwigshafen/Ammonia/Converters/R-101' });
     await until(() => changes.some((c) => c.kind === 'updated' && c.id === 'r-101'), 5_000, 'assets:changed updated');
-    const bad = await api(patch, '/api/v1/assets/r-101', { method: 'PATCH', params: { id: 'r-101' }, body: { colour: 'red' } });
+    const bad = await api(patch, '/api/v1/assets/r-101', {
+      method: 'PATCH',
+      params: { id: 'r-101' },
+      body: { colour: 'red' },
+    });
     expect(bad.status).toBe(400);
     expect(fields(bad)).toEqual(['colour']);
   });
