@@ -20,12 +20,5 @@ export const assetActor = (p: Principal, address: string): AssetActor => ({ user
  * the catalog's `extraSignals`, and its newest live point when it streams.
  */
 export function assetView(a: Asset, latest: Point | null = null) {
-  return {
-    ...toAssetInfo(a),
-    signals: a.signals,
-    createdAt: a.createdAt,
-    updatedAt: a.updatedAt,
-    retiredAt: a.retiredAt,
-    latest,
-  };
+  return { ...a, extraSignals: toAssetInfo(a).extraSignals ?? [], latest };
 }
