@@ -57,7 +57,7 @@ test('an admin creates an asset: it appears in an open dashboard under its place
 
   // The open dashboard's picker has it, grouped under site / area, without a reload.
   const picker = dashboard.getByLabel('Asset');
-  await expect(picker.locator('optgroup[label="Ludwigshafen / Ammonia"] option')).toHaveText(['R-E2E']);
+  await expect(picker.locator(`optgroup[label="Ludwigshafen / Ammonia"] option[value="${id}"]`)).toHaveText('R-E2E');
   await picker.selectOption(id);
   await expect(dashboard.getByTestId('conditions-chart').locator('.js-plotly-plot')).toBeVisible();
   await expect(dashboard.getByTestId('extra-chart')).toHaveAttribute('data-traces', 'level');

@@ -262,3 +262,33 @@ describe.each(ENGINES)('asset registry API and live effect on $name', ({ name })
     expect(Object.keys(paths['/api/v1/assets/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
   });
 });
+
+describe('a simulated asset created at run time', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ SIM_RATE_HZ: '10' });
+    process.env.NEXTAUTH_SECRET = h.secret;
+  }, 120_000);
+  afterAll(() => h?.stop());
+
+  it('joins the simulator at once; retired, it stops', async () => {
+    const admin = { cookie: await sessionCookie(h.handle.services, 'admin') };
+    const res = await call(h.url, create, '/api/v1/assets', {
+      headers: admin,
+      body: { id: 'sim-9', name: 'Sim 9', path: 'Demo/Reactors/Sim 9', source: 'simulator' },
+    });
+    expect(res.status, res.text).toBe(201);
+    const pipeline = h.handle.services.twin!.pipeline;
+    await until(() => (pipeline.stream('sim-9')?.size ?? 0) >= 3, 10_000, 'simulated points of sim-9');
+    const gone = await call(h.url, retire, '/api/v1/assets/sim-9', {
+      method: 'DELETE',
+      params: { id: 'sim-9' },
+      headers: admin,
+    });
+    expect(gone.status).toBe(200);
+    expect(pipeline.stream('sim-9')).toBeUndefined();
+    // The other reactors keep streaming.
+    const before = pipeline.stream('reactor-1')!.lastSeq;
+    await until(() => pipeline.stream('reactor-1')!.lastSeq > before, 5_000, 'reactor-1 still streaming');
+  });
+});

@@ -91,7 +91,9 @@ export class Pipeline {
     return run;
   }
 
-  private async process(readings: Reading[], extraFlags: PointFlag[]): Promise<Point[]> {
+  private async process(batch: Reading[], extraFlags: PointFlag[]): Promise<Point[]> {
+    // An asset removed while this batch waited its turn drops out; the others' readings go on.
+    const readings = batch.filter((r) => this.streams.has(r.assetId));
     const points = await this.score(readings, extraFlags);
     const out: Point[] = [];
     for (let i = 0; i < readings.length; i++) {
