@@ -34,7 +34,7 @@ import { startSourceMonitor } from '../twin/start-sources';
 import type { SourceMonitor } from '../twin/source-monitor';
 import { startAlerts } from '../alerts/start-alerts';
 import type { AlertService } from '../alerts/alert-service';
-import { ModelManager } from '../twin/model-manager';
+import { ModelManager } from '../serving/model-manager';
 import { settingsRepo } from '../db/settings-repo';
 import { modelBroadcaster } from '../realtime/model-events';
 import { annotationBroadcaster } from '../realtime/annotation-events';
@@ -248,8 +248,6 @@ export async function startConsole({
       rateHz: config.SIM_RATE_HZ,
       seed: config.SIM_SEED,
       bufferSeconds: config.BUFFER_SECONDS,
-      scorer: null,
-      model: null,
       models,
       sink: telemetryRepo(database.db),
       // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
