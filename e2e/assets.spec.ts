@@ -72,6 +72,17 @@ test('an admin creates an asset: it appears in an open dashboard under its place
     .toEqual([370]);
   await expect.poll(() => trace(dashboard, 'extra-chart', 'level')).toEqual([42.5]);
 
+  // A reading with a signal the asset does not have is refused naming it; the admin page shows it.
+  const bad = await page.request.post(`/api/v1/assets/${id}/telemetry`, {
+    data: { values: { temperature: 350, pressure: 6, flow: 100, vibration: 1 } },
+  });
+  expect(bad.status()).toBe(400);
+  await page.reload();
+  const data = page.getByTestId(`asset-ingest-${id}`);
+  await expect(data).toContainText('last reading');
+  await expect(data).toContainText('refused');
+  await expect(data).toContainText('values.vibration');
+
   // The trace can be hidden.
   await dashboard.getByRole('checkbox', { name: 'Level (%)' }).uncheck();
   await expect(dashboard.getByTestId('extra-chart')).toHaveAttribute('data-traces', '');

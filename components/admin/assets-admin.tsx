@@ -1,12 +1,15 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Asset } from '@/lib/assets/types';
+import type { AssetIngestStatus, IngestStatusReport } from '@/lib/ingest/ingest-status';
+import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { apiCall } from '@/lib/client/api-client';
 import { useSocketEvents } from '@/lib/realtime/use-socket-events';
 import type { SignalInfo } from '@/lib/twin/types';
 import { groupAssets } from '../assets/asset-groups';
 import { AssetForm } from './asset-form';
+import { formatTime } from './format';
 import { Message } from './message';
 
 /**
@@ -14,7 +17,17 @@ import { Message } from './message';
  * with create, edit and retire. Every change goes through the asset API and is live at once
  * everywhere (another admin's change reloads this list too).
  */
-export function AssetsAdmin({ initialAssets, features }: { initialAssets: Asset[]; features: SignalInfo[] }) {
+export function AssetsAdmin({
+  initialAssets,
+  features,
+  timeZone,
+}: {
+  initialAssets: Asset[];
+  features: SignalInfo[];
+  /** The user's chosen zone; null = the browser's. */
+  timeZone: string | null;
+}) {
+  const zone = useDisplayTimeZone(timeZone);
   const [assets, setAssets] = useState<Asset[]>(initialAssets);
   const [notice, setNotice] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -29,6 +42,21 @@ export function AssetsAdmin({ initialAssets, features }: { initialAssets: Asset[
     } else setLoadError(res.error.message);
   }, []);
   useSocketEvents({ 'assets:changed': () => void load() }, () => void load());
+  // Each asset's last accepted and last refused reading (HTTP, MQTT, Sparkplug), every 10 s.
+  const [ingest, setIngest] = useState<Record<string, AssetIngestStatus>>({});
+  useEffect(() => {
+    let stopped = false;
+    const read = () =>
+      void apiCall<IngestStatusReport>('/api/v1/ingest/status').then((res) => {
+        if (res.ok && !stopped) setIngest(Object.fromEntries(res.data.assets.map((a) => [a.assetId, a])));
+      });
+    read();
+    const timer = setInterval(read, 10_000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, []);
 
   const live = useMemo(() => groupAssets(assets.filter((a) => a.retiredAt === null)), [assets]);
   const retired = assets.filter((a) => a.retiredAt !== null);
@@ -59,13 +87,14 @@ export function AssetsAdmin({ initialAssets, features }: { initialAssets: Asset[
               <th scope="col">Id</th>
               <th scope="col">Source</th>
               <th scope="col">Extra signals</th>
+              <th scope="col">Data</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
           {live.map((g) => (
             <tbody key={g.label ?? ''} data-testid={`asset-group-${g.label ?? 'unplaced'}`}>
               <tr>
-                <th scope="rowgroup" colSpan={5} className="asset-group">
+                <th scope="rowgroup" colSpan={6} className="asset-group">
                   {g.label ?? 'Not placed'}
                 </th>
               </tr>
@@ -74,6 +103,8 @@ export function AssetsAdmin({ initialAssets, features }: { initialAssets: Asset[
                   key={a.id}
                   asset={a}
                   features={features}
+                  ingest={ingest[a.id]}
+                  zone={zone}
                   editing={editing === a.id}
                   setEditing={(on) => setEditing(on ? a.id : null)}
                   onChanged={(msg) => {
@@ -88,7 +119,7 @@ export function AssetsAdmin({ initialAssets, features }: { initialAssets: Asset[
           {retired.length > 0 && (
             <tbody data-testid="asset-group-retired">
               <tr>
-                <th scope="rowgroup" colSpan={5} className="asset-group">
+                <th scope="rowgroup" colSpan={6} className="asset-group">
                   Retired (history stays readable)
                 </th>
               </tr>
@@ -98,6 +129,7 @@ export function AssetsAdmin({ initialAssets, features }: { initialAssets: Asset[
                   <td>{a.id}</td>
                   <td>{a.source}</td>
                   <td>{extrasOf(a)}</td>
+                  <td />
                   <td className="muted">retired</td>
                 </tr>
               ))}
@@ -115,15 +147,39 @@ const extrasOf = (a: Asset) =>
     .map((s) => (s.unit ? `${s.label} (${s.unit})` : s.label))
     .join(', ') || '—';
 
+/** The last accepted and the last refused reading of an asset, as a line each. */
+function IngestCell({ status, zone }: { status: AssetIngestStatus | undefined; zone: string }) {
+  if (!status?.lastAccepted && !status?.lastError) return <span className="muted">none yet</span>;
+  return (
+    <>
+      {status.lastAccepted && (
+        <div>
+          last reading {formatTime(status.lastAccepted.at, zone)} ({status.lastAccepted.source})
+        </div>
+      )}
+      {status.lastError && (
+        <div className="error" title={status.lastError.message}>
+          refused {formatTime(status.lastError.at, zone)} ({status.lastError.source}, {status.lastError.reason}):{' '}
+          {status.lastError.message.slice(0, 160)}
+        </div>
+      )}
+    </>
+  );
+}
+
 function AssetRow({
   asset,
   features,
+  ingest,
+  zone,
   editing,
   setEditing,
   onChanged,
 }: {
   asset: Asset;
   features: SignalInfo[];
+  ingest: AssetIngestStatus | undefined;
+  zone: string;
   editing: boolean;
   setEditing: (on: boolean) => void;
   onChanged: (message: string) => void;
@@ -151,6 +207,9 @@ function AssetRow({
         <td>{asset.id}</td>
         <td>{asset.source}</td>
         <td>{extrasOf(asset)}</td>
+        <td data-testid={`asset-ingest-${asset.id}`}>
+          <IngestCell status={ingest} zone={zone} />
+        </td>
         <td className="row-actions">
           <button
             className="btn btn-ghost"
@@ -190,7 +249,7 @@ function AssetRow({
       </tr>
       {error && (
         <tr>
-          <td colSpan={5}>
+          <td colSpan={6}>
             <p className="error" role="alert">
               {asset.id}: {error}
             </p>
@@ -199,7 +258,7 @@ function AssetRow({
       )}
       {editing && (
         <tr>
-          <td colSpan={5}>
+          <td colSpan={6}>
             <AssetForm
               asset={asset}
               features={features}

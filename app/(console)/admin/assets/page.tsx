@@ -3,6 +3,7 @@ import { AssetsAdmin } from '@/components/admin/assets-admin';
 import { assetView } from '@/lib/assets/api';
 import { currentUser } from '@/lib/auth/session';
 import { getServices } from '@/lib/services';
+import { userTimeZone } from '@/lib/time/user-time-zone';
 
 export const metadata: Metadata = { title: 'Admin · Assets' };
 
@@ -15,5 +16,5 @@ export default async function AdminAssetsPage() {
   const twin = services.twin;
   if (!registry || !twin) return <p role="status">The console is starting; reload in a moment.</p>;
   const assets = (await registry.listAll()).map((a) => assetView(a));
-  return <AssetsAdmin initialAssets={assets} features={twin.catalog().signals} />;
+  return <AssetsAdmin initialAssets={assets} features={twin.catalog().signals} timeZone={await userTimeZone()} />;
 }
