@@ -14,7 +14,7 @@ import { openDatabase, type Database } from '../db/client';
 import { acquireDataDirLock } from '../db/lock';
 import { usersRepo } from '../db/users-repo';
 import { ensureFirstAdmin } from '../auth/bootstrap-admin';
-import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
+import { CLIENT_ADDRESS_HEADER, clientAddressOf, trustedProxies } from '../auth/client-address';
 import { createOriginPolicy, parseAllowedOrigins } from '../auth/origin-policy';
 import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
@@ -184,8 +184,13 @@ export async function startConsole({
       publicUrl: config.publicUrl,
       allowedOrigins: parseAllowedOrigins(config.ALLOWED_ORIGINS),
     });
+    const proxies = trustedProxies(config.TRUSTED_PROXIES);
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'],
+        proxies,
+      );
       setSecurityHeaders(req, res, publicUrlIsHttps);
       const verdict = origins.checkRequest(req.method, req.headers);
       if (!verdict.ok) return refuseForeignOrigin(req, res, verdict.reason, logger);
