@@ -202,3 +202,18 @@ describe.each(DB_TARGETS)('asset registry on $name', (target) => {
     expect(a.setpoints).toEqual({ temperature: 355, pressure: 6, flow: 100 });
   });
 });
+
+describe.each(DB_TARGETS)('seeding on $name', (target) => {
+  it('two instances seeding a new database at once end with one set of reactors, and neither fails', async () => {
+    const database = await target.open();
+    try {
+      const repo = assetsRepo(database.db);
+      const config = { ASSET_COUNT: 3, EXTERNAL_ASSETS: ['gw-1'] };
+      const [a, b] = await Promise.all([seedAssets(repo, config), seedAssets(repo, config)]);
+      expect(a + b).toBe(4);
+      expect((await repo.list()).map((x) => x.id)).toEqual(['reactor-1', 'reactor-2', 'reactor-3', 'gw-1']);
+    } finally {
+      await database.drop();
+    }
+  });
+});

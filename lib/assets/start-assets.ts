@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/env';
 import type { AuditRepo } from '../db/audit-repo';
-import { assetsRepo, type AssetsRepo } from '../db/assets-repo';
+import { AssetExistsError, assetsRepo, type AssetFields, type AssetsRepo } from '../db/assets-repo';
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
 import { PROCESS_FEATURES } from '../plant/process-model';
@@ -41,9 +41,19 @@ export async function seedAssets(
   logger?: Logger,
 ): Promise<number> {
   let added = 0;
+  // Instances of a cluster starting together on a new database race here: the loser's insert
+  // finds the id taken, which is what it wanted anyway.
+  const insert = async (a: AssetFields) => {
+    try {
+      await repo.insert(a);
+      added++;
+    } catch (err) {
+      if (!(err instanceof AssetExistsError)) throw err;
+    }
+  };
   if ((await repo.count()) === 0) {
     for (const a of plantAssets(config.ASSET_COUNT)) {
-      await repo.insert({
+      await insert({
         id: a.id,
         name: a.name,
         path: '',
@@ -52,7 +62,6 @@ export async function seedAssets(
         setpoints: a.setpoints,
         signals: [],
       });
-      added++;
     }
   }
   for (const id of config.EXTERNAL_ASSETS) {
@@ -65,8 +74,7 @@ export async function seedAssets(
         );
       continue;
     }
-    await repo.insert({ id, name: id, path: '', description: '', source: 'external', setpoints: {}, signals: [] });
-    added++;
+    await insert({ id, name: id, path: '', description: '', source: 'external', setpoints: {}, signals: [] });
   }
   return added;
 }
