@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../tests/console-harness';
-import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
 import { encodeSparkplug } from '../ingest/sparkplug/sparkplug-codec';
 import { metricsRegistry } from '../metrics';
 import { createAssetSchema } from './schemas';
@@ -40,11 +39,7 @@ async function rejected(source: string, reason: string): Promise<number> {
 
 async function stored(assetId: string) {
   const rows = [];
-  for await (const page of telemetryHistoryRepo(h.handle.services.database.db).exportRows(
-    assetId,
-    0,
-    Date.now() + 60_000,
-  ))
+  for await (const page of h.handle.services.repos.history.exportRows(assetId, 0, Date.now() + 60_000))
     rows.push(...page);
   return rows;
 }
@@ -91,11 +86,7 @@ describe('tag mapping and unit conversion', () => {
       JSON.stringify({ ts, values: { 'TI-201.PV': 662, 'PI-201.PV': 87.0226, flow: 100, 'LI-201.PV': 42 } }),
       { qos: 1 },
     );
-    await eventually(
-      async () => (await telemetryRepo(h.handle.services.database.db).count('r-201')) === 1,
-      10_000,
-      'stored',
-    );
+    await eventually(async () => (await h.handle.services.repos.telemetry.count('r-201')) === 1, 10_000, 'stored');
     const [row] = await stored('r-201');
     expect(row!.ts).toBe(ts);
     expect(row!.values.temperature).toBeCloseTo(350, 6);
@@ -120,7 +111,7 @@ describe('tag mapping and unit conversion', () => {
     await eventually(async () => (await rejected('mqtt', 'bad_field')) === before + 2, 10_000, 'two refusals');
     const status = h.handle.services.ingestStatus!.report().assets.find((a) => a.assetId === 'r-201');
     expect(status?.lastError?.message).toMatch(/values\.LI-201\.PV: .*outside level/);
-    expect(await telemetryRepo(h.handle.services.database.db).count('r-201')).toBe(1);
+    expect(await h.handle.services.repos.telemetry.count('r-201')).toBe(1);
   });
 
   it('Sparkplug B: metrics named by tag map to signals and are converted; the extra signal rides along', async () => {
@@ -148,11 +139,7 @@ describe('tag mapping and unit conversion', () => {
       { name: 'LI-202.PV', alias: 4, type: 'Double', value: 40 },
     ]);
     await send('DDATA', 'r-202', [{ alias: 1, type: 'Double', value: 680 }]);
-    await eventually(
-      async () => (await telemetryRepo(h.handle.services.database.db).count('r-202')) === 1,
-      10_000,
-      'stored',
-    );
+    await eventually(async () => (await h.handle.services.repos.telemetry.count('r-202')) === 1, 10_000, 'stored');
     const [row] = await stored('r-202');
     expect(row!.values.temperature).toBeCloseTo(360, 6);
     expect(row!.values).toMatchObject({ pressure: 6, flow: 100, level: 40 });

@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config/env';
 import type { AuditRepo } from '../db/audit-repo';
+import { assetsRepo } from '../db/assets-repo';
 import type { Db } from '../db/client';
 import { DomainError } from '../errors/domain-error';
 import type { Logger } from '../log';
@@ -52,7 +53,7 @@ export async function runAssetCommand(
   },
 ): Promise<void> {
   // The plant's own signals stand for the model's inputs: the CLI loads no model.
-  const registry = await startAssetRegistry({ ...deps, models: { scorer: () => null } });
+  const registry = await startAssetRegistry({ ...deps, repo: assetsRepo(deps.db), models: { scorer: () => null } });
   const actor = { username: 'cli' };
   switch (command) {
     case 'asset-list': {

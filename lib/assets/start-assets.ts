@@ -6,8 +6,7 @@
  */
 import type { Config } from '../config/env';
 import type { AuditRepo } from '../db/audit-repo';
-import { AssetExistsError, assetsRepo, type AssetFields, type AssetsRepo } from '../db/assets-repo';
-import type { Db } from '../db/client';
+import { AssetExistsError, type AssetFields, type AssetsRepo } from '../db/assets-repo';
 import type { Logger } from '../log';
 import { PROCESS_FEATURES } from '../plant/process-model';
 import { DEFAULT_ASSETS, plantAssets } from '../plant/simulator';
@@ -82,13 +81,13 @@ export async function seedAssets(
 /** Builds the registry on the console's database: seeded, loaded, ready for the twin. */
 export async function startAssetRegistry(deps: {
   config: Config;
-  db: Db;
+  repo: AssetsRepo;
   audit: AuditRepo;
   /** The serving model (every asset has its inputs; the plant's own signals while none serves). */
   models: { scorer(): { features: SignalInfo[] } | null };
   logger: Logger;
 }): Promise<AssetRegistry> {
-  const repo = assetsRepo(deps.db);
+  const { repo } = deps;
   const seeded = await seedAssets(repo, deps.config, deps.logger);
   const plant = PROCESS_FEATURES.map(({ name, label, unit, min, max }) => ({ name, label, unit, min, max }));
   const registry = new AssetRegistry({

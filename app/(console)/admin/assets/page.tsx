@@ -11,10 +11,7 @@ export default async function AdminAssetsPage() {
   // Checked here too, not only in the layout (see admin/users/page.tsx).
   const user = await currentUser();
   if (user?.role !== 'admin') return null;
-  const services = getServices();
-  const registry = services.assets;
-  const twin = services.twin;
-  if (!registry || !twin) return <p role="status">The console is starting; reload in a moment.</p>;
+  const { assets: registry, twin } = getServices();
   const assets = (await registry.listAll()).map((a) => assetView(a));
   return <AssetsAdmin initialAssets={assets} features={twin.catalog().signals} timeZone={await userTimeZone()} />;
 }

@@ -1,7 +1,7 @@
 import { apiRoute, validationError } from '@/lib/api/route';
-import { assetActor, assetView, getAssets } from '@/lib/assets/api';
+import { assetActor, assetView } from '@/lib/assets/api';
 import { createAssetSchema, listAssetsQuerySchema } from '@/lib/assets/schemas';
-import { getTwin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 import { queryObject } from '@/lib/twin/history';
 
 export const dynamic = 'force-dynamic';
@@ -13,8 +13,7 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({ role: 'viewer' }, async ({ req }) => {
   const q = listAssetsQuerySchema.safeParse(queryObject(req.nextUrl.searchParams));
   if (!q.success) throw validationError(q.error, 'The query is invalid');
-  const twin = getTwin();
-  const registry = getAssets();
+  const { twin, assets: registry } = getServices();
   const catalog = twin.catalog();
   const listed = q.data.retired === 'true' ? await registry.listAll() : registry.list();
   return Response.json({
@@ -26,6 +25,6 @@ export const GET = apiRoute({ role: 'viewer' }, async ({ req }) => {
 
 /** Registers an asset (admins); it streams, alerts and shows in every picker at once. Audited. */
 export const POST = apiRoute({ role: 'admin', body: createAssetSchema }, async ({ body, principal, address }) => {
-  const asset = await getAssets().create(body, assetActor(principal, address));
+  const asset = await getServices().assets.create(body, assetActor(principal, address));
   return Response.json({ asset: assetView(asset) }, { status: 201 });
 });
