@@ -25,6 +25,7 @@ import type { IngestStatus } from './ingest/ingest-status';
 import type { MqttIngest } from './ingest/mqtt/mqtt-ingest';
 import type { AnnotationService } from './annotations/annotation-service';
 import type { ClusterStatus } from './cluster/start-cluster';
+import type { AssetRegistry } from './assets/asset-registry';
 
 export interface Services {
   config: Config;
@@ -65,6 +66,8 @@ export interface Services {
   sharedCluster: SharedCluster | null;
   /** Scale-out (issue 16): this instance's id and owned assets (health). */
   cluster: { status(): ClusterStatus };
+  /** The asset registry (issue 15): hierarchy, signals, tags; changes take effect at once. */
+  assets: AssetRegistry;
 }
 
 export function setServices(services: Services | undefined): void {

@@ -22,6 +22,8 @@ import { createAuthChanges } from '../lib/db/auth-changes';
 import type { ClusterEvent } from '../lib/cluster/events';
 import { publishOnce } from '../lib/cluster/publish-once';
 import pino from 'pino';
+import { ASSET_COMMANDS, ASSET_USAGE, describeRefusal, runAssetCommand, type AssetCommand } from '../lib/assets/cli';
+import { logger } from '../lib/log';
 
 const USAGE = `Usage: npm run users -- <command> [options]
 
@@ -34,6 +36,7 @@ Commands:
   key-create <username> [--days ${DEFAULT_KEY_DAYS}] [--name label]                 create an API key (printed once)
   key-list [username]                                                list API keys (prefix, owner, state)
   key-revoke <prefix>                                                revoke an API key at once
+${ASSET_USAGE}
 
 An API key acts with its owner's current role; a disabled owner's keys stop working.
 
@@ -87,6 +90,11 @@ async function main(argv: string[]): Promise<void> {
       role: { type: 'string' },
       name: { type: 'string' },
       days: { type: 'string' },
+      path: { type: 'string' },
+      source: { type: 'string' },
+      description: { type: 'string' },
+      signals: { type: 'string' },
+      all: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -105,13 +113,17 @@ async function main(argv: string[]): Promise<void> {
     'key-create',
     'key-list',
     'key-revoke',
+    ...ASSET_COMMANDS,
   ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
+  const assetCommand = (ASSET_COMMANDS as readonly string[]).includes(command);
+  if ((command === 'asset-create' || command === 'asset-retire') && !rest[0])
+    throw new UsageError(`${command} needs an asset id`);
   const keyPrefix = command === 'key-revoke' ? rest[0] : undefined;
   if (command === 'key-revoke' && !/^[0-9a-f]{8}$/.test(keyPrefix ?? ''))
     throw new UsageError("key-revoke needs the key's 8-character prefix (see key-list)");
-  const username = command === 'key-revoke' ? undefined : rest[0];
-  if (command !== 'list' && command !== 'key-list' && command !== 'key-revoke' && !username)
+  const username = command === 'key-revoke' || assetCommand ? undefined : rest[0];
+  if (command !== 'list' && command !== 'key-list' && command !== 'key-revoke' && !assetCommand && !username)
     throw new UsageError(`${command} needs a username`);
   const days = values.days === undefined ? DEFAULT_KEY_DAYS : Number(values.days);
   if (!Number.isInteger(days) || days < 1 || days > MAX_KEY_DAYS)
@@ -151,6 +163,20 @@ async function main(argv: string[]): Promise<void> {
   });
   const cli: Actor = { username: 'cli' };
   try {
+    // The asset registry's commands share the API's schema, service and audit (lib/assets/cli.ts).
+    if (assetCommand) {
+      logger.level = 'warn';
+      const print = (rows: unknown) => console.table(rows);
+      await runAssetCommand(command as AssetCommand, rest[0], values, {
+        config,
+        db: database.db,
+        audit,
+        logger,
+        print,
+        say: console.log,
+      });
+      return;
+    }
     switch (command) {
       case 'list': {
         const list = await users.list();
@@ -247,6 +273,11 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     err instanceof LastAdminError ||
     err instanceof ApiKeyNotFoundError ||
     err instanceof UserDisabledError;
+  const refusal = describeRefusal(err);
+  if (refusal) {
+    console.error(`users: ${refusal}`);
+    process.exit(2);
+  }
   console.error(`users: ${(err as Error).message}`);
   if (err instanceof UsageError) console.error(`\n${USAGE}`);
   process.exit(known ? 2 : 1);

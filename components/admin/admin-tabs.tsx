@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const TABS = [
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/keys', label: 'API keys' },
+  { href: '/admin/assets', label: 'Assets' },
   { href: '/admin/audit', label: 'Audit' },
   { href: '/admin/models', label: 'Models' },
 ] as const;

@@ -28,6 +28,11 @@ export function alertCatalog(c: StreamCatalog): AlertCatalog {
       ...c.signals.map(({ name, label, unit }) => ({ name, label, unit })),
       ...c.signals.map(({ name, label }) => ({ name: driftSignal(name), label: driftLabel(label), unit: '' })),
       { name: SOURCE_STALE_SIGNAL, label: SOURCE_STALE_LABEL, unit: SOURCE_STALE_UNIT },
+      // Assets' extra signals (asset registry); a name shared by several assets reads as the first's.
+      ...c.assets
+        .flatMap((a) => a.extraSignals ?? [])
+        .filter((x, i, all) => all.findIndex((y) => y.name === x.name) === i)
+        .map(({ name, label, unit }) => ({ name, label, unit })),
     ],
   };
 }

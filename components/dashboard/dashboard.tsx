@@ -5,7 +5,7 @@ import { bufferLimits, WINDOW_MINUTES, type WindowMinutes } from '@/lib/realtime
 import { useBackfill } from '@/lib/realtime/use-backfill';
 import { useStream } from '@/lib/realtime/use-stream';
 import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
-import type { StreamCatalog } from '@/lib/twin/types';
+import type { SignalInfo, StreamCatalog } from '@/lib/twin/types';
 import { axisTitle } from '../charts/theme';
 import { Plot } from '../plot';
 import { buildSeries, conditionsFigure, predictionFigure } from './figures';
@@ -27,6 +27,8 @@ import { useYAxes } from '../charts/use-y-axes';
 import { YAxisControl } from '../charts/y-axis-control';
 import type { YAxes } from '@/lib/time/preferences';
 import { useChartAnnotations } from '../annotations/use-chart-annotations';
+import { useLiveAssets } from '../assets/use-live-assets';
+import { ExtraSignalsPanel } from '../assets/extra-signals-panel';
 
 /** Notes are fetched from this far back (the longest window); newer ones arrive on the socket. */
 const ANNOTATIONS_BACK_MS = Math.max(...WINDOW_MINUTES) * 60_000;
@@ -61,6 +63,11 @@ export function Dashboard({
   const featureNames = useMemo(() => catalog.signals.map((s) => s.name), [catalog.signals]);
   const scaleToken = axesToken(yAxes.axes, ['prediction', ...featureNames]);
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
+  // The registry's list, live: a new asset (and its extra signals) shows without a reload.
+  const assets = useLiveAssets(catalog.assets);
+  const asset = assets.find((a) => a.id === assetId);
+  const extras = useMemo(() => (asset as { extraSignals?: SignalInfo[] } | undefined)?.extraSignals ?? [], [asset]);
+  const seriesSignals = useMemo(() => [...catalog.signals, ...extras], [catalog.signals, extras]);
   const [windowMin, setWindowMin] = useState<WindowMinutes>(DEFAULT_WINDOW);
   const [paused, setPaused] = useState<Paused | null>(null);
   const [limits] = useState(() => bufferLimits(catalog));
@@ -94,12 +101,12 @@ export function Dashboard({
   const endTs = drawn.endTs;
   const series = useMemo(
     () =>
-      buildSeries(buffer, windowMs, endTs, catalog.signals, drawn.revision + backfilled, 2 * columns, {
+      buildSeries(buffer, windowMs, endTs, seriesSignals, drawn.revision + backfilled, 2 * columns, {
         timeZone: zone,
         backfill,
         expectedIntervalMs: 1000 / catalog.rateHz,
       }),
-    [buffer, windowMs, endTs, drawn.revision, backfilled, columns, catalog.signals, catalog.rateHz, zone, backfill],
+    [buffer, windowMs, endTs, drawn.revision, backfilled, columns, seriesSignals, catalog.rateHz, zone, backfill],
   );
   const coverage = useMemo(
     () => liveCoverage(buffer, windowMs, liveEndTs),
@@ -142,14 +149,13 @@ export function Dashboard({
     [conditions.layout, marks, notes.marks, featureNames, yAxes.axes],
   );
 
-  const asset = catalog.assets.find((a) => a.id === assetId);
   const conditionsTitle = catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ');
 
   return (
     <div className="dashboard">
       <div className="dash-toolbar">
         <AssetSelect
-          assets={catalog.assets}
+          assets={assets}
           value={assetId}
           onChange={(id) => {
             setAssetId(id);
@@ -242,6 +248,16 @@ export function Dashboard({
             />
           </div>
         </section>
+        <ExtraSignalsPanel
+          key={assetId}
+          assetName={asset?.name ?? assetId}
+          extras={extras}
+          series={series}
+          uirevision={uirevision}
+          testId="extra-chart"
+          imageName={`${assetId}_other-signals`}
+          onPickX={notes.onChartClick}
+        />
       </div>
       <AnnotationPanel
         assetId={assetId}

@@ -2,7 +2,7 @@
 
 import { useCallback, useMemo, useState } from 'react';
 import type { PlotRelayoutEvent } from 'plotly.js';
-import type { StreamCatalog } from '@/lib/twin/types';
+import type { SignalInfo, StreamCatalog } from '@/lib/twin/types';
 import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { formatZoned, fromLocalInput, fromWallClock, parsePlotlyDate, toLocalInput } from '@/lib/time/zoned';
 import { axisTitle } from '../charts/theme';
@@ -30,6 +30,8 @@ import type { YAxes } from '@/lib/time/preferences';
 import { useChartAnnotations } from '../annotations/use-chart-annotations';
 import { alertMarks, withAlertMarks } from '../dashboard/alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
+import { useLiveAssets } from '../assets/use-live-assets';
+import { ExtraSignalsPanel } from '../assets/extra-signals-panel';
 
 /** Zooming closer than this does not fetch again. */
 const MIN_ZOOM_MS = 1_000;
@@ -84,6 +86,11 @@ export function HistoryView({
   const featureNames = useMemo(() => catalog.signals.map((s) => s.name), [catalog.signals]);
   const scaleToken = axesToken(yAxes.axes, ['prediction', ...featureNames]);
   const [assetId, setAssetId] = useState(catalog.assets[0]?.id ?? '');
+  // The registry's list, live; an asset's extra signals are charted beside the features.
+  const assets = useLiveAssets(catalog.assets);
+  const asset = assets.find((a) => a.id === assetId);
+  const extras = useMemo(() => (asset as { extraSignals?: SignalInfo[] } | undefined)?.extraSignals ?? [], [asset]);
+  const seriesSignals = useMemo(() => [...catalog.signals, ...extras], [catalog.signals, extras]);
   const [preset, setPreset] = useState<PresetKey>('1h');
   const [range, setRange] = useState<Range>(() => lastRange(PRESETS[0].ms));
   /** The zoomed part of `range` (or all of it). */
@@ -111,8 +118,8 @@ export function HistoryView({
     [earlier.data, offset, catalog.signals, zone],
   );
   const series = useMemo(
-    () => (data ? historySeries(data, catalog.signals, zone, data.from + data.to) : null),
-    [data, catalog.signals, zone],
+    () => (data ? historySeries(data, seriesSignals, zone, data.from + data.to) : null),
+    [data, seriesSignals, zone],
   );
   // Zoom state survives the finer data arriving; a new asset, range or zone starts afresh.
   const uirevision = `${assetId}/${range.from}/${range.to}/${zone}/${scaleToken}`;
@@ -173,7 +180,6 @@ export function HistoryView({
     [range, zone],
   );
 
-  const asset = catalog.assets.find((a) => a.id === assetId);
   const exportHref = `/api/v1/assets/${encodeURIComponent(assetId)}/export.csv?from=${Math.round(view.from)}&to=${Math.round(view.to)}`;
   const fileStem = `${assetId}_${formatZoned(view.from, zone).replace(/[: ]/g, '-')}`;
   const customFrom = custom?.from ?? toLocalInput(range.from, zone);
@@ -196,7 +202,7 @@ export function HistoryView({
   return (
     <div className="dashboard history">
       <div className="dash-toolbar">
-        <AssetSelect assets={catalog.assets} value={assetId} onChange={setAssetId} />
+        <AssetSelect assets={assets} value={assetId} onChange={setAssetId} />
         <div className="dash-segmented" role="group" aria-label="Time range">
           {PRESETS.map((p) => (
             <button
@@ -352,6 +358,17 @@ export function HistoryView({
             ) : null}
           </div>
         </section>
+        <ExtraSignalsPanel
+          key={assetId}
+          assetName={asset?.name ?? assetId}
+          extras={extras}
+          series={series}
+          uirevision={uirevision}
+          testId="history-extra-chart"
+          imageName={`${fileStem}_other-signals`}
+          onRelayout={onRelayout}
+          onPickX={notes.onChartClick}
+        />
       </div>
       <AnnotationPanel
         assetId={assetId}

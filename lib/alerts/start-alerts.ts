@@ -48,6 +48,8 @@ export function currentDefaults(deps: Pick<StartAlertsDeps, 'config' | 'twin' | 
       catalog.signals,
       limits,
     ),
+    // Each asset's extra signals (asset registry, issue 15) within their valid ranges.
+    ...catalog.assets.flatMap((a) => (a.extraSignals?.length ? defaultRules([a.id], a.extraSignals, null) : [])),
     ...defaultDriftRules(catalog.signals, deps.config.DRIFT_PSI_THRESHOLD, driftOn),
     ...defaultStaleRules(
       catalog.assets.map((a) => a.id),

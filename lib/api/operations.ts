@@ -16,6 +16,7 @@ import '../serving/model-openapi-operations';
 import '../serving/openapi-operations';
 import '../alerts/openapi-operations';
 import '../annotations/openapi-operations';
+import '../assets/openapi-operations';
 import './reference-operations';
 
 const anyObject = z.looseObject({});

@@ -6,6 +6,7 @@
 import { alertsRepo, type AlertsRepo } from './alerts-repo';
 import { annotationsRepo, type AnnotationsRepo } from './annotations-repo';
 import { apiKeysRepo, type ApiKeysRepo } from './api-keys-repo';
+import { assetsRepo, type AssetsRepo } from './assets-repo';
 import { auditRepo, type AuditRepo } from './audit-repo';
 import { backtestsRepo, type BacktestsRepo } from './backtests-repo';
 import type { AuthChanges } from './auth-changes';
@@ -27,6 +28,8 @@ export interface Repositories {
   annotations: AnnotationsRepo;
   /** Backtest jobs of model versions: progress, figures, cancel (issue 19). */
   backtests: BacktestsRepo;
+  /** The asset registry's storage (issue 15). */
+  assets: AssetsRepo;
 }
 
 /** The repositories over `database`; `authChanges` is bumped by user and key changes that affect access. */
@@ -42,5 +45,6 @@ export function createRepositories(database: Database, authChanges: AuthChanges)
     alerts: alertsRepo(db),
     annotations: annotationsRepo(db),
     backtests: backtestsRepo(db),
+    assets: assetsRepo(db),
   };
 }

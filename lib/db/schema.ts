@@ -426,3 +426,61 @@ export const backtests = pgTable(
     ),
   ],
 );
+
+export const ASSET_SOURCES = ['simulator', 'external'] as const;
+export type AssetSource = (typeof ASSET_SOURCES)[number];
+
+/**
+ * The asset registry (issue 15): each asset of the plant, its place in the hierarchy and what
+ * feeds it. Retired assets stay (their history stays readable); `position` keeps the order in
+ * which they were added, so the default reactors list as reactor-1, -2, -3.
+ */
+export const assets = pgTable(
+  'assets',
+  {
+    id: text('id').primaryKey(),
+    position: bigserial('position', { mode: 'number' }).notNull(),
+    name: text('name').notNull(),
+    /** `site/area/unit`, slash-separated; '' = no place. */
+    path: text('path').notNull().default(''),
+    description: text('description').notNull().default(''),
+    source: text('source').$type<AssetSource>().notNull(),
+    /** Nominal setpoints (the simulator drives a simulated asset toward them). */
+    setpoints: jsonb('setpoints').$type<Record<string, number>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('assets_source_check', sql`${t.source} in ('simulator', 'external')`),
+    index('assets_position_idx').on(t.position),
+  ],
+);
+
+/**
+ * An asset's signal descriptions: its extra signals (label, unit, valid range) and, for any
+ * signal (the model's features too), the source tag it arrives as and a linear conversion
+ * (stored = raw * scale + offset). The model's features need no row: every asset has them.
+ */
+export const assetSignals = pgTable(
+  'asset_signals',
+  {
+    assetId: text('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    position: integer('position').notNull().default(0),
+    label: text('label').notNull(),
+    unit: text('unit').notNull().default(''),
+    min: doublePrecision('min').notNull(),
+    max: doublePrecision('max').notNull(),
+    tag: text('tag'),
+    scale: doublePrecision('scale'),
+    offset: doublePrecision('offset'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.assetId, t.name] }),
+    uniqueIndex('asset_signals_tag_idx').on(t.assetId, t.tag),
+    check('asset_signals_range_check', sql`${t.min} < ${t.max}`),
+  ],
+);

@@ -47,10 +47,11 @@ export const telemetryIngestRoute = Object.assign(
 );
 
 async function ingest(req: LightRequest, assetId: string) {
-  const { twin, config, ingestStatus } = getServices();
+  const { twin, config, ingestStatus, assets } = getServices();
   if (!twin.pipeline.hasAsset(assetId)) throw new ApiError(404, 'not_found', `unknown asset "${assetId}"`);
-  const features = twin.catalog().signals.map((s) => s.name);
-  const parsed = parseIngestBody(await readJson(req), features, config.MAX_INGEST_BATCH);
+  // The registry's mapping: values by name or tag, converted, extra signals range-checked.
+  const signals = assets.signalMap(assetId) ?? twin.catalog().signals.map((s) => s.name);
+  const parsed = parseIngestBody(await readJson(req), signals, config.MAX_INGEST_BATCH);
   if (!parsed.success) throw validationError(parsed.error, 'Nothing was stored: fix the listed fields');
   const converted = toReadings(assetId, parsed.data);
   if ('error' in converted)

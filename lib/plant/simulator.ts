@@ -66,19 +66,33 @@ export const DEFAULT_SIGNALS: SimSignal[] = [
 
 export class Simulator {
   private readonly rand: Random;
-  private readonly assets: AssetState[];
+  private assets: AssetState[];
   private readonly signals: SimSignal[];
 
   constructor(private readonly opts: SimulatorOptions) {
     this.rand = createRandom(opts.seed);
     this.signals = opts.signals;
-    this.assets = opts.assets.map((asset) => ({
+    this.assets = opts.assets.map((asset) => this.stateOf(asset));
+  }
+
+  private stateOf(asset: SimAsset): AssetState {
+    return {
       asset,
       setpoints: { ...asset.setpoints },
       state: { ...asset.setpoints },
-      drift: Object.fromEntries(opts.signals.map((s) => [s.name, 0])),
+      drift: Object.fromEntries(this.opts.signals.map((s) => [s.name, 0])),
       disturbance: null,
-    }));
+    };
+  }
+
+  /** Starts simulating an asset (added at run time); one already simulated keeps its state. */
+  addAsset(asset: SimAsset): void {
+    if (!this.assets.some((a) => a.asset.id === asset.id)) this.assets = [...this.assets, this.stateOf(asset)];
+  }
+
+  /** Stops simulating an asset (retired, or no longer simulated). */
+  removeAsset(assetId: string): void {
+    this.assets = this.assets.filter((a) => a.asset.id !== assetId);
   }
 
   /** Advances every asset by `dtSeconds` and returns one reading per asset, stamped `ts`. */

@@ -89,6 +89,8 @@ export interface ServerToClientEvents {
   /** A note's text or time changed: the whole annotation as it is now. */
   'annotation:updated': (annotation: Annotation) => void;
   'annotation:deleted': (annotation: Pick<Annotation, 'id' | 'assetId'>) => void;
+  /** An asset was created, edited or retired (issue 15): pickers reload the list (GET /api/v1/assets). */
+  'assets:changed': (change: { kind: 'created' | 'updated' | 'retired'; id: string }) => void;
 }
 
 export interface ClientToServerEvents {

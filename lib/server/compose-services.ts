@@ -32,6 +32,9 @@ import { IngestStatus } from '../ingest/ingest-status';
 import type { ClusterRuntime } from '../cluster/start-cluster';
 import { startPlantConnection } from '../ingest/mqtt/plant-connection';
 import { assayedYield } from '../plant/ground-truth';
+import { applyAssetChanges, startAssetRegistry, toAssetInfo } from '../assets/start-assets';
+import { assetsBroadcaster } from '../realtime/asset-events';
+import { currentDefaults } from '../alerts/start-alerts';
 import { APP_VERSION } from '../version';
 import type { Metrics } from '../metrics';
 import type { Services } from '../services';
@@ -129,6 +132,8 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     });
     await models.start();
     started.models = models;
+    // The asset registry (issue 15): seeded on a new database, then the twin streams its assets.
+    const assets = await startAssetRegistry({ config, repo: repos.assets, audit, models, logger });
 
     // The hub and the twin need each other: the hub reads the twin's streams when a socket subscribes.
     // (Sockets connect only once the server listens, after the twin exists.)
@@ -137,6 +142,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     // loaded its rules are not checked (start-up only).
     const late: { alerts?: AlertService; sources?: SourceMonitor } = {};
     const twin: TwinService = createTwinService({
+      assets: assets.list().map(toAssetInfo),
       assetCount: config.ASSET_COUNT,
       externalAssets: config.EXTERNAL_ASSETS,
       simulator: config.SIMULATOR === 'on',
@@ -221,6 +227,14 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     // Clustered: fill the mirrors from the database, then take this instance's share of the assets.
     started.cluster = deps.cluster;
     await deps.cluster.start(io, twin);
+    // Creating, editing or retiring an asset takes effect at once (stream, stale, alerts, pickers).
+    applyAssetChanges(assets, {
+      twin,
+      sources,
+      addDefaultRules: () => alerts.addDefaults(currentDefaults({ config, twin, targetLimits: null, models })),
+      broadcast: assetsBroadcaster(io),
+      logger,
+    });
 
     // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
     const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
@@ -256,6 +270,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       target: {
         hasAsset: (id) => twin.pipeline.hasAsset(id),
         features: () => twin.catalog().signals.map((s) => s.name),
+        signals: (id) => assets.signalMap(id),
         // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
         ingest: (readings) => twin.ingest(readings),
       },
@@ -285,6 +300,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       annotations,
       sharedCluster,
       cluster: deps.cluster,
+      assets,
     };
     return { services, close };
   } catch (err) {

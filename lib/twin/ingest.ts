@@ -4,6 +4,7 @@
  * field. Readings outside the model's valid range are accepted (flagged by the pipeline).
  */
 import { z } from 'zod';
+import { mapValues, type SignalMap } from '../assets/signal-map';
 import type { Reading } from './types';
 
 const MAX_FUTURE_MS = 5 * 60_000;
@@ -36,12 +37,32 @@ export function readingSchema(features: string[]) {
 export type ReadingInput = z.infer<ReturnType<typeof readingSchema>>;
 
 /**
+ * A reading of an asset of the registry: values keyed by signal name or source tag, converted
+ * (scale/offset), extra signals checked against their range (lib/assets/signal-map.ts). The
+ * result carries the values as stored.
+ */
+export function mappedReadingSchema(map: SignalMap) {
+  const values = z
+    .record(z.string(), z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be finite'))
+    .transform((v, ctx) => {
+      const mapped = mapValues(v, map);
+      for (const issue of mapped.issues) ctx.addIssue({ code: 'custom', path: [issue.key], message: issue.message });
+      return mapped.issues.length ? z.NEVER : mapped.values;
+    });
+  return z.strictObject({
+    ts: timestamp.optional(),
+    values,
+    actual: z.number().refine(Number.isFinite, 'must be finite').optional(),
+  });
+}
+
+/**
  * Validates a body that is one reading or an array of them. The shape is chosen by looking at
  * the body (not a zod union), so errors name the item's index and field rather than "no union
  * member matched".
  */
-export function parseIngestBody(json: unknown, features: string[], maxBatch: number) {
-  const { one, many } = schemasFor(features, maxBatch);
+export function parseIngestBody(json: unknown, signals: string[] | SignalMap, maxBatch: number) {
+  const { one, many } = schemasFor(signals, maxBatch);
   return Array.isArray(json) ? many.safeParse(json) : one.safeParse(json);
 }
 
@@ -50,18 +71,20 @@ export function parseIngestBody(json: unknown, features: string[], maxBatch: num
  * building it per request cost more than validating a 100-reading batch (bench:ingest). Keyed by
  * the features, so a model with other inputs gets its own.
  */
-const schemaCache = new Map<string, { one: ReturnType<typeof readingSchema>; many: z.ZodType<ReadingInput[]> }>();
-function schemasFor(features: string[], maxBatch: number) {
-  const key = `${maxBatch}\u0000${features.join('\u0000')}`;
+const schemaCache = new Map<string, { one: z.ZodType<ReadingInput>; many: z.ZodType<ReadingInput[]> }>();
+function schemasFor(signals: string[] | SignalMap, maxBatch: number) {
+  const mapped = !Array.isArray(signals);
+  const key = `${maxBatch}\u0000${mapped ? `m\u0000${signals.key}` : signals.join('\u0000')}`;
   let hit = schemaCache.get(key);
   if (!hit) {
-    const one = readingSchema(features);
+    const one: z.ZodType<ReadingInput> = mapped ? mappedReadingSchema(signals) : readingSchema(signals);
     const many = z
       .array(one)
       .min(1, 'send at least one reading')
       .max(maxBatch, `at most ${maxBatch} readings per request`);
     hit = { one, many };
-    if (schemaCache.size > 32) schemaCache.clear(); // models come and go; never grows without bound
+    // Models and assets come and go; never grows without bound.
+    if (schemaCache.size > 256) schemaCache.clear();
     schemaCache.set(key, hit);
   }
   return hit;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { errorBodySchema, registerOperation } from '../api/openapi';
 import { DEFAULT_MAX_POINTS, MAX_POINTS_MAX, MAX_POINTS_MIN } from './history';
+import { assetViewSchema } from '../assets/openapi-operations';
 
 const anyObject = z.looseObject({});
 
@@ -21,14 +22,7 @@ const point = z.object({
   flags: z.array(z.enum(['out_of_range', 'model_unavailable', 'ingested'])),
 });
 const assetsResponse = z.object({
-  assets: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      setpoints: z.record(z.string(), z.number()),
-      latest: point.nullable(),
-    }),
-  ),
+  assets: z.array(assetViewSchema.extend({ latest: point.nullable() })),
   signals: z.array(signal),
   target: z.object({ name: z.string(), label: z.string(), unit: z.string() }),
   model: z.object({ name: z.string(), version: z.string() }).nullable(),
@@ -41,6 +35,8 @@ registerOperation({
   path: '/api/v1/assets',
   tag: 'twin',
   summary: 'Assets, signals (units, valid ranges), target and model, with each asset’s latest point',
+  description:
+    'The live assets in the order added, each with its place (`path`), source and signals (the model’s features plus its extra signals, with tags and conversions). `?retired=true` lists retired assets too.',
   role: 'viewer',
   responses: { 200: { description: 'The catalog', schema: assetsResponse } },
 });

@@ -40,6 +40,7 @@ export class UnknownAssetError extends Error {
 
 export class Pipeline {
   private readonly streams = new Map<string, AssetStream>();
+  private list: AssetInfo[];
   private queue: Promise<unknown> = Promise.resolve();
   private readonly log: Logger;
   /** Points each asset's buffer holds at most. */
@@ -51,15 +52,35 @@ export class Pipeline {
   constructor(private readonly opts: PipelineOptions) {
     this.log = opts.logger.child({ module: 'pipeline' });
     // Count bound: the age window at the configured rate, with headroom for ingest bursts.
-    const capacity = Math.max(1_000, Math.ceil(opts.bufferSeconds * opts.rateHz * 1.5));
-    this.capacity = capacity;
+    this.capacity = Math.max(1_000, Math.ceil(opts.bufferSeconds * opts.rateHz * 1.5));
     this.epoch = randomUUID();
-    for (const a of opts.assets)
-      this.streams.set(a.id, new AssetStream(a.id, this.epoch, capacity, opts.bufferSeconds * 1000));
+    this.list = [];
+    for (const a of opts.assets) this.addAsset(a);
   }
 
   get assets(): AssetInfo[] {
-    return this.opts.assets;
+    return this.list;
+  }
+
+  /**
+   * Adds an asset at run time (the asset registry), or replaces the description of one already
+   * streamed (its buffer and sequence numbers stay).
+   */
+  addAsset(asset: AssetInfo): void {
+    if (!this.streams.has(asset.id))
+      this.streams.set(asset.id, new AssetStream(asset.id, this.epoch, this.capacity, this.opts.bufferSeconds * 1000));
+    const i = this.list.findIndex((a) => a.id === asset.id);
+    this.list = i < 0 ? [...this.list, asset] : this.list.map((a, k) => (k === i ? asset : a));
+  }
+
+  /**
+   * Stops an asset's stream at run time (retired): its readings are refused from now on; a batch
+   * already being scored is still stored but no longer streamed.
+   */
+  removeAsset(assetId: string): boolean {
+    if (!this.streams.delete(assetId)) return false;
+    this.list = this.list.filter((a) => a.id !== assetId);
+    return true;
   }
 
   stream(assetId: string): AssetStream | undefined {
@@ -78,14 +99,21 @@ export class Pipeline {
     return run;
   }
 
-  private async process(all: Reading[], extraFlags: PointFlag[]): Promise<Point[]> {
+  private async process(batch: Reading[], extraFlags: PointFlag[]): Promise<Point[]> {
+    // An asset removed while this batch waited its turn drops out; the others' readings go on.
+    const live = batch.filter((r) => this.streams.has(r.assetId));
     if (!this.sequencer) {
-      const points = await this.score(all, extraFlags);
-      return all.map((r, i) => this.append(r.assetId, points[i]!, false));
+      const points = await this.score(live, extraFlags);
+      const out: Point[] = [];
+      for (let i = 0; i < live.length; i++) {
+        const p = this.append(live[i]!.assetId, points[i]!, false);
+        if (p) out.push(p);
+      }
+      return out;
     }
     // Clustered: only the owner's readings, committed with their seqs before they are published
     // (the sequencer calls publishSequenced after the commit).
-    const readings = all.filter((r) => this.owns(r.assetId));
+    const readings = live.filter((r) => this.owns(r.assetId));
     if (!readings.length) return [];
     const points = await this.score(readings, extraFlags);
     await this.sequencer.submit(readings.map((r, i) => ({ assetId: r.assetId, point: points[i]! })));
@@ -146,7 +174,7 @@ export class Pipeline {
       const rows: number[][] = [];
       const targets: Omit<Point, 'seq'>[] = [];
       for (const p of points) {
-        const check = scorer.check(p.values);
+        const check = scorer.check(modelInputs(p.values, scorer.features));
         if (check.ok) {
           rows.push(check.row);
           targets.push(p);
@@ -199,8 +227,11 @@ export class Pipeline {
     return this.append(assetId, point, true);
   }
 
-  private append(assetId: string, scored: Omit<Point, 'seq'>, stored: boolean): Point {
-    const point = this.streams.get(assetId)!.append(scored);
+  /** Null when the asset was removed while its batch was being scored. */
+  private append(assetId: string, scored: Omit<Point, 'seq'>, stored: boolean): Point | null {
+    const stream = this.streams.get(assetId);
+    if (!stream) return null;
+    const point = stream.append(scored);
     this.countAndNotify(assetId, point, stored);
     return point;
   }
@@ -216,4 +247,17 @@ export class Pipeline {
   idle(): Promise<void> {
     return this.queue.then(() => undefined);
   }
+}
+
+/**
+ * The model's inputs of a reading: an asset's extra signals (level, vibration...) ride along in
+ * `values` but are not the model's to judge.
+ */
+function modelInputs(values: Record<string, number>, features: readonly { name: string }[]): Record<string, number> {
+  let extra = false;
+  for (const k in values) if (!features.some((f) => f.name === k)) extra = true;
+  if (!extra) return values;
+  const out: Record<string, number> = {};
+  for (const f of features) if (f.name in values) out[f.name] = values[f.name]!;
+  return out;
 }

@@ -13,13 +13,18 @@ import type { ModelManager } from '../serving/model-manager';
 import { runSimulator } from './simulator-source';
 import { bandInfo } from '../model/band-label';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
-import type { Point, Reading, SignalValues, StreamCatalog } from './types';
+import type { AssetInfo, Point, Reading, SignalValues, StreamCatalog } from './types';
 import { GroupCommit, type CommitSink } from '../ingest/group-commit';
 import { ingestDurably, type IngestResult } from '../ingest/durable-ingest';
 import { createClusterStream, type ClusterStream, type ClusterStreamDeps } from './cluster-stream';
 
 export interface TwinOptions {
   assetCount: number;
+  /**
+   * The assets to stream (the asset registry's); when given, `assetCount` and `externalAssets`
+   * are not used. Simulated ones (`source: 'simulator'`) are driven toward their setpoints.
+   */
+  assets?: AssetInfo[];
   /** Ingest-only assets (EXTERNAL_ASSETS): streamed, stored and alerted like the others, never simulated. */
   externalAssets?: readonly string[];
   simulator: boolean;
@@ -53,21 +58,27 @@ export interface TwinService {
   catalog(): StreamCatalog;
   model(): TwinModel | null;
   modelProblem(): string | null;
+  /** Starts (or re-describes) an asset's stream at run time; a simulated one joins the simulator. */
+  addAsset(asset: AssetInfo): void;
+  /** Stops an asset's stream at run time (retired): no more points; stored history stays. */
+  removeAsset(assetId: string): void;
   close(): Promise<void>;
 }
 
 export function createTwinService(opts: TwinOptions): TwinService {
   const log = opts.logger.child({ module: 'twin' });
-  const assets = plantAssets(opts.assetCount);
-  const external = (opts.externalAssets ?? []).map((id) => {
-    if (assets.some((a) => a.id === id)) throw new Error(`EXTERNAL_ASSETS: ${id} is already a simulated asset`);
-    return { id, name: id, setpoints: {}, source: 'external' as const };
-  });
+  const assets = opts.assets ? opts.assets.filter((a) => a.source === 'simulator') : plantAssets(opts.assetCount);
+  const external = opts.assets
+    ? opts.assets.filter((a) => a.source !== 'simulator')
+    : (opts.externalAssets ?? []).map((id) => {
+        if (assets.some((a) => a.id === id)) throw new Error(`EXTERNAL_ASSETS: ${id} is already a simulated asset`);
+        return { id, name: id, setpoints: {}, source: 'external' as const };
+      });
   const { models } = opts;
   const writer = new TelemetryWriter(opts.sink, log);
   const commits = new GroupCommit(opts.sink, undefined, opts.commitConcurrency ?? 1);
   const pipeline = new Pipeline({
-    assets: [
+    assets: opts.assets ?? [
       ...assets.map(({ id, name, setpoints }) => ({ id, name, setpoints, source: 'simulator' as const })),
       ...external,
     ],
@@ -95,14 +106,10 @@ export function createTwinService(opts: TwinOptions): TwinService {
       })
     : null;
 
-  const sim = opts.simulator
-    ? runSimulator(
-        new Simulator({ assets, signals: DEFAULT_SIGNALS, seed: opts.seed, truth: opts.truth }),
-        pipeline,
-        opts.rateHz,
-        log,
-      )
+  const simulator = opts.simulator
+    ? new Simulator({ assets, signals: DEFAULT_SIGNALS, seed: opts.seed, truth: opts.truth })
     : null;
+  const sim = simulator ? runSimulator(simulator, pipeline, opts.rateHz, log) : null;
   const scorer = models.scorer();
   log.info(
     {
@@ -127,6 +134,15 @@ export function createTwinService(opts: TwinOptions): TwinService {
     commits,
     cluster,
     ingest: (readings) => (cluster ? cluster.ingest(readings) : ingestDurably(pipeline, commits, readings)),
+    addAsset(asset) {
+      pipeline.addAsset(asset);
+      if (asset.source === 'simulator') simulator?.addAsset(asset);
+      else simulator?.removeAsset(asset.id);
+    },
+    removeAsset(assetId) {
+      simulator?.removeAsset(assetId);
+      pipeline.removeAsset(assetId);
+    },
     model: () => models.model(),
     modelProblem: () => models.problem(),
     catalog(): StreamCatalog {

@@ -55,6 +55,11 @@ export interface AssetInfo {
   setpoints: SignalValues;
   /** What feeds it: the built-in simulator, or only outside readings (ingest). */
   source?: 'simulator' | 'external';
+  /** Place in the plant's hierarchy, `site/area/unit` (the asset registry); '' or absent: not placed. */
+  path?: string;
+  description?: string;
+  /** Signals beyond the model's features (level, vibration...): stored, streamed, charted, alertable. */
+  extraSignals?: SignalInfo[];
 }
 
 /** What the dashboard needs to label everything, from the model package and the plant config. */

@@ -4,6 +4,7 @@
  */
 import type { IngestStatus } from '../ingest-status';
 import type { Reading } from '../../twin/types';
+import type { SignalMap } from '../../assets/signal-map';
 import { assetOfTopic, decodeJsonTelemetry } from './json-telemetry';
 import { PUBACK_BAD_PAYLOAD, PUBACK_REFUSED, type Outcome, type TopicHandler } from './mqtt-ingest';
 
@@ -12,6 +13,8 @@ export interface IngestTarget {
   hasAsset(assetId: string): boolean;
   /** The signals a reading must carry (the serving model's features). */
   features(): string[];
+  /** The asset's signals as the registry maps them (tags, conversion, extras); absent: features by name. */
+  signals?(assetId: string): SignalMap | undefined;
   /** Resolves after the commit; rejects (NotStoredError) when the readings were not stored. */
   ingest(readings: Reading[]): Promise<unknown>;
 }
@@ -47,7 +50,12 @@ export function jsonTelemetryHandler(opts: {
         });
         return { ack: true, reasonCode: PUBACK_REFUSED };
       }
-      const decoded = decodeJsonTelemetry(assetId, payload, target.features(), opts.maxBatch);
+      const decoded = decodeJsonTelemetry(
+        assetId,
+        payload,
+        target.signals?.(assetId) ?? target.features(),
+        opts.maxBatch,
+      );
       if ('refused' in decoded) {
         status.reject({ source: 'mqtt', ...decoded.refused, topic, assetId });
         return { ack: true, reasonCode: PUBACK_BAD_PAYLOAD };

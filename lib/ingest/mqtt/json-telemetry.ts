@@ -5,6 +5,7 @@
  */
 import { parseIngestBody, toReadings } from '../../twin/ingest';
 import type { Reading } from '../../twin/types';
+import type { SignalMap } from '../../assets/signal-map';
 
 export interface Refusal {
   reason: string;
@@ -25,7 +26,8 @@ export function assetOfTopic(prefix: string, topic: string): string | null {
 export function decodeJsonTelemetry(
   assetId: string,
   payload: Uint8Array,
-  features: string[],
+  /** The model's features by name, or the asset's mapping (names or tags, conversion, ranges). */
+  features: string[] | SignalMap,
   maxBatch: number,
   now = Date.now(),
 ): Decoded {

@@ -38,7 +38,9 @@ export function sparkplugHandler(opts: {
   const { target, status } = opts;
   const now = opts.now ?? Date.now;
   const assetOf = parseBindings(opts.bindings);
-  const sessions = new SparkplugSessions(() => target.features());
+  const sessions = new SparkplugSessions(
+    ({ group, edge, device }) => target.signals?.(assetOf(group, edge, device)) ?? target.features(),
+  );
   const groups = new Set(opts.groups);
   const lastRebirth = new Map<string, number>();
 

@@ -12,6 +12,7 @@
  * a sequence gap) asks for a rebirth instead of guessing.
  */
 import type { SparkplugMetric, SparkplugPayload } from './sparkplug-codec';
+import { convert, featuresOnly, rangeIssue, type MappedSignal, type SignalMap } from '../../assets/signal-map';
 
 export type MessageType = 'NBIRTH' | 'NDEATH' | 'NDATA' | 'DBIRTH' | 'DDEATH' | 'DDATA' | 'NCMD' | 'DCMD';
 
@@ -67,8 +68,18 @@ const nothing = () => {};
 export class SparkplugSessions {
   private readonly nodes = new Map<string, NodeState>();
 
-  /** `signals`: the metric names that are readings' signals (the model's features). */
-  constructor(private readonly signals: () => string[]) {}
+  /**
+   * `signals`: what a device's metrics map to: the model's features by name, or (asset registry)
+   * the bound asset's signals by name or tag, with their conversion and, for extras, range.
+   */
+  constructor(
+    private readonly signals: (device: { group: string; edge: string; device: string }) => string[] | SignalMap,
+  ) {}
+
+  private mapOf(t: SparkplugTopic): SignalMap {
+    const m = this.signals({ group: t.group, edge: t.edge, device: t.device ?? '' });
+    return Array.isArray(m) ? featuresOnly(m) : m;
+  }
 
   plan(t: SparkplugTopic, p: SparkplugPayload, now = Date.now()): Plan {
     const key = `${t.group}/${t.edge}`;
@@ -128,12 +139,12 @@ export class SparkplugSessions {
     const known = node.devices.get(device);
     if (t.type === 'DBIRTH') {
       const state: DeviceState = { aliases: new Map(), values: new Map() };
-      const signals = this.signals();
+      const map = this.mapOf(t);
       for (const m of p.metrics) {
         if (m.name && m.alias !== null) state.aliases.set(m.alias, m.name);
-        const signal = signalOf(m.name, signals);
-        // The birth's current values: DDATA then reports only what changed.
-        if (signal && typeof m.value === 'number' && Number.isFinite(m.value)) state.values.set(signal, m.value);
+        const signal = signalOf(m.name, map);
+        // The birth's current values (as sent): DDATA then reports only what changed.
+        if (signal && typeof m.value === 'number' && Number.isFinite(m.value)) state.values.set(signal.name, m.value);
       }
       return {
         online: [device],
@@ -159,7 +170,7 @@ export class SparkplugSessions {
         refused: { reason: 'no_birth', message: `DDATA before the device's DBIRTH: rebirth requested` },
         apply: advance,
       };
-    const signals = this.signals();
+    const map = this.mapOf(t);
     const updates: { signal: string; value: number; ts: number }[] = [];
     for (const m of p.metrics) {
       const name = nameOf(m, known);
@@ -169,7 +180,7 @@ export class SparkplugSessions {
           refused: { reason: 'unknown_alias', message: `metric alias ${m.alias} unknown: rebirth requested` },
           apply: advance,
         };
-      const signal = signalOf(name, signals);
+      const signal = signalOf(name, map)?.name;
       if (!signal) continue;
       if (typeof m.value !== 'number' || !Number.isFinite(m.value))
         return {
@@ -190,13 +201,21 @@ export class SparkplugSessions {
       values.set(u.signal, u.value);
       if (updates[i + 1]?.ts === u.ts) continue;
       const reading: Record<string, number> = {};
-      const missing = signals.filter((s) => !values.has(s));
+      const missing = map.features.filter((s) => !values.has(s));
       if (missing.length)
         return {
           refused: { reason: 'bad_field', message: `no value yet for ${missing.join(', ')} (not in DBIRTH or DDATA)` },
           apply: advance,
         };
-      for (const s of signals) reading[s] = values.get(s)!;
+      // Stored values: converted (scale/offset); an extra signal outside its range refuses the message.
+      for (const sig of map.signals) {
+        const raw = values.get(sig.name);
+        if (raw === undefined) continue;
+        const v = convert(sig, raw);
+        const bad = rangeIssue(sig, v);
+        if (bad) return { refused: { reason: 'bad_field', message: `metric ${sig.name}: ${bad}` }, apply: advance };
+        reading[sig.name] = v;
+      }
       readings.push({ ts: u.ts, values: reading });
     }
     return {
@@ -216,10 +235,13 @@ function nameOf(m: SparkplugMetric, device: DeviceState): string | null | undefi
   return device.aliases.get(m.alias);
 }
 
-/** Metrics map to signals by name; a folder path (`Reactor/temperature`) maps by its last part. */
-function signalOf(name: string | null, signals: string[]): string | null {
+/**
+ * Metrics map to signals by name or tag; a folder path (`Reactor/temperature`) maps by its last
+ * part when the whole path does not.
+ */
+function signalOf(name: string | null, map: SignalMap): MappedSignal | null {
   if (!name) return null;
-  if (signals.includes(name)) return name;
-  const last = name.slice(name.lastIndexOf('/') + 1);
-  return signals.includes(last) ? last : null;
+  const whole = map.resolve(name);
+  if (whole) return whole;
+  return map.resolve(name.slice(name.lastIndexOf('/') + 1)) ?? null;
 }

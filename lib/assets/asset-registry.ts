@@ -1,0 +1,285 @@
+/**
+ * The asset registry (issue 15): the plant's assets, their place in the hierarchy, their source
+ * and their signals. Keeps the live assets in memory (ingest asks per reading), checks what a
+ * schema cannot (signals against the serving model, tags), writes through the repository,
+ * audits every change and tells its listeners (stream, alerts, stale monitor, browsers), so a
+ * change takes effect at once. Refusals are `DomainError`s, answered by lib/api/route.ts and
+ * printed by the users CLI.
+ */
+import type { AuditRepo } from '../db/audit-repo';
+import { AssetExistsError, type AssetFields, type AssetsRepo } from '../db/assets-repo';
+import { DomainError, type FieldError } from '../errors/domain-error';
+import type { SignalInfo } from '../twin/types';
+import type { CreateAsset, PatchAsset, SignalInput } from './schemas';
+import { signalMap, type SignalMap } from './signal-map';
+import type { Asset, AssetSignal, StoredAsset, StoredSignal } from './types';
+
+export interface AssetActor {
+  username: string;
+  address?: string | null;
+}
+
+export type AssetChange = { kind: 'created' | 'updated' | 'retired'; asset: Asset };
+
+export interface AssetRegistryDeps {
+  repo: AssetsRepo;
+  audit: AuditRepo;
+  /** The serving model's inputs (every asset has them). */
+  features(): SignalInfo[];
+  /** Setpoints a new simulated asset starts from when none are given. */
+  defaultSetpoints?: Record<string, number>;
+}
+
+const invalid = (fields: FieldError[], status = 422) =>
+  new DomainError({
+    status,
+    code: 'validation_failed',
+    message: 'The asset is invalid: fix the listed fields',
+    fields,
+  });
+
+const notFound = (id: string) =>
+  new DomainError({
+    status: 404,
+    code: 'not_found',
+    message: `unknown asset "${id}"`,
+    fields: [{ field: 'id', message: `unknown asset "${id}"` }],
+  });
+
+/** Stored signal rows + the serving model's features -> the asset's signals, features first. */
+export function resolveSignals(stored: readonly StoredSignal[], features: readonly SignalInfo[]): AssetSignal[] {
+  const own = new Map(stored.map((s) => [s.name, s]));
+  const isFeature = new Set(features.map((f) => f.name));
+  return [
+    ...features.map((f) => {
+      const s = own.get(f.name);
+      return {
+        ...f,
+        tag: s?.tag ?? null,
+        scale: s?.scale ?? null,
+        offset: s?.offset ?? null,
+        feature: true,
+      };
+    }),
+    ...stored.filter((s) => !isFeature.has(s.name)).map((s) => ({ ...s, feature: false })),
+  ];
+}
+
+/**
+ * Signal inputs -> the rows to store: extras in full, features only when they carry a tag or a
+ * conversion (their label, unit and range are the model's). Checks names, ranges and tags.
+ */
+export function signalRows(inputs: readonly SignalInput[], features: readonly SignalInfo[]): StoredSignal[] {
+  const problems: FieldError[] = [];
+  const rows: StoredSignal[] = [];
+  const seen = new Set<string>();
+  const tags = new Map<string, string>();
+  const names = new Set([...features.map((f) => f.name), ...inputs.map((s) => s.name)]);
+  inputs.forEach((s, i) => {
+    const at = (field: string, message: string) => problems.push({ field: `signals.${i}.${field}`, message });
+    if (seen.has(s.name)) return at('name', `${s.name} is listed twice`);
+    seen.add(s.name);
+    const feature = features.find((f) => f.name === s.name);
+    const tag = s.tag ?? null;
+    if (tag !== null) {
+      if (tags.has(tag)) at('tag', `tag ${tag} is already ${tags.get(tag)}'s`);
+      else if (names.has(tag) && tag !== s.name) at('tag', `tag ${tag} is the name of another signal`);
+      tags.set(tag, s.name);
+    }
+    const conversion = { tag, scale: s.scale ?? null, offset: s.offset ?? null };
+    if (feature) {
+      if (conversion.tag !== null || conversion.scale !== null || conversion.offset !== null)
+        rows.push({
+          name: feature.name,
+          label: feature.label,
+          unit: feature.unit,
+          min: feature.min,
+          max: feature.max,
+          ...conversion,
+        });
+      return;
+    }
+    if (s.min === undefined) at('min', `min is required for ${s.name} (its valid range)`);
+    if (s.max === undefined) at('max', `max is required for ${s.name} (its valid range)`);
+    if (s.min !== undefined && s.max !== undefined && !(s.min < s.max)) at('max', 'max must be greater than min');
+    rows.push({
+      name: s.name,
+      label: s.label ?? s.name,
+      unit: s.unit ?? '',
+      min: s.min ?? 0,
+      max: s.max ?? 0,
+      ...conversion,
+    });
+  });
+  if (problems.length) throw invalid(problems);
+  return rows;
+}
+
+export class AssetRegistry {
+  private readonly live = new Map<string, StoredAsset>();
+  private readonly listeners: ((change: AssetChange) => void)[] = [];
+  private readonly maps = new Map<string, SignalMap>();
+  /** Changes one at a time: a create racing a retire of the same id must not interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: AssetRegistryDeps) {}
+
+  /** Reads the live (not retired) assets from the database. */
+  async load(): Promise<void> {
+    this.live.clear();
+    this.maps.clear();
+    for (const a of await this.deps.repo.list()) this.live.set(a.id, a);
+  }
+
+  /** Called after every change, in order; must not throw. */
+  onChange(listener: (change: AssetChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The live assets, in the order added, with their signals resolved against the serving model. */
+  list(): Asset[] {
+    return [...this.live.values()].map((a) => this.resolve(a));
+  }
+
+  /** A live asset, or undefined (unknown or retired). */
+  get(id: string): Asset | undefined {
+    const a = this.live.get(id);
+    return a ? this.resolve(a) : undefined;
+  }
+
+  has(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  /** Any asset ever registered, retired ones too (their history stays readable); 404 otherwise. */
+  async find(id: string): Promise<Asset> {
+    const live = this.live.get(id);
+    const a = live ?? (await this.deps.repo.get(id));
+    if (!a) throw notFound(id);
+    return this.resolve(a);
+  }
+
+  /** Every asset, retired ones too. */
+  async listAll(): Promise<Asset[]> {
+    return (await this.deps.repo.list({ retired: true })).map((a) => this.resolve(a));
+  }
+
+  /** How values sent for an asset become stored ones; undefined for an unknown or retired asset. */
+  signalMap(id: string): SignalMap | undefined {
+    const a = this.live.get(id);
+    if (!a) return undefined;
+    const features = this.deps.features();
+    const key = `${id}\u0000${features.map((x) => `${x.name}:${x.min}:${x.max}`).join(',')}`;
+    let map = this.maps.get(key);
+    if (!map) {
+      map = signalMap(resolveSignals(a.signals, features));
+      if (this.maps.size > 10_000) this.maps.clear();
+      this.maps.set(key, map);
+    }
+    return map;
+  }
+
+  async create(input: CreateAsset, actor: AssetActor): Promise<Asset> {
+    return this.serial(async () => {
+      const source = input.source ?? 'external';
+      const fields: AssetFields = {
+        id: input.id,
+        name: input.name,
+        path: input.path ?? '',
+        description: input.description ?? '',
+        source,
+        setpoints: input.setpoints ?? (source === 'simulator' ? { ...this.deps.defaultSetpoints } : {}),
+        signals: signalRows(input.signals ?? [], this.deps.features()),
+      };
+      let stored: StoredAsset;
+      try {
+        stored = await this.deps.repo.insert(fields);
+      } catch (err) {
+        if (err instanceof AssetExistsError)
+          throw new DomainError({
+            status: 409,
+            code: 'conflict',
+            message: `asset "${input.id}" already exists (ids of retired assets stay taken)`,
+            fields: [{ field: 'id', message: `asset "${input.id}" already exists` }],
+          });
+        throw err;
+      }
+      await this.record(actor, 'asset.create', stored.id, { name: stored.name, path: stored.path, source });
+      return this.publish('created', stored);
+    });
+  }
+
+  async update(id: string, patch: PatchAsset, actor: AssetActor): Promise<Asset> {
+    return this.serial(async () => {
+      const current = this.live.get(id);
+      if (!current) {
+        if (await this.deps.repo.get(id))
+          throw new DomainError({ status: 409, code: 'retired', message: `asset "${id}" is retired` });
+        throw notFound(id);
+      }
+      const source = patch.source ?? current.source;
+      const fields: AssetFields = {
+        id,
+        name: patch.name ?? current.name,
+        path: patch.path ?? current.path,
+        description: patch.description ?? current.description,
+        source,
+        setpoints:
+          patch.setpoints ??
+          (source === 'simulator' && !Object.keys(current.setpoints).length
+            ? { ...this.deps.defaultSetpoints }
+            : current.setpoints),
+        signals: patch.signals ? signalRows(patch.signals, this.deps.features()) : current.signals,
+      };
+      const stored = await this.deps.repo.update(fields);
+      if (!stored) throw notFound(id);
+      await this.record(actor, 'asset.update', id, { changed: Object.keys(patch) });
+      return this.publish('updated', stored);
+    });
+  }
+
+  /** Stops the asset's stream; its history stays readable. Retiring twice is a 409. */
+  async retire(id: string, actor: AssetActor): Promise<Asset> {
+    return this.serial(async () => {
+      if (!this.live.has(id)) {
+        if (await this.deps.repo.get(id))
+          throw new DomainError({ status: 409, code: 'retired', message: `asset "${id}" is already retired` });
+        throw notFound(id);
+      }
+      const stored = await this.deps.repo.retire(id);
+      if (!stored) throw notFound(id);
+      await this.record(actor, 'asset.retire', id, {});
+      return this.publish('retired', stored);
+    });
+  }
+
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private publish(kind: AssetChange['kind'], stored: StoredAsset): Asset {
+    for (const key of this.maps.keys()) if (key.startsWith(`${stored.id}\u0000`)) this.maps.delete(key);
+    if (kind === 'retired') this.live.delete(stored.id);
+    else this.live.set(stored.id, stored);
+    const asset = this.resolve(stored);
+    for (const l of this.listeners) l({ kind, asset });
+    return asset;
+  }
+
+  private resolve(a: StoredAsset): Asset {
+    return { ...a, signals: resolveSignals(a.signals, this.deps.features()) };
+  }
+
+  private record(actor: AssetActor, action: string, id: string, details: Record<string, unknown>) {
+    return this.deps.audit.record({
+      actor: actor.username,
+      action,
+      target: `asset:${id}`,
+      outcome: 'success',
+      address: actor.address ?? null,
+      details,
+    });
+  }
+}
