@@ -236,7 +236,7 @@ function print(f: Figures): void {
 async function main(): Promise<void> {
   // Debian's Chromium (installed when missing, as `npm run test:e2e` does), and the web app built
   // when its sources changed (as `npm start` does).
-  if (spawnSync(process.execPath, ['scripts/ensure-chromium.mjs'], { stdio: 'inherit' }).status !== 0)
+  if (spawnSync(process.execPath, ['scripts/ensure-tools.mjs', 'chromium'], { stdio: 'inherit' }).status !== 0)
     throw new Error('no Chromium');
   const build = spawnSync(process.execPath, ['scripts/start.mjs', '--build-only'], { stdio: 'inherit' });
   if (build.status !== 0) throw new Error('the web app did not build');

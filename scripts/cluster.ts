@@ -4,7 +4,7 @@
  * (database `twinops_cluster`, created when missing), Redis and Mosquitto. For trying the
  * scale-out (issue 16) and for tests. Ctrl-C / SIGTERM stops every child.
  *
- * nginx is Debian's (installed when missing, scripts/ensure-nginx.mjs) but runs as our own
+ * nginx is Debian's (installed when missing, scripts/ensure-tools.mjs nginx) but runs as our own
  * foreground child with a config under data/cluster/nginx; the system service is never used.
  */
 import { spawnSync } from 'node:child_process';
@@ -44,7 +44,7 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  if (spawnSync(process.execPath, ['scripts/ensure-nginx.mjs'], { stdio: 'inherit' }).status !== 0)
+  if (spawnSync(process.execPath, ['scripts/ensure-tools.mjs', 'nginx'], { stdio: 'inherit' }).status !== 0)
     fail('nginx is needed for the load balancer');
   if (!(await portOpen(5432))) fail('PostgreSQL is not answering on 127.0.0.1:5432 (see README, Scale-out)');
   const redis = await portOpen(6379);

@@ -2,7 +2,7 @@
  * The committed nginx config in front of two real console instances (one PostgreSQL database of
  * the test's own, one secret): sticky polling, WebSocket upgrade, the public origin, the
  * forwarded scheme, and failover after SIGKILL of an instance. Needs nginx
- * (`node scripts/ensure-nginx.mjs`; .ci/run installs it).
+ * (`npm run test:unit` installs it: `node scripts/ensure-tools.mjs nginx`).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
