@@ -5,7 +5,9 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const python = process.env.TWINOPS_PYTHON ?? 'python3';
+// As lib/import/sklearn-import.ts looks for it: the configured one, then python3 on PATH (which
+// may be a pyenv without Debian's packages), then Debian's own.
+const pythons = [process.env.TWINOPS_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
 const TOOLS = {
   chromium: {
     why: 'Chromium for the browser tests',
@@ -24,7 +26,8 @@ const TOOLS = {
   },
   sklearn: {
     why: 'Python with scikit-learn for the model:import tests (never needed by the console)',
-    present: () => spawnSync(python, ['-c', 'import sklearn, numpy'], { stdio: 'ignore' }).status === 0,
+    present: () =>
+      pythons.some((py) => spawnSync(py, ['-c', 'import sklearn, numpy'], { stdio: 'ignore' }).status === 0),
     packages: ['python3-sklearn'],
     otherwise: 'Install scikit-learn for python3, or set TWINOPS_PYTHON to a Python that has it.',
   },
