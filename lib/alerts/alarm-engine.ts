@@ -21,6 +21,7 @@ import type { AlertServiceOptions, Actor, Tracked } from './engine-types';
 import { AlertNotFoundError } from './errors';
 import { EMPTY_MEMORY, evaluate, type RuleMemory } from './evaluate';
 import { applyDecision } from './alarm-decisions';
+import { SOURCE_STALE_SIGNAL } from './plant-signals';
 import {
   OPERATOR_STATES,
   PREDICTION_SIGNAL,
@@ -44,6 +45,8 @@ export class AlarmEngine {
   /** Rules and assets out of service: not evaluated at all. */
   readonly oosRules = new Set<string>();
   readonly oosAssets = new Set<string>();
+  /** Assets whose source is stale or offline: their process alarms are suppressed by design (suppression.ts). */
+  readonly suppressedAssets = new Set<string>();
   private started = false;
   private closed = false;
   private clock: ReturnType<typeof setInterval> | null = null;
@@ -51,6 +54,8 @@ export class AlarmEngine {
   private seeding: Promise<unknown> = Promise.resolve();
   /** Runs every second with the engine's time (timed shelves); set by the alarm handling. */
   onTick: (now: number) => Promise<void> = () => Promise.resolve();
+  /** Called when an asset's `source:stale` condition starts or ends (at: its time); set by the suppression. */
+  onSourceChange: (assetId: string, at: number) => void = () => undefined;
 
   constructor(readonly opts: AlertServiceOptions) {
     this.log = opts.logger.child({ module: 'alerts' });
@@ -111,7 +116,7 @@ export class AlarmEngine {
     if (!list || this.closed) return;
     const now = this.now();
     for (const t of list) {
-      if (!this.inService(t.rule)) continue;
+      if (!this.evaluated(t.rule)) continue;
       const value = t.rule.signal === PREDICTION_SIGNAL ? point.prediction : point.values[t.rule.signal];
       if (value === null || value === undefined) continue;
       this.step(t, value, point.ts, now);
@@ -123,7 +128,7 @@ export class AlarmEngine {
     const list = this.byAsset.get(assetId);
     if (!list || this.closed) return;
     const now = this.now();
-    for (const t of list) if (t.rule.signal === signal && this.inService(t.rule)) this.step(t, value, ts, now);
+    for (const t of list) if (t.rule.signal === signal && this.evaluated(t.rule)) this.step(t, value, ts, now);
   }
 
   private step(t: Tracked, value: number, ts: number, now: number): void {
@@ -132,6 +137,8 @@ export class AlarmEngine {
       const { decision, memory } = evaluate(t.rule, before, value, ts, now);
       t.memory = memory;
       applyDecision(this, t, decision, ts, before);
+      if (t.rule.signal === SOURCE_STALE_SIGNAL && (decision.kind === 'raise' || decision.kind === 'clear'))
+        this.onSourceChange(t.rule.assetId, ts);
     } catch (err) {
       this.log.error({ err, ruleId: t.rule.id }, 'alert rule evaluation failed');
     }
@@ -229,6 +236,12 @@ export class AlarmEngine {
 
   inService(rule: AlertRule): boolean {
     return !this.oosRules.has(rule.id) && !this.oosAssets.has(rule.assetId);
+  }
+
+  /** In service, and not a process rule of an asset whose source sends no data (suppressed by design). */
+  evaluated(rule: AlertRule): boolean {
+    if (!this.inService(rule)) return false;
+    return rule.signal === SOURCE_STALE_SIGNAL || !this.suppressedAssets.has(rule.assetId);
   }
 
   /** The rule whose open alarm is `id`, if this engine holds it. */

@@ -53,6 +53,8 @@ async function whyNotActive(engine: AlarmEngine, id: number): Promise<Error> {
   if (a.state === 'normal') return new AlertConflictError('alert_cleared', `alert ${id} is already cleared`);
   if (a.state === 'shelved') return new AlertConflictError('alarm_shelved', `alarm ${id} is shelved`);
   if (a.state === 'out_of_service') return new AlertConflictError('out_of_service', `alarm ${id} is out of service`);
+  if (a.state === 'suppressed')
+    return new AlertConflictError('alarm_suppressed', `alarm ${id} is suppressed: its source sends no data`);
   return new AlertConflictError(
     'already_acknowledged',
     `alert ${id} was already acknowledged by ${a.acknowledgedBy ?? 'someone'}`,
@@ -158,6 +160,8 @@ async function whyNot(engine: AlarmEngine, id: number, what: 'shelve' | 'unshelv
   const a = await engine.opts.repo.get(id);
   if (!a) return new AlertNotFoundError(`alert ${id}`);
   if (a.state === 'out_of_service') return new AlertConflictError('out_of_service', `alarm ${id} is out of service`);
+  if (a.state === 'suppressed')
+    return new AlertConflictError('alarm_suppressed', `alarm ${id} is suppressed: its source sends no data`);
   if (what === 'unshelve') return new AlertConflictError('not_shelved', `alarm ${id} is not shelved`);
   if (a.state === 'shelved') return new AlertConflictError('alarm_shelved', `alarm ${id} is already shelved`);
   return new AlertConflictError(

@@ -12,6 +12,8 @@
  * timed: until the engine's clock passes the shelf, then active_unacked again; unshelved by hand:
  * active_acked). A rule or a whole asset out of service is not evaluated at all; its alarms wait,
  * hidden, in `out_of_service` and go back to the state they had when it returns to service.
+ * While an asset's source is stale or offline its process alarms are suppressed by design
+ * (suppression.ts): its `source:stale` alarm stands for them.
  */
 import type { NewRule } from '../db/alerts-repo';
 import type { Point } from '../twin/types';
@@ -27,6 +29,7 @@ import {
 } from './alarm-handling';
 import { returnToService, takeOutOfService } from './out-of-service';
 import { shelveRule, updateRule } from './rule-admin';
+import { reconcileAll, reconcileSuppression } from './suppression';
 import type { AlertEvent, AlertRule, AlertSeverity, OutOfService, RuleChanges } from './types';
 
 export { PEAK_PUSH_MS, type Actor, type AlertBroadcaster, type AlertServiceOptions } from './alarm-engine';
@@ -39,11 +42,13 @@ export class AlertService {
   constructor(opts: AlertServiceOptions) {
     this.engine = new AlarmEngine(opts);
     this.engine.onTick = (now) => expireShelves(this.engine, now);
+    this.engine.onSourceChange = (assetId, at) => reconcileSuppression(this.engine, assetId, at);
   }
 
   /** Seeds missing default rules, loads all rules and reloads the open alerts. */
-  start(defaults: NewRule[]): Promise<void> {
-    return this.engine.start(defaults);
+  async start(defaults: NewRule[]): Promise<void> {
+    await this.engine.start(defaults);
+    reconcileAll(this.engine, this.engine.now());
   }
 
   /**
@@ -140,28 +145,43 @@ export class AlertService {
    * evaluated any more, and its open alarms go `out_of_service` (hidden from operators). Admins;
    * audited and journaled.
    */
-  takeOutOfService(
+  async takeOutOfService(
     scope: 'rule' | 'asset',
     target: string,
     reason: string,
     actor: Actor,
   ): Promise<{ entry: OutOfService; alarms: AlertEvent[] }> {
-    return takeOutOfService(this.engine, scope, target, reason, actor);
+    const out = await takeOutOfService(this.engine, scope, target, reason, actor);
+    this.resuppress(scope, target);
+    return out;
+  }
+
+  /** Out of service changes which alarms the `source:stale` rule of the asset stands for. */
+  private resuppress(scope: 'rule' | 'asset', target: string): void {
+    const assetId = scope === 'asset' ? target : this.engine.tracked.get(target)?.rule.assetId;
+    if (assetId) reconcileSuppression(this.engine, assetId, this.engine.now());
   }
 
   /** Returns a rule or an asset to service: evaluated again from the next point, its alarms back in the state they had. */
-  returnToService(
+  async returnToService(
     scope: 'rule' | 'asset',
     target: string,
     comment: string | null,
     actor: Actor,
   ): Promise<AlertEvent[]> {
-    return returnToService(this.engine, scope, target, comment, actor);
+    const back = await returnToService(this.engine, scope, target, comment, actor);
+    this.resuppress(scope, target);
+    return back;
   }
 
   /** Runs `tick` every `everyMs` (the console: every second) until `close`. */
   startClock(everyMs = 1_000): void {
     this.engine.startClock(everyMs);
+  }
+
+  /** Assets whose process alarms are suppressed now (their source is stale or offline). */
+  suppressed(): string[] {
+    return [...this.engine.suppressedAssets];
   }
 
   /** What is out of service now. */

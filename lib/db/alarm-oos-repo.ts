@@ -34,7 +34,7 @@ export function alarmOutOfServiceRepo(db: Db) {
         const rows: AlertRow[] = [];
         for (const { id } of affected) {
           const row = await transitionIn(tx, id, {
-            from: ['active_unacked', 'active_acked', 'rtn_unacked', 'shelved'],
+            from: ['active_unacked', 'active_acked', 'rtn_unacked', 'shelved', 'suppressed'],
             set: { state: 'out_of_service', stateBeforeOos: sql`${alerts.state}` },
             event: 'out_of_service',
             who: entry.by,

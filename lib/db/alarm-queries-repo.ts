@@ -13,7 +13,7 @@ export interface AlertQuery {
   /**
    * `open` = what operators see (active_unacked, active_acked, rtn_unacked); `unacked` =
    * active_unacked + rtn_unacked; `any_open` = every state but normal; `visible` = every state
-   * but shelved and out of service (the operator's default list); or one state.
+   * but shelved, out of service and suppressed (the operator's default list); or one state.
    */
   state?: AlertState | 'open' | 'unacked' | 'any_open' | 'visible';
   assetId?: string;
@@ -57,7 +57,7 @@ export function alarmQueriesRepo(db: Db) {
       if (q.state === 'open') where.push(inArray(alerts.state, OPERATOR_STATES));
       else if (q.state === 'unacked') where.push(inArray(alerts.state, UNACKED));
       else if (q.state === 'any_open') where.push(ne(alerts.state, 'normal'));
-      else if (q.state === 'visible') where.push(notInArray(alerts.state, ['shelved', 'out_of_service']));
+      else if (q.state === 'visible') where.push(notInArray(alerts.state, ['shelved', 'out_of_service', 'suppressed']));
       else if (q.state) where.push(eq(alerts.state, q.state));
       if (q.assetId) where.push(eq(alerts.assetId, q.assetId));
       if (q.ruleId) where.push(eq(alerts.ruleId, q.ruleId));

@@ -51,7 +51,9 @@ export function toAlert(r: AlertRow): AlertEvent {
     returnedAt: ms(r.returnedAt),
     clearedAt: ms(r.clearedAt),
     shelf:
-      r.state === 'shelved' || (r.state === 'out_of_service' && r.stateBeforeOos === 'shelved')
+      r.state === 'shelved' ||
+      (r.state === 'out_of_service' && r.stateBeforeOos === 'shelved') ||
+      (r.state === 'suppressed' && r.stateBeforeSuppression === 'shelved')
         ? {
             kind: r.shelfKind ?? 'one_shot',
             until: ms(r.shelvedUntil),

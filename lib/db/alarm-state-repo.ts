@@ -3,7 +3,7 @@
  * shelved, unshelved, shelf expired. Each change is a guarded transition with its journal row
  * (lib/db/alarm-transition.ts).
  */
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import { priorityOfSeverity, type AlarmPriority, type AlertEvent, type AlertSeverity } from '../alerts/types';
 import { toAlert } from './alarm-rows';
 import { journal, noShelf, transitions } from './alarm-transition';
@@ -169,6 +169,33 @@ export function alarmStateRepo(db: Db) {
         who: 'system',
         at,
         where: and(eq(alerts.shelfKind, 'timed'), lte(alerts.shelvedUntil, new Date(at))),
+      });
+    },
+
+    /**
+     * Suppressed by design (the asset's source is stale or offline): an active or shelved alarm
+     * is hidden, remembering its state. A returned alarm waiting for acknowledgement is not: what
+     * real data showed before the source stopped still needs an operator. Null when not applicable.
+     */
+    suppress(id: number, at: number, comment: string | null): Promise<AlertEvent | null> {
+      return transition(id, {
+        from: ['active_unacked', 'active_acked', 'shelved'],
+        set: { state: 'suppressed', stateBeforeSuppression: sql`${alerts.state}` },
+        event: 'suppressed',
+        who: 'system',
+        comment,
+        at,
+      });
+    },
+
+    /** The source sends data again: the alarm goes back to the state it had (evaluated again from the next point). */
+    unsuppress(id: number, at: number): Promise<AlertEvent | null> {
+      return transition(id, {
+        from: ['suppressed'],
+        set: { state: sql`coalesce(${alerts.stateBeforeSuppression}, 'active_unacked')`, stateBeforeSuppression: null },
+        event: 'unsuppressed',
+        who: 'system',
+        at,
       });
     },
 

@@ -250,8 +250,10 @@ export async function startConsole({
       hub,
       truth: assayedYield(config.SIM_SEED),
       onPoint: (assetId, point) => {
-        alerts?.onPoint(assetId, point);
+        // The source first: a point that ends a stale spell lifts its asset's suppression, so this
+        // very point is evaluated by the process alarms again.
         sources?.observe(assetId, point.ts);
+        alerts?.onPoint(assetId, point);
       },
       logger,
     });
