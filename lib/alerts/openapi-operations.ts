@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { errorBodySchema, registerOperation } from '../api/openapi';
+import './kpi-openapi';
 import {
   ackSchema,
   alarmSettingsSchema,
