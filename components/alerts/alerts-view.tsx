@@ -171,6 +171,7 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
         </label>
         <Link href="/alerts/rules">Rules…</Link>
         <Link href="/alerts/journal">Journal…</Link>
+        <Link href="/alerts/kpis">KPIs…</Link>
         <Link href="/alerts/out-of-service">Out of service…</Link>
       </div>
       {error ? (
