@@ -142,3 +142,13 @@ export function kpiRangeOf(q: z.infer<typeof kpiQuerySchema>, now: number): KpiR
   const to = q.to ?? (q.from !== undefined ? Math.max(now, q.from + 1) : now);
   return { from: q.from ?? to - DEFAULT_KPI_RANGE_MS, to };
 }
+
+/** The page's range from its address (`?from&to` as the API reads them); anything invalid: the last 24 h. */
+export function kpiRangeOfAddress(params: Record<string, string | string[] | undefined>, now = Date.now()): KpiRange {
+  const q = kpiQuerySchema.safeParse({
+    ...(typeof params.from === 'string' ? { from: params.from } : {}),
+    ...(typeof params.to === 'string' ? { to: params.to } : {}),
+  });
+  const asked = q.success ? kpiRangeSchema.safeParse(kpiRangeOf(q.data, now)) : null;
+  return asked?.success ? asked.data : { from: now - DEFAULT_KPI_RANGE_MS, to: now };
+}
