@@ -25,8 +25,9 @@ test('the KPI page shows the figures of the seeded day, plots them and exports t
   await expect(page.getByTestId('kpi-chattering')).toContainText('1');
   await expect(page.getByTestId('kpi-stale')).toContainText('1');
   await expect(page.getByTestId('kpi-standing')).toContainText('3');
-  await expect(page.getByTestId('kpi-chattering').getByText('1')).toBeVisible();
-  const chattering = page.getByRole('table').filter({ has: page.getByText('Chattering (3 or more') });
+  await expect(page.getByTestId('kpi-stale-list').getByRole('row')).toHaveCount(2);
+  await expect(page.getByTestId('kpi-stale-list')).toContainText('seed-unit-3');
+  const chattering = page.getByTestId('kpi-chattering-list');
   await expect(chattering.getByRole('row')).toHaveCount(2);
   await expect(chattering).toContainText('seed-unit-2');
   await expect(chattering).toContainText('vibration');

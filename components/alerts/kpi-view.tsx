@@ -207,7 +207,7 @@ function Figures({ kpis: k }: { kpis: AlarmKpis }) {
             ))}
           </tbody>
         </table>
-        <table className="alerts-table" data-testid="kpi-chattering">
+        <table className="alerts-table" data-testid="kpi-chattering-list">
           <caption>Chattering (3 or more alarms within 60 s)</caption>
           <thead>
             <tr>
@@ -228,7 +228,7 @@ function Figures({ kpis: k }: { kpis: AlarmKpis }) {
             ))}
           </tbody>
         </table>
-        <table className="alerts-table" data-testid="kpi-stale">
+        <table className="alerts-table" data-testid="kpi-stale-list">
           <caption>Stale (active more than 24 h)</caption>
           <thead>
             <tr>
