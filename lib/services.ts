@@ -13,7 +13,7 @@ import type { LoginService } from './auth/login';
 import type { UserAdmin } from './auth/user-admin';
 import type { TwinService } from './twin/twin-service';
 import type { AlertService } from './alerts/alert-service';
-import type { ModelManager } from './twin/model-manager';
+import type { ModelManager } from './serving/model-manager';
 import type { Backtests } from './serving/backtest';
 import type { SourceMonitor } from './twin/source-monitor';
 import type { IngestStatus } from './ingest/ingest-status';

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../lib/realtime/protocol';
 
@@ -36,6 +37,32 @@ const pct = (xs: number[], p: number) => {
 };
 const fmt = (xs: number[]) =>
   `p50 ${pct(xs, 50).toFixed(1)} ms   p99 ${pct(xs, 99).toFixed(1)} ms   max ${Math.max(...xs).toFixed(1)} ms   (n=${xs.length})`;
+/** The server's CPU time so far (user + system), from /proc: clock ticks of 10 ms. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+/** The flooding viewer, in a worker thread (plain JavaScript: workers do not go through tsx). */
+const FLOODER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { io } = require('socket.io-client');
+const { url, cookie, count } = workerData;
+const s = io(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+let answered = 0, refused = 0, cutOffAfterMs = null, at = 0;
+s.once('connect', () => parentPort.postMessage({ connected: true }));
+s.once('connect_error', (err) => parentPort.postMessage({ connected: false, error: err.message }));
+s.on('disconnect', () => { cutOffAfterMs = performance.now() - at; });
+parentPort.on('message', (m) => {
+  if (m === 'go') {
+    at = performance.now();
+    for (let i = 0; i < count; i++)
+      s.emit('stream:subscribe', { assetId: 'reactor-1', maxPoints: 20000 }, (res) => (res.ok ? answered++ : refused++));
+  } else if (m === 'report') {
+    s.disconnect();
+    parentPort.postMessage({ answered, refused, cutOffAfterMs });
+  }
+});
+`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
@@ -94,32 +121,37 @@ async function main() {
   const health = { baseline: [] as number[], flood: [] as number[] };
 
   phase = 'baseline';
+  const cpuAtBaseline = cpuMs(ready.pid);
   await pollHealth(Date.now() + seconds * 1000, health.baseline);
+  const baselineCpuMs = cpuMs(ready.pid) - cpuAtBaseline;
   const rssBefore = rssMb(ready.pid);
 
-  const flooder = open(viewerCookie);
+  // The flood comes from a thread of its own: encoding 10,000 emits in this thread would stall
+  // the health poller and the normal clients here, and the bench would measure itself.
+  const flooder = new Worker(FLOODER, { eval: true, workerData: { url, cookie: viewerCookie, count: floodCount } });
   await new Promise<void>((resolve, reject) => {
-    flooder.once('connect', () => resolve());
-    flooder.once('connect_error', reject);
+    flooder.once('message', (m: { connected?: boolean; error?: string }) =>
+      m.connected ? resolve() : reject(new Error(m.error)),
+    );
   });
-  let cutOffAfterMs: number | null = null;
-  let answered = 0;
-  let refused = 0;
+  const floodResult = new Promise<{ answered: number; refused: number; cutOffAfterMs: number | null }>((resolve) =>
+    flooder.once('message', resolve),
+  );
   phase = 'flood';
-  const floodAt = performance.now();
-  flooder.on('disconnect', () => (cutOffAfterMs = performance.now() - floodAt));
+  const cpuBefore = cpuMs(ready.pid);
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(ready.pid))), 100);
   const polling = pollHealth(Date.now() + seconds * 1000, health.flood);
-  for (let i = 0; i < floodCount; i++)
-    flooder.emit('stream:subscribe', { assetId: 'reactor-1', maxPoints: 20_000 }, (res) =>
-      res.ok ? answered++ : refused++,
-    );
+  flooder.postMessage('go');
   await polling;
+  const floodCpuMs = cpuMs(ready.pid) - cpuBefore;
   clearInterval(sampler);
   phase = 'idle';
+  flooder.postMessage('report');
+  const { answered, refused, cutOffAfterMs } = await floodResult;
+  await flooder.terminate();
 
-  for (const c of [...clients, flooder]) c.disconnect();
+  for (const c of clients) c.disconnect();
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   process.off('exit', killServer);
@@ -139,6 +171,10 @@ async function main() {
   console.log(
     `\n  flooder: ${answered} subscribes answered, ${refused} refused, ` +
       (cutOffAfterMs === null ? 'NOT disconnected' : `disconnected after ${(cutOffAfterMs as number).toFixed(0)} ms`),
+  );
+  console.log(
+    `  server CPU ${baselineCpuMs.toFixed(0)} ms in the ${seconds} s before the flood, ` +
+      `${floodCpuMs.toFixed(0)} ms in the ${seconds} s of the flood (steadier than latency on a loaded machine)`,
   );
   console.log(`  server RSS ${rssBefore.toFixed(0)} MB before the flood, peak ${rssPeak.toFixed(0)} MB under it`);
   console.log(

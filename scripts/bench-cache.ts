@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import { loadModelPackage } from '../lib/model';
-import { AbStats } from '../lib/twin/ab-stats';
-import { ModelEntry } from '../lib/twin/model-entry';
-import { createPredictionCache, servingModel } from '../lib/twin/model-serving';
+import { AbStats } from '../lib/serving/ab-stats';
+import { ModelEntry } from '../lib/serving/model-entry';
+import { createPredictionCache, servingModel } from '../lib/serving/model-serving';
 import { smokeOr } from './bench-mode';
 
 const CALLS = smokeOr(2_000, 20_000);

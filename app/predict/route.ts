@@ -2,7 +2,7 @@ import { reply } from '@/lib/api/light-http';
 import { apiRoute, readJson, validationError } from '@/lib/api/route';
 import { countReferencePrediction, recordPrediction } from '@/lib/metrics';
 import { readDomainError } from '@/lib/errors/domain-error';
-import { activeModel, predictSchema } from '@/lib/twin/model-api';
+import { activeModel, predictSchema } from '@/lib/serving/model-api';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,8 +3,8 @@
  * throw its ApiRequestError with the API's code, message and field errors (the loader's reasons
  * for a refused package).
  */
-import type { DriftReport } from '@/lib/twin/drift';
-import type { AbView, ModelRef, ModelVersionInfo } from '@/lib/twin/model-manager';
+import type { DriftReport } from '@/lib/serving/drift';
+import type { AbView, ModelRef, ModelVersionInfo } from '@/lib/serving/model-manager';
 import type { BacktestJob } from '@/lib/serving/backtest';
 import { requestJson as send } from '@/lib/client/api-client';
 

@@ -8,7 +8,7 @@ import { auditRepo } from '../db/audit-repo';
 import { alertsRepo } from '../db/alerts-repo';
 import { openDatabase, type Database } from '../db/client';
 import { logger } from '../log';
-import type { DriftReport } from '../twin/drift';
+import type { DriftReport } from '../serving/drift';
 import { AlertService, PEAK_PUSH_MS, type AlertBroadcaster } from './alert-service';
 import { defaultDriftRules, DRIFT_MIN_DURATION_MS, feedDrift } from './drift-alerts';
 import { driftSignal, PLANT_ASSET_ID } from './plant-signals';

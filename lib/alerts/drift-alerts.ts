@@ -4,7 +4,7 @@
  * Alerts page, acknowledgement, webhook, audit, persistence, rules editor) instead of a log line.
  */
 import type { NewRule } from '../db/alerts-repo';
-import type { DriftReport } from '../twin/drift';
+import type { DriftReport } from '../serving/drift';
 import type { AlertService } from './alert-service';
 import { driftSignal, PLANT_ASSET_ID } from './plant-signals';
 

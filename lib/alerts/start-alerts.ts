@@ -12,7 +12,7 @@ import { settingsRepo } from '../db/settings-repo';
 import type { Logger } from '../log';
 import { alertsHub } from '../realtime/alerts-hub';
 import type { RealtimeServer } from '../realtime/server';
-import type { ModelManager } from '../twin/model-manager';
+import type { ModelManager } from '../serving/model-manager';
 import type { TwinService } from '../twin/twin-service';
 import { AlertService, defaultRules } from './alert-service';
 import { defaultDriftRules, feedDrift } from './drift-alerts';

@@ -12,9 +12,9 @@ import {
   updateUserSchema,
 } from '../auth/admin-schemas';
 import { readingSchema } from '../twin/ingest';
-import { batchSchema, predictSchema } from '../twin/model-api';
+import { batchSchema, predictSchema } from '../serving/model-api';
 import { optimizeSchema } from '../what-if/optimize-api';
-import { abConfigSchema, modelRefSchema } from '../twin/model-admin-api';
+import { abConfigSchema, modelRefSchema } from '../serving/model-admin-api';
 import { preferencesSchema, preferencesUpdateSchema } from '../time/preferences';
 import { DEFAULT_MAX_POINTS, MAX_POINTS_MAX, MAX_POINTS_MIN } from '../twin/history';
 import { getServicesOrNull } from '../services';

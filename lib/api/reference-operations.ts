@@ -4,7 +4,7 @@
  * sentence there). Their handlers are app/predict/route.ts and app/metrics/route.ts.
  */
 import { z } from 'zod';
-import { predictSchema } from '../twin/model-api';
+import { predictSchema } from '../serving/model-api';
 import { registerOperation } from './openapi';
 
 const referenceError = z.object({

@@ -3,6 +3,7 @@
  * every default is the embedded, zero-setup choice (PGlite under ./data, simulated plant).
  * A bad value stops start-up with a message naming the variable (see `ConfigError`).
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -46,6 +47,30 @@ export const envSchema = z.object({
       )
       .optional(),
   ),
+  /**
+   * Proxies whose X-Forwarded-For names the client (comma-separated addresses or CIDR ranges, e.g.
+   * the load balancer `127.0.0.1`): login throttling and bearer-failure limits then count the
+   * real client, not the proxy. Empty: the socket's peer is the client.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .refine(
+            (e) => isIP(e.split('/')[0]!) !== 0 && (!e.includes('/') || /^\d{1,3}$/.test(e.split('/')[1]!)),
+            'must be comma-separated addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8',
+          ),
+      ),
+    ),
   NEXTAUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   SESSION_MAX_AGE_HOURS: z.coerce
     .number()

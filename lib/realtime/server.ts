@@ -45,6 +45,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
     next(new Error('origin_refused'));
   });
 
+  const guard = deps.guard ?? createSocketGuard({ logger: deps.logger });
   io.use((socket, next) => {
     sessionFromHandshake(socket.handshake.headers, {
       secret: deps.authSecret,
@@ -56,6 +57,15 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
         if (!session) {
           log.info({ address: socket.handshake.address }, 'socket refused: no valid session');
           next(new Error('unauthorized'));
+          return;
+        }
+        const wait = guard.coolingDown(session.data.userId);
+        if (wait > 0) {
+          log.info(
+            { user: session.data.username, retryAfterSeconds: wait },
+            'socket refused: cooling down after abuse',
+          );
+          next(Object.assign(new Error('cooling_down'), { data: { retryAfterSeconds: wait } }));
           return;
         }
         socket.data = session.data;
@@ -70,7 +80,6 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       });
   });
 
-  const guard = deps.guard ?? createSocketGuard({ logger: deps.logger });
   io.on('connection', (socket) => {
     // First, so every event of this socket passes the guard before any handler sees it.
     guard.attach(socket);

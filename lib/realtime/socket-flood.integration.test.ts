@@ -97,6 +97,20 @@ describe('a socket flooding stream:subscribe', () => {
     // Nothing like the gigabytes the unbounded snapshots took.
     expect(rssGrowthMb).toBeLessThan(300);
 
+    // Reconnecting at once does not start the next burst: the user is refused for a cool-down,
+    // told how long; another user is not affected.
+    const again = h.client(await h.sessionCookie('vince', 'viewer'));
+    const refusal = await new Promise<{ message: string; data?: { retryAfterSeconds?: number } }>((resolve) =>
+      again.once('connect_error', (err) => resolve(err as never)),
+    );
+    again.disconnect();
+    expect(refusal.message).toBe('cooling_down');
+    expect(refusal.data?.retryAfterSeconds).toBeGreaterThan(50);
+    expect(refusal.data?.retryAfterSeconds).toBeLessThanOrEqual(60);
+    const bystander = h.client(await h.sessionCookie('vicky', 'viewer'));
+    await until(() => bystander.connected, 3_000, 'another viewer to connect');
+    bystander.disconnect();
+
     // The observer is still fully served afterwards.
     const before = arrivals.length;
     await until(() => arrivals.length >= before + 5, 2_000, 'points after the flood');

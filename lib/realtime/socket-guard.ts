@@ -4,7 +4,9 @@
  * one of the known client events. A refused event is answered with an error acknowledgement
  * when the client gave one, and counts as a strike; handlers add strikes for bad payloads and
  * refused requests. A socket with too many strikes in a short window is disconnected and the
- * abuse written to the audit log (`socket.abuse`, with the user and the reason).
+ * abuse written to the audit log (`socket.abuse`, with the user and the reason). The cut-off
+ * user may not open a new socket for a cool-down (`coolDownSeconds`): a flooder that simply
+ * reconnects would otherwise start the next burst at once.
  */
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
@@ -25,6 +27,8 @@ export interface SocketLimits {
   /** Snapshot points one socket may be sent per `snapshotWindowMs`. */
   snapshotPointBudget: number;
   snapshotWindowMs: number;
+  /** How long a user cut off for abuse is refused at the socket handshake. */
+  coolDownSeconds: number;
 }
 
 export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
@@ -35,6 +39,7 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   maxSnapshotPoints: 20_000,
   snapshotPointBudget: 100_000,
   snapshotWindowMs: 10_000,
+  coolDownSeconds: 60,
 };
 
 export interface SocketGuard {
@@ -43,12 +48,16 @@ export interface SocketGuard {
   attach(socket: Socket): void;
   /** Counts a refused request; disconnects (once) when the socket has too many. */
   strike(socket: Socket, reason: string): void;
+  /** Seconds the user still has to wait after being cut off for abuse; 0 when they may connect. */
+  coolingDown(userId: string): number;
 }
 
 export interface SocketGuardDeps {
   logger: Logger;
   audit?: { record(event: AuditEvent): Promise<void> };
   limits?: Partial<SocketLimits>;
+  /** The clock of the cool-down (tests step it). */
+  now?: () => number;
 }
 
 type Ack = (res: { ok: false; error: string }) => void;
@@ -62,13 +71,19 @@ export function createSocketGuard(deps: SocketGuardDeps): SocketGuard {
   // not after every refusal of the burst has been answered.
   const strikeTimes = new WeakMap<Socket, number[]>();
   const cutOff = new WeakSet<Socket>();
+  const now = deps.now ?? Date.now;
+  // userId -> end of the cool-down (ms). Bounded: an entry lives coolDownSeconds, and only an
+  // authenticated user who was cut off gets one.
+  const coolDownUntil = new Map<string, number>();
 
   const disconnectForAbuse = (socket: Socket, reason: string) => {
     if (cutOff.has(socket)) return;
     cutOff.add(socket);
     const user = socket.data as { userId?: string; username?: string };
     log.warn({ user: user.username, address: socket.handshake.address, reason }, 'abusive socket disconnected');
+    if (user.userId) coolDownUntil.set(user.userId, now() + limits.coolDownSeconds * 1000);
     socket.disconnect(true);
+    stopReading(socket);
     deps.audit
       ?.record({
         actor: user.username ?? null,
@@ -83,6 +98,14 @@ export function createSocketGuard(deps: SocketGuardDeps): SocketGuard {
 
   const guard: SocketGuard = {
     limits,
+    coolingDown(userId) {
+      const until = coolDownUntil.get(userId);
+      if (until === undefined) return 0;
+      const left = until - now();
+      if (left > 0) return Math.ceil(left / 1000);
+      coolDownUntil.delete(userId);
+      return 0;
+    },
     strike(socket, reason) {
       if (cutOff.has(socket)) return;
       const now = Date.now();
@@ -122,4 +145,22 @@ export function createSocketGuard(deps: SocketGuardDeps): SocketGuard {
     },
   };
   return guard;
+}
+
+/**
+ * Stops reading a cut-off WebSocket's TCP connection at once. `disconnect(true)` only starts
+ * WebSocket's closing handshake, and until the peer answers it, every frame of a burst already
+ * on the wire would still be read, unmasked and decoded (and dropped): thousands of frames of
+ * main-thread work that the health probe and other clients wait behind. The frames are no longer
+ * handed to the WebSocket parser and the rest stays in the kernel; writing is untouched, so the
+ * disconnect packet and the close frame still reach the peer. The connection is destroyed a
+ * second later: the peer's answer to the closing handshake is never read.
+ */
+function stopReading(socket: Socket): void {
+  if (socket.conn.transport.name !== 'websocket') return; // polling: each request is one bounded batch
+  const raw = (socket.conn.request as { socket?: import('node:net').Socket }).socket;
+  if (!raw || raw.destroyed) return;
+  raw.removeAllListeners('data');
+  raw.pause();
+  setTimeout(() => raw.destroy(), 1_000).unref();
 }

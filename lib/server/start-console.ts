@@ -14,7 +14,7 @@ import { openDatabase, type Database } from '../db/client';
 import { acquireDataDirLock } from '../db/lock';
 import { usersRepo } from '../db/users-repo';
 import { ensureFirstAdmin } from '../auth/bootstrap-admin';
-import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
+import { CLIENT_ADDRESS_HEADER, clientAddressOf, trustedProxies } from '../auth/client-address';
 import { createOriginPolicy, parseAllowedOrigins } from '../auth/origin-policy';
 import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
@@ -34,7 +34,7 @@ import { startSourceMonitor } from '../twin/start-sources';
 import type { SourceMonitor } from '../twin/source-monitor';
 import { startAlerts } from '../alerts/start-alerts';
 import type { AlertService } from '../alerts/alert-service';
-import { ModelManager } from '../twin/model-manager';
+import { ModelManager } from '../serving/model-manager';
 import { settingsRepo } from '../db/settings-repo';
 import { modelBroadcaster } from '../realtime/model-events';
 import { annotationBroadcaster } from '../realtime/annotation-events';
@@ -181,8 +181,13 @@ export async function startConsole({
       publicUrl: config.publicUrl,
       allowedOrigins: parseAllowedOrigins(config.ALLOWED_ORIGINS),
     });
+    const proxies = trustedProxies(config.TRUSTED_PROXIES);
     const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      req.headers[CLIENT_ADDRESS_HEADER] = clientAddressOf(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'],
+        proxies,
+      );
       setSecurityHeaders(req, res, publicUrlIsHttps);
       const verdict = origins.checkRequest(req.method, req.headers);
       if (!verdict.ok) return refuseForeignOrigin(req, res, verdict.reason, logger);
@@ -241,8 +246,6 @@ export async function startConsole({
       rateHz: config.SIM_RATE_HZ,
       seed: config.SIM_SEED,
       bufferSeconds: config.BUFFER_SECONDS,
-      scorer: null,
-      model: null,
       models,
       sink: telemetryRepo(database.db),
       // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).

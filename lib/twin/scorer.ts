@@ -1,6 +1,7 @@
 /**
- * What the pipeline needs from a model, and nothing more. `lib/model` provides the real one
- * (ONNX); the pipeline never imports the runtime itself.
+ * What the pipeline needs from a model, and nothing more. The model manager provides the real one
+ * (`servingScorer` in lib/serving/serving-scorer.ts, over the serving ONNX versions); the pipeline
+ * never imports the runtime, nor knows which versions serve.
  */
 import type { SignalInfo } from './types';
 

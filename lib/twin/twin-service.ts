@@ -1,6 +1,7 @@
 /**
  * The live twin: owns the pipeline, its sources (simulator), the telemetry writer and the stream
- * hub, and the active model. Built once per process by `startConsole`.
+ * hub; the serving model comes from the model manager (lib/serving). Built once per process by
+ * `startConsole`.
  */
 import type { Logger } from '../log';
 import { PROCESS_FEATURES, PROCESS_TARGET } from '../plant/process-model';
@@ -8,8 +9,7 @@ import { DEFAULT_SIGNALS, plantAssets, Simulator } from '../plant/simulator';
 import type { StreamHub } from '../realtime/hub';
 import { Pipeline } from './pipeline';
 import type { TwinModel } from '../model';
-import type { Scorer } from './scorer';
-import type { ModelManager } from './model-manager';
+import type { ModelManager } from '../serving/model-manager';
 import { runSimulator } from './simulator-source';
 import { bandInfo } from '../model/band-label';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
@@ -25,13 +25,8 @@ export interface TwinOptions {
   rateHz: number;
   seed: number;
   bufferSeconds: number;
-  scorer: Scorer | null;
-  /** The loaded model package behind `scorer`, for the what-if API. */
-  model: TwinModel | null;
-  /** Why there is no model, shown to users while degraded. */
-  modelProblem?: string;
-  /** When given, the serving model comes from here (activation, A/B, degraded mode) instead of `scorer`/`model`. */
-  models?: Pick<ModelManager, 'scorer' | 'model' | 'problem' | 'observePoint'>;
+  /** The serving model (activation, A/B, degraded mode): the pipeline's scorer and the API's model. */
+  models: Pick<ModelManager, 'scorer' | 'model' | 'problem' | 'observePoint'>;
   /** The simulator's writes (batched, once a second) and durable ingest's (group commit). */
   sink: TelemetrySink & CommitSink;
   /** Ingest transactions that may run at once (PostgreSQL: several; PGlite's one connection: 1). */
@@ -63,9 +58,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
     if (assets.some((a) => a.id === id)) throw new Error(`EXTERNAL_ASSETS: ${id} is already a simulated asset`);
     return { id, name: id, setpoints: {}, source: 'external' as const };
   });
-  let scorer = opts.scorer;
-  let model = opts.model;
-  const currentScorer = () => (opts.models ? opts.models.scorer() : scorer);
+  const { models } = opts;
   const writer = new TelemetryWriter(opts.sink, log);
   const commits = new GroupCommit(opts.sink, undefined, opts.commitConcurrency ?? 1);
   const pipeline = new Pipeline({
@@ -73,9 +66,9 @@ export function createTwinService(opts: TwinOptions): TwinService {
       ...assets.map(({ id, name, setpoints }) => ({ id, name, setpoints, source: 'simulator' as const })),
       ...external,
     ],
-    scorer: currentScorer,
+    scorer: () => models.scorer(),
     onPoint: (assetId, point, stored) => {
-      opts.models?.observePoint(point);
+      models.observePoint(point);
       if (!stored) writer.enqueue(assetId, point);
       opts.hub.publish(assetId, point);
       opts.onPoint?.(assetId, point);
@@ -94,20 +87,21 @@ export function createTwinService(opts: TwinOptions): TwinService {
         log,
       )
     : null;
+  const scorer = models.scorer();
   log.info(
     {
       assets: assets.length + external.length,
       external: external.length,
       simulator: opts.simulator,
       rateHz: opts.rateHz,
-      model: currentScorer() ? `${currentScorer()!.name}/${currentScorer()!.version}` : null,
+      model: scorer ? `${scorer.name}/${scorer.version}` : null,
     },
     'twin started',
   );
 
   /** What the serving model's band means (its coverage), for labels. */
   const bandOfServing = () => {
-    const served = opts.models ? opts.models.model() : model;
+    const served = models.model();
     return served ? bandInfo(served.manifest.interval) : null;
   };
 
@@ -116,12 +110,11 @@ export function createTwinService(opts: TwinOptions): TwinService {
     writer,
     commits,
     ingest: (readings) => ingestDurably(pipeline, commits, readings),
-    model: () => (opts.models ? opts.models.model() : model),
-    modelProblem: () =>
-      opts.models ? opts.models.problem() : scorer ? null : (opts.modelProblem ?? 'no model loaded'),
+    model: () => models.model(),
+    modelProblem: () => models.problem(),
     catalog(): StreamCatalog {
       // Without a model the plant's own signal descriptions label the views.
-      const scorer = currentScorer();
+      const scorer = models.scorer();
       const signals =
         scorer?.features ??
         PROCESS_FEATURES.map(({ name, label, unit, min, max }) => ({ name, label, unit, min, max }));
@@ -140,9 +133,6 @@ export function createTwinService(opts: TwinOptions): TwinService {
       await pipeline.idle();
       await commits.idle();
       await writer.close();
-      scorer = null;
-      await model?.dispose();
-      model = null;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { activeModel, modelInfo } from '@/lib/twin/model-api';
+import { activeModel, modelInfo } from '@/lib/serving/model-api';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { reply } from '@/lib/api/light-http';
 import { apiRoute } from '@/lib/api/route';
-import { activeModel, modelInfo } from '@/lib/twin/model-api';
+import { activeModel, modelInfo } from '@/lib/serving/model-api';
 
 export const dynamic = 'force-dynamic';
 

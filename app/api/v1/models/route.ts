@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { actorOf, modelManager, readUpload } from '@/lib/twin/model-admin-api';
+import { actorOf, modelManager, readUpload } from '@/lib/serving/model-admin-api';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { abConfigSchema, actorOf, modelManager } from '@/lib/twin/model-admin-api';
+import { abConfigSchema, actorOf, modelManager } from '@/lib/serving/model-admin-api';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
-import { modelManager } from '@/lib/twin/model-admin-api';
+import { modelManager } from '@/lib/serving/model-admin-api';
 
 export const dynamic = 'force-dynamic';
 

@@ -2,7 +2,7 @@ import { reply } from '@/lib/api/light-http';
 import { apiRoute, readJson, validationError } from '@/lib/api/route';
 import { recordPrediction } from '@/lib/metrics';
 import { getServices } from '@/lib/services';
-import { activeModel, batchSchema, issuesToFields } from '@/lib/twin/model-api';
+import { activeModel, batchSchema, issuesToFields } from '@/lib/serving/model-api';
 
 export const dynamic = 'force-dynamic';
 

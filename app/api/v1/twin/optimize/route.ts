@@ -1,6 +1,6 @@
 import { reply } from '@/lib/api/light-http';
 import { apiRoute } from '@/lib/api/route';
-import { activeModel } from '@/lib/twin/model-api';
+import { activeModel } from '@/lib/serving/model-api';
 import { optimizeFor, optimizeSchema } from '@/lib/what-if/optimize-api';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import { reply } from '@/lib/api/light-http';
 import { apiRoute } from '@/lib/api/route';
 import { recordPrediction } from '@/lib/metrics';
-import { activeModel, predictionBody, predictSchema } from '@/lib/twin/model-api';
+import { activeModel, predictionBody, predictSchema } from '@/lib/serving/model-api';
 
 export const dynamic = 'force-dynamic';
 

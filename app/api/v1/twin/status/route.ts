@@ -1,7 +1,7 @@
 import { reply } from '@/lib/api/light-http';
 import { apiRoute } from '@/lib/api/route';
 import { getTwin } from '@/lib/services';
-import { modelInfo } from '@/lib/twin/model-api';
+import { modelInfo } from '@/lib/serving/model-api';
 
 export const dynamic = 'force-dynamic';
 

@@ -10,7 +10,7 @@ import { openDatabase, type Database } from '../db/client';
 import { settingsRepo } from '../db/settings-repo';
 import { logger } from '../log';
 import { ModelManager, type ModelRef } from './model-manager';
-import type { ServingState } from './model-serving';
+import type { Activation } from './activation';
 
 const input = { temperature: 360, pressure: 6, flow: 100 };
 let dir: string;
@@ -45,7 +45,7 @@ describe('ModelManager at run time', () => {
       expect((await model.predict(input)).modelVersion).toBe('1.0.0');
 
       // A real run-time failure: the ONNX session goes away under the serving version.
-      const state = (manager as unknown as { state: ServingState }).state;
+      const state = (manager as unknown as { activation: Activation }).activation.state;
       await state.champion!.model.dispose();
       for (let i = 0; i < 3; i++) await expect(model.predict(input)).rejects.toThrow(/disposed/);
       expect(manager.model()).toBeNull();

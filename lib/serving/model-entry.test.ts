@@ -30,4 +30,15 @@ describe('ModelEntry', () => {
     await entry.retire();
     await expect(entry.model.predict(input)).rejects.toThrow(/disposed/);
   });
+
+  it('counts failed runs in a row: a success or a new start in service clears the count', async () => {
+    const entry = new ModelEntry(await loadModelPackage(SHIPPED), 'shipped');
+    expect(entry.recordRun(new Error('a'))).toBe(1);
+    expect(entry.recordRun(new Error('b'))).toBe(2);
+    expect(entry.recordRun(null)).toBe(0);
+    expect(entry.recordRun(new Error('c'))).toBe(1);
+    entry.resetFailures();
+    expect(entry.recordRun(new Error('d'))).toBe(1);
+    await entry.retire();
+  });
 });

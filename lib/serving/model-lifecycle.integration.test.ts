@@ -13,7 +13,7 @@ import { POST as predict } from '@/app/api/v1/twin/predict/route';
 import { startHarness, subscribe, until, type Harness } from '../../tests/console-harness';
 import { packageForm, twinJson, writePackage } from '../../tests/model-packages';
 import { settingsRepo } from '../db/settings-repo';
-import type { Reading } from './types';
+import type { Reading } from '../twin/types';
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Role = 'viewer' | 'operator' | 'admin';

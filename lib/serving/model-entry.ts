@@ -1,24 +1,22 @@
 /**
- * One loaded model version as the console serves it: the model, its pipeline adapter and a count
- * of the calls running on it. A retired entry (replaced by an activation) disposes its ONNX
- * session only once the last of those calls has finished, so a swap never cuts a request.
+ * One loaded model version as the console serves it: the model, a count of the calls running on it
+ * and of its failed runs in a row. A retired entry (replaced by an activation) disposes its ONNX
+ * session only once the last of those calls has finished, so a swap never cuts a request. It does
+ * not wrap the model's calls: the serving views (model-serving.ts, serving-scorer.ts) are the one
+ * layer between callers and the model, and run each call through `use`.
  */
 import type { PackageSource, TwinModel } from '../model';
-import { scorerFor } from './load-scorer';
-import type { Scorer } from './scorer';
 
 export class ModelEntry {
-  readonly scorer: Scorer;
   private inFlight = 0;
   private retired = false;
+  private failedRuns = 0;
   private disposal: Promise<void> | null = null;
 
   constructor(
     readonly model: TwinModel,
     readonly source: PackageSource,
-  ) {
-    this.scorer = scorerFor(model);
-  }
+  ) {}
 
   get name(): string {
     return this.model.manifest.name;
@@ -53,6 +51,17 @@ export class ModelEntry {
       this.inFlight--;
       if (this.retired && this.inFlight === 0) void this.dispose();
     }
+  }
+
+  /** Counts a run's outcome (null: it worked); returns the failed runs in a row (0 after a success). */
+  recordRun(err: unknown): number {
+    this.failedRuns = err ? this.failedRuns + 1 : 0;
+    return this.failedRuns;
+  }
+
+  /** A fresh start for the failure count (the entry was just put into service). */
+  resetFailures(): void {
+    this.failedRuns = 0;
   }
 
   /**

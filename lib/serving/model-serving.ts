@@ -1,17 +1,17 @@
 /**
- * What the API and the pipeline call instead of a model: views that pick the serving version at
- * each call (the champion, or the A/B challenger for its share), count the call on that version
- * (see ModelEntry) and record it for the A/B figures. Holding one of these across an activation
- * is safe: the next call goes to the new version, the running one finishes on the old.
+ * What the API calls instead of a model: a view that picks the serving version at each call (the
+ * champion, or the A/B challenger for its share), counts the call on that version (see ModelEntry)
+ * and records it for the A/B figures. Holding it across an activation is safe: the next call goes
+ * to the new version, the running one finishes on the old. The pipeline's view is
+ * serving-scorer.ts; both run every model call through `runOn`.
  */
 import { LRUCache } from 'lru-cache';
 import type { InputCheck, ItemPrediction, Prediction, RowScores, TwinModel } from '../model';
 import { InputValidationError } from '../model/errors';
 import { recordCacheLookup } from '../metrics/model-metrics';
 import type { AbStats } from './ab-stats';
-import { splitRows, toChallenger, type AbMode } from './ab-split';
+import { toChallenger, type AbMode } from './ab-split';
 import type { ModelEntry } from './model-entry';
-import type { Scorer, ScoreResult } from './scorer';
 import { DomainError } from '../errors/domain-error';
 
 export interface ServingState {
@@ -40,7 +40,8 @@ export class ModelUnavailableError extends DomainError {
   }
 }
 
-async function run<T>(deps: ServingDeps, entry: ModelEntry, fn: (m: TwinModel) => Promise<T>): Promise<T> {
+/** Runs `fn` on `entry`'s model, counted on the entry, its outcome reported to `deps.onRun`. */
+export async function runOn<T>(deps: ServingDeps, entry: ModelEntry, fn: (m: TwinModel) => Promise<T>): Promise<T> {
   try {
     const out = await entry.use(fn);
     deps.onRun(entry, null);
@@ -106,103 +107,28 @@ export function servingModel(deps: ServingDeps): TwinModel {
           record(answer);
           return answer;
         }
-        const p = await run(deps, entry, (m) => m.predict(input, options));
+        const p = await runOn(deps, entry, (m) => m.predict(input, options));
         deps.cache.set(key, p);
         record(p);
         return p;
       }
-      const p = await run(deps, entry, (m) => m.predict(input, options));
+      const p = await runOn(deps, entry, (m) => m.predict(input, options));
       record(p);
       return p;
     },
     async predictBatch(inputs: readonly unknown[]): Promise<Prediction[]> {
-      const out = await run(deps, routed(), (m) => m.predictBatch(inputs));
+      const out = await runOn(deps, routed(), (m) => m.predictBatch(inputs));
       recordBatch(out);
       return out;
     },
     async predictEach(inputs: readonly unknown[]): Promise<ItemPrediction[]> {
-      const out = await run(deps, routed(), (m) => m.predictEach(inputs));
+      const out = await runOn(deps, routed(), (m) => m.predictEach(inputs));
       recordBatch(out.flatMap((item) => (item.ok ? [item.result] : [])));
       return out;
     },
     predictRows: (rows: Float32Array, n: number): Promise<RowScores> =>
-      run(deps, champion(), (m) => m.predictRows(rows, n)),
+      runOn(deps, champion(), (m) => m.predictRows(rows, n)),
     // The manager owns the sessions.
     dispose: async () => {},
   };
-}
-
-/**
- * The pipeline's scorer for one batch, bound to the versions serving now (so `check` and
- * `scoreRows` of a batch always use the same ones), or null while degraded. Under an A/B test
- * each row goes to the challenger with its share; the two groups run concurrently and every
- * result says which version made it.
- */
-export function servingScorer(deps: ServingDeps): Scorer | null {
-  const { champion, challenger } = deps.state();
-  if (!champion) return null;
-  const base = champion.scorer;
-  return {
-    name: base.name,
-    version: base.version,
-    features: base.features,
-    target: base.target,
-    targetLimits: base.targetLimits,
-    check: (values) => base.check(values),
-    async scoreRows(rows, n, context) {
-      const served = async () => {
-        const out = await run(deps, champion, () => base.scoreRows(rows, n));
-        deps.stats.recordCall(base.version, out.inferenceMs);
-        return { results: out.results.map((r) => ({ ...r, version: base.version })), inferenceMs: out.inferenceMs };
-      };
-      if (!challenger) return served();
-      if (challenger.mode === 'shadow') {
-        const [out] = await Promise.all([served(), shadowScore(deps, challenger.entry, rows, n, context?.actuals)]);
-        return out;
-      }
-      const width = base.features.length;
-      const toB = splitRows(n, challenger.share, deps.random);
-      const pick = (b: boolean) => {
-        const idx = toB.flatMap((x, i) => (x === b ? [i] : []));
-        const sub = new Float32Array(idx.length * width);
-        idx.forEach((i, k) => sub.set(rows.subarray(i * width, (i + 1) * width), k * width));
-        return { idx, sub };
-      };
-      const a = pick(false);
-      const b = pick(true);
-      const score = async (entry: ModelEntry, part: { idx: number[]; sub: Float32Array }) => {
-        if (!part.idx.length) return { results: [] as ScoreResult[], inferenceMs: 0 };
-        const out = await run(deps, entry, () => entry.scorer.scoreRows(part.sub, part.idx.length));
-        // Each version's own call time (the tick's answer carries the slower of the two).
-        deps.stats.recordCall(entry.version, out.inferenceMs);
-        return out;
-      };
-      const [ra, rb] = await Promise.all([score(champion, a), score(challenger.entry, b)]);
-      const results = new Array<ScoreResult>(n);
-      a.idx.forEach((i, k) => (results[i] = { ...ra.results[k]!, version: champion.version }));
-      b.idx.forEach((i, k) => (results[i] = { ...rb.results[k]!, version: challenger.entry.version }));
-      return { results, inferenceMs: Math.max(ra.inferenceMs, rb.inferenceMs) };
-    },
-  };
-}
-
-/**
- * Shadow mode: the challenger scores the same rows as the champion; its predictions go only into
- * its A/B figures (count, mean, latency, MAE against the measured values), never into a point,
- * the stream or an answer. A failing challenger never costs the served batch anything.
- */
-async function shadowScore(
-  deps: ServingDeps,
-  entry: ModelEntry,
-  rows: Float32Array,
-  n: number,
-  actuals: readonly (number | undefined)[] | undefined,
-): Promise<void> {
-  try {
-    const out = await run(deps, entry, () => entry.scorer.scoreRows(rows, n));
-    deps.stats.recordCall(entry.version, out.inferenceMs);
-    out.results.forEach((r, i) => deps.stats.record(entry.version, r.prediction, null, actuals?.[i]));
-  } catch {
-    // run() has counted the failure against the challenger (repeated ones end the test).
-  }
 }

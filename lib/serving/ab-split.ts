@@ -2,9 +2,11 @@
  * The A/B test's routing decision: each prediction (a pipeline row, an API request) goes to the
  * challenger with probability `share`, independently of the others. In `shadow` mode nothing is
  * routed to the challenger: it scores every live point beside the serving version, unseen, and
- * only its figures accrue (model-serving.ts `servingScorer`).
+ * only its figures accrue (serving-scorer.ts `servingScorer`). Which versions can be compared at
+ * all: `incompatibility`.
  */
 import { z } from 'zod';
+import type { TwinModel } from '../model';
 
 export const abConfigSchema = z
   .strictObject({
@@ -41,4 +43,15 @@ export function toChallenger(share: number, random: () => number = Math.random):
 /** For each of `n` rows, whether it goes to the challenger. */
 export function splitRows(n: number, share: number, random: () => number = Math.random): boolean[] {
   return Array.from({ length: n }, () => toChallenger(share, random));
+}
+
+/** Why `b` cannot take rows scored for `a` (same features in the same order, same target), or null. */
+export function incompatibility(a: TwinModel, b: TwinModel): string | null {
+  const fa = a.manifest.features.map((f) => f.name).join(',');
+  const fb = b.manifest.features.map((f) => f.name).join(',');
+  if (fa !== fb)
+    return `${b.manifest.name} ${b.manifest.version} takes features [${fb}], the serving model [${fa}]: both must take the same`;
+  if (a.manifest.target.name !== b.manifest.target.name)
+    return `${b.manifest.name} ${b.manifest.version} predicts ${b.manifest.target.name}, the serving model ${a.manifest.target.name}`;
+  return null;
 }
