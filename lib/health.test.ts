@@ -3,9 +3,8 @@ import { auditRepo } from './db/audit-repo';
 import { openDatabase } from './db/client';
 import { usersRepo } from './db/users-repo';
 import { checkHealth } from './health';
-import type { Services } from './services';
 
-async function services(): Promise<Services> {
+async function services() {
   const database = await openDatabase({ pgliteDir: 'memory://' });
   return {
     database,
@@ -14,7 +13,7 @@ async function services(): Promise<Services> {
     startedAt: new Date(Date.now() - 5_000),
     version: '9.9.9',
     twin: null,
-  } as unknown as Services;
+  };
 }
 
 describe('checkHealth', () => {

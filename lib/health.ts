@@ -10,7 +10,7 @@ export interface HealthReport {
 const DB_TIMEOUT_MS = 2_000;
 
 /** Runs the readiness checks. A failing check makes the whole report unhealthy, with its reason. */
-export async function checkHealth(s: Services): Promise<HealthReport> {
+export async function checkHealth(s: Pick<Services, 'database' | 'version' | 'startedAt'>): Promise<HealthReport> {
   const t0 = performance.now();
   let database: HealthReport['checks']['database'];
   try {
@@ -30,4 +30,12 @@ export async function checkHealth(s: Services): Promise<HealthReport> {
     uptimeSeconds: Math.round((Date.now() - s.startedAt.getTime()) / 1000),
     checks: { database },
   };
+}
+
+/** The probes' answer while no services are published (start-up or shutdown): 503, so a balancer waits. */
+export function startingHealth(): Response {
+  return Response.json(
+    { status: 'starting', reason: 'The console is starting or stopping' },
+    { status: 503, headers: { 'cache-control': 'no-store', 'retry-after': '1' } },
+  );
 }

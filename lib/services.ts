@@ -4,11 +4,15 @@
  * module-level singleton would be a second, empty copy there.
  */
 import type { Config } from './config/env';
+import { DomainError } from './errors/domain-error';
 import type { MetricSources } from './metrics/services-probe';
 import { readServicesSlot, writeServicesSlot } from './services-slot';
 import type { AuditRepo } from './db/audit-repo';
-import type { Database } from './db/client';
+import type { DatabaseProbe } from './db/client';
 import type { UsersRepo } from './db/users-repo';
+import type { Repositories } from './db/repositories';
+import type { AuthState } from './auth/auth-state';
+import type { Metrics } from './metrics';
 import type { LoginService } from './auth/login';
 import type { UserAdmin } from './auth/user-admin';
 import type { TwinService } from './twin/twin-service';
@@ -23,51 +27,49 @@ import type { AnnotationService } from './annotations/annotation-service';
 export interface Services {
   config: Config;
   authSecret: string;
-  database: Database;
+  /** The database's kind and round trip, for health; the handle itself stays in lib/db (use `repos`). */
+  database: DatabaseProbe;
+  /** Every repository (built once over the database; no caller outside lib/db sees the drizzle handle). */
+  repos: Repositories;
+  /** `repos.users` and `repos.audit`, the two every part uses. */
   users: UsersRepo;
   audit: AuditRepo;
+  /** What authentication remembers between requests: caches, logged-out sessions, rate limits. */
+  auth: AuthState;
+  /** The Prometheus registry and the recorders (lib/metrics). */
+  metrics: Metrics;
   login: LoginService;
   startedAt: Date;
   version: string;
-  /** The live twin; null only during start-up. */
-  twin: TwinService | null;
-  /** The alert engine; absent until it has started. */
-  alerts?: AlertService | null;
-  /** Model versions, activation, A/B test, drift; null only during start-up. */
-  models?: ModelManager | null;
+  /** The live twin: pipeline, buffers, durable ingest, the serving model. */
+  twin: TwinService;
+  /** The alert engine (ISA-18.2 alarms, rules, journal). */
+  alerts: AlertService;
+  /** Model versions, activation, A/B test, drift. */
+  models: ModelManager;
   /** Backtests of registered model versions on stored history (admin). */
-  backtests?: Backtests;
+  backtests: Backtests;
   /** Stale / offline detection of each asset's source; `markOffline` for protocol adapters (Sparkplug deaths). */
-  sources?: SourceMonitor | null;
-  /** User and API-key administration (admin API, own password); set once socket.io is up. */
-  admin?: UserAdmin;
+  sources: SourceMonitor;
+  /** User and API-key administration (admin API, own password). */
+  admin: UserAdmin;
   /** Ingest refusals per asset and the plant connection's state (admin: GET /api/v1/ingest/status). */
-  ingestStatus?: IngestStatus;
-  /** The MQTT plant connection; null when MQTT_URL is not set. */
-  plant?: MqttIngest | null;
-  /** Notes on the trends (issue 18); set once socket.io is up (changes are broadcast). */
-  annotations?: AnnotationService;
-}
-
-/** The live twin, or an error when the process is still starting. */
-export function getTwin(): TwinService {
-  const twin = getServices().twin;
-  if (!twin) throw new ServicesNotReadyError();
-  return twin;
-}
-
-/** The administration service of the running console. */
-export function userAdmin(): UserAdmin {
-  const admin = getServices().admin;
-  if (!admin) throw new ServicesNotReadyError();
-  return admin;
+  ingestStatus: IngestStatus;
+  /** The MQTT plant connection; null when MQTT_URL is not set (configuration, not start-up). */
+  plant: MqttIngest | null;
+  /** Notes on the trends (issue 18). */
+  annotations: AnnotationService;
 }
 
 export function setServices(services: Services | undefined): void {
   writeServicesSlot(services);
 }
 
-/** The running services; throws when the process was not started through `server.ts`. */
+/**
+ * The running services, complete (the composition root publishes them only once every part is
+ * built). Throws `ServicesNotReadyError` (a 503 for the API) when none are published: a request
+ * that races the start or the shutdown, or a route loaded without `server.ts`.
+ */
 export function getServices(): Services {
   const s = readServicesSlot<Services>();
   if (!s) throw new ServicesNotReadyError();
@@ -82,9 +84,16 @@ export function getServicesOrNull(): Services | null {
 // The metrics read the slot by shape (lib/metrics/services-probe.ts): Services must fit it.
 export const servicesFitMetricSources = (s: Services): MetricSources => s;
 
-export class ServicesNotReadyError extends Error {
+/** No services published: a 503 `starting` to an API client (lib/api/route.ts reads it by shape). */
+export class ServicesNotReadyError extends DomainError {
   constructor() {
-    super('twinops services are not started (run the console with server.ts)');
+    super({
+      status: 503,
+      code: 'starting',
+      message: 'twinops services are not started (run the console with server.ts)',
+      publicMessage: 'The console is starting or stopping; retry in a moment',
+      headers: { 'Retry-After': '1' },
+    });
     this.name = 'ServicesNotReadyError';
   }
 }

@@ -19,7 +19,6 @@ import type {
 import { startConsole, type ConsoleHandle } from '../lib/server/start-console';
 import type { Role } from '../lib/auth/roles';
 import { hashPassword } from '../lib/auth/password';
-import { forgetUserState } from '../lib/auth/user-state';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -63,7 +62,7 @@ export async function startHarness(env: Record<string, string> = {}, dataDir?: s
           passwordHash: '',
         };
       else if (user.role !== role) user = { ...(await users.setRole(username, role)), passwordHash: '' };
-      forgetUserState(user.id);
+      handle.services.auth.userStates.forget(user.id);
       const token = await encode({
         token: { sub: user.id, username, role, name: username },
         secret: handle.services.authSecret,

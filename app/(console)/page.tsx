@@ -9,14 +9,6 @@ export const metadata: Metadata = { title: 'Dashboard' };
 export default async function DashboardPage() {
   const services = getServices();
   const twin = services.twin;
-  if (!twin) {
-    return (
-      <section className="panel" role="status">
-        <h1>Dashboard</h1>
-        <p>The live twin is still starting. Reload the page in a moment.</p>
-      </section>
-    );
-  }
   const me = await viewer();
   return (
     <>

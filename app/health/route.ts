@@ -1,5 +1,5 @@
-import { getServices } from '@/lib/services';
-import { checkHealth } from '@/lib/health';
+import { getServicesOrNull } from '@/lib/services';
+import { checkHealth, startingHealth } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,9 +8,10 @@ export const dynamic = 'force-dynamic';
  * `{status: 'healthy' | 'unhealthy', service, model_version, timestamp}` plus our checks.
  */
 export async function GET(): Promise<Response> {
-  const services = getServices();
+  const services = getServicesOrNull();
+  if (!services) return startingHealth();
   const report = await checkHealth(services);
-  const model = services.twin?.model();
+  const model = services.twin.model();
   return Response.json(
     {
       status: report.status === 'ok' ? 'healthy' : 'unhealthy',

@@ -5,18 +5,10 @@
 import type { NextRequest } from 'next/server';
 import { ApiError } from '../api/errors';
 import { validationError } from '../api/route';
-import { getServices } from '../services';
-import type { AlertService } from './alert-service';
 import { alertQuerySchema, journalQuerySchema, ruleQuerySchema } from './schemas';
 import type { JournalQuery } from '../db/alerts-repo';
 import type { z } from 'zod';
 import { kpiQuerySchema, kpiRangeOf, kpiRangeSchema, type KpiRange } from './kpis';
-
-export function getAlerts(): AlertService {
-  const alerts = getServices().alerts;
-  if (!alerts) throw new ApiError(503, 'not_ready', 'The alert engine is starting; retry in a moment');
-  return alerts;
-}
 
 /** A numeric alert id from the path, or 404 (an id that cannot exist is simply not found). */
 export function alertIdParam(raw: string | undefined): number {

@@ -20,7 +20,6 @@ import { POST as telemetry } from '@/app/api/v1/assets/[id]/telemetry/route';
 import { startHarness, until, type Harness } from '../../tests/console-harness';
 import { SHIPPED_TWIN, twinJson, writePackage } from '../../tests/model-packages';
 import { addUser, call, sessionCookie, type CallOptions } from '../api/test-kit';
-import { auditRepo } from '../db/audit-repo';
 import { driftSignal, PLANT_ASSET_ID } from './plant-signals';
 import type { AlertEvent, AlertRule } from './types';
 import type { WebhookPayload } from './webhook';
@@ -208,7 +207,7 @@ describe('drift alerts', () => {
     });
     expect(acked.status, acked.text).toBe(200);
     expect(acked.json!.alert).toMatchObject({ state: 'active_acked', acknowledgedBy: 'olivia', signal: TEMP_DRIFT });
-    expect((await auditRepo(h.handle.services.database.db).list({ action: 'alert.acknowledge' }))[0]).toMatchObject({
+    expect((await h.handle.services.repos.audit.list({ action: 'alert.acknowledge' }))[0]).toMatchObject({
       actor: 'olivia',
       target: `alert ${raised.id}`,
     });

@@ -9,7 +9,6 @@ import { GET as kpisCsv } from '@/app/api/v1/alarms/kpis.csv/route';
 import { startHarness, type Harness } from '../../tests/console-harness';
 import { openApiDocument } from '../api/operations';
 import { addUser, call, sessionCookie } from '../api/test-kit';
-import { alertsRepo } from '../db/alerts-repo';
 import { writeAlarmHistory } from './alarm-history';
 import type { AlarmKpis } from './kpis';
 
@@ -31,7 +30,7 @@ beforeAll(async () => {
   // 11 alarms of one rule in the 10 minutes from 08:00 (a flood), acknowledged 60 s after each.
   const rule = { assetId: 'kpi-unit', signal: 'level', priority: 'low' as const };
   await writeAlarmHistory(
-    alertsRepo(h.handle.services.database.db),
+    h.handle.services.repos.alerts,
     Array.from({ length: 11 }, (_, i) => {
       const raiseAt = FROM + 8 * 3_600_000 + i * 50_000;
       return { rule, raiseAt, ackAt: raiseAt + 20_000, returnAt: raiseAt + 40_000 };

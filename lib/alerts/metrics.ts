@@ -3,16 +3,13 @@
  * severity (read from the engine at scrape time), alerts raised, webhook outcomes.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { metricsRegistry } from '../metrics';
+import { metricsPart } from '../metrics';
 import { metricSources } from '../metrics/services-probe';
 
 interface AlertMetrics {
   raised: Counter<'severity'>;
   webhook: Counter<'outcome'>;
 }
-
-const KEY = Symbol.for('twinops.alertMetrics');
-type Holder = { [KEY]?: AlertMetrics };
 
 function build(registry: Registry): AlertMetrics {
   new Gauge({
@@ -42,7 +39,7 @@ function build(registry: Registry): AlertMetrics {
 }
 
 function metrics(): AlertMetrics {
-  return ((globalThis as Holder)[KEY] ??= build(metricsRegistry()));
+  return metricsPart('alerts', build);
 }
 
 export function recordAlertRaised(severity: string): void {

@@ -5,10 +5,9 @@
  * the engine, and a newly activated model's signals get their default rules at once.
  */
 import type { Config } from '../config/env';
-import { alertsRepo, type NewRule } from '../db/alerts-repo';
+import type { NewRule } from '../db/alerts-repo';
 import type { AuditRepo } from '../db/audit-repo';
-import type { Database } from '../db/client';
-import { settingsRepo } from '../db/settings-repo';
+import type { Repositories } from '../db/repositories';
 import type { Logger } from '../log';
 import { alertsHub } from '../realtime/alerts-hub';
 import type { RealtimeServer } from '../realtime/server';
@@ -23,7 +22,7 @@ import { WebhookNotifier } from './webhook';
 
 export interface StartAlertsDeps {
   config: Config;
-  database: Database;
+  repos: Pick<Repositories, 'alerts' | 'settings'>;
   audit: AuditRepo;
   io: RealtimeServer;
   twin: TwinService;
@@ -65,11 +64,11 @@ export async function startAlerts(deps: StartAlertsDeps): Promise<AlertService> 
       })
     : null;
   const service = new AlertService({
-    repo: alertsRepo(deps.database.db),
+    repo: deps.repos.alerts,
     audit: deps.audit,
     broadcaster: alertsHub(deps.io),
     notifier,
-    settings: settingsRepo(deps.database.db),
+    settings: deps.repos.settings,
     logger: deps.logger,
   });
   await service.start(currentDefaults(deps));

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../tests/console-harness';
-import { alertsRepo } from '../db/alerts-repo';
 import { logger } from '../log';
 import { metricsRegistry } from '../metrics';
 import type { AlertEvent } from './types';
@@ -107,7 +106,7 @@ describe('alert webhook', () => {
       ALERT_WEBHOOK_URL: await deadUrl(),
       ALERT_WEBHOOK_TIMEOUT_MS: '5000',
     });
-    const { twin, alerts, database } = harness.handle.services;
+    const { twin, alerts, repos } = harness.handle.services;
     const rules = alerts!.rules('reactor-1');
     for (const r of rules) await alerts!.updateRule(r.id, { minDurationMs: 0 }, { username: 'test' });
     const t0 = Date.now() - 60_000;
@@ -121,14 +120,14 @@ describe('alert webhook', () => {
     const elapsed = performance.now() - started;
     expect(elapsed).toBeLessThan(3_000);
     await alerts!.idle();
-    const stored = (await alertsRepo(database.db).list({ assetId: 'reactor-1', limit: 1000 })).filter(
+    const stored = (await repos.alerts.list({ assetId: 'reactor-1', limit: 1000 })).filter(
       (a) => a.signal === 'temperature',
     );
     // ISA-18.2: nobody acknowledges, so every excursion reactivates the one alarm (rtn_unacked ->
     // active_unacked) instead of adding a row; all 20 raises and 20 returns are in the journal.
     expect(stored).toHaveLength(1);
     expect(stored[0]!.state).toBe('rtn_unacked');
-    const journal = await alertsRepo(database.db).journal({ assetId: 'reactor-1', limit: 1000 });
+    const journal = await repos.alerts.journal({ assetId: 'reactor-1', limit: 1000 });
     const of = (event: string) => journal.filter((e) => e.alarmId === stored[0]!.id && e.event === event);
     expect(of('raised')).toHaveLength(20);
     expect(of('returned')).toHaveLength(20);

@@ -37,7 +37,6 @@ import { GET as history } from '@/app/api/v1/assets/[id]/history/route';
 import { GET as exportCsv } from '@/app/api/v1/assets/[id]/export.csv/route';
 import { GET as getPreferences, PUT as putPreferences } from '@/app/api/v1/me/preferences/route';
 import { startHarness, type Harness } from '../../tests/console-harness';
-import { apiKeysRepo } from '../db/api-keys-repo';
 import { addKey, addUser, bearer, call, sessionCookie, type CallOptions, type RouteHandler } from './test-kit';
 
 const METRICS_TOKEN = 'metrics-scraper-token-0123456789';
@@ -53,7 +52,7 @@ beforeAll(async () => {
   const keyOf = async (u: string) => (await addKey(s, u)).key;
   const expired = await addKey(s, 'olivia', { now: new Date(Date.now() - 3 * 86_400_000), days: 1 });
   const revoked = await addKey(s, 'admin');
-  await apiKeysRepo(s.database.db).revoke(revoked.prefix);
+  await s.repos.apiKeys.revoke(revoked.prefix);
   Object.assign(creds, {
     none: {},
     malformed: { authorization: 'Bearer not a token' },

@@ -2,7 +2,8 @@
  * A small OpenAPI 3.1 registry. Each endpoint registers itself once with the zod schema its
  * handler validates with (`registerOperation`); `buildOpenApiDocument` turns the registry into a
  * document with `z.toJSONSchema`, so the document cannot drift from what the handlers accept.
- * All operations are declared in ./operations.ts, which the openapi route and the /docs page import.
+ * Each module declares its operations in its own openapi-operations.ts; ./operations.ts gathers them
+ * all, and the openapi route and the /docs page import it.
  */
 import { z } from 'zod';
 import type { Access } from './route';
@@ -45,9 +46,10 @@ export interface OperationSpec {
   responses: Record<number, ResponseSpec>;
 }
 
-const KEY = Symbol.for('twinops.openapiOperations');
-type Holder = { [KEY]?: Map<string, OperationSpec> };
-const registry = () => ((globalThis as Holder)[KEY] ??= new Map());
+// Module-local: each bundle that builds the document (Next's, a test's) imports every operation
+// through ./operations.ts, which fills its own copy of this map.
+const operations = new Map<string, OperationSpec>();
+const registry = () => operations;
 
 /** Adds (or replaces, e.g. after a hot reload) the operation `method path`. */
 export function registerOperation(op: OperationSpec): void {
@@ -172,4 +174,23 @@ function operationId(op: OperationSpec): string {
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean);
   return [op.method, ...words].map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
+}
+
+/**
+ * `values` is a record checked by a refinement (exactly the model's features), which JSON Schema
+ * conversion cannot see: spell the features out as properties wherever a `values` record appears.
+ */
+export function namedValues(node: unknown, features: string[]): void {
+  if (Array.isArray(node)) return node.forEach((n) => namedValues(n, features));
+  if (typeof node !== 'object' || node === null) return;
+  const obj = node as Record<string, unknown>;
+  const props = obj.properties as Record<string, Record<string, unknown>> | undefined;
+  const values = props?.values;
+  if (values && values.type === 'object' && !values.properties) {
+    values.properties = Object.fromEntries(features.map((f) => [f, { type: 'number' }]));
+    values.required = features;
+    values.additionalProperties = false;
+    delete values.propertyNames;
+  }
+  for (const v of Object.values(obj)) namedValues(v, features);
 }

@@ -8,14 +8,11 @@
 import { getToken } from 'next-auth/jwt';
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
-import { authFailureBlock, consumePrincipal, recordAuthFailure } from '../auth/api-rate-limit';
 import { authenticateBearer, bearerCredential, type Principal } from '../auth/bearer';
 import { clientAddressFromHeaders } from '../auth/client-address';
 import { hasRole, type Role } from '../auth/roles';
-import { currentUserState } from '../auth/user-state';
 import { readSessionClaims } from '../auth/session-claims';
 import { sessionRefusal } from '../auth/revocation';
-import { apiKeysRepo } from '../db/api-keys-repo';
 import { logger } from '../log';
 import { recordHttpRequest } from '../metrics';
 import { getServices, type Services } from '../services';
@@ -161,7 +158,8 @@ async function authorize(
   address: string,
 ): Promise<Principal | Response> {
   const services = getServices();
-  const { config } = services;
+  const { config, auth } = services;
+  const limits = auth.rateLimits;
   const target = `${req.method} ${route}`;
   const refuse = async (res: Response, actor: string | null, details: Record<string, unknown>) => {
     await auditRefusal(services, { actor, target, address, details: { status: res.status, ...details } });
@@ -171,22 +169,22 @@ async function authorize(
   let principal: Principal;
   const header = bearerCredential(req.headers.get('authorization'));
   if (header.kind !== 'none') {
-    const block = await authFailureBlock(config, address);
+    const block = await limits.authFailureBlock(address);
     if (!block.allowed) {
       const res = tooManyRequests(block.retryAfterSeconds, 'Too many failed authentications from this address');
       // Audited once a window per address, not per request (a flood must not flood the log).
-      return onceAWindow(`auth-block:${address}`) ? refuse(res, null, { reason: 'auth_failures' }) : res;
+      return limits.onceAWindow(`auth-block:${address}`) ? refuse(res, null, { reason: 'auth_failures' }) : res;
     }
     if (header.kind === 'malformed') {
-      await recordAuthFailure(config, address);
+      await limits.recordAuthFailure(address);
       return refuse(unauthorized(), null, { reason: 'malformed_authorization' });
     }
     const result = await authenticateBearer(
       header.credential,
       {
-        keys: apiKeysRepo(services.database.db),
-        users: services.users,
+        keys: services.repos.apiKeys,
         audit: services.audit,
+        auth,
         secret: services.authSecret,
         metricsToken: config.METRICS_TOKEN,
       },
@@ -194,7 +192,7 @@ async function authorize(
       opts.metricsToken === true,
     );
     if (!result.ok) {
-      await recordAuthFailure(config, address);
+      await limits.recordAuthFailure(address);
       return refuse(unauthorized(), result.actor, {
         reason: result.reason,
         ...(result.keyPrefix ? { keyPrefix: result.keyPrefix } : {}),
@@ -213,8 +211,8 @@ async function authorize(
     // The cookie carries the role it was issued with: use the user's current state instead, so a
     // disabled user is refused and a role change applies within seconds (lib/auth/user-state.ts).
     // Revoked sessions (password changed, logged out, ...) too: lib/auth/revocation.ts.
-    const state = await currentUserState(services.users, claims.userId);
-    const refusal = sessionRefusal(claims, state);
+    const state = await auth.userStates.get(claims.userId);
+    const refusal = sessionRefusal(claims, state, auth.loggedOut);
     if (refusal || !state) {
       return refuse(unauthorized(), claims.username, { reason: refusal, via: 'session' });
     }
@@ -248,7 +246,7 @@ async function authorize(
       : principal.via === 'metrics-token'
         ? 'metrics'
         : `user:${principal.userId}`;
-  const limit = await consumePrincipal(config, limitKey);
+  const limit = await limits.consumePrincipal(limitKey);
   if (!limit.allowed) {
     const res = tooManyRequests(
       limit.retryAfterSeconds,
@@ -283,18 +281,6 @@ async function auditRefusal(
   } catch (err) {
     logger.warn({ err }, 'could not audit a refused API request');
   }
-}
-
-const ONCE = Symbol.for('twinops.apiAuditOnce');
-type OnceHolder = { [ONCE]?: Map<string, number> };
-function onceAWindow(key: string, windowMs = 60_000): boolean {
-  const seen = ((globalThis as OnceHolder)[ONCE] ??= new Map());
-  const now = Date.now();
-  const last = seen.get(key);
-  if (last !== undefined && now - last < windowMs) return false;
-  if (seen.size > 10_000) seen.clear();
-  seen.set(key, now);
-  return true;
 }
 
 /**

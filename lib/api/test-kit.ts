@@ -9,7 +9,6 @@ import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
 import { issueApiKey } from '../auth/api-keys';
 import { hashPassword } from '../auth/password';
 import type { Role } from '../auth/roles';
-import { apiKeysRepo } from '../db/api-keys-repo';
 import type { Services } from '../services';
 
 export type RouteHandler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -75,7 +74,7 @@ export async function addKey(
 ): Promise<{ key: string; prefix: string }> {
   const user = await services.users.findByUsername(username);
   if (!user) throw new Error(`no user ${username}`);
-  const keys = apiKeysRepo(services.database.db);
+  const keys = services.repos.apiKeys;
   return issueApiKey(
     { keys, audit: services.audit },
     { userId: user.id, username: user.username, actor: 'test', days: opts.days, now: opts.now },

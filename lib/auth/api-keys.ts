@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AuditRepo } from '../db/audit-repo';
 import { logger } from '../log';
 import type { ApiKeyOwner, ApiKeysRepo } from '../db/api-keys-repo';
-import { cachedKey } from './credential-cache';
+import { cachedKey, type CredentialCache } from './credential-cache';
 
 export const API_KEY_PATTERN = /^tok_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
 export const DEFAULT_KEY_DAYS = 90;
@@ -90,8 +90,13 @@ export type KeyCheck =
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'owner_disabled'; key?: ApiKeyOwner };
 
 const TOUCH_INTERVAL_MS = 60_000;
-const TOUCHED = Symbol.for('twinops.apiKeyTouched');
-type TouchHolder = { [TOUCHED]?: Map<string, number> };
+
+/** What key checks remember between requests (one per console, in its services). */
+export interface KeyCheckState {
+  credentials: CredentialCache;
+  /** When each key's last use was recorded (key id -> ms). */
+  touched: Map<string, number>;
+}
 
 /**
  * Checks a presented key: known, not revoked, not expired, owner enabled. Records the last-used
@@ -99,18 +104,18 @@ type TouchHolder = { [TOUCHED]?: Map<string, number> };
  * audits the key's first use ever.
  */
 export async function checkApiKey(
-  deps: { keys: ApiKeysRepo; audit: AuditRepo },
+  deps: { keys: ApiKeysRepo; audit: AuditRepo; state: KeyCheckState },
   presented: string,
   address: string,
   now = new Date(),
 ): Promise<KeyCheck> {
   if (!looksLikeApiKey(presented)) return { ok: false, reason: 'unknown' };
-  const key = await cachedKey(hashApiKey(presented), (hash) => deps.keys.findByHash(hash));
+  const key = await cachedKey(hashApiKey(presented), (hash) => deps.keys.findByHash(hash), deps.state.credentials);
   if (!key) return { ok: false, reason: 'unknown' };
   if (key.revokedAt) return { ok: false, reason: 'revoked', key };
   if (key.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired', key };
   if (key.ownerDisabled) return { ok: false, reason: 'owner_disabled', key };
-  const touched = ((globalThis as TouchHolder)[TOUCHED] ??= new Map());
+  const { touched } = deps.state;
   const last = touched.get(key.id) ?? 0;
   if (now.getTime() - last >= TOUCH_INTERVAL_MS) {
     touched.set(key.id, now.getTime());

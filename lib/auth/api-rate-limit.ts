@@ -4,8 +4,8 @@
  *   default so that the UI and benchmarks are never hurt;
  * - per client address: `API_AUTH_FAILURES_PER_MINUTE` failed bearer authentications a minute,
  *   after which the address is refused for a minute before any credential is checked.
- * The limiters live on `globalThis` (route handlers are bundled apart from the server) and are
- * rebuilt when the configuration object changes (a new process or test harness).
+ * The console builds one set (lib/server/start-console.ts) and keeps it in its services, so the
+ * machine fast path and Next's route handlers count against the same budget.
  */
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
@@ -22,67 +22,64 @@ export interface LimitDecision {
   firstRefusal: boolean;
 }
 
-interface Limiters {
-  config: ApiRateLimitConfig;
-  principal: RateLimiterMemory;
-  authFailures: RateLimiterMemory;
-}
-
-const KEY = Symbol.for('twinops.apiRateLimits');
-type Holder = { [KEY]?: Limiters };
-
-function limiters(config: ApiRateLimitConfig): Limiters {
-  const holder = globalThis as Holder;
-  const current = holder[KEY];
-  if (current && current.config === config) return current;
-  const built: Limiters = {
-    config,
-    principal: new RateLimiterMemory({
-      keyPrefix: 'api-principal',
-      points: config.API_RATE_LIMIT_PER_MINUTE,
-      duration: 60,
-    }),
-    authFailures: new RateLimiterMemory({
-      keyPrefix: 'api-auth-fail',
-      points: config.API_AUTH_FAILURES_PER_MINUTE,
-      duration: 60,
-      blockDuration: 60,
-    }),
-  };
-  holder[KEY] = built;
-  return built;
+export interface ApiRateLimits {
+  /** Counts one request of a principal (`user:<id>` or `key:<prefix>`). */
+  consumePrincipal(principalKey: string): Promise<LimitDecision>;
+  /** Whether an address is currently refused for too many failed bearer authentications. */
+  authFailureBlock(address: string): Promise<LimitDecision>;
+  /** Counts a failed bearer authentication from an address. */
+  recordAuthFailure(address: string): Promise<void>;
+  /** True at most once a window per key: refusals in a flood are audited once, not per request. */
+  onceAWindow(key: string, windowMs?: number): boolean;
 }
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-/** Counts one request of a principal (`user:<id>` or `key:<prefix>`). */
-export async function consumePrincipal(config: ApiRateLimitConfig, principalKey: string): Promise<LimitDecision> {
-  const { principal } = limiters(config);
-  try {
-    await principal.consume(principalKey);
-    return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
-  } catch (res) {
-    if (!(res instanceof RateLimiterRes)) throw res;
-    return {
-      allowed: false,
-      retryAfterSeconds: seconds(res.msBeforeNext),
-      firstRefusal: res.consumedPoints === config.API_RATE_LIMIT_PER_MINUTE + 1,
-    };
-  }
-}
-
-/** Whether an address is currently refused for too many failed bearer authentications. */
-export async function authFailureBlock(config: ApiRateLimitConfig, address: string): Promise<LimitDecision> {
-  const res = await limiters(config).authFailures.get(address);
-  if (!res || res.consumedPoints < config.API_AUTH_FAILURES_PER_MINUTE)
-    return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
-  return { allowed: false, retryAfterSeconds: seconds(res.msBeforeNext), firstRefusal: false };
-}
-
-/** Counts a failed bearer authentication from an address. */
-export async function recordAuthFailure(config: ApiRateLimitConfig, address: string): Promise<void> {
-  // consume() rejects once the budget is spent: that is the block, not an error.
-  await limiters(config)
-    .authFailures.consume(address)
-    .catch(() => {});
+/** The API's limiters for this configuration. */
+export function createApiRateLimits(config: ApiRateLimitConfig): ApiRateLimits {
+  const principal = new RateLimiterMemory({
+    keyPrefix: 'api-principal',
+    points: config.API_RATE_LIMIT_PER_MINUTE,
+    duration: 60,
+  });
+  const authFailures = new RateLimiterMemory({
+    keyPrefix: 'api-auth-fail',
+    points: config.API_AUTH_FAILURES_PER_MINUTE,
+    duration: 60,
+    blockDuration: 60,
+  });
+  const seen = new Map<string, number>();
+  return {
+    async consumePrincipal(principalKey) {
+      try {
+        await principal.consume(principalKey);
+        return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+      } catch (res) {
+        if (!(res instanceof RateLimiterRes)) throw res;
+        return {
+          allowed: false,
+          retryAfterSeconds: seconds(res.msBeforeNext),
+          firstRefusal: res.consumedPoints === config.API_RATE_LIMIT_PER_MINUTE + 1,
+        };
+      }
+    },
+    async authFailureBlock(address) {
+      const res = await authFailures.get(address);
+      if (!res || res.consumedPoints < config.API_AUTH_FAILURES_PER_MINUTE)
+        return { allowed: true, retryAfterSeconds: 0, firstRefusal: false };
+      return { allowed: false, retryAfterSeconds: seconds(res.msBeforeNext), firstRefusal: false };
+    },
+    async recordAuthFailure(address) {
+      // consume() rejects once the budget is spent: that is the block, not an error.
+      await authFailures.consume(address).catch(() => {});
+    },
+    onceAWindow(key, windowMs = 60_000) {
+      const now = Date.now();
+      const last = seen.get(key);
+      if (last !== undefined && now - last < windowMs) return false;
+      if (seen.size > 10_000) seen.clear();
+      seen.set(key, now);
+      return true;
+    },
+  };
 }

@@ -7,8 +7,7 @@ import { clientAddressFromHeaders } from './client-address';
 import { safeCallbackUrl } from './callback-url';
 import { readSessionClaims, sessionMaxAgeSeconds, tokenAuthTime } from './session-claims';
 import { logger } from '../log';
-import { markLoggedOut, sessionRefusal } from './revocation';
-import { currentUserState } from './user-state';
+import { sessionRefusal } from './revocation';
 
 /** Thrown by the jwt callback for a session past its lifetime: next-auth then clears the cookie. */
 const SESSION_ENDED = 'session ended';
@@ -69,7 +68,7 @@ export function buildAuthOptions(): NextAuthOptions {
       // Logging out ends this session on the server too, not only the browser's cookie.
       signOut({ token }) {
         const claims = readSessionClaims(token, Date.now(), maxAge);
-        if (claims) markLoggedOut(claims.userId, claims.sid, claims.expiresAtMs);
+        if (claims) getServices().auth.loggedOut.mark(claims.userId, claims.sid, claims.expiresAtMs);
       },
     },
     callbacks: {
@@ -93,7 +92,8 @@ export function buildAuthOptions(): NextAuthOptions {
         // and the login time carried on, so renewing cannot extend it; never a revoked session.
         const claims = readSessionClaims(token, Date.now(), maxAge);
         if (!claims) throw new Error(SESSION_ENDED);
-        if (sessionRefusal(claims, await currentUserState(getServices().users, claims.userId)))
+        const { auth } = getServices();
+        if (sessionRefusal(claims, await auth.userStates.get(claims.userId), auth.loggedOut))
           throw new Error(SESSION_ENDED);
         token.authTime = tokenAuthTime(token) ?? undefined;
         return token;

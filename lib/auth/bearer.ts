@@ -8,9 +8,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { decode, encode } from 'next-auth/jwt';
 import type { AuditRepo } from '../db/audit-repo';
 import type { ApiKeysRepo } from '../db/api-keys-repo';
-import type { UsersRepo } from '../db/users-repo';
 import { checkApiKey, looksLikeApiKey } from './api-keys';
-import { currentUserState } from './user-state';
+import type { AuthState } from './auth-state';
 import { sessionRefusal } from './revocation';
 import { LOGIN_TOKEN_TYPE } from './session-claims';
 import type { AuthenticatedUser } from './login';
@@ -87,8 +86,8 @@ export function secretsEqual(a: string, b: string): boolean {
 
 export interface BearerDeps {
   keys: ApiKeysRepo;
-  users: UsersRepo;
   audit: AuditRepo;
+  auth: Pick<AuthState, 'userStates' | 'keys' | 'loggedOut'>;
   secret: string;
   /** When set and the route allows it, this exact token authenticates a metrics scraper. */
   metricsToken?: string;
@@ -117,7 +116,7 @@ export async function authenticateBearer(
     };
   }
   if (looksLikeApiKey(credential)) {
-    const check = await checkApiKey({ keys: deps.keys, audit: deps.audit }, credential, address);
+    const check = await checkApiKey({ keys: deps.keys, audit: deps.audit, state: deps.auth.keys }, credential, address);
     if (!check.ok)
       return { ok: false, reason: check.reason, actor: check.key?.username ?? null, keyPrefix: check.key?.prefix };
     const k = check.key;
@@ -127,10 +126,11 @@ export async function authenticateBearer(
     };
   }
   const login = await readLoginToken(credential, deps.secret);
-  const user = login ? await currentUserState(deps.users, login.userId) : null;
+  const user = login ? await deps.auth.userStates.get(login.userId) : null;
   if (!login || !user) return { ok: false, reason: 'invalid_token', actor: null };
   if (user.disabled || !isRole(user.role)) return { ok: false, reason: 'owner_disabled', actor: user.username };
   // A password change, reset or "log out other sessions" since the token was issued revokes it.
-  if (sessionRefusal(login, user)) return { ok: false, reason: 'session_revoked', actor: user.username };
+  if (sessionRefusal(login, user, deps.auth.loggedOut))
+    return { ok: false, reason: 'session_revoked', actor: user.username };
   return { ok: true, principal: { userId: user.id, username: user.username, role: user.role, via: 'token', address } };
 }

@@ -5,40 +5,40 @@
  *
  * Staleness is bounded two ways: entries live `CREDENTIAL_CACHE_TTL_MS` at most (changes made by
  * another process, e.g. the users CLI, take effect within that), and any change in this process
- * that affects authorization bumps `authGeneration()` (lib/db/auth-changes.ts), which empties the
+ * that affects authorization bumps the auth generation (lib/db/auth-changes.ts), which empties the
  * cache before the next lookup. Unknown keys are not cached, so a flood of wrong keys cannot evict
  * good ones.
  */
 import { LRUCache } from 'lru-cache';
-import { authGeneration } from '../db/auth-changes';
+import type { AuthChanges } from '../db/auth-changes';
 import type { ApiKeyOwner } from '../db/api-keys-repo';
 
 export const CREDENTIAL_CACHE_TTL_MS = 5_000;
 
 export interface CredentialCache {
+  changes: AuthChanges;
   generation: number;
   keys: LRUCache<string, ApiKeyOwner>;
 }
 
-/** A fresh cache (the process shares one; tests make their own). */
-export function createCredentialCache(ttlMs = CREDENTIAL_CACHE_TTL_MS): CredentialCache {
-  return { generation: authGeneration(), keys: new LRUCache<string, ApiKeyOwner>({ max: 10_000, ttl: ttlMs }) };
+/** A fresh cache (the console keeps one in its services; tests make their own). */
+export function createCredentialCache(changes: AuthChanges, ttlMs = CREDENTIAL_CACHE_TTL_MS): CredentialCache {
+  return {
+    changes,
+    generation: changes.generation(),
+    keys: new LRUCache<string, ApiKeyOwner>({ max: 10_000, ttl: ttlMs }),
+  };
 }
-
-const KEY = Symbol.for('twinops.credentialCache');
-type Holder = { [KEY]?: CredentialCache };
-
-const shared = () => ((globalThis as Holder)[KEY] ??= createCredentialCache());
 
 /** The key row for `hash`, from the cache or `load` (null results are not cached). */
 export async function cachedKey(
   hash: string,
   load: (hash: string) => Promise<ApiKeyOwner | null>,
-  cache = shared(),
+  cache: CredentialCache,
 ): Promise<ApiKeyOwner | null> {
-  if (cache.generation !== authGeneration()) {
+  if (cache.generation !== cache.changes.generation()) {
     cache.keys.clear();
-    cache.generation = authGeneration();
+    cache.generation = cache.changes.generation();
   }
   const hit = cache.keys.get(hash);
   if (hit) return hit;

@@ -21,26 +21,31 @@ export type SessionRefusal = 'unknown_user' | 'user_disabled' | 'session_revoked
 export function sessionRefusal(
   claims: Pick<SessionClaims, 'generation'> & Partial<Pick<SessionClaims, 'userId' | 'sid'>>,
   state: UserState | null,
+  loggedOut: Pick<LoggedOutSessions, 'has'>,
 ): SessionRefusal | null {
   if (!state) return 'unknown_user';
   if (state.disabled) return 'user_disabled';
   if (state.sessionGeneration !== claims.generation) return 'session_revoked';
-  if (claims.userId !== undefined && claims.sid !== undefined && isLoggedOut(claims.userId, claims.sid))
+  if (claims.userId !== undefined && claims.sid !== undefined && loggedOut.has(claims.userId, claims.sid))
     return 'logged_out';
   return null;
 }
 
-const KEY = Symbol.for('twinops.loggedOutSessions');
-type Holder = { [KEY]?: LRUCache<string, true> };
-const ended = () => ((globalThis as Holder)[KEY] ??= new LRUCache<string, true>({ max: 100_000 }));
-const loginKey = (userId: string, sid: string) => `${userId}:${sid}`;
-
-/** Remembers a logged-out session until `expiresAtMs` (when it would have ended anyway). */
-export function markLoggedOut(userId: string, sid: string, expiresAtMs: number): void {
-  const ttl = expiresAtMs - Date.now();
-  if (ttl > 0) ended().set(loginKey(userId, sid), true, { ttl });
+/** The logins ended by logging out, until their sessions would have expired (one per console, in its services). */
+export interface LoggedOutSessions {
+  /** Remembers a logged-out session until `expiresAtMs` (when it would have ended anyway). */
+  mark(userId: string, sid: string, expiresAtMs: number): void;
+  has(userId: string, sid: string): boolean;
 }
 
-export function isLoggedOut(userId: string, sid: string): boolean {
-  return ended().has(loginKey(userId, sid));
+export function createLoggedOutSessions(): LoggedOutSessions {
+  const ended = new LRUCache<string, true>({ max: 100_000 });
+  const loginKey = (userId: string, sid: string) => `${userId}:${sid}`;
+  return {
+    mark(userId, sid, expiresAtMs) {
+      const ttl = expiresAtMs - Date.now();
+      if (ttl > 0) ended.set(loginKey(userId, sid), true, { ttl });
+    },
+    has: (userId, sid) => ended.has(loginKey(userId, sid)),
+  };
 }

@@ -2,7 +2,6 @@ import { getServerSession, type Session } from 'next-auth';
 import { getServices } from '../services';
 import { buildAuthOptions } from './auth-options';
 import type { Role } from './roles';
-import { currentUserState } from './user-state';
 
 /** The signed-in user in a Server Component or route handler, or null. */
 export async function currentSession(): Promise<Session | null> {
@@ -24,7 +23,7 @@ export interface CurrentUser {
 export async function currentUser(): Promise<CurrentUser | null> {
   const session = await currentSession();
   if (!session?.user?.id) return null;
-  const state = await currentUserState(getServices().users, session.user.id);
+  const state = await getServices().auth.userStates.get(session.user.id);
   if (!state || state.disabled) return null;
   return { id: state.id, username: state.username, name: state.displayName ?? state.username, role: state.role };
 }

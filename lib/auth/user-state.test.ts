@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { createAuthChanges } from '../db/auth-changes';
 import type { User } from '../db/users-repo';
-import { currentUserState, forgetUserState, USER_STATE_TTL_MS } from './user-state';
+import { createUserStates, USER_STATE_TTL_MS } from './user-state';
 
 const ID = '3f1c2b7e-8a4d-4c2e-9b1a-0d2e3f4a5b6c';
 function repo(user: Partial<User> | null) {
@@ -28,35 +29,34 @@ function repo(user: Partial<User> | null) {
   };
 }
 
-afterEach(() => {
-  forgetUserState();
-});
-
-describe('currentUserState', () => {
+describe('user states', () => {
   it('answers from the cache for a few seconds, then looks again', async () => {
     const users = repo({});
-    expect(await currentUserState(users, ID)).toMatchObject({ username: 'ann', role: 'operator', disabled: false });
+    const states = createUserStates(users, createAuthChanges());
+    expect(await states.get(ID)).toMatchObject({ username: 'ann', role: 'operator', disabled: false });
     users.state.user = { ...users.state.user!, disabled: true };
-    expect((await currentUserState(users, ID))?.disabled).toBe(false);
+    expect((await states.get(ID))?.disabled).toBe(false);
     expect(users.state.calls).toBe(1);
     // lru-cache reads its clock at import, so fake timers cannot move it: wait for real.
     await new Promise((resolve) => setTimeout(resolve, USER_STATE_TTL_MS + 50));
-    expect((await currentUserState(users, ID))?.disabled).toBe(true);
+    expect((await states.get(ID))?.disabled).toBe(true);
     expect(users.state.calls).toBe(2);
   });
 
-  it('sees a change at once after forgetUserState', async () => {
+  it('sees a change at once after forget', async () => {
     const users = repo({});
-    await currentUserState(users, ID);
+    const states = createUserStates(users, createAuthChanges());
+    await states.get(ID);
     users.state.user = { ...users.state.user!, role: 'viewer' };
-    forgetUserState(ID);
-    expect((await currentUserState(users, ID))?.role).toBe('viewer');
+    states.forget(ID);
+    expect((await states.get(ID))?.role).toBe('viewer');
   });
 
   it('is null for an unknown user and for an id that is not ours, without asking the database for the latter', async () => {
     const users = repo(null);
-    expect(await currentUserState(users, ID)).toBeNull();
-    expect(await currentUserState(users, 'id-olivia')).toBeNull();
+    const states = createUserStates(users, createAuthChanges());
+    expect(await states.get(ID)).toBeNull();
+    expect(await states.get('id-olivia')).toBeNull();
     expect(users.state.calls).toBe(1);
   });
 });

@@ -5,16 +5,17 @@
  * user would stay signed in, and a demoted one keep their old role, until the cookie expires.
  * Looking the user up on every request would cost a query each, so the answer is cached for a
  * few seconds, and forgotten at once when this process changes the user: a role change or a
- * disable/enable through the users repository bumps `authGeneration()` (lib/db/auth-changes.ts),
+ * disable/enable through the users repository bumps the auth generation (lib/db/auth-changes.ts),
  * and the admin service calls `forgetUserState` for the rest (e.g. a new display name). Another
  * process (the CLI, a second instance) is seen within the TTL. Browser sessions, sockets and login
  * tokens all read their user through here.
  *
- * The cache lives on `globalThis`: Next bundles route handlers apart from the custom server, and
- * both must see one cache, or an invalidation in one would miss the other.
+ * The console builds one cache (lib/server/start-console.ts) and keeps it in its services, so the
+ * server and Next's route bundle (which loads its own copy of this module) share it: an
+ * invalidation in one is seen by the other.
  */
 import { LRUCache } from 'lru-cache';
-import { authGeneration } from '../db/auth-changes';
+import type { AuthChanges } from '../db/auth-changes';
 import type { UsersRepo } from '../db/users-repo';
 import type { Role } from './roles';
 
@@ -33,44 +34,48 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // LRUCache cannot hold null/undefined: a missing user is cached as { state: null }.
 type Entry = { state: UserState | null };
-const KEY = Symbol.for('twinops.userStateCache');
-type Holder = { [KEY]?: { generation: number; entries: LRUCache<string, Entry> } };
 
-function cache(): LRUCache<string, Entry> {
-  const c = ((globalThis as Holder)[KEY] ??= {
-    generation: authGeneration(),
-    entries: new LRUCache<string, Entry>({ max: 10_000, ttl: USER_STATE_TTL_MS }),
-  });
-  if (c.generation !== authGeneration()) {
-    c.entries.clear();
-    c.generation = authGeneration();
-  }
-  return c.entries;
+export interface UserStates {
+  /** The user's current state (at most ~5 s old), or null when no such user exists. */
+  get(userId: string): Promise<UserState | null>;
+  /** Drops the cached state of one user (after a change), or of everyone. */
+  forget(userId?: string): void;
 }
 
-/** The user's current state (at most ~5 s old), or null when no such user exists. */
-export async function currentUserState(users: Pick<UsersRepo, 'findById'>, userId: string): Promise<UserState | null> {
-  // A signed token only carries our own ids; the check keeps PostgreSQL's uuid parser out of it.
-  if (!UUID.test(userId)) return null;
-  const hit = cache().get(userId);
-  if (hit) return hit.state;
-  const user = await users.findById(userId);
-  const state = user
-    ? {
-        id: user.id,
-        username: user.username,
-        displayName: user.displayName,
-        role: user.role,
-        disabled: user.disabled,
-        sessionGeneration: user.sessionGeneration,
-      }
-    : null;
-  cache().set(userId, { state });
-  return state;
-}
-
-/** Drops the cached state of one user (after a change), or of everyone. */
-export function forgetUserState(userId?: string): void {
-  if (userId === undefined) cache().clear();
-  else cache().delete(userId);
+/** The cache of users' states, read through `users`, emptied whenever `changes` moves. */
+export function createUserStates(users: Pick<UsersRepo, 'findById'>, changes: AuthChanges): UserStates {
+  const entries = new LRUCache<string, Entry>({ max: 10_000, ttl: USER_STATE_TTL_MS });
+  let generation = changes.generation();
+  const cache = () => {
+    if (generation !== changes.generation()) {
+      entries.clear();
+      generation = changes.generation();
+    }
+    return entries;
+  };
+  return {
+    async get(userId) {
+      // A signed token only carries our own ids; the check keeps PostgreSQL's uuid parser out of it.
+      if (!UUID.test(userId)) return null;
+      const hit = cache().get(userId);
+      if (hit) return hit.state;
+      const user = await users.findById(userId);
+      const state = user
+        ? {
+            id: user.id,
+            username: user.username,
+            displayName: user.displayName,
+            role: user.role,
+            disabled: user.disabled,
+            sessionGeneration: user.sessionGeneration,
+          }
+        : null;
+      cache().set(userId, { state });
+      return state;
+    },
+    forget(userId) {
+      if (userId === undefined) cache().clear();
+      else cache().delete(userId);
+    },
+  };
 }

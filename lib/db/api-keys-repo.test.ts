@@ -1,7 +1,16 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_TARGETS } from '../../tests/db-targets';
-import { checkApiKey, generateApiKey, hashApiKey, issueApiKey, looksLikeApiKey } from '../auth/api-keys';
+import {
+  checkApiKey,
+  generateApiKey,
+  hashApiKey,
+  issueApiKey,
+  looksLikeApiKey,
+  type KeyCheckState,
+} from '../auth/api-keys';
+import { createCredentialCache } from '../auth/credential-cache';
+import { createAuthChanges } from './auth-changes';
 import { ApiKeyNotFoundError, apiKeysRepo } from './api-keys-repo';
 import { auditRepo } from './audit-repo';
 import type { Database } from './client';
@@ -33,7 +42,10 @@ describe.each(DB_TARGETS)('API keys repository on $name', (target) => {
   afterAll(async () => {
     await database?.drop();
   });
-  const deps = () => ({ keys: apiKeysRepo(database.db), audit: auditRepo(database.db) });
+  // One auth generation for the repositories and the key check's cache, as the console wires them.
+  const changes = createAuthChanges();
+  const state: KeyCheckState = { credentials: createCredentialCache(changes), touched: new Map() };
+  const deps = () => ({ keys: apiKeysRepo(database.db, changes), audit: auditRepo(database.db), state });
 
   it('stores only the hash, finds the key by it with the owner’s current role, and audits the creation', async () => {
     const created = await issueApiKey(deps(), {
@@ -63,9 +75,9 @@ describe.each(DB_TARGETS)('API keys repository on $name', (target) => {
     const [audit] = await deps().audit.list({ action: 'apikey.create' });
     expect(audit).toMatchObject({ actor: 'cli', target: created.prefix, details: { owner: 'kim', name: 'scada' } });
 
-    await usersRepo(database.db).setRole('kim', 'viewer');
+    await usersRepo(database.db, changes).setRole('kim', 'viewer');
     expect((await deps().keys.findByHash(hashApiKey(created.key)))?.role).toBe('viewer');
-    await usersRepo(database.db).setRole('kim', 'operator');
+    await usersRepo(database.db, changes).setRole('kim', 'operator');
   });
 
   it('checks a key: unknown, revoked, expired and disabled owner are refused; first use is audited once', async () => {
@@ -88,9 +100,9 @@ describe.each(DB_TARGETS)('API keys repository on $name', (target) => {
       ok: false,
       reason: 'expired',
     });
-    await usersRepo(database.db).setDisabled('kim', true);
+    await usersRepo(database.db, changes).setDisabled('kim', true);
     expect(await checkApiKey(deps(), key, 'a')).toMatchObject({ ok: false, reason: 'owner_disabled' });
-    await usersRepo(database.db).setDisabled('kim', false);
+    await usersRepo(database.db, changes).setDisabled('kim', false);
     const revoked = await deps().keys.revoke(prefix);
     expect(revoked.revokedAt).toBeInstanceOf(Date);
     expect((await deps().keys.revoke(prefix)).revokedAt!.getTime()).toBe(revoked.revokedAt!.getTime());

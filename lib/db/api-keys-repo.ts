@@ -1,4 +1,4 @@
-import { bumpAuthGeneration } from './auth-changes';
+import { createAuthChanges, type AuthChanges } from './auth-changes';
 import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from './client';
 import { apiKeys, users, type Role } from './schema';
@@ -47,7 +47,8 @@ const columns = {
 };
 
 /** API keys table access. Stores hashes only; the plain key never reaches this module. */
-export function apiKeysRepo(db: Db) {
+/** `changes` is bumped when a key is revoked. */
+export function apiKeysRepo(db: Db, changes: AuthChanges = createAuthChanges()) {
   return {
     /** Inserts a key; false when the prefix or hash is already taken (caller draws a new key). */
     async create(input: {
@@ -115,7 +116,7 @@ export function apiKeysRepo(db: Db) {
         .update(apiKeys)
         .set({ revokedAt: at })
         .where(and(eq(apiKeys.prefix, prefix), isNull(apiKeys.revokedAt)));
-      bumpAuthGeneration();
+      changes.bump();
       const key = await this.findByPrefix(prefix);
       if (!key) throw new ApiKeyNotFoundError(prefix);
       return key;

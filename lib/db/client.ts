@@ -22,6 +22,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** What the rest of the console may know of the database itself: its kind and a round trip (health). */
+export type DatabaseProbe = Pick<Database, 'kind' | 'description' | 'ping'>;
+
 export class DatabaseOpenError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -1,4 +1,4 @@
-import { bumpAuthGeneration } from './auth-changes';
+import { createAuthChanges, type AuthChanges } from './auth-changes';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { users, type Role } from './schema';
@@ -67,7 +67,8 @@ const nextGeneration = sql`${users.sessionGeneration} + 1`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Users table access. Usernames are case-insensitive: stored lower-case. */
-export function usersRepo(db: Db) {
+/** `changes` is bumped on every change of a role, a disabled flag or a session generation. */
+export function usersRepo(db: Db, changes: AuthChanges = createAuthChanges()) {
   const normalize = (username: string) => username.trim().toLowerCase();
 
   async function countActiveAdmins(excludingId?: string): Promise<number> {
@@ -153,7 +154,7 @@ export function usersRepo(db: Db) {
           .returning(publicColumns);
         return row!;
       });
-      bumpAuthGeneration();
+      changes.bump();
       return changed;
     },
 
@@ -177,7 +178,7 @@ export function usersRepo(db: Db) {
           .returning(publicColumns);
         return row!;
       });
-      bumpAuthGeneration();
+      changes.bump();
       return changed;
     },
 
@@ -190,7 +191,7 @@ export function usersRepo(db: Db) {
         .set({ passwordHash, passwordChangedAt: now, updatedAt: now, sessionGeneration: nextGeneration })
         .where(eq(users.id, user.id))
         .returning(publicColumns);
-      bumpAuthGeneration();
+      changes.bump();
       return row!;
     },
 
@@ -204,7 +205,7 @@ export function usersRepo(db: Db) {
             .returning(publicColumns)
         : [];
       if (!row) throw new UserNotFoundError(id);
-      bumpAuthGeneration();
+      changes.bump();
       return row;
     },
 

@@ -1,13 +1,16 @@
 /**
- * The process's Prometheus metrics: one prom-client Registry, kept on `globalThis` (route
- * handlers are bundled apart from the custom server, so a module-level registry would be a second,
- * empty copy there). Writers call the small recording functions below; gauges whose value lives
- * elsewhere (sockets, pipeline totals) are read at scrape time.
+ * The process's Prometheus metrics: one prom-client Registry. The composition root puts this
+ * module's instance (`processMetrics()`) into the services, and every recording function below
+ * records into the services' instance when one is published: Next bundles route handlers apart
+ * from the custom server, with their own copy of this module, and both must count into the one
+ * registry that `/api/metrics` serves. Gauges whose value lives elsewhere (sockets, pipeline
+ * totals) are read at scrape time.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { metricSources } from './services-probe';
+import { readServicesSlot } from '../services-slot';
 
-interface Metrics {
+export interface Metrics {
   registry: Registry;
   httpRequests: Counter<'method' | 'route' | 'status'>;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
@@ -17,10 +20,9 @@ interface Metrics {
   /** Answers of the reference service's `POST /predict`: its `request_id` and `total_requests`. */
   referencePredictions: { count: number; counter: Counter };
   ingestRejected: Counter<'source' | 'reason'>;
+  /** Other modules' metrics on this registry (model lifecycle, alerts), each registered once. */
+  parts: Map<string, unknown>;
 }
-
-const KEY = Symbol.for('twinops.metrics');
-type Holder = { [KEY]?: Metrics };
 
 function build(): Metrics {
   const registry = new Registry();
@@ -116,11 +118,27 @@ function build(): Metrics {
     socketSource,
     referencePredictions,
     ingestRejected,
+    parts: new Map(),
   };
 }
 
+let local: Metrics | undefined;
+
+/** This module's metrics (built on first use): what the composition root publishes in the services. */
+export function processMetrics(): Metrics {
+  return (local ??= build());
+}
+
+/** The published console's metrics; this module's own when none is published (unit tests, CLIs). */
 function metrics(): Metrics {
-  return ((globalThis as Holder)[KEY] ??= build());
+  return readServicesSlot<{ metrics?: Metrics }>()?.metrics ?? processMetrics();
+}
+
+/** Another module's metrics on the one registry, built by `build` the first time `name` is asked for. */
+export function metricsPart<T>(name: string, build: (registry: Registry) => T): T {
+  const m = metrics();
+  if (!m.parts.has(name)) m.parts.set(name, build(m.registry));
+  return m.parts.get(name) as T;
 }
 
 /** The registry `/api/metrics` serves. */

@@ -1,11 +1,11 @@
 /**
  * Metrics of the model lifecycle, on the process registry (lib/metrics): prediction cache hits
  * and misses, per-feature drift gauges (read from the live monitor at scrape time) and drift
- * alerts. Registered once per process even when this module is loaded twice (Next's bundle and
- * the server's), since the registry lives on globalThis.
+ * alerts. Registered once per registry even when this module is loaded twice (Next's bundle and
+ * the server's): the parts live on the published metrics object.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { metricsRegistry } from './index';
+import { metricsPart } from './index';
 import { metricSources } from './services-probe';
 
 interface ModelMetrics {
@@ -13,9 +13,6 @@ interface ModelMetrics {
   cacheMisses: Counter;
   driftAlerts: Counter<'feature'>;
 }
-
-const KEY = Symbol.for('twinops.modelMetrics');
-type Holder = { [KEY]?: ModelMetrics };
 
 function build(registry: Registry): ModelMetrics {
   const cacheHits = new Counter({
@@ -60,7 +57,7 @@ function build(registry: Registry): ModelMetrics {
 }
 
 function modelMetrics(): ModelMetrics {
-  return ((globalThis as Holder)[KEY] ??= build(metricsRegistry()));
+  return metricsPart('model', build);
 }
 
 export function recordCacheLookup(hit: boolean): void {

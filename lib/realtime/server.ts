@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { OriginPolicy } from '../auth/origin-policy';
+import type { LoggedOutSessions } from '../auth/revocation';
 import type { UserState } from '../auth/user-state';
 import type { Logger } from '../log';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './protocol';
@@ -19,6 +20,8 @@ export interface RealtimeDeps {
   logger: Logger;
   /** Looks up the user's current state at the handshake (disabled -> refused). */
   userState?: (userId: string) => Promise<UserState | null>;
+  /** Sessions ended by logging out: refused at the handshake like revoked ones. */
+  loggedOut?: Pick<LoggedOutSessions, 'has'>;
   /** Per-socket event limits (socket-guard.ts); one with the defaults and no audit when absent. */
   guard?: SocketGuard;
   /** Refuses handshakes from a page of another origin, which would read the stream as the victim. */
@@ -52,6 +55,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
       secureCookie: deps.secureCookie,
       maxAgeSeconds: deps.sessionMaxAgeSeconds,
       userState: deps.userState,
+      loggedOut: deps.loggedOut,
     })
       .then((session) => {
         if (!session) {

@@ -2,7 +2,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { getToken } from 'next-auth/jwt';
 import { readSessionClaims } from '../auth/session-claims';
 import type { UserState } from '../auth/user-state';
-import { sessionRefusal } from '../auth/revocation';
+import { sessionRefusal, type LoggedOutSessions } from '../auth/revocation';
+
+const NONE_LOGGED_OUT: Pick<LoggedOutSessions, 'has'> = { has: () => false };
 import type { SocketData } from './protocol';
 
 /** Cookie header -> name/value map (values URI-decoded, malformed ones kept raw). */
@@ -36,6 +38,8 @@ export interface HandshakeAuth {
   maxAgeSeconds: number;
   /** The user's current state (see lib/auth/user-state.ts): a disabled or unknown user is refused, the current role used. */
   userState?: (userId: string) => Promise<UserState | null>;
+  /** Sessions ended by logging out (lib/auth/revocation.ts); checked with `userState`. */
+  loggedOut?: Pick<LoggedOutSessions, 'has'>;
 }
 
 /**
@@ -60,6 +64,6 @@ export async function sessionFromHandshake(
     return { data: { userId: claims.userId, username: claims.username, role: claims.role }, expiresAtMs };
   const state = await auth.userState(claims.userId);
   // Disabled, revoked (password changed, other sessions logged out) or logged out: refused.
-  if (!state || sessionRefusal(claims, state)) return null;
+  if (!state || sessionRefusal(claims, state, auth.loggedOut ?? NONE_LOGGED_OUT)) return null;
   return { data: { userId: state.id, username: state.username, role: state.role }, expiresAtMs };
 }

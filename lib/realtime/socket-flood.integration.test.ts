@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, subscribe, until, type Harness, type TestSocket } from '../../tests/console-harness';
-import { auditRepo } from '../db/audit-repo';
 import type { SubscribeAck } from './protocol';
 
 const FLOOD = 10_000;
@@ -85,7 +84,7 @@ describe('a socket flooding stream:subscribe', () => {
     expect(disconnectReason).toBe('io server disconnect');
     expect(acks.some((a) => !a.ok)).toBe(true);
     expect(acks.filter((a) => a.ok).length).toBeLessThan(100);
-    const audit = auditRepo(h.handle.services.database.db);
+    const audit = h.handle.services.repos.audit;
     let rows = await audit.list({ action: 'socket.abuse' });
     for (let i = 0; i < 50 && rows.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 20));

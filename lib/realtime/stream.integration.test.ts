@@ -96,8 +96,7 @@ describe('live stream over socket.io (real server, real clients)', () => {
   it('writes every point to the telemetry table in batches', async () => {
     const twin = h.handle.services.twin!;
     await twin.writer.flush();
-    const { telemetryRepo } = await import('../db/telemetry-repo');
-    const stored = await telemetryRepo(h.handle.services.database.db).count('reactor-1');
+    const stored = await h.handle.services.repos.telemetry.count('reactor-1');
     expect(stored).toBeGreaterThan(10);
     expect(stored).toBeLessThanOrEqual(twin.pipeline.stream('reactor-1')!.lastSeq + 1);
   });

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addKey, addUser } from '../api/test-kit';
 import { startHarness, type Harness } from '../../tests/console-harness';
-import { apiKeysRepo } from '../db/api-keys-repo';
 import { metricsRegistry } from '../metrics';
 
 let h: Harness;
@@ -83,7 +82,7 @@ describe('machine fast path', () => {
     const { key: other, prefix: otherPrefix } = await addKey(h.handle.services, 'scada');
     const call = () => fetch(`${h.url}/api/v1/twin/status`, { headers: { authorization: `Bearer ${other}` } });
     expect((await call()).status).toBe(200);
-    await apiKeysRepo(h.handle.services.database.db).revoke(otherPrefix);
+    await h.handle.services.repos.apiKeys.revoke(otherPrefix);
     expect((await call()).status).toBe(401);
     expect(prefix).not.toBe(otherPrefix);
   });

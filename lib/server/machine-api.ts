@@ -13,13 +13,10 @@
  * authenticates them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { POST as predict } from '../../app/api/v1/twin/predict/route';
-import { POST as batch } from '../../app/api/v1/twin/batch/route';
-import { GET as status } from '../../app/api/v1/twin/status/route';
-import { GET as modelDescription } from '../../app/api/v1/model/route';
-import { POST as referencePredict } from '../../app/predict/route';
-import { GET as referenceMetrics } from '../../app/metrics/route';
-import { POST as telemetry } from '../../app/api/v1/assets/[id]/telemetry/route';
+import { batchRoute, modelRoute, predictRoute } from '../serving/predict-routes';
+import { twinStatusRoute } from '../twin/status-route';
+import { referenceMetricsRoute, referencePredictRoute } from '../api/reference-routes';
+import { telemetryIngestRoute } from '../ingest/http-ingest-route';
 import type { Logger } from '../log';
 import { CLIENT_ADDRESS_HEADER } from '../auth/client-address';
 import { JsonReply, MachineRequest } from '../api/light-http';
@@ -27,13 +24,13 @@ import { MAX_BODY_BYTES, type MachineEntry } from '../api/route';
 import { ReplyBuffers } from './reply-buffers';
 
 const ROUTES = new Map<string, MachineEntry>([
-  ['POST /api/v1/twin/predict', predict.machine],
-  ['POST /api/v1/twin/batch', batch.machine],
-  ['GET /api/v1/twin/status', status.machine],
-  ['GET /api/v1/model', modelDescription.machine],
+  ['POST /api/v1/twin/predict', predictRoute.machine],
+  ['POST /api/v1/twin/batch', batchRoute.machine],
+  ['GET /api/v1/twin/status', twinStatusRoute.machine],
+  ['GET /api/v1/model', modelRoute.machine],
   // The reference microservice's paths (its clients are machines too).
-  ['POST /predict', referencePredict.machine],
-  ['GET /metrics', referenceMetrics.machine],
+  ['POST /predict', referencePredictRoute.machine],
+  ['GET /metrics', referenceMetricsRoute.machine],
 ]);
 
 /**
@@ -42,7 +39,12 @@ const ROUTES = new Map<string, MachineEntry>([
  * them: Next's request path would cap it far below the commit rate (npm run bench:ingest).
  */
 const PARAM_ROUTES: { method: string; pattern: RegExp; param: string; handler: MachineEntry }[] = [
-  { method: 'POST', pattern: /^\/api\/v1\/assets\/([^/]+)\/telemetry$/, param: 'id', handler: telemetry.machine },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/assets\/([^/]+)\/telemetry$/,
+    param: 'id',
+    handler: telemetryIngestRoute.machine,
+  },
 ];
 
 function route(method: string, pathname: string): { handler: MachineEntry; params?: Record<string, string> } | null {

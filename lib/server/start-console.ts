@@ -9,54 +9,35 @@ import next from 'next';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/env';
 import { resolveAuthSecret } from '../config/secret';
-import { auditRepo } from '../db/audit-repo';
 import { openDatabase, type Database } from '../db/client';
 import { acquireDataDirLock } from '../db/lock';
-import { usersRepo } from '../db/users-repo';
 import { ensureFirstAdmin } from '../auth/bootstrap-admin';
 import { CLIENT_ADDRESS_HEADER, clientAddressOf, trustedProxies } from '../auth/client-address';
 import { createOriginPolicy, parseAllowedOrigins } from '../auth/origin-policy';
 import { createLoginService } from '../auth/login';
 import { createLoginThrottle } from '../auth/login-throttle';
-import { createUserAdmin } from '../auth/user-admin';
-import { currentUserState, forgetUserState } from '../auth/user-state';
-import { apiKeysRepo } from '../db/api-keys-repo';
-import { disconnectUserSockets, setUserSocketsRole } from '../realtime/user-sockets';
 import type { Logger } from '../log';
 import { createRealtime, type RealtimeServer } from '../realtime/server';
-import { attachStreamHub } from '../realtime/hub';
 import { createSocketGuard } from '../realtime/socket-guard';
-import { setConnectedSocketsSource } from '../metrics';
-import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
-import { createRetentionJob } from '../twin/retention';
-import { createTwinService } from '../twin/twin-service';
-import { startSourceMonitor } from '../twin/start-sources';
-import type { SourceMonitor } from '../twin/source-monitor';
-import { startAlerts } from '../alerts/start-alerts';
-import type { AlertService } from '../alerts/alert-service';
-import { ModelManager } from '../serving/model-manager';
-import { settingsRepo } from '../db/settings-repo';
-import { modelBroadcaster } from '../realtime/model-events';
-import { annotationBroadcaster } from '../realtime/annotation-events';
-import { annotationsRepo } from '../db/annotations-repo';
-import { createAnnotationService } from '../annotations/annotation-service';
-import { assayedYield } from '../plant/ground-truth';
-import { setServices, type Services } from '../services';
+import { processMetrics, setConnectedSocketsSource } from '../metrics';
+import { getServicesOrNull, setServices, type Services } from '../services';
+import { createAuthState } from '../auth/auth-state';
+import { createAuthChanges } from '../db/auth-changes';
+import { createRepositories } from '../db/repositories';
+import { composeServices, type ComposedServices } from './compose-services';
+import { notReady } from './not-ready';
 import { accessLogLevel, machineApi } from './machine-api';
 import { refuseForeignOrigin } from './origin-refusal';
 import { setSecurityHeaders } from './security-headers';
-import { createBacktests } from '../serving/backtest';
-import { APP_VERSION } from '../version';
 import { checkHealth } from '../health';
 import path from 'node:path';
-import { IngestStatus } from '../ingest/ingest-status';
-import { startPlantConnection } from '../ingest/mqtt/plant-connection';
-import type { MqttIngest } from '../ingest/mqtt/mqtt-ingest';
 
 export interface ConsoleHandle {
   url: string;
   port: number;
   services: Services;
+  /** The database itself, for tests that seed rows below the repositories. */
+  database: Database;
   io: RealtimeServer;
   close(): Promise<void>;
 }
@@ -85,7 +66,9 @@ export async function startConsole({
   logger.level = config.LOG_LEVEL;
   const releaseLock = config.DATABASE_URL ? () => {} : acquireDataDirLock(config.dataDir, 'console');
   let database: Database | undefined;
-  let plant: MqttIngest | null = null;
+  let composed: ComposedServices | undefined;
+  // True from the moment the complete services are published until shutdown begins.
+  let ready = false;
   try {
     const { secret } = resolveAuthSecret(config.dataDir, config.NEXTAUTH_SECRET);
     // next-auth (route handlers, proxy) reads these from the environment.
@@ -99,29 +82,17 @@ export async function startConsole({
       pgliteSharedBuffers: config.PGLITE_SHARED_BUFFERS,
     });
     logger.info({ database: database.description }, 'database ready');
-    const users = usersRepo(database.db);
-    const audit = auditRepo(database.db);
+    // The auth generation first: the repositories bump it, the credential caches read it.
+    const authChanges = createAuthChanges();
+    const repos = createRepositories(database, authChanges);
+    const { users, audit } = repos;
+    const auth = createAuthState({ users, changes: authChanges, config });
     const loginThrottle = createLoginThrottle({
       maxFailures: config.LOGIN_MAX_FAILURES,
       lockSeconds: config.LOGIN_LOCK_SECONDS,
     });
-    const login = createLoginService({
-      users,
-      audit,
-      throttle: loginThrottle,
-    });
-    const services: Services = {
-      config,
-      authSecret: secret,
-      database,
-      users,
-      audit,
-      login,
-      startedAt: new Date(),
-      version: APP_VERSION,
-      twin: null,
-    };
-    setServices(services);
+    const login = createLoginService({ users, audit, throttle: loginThrottle });
+    const startedAt = new Date();
 
     const firstAdmin = await ensureFirstAdmin(users, audit, config.ADMIN_PASSWORD);
     if (firstAdmin?.password) {
@@ -146,7 +117,7 @@ export async function startConsole({
       : (req: IncomingMessage, res: ServerResponse) => {
           // Without Next the health probe is still served (integration tests and benches poll it).
           if (req.method === 'GET' && req.url === '/api/health') {
-            void checkHealth(services).then((report) =>
+            void checkHealth(composed!.services).then((report) =>
               res
                 .writeHead(report.status === 'unhealthy' ? 503 : 200, {
                   'content-type': 'application/json',
@@ -189,6 +160,8 @@ export async function startConsole({
         proxies,
       );
       setSecurityHeaders(req, res, publicUrlIsHttps);
+      // Before the services are complete (or once shut down) nothing behind this line can answer.
+      if (!ready) return notReady(req, res);
       const verdict = origins.checkRequest(req.method, req.headers);
       if (!verdict.ok) return refuseForeignOrigin(req, res, verdict.reason, logger);
       // The fast path writes its own access-log line (see machine-api.ts).
@@ -205,128 +178,28 @@ export async function startConsole({
       secureCookie: publicUrlIsHttps,
       sessionMaxAgeSeconds: Math.round(config.SESSION_MAX_AGE_HOURS * 3600),
       logger,
-      userState: (id) => currentUserState(users, id),
-    });
-    services.admin = createUserAdmin({
-      users,
-      audit,
-      keys: apiKeysRepo(database.db),
-      throttle: loginThrottle,
-      // A change applies at once in this process: no stale cached state, no socket left open.
-      onUserChanged: (user) => {
-        forgetUserState(user.id);
-        if (user.disabled) disconnectUserSockets(io, user.id);
-        else setUserSocketsRole(io, user.id, user.role);
-      },
-      // Revoked sessions: their open sockets go too (a tab whose own session was re-issued
-      // reconnects with its new cookie).
-      onSessionsRevoked: (user) => {
-        forgetUserState(user.id);
-        disconnectUserSockets(io, user.id);
-      },
+      userState: (id) => auth.userStates.get(id),
+      loggedOut: auth.loggedOut,
     });
     setConnectedSocketsSource(() => io.engine.clientsCount);
-    const hub = attachStreamHub(io, (assetId) => twin.pipeline.stream(assetId), socketGuard);
-    const models = new ModelManager({
+    composed = await composeServices({
       config,
       logger,
-      settings: settingsRepo(database.db),
-      audit,
-      broadcast: modelBroadcaster(io),
-    });
-    await models.start();
-    services.models = models;
-    // Points before the engine has loaded its rules are not checked (start-up only).
-    let alerts: AlertService | null = null;
-    let sources: SourceMonitor | null = null;
-    const twin = createTwinService({
-      assetCount: config.ASSET_COUNT,
-      externalAssets: config.EXTERNAL_ASSETS,
-      simulator: config.SIMULATOR === 'on',
-      rateHz: config.SIM_RATE_HZ,
-      seed: config.SIM_SEED,
-      bufferSeconds: config.BUFFER_SECONDS,
-      models,
-      sink: telemetryRepo(database.db),
-      // PostgreSQL overlaps ingest commits (its pool has 10 connections; the rest serve reads).
-      commitConcurrency: database.kind === 'postgres' ? 4 : 1,
-      hub,
-      truth: assayedYield(config.SIM_SEED),
-      onPoint: (assetId, point) => {
-        // The source first: a point that ends a stale spell lifts its asset's suppression, so this
-        // very point is evaluated by the process alarms again.
-        sources?.observe(assetId, point.ts);
-        alerts?.onPoint(assetId, point);
-      },
-      logger,
-    });
-    services.twin = twin;
-    // Backtests of registered versions on stored history, beside the serving one (issue 19).
-    const history = telemetryHistoryRepo(database.db);
-    services.backtests = createBacktests({
-      loadVersion: (ref) => models.loadVersion(ref),
-      serving: () => models.model(),
-      hasAsset: (id) => twin.pipeline.hasAsset(id),
-      countRows: (assetId, from, to) => history.countRange(assetId, from, to),
-      rows: (assetId, from, to, chunk) => history.exportRows(assetId, from, to, chunk),
-      logger,
-    });
-    services.annotations = createAnnotationService({
-      repo: annotationsRepo(database.db),
-      audit,
-      knownAsset: (id) => twin.pipeline.hasAsset(id),
-      broadcast: annotationBroadcaster(io),
-    });
-    alerts = await startAlerts({
-      config,
+      authSecret: secret,
       database,
-      audit,
+      repos,
+      auth,
+      metrics: processMetrics(),
+      login,
+      loginThrottle,
       io,
-      twin,
-      targetLimits: models.scorer()?.targetLimits ?? null,
-      models,
-      logger,
+      socketGuard,
+      startedAt,
     });
-    services.alerts = alerts;
-    // Stale / offline sources: "no data since" on the cards and a stale-data alert (issue 15).
-    sources = startSourceMonitor({
-      config,
-      assetIds: twin.pipeline.assets.map((a) => a.id),
-      io,
-      alerts,
-      latestTs: (ids) => telemetryRepo(database!.db).latestTs(ids),
-      logger,
-      strike: (socket, reason) => socketGuard.strike(socket, reason),
-    });
-    services.sources = sources;
-    // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
-    const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
-    services.ingestStatus = ingestStatus;
-    // A Sparkplug death marks the asset's source offline at once (no waiting for the stale limit).
-    ingestStatus.onDeviceOffline = (assetId, reason) => sources?.markOffline(assetId, reason);
-    // The plant connection (MQTT JSON + Sparkplug B): only with MQTT_URL; after the alert engine,
-    // so that what the broker queued while we were down is checked against the rules too.
-    // Start-up does not wait for the broker: the client keeps trying in the background
-    // (GET /api/v1/ingest/status shows the state).
-    plant = startPlantConnection({
-      config,
-      status: ingestStatus,
-      logger,
-      target: {
-        hasAsset: (id) => twin.pipeline.hasAsset(id),
-        features: () => twin.catalog().signals.map((s) => s.name),
-        // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
-        ingest: (readings) => twin.ingest(readings),
-      },
-    });
-    services.plant = plant;
-    // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
-    const retention = createRetentionJob({
-      repo: history,
-      retentionDays: config.RETENTION_DAYS,
-      logger,
-    });
-    retention.start();
+    const { services } = composed;
+    // Published only now, complete: no route ever sees a part missing.
+    setServices(services);
+    ready = true;
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -353,15 +226,9 @@ export async function startConsole({
         await Promise.race([httpClosed, grace]);
         server.closeAllConnections();
         await httpClosed;
-        // Sources stop, in-flight batches finish, pending telemetry is written. The plant
-        // connection first: the message in hand is committed and acknowledged, the rest stays
-        // queued at the broker for the next start.
-        await plant?.close().catch((err: unknown) => logger.warn({ err }, 'plant connection close failed'));
-        await retention.stop();
-        sources?.stop();
-        await twin.close().catch((err: unknown) => logger.warn({ err }, 'twin close failed'));
-        await alerts?.close().catch((err: unknown) => logger.warn({ err }, 'alerts close failed'));
-        await models.close().catch((err: unknown) => logger.warn({ err }, 'model manager close failed'));
+        ready = false;
+        // Sources stop, in-flight batches finish, pending telemetry is written (compose-services.ts).
+        await composed!.close();
         await app?.close?.().catch(() => {});
         await database!.close().catch((err: unknown) => logger.warn({ err }, 'database close failed'));
         setServices(undefined);
@@ -369,9 +236,10 @@ export async function startConsole({
         releaseLock();
         logger.info('stopped');
       })());
-    return { url, port, services, io, close };
+    return { url, port, services, database, io, close };
   } catch (err) {
-    await plant?.close().catch(() => {});
+    if (composed && getServicesOrNull() === composed.services) setServices(undefined);
+    await composed?.close().catch(() => {});
     await database?.close().catch(() => {});
     releaseLock();
     throw err;

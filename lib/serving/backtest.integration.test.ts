@@ -9,7 +9,6 @@ import { GET as list, POST as start } from '@/app/api/v1/models/backtests/route'
 import { GET as one } from '@/app/api/v1/models/backtests/[id]/route';
 import { startHarness, until, type Harness } from '../../tests/console-harness';
 import { call } from '../api/test-kit';
-import { telemetryRepo } from '../db/telemetry-repo';
 import { loadModelPackage } from '../model';
 import type { BacktestJob } from './backtest';
 
@@ -41,7 +40,7 @@ function reading(i: number) {
 beforeAll(async () => {
   h = await startHarness({ SIMULATOR: 'off' });
   admin = await h.sessionCookie('ada', 'admin');
-  await telemetryRepo(h.handle.services.database.db).insertMany(Array.from({ length: N }, (_, i) => reading(i)));
+  await h.handle.services.repos.telemetry.insertMany(Array.from({ length: N }, (_, i) => reading(i)));
 }, 60_000);
 afterAll(() => h?.stop());
 

@@ -6,9 +6,8 @@ import { z } from 'zod';
 import { ApiError, type FieldError } from '../api/errors';
 import { readBodyCapped } from '../api/route';
 import type { Principal } from '../auth/bearer';
-import { getServices } from '../services';
 import { abConfigSchema } from './ab-split';
-import type { Actor, ModelManager } from './model-manager';
+import type { Actor } from './model-manager';
 
 /** Largest upload (model.onnx + twin.json + form overhead). */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -19,13 +18,6 @@ export const modelRefSchema = z.strictObject({
 });
 
 export { abConfigSchema };
-
-/** The model manager, or 503 while the console is still starting. */
-export function modelManager(): ModelManager {
-  const models = getServices().models;
-  if (!models) throw new ApiError(503, 'starting', 'The console is still starting; retry in a moment');
-  return models;
-}
 
 export function actorOf(principal: Principal): Actor {
   return { username: principal.username, address: principal.address };

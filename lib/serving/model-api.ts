@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import { ApiError } from '../api/errors';
 import { issuesToFields, type Prediction, type TwinModel } from '../model';
-import { getTwin } from '../services';
+import { getServices } from '../services';
 
 /** The model serving now; 503 with the reason while degraded. */
 export function activeModel(): TwinModel {
-  const twin = getTwin();
+  const twin = getServices().twin;
   const model = twin.model();
   if (!model)
     throw new ApiError(503, 'model_unavailable', `No model can run: ${twin.modelProblem() ?? 'unknown reason'}`);

@@ -12,7 +12,6 @@ import { GET as drift } from '@/app/api/v1/models/drift/route';
 import { POST as predict } from '@/app/api/v1/twin/predict/route';
 import { startHarness, subscribe, until, type Harness } from '../../tests/console-harness';
 import { packageForm, twinJson, writePackage } from '../../tests/model-packages';
-import { settingsRepo } from '../db/settings-repo';
 import type { Reading } from '../twin/types';
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -174,7 +173,7 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     await until(() => stream.lastSeq > seq + 2, 3_000, 'new points');
     expect(stream.latest()!.modelVersion).toBe('1.1.0');
     expect(h.handle.services.twin!.catalog().model).toEqual({ name: 'reactor-yield', version: '1.1.0' });
-    expect((await settingsRepo(h.handle.services.database.db).get('model.active'))?.value).toEqual({
+    expect((await h.handle.services.repos.settings.get('model.active'))?.value).toEqual({
       name: 'reactor-yield',
       version: '1.1.0',
     });
@@ -236,7 +235,7 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
       status: 200,
       body: { running: true, champion: { version: '1.0.0' }, challenger: { version: '1.1.0', share: 0.2 } },
     });
-    expect((await settingsRepo(h.handle.services.database.db).get('model.ab'))?.value).toEqual({
+    expect((await h.handle.services.repos.settings.get('model.ab'))?.value).toEqual({
       name: 'reactor-yield',
       version: '1.1.0',
       mode: 'split',
@@ -310,7 +309,7 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
     await req(putAb, 'PUT', { body: { name: 'reactor-yield', version: '1.0.0', share: 0.5 } });
     expect((await req(getAb, 'GET')).body.running).toBe(true);
     expect((await req(stopAb, 'DELETE')).body).toMatchObject({ running: false, challenger: null });
-    expect(await settingsRepo(h.handle.services.database.db).get('model.ab')).toBeNull();
+    expect(await h.handle.services.repos.settings.get('model.ab')).toBeNull();
   });
 
   it('shadow mode: the challenger scores every live point, but no point, stream or answer carries it', async () => {

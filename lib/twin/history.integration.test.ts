@@ -125,7 +125,7 @@ describe('history, export and preferences routes', () => {
   beforeAll(async () => {
     h = await startHarness({ SIMULATOR: 'off' });
     process.env.NEXTAUTH_SECRET = h.secret;
-    await insertKnown(h.handle.services.database, 'reactor-2');
+    await insertKnown(h.handle.database, 'reactor-2');
     await addUser(h.handle.services, 'vera', 'viewer');
     cookie = await sessionCookie(h.handle.services, 'vera');
   }, 60_000);

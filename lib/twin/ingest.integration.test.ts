@@ -2,7 +2,6 @@ import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/v1/assets/[id]/telemetry/route';
 import { startHarness, type Harness } from '../../tests/console-harness';
-import { telemetryRepo } from '../db/telemetry-repo';
 
 let h: Harness;
 beforeAll(async () => {
@@ -30,7 +29,7 @@ async function post(
 const good = (i: number) => ({ ts: Date.now() - 10_000 + i, values: { temperature: 350 + i, pressure: 6, flow: 100 } });
 const stored = async () => {
   await h.handle.services.twin!.writer.flush();
-  return telemetryRepo(h.handle.services.database.db).count('reactor-1');
+  return h.handle.services.repos.telemetry.count('reactor-1');
 };
 
 describe('POST /api/v1/assets/:id/telemetry', () => {

@@ -9,7 +9,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, until, type Harness, type TestSocket } from '../../tests/console-harness';
-import { alertsRepo } from '../db/alerts-repo';
 import type { AlertEvent, SourceStatus } from '../realtime/protocol';
 import { SOURCE_STALE_SIGNAL } from '../alerts/plant-signals';
 
@@ -66,7 +65,7 @@ describe('stale and offline sources', () => {
     expect(raised).toMatchObject({ severity: 'warning', direction: 'high', limit: 0.5 });
     expect(raised.value).toBeGreaterThan(0.5);
     await h.handle.services.alerts!.idle();
-    const stored = await alertsRepo(h.handle.services.database.db).list({ assetId: 'gw-1', limit: 10 });
+    const stored = await h.handle.services.repos.alerts.list({ assetId: 'gw-1', limit: 10 });
     expect(stored.map((a) => [a.signal, a.state])).toContainEqual([SOURCE_STALE_SIGNAL, 'active_unacked']);
 
     await ingest();

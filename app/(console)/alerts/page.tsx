@@ -10,14 +10,6 @@ export const metadata: Metadata = { title: 'Alerts' };
 export default async function AlertsPage() {
   const session = await currentSession();
   const twin = getServices().twin;
-  if (!twin) {
-    return (
-      <section className="panel" role="status">
-        <h1>Alerts</h1>
-        <p>The live twin is still starting. Reload the page in a moment.</p>
-      </section>
-    );
-  }
   return (
     <>
       <h1>Alerts</h1>

@@ -8,14 +8,6 @@ export const metadata: Metadata = { title: 'History' };
 export default async function HistoryPage() {
   const services = getServices();
   const twin = services.twin;
-  if (!twin) {
-    return (
-      <section className="panel" role="status">
-        <h1>History</h1>
-        <p>The twin is still starting. Reload the page in a moment.</p>
-      </section>
-    );
-  }
   const session = await currentSession();
   const timeZone = session?.user?.id ? ((await services.users.getTimeZone(session.user.id)) ?? null) : null;
   const me = await viewer();

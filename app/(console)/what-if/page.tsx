@@ -15,14 +15,6 @@ export const metadata: Metadata = { title: 'What-if' };
 export default function WhatIfPage() {
   const services = getServices();
   const twin = services.twin;
-  if (!twin) {
-    return (
-      <section className="panel" role="status">
-        <h1>What-if</h1>
-        <p>The live twin is still starting. Reload the page in a moment.</p>
-      </section>
-    );
-  }
   const manifest = twin.model()?.manifest;
   if (!manifest) {
     return (

@@ -1,5 +1,5 @@
-import { getServices } from '@/lib/services';
-import { checkHealth } from '@/lib/health';
+import { getServicesOrNull } from '@/lib/services';
+import { checkHealth, startingHealth } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,9 +9,10 @@ export const dynamic = 'force-dynamic';
  * unavailable): 200 with status `degraded` and the reason, so it is not taken out of rotation.
  */
 export async function GET(): Promise<Response> {
-  const services = getServices();
+  const services = getServicesOrNull();
+  if (!services) return startingHealth();
   const report = await checkHealth(services);
-  const problem = services.twin?.modelProblem() ?? null;
+  const problem = services.twin.modelProblem() ?? null;
   const body =
     report.status === 'ok' && problem
       ? {
@@ -26,7 +27,7 @@ export async function GET(): Promise<Response> {
             ...report.checks,
             model: problem
               ? { status: 'failed' as const, reason: problem }
-              : { status: 'ok' as const, version: services.models?.active()?.version ?? null },
+              : { status: 'ok' as const, version: services.models.active()?.version ?? null },
           },
         };
   return Response.json(body, {

@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHarness, subscribe, until, type Harness } from '../../../tests/console-harness';
-import { telemetryRepo } from '../../db/telemetry-repo';
 import { metricsRegistry } from '../../metrics';
 import { NotStoredError } from '../group-commit';
 import type { Point } from '../../twin/types';
@@ -56,7 +55,7 @@ async function dropSession(clientId: string) {
 }
 
 const reading = (ts: number, temperature = 350) => ({ ts, values: { temperature, pressure: 6, flow: 100 } });
-const count = (h: Harness, asset = 'reactor-1') => telemetryRepo(h.handle.services.database.db).count(asset);
+const count = (h: Harness, asset = 'reactor-1') => h.handle.services.repos.telemetry.count(asset);
 
 async function rejected(source: string, reason: string): Promise<number> {
   const metric = (await metricsRegistry().getMetricsAsJSON()).find((m) => m.name === 'twinops_ingest_rejected_total');

@@ -11,7 +11,6 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness } from '../../../tests/console-harness';
-import { telemetryRepo } from '../../db/telemetry-repo';
 
 let dir: string;
 let broker: ChildProcess;
@@ -152,7 +151,7 @@ describe('MQTT over TLS with credentials', () => {
         { qos: 1 },
       );
       await pub.endAsync();
-      const repo = telemetryRepo(h.handle.services.database.db);
+      const repo = h.handle.services.repos.telemetry;
       await eventually(async () => (await repo.count('reactor-1')) === 1, 10_000, 'the reading over TLS');
     } finally {
       await h.stop();

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../../tests/console-harness';
-import { telemetryRepo } from '../../db/telemetry-repo';
 import { metricsRegistry } from '../../metrics';
 import { decodeSparkplug, encodeSparkplug } from './sparkplug-codec';
 
@@ -106,7 +105,7 @@ describe('Sparkplug B ingest', () => {
     const g = group();
     const h = await consoleFor(g, `${g}/gw1/R-101=reactor-2`);
     const node = await edgeNode(g, 'gw1');
-    const repo = telemetryRepo(h.handle.services.database.db);
+    const repo = h.handle.services.repos.telemetry;
     await node.nbirth();
     await node.dbirth('R-101', 350, 6, 100);
     const t0 = Date.now() - 2_000;
@@ -134,7 +133,7 @@ describe('Sparkplug B ingest', () => {
     const g = group();
     const h = await consoleFor(g);
     const node = await edgeNode(g, 'gw2');
-    const repo = telemetryRepo(h.handle.services.database.db);
+    const repo = h.handle.services.repos.telemetry;
     const before = await rejected('no_birth');
     // The console never saw this node's births (say it started after them).
     await node.ddata('reactor-1', [{ alias: 11, type: 'Double', value: 351 }]);
@@ -156,7 +155,7 @@ describe('Sparkplug B ingest', () => {
     const g = group();
     const h = await consoleFor(g);
     const node = await edgeNode(g, 'gw3');
-    const repo = telemetryRepo(h.handle.services.database.db);
+    const repo = h.handle.services.repos.telemetry;
     await node.nbirth();
     await node.dbirth('reactor-3', 350, 6, 100);
     const gapsBefore = await rejected('seq_gap');
@@ -182,7 +181,7 @@ describe('Sparkplug B ingest', () => {
     const g = group();
     const h = await consoleFor(g);
     const node = await edgeNode(g, 'gw4');
-    const repo = telemetryRepo(h.handle.services.database.db);
+    const repo = h.handle.services.repos.telemetry;
     const undecodable = await rejected('undecodable');
     const unknown = await rejected('unknown_asset');
     await node.nbirth();

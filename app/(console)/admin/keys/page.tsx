@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import { ApiKeysAdmin } from '@/components/admin/api-keys-admin';
 import { keyView } from '@/lib/auth/admin-views';
 import { currentUser } from '@/lib/auth/session';
-import { apiKeysRepo } from '@/lib/db/api-keys-repo';
 import { getServices } from '@/lib/services';
 import { userTimeZone } from '@/lib/time/user-time-zone';
 
@@ -11,8 +10,8 @@ export const metadata: Metadata = { title: 'Admin · API keys' };
 export default async function AdminKeysPage() {
   // Checked here too (see the users page): the layout alone would not keep the data back.
   if ((await currentUser())?.role !== 'admin') return null;
-  const { users, database } = getServices();
-  const [keys, userList] = await Promise.all([apiKeysRepo(database.db).listWithOwners(), users.list()]);
+  const { users, repos } = getServices();
+  const [keys, userList] = await Promise.all([repos.apiKeys.listWithOwners(), users.list()]);
   return (
     <ApiKeysAdmin
       initialKeys={keys.map((k) => keyView(k))}

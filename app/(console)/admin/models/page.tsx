@@ -21,14 +21,6 @@ export default async function ModelsPage() {
     );
   }
   const models = getServices().models;
-  if (!models) {
-    return (
-      <section className="panel" role="status">
-        <h1>Models</h1>
-        <p>The console is still starting. Reload the page in a moment.</p>
-      </section>
-    );
-  }
   const list = { active: models.active(), problem: models.problem(), versions: await models.list() };
   return (
     <>
@@ -36,7 +28,7 @@ export default async function ModelsPage() {
       <ModelsAdmin initialList={list} initialAb={models.ab()} />
       <BacktestPanel
         versions={list.versions}
-        assets={getServices().twin?.catalog().assets.map((a) => ({ id: a.id, name: a.name })) ?? []}
+        assets={getServices().twin.catalog().assets.map((a) => ({ id: a.id, name: a.name }))}
       />
     </>
   );

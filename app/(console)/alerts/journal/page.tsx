@@ -8,14 +8,6 @@ export const metadata: Metadata = { title: 'Alarm journal' };
 
 export default function JournalPage() {
   const twin = getServices().twin;
-  if (!twin) {
-    return (
-      <section className="panel" role="status">
-        <h1>Alarm journal</h1>
-        <p>The live twin is still starting. Reload the page in a moment.</p>
-      </section>
-    );
-  }
   return (
     <>
       <h1>

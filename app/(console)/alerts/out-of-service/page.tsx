@@ -11,14 +11,6 @@ export const metadata: Metadata = { title: 'Out of service' };
 export default async function OutOfServicePage() {
   const session = await currentSession();
   const twin = getServices().twin;
-  if (!twin) {
-    return (
-      <section className="panel" role="status">
-        <h1>Out of service</h1>
-        <p>The live twin is still starting. Reload the page in a moment.</p>
-      </section>
-    );
-  }
   return (
     <>
       <h1>

@@ -11,14 +11,6 @@ export const metadata: Metadata = { title: 'Alert rules' };
 export default async function AlertRulesPage() {
   const session = await currentSession();
   const twin = getServices().twin;
-  if (!twin) {
-    return (
-      <section className="panel" role="status">
-        <h1>Alert rules</h1>
-        <p>The live twin is still starting. Reload the page in a moment.</p>
-      </section>
-    );
-  }
   return (
     <>
       <h1>

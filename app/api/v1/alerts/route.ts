@@ -1,5 +1,4 @@
 import { apiRoute } from '@/lib/api/route';
-import { alertsRepo } from '@/lib/db/alerts-repo';
 import { parseAlertQuery } from '@/lib/alerts/api';
 import { getServices } from '@/lib/services';
 
@@ -9,8 +8,8 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({ role: 'viewer' }, async ({ req }) => {
   const q = parseAlertQuery(req);
   const limit = q.limit ?? 100;
-  const { database, alerts: engine } = getServices();
-  const stored = await alertsRepo(database.db).list({ ...q, limit });
-  const alerts = engine ? stored.map((a) => engine.current(a)) : stored;
+  const { repos, alerts: engine } = getServices();
+  const stored = await repos.alerts.list({ ...q, limit });
+  const alerts = stored.map((a) => engine.current(a));
   return Response.json({ alerts, nextBefore: alerts.length === limit ? (alerts.at(-1)?.id ?? null) : null });
 });

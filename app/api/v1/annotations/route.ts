@@ -1,6 +1,7 @@
 import { apiRoute, validationError } from '@/lib/api/route';
-import { actorOf, getAnnotations } from '@/lib/annotations/api';
+import { actorOf } from '@/lib/annotations/api';
 import { annotationQuerySchema, createAnnotationSchema } from '@/lib/annotations/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({ role: 'viewer' }, async ({ req }) => {
   const parsed = annotationQuerySchema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
   if (!parsed.success) throw validationError(parsed.error, 'The query is invalid');
-  const annotations = await getAnnotations().list(parsed.data);
+  const annotations = await getServices().annotations.list(parsed.data);
   return Response.json({ annotations }, { headers: { 'cache-control': 'no-store' } });
 });
 
@@ -16,7 +17,7 @@ export const GET = apiRoute({ role: 'viewer' }, async ({ req }) => {
 export const POST = apiRoute(
   { role: 'operator', body: createAnnotationSchema },
   async ({ body, principal, address }) => {
-    const annotation = await getAnnotations().create(body, actorOf(principal, address));
+    const annotation = await getServices().annotations.create(body, actorOf(principal, address));
     return Response.json({ annotation }, { status: 201 });
   },
 );

@@ -1,11 +1,11 @@
 import { apiRoute } from '@/lib/api/route';
-import { getTwin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
 /** The assets, signals (with units and valid ranges), target and model: everything to label a view. */
 export const GET = apiRoute({ role: 'viewer' }, async () => {
-  const twin = getTwin();
+  const twin = getServices().twin;
   const catalog = twin.catalog();
   return Response.json({
     ...catalog,

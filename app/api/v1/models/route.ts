@@ -1,11 +1,12 @@
 import { apiRoute } from '@/lib/api/route';
-import { actorOf, modelManager, readUpload } from '@/lib/serving/model-admin-api';
+import { actorOf, readUpload } from '@/lib/serving/model-admin-api';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
 /** Every model version (shipped and uploaded) with its source, metrics and whether it serves. */
 export const GET = apiRoute({ role: 'viewer' }, async () => {
-  const models = modelManager();
+  const models = getServices().models;
   return Response.json({ active: models.active(), problem: models.problem(), versions: await models.list() });
 });
 
@@ -16,6 +17,6 @@ export const GET = apiRoute({ role: 'viewer' }, async () => {
  */
 export const POST = apiRoute({ role: 'admin' }, async ({ req, principal }) => {
   const files = await readUpload(req);
-  const version = await modelManager().upload(files, actorOf(principal));
+  const version = await getServices().models.upload(files, actorOf(principal));
   return Response.json(version, { status: 201 });
 });

@@ -1,4 +1,3 @@
-import { userAdmin } from '@/lib/services';
 import { apiRoute } from '@/lib/api/route';
 import { createUserSchema } from '@/lib/auth/admin-schemas';
 import { userView } from '@/lib/auth/admin-views';
@@ -14,6 +13,6 @@ export const GET = apiRoute({ role: 'admin' }, async () => {
 
 /** Creates a user; 409 naming `username` when it is taken. */
 export const POST = apiRoute({ role: 'admin', body: createUserSchema }, async ({ body, principal, address }) => {
-  const user = await userAdmin().createUser({ username: principal.username, address }, body);
+  const user = await getServices().admin.createUser({ username: principal.username, address }, body);
   return Response.json({ user: userView(user) }, { status: 201 });
 });

@@ -1,7 +1,6 @@
 import { apiRoute } from '@/lib/api/route';
 import { parseJournalQuery } from '@/lib/alerts/api';
 import { journalCsvStream } from '@/lib/alerts/journal-csv';
-import { alertsRepo } from '@/lib/db/alerts-repo';
 import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
@@ -9,7 +8,7 @@ export const dynamic = 'force-dynamic';
 /** The filtered alarm journal as CSV, streamed (every matching entry, newest first). */
 export const GET = apiRoute({ role: 'viewer' }, async ({ req }) => {
   const { cursor: _cursor, limit: _limit, ...q } = parseJournalQuery(req);
-  const body = journalCsvStream(alertsRepo(getServices().database.db), q);
+  const body = journalCsvStream(getServices().repos.alerts, q);
   return new Response(body, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',

@@ -1,6 +1,5 @@
 import { apiRoute } from '@/lib/api/route';
 import { parseJournalQuery } from '@/lib/alerts/api';
-import { alertsRepo } from '@/lib/db/alerts-repo';
 import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
@@ -9,6 +8,6 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute({ role: 'viewer' }, async ({ req }) => {
   const q = parseJournalQuery(req);
   const limit = q.limit ?? 100;
-  const entries = await alertsRepo(getServices().database.db).journal({ ...q, limit });
+  const entries = await getServices().repos.alerts.journal({ ...q, limit });
   return Response.json({ entries, nextCursor: entries.length === limit ? (entries.at(-1)?.id ?? null) : null });
 });

@@ -1,18 +1,18 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts } from '@/lib/alerts/api';
 import { alarmSettingsSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
 /** The alarm settings (the maximum shelving time, seconds). */
 export const GET = apiRoute({ role: 'viewer' }, async () =>
-  Response.json({ maxShelveSeconds: await getAlerts().maxShelveSeconds() }),
+  Response.json({ maxShelveSeconds: await getServices().alerts.maxShelveSeconds() }),
 );
 
 /** Admins set the maximum shelving time; audited. */
 export const PUT = apiRoute({ role: 'admin', body: alarmSettingsSchema }, async ({ body, principal, address }) =>
   Response.json({
-    maxShelveSeconds: await getAlerts().setMaxShelveSeconds(body.maxShelveSeconds, {
+    maxShelveSeconds: await getServices().alerts.setMaxShelveSeconds(body.maxShelveSeconds, {
       username: principal.username,
       address,
     }),

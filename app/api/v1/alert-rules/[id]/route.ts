@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts, ruleIdParam } from '@/lib/alerts/api';
+import { ruleIdParam } from '@/lib/alerts/api';
 import { ruleBodySchema, rulePatchSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +10,7 @@ export const PUT = apiRoute(
   { role: 'operator', body: ruleBodySchema },
   async ({ params, body, principal, address }) => {
     const id = ruleIdParam(params.id);
-    const rule = await getAlerts().updateRule(id, body, { username: principal.username, address });
+    const rule = await getServices().alerts.updateRule(id, body, { username: principal.username, address });
     return Response.json({ rule });
   },
 );
@@ -19,7 +20,7 @@ export const PATCH = apiRoute(
   { role: 'operator', body: rulePatchSchema },
   async ({ params, body, principal, address }) => {
     const id = ruleIdParam(params.id);
-    const rule = await getAlerts().updateRule(id, body, { username: principal.username, address });
+    const rule = await getServices().alerts.updateRule(id, body, { username: principal.username, address });
     return Response.json({ rule });
   },
 );

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
-import { actorOf, getAnnotations } from '@/lib/annotations/api';
+import { actorOf } from '@/lib/annotations/api';
 import { patchAnnotationSchema } from '@/lib/annotations/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,13 +9,13 @@ export const dynamic = 'force-dynamic';
 export const PATCH = apiRoute(
   { role: 'operator', body: patchAnnotationSchema },
   async ({ params, body, principal, address }) => {
-    const annotation = await getAnnotations().update(params.id ?? '', body, actorOf(principal, address));
+    const annotation = await getServices().annotations.update(params.id ?? '', body, actorOf(principal, address));
     return Response.json({ annotation });
   },
 );
 
 /** Removes a note (its author, or an admin); audited and broadcast. */
 export const DELETE = apiRoute({ role: 'operator' }, async ({ params, principal, address }) => {
-  await getAnnotations().delete(params.id ?? '', actorOf(principal, address));
+  await getServices().annotations.delete(params.id ?? '', actorOf(principal, address));
   return new Response(null, { status: 204 });
 });

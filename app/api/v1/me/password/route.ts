@@ -1,7 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
 import { changeOwnPasswordSchema } from '@/lib/auth/admin-schemas';
 import { reissuedSessionCookie } from '@/lib/auth/session-cookie';
-import { getServices, userAdmin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +12,7 @@ export const dynamic = 'force-dynamic';
 export const POST = apiRoute(
   { role: 'viewer', body: changeOwnPasswordSchema },
   async ({ body, principal, address }) => {
-    const user = await userAdmin().changeOwnPassword(
+    const user = await getServices().admin.changeOwnPassword(
       { userId: principal.userId, username: principal.username, address },
       body.currentPassword,
       body.newPassword,

@@ -1,4 +1,4 @@
-import { userAdmin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 import { apiRoute } from '@/lib/api/route';
 import { userView } from '@/lib/auth/admin-views';
 import { updateUserSchema } from '@/lib/auth/admin-schemas';
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export const PATCH = apiRoute(
   { role: 'admin', body: updateUserSchema },
   async ({ body, params, principal, address }) => {
-    const user = await userAdmin().updateUser({ username: principal.username, address }, params.id ?? '', body);
+    const user = await getServices().admin.updateUser({ username: principal.username, address }, params.id ?? '', body);
     return Response.json({ user: userView(user) });
   },
 );

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts, ruleIdParam } from '@/lib/alerts/api';
+import { ruleIdParam } from '@/lib/alerts/api';
 import { outOfServiceSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +10,7 @@ export const POST = apiRoute(
   { role: 'admin', body: outOfServiceSchema },
   async ({ params, body, principal, address }) => {
     const target = ruleIdParam(params.id);
-    const out = await getAlerts().takeOutOfService('rule', target, body.reason, {
+    const out = await getServices().alerts.takeOutOfService('rule', target, body.reason, {
       username: principal.username,
       address,
     });

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts, ruleIdParam } from '@/lib/alerts/api';
+import { ruleIdParam } from '@/lib/alerts/api';
 import { commentSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = apiRoute({ role: 'admin', body: commentSchema }, async ({ params, body, principal, address }) => {
   const target = ruleIdParam(params.id);
-  const alarms = await getAlerts().returnToService('rule', target, body.comment || null, {
+  const alarms = await getServices().alerts.returnToService('rule', target, body.comment || null, {
     username: principal.username,
     address,
   });

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
-import { alertIdParam, getAlerts } from '@/lib/alerts/api';
+import { alertIdParam } from '@/lib/alerts/api';
 import { ackSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,6 +13,6 @@ export const dynamic = 'force-dynamic';
 export const POST = apiRoute({ role: 'operator', body: ackSchema }, async ({ body, params, principal, address }) => {
   const id = alertIdParam(params.id);
   const comment = body.comment ? body.comment : null;
-  const alert = await getAlerts().acknowledge(id, { username: principal.username, address }, comment);
+  const alert = await getServices().alerts.acknowledge(id, { username: principal.username, address }, comment);
   return Response.json({ alert });
 });

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
-import { alertIdParam, getAlerts } from '@/lib/alerts/api';
+import { alertIdParam } from '@/lib/alerts/api';
 import { alarmShelveSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +10,7 @@ export const POST = apiRoute(
   { role: 'operator', body: alarmShelveSchema },
   async ({ params, body, principal, address }) => {
     const id = alertIdParam(params.id);
-    const alert = await getAlerts().shelveAlarm(id, body, { username: principal.username, address });
+    const alert = await getServices().alerts.shelveAlarm(id, body, { username: principal.username, address });
     return Response.json({ alert });
   },
 );

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
-import { alertIdParam, getAlerts } from '@/lib/alerts/api';
+import { alertIdParam } from '@/lib/alerts/api';
 import { commentSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +13,11 @@ export const POST = apiRoute(
   { role: 'operator', body: commentSchema },
   async ({ params, body, principal, address }) => {
     const id = alertIdParam(params.id);
-    const alert = await getAlerts().unshelveAlarm(id, { username: principal.username, address }, body.comment || null);
+    const alert = await getServices().alerts.unshelveAlarm(
+      id,
+      { username: principal.username, address },
+      body.comment || null,
+    );
     return Response.json({ alert });
   },
 );

@@ -1,6 +1,6 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts } from '@/lib/alerts/api';
 import { outOfServiceSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +9,7 @@ export const POST = apiRoute(
   { role: 'admin', body: outOfServiceSchema },
   async ({ params, body, principal, address }) => {
     const target = params.id ?? '';
-    const out = await getAlerts().takeOutOfService('asset', target, body.reason, {
+    const out = await getServices().alerts.takeOutOfService('asset', target, body.reason, {
       username: principal.username,
       address,
     });

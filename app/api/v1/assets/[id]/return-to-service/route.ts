@@ -1,6 +1,6 @@
 import { apiRoute } from '@/lib/api/route';
-import { getAlerts } from '@/lib/alerts/api';
 import { commentSchema } from '@/lib/alerts/schemas';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = apiRoute({ role: 'admin', body: commentSchema }, async ({ params, body, principal, address }) => {
   const target = params.id ?? '';
-  const alarms = await getAlerts().returnToService('asset', target, body.comment || null, {
+  const alarms = await getServices().alerts.returnToService('asset', target, body.comment || null, {
     username: principal.username,
     address,
   });

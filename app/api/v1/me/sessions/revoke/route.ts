@@ -1,6 +1,6 @@
 import { apiRoute } from '@/lib/api/route';
 import { reissuedSessionCookie } from '@/lib/auth/session-cookie';
-import { getServices, userAdmin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
  * closed); a browser session that asks keeps going under a re-issued cookie.
  */
 export const POST = apiRoute({ role: 'viewer' }, async ({ principal, address }) => {
-  const user = await userAdmin().revokeSessions({ username: principal.username, address }, principal.userId);
+  const user = await getServices().admin.revokeSessions({ username: principal.username, address }, principal.userId);
   const { authSecret, config } = getServices();
   const cookie = await reissuedSessionCookie(principal, user.sessionGeneration, authSecret, config.publicUrl);
   return Response.json({ revoked: true }, { headers: cookie ? { 'set-cookie': cookie } : {} });

@@ -1,9 +1,9 @@
 import { apiRoute } from '@/lib/api/route';
-import { backtests } from '@/lib/serving/backtest-api';
+import { getServices } from '@/lib/services';
 
 export const dynamic = 'force-dynamic';
 
 /** One backtest: progress while it runs, the figures and the overlay once done. Admins. */
 export const GET = apiRoute({ role: 'admin' }, async ({ params }) =>
-  Response.json({ backtest: backtests().get(params.id ?? '') }),
+  Response.json({ backtest: getServices().backtests.get(params.id ?? '') }),
 );

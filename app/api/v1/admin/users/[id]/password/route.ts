@@ -1,4 +1,4 @@
-import { userAdmin } from '@/lib/services';
+import { getServices } from '@/lib/services';
 import { apiRoute } from '@/lib/api/route';
 import { userView } from '@/lib/auth/admin-views';
 import { resetPasswordSchema } from '@/lib/auth/admin-schemas';
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export const POST = apiRoute(
   { role: 'admin', body: resetPasswordSchema },
   async ({ body, params, principal, address }) => {
-    const admin = userAdmin();
+    const admin = getServices().admin;
     const target = await admin.requireById(params.id ?? '');
     const user = await admin.resetPassword({ username: principal.username, address }, target.username, body.password);
     return Response.json({ user: userView(user) });

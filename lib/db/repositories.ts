@@ -1,0 +1,46 @@
+/**
+ * Every repository of the console, built once over one database (the composition root does it).
+ * Code outside lib/db takes its repositories from here, through the services, and never sees
+ * the drizzle handle.
+ */
+import { alarmKpisRepo, type AlarmKpisRepo } from './alarm-kpis-repo';
+import { alertsRepo, type AlertsRepo } from './alerts-repo';
+import { annotationsRepo, type AnnotationsRepo } from './annotations-repo';
+import { apiKeysRepo, type ApiKeysRepo } from './api-keys-repo';
+import { auditRepo, type AuditRepo } from './audit-repo';
+import type { AuthChanges } from './auth-changes';
+import type { Database } from './client';
+import { settingsRepo, type SettingsRepo } from './settings-repo';
+import { telemetryHistoryRepo, telemetryRepo, type TelemetryHistoryRepo, type TelemetryRepo } from './telemetry-repo';
+import { usersRepo, type UsersRepo } from './users-repo';
+
+export interface Repositories {
+  users: UsersRepo;
+  apiKeys: ApiKeysRepo;
+  audit: AuditRepo;
+  settings: SettingsRepo;
+  /** Writes of live telemetry (batches, durable ingest) and the newest reading per asset. */
+  telemetry: TelemetryRepo;
+  /** Reads of stored telemetry: history, CSV export, backtests, retention. */
+  history: TelemetryHistoryRepo;
+  alerts: AlertsRepo;
+  /** Alarm KPIs computed by the database over the journal. */
+  alarmKpis: AlarmKpisRepo;
+  annotations: AnnotationsRepo;
+}
+
+/** The repositories over `database`; `authChanges` is bumped by user and key changes that affect access. */
+export function createRepositories(database: Database, authChanges: AuthChanges): Repositories {
+  const { db } = database;
+  return {
+    users: usersRepo(db, authChanges),
+    apiKeys: apiKeysRepo(db, authChanges),
+    audit: auditRepo(db),
+    settings: settingsRepo(db),
+    telemetry: telemetryRepo(db),
+    history: telemetryHistoryRepo(db),
+    alerts: alertsRepo(db),
+    alarmKpis: alarmKpisRepo(db),
+    annotations: annotationsRepo(db),
+  };
+}
