@@ -4,12 +4,14 @@
  * starts it; it stops on SIGTERM like the real one.
  */
 import path from 'node:path';
+import { seedAlarmDay } from '../lib/alerts/seed-day';
+import { alertsRepo } from '../lib/db/alerts-repo';
 import { auditRepo } from '../lib/db/audit-repo';
 import { openDatabase } from '../lib/db/client';
 import { usersRepo } from '../lib/db/users-repo';
 import { hashPassword } from '../lib/auth/password';
 import { exitOnError, runThrowawayConsole } from '../tests/throwaway-console';
-import { E2E_USERS, E2E_PORT } from './users';
+import { E2E_ALARM_DAY, E2E_USERS, E2E_PORT } from './users';
 
 runThrowawayConsole({
   name: 'twinops-e2e',
@@ -31,7 +33,7 @@ runThrowawayConsole({
     // Small backtest steps: e2e/backtest.spec.ts cancels a job while it runs.
     BACKTEST_CHUNK_ROWS: '100',
   },
-  // Seed one user per role before the console opens the database (one PGlite instance at a time).
+  // Seed one user per role (and a past day of alarms) before the console opens the database (one PGlite instance at a time).
   async prepare(dataDir) {
     const seed = await openDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
     const users = usersRepo(seed.db);
@@ -44,6 +46,8 @@ runThrowawayConsole({
       });
     }
     await auditRepo(seed.db).record({ actor: 'e2e', action: 'seed', outcome: 'success' });
+    // A past day of alarms on assets of its own (all closed since), for the KPI page's spec.
+    await seedAlarmDay(alertsRepo(seed.db), E2E_ALARM_DAY);
     await seed.close();
   },
 }).catch(exitOnError);

@@ -18,3 +18,6 @@ export const E2E_USERS = {
   // Used only by the throttling test, so its lock-out cannot disturb other tests.
   locked: { username: 'lena', password: 'e2e-lena-password', role: 'viewer', name: 'Lena Lockout' },
 } satisfies Record<string, E2eUser>;
+
+/** The day of alarms e2e/serve.ts seeds (lib/alerts/seed-day.ts) for e2e/alarm-kpis.spec.ts, UTC. */
+export const E2E_ALARM_DAY = Date.UTC(2026, 0, 15);

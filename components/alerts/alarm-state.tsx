@@ -10,6 +10,7 @@ export const STATE_TEXT: Record<AlertState, { symbol: string; label: string }> =
   rtn_unacked: { symbol: '◇', label: 'Returned to normal, unacknowledged' },
   shelved: { symbol: '⏸', label: 'Shelved' },
   out_of_service: { symbol: '⊘', label: 'Out of service' },
+  suppressed: { symbol: '◌', label: 'Suppressed (source sends no data)' },
   normal: { symbol: '✓', label: 'Closed (returned and acknowledged)' },
 };
 

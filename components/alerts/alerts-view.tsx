@@ -18,8 +18,9 @@ import { ShelveForm, UnshelveButton } from './shelve-form';
 import { labelsOf, type AlertCatalog } from './labels';
 import { AssetSelect } from '../asset-select';
 
-/** '' = the operator's view: every state but shelved and out of service (those have their own filter and page). */
-type StateFilter = '' | 'open' | 'unacked' | 'active_unacked' | 'active_acked' | 'rtn_unacked' | 'normal' | 'shelved';
+/** '' = the operator's view: every state but shelved, suppressed and out of service (those have their own filter and page). */
+type StateFilter =
+  '' | 'open' | 'unacked' | 'active_unacked' | 'active_acked' | 'rtn_unacked' | 'normal' | 'shelved' | 'suppressed';
 interface Filters {
   state: StateFilter;
   assetId: string;
@@ -31,7 +32,7 @@ const PAGE = 100;
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 const when = (ts: number | null) => (ts === null ? '' : dateTime.format(ts));
 
-const HIDDEN: AlertState[] = ['shelved', 'out_of_service'];
+const HIDDEN: AlertState[] = ['shelved', 'out_of_service', 'suppressed'];
 
 function matches(a: AlertEvent, f: Filters): boolean {
   if (f.assetId && a.assetId !== f.assetId) return false;
@@ -133,7 +134,7 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
         <label className="dash-field">
           <span>State</span>
           <select value={filters.state} onChange={(e) => set({ state: e.target.value as StateFilter })}>
-            <option value="">all (not shelved)</option>
+            <option value="">all (not shelved or suppressed)</option>
             <option value="open">open</option>
             <option value="unacked">unacknowledged</option>
             <option value="active_unacked">active, unacknowledged</option>
@@ -141,6 +142,7 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
             <option value="rtn_unacked">returned to normal, unacknowledged</option>
             <option value="normal">closed</option>
             <option value="shelved">shelved</option>
+            <option value="suppressed">suppressed (no data from the source)</option>
           </select>
         </label>
         <AssetSelect
@@ -169,6 +171,7 @@ export function AlertsView({ catalog, canAck }: { catalog: AlertCatalog; canAck:
         </label>
         <Link href="/alerts/rules">Rules…</Link>
         <Link href="/alerts/journal">Journal…</Link>
+        <Link href="/alerts/kpis">KPIs…</Link>
         <Link href="/alerts/out-of-service">Out of service…</Link>
       </div>
       {error ? (

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { JOURNAL_EVENTS, type AlertRule, type JournalEntry, type JournalEvent } from '@/lib/alerts/types';
 import { errorMessage, requestJson } from '@/lib/client/api-client';
@@ -156,6 +157,7 @@ export function JournalView({ catalog }: { catalog: AlertCatalog }) {
         <a href={`/api/v1/alarms/journal.csv?${queryOf(filters)}`} download>
           Export CSV
         </a>
+        <Link href="/alerts/kpis">KPIs…</Link>
       </div>
       {error ? (
         <p role="alert" className="error">

@@ -53,4 +53,15 @@ describe('the header’s open alarms', () => {
     list = applyAlertEvent(list, alarm(1, 'high', 1, 'normal'));
     expect(list).toEqual([]);
   });
+
+  it('drops a suppressed alarm from the badge and the banner, and takes it back when unsuppressed', () => {
+    let list = [alarm(1, 'high', 1_000, 'active_unacked'), alarm(2, 'low', 2_000, 'active_acked')];
+    list = applyAlertEvent(list, alarm(1, 'high', 1_000, 'suppressed'));
+    expect(list.map((a) => a.id)).toEqual([2]);
+    list = applyAlertEvent(list, alarm(1, 'high', 1_000, 'active_unacked'));
+    expect(list.map((a) => [a.id, a.state])).toEqual([
+      [1, 'active_unacked'],
+      [2, 'active_acked'],
+    ]);
+  });
 });

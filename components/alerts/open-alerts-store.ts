@@ -1,7 +1,7 @@
 'use client';
 
 /**
- * The open alarms operators see (active_unacked, active_acked, rtn_unacked: not shelved, not out
+ * The open alarms operators see (active_unacked, active_acked, rtn_unacked: not shelved, suppressed, out
  * of service, not closed) of the whole console, for the header's badge and
  * banner: loaded from the API once per tab, then kept current by `alert:raised` / `alert:updated`
  * on the shared socket, and reloaded after every reconnect (events may have been missed). Read

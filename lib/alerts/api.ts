@@ -8,6 +8,7 @@ import { validationError } from '../api/route';
 import { alertQuerySchema, journalQuerySchema, ruleQuerySchema } from './schemas';
 import type { JournalQuery } from '../db/alerts-repo';
 import type { z } from 'zod';
+import { kpiQuerySchema, kpiRangeOf, kpiRangeSchema, type KpiRange } from './kpis';
 
 /** A numeric alert id from the path, or 404 (an id that cannot exist is simply not found). */
 export function alertIdParam(raw: string | undefined): number {
@@ -48,3 +49,10 @@ function parseQuery<S extends z.ZodType>(req: NextRequest, schema: S): z.infer<S
 
 export const parseAlertQuery = (req: NextRequest) => parseQuery(req, alertQuerySchema);
 export const parseRuleQuery = (req: NextRequest) => parseQuery(req, ruleQuerySchema);
+
+/** The KPI range of a query string (400 naming `from` or `to`), defaults filled in. */
+export function parseKpiRange(req: NextRequest, now = Date.now()): KpiRange {
+  const parsed = kpiRangeSchema.safeParse(kpiRangeOf(parseQuery(req, kpiQuerySchema), now));
+  if (!parsed.success) throw validationError(parsed.error, 'The range is invalid');
+  return parsed.data;
+}

@@ -13,6 +13,7 @@ export type AlertConflictCode =
   | 'already_acknowledged'
   | 'severity_taken'
   | 'alarm_shelved'
+  | 'alarm_suppressed'
   | 'out_of_service'
   | 'not_shelved'
   | 'not_active'

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { errorBodySchema, registerOperation } from '../api/openapi';
+import './kpi-openapi';
 import {
   ackSchema,
   alarmSettingsSchema,
@@ -17,9 +18,9 @@ import {
 
 const priority = z.enum(['low', 'medium', 'high', 'urgent']);
 const state = z
-  .enum(['active_unacked', 'active_acked', 'rtn_unacked', 'shelved', 'out_of_service', 'normal'])
+  .enum(['active_unacked', 'active_acked', 'rtn_unacked', 'shelved', 'out_of_service', 'suppressed', 'normal'])
   .describe(
-    'ISA-18.2: active_unacked, active_acked, rtn_unacked (returned to normal before acknowledgement: stays until acknowledged), shelved, out_of_service, normal (closed)',
+    "ISA-18.2: active_unacked, active_acked, rtn_unacked (returned to normal before acknowledgement: stays until acknowledged), shelved, out_of_service, suppressed (by design: the asset's source is stale or offline; its `source:stale` alarm stands for it), normal (closed)",
   );
 
 const alert = z.object({
@@ -231,7 +232,7 @@ registerOperation({
   },
 });
 const journalQuery =
-  'Query: `asset`, `rule` (id), `priority`, `event` (raised, acknowledged, returned, cleared, shelved, unshelved, shelf_expired, out_of_service, returned_to_service), `from`/`to` (ISO 8601 or epoch ms, inclusive)';
+  'Query: `asset`, `rule` (id), `priority`, `event` (raised, acknowledged, returned, cleared, shelved, unshelved, shelf_expired, out_of_service, returned_to_service, suppressed, unsuppressed), `from`/`to` (ISO 8601 or epoch ms, inclusive)';
 registerOperation({
   method: 'get',
   path: '/api/v1/alarms/journal',

@@ -6,7 +6,15 @@ import { z } from 'zod';
 import { MAX_MAX_SHELVE_SECONDS, MAX_MIN_DURATION_MS, MAX_SHELVE_MINUTES, MIN_SHELVE_SECONDS } from './limits';
 
 const priorityEnum = z.enum(['low', 'medium', 'high', 'urgent'], { error: 'must be low, medium, high or urgent' });
-const STATES = ['active_unacked', 'active_acked', 'rtn_unacked', 'shelved', 'out_of_service', 'normal'] as const;
+const STATES = [
+  'active_unacked',
+  'active_acked',
+  'rtn_unacked',
+  'shelved',
+  'out_of_service',
+  'suppressed',
+  'normal',
+] as const;
 const EVENTS = [
   'raised',
   'acknowledged',
@@ -17,6 +25,8 @@ const EVENTS = [
   'shelf_expired',
   'out_of_service',
   'returned_to_service',
+  'suppressed',
+  'unsuppressed',
 ] as const;
 
 const limit = z.number({ error: 'must be a number or null' }).finite('must be finite').nullable();

@@ -20,7 +20,7 @@ export const priorityOfSeverity = (s: AlertSeverity): AlarmPriority => (s === 'c
 
 /** States that wait for an operator's acknowledgement: what the header badge counts. */
 export const UNACKED_STATES: readonly AlertState[] = ['active_unacked', 'rtn_unacked'];
-/** What the operator's default list (and the badge's store) shows: not shelved, not out of service, not closed. */
+/** What the operator's default list (and the badge's store) shows: not shelved, out of service, suppressed or closed. */
 export const OPERATOR_STATES: readonly AlertState[] = ['active_unacked', 'active_acked', 'rtn_unacked'];
 
 /** Priority first, then newest first. */
@@ -37,7 +37,9 @@ export type JournalEvent =
   | 'unshelved'
   | 'shelf_expired'
   | 'out_of_service'
-  | 'returned_to_service';
+  | 'returned_to_service'
+  | 'suppressed'
+  | 'unsuppressed';
 
 export const JOURNAL_EVENTS: readonly JournalEvent[] = [
   'raised',
@@ -49,6 +51,8 @@ export const JOURNAL_EVENTS: readonly JournalEvent[] = [
   'shelf_expired',
   'out_of_service',
   'returned_to_service',
+  'suppressed',
+  'unsuppressed',
 ];
 
 /** One row of the alarm journal. */

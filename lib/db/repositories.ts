@@ -3,6 +3,7 @@
  * Code outside lib/db takes its repositories from here, through the services, and never sees
  * the drizzle handle.
  */
+import { alarmKpisRepo, type AlarmKpisRepo } from './alarm-kpis-repo';
 import { alertsRepo, type AlertsRepo } from './alerts-repo';
 import { annotationsRepo, type AnnotationsRepo } from './annotations-repo';
 import { apiKeysRepo, type ApiKeysRepo } from './api-keys-repo';
@@ -25,6 +26,8 @@ export interface Repositories {
   /** Reads of stored telemetry: history, CSV export, backtests, retention. */
   history: TelemetryHistoryRepo;
   alerts: AlertsRepo;
+  /** Alarm KPIs computed by the database over the journal. */
+  alarmKpis: AlarmKpisRepo;
   annotations: AnnotationsRepo;
   /** Backtest jobs of model versions: progress, figures, cancel (issue 19). */
   backtests: BacktestsRepo;
@@ -43,6 +46,7 @@ export function createRepositories(database: Database, authChanges: AuthChanges)
     telemetry: telemetryRepo(db),
     history: telemetryHistoryRepo(db),
     alerts: alertsRepo(db),
+    alarmKpis: alarmKpisRepo(db),
     annotations: annotationsRepo(db),
     backtests: backtestsRepo(db),
     assets: assetsRepo(db),

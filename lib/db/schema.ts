@@ -231,6 +231,7 @@ export const ALERT_STATES = [
   'rtn_unacked',
   'shelved',
   'out_of_service',
+  'suppressed',
   'normal',
 ] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
@@ -272,6 +273,8 @@ export const alerts = pgTable(
     shelveReason: text('shelve_reason'),
     /** The state to go back to when the rule or asset returns to service. */
     stateBeforeOos: text('state_before_oos').$type<AlertState>(),
+    /** The state to go back to when the asset's source sends data again (suppressed by design). */
+    stateBeforeSuppression: text('state_before_suppression').$type<AlertState>(),
   },
   (t) => [
     uniqueIndex('alerts_one_open_per_rule_idx')
@@ -281,7 +284,7 @@ export const alerts = pgTable(
     index('alerts_asset_raised_idx').on(t.assetId, t.raisedAt),
     check(
       'alerts_state_check',
-      sql`${t.state} in ('active_unacked', 'active_acked', 'rtn_unacked', 'shelved', 'out_of_service', 'normal')`,
+      sql`${t.state} in ('active_unacked', 'active_acked', 'rtn_unacked', 'shelved', 'out_of_service', 'suppressed', 'normal')`,
     ),
     check('alerts_priority_check', sql`${t.priority} in ('low', 'medium', 'high', 'urgent')`),
   ],
@@ -297,6 +300,8 @@ export const JOURNAL_EVENTS = [
   'shelf_expired',
   'out_of_service',
   'returned_to_service',
+  'suppressed',
+  'unsuppressed',
 ] as const;
 export type JournalEvent = (typeof JOURNAL_EVENTS)[number];
 

@@ -62,7 +62,7 @@ export interface AlertEvent {
   limit: number;
   value: number;
   peak: number;
-  state: 'active_unacked' | 'active_acked' | 'rtn_unacked' | 'shelved' | 'out_of_service' | 'normal';
+  state: 'active_unacked' | 'active_acked' | 'rtn_unacked' | 'shelved' | 'out_of_service' | 'suppressed' | 'normal';
   raisedAt: number;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;

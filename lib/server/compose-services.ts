@@ -160,8 +160,10 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       }),
       truth: assayedYield(config.SIM_SEED),
       onPoint: (assetId, point) => {
-        late.alerts?.onPoint(assetId, point);
+        // The source first: a point that ends a stale spell lifts its asset's suppression, so this
+        // very point is evaluated by the process alarms again.
         late.sources?.observe(assetId, point.ts);
+        late.alerts?.onPoint(assetId, point);
       },
       logger,
     });
