@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, type Database } from '../lib/db/client';
-import { telemetryHistoryRepo } from '../lib/db/telemetry-repo';
+import { telemetryHistoryRepo } from '../lib/db/telemetry-history-repo';
 import { rebuildRollup } from '../lib/db/telemetry-rollup';
 import { queryHistory, type HistoryQuery } from '../lib/twin/history';
 import { TEST_DATABASE_URL } from '../tests/db-targets';

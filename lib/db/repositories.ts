@@ -13,7 +13,8 @@ import { backtestsRepo, type BacktestsRepo } from './backtests-repo';
 import type { AuthChanges } from './auth-changes';
 import type { Database } from './client';
 import { settingsRepo, type SettingsRepo } from './settings-repo';
-import { telemetryHistoryRepo, telemetryRepo, type TelemetryHistoryRepo, type TelemetryRepo } from './telemetry-repo';
+import { telemetryHistoryRepo, type TelemetryHistoryRepo } from './telemetry-history-repo';
+import { telemetryRepo, type TelemetryRepo } from './telemetry-repo';
 import { usersRepo, type UsersRepo } from './users-repo';
 
 export interface Repositories {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_TARGETS } from '../../tests/db-targets';
 import type { Point } from '../twin/types';
 import type { Database } from './client';
-import { telemetryHistoryRepo, telemetryRepo, type ExportRow } from './telemetry-repo';
+import { telemetryHistoryRepo, type ExportRow } from './telemetry-history-repo';
+import { telemetryRepo } from './telemetry-repo';
 
 const T0 = Date.parse('2026-11-20T00:00:00Z');
 const N = 3_600; // one hour at 1 Hz

@@ -4,7 +4,7 @@
  * the response's reader asks for more (`pull`), so a slow client holds the export back instead
  * of the server buffering it: memory stays flat for a million rows.
  */
-import type { ExportRow, TelemetryHistoryRepo } from '../db/telemetry-repo';
+import type { ExportRow, TelemetryHistoryRepo } from '../db/telemetry-history-repo';
 import type { StreamCatalog } from './types';
 
 export const EXPORT_CHUNK_ROWS = 1_000;

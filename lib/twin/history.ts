@@ -5,7 +5,7 @@
  * at most `maxPoints` points whatever the range, and keeps the range's spikes.
  */
 import { z } from 'zod';
-import type { HistorySource, TelemetryHistoryRepo } from '../db/telemetry-repo';
+import type { HistorySource, TelemetryHistoryRepo } from '../db/telemetry-history-repo';
 
 export const MAX_POINTS_MIN = 10;
 export const MAX_POINTS_MAX = 20_000;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_TARGETS } from '../../tests/db-targets';
 import type { Database } from '../db/client';
-import { telemetryHistoryRepo, telemetryRepo } from '../db/telemetry-repo';
+import { telemetryHistoryRepo } from '../db/telemetry-history-repo';
+import { telemetryRepo } from '../db/telemetry-repo';
 import { logger } from '../log';
 import { createRetentionJob } from './retention';
 import type { Point } from './types';

@@ -3,7 +3,7 @@
  * small batches (through the (asset_id, ts) index), so no statement holds locks for long and the
  * live pipeline's inserts never wait behind a big delete. Counts are logged.
  */
-import type { TelemetryHistoryRepo } from '../db/telemetry-repo';
+import type { TelemetryHistoryRepo } from '../db/telemetry-history-repo';
 import type { Logger } from '../log';
 
 export interface RetentionOptions {
