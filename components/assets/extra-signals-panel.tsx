@@ -4,7 +4,8 @@ import { useMemo, useState } from 'react';
 import type { PlotRelayoutEvent } from 'plotly.js';
 import type { SignalInfo } from '@/lib/twin/types';
 import { axisTitle } from '../charts/theme';
-import { conditionsFigure, type Series } from '../dashboard/figures';
+import { conditionsFigure } from '../dashboard/figures';
+import type { Series } from '../dashboard/series';
 import { Plot } from '../plot';
 
 /**

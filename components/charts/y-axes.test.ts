@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conditionsFigure, type Series } from '../dashboard/figures';
+import { conditionsFigure } from '../dashboard/figures';
+import type { Series } from '../dashboard/series';
 import { axesToken, axisKeys, withYAxes } from './y-axes';
 
 const signals = [

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RingBuffer } from '@/lib/realtime/ring-buffer';
 import type { Point, SignalInfo } from '@/lib/twin/types';
-import { buildSeries, conditionsFigure, predictionFigure } from './figures';
+import { conditionsFigure, predictionFigure } from './figures';
+import { buildSeries } from './series';
 
 const SIGNALS: SignalInfo[] = [{ name: 'temperature', label: 'Temperature', unit: 'degC', min: 300, max: 400 }];
 

@@ -9,7 +9,7 @@ import type { HistoryResult } from '@/lib/twin/history';
 import type { SignalInfo, StreamCatalog } from '@/lib/twin/types';
 import { formatZoned } from '@/lib/time/zoned';
 import { CHART_COLORS, plotSafe, plotText, seriesColor } from '../charts/theme';
-import type { Series } from '../dashboard/figures';
+import type { Series } from '../dashboard/series';
 
 export const COMPARE_MODES = [
   { key: 'none', label: 'none' },

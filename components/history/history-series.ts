@@ -6,7 +6,7 @@
 import type { HistoryResult } from '@/lib/twin/history';
 import type { SignalInfo } from '@/lib/twin/types';
 import { localTimeZone, plotlyTime } from '@/lib/time/zoned';
-import type { Band, Series } from '../dashboard/figures';
+import type { Band, Series } from '../dashboard/series';
 
 /**
  * Lines and bands break where no data was stored: a gap wider than this many buckets and this
