@@ -3,31 +3,12 @@
  * and the rules editor alike.
  */
 import { z } from 'zod';
+import { ALARM_PRIORITIES, ALERT_STATES, JOURNAL_EVENTS } from './alarm-vocabulary';
 import { MAX_MAX_SHELVE_SECONDS, MAX_MIN_DURATION_MS, MAX_SHELVE_MINUTES, MIN_SHELVE_SECONDS } from './limits';
 
-const priorityEnum = z.enum(['low', 'medium', 'high', 'urgent'], { error: 'must be low, medium, high or urgent' });
-const STATES = [
-  'active_unacked',
-  'active_acked',
-  'rtn_unacked',
-  'shelved',
-  'out_of_service',
-  'suppressed',
-  'normal',
-] as const;
-const EVENTS = [
-  'raised',
-  'acknowledged',
-  'returned',
-  'cleared',
-  'shelved',
-  'unshelved',
-  'shelf_expired',
-  'out_of_service',
-  'returned_to_service',
-  'suppressed',
-  'unsuppressed',
-] as const;
+const priorityEnum = z.enum(ALARM_PRIORITIES, { error: 'must be low, medium, high or urgent' });
+const STATES = ALERT_STATES;
+const EVENTS = JOURNAL_EVENTS;
 
 const limit = z.number({ error: 'must be a number or null' }).finite('must be finite').nullable();
 

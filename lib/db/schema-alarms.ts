@@ -18,10 +18,18 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { AlarmPriority, AlertState, JournalEvent } from '../alerts/alarm-vocabulary';
+
+export {
+  ALARM_PRIORITIES,
+  ALERT_STATES,
+  JOURNAL_EVENTS,
+  type AlarmPriority,
+  type AlertState,
+  type JournalEvent,
+} from '../alerts/alarm-vocabulary';
 
 export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
-export const ALARM_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
-export type AlarmPriority = (typeof ALARM_PRIORITIES)[number];
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 /** What a rule watches: the model's prediction or one of the readings' signals by name. */
 export type AlertSignal = string;
@@ -59,22 +67,6 @@ export const alertRules = pgTable(
     check('alert_rules_priority_check', sql`${t.priority} in ('low', 'medium', 'high', 'urgent')`),
   ],
 );
-
-/**
- * ISA-18.2 alarm states. `normal` is a closed alarm (returned and acknowledged); every other state
- * is "open" for the one-open-alarm-per-rule index: an alarm that returned to normal before anyone
- * acknowledged it (`rtn_unacked`) is still the rule's alarm, and a re-occurrence reactivates it.
- */
-export const ALERT_STATES = [
-  'active_unacked',
-  'active_acked',
-  'rtn_unacked',
-  'shelved',
-  'out_of_service',
-  'suppressed',
-  'normal',
-] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
 
 /**
  * Alarms raised by rules (ISA-18.2 states, see ALERT_STATES). The partial unique index keeps at
@@ -129,21 +121,6 @@ export const alerts = pgTable(
     check('alerts_priority_check', sql`${t.priority} in ('low', 'medium', 'high', 'urgent')`),
   ],
 );
-
-export const JOURNAL_EVENTS = [
-  'raised',
-  'acknowledged',
-  'returned',
-  'cleared',
-  'shelved',
-  'unshelved',
-  'shelf_expired',
-  'out_of_service',
-  'returned_to_service',
-  'suppressed',
-  'unsuppressed',
-] as const;
-export type JournalEvent = (typeof JOURNAL_EVENTS)[number];
 
 /**
  * The alarm journal: one row per state transition of an alarm, written in the same transaction
