@@ -219,10 +219,7 @@ async function main(): Promise<void> {
         cpuBefore.usPerPoint / single.usPerPoint
       ).toFixed(2)}x)   (the price of the cluster, balancer not included)`,
     );
-    console.log(
-      '  (timings on a shared, oversubscribed 2-core machine are noisy; until asset ownership lands every\n' +
-        '   instance simulates every asset with its own numbering, so resumes across instances reset.)',
-    );
+    console.log('  (timings on a shared, oversubscribed 2-core machine are noisy: compare interleaved runs)');
   } finally {
     await stopAll(5_000);
     await dropDatabase(dbName).catch((err: unknown) => console.error(`could not drop ${dbName}: ${String(err)}`));
