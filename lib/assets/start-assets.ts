@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/env';
 import type { AuditRepo } from '../db/audit-repo';
-import { AssetExistsError, type AssetFields, type AssetsRepo } from '../db/assets-repo';
+import type { AssetFields, AssetsRepo } from '../db/assets-repo';
 import type { Logger } from '../log';
 import { PROCESS_FEATURES } from '../plant/process-model';
 import { DEFAULT_ASSETS, plantAssets } from '../plant/simulator';
@@ -39,20 +39,10 @@ export async function seedAssets(
   config: Pick<Config, 'ASSET_COUNT' | 'EXTERNAL_ASSETS'>,
   logger?: Logger,
 ): Promise<number> {
-  let added = 0;
-  // Instances of a cluster starting together on a new database race here: the loser's insert
-  // finds the id taken, which is what it wanted anyway.
-  const insert = async (a: AssetFields) => {
-    try {
-      await repo.insert(a);
-      added++;
-    } catch (err) {
-      if (!(err instanceof AssetExistsError)) throw err;
-    }
-  };
-  if ((await repo.count()) === 0) {
-    for (const a of plantAssets(config.ASSET_COUNT)) {
-      await insert({
+  const seeds: AssetFields[] = [];
+  if ((await repo.count()) === 0)
+    for (const a of plantAssets(config.ASSET_COUNT))
+      seeds.push({
         id: a.id,
         name: a.name,
         path: '',
@@ -61,8 +51,6 @@ export async function seedAssets(
         setpoints: a.setpoints,
         signals: [],
       });
-    }
-  }
   for (const id of config.EXTERNAL_ASSETS) {
     const found = await repo.get(id);
     if (found) {
@@ -73,9 +61,11 @@ export async function seedAssets(
         );
       continue;
     }
-    await insert({ id, name: id, path: '', description: '', source: 'external', setpoints: {}, signals: [] });
+    seeds.push({ id, name: id, path: '', description: '', source: 'external', setpoints: {}, signals: [] });
   }
-  return added;
+  // One statement: instances of a cluster starting together on a new database race here, and an
+  // id another instance took first is what this one wanted anyway.
+  return repo.insertMissing(seeds);
 }
 
 /** Builds the registry on the console's database: seeded, loaded, ready for the twin. */

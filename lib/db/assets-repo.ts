@@ -100,6 +100,36 @@ export function assetsRepo(db: Db) {
       return (await this.get(a.id))!;
     },
 
+    /**
+     * Inserts, in one statement, those of `list` whose id is free, in the order given, and
+     * returns how many were new. For seeding: instances of a cluster starting together on a new
+     * database race here, and one statement per instance keeps one instance's order whole (the
+     * other's rows conflict and are skipped) instead of interleaving two.
+     */
+    async insertMissing(list: AssetFields[]): Promise<number> {
+      if (!list.length) return 0;
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .insert(assets)
+          .values(
+            list.map((a) => ({
+              id: a.id,
+              name: a.name,
+              path: a.path,
+              description: a.description,
+              source: a.source,
+              setpoints: a.setpoints,
+            })),
+          )
+          .onConflictDoNothing({ target: assets.id })
+          .returning({ id: assets.id });
+        const fresh = new Set(rows.map((r) => r.id));
+        const signals = list.filter((a) => fresh.has(a.id)).flatMap((a) => signalRows(a.id, a.signals));
+        if (signals.length) await tx.insert(assetSignals).values(signals);
+        return rows.length;
+      });
+    },
+
     /** Replaces an asset's fields and signal rows at once; null when there is no such asset. */
     async update(a: AssetFields): Promise<StoredAsset | null> {
       const found = await db.transaction(async (tx) => {
