@@ -42,7 +42,7 @@ function commands(handle: ConsoleHandle): Record<string, (a: Args) => Promise<un
       const token = await decode({ token: String(a.cookie).split('=')[1], secret: s.authSecret });
       const claims = readSessionClaims(token, Date.now(), s.config.SESSION_MAX_AGE_HOURS * 3600);
       if (!claims) throw new Error('not a valid session cookie');
-      s.auth.loggedOut.mark(claims.userId, claims.sid, claims.expiresAtMs);
+      await s.auth.loggedOut.mark(claims.userId, claims.sid, claims.expiresAtMs);
       return claims.sid;
     },
     activate: (a) => s.models!.activate({ name: String(a.name), version: String(a.version) }, actor),

@@ -3,14 +3,20 @@
  * (types only). Times are epoch milliseconds (UTC).
  */
 import type { AlertEvent } from '../realtime/protocol';
+import type { AlarmPriority, AlertState, JournalEvent } from './alarm-vocabulary';
 
+// The vocabulary has one home (imports nothing, so the browser bundle may take it from here too).
+export {
+  ALARM_PRIORITIES,
+  ALERT_STATES,
+  JOURNAL_EVENTS,
+  type AlarmPriority,
+  type AlertState,
+  type JournalEvent,
+} from './alarm-vocabulary';
 export type { AlertEvent };
 export type AlertSeverity = 'warning' | 'critical';
 export type AlertDirection = 'low' | 'high';
-export type AlertState = AlertEvent['state'];
-export type AlarmPriority = AlertEvent['priority'];
-
-export const ALARM_PRIORITIES: readonly AlarmPriority[] = ['low', 'medium', 'high', 'urgent'];
 
 /** Higher is more urgent: the banner and the list order by it, then by time. */
 export const PRIORITY_RANK: Record<AlarmPriority, number> = { low: 0, medium: 1, high: 2, urgent: 3 };
@@ -27,33 +33,6 @@ export const OPERATOR_STATES: readonly AlertState[] = ['active_unacked', 'active
 export function byPriorityThenTime(a: AlertEvent, b: AlertEvent): number {
   return PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || b.raisedAt - a.raisedAt || b.id - a.id;
 }
-
-export type JournalEvent =
-  | 'raised'
-  | 'acknowledged'
-  | 'returned'
-  | 'cleared'
-  | 'shelved'
-  | 'unshelved'
-  | 'shelf_expired'
-  | 'out_of_service'
-  | 'returned_to_service'
-  | 'suppressed'
-  | 'unsuppressed';
-
-export const JOURNAL_EVENTS: readonly JournalEvent[] = [
-  'raised',
-  'acknowledged',
-  'returned',
-  'cleared',
-  'shelved',
-  'unshelved',
-  'shelf_expired',
-  'out_of_service',
-  'returned_to_service',
-  'suppressed',
-  'unsuppressed',
-];
 
 /** One row of the alarm journal. */
 export interface JournalEntry {

@@ -66,9 +66,15 @@ export function buildAuthOptions(): NextAuthOptions {
     ],
     events: {
       // Logging out ends this session on the server too, not only the browser's cookie.
-      signOut({ token }) {
+      // next-auth awaits this before answering, so the logout is stored when the browser hears of it.
+      async signOut({ token }) {
         const claims = readSessionClaims(token, Date.now(), maxAge);
-        if (claims) getServices().auth.loggedOut.mark(claims.userId, claims.sid, claims.expiresAtMs);
+        if (!claims) return;
+        await getServices()
+          .auth.loggedOut.mark(claims.userId, claims.sid, claims.expiresAtMs)
+          .catch((err: unknown) =>
+            logger.error({ err }, 'logout not stored: the session stays refused only until this console restarts'),
+          );
       },
     },
     callbacks: {

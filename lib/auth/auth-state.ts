@@ -6,6 +6,7 @@
  * see the same state.
  */
 import type { AuthChanges } from '../db/auth-changes';
+import type { RevokedSessionsRepo } from '../db/revoked-sessions-repo';
 import type { UsersRepo } from '../db/users-repo';
 import type { KeyCheckState } from './api-keys';
 import { createApiRateLimits, type ApiRateLimitConfig, type ApiRateLimits } from './api-rate-limit';
@@ -27,6 +28,8 @@ export interface AuthState {
 export function createAuthState(deps: {
   users: Pick<UsersRepo, 'findById'>;
   changes: AuthChanges;
+  /** Where logouts are stored so that they outlive a restart (`loggedOut.load()` reads them back). */
+  revokedSessions: RevokedSessionsRepo;
   config: ApiRateLimitConfig;
   /** Clustered: the API's rate limits count in Redis (lib/cluster/shared-limiters.ts). */
   limitsStore?: RedisConnection | null;
@@ -35,7 +38,7 @@ export function createAuthState(deps: {
     changes: deps.changes,
     userStates: createUserStates(deps.users, deps.changes),
     keys: { credentials: createCredentialCache(deps.changes), touched: new Map() },
-    loggedOut: createLoggedOutSessions(),
+    loggedOut: createLoggedOutSessions(deps.revokedSessions),
     rateLimits: createApiRateLimits(deps.config, deps.limitsStore ?? null),
   };
 }

@@ -58,7 +58,7 @@ export function userChangeHooks(deps: AuthSyncDeps): UserChangeHooks {
       offLogout();
     };
     events.on('auth.changed', () => auth.changes.bump(remote));
-    events.on('session.logged-out', (e) => auth.loggedOut.mark(e.userId, e.sid, e.expiresAtMs, remote));
+    events.on('session.logged-out', (e) => void auth.loggedOut.mark(e.userId, e.sid, e.expiresAtMs, remote));
     events.on('user.changed', async ({ userId }) => {
       // The database is the truth: the event only says whom to look at.
       auth.changes.bump(remote);

@@ -5,7 +5,10 @@
  * - `offlineQueue: false` makes commands fail at once while disconnected (what
  *   rate-limiter-flexible needs to fall back to its insurance limiter instead of waiting), and a
  *   command timeout does the same for a Redis that hangs;
- * - an error event is logged (at most every 10 s per client) instead of crashing the process.
+ * - an error event is logged (at most every 10 s per client) instead of crashing the process;
+ * - `waitForReconnect` is for a caller that never handles a failed command (the socket.io Redis
+ *   adapter publishes without a catch; a rejection there would crash the process): its commands
+ *   wait in the offline queue until Redis is back, however long that takes.
  *
  * Keys and channels are prefixed by the caller with `RedisConnection.prefix` (REDIS_KEY_PREFIX),
  * not by ioredis' `keyPrefix`: that option does not apply to pub/sub channels nor to every
@@ -33,6 +36,8 @@ export interface RedisConnectOptions {
   offlineQueue?: boolean;
   /** A command with no answer within this fails (default 1,000 ms; 0: none, for subscribers). */
   commandTimeoutMs?: number;
+  /** Commands never fail for a lost connection or a timeout: they wait for the reconnect (see above). */
+  waitForReconnect?: boolean;
 }
 
 /** `REDIS_KEY_PREFIX` as the start of every key and channel name (`twinops` -> `twinops:`). */
@@ -45,14 +50,35 @@ const ERROR_LOG_EVERY_MS = 10_000;
 
 /** Opens a Redis client (it connects in the background and keeps reconnecting). */
 export function connectRedis(opts: RedisConnectOptions): RedisConnection {
+  return openRedis(opts, false);
+}
+
+/**
+ * Opens a Redis client and waits for its first connection; rejects (the client closed) when Redis
+ * cannot be reached now. Afterwards it reconnects by itself like any other.
+ */
+export async function connectRedisNow(opts: RedisConnectOptions): Promise<RedisConnection> {
+  const conn = openRedis(opts, true);
+  try {
+    await conn.client.connect();
+    return conn;
+  } catch (err) {
+    conn.client.disconnect();
+    throw err;
+  }
+}
+
+function openRedis(opts: RedisConnectOptions, lazyConnect: boolean): RedisConnection {
   const log = opts.logger.child({ module: 'redis', client: opts.name });
-  const timeout = opts.commandTimeoutMs ?? 1_000;
+  const wait = opts.waitForReconnect ?? false;
+  const timeout = wait ? 0 : (opts.commandTimeoutMs ?? 1_000);
   const client = new Redis(opts.url, {
     connectionName: opts.name,
-    enableOfflineQueue: opts.offlineQueue ?? true,
+    lazyConnect,
+    enableOfflineQueue: wait || (opts.offlineQueue ?? true),
     // Commands caught by a broken connection are retried once after the reconnect, then fail:
-    // callers never wait for Redis indefinitely.
-    maxRetriesPerRequest: 1,
+    // callers never wait for Redis indefinitely (unless they asked to: `waitForReconnect`).
+    maxRetriesPerRequest: wait ? null : 1,
     ...(timeout > 0 ? { commandTimeout: timeout } : {}),
     connectTimeout: 2_000,
     retryStrategy: reconnectDelay,

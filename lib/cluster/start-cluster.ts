@@ -13,6 +13,7 @@ import type { RealtimeServer } from '../realtime/server';
 import type { TwinOptions, TwinService } from '../twin/twin-service';
 import { instanceId as instanceIdOf, isClustered } from './instance';
 import { pgOwnership, type Ownership } from './ownership';
+import { redisPrefix } from './redis';
 
 /** What /api/health shows of the cluster. */
 export interface ClusterStatus {
@@ -48,7 +49,9 @@ export async function prepareCluster(config: Config, logger: Logger): Promise<Cl
   const clustered = isClustered(config);
   const id = instanceIdOf(config);
   let assetIds: readonly string[] = [];
-  const redis = clustered ? await createRedisAdapter(config.REDIS_URL!, config.REDIS_KEY_PREFIX, logger) : null;
+  const redis = clustered
+    ? await createRedisAdapter({ url: config.REDIS_URL!, prefix: redisPrefix(config), instanceId: id, logger })
+    : null;
   const ownership: Ownership | null = clustered
     ? pgOwnership({ url: config.DATABASE_URL!, instanceId: id, assetIds: () => assetIds, logger })
     : null;

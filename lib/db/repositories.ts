@@ -12,6 +12,7 @@ import { auditRepo, type AuditRepo } from './audit-repo';
 import { backtestsRepo, type BacktestsRepo } from './backtests-repo';
 import type { AuthChanges } from './auth-changes';
 import type { Database } from './client';
+import { revokedSessionsRepo, type RevokedSessionsRepo } from './revoked-sessions-repo';
 import { settingsRepo, type SettingsRepo } from './settings-repo';
 import { telemetryHistoryRepo, type TelemetryHistoryRepo } from './telemetry-history-repo';
 import { telemetryRepo, type TelemetryRepo } from './telemetry-repo';
@@ -21,6 +22,8 @@ export interface Repositories {
   users: UsersRepo;
   apiKeys: ApiKeysRepo;
   audit: AuditRepo;
+  /** Logged-out sessions, kept until they would have expired (lib/auth/revocation.ts). */
+  revokedSessions: RevokedSessionsRepo;
   settings: SettingsRepo;
   /** Writes of live telemetry (batches, durable ingest) and the newest reading per asset. */
   telemetry: TelemetryRepo;
@@ -43,6 +46,7 @@ export function createRepositories(database: Database, authChanges: AuthChanges)
     users: usersRepo(db, authChanges),
     apiKeys: apiKeysRepo(db, authChanges),
     audit: auditRepo(db),
+    revokedSessions: revokedSessionsRepo(db),
     settings: settingsRepo(db),
     telemetry: telemetryRepo(db),
     history: telemetryHistoryRepo(db),

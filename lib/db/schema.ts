@@ -179,6 +179,23 @@ export const apiKeys = pgTable(
   (t) => [index('api_keys_user_idx').on(t.userId)],
 );
 
+/**
+ * Sessions ended by logging out (`sid` of the session's token), kept until the session would have
+ * expired anyway, so that a copied cookie stays refused after every instance restarts; expired
+ * rows are pruned. Each instance reads the live ones into memory at start (lib/auth/revocation.ts).
+ */
+export const revokedSessions = pgTable(
+  'revoked_sessions',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sid: text('sid').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.sid] }), index('revoked_sessions_expires_idx').on(t.expiresAt)],
+);
+
 export * from './schema-alarms';
 
 /**

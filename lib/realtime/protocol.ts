@@ -7,6 +7,7 @@
  * `sinceSeq` gets exactly the missed points while they are still buffered (`reset: false`);
  * otherwise a fresh snapshot with `reset: true` (the client must drop what it holds).
  */
+import type { AlarmPriority, AlertState } from '../alerts/alarm-vocabulary';
 import type { Role } from '../auth/roles';
 import type { Annotation } from '../annotations/types';
 import type { Point } from '../twin/types';
@@ -57,12 +58,12 @@ export interface AlertEvent {
   assetId: string;
   signal: string;
   severity: 'warning' | 'critical';
-  priority: 'low' | 'medium' | 'high' | 'urgent';
+  priority: AlarmPriority;
   direction: 'low' | 'high';
   limit: number;
   value: number;
   peak: number;
-  state: 'active_unacked' | 'active_acked' | 'rtn_unacked' | 'shelved' | 'out_of_service' | 'suppressed' | 'normal';
+  state: AlertState;
   raisedAt: number;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;

@@ -1,13 +1,14 @@
 /**
  * socket.io across instances (issue 16): the Redis pub/sub adapter (`@socket.io/redis-adapter`)
- * with two ioredis connections of its own (a subscriber connection can do nothing else). ioredis
- * reconnects by itself and restores the subscriptions, so broadcasting recovers after a Redis
- * restart; what is published meanwhile is lost, which the app's own resume by seq (mirrors
- * filling gaps from the database) covers for stream points. Only this module talks to Redis for
- * socket.io.
+ * over two connections of its own from the Redis owner (lib/cluster/redis.ts): a subscriber
+ * connection can do nothing else. They reconnect by themselves and restore the subscriptions, so
+ * broadcasting recovers after a Redis restart; what is published meanwhile is lost, which the
+ * app's own resume by seq (mirrors filling gaps from the database) covers for stream points. The
+ * adapter publishes without handling a failed command, so its commands wait for the reconnect
+ * instead of failing (`waitForReconnect`).
  */
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import { connectRedisNow, type RedisConnection } from '../cluster/redis';
 import type { Logger } from '../log';
 
 export interface RedisAdapterHandle {
@@ -15,25 +16,32 @@ export interface RedisAdapterHandle {
   close(): Promise<void>;
 }
 
-/** Connects the adapter's clients (`url`); every channel starts with `<keyPrefix>:socket.io`. */
-export async function createRedisAdapter(url: string, keyPrefix: string, logger: Logger): Promise<RedisAdapterHandle> {
-  const log = logger.child({ module: 'redis-adapter' });
-  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectionName: `${keyPrefix}-io-pub` });
-  const sub = pub.duplicate({ connectionName: `${keyPrefix}-io-sub` });
-  let warned = 0;
-  for (const c of [pub, sub]) {
-    // Logged at most every 10 s: a Redis outage must not flood the log (ioredis retries by itself).
-    c.on('error', (err: Error) => {
-      if (Date.now() - warned < 10_000) return;
-      warned = Date.now();
-      log.warn({ err: err.message }, 'redis connection error (socket.io broadcast between instances paused)');
-    });
+/**
+ * Connects the adapter's clients (`url`, named after `instanceId`); every channel starts with
+ * `<prefix>socket.io` (`prefix` as lib/cluster/redis.ts's `redisPrefix`). Rejects when Redis
+ * cannot be reached at start.
+ */
+export async function createRedisAdapter(opts: {
+  url: string;
+  prefix: string;
+  instanceId: string;
+  logger: Logger;
+}): Promise<RedisAdapterHandle> {
+  const base = { url: opts.url, prefix: opts.prefix, logger: opts.logger, waitForReconnect: true };
+  const connected = await Promise.allSettled([
+    connectRedisNow({ ...base, name: `${opts.instanceId}:io-pub` }),
+    connectRedisNow({ ...base, name: `${opts.instanceId}:io-sub` }),
+  ]);
+  const clients = connected.flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+  const closeAll = (conns: RedisConnection[]) => Promise.all(conns.map((c) => c.close())).then(() => undefined);
+  const failed = connected.find((c) => c.status === 'rejected');
+  if (failed) {
+    await closeAll(clients);
+    throw failed.reason;
   }
-  await Promise.all([pub.connect(), sub.connect()]);
+  const [pub, sub] = clients as [RedisConnection, RedisConnection];
   return {
-    adapter: createAdapter(pub, sub, { key: `${keyPrefix}:socket.io` }),
-    async close() {
-      await Promise.all([pub.quit().catch(() => pub.disconnect()), sub.quit().catch(() => sub.disconnect())]);
-    },
+    adapter: createAdapter(pub.client, sub.client, { key: `${opts.prefix}socket.io` }),
+    close: () => closeAll([pub, sub]),
   };
 }

@@ -95,7 +95,13 @@ export async function startConsole({
     // Clustered (REDIS_URL + DATABASE_URL): cross-instance events, limits shared in Redis,
     // singleton jobs (lib/cluster); null otherwise.
     sharedCluster = startSharedCluster({ config, logger });
-    const auth = createAuthState({ users, changes: authChanges, config, limitsStore: sharedCluster?.limits });
+    const auth = createAuthState({
+      users,
+      changes: authChanges,
+      revokedSessions: repos.revokedSessions,
+      config,
+      limitsStore: sharedCluster?.limits,
+    });
     const loginThrottle = createLoginThrottle({
       maxFailures: config.LOGIN_MAX_FAILURES,
       lockSeconds: config.LOGIN_LOCK_SECONDS,
@@ -210,6 +216,9 @@ export async function startConsole({
       cluster,
     });
     const { services } = composed;
+    // Logged-out sessions stay refused across restarts. Read only now that this instance listens
+    // for other instances' logouts (composeServices), so none falls between the two.
+    await auth.loggedOut.load();
     // Published only now, complete: no route ever sees a part missing.
     setServices(services);
     ready = true;
