@@ -14,8 +14,6 @@ import { startHarness, type Harness } from '../../tests/console-harness';
 import { TEST_DATABASE_URL } from '../../tests/db-targets';
 import { call, sessionCookie, type CallOptions } from '../api/test-kit';
 import { openApiDocument } from '../api/operations';
-import { auditRepo } from '../db/audit-repo';
-import { assetsRepo } from '../db/assets-repo';
 import { readDomainError } from '../errors/domain-error';
 import { AssetRegistry } from './asset-registry';
 import { seedBindings } from './start-assets';
@@ -130,10 +128,10 @@ describe.each(ENGINES)('Sparkplug bindings in the asset registry on $name', ({ n
   });
 
   it('another instance’s registry on the same database refuses a raced binding (409) and reads changes back', async () => {
-    const repo = assetsRepo(h.handle.services.database.db);
+    const { repos } = h.handle.services;
     const other = new AssetRegistry({
-      repo,
-      audit: auditRepo(h.handle.services.database.db),
+      repo: repos.assets,
+      audit: repos.audit,
       features: () => h.handle.services.twin.catalog().signals,
     });
     await other.load();
@@ -154,7 +152,7 @@ describe.each(ENGINES)('Sparkplug bindings in the asset registry on $name', ({ n
   });
 
   it('SPARKPLUG_BINDINGS seeds only live assets without a binding; the registry wins', async () => {
-    const repo = assetsRepo(h.handle.services.database.db);
+    const repo = h.handle.services.repos.assets;
     const seeded = await seedBindings(repo, [
       'Ludwigshafen/gw-3/R-1=reactor-1',
       // Bound in the registry already: left as it is.
