@@ -5,6 +5,7 @@
  * a Sparkplug binding made on one instance resolves on the other; retired on the other
  * instance, the first stops its stream and gives its lease back.
  */
+import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,7 @@ let a: Instance;
 let b: Instance;
 let key: string;
 let cookie: string;
+let env: Record<string, string>;
 const sockets: Socket[] = [];
 const figures: Record<string, number> = {};
 
@@ -64,7 +66,7 @@ const ingest = (inst: Instance, assetId: string, ts: number) =>
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const env = { DATABASE_URL: database.url, REDIS_URL: MACHINE_REDIS_URL, REDIS_KEY_PREFIX: prefix };
+  env = { DATABASE_URL: database.url, REDIS_URL: MACHINE_REDIS_URL, REDIS_KEY_PREFIX: prefix };
   // One after the other: the first migrates the new database and creates the admin.
   a = await startInstance('a', env);
   b = await startInstance('b', env);
@@ -143,6 +145,27 @@ describe('asset registry changes across instances', () => {
     expect(bound.ms).toBeLessThan(1_000);
   });
 
+  it('a binding changed with the users CLI resolves on both running instances within 1 s of its end', async () => {
+    const code = await new Promise<number | null>((resolve) => {
+      const cli = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/users.ts', 'asset-bind', 'r-501', 'Ludwigshafen/gw-2/R-501'],
+        { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: 'ignore' },
+      );
+      cli.once('exit', resolve);
+    });
+    expect(code).toBe(0);
+    const device = { group: 'Ludwigshafen', edge: 'gw-2', device: 'R-501' };
+    for (const inst of [a, b]) {
+      const seen = await waitFor(
+        async () => ((await inst.run<string | null>('sparkplugAsset', device)) === 'r-501' ? true : undefined),
+        3_000,
+        `${inst.name} to resolve the CLI's binding`,
+      );
+      expect(seen.ms).toBeLessThan(1_000);
+    }
+  });
+
   it('retired on B, the asset stops on A within 1 s: not streamed, readings refused, lease given back', async () => {
     const onA = await socketTo(a);
     const heard = new Promise<number>((resolve) =>
@@ -167,7 +190,7 @@ describe('asset registry changes across instances', () => {
       'no owner of r-501',
     );
     expect(released.ms).toBeLessThan(1_000);
-    expect(await a.run<string | null>('sparkplugAsset', { group: 'Ludwigshafen', edge: 'gw-1', device: 'R-501' })).toBe(
+    expect(await a.run<string | null>('sparkplugAsset', { group: 'Ludwigshafen', edge: 'gw-2', device: 'R-501' })).toBe(
       null,
     );
   });
