@@ -119,6 +119,12 @@ describe('asset registry changes across instances', () => {
     figures['created: owned'] = owned.ms;
     expect(owned.ms).toBeLessThan(1_000);
 
+    // B's alarm engine evaluates the new asset's default rules (A stored them).
+    const rulesOn = async (inst: Instance) =>
+      (await inst.run<{ assetId: string }[]>('rules')).filter((r) => r.assetId === 'r-501').length;
+    await waitFor(async () => ((await rulesOn(b)) > 0 ? true : undefined), 3_000, "B's engine to track r-501's rules");
+    expect(await rulesOn(b)).toBe(await rulesOn(a));
+
     // A client on B subscribes and gets the point of a reading posted to A.
     const points: Point[] = [];
     onB.on('stream:point', (m: { assetId: string; point: Point }) => {
