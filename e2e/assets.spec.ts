@@ -1,7 +1,7 @@
 /**
  * The asset registry in the browser (issue 15): an admin creates an asset on Admin -> Assets; a
  * dashboard already open in another tab shows it at once in its picker, under its place in the
- * plant (no reload: `assets:changed`); a reading posted for it (its source tag converted, its
+ * plant (no reload: `assets:changed`); its Sparkplug B device is listed; a reading posted for it (its source tag converted, its
  * extra signal along) shows on the live charts.
  */
 import type { Page } from '@playwright/test';
@@ -48,8 +48,16 @@ test('an admin creates an asset: it appears in an open dashboard under its place
   await form.getByLabel('Unit of signal 4').fill('%');
   await form.getByLabel('Min of signal 4').fill('0');
   await form.getByLabel('Max of signal 4').fill('100');
+  // Its Sparkplug B device; a `/` in an id is refused under its field.
+  await form.getByLabel('Sparkplug group').fill('Ludwigshafen');
+  await form.getByLabel('Sparkplug edge node').fill('gw/1');
+  await form.getByLabel('Sparkplug device').fill(id);
+  await form.getByRole('button', { name: 'Create asset' }).click();
+  await expect(form.getByLabel('Sparkplug edge node')).toHaveAccessibleDescription(/must not contain \/ \+ or #/);
+  await form.getByLabel('Sparkplug edge node').fill('gw-1');
   await form.getByRole('button', { name: 'Create asset' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Created ${id}` })).toBeVisible();
+  await expect(page.getByTestId(`asset-sparkplug-${id}`)).toContainText(`Ludwigshafen/gw-1/${id}`);
   // The admin list shows it under its place.
   await expect(page.getByTestId('asset-group-Ludwigshafen / Ammonia').getByTestId(`asset-row-${id}`)).toContainText(
     'Level (%)',

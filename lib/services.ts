@@ -22,7 +22,7 @@ import type { ModelManager } from './serving/model-manager';
 import type { Backtests } from './serving/backtest';
 import type { SourceMonitor } from './twin/source-monitor';
 import type { IngestStatus } from './ingest/ingest-status';
-import type { MqttIngest } from './ingest/mqtt/mqtt-ingest';
+import type { PlantConnection } from './ingest/mqtt/plant-connection';
 import type { AnnotationService } from './annotations/annotation-service';
 import type { ClusterStatus } from './cluster/start-cluster';
 import type { AssetRegistry } from './assets/asset-registry';
@@ -59,7 +59,7 @@ export interface Services {
   /** Ingest refusals per asset and the plant connection's state (admin: GET /api/v1/ingest/status). */
   ingestStatus: IngestStatus;
   /** The MQTT plant connection; null when MQTT_URL is not set (configuration, not start-up). */
-  plant: MqttIngest | null;
+  plant: PlantConnection | null;
   /** Notes on the trends (issue 18). */
   annotations: AnnotationService;
   /** Clustered: Redis-backed events, shared limits, singleton jobs (lib/cluster); null in one process. */

@@ -54,10 +54,31 @@ describe('users CLI: assets', () => {
     expect(badId.err).toMatch(/signals: must be a JSON list/);
   }, 300_000);
 
+  it('binds a Sparkplug B device at creation and later, refuses a bad or taken binding naming it, unbinds', () => {
+    const made = users(['asset-create', 'p-7', '--name', 'P-7', '--sparkplug', 'Ludwigshafen/gw-1/P-7']);
+    expect(made.code, made.err).toBe(0);
+    expect(made.out).toContain('created p-7 (P-7, external, Sparkplug Ludwigshafen/gw-1/P-7)');
+    const bad = users(['asset-bind', 'r-101', 'Ludwigshafen/gw+1/R-101']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/sparkplug\.edge: edge must not contain \/ \+ or #/);
+    expect(users(['asset-bind', 'r-101', 'Ludwigshafen/R-101']).err).toMatch(/sparkplug: must be group\/edge\/device/);
+    const taken = users(['asset-bind', 'r-101', 'Ludwigshafen/gw-1/P-7']);
+    expect(taken.code).toBe(2);
+    expect(taken.err).toMatch(/already bound to asset "p-7"/);
+    const bound = users(['asset-bind', 'r-101', 'Ludwigshafen/gw-1/R-101']);
+    expect(bound.code, bound.err).toBe(0);
+    expect(bound.out).toContain('r-101 is fed by Sparkplug device Ludwigshafen/gw-1/R-101');
+    expect(users(['asset-list']).out).toMatch(/r-101.*Ludwigshafen\/gw-1\/R-101/);
+    const unbound = users(['asset-unbind', 'p-7']);
+    expect(unbound.code, unbound.err).toBe(0);
+    expect(unbound.out).toContain('p-7 has no Sparkplug binding');
+  }, 300_000);
+
   it('the console started afterwards streams the registered asset; retiring it is audited and listed with --all', async () => {
     const h = await startHarness({ SIMULATOR: 'off' }, dataDir);
     try {
       expect(h.handle.services.twin!.pipeline.hasAsset('r-101')).toBe(true);
+      expect(h.handle.services.assets.sparkplugAsset('Ludwigshafen', 'gw-1', 'R-101')).toBe('r-101');
       expect(h.handle.services.assets!.get('r-101')!.signals.find((s) => s.name === 'level')).toMatchObject({
         unit: '%',
         feature: false,
@@ -76,6 +97,9 @@ describe('users CLI: assets', () => {
       const audit = await auditRepo(db.db).list({ actor: 'cli' });
       expect(audit.map((e) => [e.action, e.target])).toEqual([
         ['asset.retire', 'asset:r-101'],
+        ['asset.update', 'asset:p-7'],
+        ['asset.update', 'asset:r-101'],
+        ['asset.create', 'asset:p-7'],
         ['asset.create', 'asset:r-101'],
       ]);
     } finally {

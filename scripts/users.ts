@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<void> {
       source: { type: 'string' },
       description: { type: 'string' },
       signals: { type: 'string' },
+      sparkplug: { type: 'string' },
       all: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -117,8 +118,9 @@ async function main(argv: string[]): Promise<void> {
   ];
   if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
   const assetCommand = (ASSET_COMMANDS as readonly string[]).includes(command);
-  if ((command === 'asset-create' || command === 'asset-retire') && !rest[0])
-    throw new UsageError(`${command} needs an asset id`);
+  if (assetCommand && command !== 'asset-list' && !rest[0]) throw new UsageError(`${command} needs an asset id`);
+  if (command === 'asset-bind' && !rest[1])
+    throw new UsageError('asset-bind needs the Sparkplug device: asset-bind <id> <group/edge/device>');
   const keyPrefix = command === 'key-revoke' ? rest[0] : undefined;
   if (command === 'key-revoke' && !/^[0-9a-f]{8}$/.test(keyPrefix ?? ''))
     throw new UsageError("key-revoke needs the key's 8-character prefix (see key-list)");
@@ -167,13 +169,14 @@ async function main(argv: string[]): Promise<void> {
     if (assetCommand) {
       logger.level = 'warn';
       const print = (rows: unknown) => console.table(rows);
-      await runAssetCommand(command as AssetCommand, rest[0], values, {
+      await runAssetCommand(command as AssetCommand, rest[0], rest[1], values, {
         config,
         db: database.db,
         audit,
         logger,
         print,
         say: console.log,
+        onChanged: (assetId) => told.push({ type: 'asset.changed', assetId }),
       });
       return;
     }

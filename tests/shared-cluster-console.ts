@@ -17,6 +17,7 @@ import { exitOnError } from './throwaway-console';
 import { benchSessionCookie } from '../scripts/bench-session';
 import { decode } from 'next-auth/jwt';
 import { readSessionClaims } from '../lib/auth/session-claims';
+import { createAssetSchema, patchAssetSchema } from '../lib/assets/schemas';
 
 type Args = Record<string, unknown>;
 const actor = { username: 'cluster-test', address: '127.0.0.1' };
@@ -51,6 +52,11 @@ function commands(handle: ConsoleHandle): Record<string, (a: Args) => Promise<un
     stopAb: () => s.models!.stopAb(actor),
     ab: async () => s.models!.ab(),
     rules: async () => s.alerts!.rules(),
+    /** The asset registry, as the asset API calls it (same schemas, same service). */
+    createAsset: (a) => s.assets.create(createAssetSchema.parse(a), actor),
+    updateAsset: (a) => s.assets.update(String(a.id), patchAssetSchema.parse(a.changes), actor),
+    retireAsset: (a) => s.assets.retire(String(a.id), actor),
+    sparkplugAsset: async (a) => s.assets.sparkplugAsset(String(a.group), String(a.edge), String(a.device)) ?? null,
     updateRule: (a) => s.alerts!.updateRule(String(a.id), a.changes as never, actor),
   };
 }

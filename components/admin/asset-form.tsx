@@ -6,6 +6,7 @@ import { apiCall, type ApiFailure } from '@/lib/client/api-client';
 import type { SignalInfo } from '@/lib/twin/types';
 import { Field } from './field';
 import { formError, Message } from './message';
+import { bindingOf, SparkplugFields } from './sparkplug-fields';
 
 /** One row of the signals editor, as typed (numbers stay text until sent). */
 interface SignalDraft {
@@ -62,8 +63,8 @@ function toInput(d: SignalDraft) {
 }
 
 /**
- * Create or edit an asset (Admin -> Assets): id (new only), name, place, description, source and
- * the signals editor (the model's features with their tag and conversion; extra signals in full).
+ * Create or edit an asset (Admin -> Assets): id (new only), name, place, description, source, its
+ * Sparkplug B device and the signals editor (the model's features with their tag and conversion; extra signals in full).
  * Goes through the same API (and zod schemas) as any client; refusals show next to their field.
  */
 export function AssetForm({
@@ -94,6 +95,7 @@ export function AssetForm({
       description: field('description'),
       source: field('source'),
       signals: signals.map(toInput),
+      sparkplug: bindingOf(field),
     };
     setBusy(true);
     const res = asset
@@ -150,6 +152,7 @@ export function AssetForm({
       <Field id={`${prefix}-description`} label="Description" error={f.description}>
         {(p) => <input {...p} name="description" defaultValue={asset?.description ?? ''} maxLength={2000} />}
       </Field>
+      <SparkplugFields prefix={prefix} binding={asset?.sparkplug ?? null} errors={f} />
       <fieldset className="signals-editor">
         <legend>Signals</legend>
         <p className="muted">

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Asset } from '@/lib/assets/types';
+import { bindingKey, type Asset } from '@/lib/assets/types';
 import type { AssetIngestStatus, IngestStatusReport } from '@/lib/ingest/ingest-status';
 import { useDisplayTimeZone } from '@/lib/time/use-time-zone';
 import { apiCall } from '@/lib/client/api-client';
@@ -20,10 +20,13 @@ import { Message } from './message';
 export function AssetsAdmin({
   initialAssets,
   features,
+  sparkplugGroups,
   timeZone,
 }: {
   initialAssets: Asset[];
   features: SignalInfo[];
+  /** The Sparkplug B groups the console subscribes to (a binding elsewhere receives nothing). */
+  sparkplugGroups: string[];
   /** The user's chosen zone; null = the browser's. */
   timeZone: string | null;
 }) {
@@ -87,6 +90,7 @@ export function AssetsAdmin({
               <th scope="col">Id</th>
               <th scope="col">Source</th>
               <th scope="col">Extra signals</th>
+              <th scope="col">Sparkplug device</th>
               <th scope="col">Data</th>
               <th scope="col">Actions</th>
             </tr>
@@ -94,7 +98,7 @@ export function AssetsAdmin({
           {live.map((g) => (
             <tbody key={g.label ?? ''} data-testid={`asset-group-${g.label ?? 'unplaced'}`}>
               <tr>
-                <th scope="rowgroup" colSpan={6} className="asset-group">
+                <th scope="rowgroup" colSpan={7} className="asset-group">
                   {g.label ?? 'Not placed'}
                 </th>
               </tr>
@@ -104,6 +108,7 @@ export function AssetsAdmin({
                   asset={a}
                   features={features}
                   ingest={ingest[a.id]}
+                  sparkplugGroups={sparkplugGroups}
                   zone={zone}
                   editing={editing === a.id}
                   setEditing={(on) => setEditing(on ? a.id : null)}
@@ -119,7 +124,7 @@ export function AssetsAdmin({
           {retired.length > 0 && (
             <tbody data-testid="asset-group-retired">
               <tr>
-                <th scope="rowgroup" colSpan={6} className="asset-group">
+                <th scope="rowgroup" colSpan={7} className="asset-group">
                   Retired (history stays readable)
                 </th>
               </tr>
@@ -129,6 +134,7 @@ export function AssetsAdmin({
                   <td>{a.id}</td>
                   <td>{a.source}</td>
                   <td>{extrasOf(a)}</td>
+                  <td>{a.sparkplug ? bindingKey(a.sparkplug) : '—'}</td>
                   <td />
                   <td className="muted">retired</td>
                 </tr>
@@ -146,6 +152,19 @@ const extrasOf = (a: Asset) =>
     .filter((s) => !s.feature)
     .map((s) => (s.unit ? `${s.label} (${s.unit})` : s.label))
     .join(', ') || '—';
+
+/** The bound device, and a warning when its group is not subscribed (SPARKPLUG_GROUPS). */
+function BindingCell({ asset, groups }: { asset: Asset; groups: string[] }) {
+  if (!asset.sparkplug) return <span className="muted">—</span>;
+  return (
+    <>
+      <code>{bindingKey(asset.sparkplug)}</code>
+      {!groups.includes(asset.sparkplug.group) && (
+        <div className="error">group {asset.sparkplug.group} is not subscribed (SPARKPLUG_GROUPS, MQTT_URL)</div>
+      )}
+    </>
+  );
+}
 
 /** The last accepted and the last refused reading of an asset, as a line each. */
 function IngestCell({ status, zone }: { status: AssetIngestStatus | undefined; zone: string }) {
@@ -171,6 +190,7 @@ function AssetRow({
   asset,
   features,
   ingest,
+  sparkplugGroups,
   zone,
   editing,
   setEditing,
@@ -179,6 +199,7 @@ function AssetRow({
   asset: Asset;
   features: SignalInfo[];
   ingest: AssetIngestStatus | undefined;
+  sparkplugGroups: string[];
   zone: string;
   editing: boolean;
   setEditing: (on: boolean) => void;
@@ -207,6 +228,9 @@ function AssetRow({
         <td>{asset.id}</td>
         <td>{asset.source}</td>
         <td>{extrasOf(asset)}</td>
+        <td data-testid={`asset-sparkplug-${asset.id}`}>
+          <BindingCell asset={asset} groups={sparkplugGroups} />
+        </td>
         <td data-testid={`asset-ingest-${asset.id}`}>
           <IngestCell status={ingest} zone={zone} />
         </td>
@@ -249,7 +273,7 @@ function AssetRow({
       </tr>
       {error && (
         <tr>
-          <td colSpan={6}>
+          <td colSpan={7}>
             <p className="error" role="alert">
               {asset.id}: {error}
             </p>
@@ -258,7 +282,7 @@ function AssetRow({
       )}
       {editing && (
         <tr>
-          <td colSpan={6}>
+          <td colSpan={7}>
             <AssetForm
               asset={asset}
               features={features}

@@ -85,7 +85,8 @@ export class AlarmEngine {
     const run = this.seeding.then(async () => {
       if (this.closed) return 0;
       const added = await this.opts.repo.seedRules(defaults);
-      if (added) for (const rule of await this.opts.repo.listRules()) if (!this.tracked.has(rule.id)) this.track(rule);
+      // Rules stored by another instance count too (an asset created there: it seeded them first).
+      for (const rule of await this.opts.repo.listRules()) if (!this.tracked.has(rule.id)) this.track(rule);
       if (added) this.log.info({ seeded: added }, 'default alert rules added for new signals');
       return added;
     });

@@ -7,19 +7,33 @@
  * printed by the users CLI.
  */
 import type { AuditRepo } from '../db/audit-repo';
-import { AssetExistsError, type AssetFields, type AssetsRepo } from '../db/assets-repo';
+import { AssetExistsError, BindingTakenError, type AssetFields, type AssetsRepo } from '../db/assets-repo';
 import { DomainError, type FieldError } from '../errors/domain-error';
 import type { SignalInfo } from '../twin/types';
 import type { CreateAsset, PatchAsset, SignalInput } from './schemas';
 import { signalMap, type SignalMap } from './signal-map';
-import type { Asset, AssetSignal, StoredAsset, StoredSignal } from './types';
+import {
+  bindingKey,
+  type Asset,
+  type AssetSignal,
+  type SparkplugBinding,
+  type StoredAsset,
+  type StoredSignal,
+} from './types';
 
 export interface AssetActor {
   username: string;
   address?: string | null;
 }
 
-export type AssetChange = { kind: 'created' | 'updated' | 'retired'; asset: Asset };
+export type AssetChange = {
+  kind: 'created' | 'updated' | 'retired';
+  asset: Asset;
+  /** The asset as it was before (null when created). */
+  before: Asset | null;
+  /** `local`: made here (tell the other instances); `remote`: read back after another instance's. */
+  origin: 'local' | 'remote';
+};
 
 export interface AssetRegistryDeps {
   repo: AssetsRepo;
@@ -37,6 +51,17 @@ const invalid = (fields: FieldError[], status = 422) =>
     message: 'The asset is invalid: fix the listed fields',
     fields,
   });
+
+const bindingTaken = (b: SparkplugBinding, owner: string | null) =>
+  new DomainError({
+    status: 409,
+    code: 'conflict',
+    message: `Sparkplug device ${bindingKey(b)} is already bound to ${owner ? `asset "${owner}"` : 'another asset'}`,
+    fields: [{ field: 'sparkplug', message: `${bindingKey(b)} is already bound to ${owner ?? 'another asset'}` }],
+  });
+
+const sameBinding = (a: SparkplugBinding | null, b: SparkplugBinding | null) =>
+  (a === null && b === null) || (a !== null && b !== null && bindingKey(a) === bindingKey(b));
 
 const notFound = (id: string) =>
   new DomainError({
@@ -119,6 +144,8 @@ export class AssetRegistry {
   private readonly live = new Map<string, StoredAsset>();
   private readonly listeners: ((change: AssetChange) => void)[] = [];
   private readonly maps = new Map<string, SignalMap>();
+  /** Live assets' Sparkplug bindings: `group/edge/device` -> asset id. */
+  private readonly bindings = new Map<string, string>();
   /** Changes one at a time: a create racing a retire of the same id must not interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -128,7 +155,19 @@ export class AssetRegistry {
   async load(): Promise<void> {
     this.live.clear();
     this.maps.clear();
-    for (const a of await this.deps.repo.list()) this.live.set(a.id, a);
+    this.bindings.clear();
+    for (const a of await this.deps.repo.list()) this.keep(a);
+  }
+
+  /**
+   * The live asset a Sparkplug B device feeds: the asset bound to it; else the asset named like
+   * the device, unless that asset is bound to another device; else undefined.
+   */
+  sparkplugAsset(group: string, edge: string, device: string): string | undefined {
+    const bound = this.bindings.get(bindingKey({ group, edge, device }));
+    if (bound) return bound;
+    const named = this.live.get(device);
+    return named && named.sparkplug === null ? named.id : undefined;
   }
 
   /** Called after every change, in order; must not throw. */
@@ -190,11 +229,14 @@ export class AssetRegistry {
         source,
         setpoints: input.setpoints ?? (source === 'simulator' ? { ...this.deps.defaultSetpoints } : {}),
         signals: signalRows(input.signals ?? [], this.deps.features()),
+        sparkplug: input.sparkplug ?? null,
       };
+      this.checkBinding(fields.sparkplug, input.id);
       let stored: StoredAsset;
       try {
         stored = await this.deps.repo.insert(fields);
       } catch (err) {
+        if (err instanceof BindingTakenError) throw bindingTaken(err.binding, null);
         if (err instanceof AssetExistsError)
           throw new DomainError({
             status: 409,
@@ -204,8 +246,13 @@ export class AssetRegistry {
           });
         throw err;
       }
-      await this.record(actor, 'asset.create', stored.id, { name: stored.name, path: stored.path, source });
-      return this.publish('created', stored);
+      await this.record(actor, 'asset.create', stored.id, {
+        name: stored.name,
+        path: stored.path,
+        source,
+        ...(stored.sparkplug ? { sparkplug: bindingKey(stored.sparkplug) } : {}),
+      });
+      return this.publish('created', stored, 'local');
     });
   }
 
@@ -230,11 +277,23 @@ export class AssetRegistry {
             ? { ...this.deps.defaultSetpoints }
             : current.setpoints),
         signals: patch.signals ? signalRows(patch.signals, this.deps.features()) : current.signals,
+        sparkplug: patch.sparkplug === undefined ? current.sparkplug : patch.sparkplug,
       };
-      const stored = await this.deps.repo.update(fields);
+      this.checkBinding(fields.sparkplug, id);
+      let stored: StoredAsset | null;
+      try {
+        stored = await this.deps.repo.update(fields);
+      } catch (err) {
+        if (err instanceof BindingTakenError) throw bindingTaken(err.binding, null);
+        throw err;
+      }
       if (!stored) throw notFound(id);
-      await this.record(actor, 'asset.update', id, { changed: Object.keys(patch) });
-      return this.publish('updated', stored);
+      const rebound = !sameBinding(current.sparkplug, stored.sparkplug);
+      await this.record(actor, 'asset.update', id, {
+        changed: Object.keys(patch),
+        ...(rebound ? { sparkplug: stored.sparkplug ? bindingKey(stored.sparkplug) : null } : {}),
+      });
+      return this.publish('updated', stored, 'local');
     });
   }
 
@@ -249,8 +308,58 @@ export class AssetRegistry {
       const stored = await this.deps.repo.retire(id);
       if (!stored) throw notFound(id);
       await this.record(actor, 'asset.retire', id, {});
-      return this.publish('retired', stored);
+      return this.publish('retired', stored, 'local');
     });
+  }
+
+  /**
+   * Reads an asset again after another instance changed it (the database is the truth) and
+   * applies the difference as a `remote` change: created, updated or retired here too.
+   */
+  async reload(id: string): Promise<void> {
+    return this.serial(async () => {
+      const stored = await this.deps.repo.get(id);
+      this.applyStored(id, stored);
+    });
+  }
+
+  /** Reads every asset again (after missed cluster events): each difference is a `remote` change. */
+  async reloadAll(): Promise<void> {
+    return this.serial(async () => {
+      const all = await this.deps.repo.list({ retired: true });
+      for (const a of all) this.applyStored(a.id, a);
+    });
+  }
+
+  private applyStored(id: string, stored: StoredAsset | null): void {
+    const current = this.live.get(id);
+    if (!stored || stored.retiredAt !== null) {
+      if (current) this.publish('retired', stored ?? { ...current, retiredAt: Date.now() }, 'remote');
+      return;
+    }
+    if (!current) this.publish('created', stored, 'remote');
+    else if (current.updatedAt !== stored.updatedAt) this.publish('updated', stored, 'remote');
+  }
+
+  /** 409 naming `sparkplug` when another live asset has the binding. */
+  private checkBinding(b: SparkplugBinding | null, id: string): void {
+    if (!b) return;
+    const owner = this.bindings.get(bindingKey(b));
+    if (owner !== undefined && owner !== id) throw bindingTaken(b, owner);
+  }
+
+  /** Makes a stored asset the live one (its binding in the lookup). */
+  private keep(a: StoredAsset): void {
+    this.drop(a.id);
+    this.live.set(a.id, a);
+    if (a.sparkplug) this.bindings.set(bindingKey(a.sparkplug), a.id);
+  }
+
+  private drop(id: string): void {
+    const old = this.live.get(id);
+    if (old?.sparkplug && this.bindings.get(bindingKey(old.sparkplug)) === id)
+      this.bindings.delete(bindingKey(old.sparkplug));
+    this.live.delete(id);
   }
 
   private serial<T>(run: () => Promise<T>): Promise<T> {
@@ -259,12 +368,14 @@ export class AssetRegistry {
     return next;
   }
 
-  private publish(kind: AssetChange['kind'], stored: StoredAsset): Asset {
+  private publish(kind: AssetChange['kind'], stored: StoredAsset, origin: AssetChange['origin']): Asset {
     for (const key of this.maps.keys()) if (key.startsWith(`${stored.id}\u0000`)) this.maps.delete(key);
-    if (kind === 'retired') this.live.delete(stored.id);
-    else this.live.set(stored.id, stored);
+    const old = this.live.get(stored.id);
+    const before = old ? this.resolve(old) : null;
+    if (kind === 'retired') this.drop(stored.id);
+    else this.keep(stored);
     const asset = this.resolve(stored);
-    for (const l of this.listeners) l({ kind, asset });
+    for (const l of this.listeners) l({ kind, asset, before, origin });
     return asset;
   }
 

@@ -75,6 +75,29 @@ export const signalInputSchema = z.strictObject({
 });
 export type SignalInput = z.infer<typeof signalInputSchema>;
 
+/**
+ * One Sparkplug B id (group, edge node or device): a topic level, so none of `/ + #` (the
+ * Sparkplug B specification forbids them in ids).
+ */
+const sparkplugId = (what: string) =>
+  z
+    .string({ error: `${what} is required (a Sparkplug B id)` })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(128, `${what} must be at most 128 characters`)
+    .refine((v) => !/[/+#]/.test(v), `${what} must not contain / + or # (Sparkplug B ids are topic levels)`)
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `${what} must not contain control characters`);
+
+/** `{group, edge, device}`: the Sparkplug B device that feeds the asset; null (PATCH): unbind. */
+export const sparkplugBindingSchema = z.strictObject(
+  {
+    group: sparkplugId('group'),
+    edge: sparkplugId('edge'),
+    device: sparkplugId('device'),
+  },
+  { error: 'sparkplug must be {group, edge, device} or null' },
+);
+
 const signals = z.array(signalInputSchema, { error: 'signals must be a list' }).max(MAX_SIGNALS);
 const setpoints = z.record(z.string(), finite('a setpoint'));
 
@@ -86,6 +109,7 @@ export const createAssetSchema = z.strictObject({
   source: source.optional(),
   signals: signals.optional(),
   setpoints: setpoints.optional(),
+  sparkplug: sparkplugBindingSchema.nullable().optional(),
 });
 export type CreateAsset = z.infer<typeof createAssetSchema>;
 
@@ -96,6 +120,7 @@ export const patchAssetSchema = z.strictObject({
   source: source.optional(),
   signals: signals.optional(),
   setpoints: setpoints.optional(),
+  sparkplug: sparkplugBindingSchema.nullable().optional(),
 });
 export type PatchAsset = z.infer<typeof patchAssetSchema>;
 

@@ -12,7 +12,7 @@ import { PROCESS_FEATURES } from '../plant/process-model';
 import { DEFAULT_ASSETS, plantAssets } from '../plant/simulator';
 import type { AssetInfo, SignalInfo } from '../twin/types';
 import { AssetRegistry, type AssetChange } from './asset-registry';
-import type { Asset } from './types';
+import { bindingKey, type Asset } from './types';
 
 /** What the twin's stream and the catalog need of an asset. */
 export function toAssetInfo(a: Asset): AssetInfo {
@@ -50,6 +50,7 @@ export async function seedAssets(
         source: 'simulator',
         setpoints: a.setpoints,
         signals: [],
+        sparkplug: null,
       });
   for (const id of config.EXTERNAL_ASSETS) {
     const found = await repo.get(id);
@@ -61,11 +62,57 @@ export async function seedAssets(
         );
       continue;
     }
-    seeds.push({ id, name: id, path: '', description: '', source: 'external', setpoints: {}, signals: [] });
+    seeds.push({
+      id,
+      name: id,
+      path: '',
+      description: '',
+      source: 'external',
+      setpoints: {},
+      signals: [],
+      sparkplug: null,
+    });
   }
   // One statement: instances of a cluster starting together on a new database race here, and an
   // id another instance took first is what this one wanted anyway.
   return repo.insertMissing(seeds);
+}
+
+/**
+ * `SPARKPLUG_BINDINGS` (deprecated: bindings live in the registry now) seeds the registry: each
+ * `group/edge/device=assetId` binds its asset when that asset is live and has no binding yet and
+ * no other live asset has the device. Anything else is logged and left as it is, so the registry
+ * (Admin -> Assets) always wins over the environment. Returns the ids bound now.
+ */
+export async function seedBindings(repo: AssetsRepo, entries: readonly string[], logger?: Logger): Promise<string[]> {
+  const bound: string[] = [];
+  for (const entry of entries) {
+    const [path = '', assetId = ''] = entry.split('=').map((p) => p.trim());
+    const [group = '', edge = '', device = ''] = path.split('/');
+    const binding = { group, edge, device };
+    const asset = await repo.get(assetId);
+    if (!asset || asset.retiredAt !== null) {
+      logger?.warn({ binding: path, assetId }, 'SPARKPLUG_BINDINGS names no live asset; binding ignored');
+      continue;
+    }
+    if (asset.sparkplug) {
+      if (bindingKey(asset.sparkplug) !== path)
+        logger?.warn(
+          { binding: path, assetId, registry: bindingKey(asset.sparkplug) },
+          'SPARKPLUG_BINDINGS differs from the registry; the registry wins',
+        );
+      continue;
+    }
+    if (await repo.bindIfUnbound(assetId, binding)) {
+      bound.push(assetId);
+      logger?.info(
+        { binding: path, assetId },
+        'SPARKPLUG_BINDINGS seeded a binding into the asset registry (manage it in Admin -> Assets from now on)',
+      );
+    } else
+      logger?.warn({ binding: path, assetId }, 'SPARKPLUG_BINDINGS: the device is bound to another asset; ignored');
+  }
+  return bound;
 }
 
 /** Builds the registry on the console's database: seeded, loaded, ready for the twin. */
@@ -79,6 +126,7 @@ export async function startAssetRegistry(deps: {
 }): Promise<AssetRegistry> {
   const { repo } = deps;
   const seeded = await seedAssets(repo, deps.config, deps.logger);
+  await seedBindings(repo, deps.config.SPARKPLUG_BINDINGS, deps.logger);
   const plant = PROCESS_FEATURES.map(({ name, label, unit, min, max }) => ({ name, label, unit, min, max }));
   const registry = new AssetRegistry({
     repo,
@@ -99,10 +147,16 @@ export interface AssetChangeTargets {
   addDefaultRules?: () => Promise<unknown>;
   /** Tells every open console (`assets:changed`). */
   broadcast?: (change: { kind: AssetChange['kind']; id: string }) => void;
+  /** Clustered: mirror a new asset, take or give back its lease now (lib/cluster/start-cluster.ts). */
+  cluster?: { assetsChanged(change: { kind: AssetChange['kind']; id: string }): void };
   logger: Logger;
 }
 
-/** Makes the registry's changes live: stream, stale monitor, alert rules, browsers. */
+/**
+ * Makes the registry's changes live: stream, stale monitor, alert rules, browsers. Changes read
+ * back from another instance (`remote`) apply the same way: this instance streams, mirrors or
+ * stops the asset like the one that made the change.
+ */
 export function applyAssetChanges(registry: AssetRegistry, t: AssetChangeTargets): void {
   registry.onChange(({ kind, asset }) => {
     if (kind === 'retired') {
@@ -115,6 +169,7 @@ export function applyAssetChanges(registry: AssetRegistry, t: AssetChangeTargets
         t.logger.error({ err, assetId: asset.id }, 'could not add the default alert rules of an asset'),
       );
     }
+    t.cluster?.assetsChanged({ kind, id: asset.id });
     t.broadcast?.({ kind, id: asset.id });
   });
 }

@@ -25,6 +25,19 @@ export interface AssetSignal {
   feature: boolean;
 }
 
+/**
+ * The Sparkplug B device that feeds an asset: its DBIRTH/DDATA on
+ * `spBv1.0/<group>/.../<edge>/<device>` become the asset's readings.
+ */
+export interface SparkplugBinding {
+  group: string;
+  edge: string;
+  device: string;
+}
+
+/** `group/edge/device`, as shown and as the bindings' lookup key. */
+export const bindingKey = (b: SparkplugBinding) => `${b.group}/${b.edge}/${b.device}`;
+
 export interface Asset {
   id: string;
   name: string;
@@ -34,6 +47,8 @@ export interface Asset {
   source: AssetSource;
   setpoints: Record<string, number>;
   signals: AssetSignal[];
+  /** The Sparkplug B device bound to it; null: none (a device named like its id still feeds it). */
+  sparkplug: SparkplugBinding | null;
   createdAt: number;
   updatedAt: number;
   /** Set once retired: the stream stopped, the history stays readable. */

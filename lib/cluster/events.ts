@@ -30,6 +30,8 @@ export const clusterEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alerts.rule-changed'), ruleId: z.string().min(1).max(200) }),
   /** A rule or asset was taken out of service or returned to it. */
   z.object({ type: z.literal('alerts.service-changed') }),
+  /** An asset was created, edited (signals, Sparkplug binding...) or retired: read it again. */
+  z.object({ type: z.literal('asset.changed'), assetId: z.string().min(1).max(63) }),
 ]);
 
 export type ClusterEvent = z.infer<typeof clusterEventSchema>;

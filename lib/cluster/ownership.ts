@@ -37,6 +37,8 @@ export interface Ownership {
   /** The NOTIFY channel of this cluster's pending readings. */
   readonly channel: string;
   start(hooks: OwnershipHooks): Promise<void>;
+  /** The asset list changed (registry): settle ownership now instead of at the next poll. */
+  refresh(): Promise<void>;
   /** Gives every asset back (after its release hook) and disconnects. */
   close(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export function pgOwnership(opts: PgOwnershipOptions): Ownership {
   let live = 1;
   let overPolls = 0;
   let polling: Promise<void> | null = null;
+  let again: Promise<void> | null = null;
   // Set at start from the connection's schema: the cluster is one database + schema.
   let namespace = '';
   let appName = '';
@@ -76,6 +79,7 @@ export function pgOwnership(opts: PgOwnershipOptions): Ownership {
     owned: () => [...held].sort(),
     liveInstances: () => live,
     start,
+    refresh: () => (hooks ? poll() : Promise.resolve()),
     close,
   } satisfies Ownership;
 
@@ -130,6 +134,14 @@ export function pgOwnership(opts: PgOwnershipOptions): Ownership {
   }
 
   function poll(): Promise<void> {
+    // A poll asked for while one runs (an asset created meanwhile) runs right after it.
+    if (polling) {
+      again ??= polling.then(() => {
+        again = null;
+        return poll();
+      });
+      return again;
+    }
     polling ??= pollOnce()
       .catch((err: unknown) => log.warn({ err }, 'ownership poll failed'))
       .finally(() => {
@@ -154,6 +166,9 @@ export function pgOwnership(opts: PgOwnershipOptions): Ownership {
     const names = rows.map((r) => r.name).sort();
     live = Math.max(1, names.length);
     const assetIds = opts.assetIds();
+    // A retired asset's lease goes back at once (its stream stopped; nobody else will take it).
+    const known = new Set(assetIds);
+    for (const assetId of [...held]) if (!known.has(assetId)) await giveBack(c, assetId);
     // Shares that add up to the assets: floor(assets / live) each, one more for the first
     // (assets mod live) instances by name, so every instance gets its part and none more than ceil.
     const rank = Math.max(0, names.indexOf(appName));

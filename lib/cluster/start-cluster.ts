@@ -40,6 +40,11 @@ export interface ClusterRuntime {
   ): TwinOptions['cluster'];
   /** After the twin, alerts and source monitor exist: fill the mirrors, take assets, follow the owners. */
   start(io: RealtimeServer, twin: TwinService): Promise<void>;
+  /**
+   * The twin's assets changed (registry, here or on another instance): a new asset is mirrored
+   * from what is stored and taken by its owner, a retired one's lease given back, now.
+   */
+  assetsChanged(change: { kind: 'created' | 'updated' | 'retired'; id: string }): void;
   status(): ClusterStatus;
   /** Gives every owned asset back (graceful handover) and closes the Redis clients. */
   close(): Promise<void>;
@@ -48,12 +53,14 @@ export interface ClusterRuntime {
 export async function prepareCluster(config: Config, logger: Logger): Promise<ClusterRuntime> {
   const clustered = isClustered(config);
   const id = instanceIdOf(config);
-  let assetIds: readonly string[] = [];
+  // The twin's assets, read live: the registry adds and retires assets at run time.
+  let assetIds: () => readonly string[] = () => [];
+  let mirror: ((assetId: string) => Promise<void>) | null = null;
   const redis = clustered
     ? await createRedisAdapter({ url: config.REDIS_URL!, prefix: redisPrefix(config), instanceId: id, logger })
     : null;
   const ownership: Ownership | null = clustered
-    ? pgOwnership({ url: config.DATABASE_URL!, instanceId: id, assetIds: () => assetIds, logger })
+    ? pgOwnership({ url: config.DATABASE_URL!, instanceId: id, assetIds: () => assetIds(), logger })
     : null;
   if (clustered) logger.info({ instance: id }, 'clustered mode: Redis broadcast, one owner per asset');
   return {
@@ -72,18 +79,27 @@ export async function prepareCluster(config: Config, logger: Logger): Promise<Cl
       };
     },
     async start(io, twin) {
-      assetIds = twin.pipeline.assets.map((a) => a.id);
+      assetIds = () => twin.pipeline.assets.map((a) => a.id);
       if (!ownership || !twin.cluster) return;
       const cluster = twin.cluster;
+      mirror = (assetId) => cluster.catchUp(assetId);
       io.on('twin:point', (msg) => cluster.receive(msg));
       await cluster.load();
       await ownership.start(cluster.hooks);
+    },
+    assetsChanged(change) {
+      if (!ownership) return;
+      const settle = async () => {
+        if (change.kind === 'created') await mirror?.(change.id);
+        await ownership.refresh();
+      };
+      settle().catch((err: unknown) => logger.warn({ err, assetId: change.id }, 'asset ownership not settled yet'));
     },
     status: () => ({
       instanceId: id,
       clustered,
       liveInstances: ownership ? ownership.liveInstances() : 1,
-      ownedAssets: ownership ? ownership.owned() : [...assetIds].sort(),
+      ownedAssets: ownership ? ownership.owned() : [...assetIds()].sort(),
     }),
     async close() {
       await ownership?.close();

@@ -2,8 +2,8 @@
  * The asset registry's storage (issue 15): assets and their signal rows. Returns domain types
  * (epoch ms times), never rows. Rules (ids, ranges, tags) live in lib/assets.
  */
-import { asc, eq, isNull, sql } from 'drizzle-orm';
-import type { StoredAsset, StoredSignal } from '../assets/types';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { SparkplugBinding, StoredAsset, StoredSignal } from '../assets/types';
 import { isUniqueViolation } from './alerts-repo';
 import type { Db } from './client';
 import { assetSignals, assets } from './schema';
@@ -20,6 +20,27 @@ export class AssetExistsError extends Error {
     this.name = 'AssetExistsError';
   }
 }
+
+/** Another live asset is bound to the same Sparkplug device (two instances raced, or a stale view). */
+export class BindingTakenError extends Error {
+  constructor(readonly binding: SparkplugBinding) {
+    super(`Sparkplug device ${binding.group}/${binding.edge}/${binding.device} is bound to another asset`);
+    this.name = 'BindingTakenError';
+  }
+}
+
+/** A unique violation of the live assets' Sparkplug bindings (drizzle wraps the driver's error). */
+function isBindingConflict(err: unknown): boolean {
+  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+    if (e.code === '23505' && e.constraint === 'assets_sparkplug_idx') return true;
+  return false;
+}
+
+const bindingColumns = (b: SparkplugBinding | null) => ({
+  sparkplugGroup: b?.group ?? null,
+  sparkplugEdge: b?.edge ?? null,
+  sparkplugDevice: b?.device ?? null,
+});
 
 const toSignal = (r: SignalRow): StoredSignal => ({
   name: r.name,
@@ -41,6 +62,10 @@ function toAsset(r: AssetRow, signals: SignalRow[]): StoredAsset {
     source: r.source,
     setpoints: r.setpoints,
     signals: signals.sort((a, b) => a.position - b.position).map(toSignal),
+    sparkplug:
+      r.sparkplugGroup !== null && r.sparkplugEdge !== null && r.sparkplugDevice !== null
+        ? { group: r.sparkplugGroup, edge: r.sparkplugEdge, device: r.sparkplugDevice }
+        : null,
     createdAt: r.createdAt.getTime(),
     updatedAt: r.updatedAt.getTime(),
     retiredAt: r.retiredAt ? r.retiredAt.getTime() : null,
@@ -79,7 +104,10 @@ export function assetsRepo(db: Db) {
       return row?.n ?? 0;
     },
 
-    /** Throws AssetExistsError when the id is taken (retired assets keep theirs). */
+    /**
+     * Throws AssetExistsError when the id is taken (retired assets keep theirs), BindingTakenError
+     * when a live asset has its Sparkplug binding.
+     */
     async insert(a: AssetFields): Promise<StoredAsset> {
       try {
         await db.transaction(async (tx) => {
@@ -90,10 +118,12 @@ export function assetsRepo(db: Db) {
             description: a.description,
             source: a.source,
             setpoints: a.setpoints,
+            ...bindingColumns(a.sparkplug),
           });
           if (a.signals.length) await tx.insert(assetSignals).values(signalRows(a.id, a.signals));
         });
       } catch (err) {
+        if (isBindingConflict(err) && a.sparkplug) throw new BindingTakenError(a.sparkplug);
         if (isUniqueViolation(err)) throw new AssetExistsError(a.id);
         throw err;
       }
@@ -130,27 +160,56 @@ export function assetsRepo(db: Db) {
       });
     },
 
-    /** Replaces an asset's fields and signal rows at once; null when there is no such asset. */
+    /**
+     * Replaces an asset's fields and signal rows at once; null when there is no such asset.
+     * BindingTakenError when another live asset has its Sparkplug binding.
+     */
     async update(a: AssetFields): Promise<StoredAsset | null> {
-      const found = await db.transaction(async (tx) => {
-        const done = await tx
-          .update(assets)
-          .set({
-            name: a.name,
-            path: a.path,
-            description: a.description,
-            source: a.source,
-            setpoints: a.setpoints,
-            updatedAt: new Date(),
-          })
-          .where(eq(assets.id, a.id))
-          .returning({ id: assets.id });
-        if (!done.length) return false;
-        await tx.delete(assetSignals).where(eq(assetSignals.assetId, a.id));
-        if (a.signals.length) await tx.insert(assetSignals).values(signalRows(a.id, a.signals));
-        return true;
-      });
+      let found: boolean;
+      try {
+        found = await db.transaction(async (tx) => {
+          const done = await tx
+            .update(assets)
+            .set({
+              name: a.name,
+              path: a.path,
+              description: a.description,
+              source: a.source,
+              setpoints: a.setpoints,
+              ...bindingColumns(a.sparkplug),
+              updatedAt: new Date(),
+            })
+            .where(eq(assets.id, a.id))
+            .returning({ id: assets.id });
+          if (!done.length) return false;
+          await tx.delete(assetSignals).where(eq(assetSignals.assetId, a.id));
+          if (a.signals.length) await tx.insert(assetSignals).values(signalRows(a.id, a.signals));
+          return true;
+        });
+      } catch (err) {
+        if (isBindingConflict(err) && a.sparkplug) throw new BindingTakenError(a.sparkplug);
+        throw err;
+      }
       return found ? this.get(a.id) : null;
+    },
+
+    /**
+     * Binds a live asset that has no binding yet (the SPARKPLUG_BINDINGS seed): false when it is
+     * retired, already bound, unknown, or the device is another live asset's. One statement, so
+     * instances starting together seed it once.
+     */
+    async bindIfUnbound(id: string, b: SparkplugBinding): Promise<boolean> {
+      try {
+        const done = await db
+          .update(assets)
+          .set({ ...bindingColumns(b), updatedAt: new Date() })
+          .where(and(eq(assets.id, id), isNull(assets.retiredAt), isNull(assets.sparkplugGroup)))
+          .returning({ id: assets.id });
+        return done.length > 0;
+      } catch (err) {
+        if (isBindingConflict(err)) return false;
+        throw err;
+      }
     },
 
     /** Marks it retired (idempotent: the first time is kept); null when there is no such asset. */

@@ -299,10 +299,24 @@ export const assets = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     retiredAt: timestamp('retired_at', { withTimezone: true }),
+    /**
+     * The Sparkplug B device that feeds it (`spBv1.0/<group>/DDATA/<edge>/<device>`): all three or
+     * none. Unique among live assets; a retired asset keeps its binding on record only.
+     */
+    sparkplugGroup: text('sparkplug_group'),
+    sparkplugEdge: text('sparkplug_edge'),
+    sparkplugDevice: text('sparkplug_device'),
   },
   (t) => [
     check('assets_source_check', sql`${t.source} in ('simulator', 'external')`),
+    check(
+      'assets_sparkplug_check',
+      sql`(${t.sparkplugGroup} is null) = (${t.sparkplugEdge} is null) and (${t.sparkplugGroup} is null) = (${t.sparkplugDevice} is null)`,
+    ),
     index('assets_position_idx').on(t.position),
+    uniqueIndex('assets_sparkplug_idx')
+      .on(t.sparkplugGroup, t.sparkplugEdge, t.sparkplugDevice)
+      .where(sql`${t.retiredAt} is null and ${t.sparkplugGroup} is not null`),
   ],
 );
 

@@ -41,6 +41,8 @@ import type { Services } from '../services';
 import type { SharedCluster } from '../cluster/start-shared';
 import { userChangeHooks } from '../cluster/auth-sync';
 import { syncServing } from '../cluster/serving-sync';
+import { syncAssets } from '../cluster/asset-sync';
+import { rebindOnChange } from '../ingest/sparkplug/sparkplug-rebinding';
 
 export interface ComposeDeps {
   config: Config;
@@ -235,8 +237,11 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       sources,
       addDefaultRules: () => alerts.addDefaults(currentDefaults({ config, twin, targetLimits: null, models })),
       broadcast: assetsBroadcaster(io),
+      cluster: deps.cluster,
       logger,
     });
+    // Clustered: assets created, edited or retired on another instance apply here too.
+    if (sharedCluster) syncAssets({ events: sharedCluster.events, registry: assets, logger });
 
     // Refusals of every ingest source (HTTP 4xx too) and the plant connection's state, for admins.
     const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
@@ -269,6 +274,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
         : {}),
       status: ingestStatus,
       logger,
+      sparkplugAsset: (group, edge, device) => assets.sparkplugAsset(group, edge, device),
       target: {
         hasAsset: (id) => twin.pipeline.hasAsset(id),
         features: () => twin.catalog().signals.map((s) => s.name),
@@ -278,6 +284,9 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       },
     });
     if (plant) started.plant = plant;
+    // A device bound to another asset (here or on another instance) is read afresh from its births.
+    const sparkplug = plant?.sparkplug;
+    if (sparkplug) assets.onChange((change) => rebindOnChange(sparkplug, change));
 
     const services: Services = {
       config,

@@ -7,7 +7,7 @@ import type { Logger } from '../../log';
 import type { IngestStatus } from '../ingest-status';
 import { jsonTelemetryHandler, type IngestTarget } from './json-handler';
 import { startMqttIngest, type MqttIngest, type MqttIngestOptions, type TopicHandler } from './mqtt-ingest';
-import { sparkplugHandler } from '../sparkplug/sparkplug-handler';
+import { sparkplugHandler, type SparkplugHandler, type SparkplugResolver } from '../sparkplug/sparkplug-handler';
 
 export type PlantConfig = Pick<
   Config,
@@ -19,13 +19,17 @@ export type PlantConfig = Pick<
   | 'MQTT_CA_FILE'
   | 'MQTT_SESSION_EXPIRY_SECONDS'
   | 'SPARKPLUG_GROUPS'
-  | 'SPARKPLUG_BINDINGS'
   | 'MAX_INGEST_BATCH'
 >;
+
+/** The broker connection and, when SPARKPLUG_GROUPS is set, its Sparkplug B handler (rebinding). */
+export type PlantConnection = MqttIngest & { sparkplug: SparkplugHandler | null };
 
 export function startPlantConnection(opts: {
   config: PlantConfig;
   target: IngestTarget;
+  /** Which asset a Sparkplug device feeds (the asset registry's bindings). */
+  sparkplugAsset: SparkplugResolver;
   status: IngestStatus;
   logger: Logger;
   backoff?: MqttIngestOptions['backoff'];
@@ -39,7 +43,7 @@ export function startPlantConnection(opts: {
    * place, so every instance follows every node, and the idempotent store keeps each reading once.
    */
   shareAs?: { instanceId: string; group: string };
-}): MqttIngest | null {
+}): PlantConnection | null {
   const { config, target, status, logger } = opts;
   if (!config.MQTT_URL) {
     if (config.SPARKPLUG_GROUPS.length)
@@ -62,16 +66,16 @@ export function startPlantConnection(opts: {
   ];
   // Late-bound: the handler exists before the connection it answers on.
   let connection: MqttIngest | null = null;
-  if (config.SPARKPLUG_GROUPS.length)
-    handlers.push(
-      sparkplugHandler({
+  const sparkplug = config.SPARKPLUG_GROUPS.length
+    ? sparkplugHandler({
         groups: config.SPARKPLUG_GROUPS,
-        bindings: config.SPARKPLUG_BINDINGS,
+        resolve: opts.sparkplugAsset,
         target,
         status,
         publish: (topic, payload) => connection?.publish(topic, payload),
-      }),
-    );
+      })
+    : null;
+  if (sparkplug) handlers.push(sparkplug);
   connection = startMqttIngest({
     url: config.MQTT_URL,
     clientId:
@@ -87,5 +91,5 @@ export function startPlantConnection(opts: {
     logger,
     ...(opts.backoff ? { backoff: opts.backoff } : {}),
   });
-  return connection;
+  return Object.assign(connection, { sparkplug });
 }

@@ -11,14 +11,21 @@ import { PUBACK_BAD_PAYLOAD, PUBACK_REFUSED, type Outcome, type TopicHandler } f
 import { decodeSparkplug, encodeRebirthRequest, type SparkplugPayload } from './sparkplug-codec';
 import { parseSparkplugTopic, SparkplugSessions } from './sparkplug-session';
 
-/** `group/edge/device=assetId` entries -> a lookup; a device not listed feeds the asset of its own name. */
-export function parseBindings(entries: string[]): (group: string, edge: string, device: string) => string {
-  const map = new Map<string, string>();
-  for (const e of entries) {
-    const [path, asset] = e.split('=') as [string, string];
-    map.set(path.trim(), asset.trim());
-  }
-  return (group, edge, device) => map.get(`${group}/${edge}/${device}`) ?? device;
+/**
+ * Which asset a device feeds (the asset registry's bindings, lib/assets/asset-registry.ts
+ * `sparkplugAsset`); undefined: none.
+ */
+export type SparkplugResolver = (group: string, edge: string, device: string) => string | undefined;
+
+export interface SparkplugHandler extends TopicHandler {
+  /**
+   * The registry's bindings changed: every device known here that now resolves to another asset
+   * than the one it was born for is forgotten (its next DDATA waits for a DBIRTH, read with the
+   * new asset's signals; aliases are learnt afresh). With `requestRebirth` (the instance that made
+   * the change) its node, and the nodes named in `nodes`, are asked for births (NCMD) at once.
+   * Devices born for one of `assets` are forgotten too (that asset's tags or conversions changed).
+   */
+  rebound(opts: { requestRebirth: boolean; nodes?: { group: string; edge: string }[]; assets?: string[] }): void;
 }
 
 /** One rebirth request per node at most this often: a node that keeps sending data must not be flooded. */
@@ -28,26 +35,30 @@ const MAX_FUTURE_MS = 5 * 60_000;
 
 export function sparkplugHandler(opts: {
   groups: string[];
-  bindings: string[];
+  resolve: SparkplugResolver;
   target: IngestTarget;
   status: IngestStatus;
   /** Sends on the plant connection (set once it exists). */
   publish: (topic: string, payload: Buffer) => void;
   now?: () => number;
-}): TopicHandler {
+}): SparkplugHandler {
   const { target, status } = opts;
   const now = opts.now ?? Date.now;
-  const assetOf = parseBindings(opts.bindings);
+  // An unbound device gets its path as a name: never an asset id (ids have no `/`), so refused.
+  const assetOf = (group: string, edge: string, device: string) =>
+    opts.resolve(group, edge, device) ?? `${group}/${edge}/${device}`;
+  /** The asset each device was born for (`group/edge/device` -> asset), to notice a rebind. */
+  const bornFor = new Map<string, string>();
   const sessions = new SparkplugSessions(
     ({ group, edge, device }) => target.signals?.(assetOf(group, edge, device)) ?? target.features(),
   );
   const groups = new Set(opts.groups);
   const lastRebirth = new Map<string, number>();
 
-  const requestRebirth = (group: string, edge: string) => {
+  const requestRebirth = (group: string, edge: string, force = false) => {
     const key = `${group}/${edge}`;
     const t = now();
-    if (t - (lastRebirth.get(key) ?? -Infinity) < REBIRTH_EVERY_MS) return;
+    if (!force && t - (lastRebirth.get(key) ?? -Infinity) < REBIRTH_EVERY_MS) return;
     lastRebirth.set(key, t);
     opts.publish(`spBv1.0/${group}/NCMD/${edge}`, encodeRebirthRequest(t));
   };
@@ -82,7 +93,12 @@ export function sparkplugHandler(opts: {
         const asset = assetOf(t.group, t.edge, plan.readings.device);
         if (!target.hasAsset(asset)) {
           plan.apply();
-          status.reject({ source: 'sparkplug', reason: 'unknown_asset', message: `no asset "${asset}"`, topic });
+          status.reject({
+            source: 'sparkplug',
+            reason: 'unknown_asset',
+            message: `no asset for device ${t.group}/${t.edge}/${plan.readings.device} (bind one in Admin -> Assets)`,
+            topic,
+          });
           return { ack: true, reasonCode: PUBACK_REFUSED };
         }
         if (plan.readings.points.some((r) => r.ts > now() + MAX_FUTURE_MS)) {
@@ -107,8 +123,10 @@ export function sparkplugHandler(opts: {
       }
       plan.apply();
       const where = (device: string) => ({ group: t.group, edge: t.edge, device });
-      for (const d of plan.online ?? [])
+      for (const d of plan.online ?? []) {
+        bornFor.set(`${t.group}/${t.edge}/${d}`, assetOf(t.group, t.edge, d));
         status.sparkplugState(assetOf(t.group, t.edge, d), { ...where(d), online: true });
+      }
       for (const d of plan.offline?.devices ?? [])
         status.sparkplugState(assetOf(t.group, t.edge, d), {
           ...where(d),
@@ -120,6 +138,21 @@ export function sparkplugHandler(opts: {
         return { ack: true, reasonCode: plan.refused.reason === 'bad_field' ? PUBACK_BAD_PAYLOAD : PUBACK_REFUSED };
       }
       return { ack: true };
+    },
+    rebound({ requestRebirth: ask, nodes = [], assets = [] }) {
+      const wanted = new Map(nodes.filter((n) => groups.has(n.group)).map((n) => [`${n.group}/${n.edge}`, n]));
+      for (const d of sessions.devices()) {
+        const key = `${d.group}/${d.edge}/${d.device}`;
+        const was = bornFor.get(key);
+        const moved = was !== assetOf(d.group, d.edge, d.device);
+        if (!moved && !(was !== undefined && assets.includes(was))) continue;
+        sessions.forgetDevice(d.group, d.edge, d.device);
+        bornFor.delete(key);
+        wanted.set(`${d.group}/${d.edge}`, d);
+        // The asset it fed has lost its source (until something else feeds it).
+        if (moved && was !== undefined) status.sparkplugState(was, { ...d, online: false, reason: 'binding changed' });
+      }
+      if (ask) for (const n of wanted.values()) requestRebirth(n.group, n.edge, true);
     },
   };
 }

@@ -152,3 +152,19 @@ describe('SparkplugSessions', () => {
     expect(run(t, topic('DDATA', 'r-102'), payload(2, [m('pressure', 2)])).refused?.message).toContain('flow');
   });
 });
+
+describe('forgetting a device (its asset binding changed)', () => {
+  it('lists the born devices; a forgotten one asks for its birth again while the node keeps its sequence', () => {
+    const s = born();
+    expect(s.devices()).toEqual([{ group: 'plant', edge: 'gw1', device: 'r-101' }]);
+    s.forgetDevice('plant', 'gw1', 'r-101');
+    expect(s.devices()).toEqual([]);
+    const data = run(s, topic('DDATA', 'r-101'), payload(2, [m(null, 351, 1)]));
+    expect(data.readings).toBeUndefined();
+    expect(data.rebirth?.reason).toBe('no_birth');
+    // No sequence gap: the node's numbering went on; the device's new birth is read afresh.
+    run(s, topic('DBIRTH', 'r-101'), payload(3, [m('temperature', 340, 7), m('pressure', 5, 8), m('flow', 90, 9)]));
+    const after = run(s, topic('DDATA', 'r-101'), payload(4, [m(null, 341, 7)]));
+    expect(after.readings?.points).toEqual([{ ts: 1_000, values: { temperature: 341, pressure: 5, flow: 90 } }]);
+  });
+});

@@ -76,6 +76,26 @@ export class SparkplugSessions {
     private readonly signals: (device: { group: string; edge: string; device: string }) => string[] | SignalMap,
   ) {}
 
+  /** Every device whose birth is known (the registry's rebinding checks them). */
+  devices(): { group: string; edge: string; device: string }[] {
+    const out: { group: string; edge: string; device: string }[] = [];
+    for (const [key, node] of this.nodes) {
+      const cut = key.indexOf('/');
+      for (const device of node.devices.keys())
+        out.push({ group: key.slice(0, cut), edge: key.slice(cut + 1), device });
+    }
+    return out;
+  }
+
+  /**
+   * Forgets a device's birth (its asset changed): its next DDATA asks for a rebirth, so aliases
+   * and current values are learnt again and read with the new asset's signals. The node's
+   * sequence stays (the node itself was not reborn).
+   */
+  forgetDevice(group: string, edge: string, device: string): void {
+    this.nodes.get(`${group}/${edge}`)?.devices.delete(device);
+  }
+
   private mapOf(t: SparkplugTopic): SignalMap {
     const m = this.signals({ group: t.group, edge: t.edge, device: t.device ?? '' });
     return Array.isArray(m) ? featuresOnly(m) : m;

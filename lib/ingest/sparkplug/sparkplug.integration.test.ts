@@ -104,6 +104,8 @@ describe('Sparkplug B ingest', () => {
   it('stores DDATA after the births: aliases from DBIRTH, unchanged metrics carried over, bound asset', async () => {
     const g = group();
     const h = await consoleFor(g, `${g}/gw1/R-101=reactor-2`);
+    // SPARKPLUG_BINDINGS seeded the registry (the admin sees and changes it there).
+    expect(h.handle.services.assets.get('reactor-2')!.sparkplug).toEqual({ group: g, edge: 'gw1', device: 'R-101' });
     const node = await edgeNode(g, 'gw1');
     const repo = h.handle.services.repos.telemetry;
     await node.nbirth();
@@ -127,6 +129,46 @@ describe('Sparkplug B ingest', () => {
     await eventually(() => h.handle.services.ingestStatus!.asset('reactor-2')!.sparkplug?.online === true);
     await node.ndeath();
     await eventually(() => h.handle.services.ingestStatus!.asset('reactor-2')!.sparkplug?.reason === 'NDEATH');
+  });
+
+  it('follows a binding changed in the registry live: the node is asked for a rebirth, then the device feeds the new asset', async () => {
+    const g = group();
+    const h = await consoleFor(g);
+    const { assets, repos } = h.handle.services;
+    const admin = { username: 'admin' };
+    const device = { group: g, edge: 'gw5', device: 'FT-1' };
+    await assets.create({ id: 'line-a', name: 'Line A', sparkplug: device }, admin);
+    await assets.create({ id: 'line-b', name: 'Line B' }, admin);
+    const node = await edgeNode(g, 'gw5');
+    await node.nbirth();
+    await node.dbirth('FT-1', 350, 6, 100);
+    await node.ddata('FT-1', [{ alias: 11, type: 'Double', value: 351 }], Date.now() - 3_000);
+    await eventually(async () => (await repos.telemetry.count('line-a')) === 1, 10_000, 'line-a fed by FT-1');
+    expect(node.commands).toHaveLength(0);
+
+    // The admin moves the device to line-b: no restart, no data needed to notice.
+    await assets.update('line-a', { sparkplug: null }, admin);
+    await assets.update('line-b', { sparkplug: device }, admin);
+    await eventually(() => node.commands.length > 0, 5_000, 'an NCMD rebirth request after the rebind');
+    expect(node.commands[0]).toEqual({
+      topic: `spBv1.0/${g}/NCMD/gw5`,
+      metrics: [expect.objectContaining({ name: 'Node Control/Rebirth', value: true })],
+    });
+    // The node answers with its births; its next data go to line-b, read with the births' values.
+    await node.nbirth();
+    await node.dbirth('FT-1', 340, 5, 90);
+    await node.ddata('FT-1', [{ alias: 13, type: 'Double', value: 95 }], Date.now() - 2_000);
+    await eventually(async () => (await repos.telemetry.count('line-b')) === 1, 10_000, 'line-b fed by FT-1');
+    expect(h.handle.services.twin.pipeline.stream('line-b')!.latest()).toMatchObject({
+      values: { temperature: 340, pressure: 5, flow: 95 },
+    });
+    expect(await repos.telemetry.count('line-a')).toBe(1);
+    expect(h.handle.services.ingestStatus!.asset('line-b')!.sparkplug).toMatchObject({ device: 'FT-1', online: true });
+    // line-a lost its source: its Sparkplug state says so.
+    expect(h.handle.services.ingestStatus!.asset('line-a')!.sparkplug).toMatchObject({
+      online: false,
+      reason: 'binding changed',
+    });
   });
 
   it('answers DDATA before its birth with an NCMD rebirth request, stores nothing, then accepts data after the rebirth', async () => {

@@ -11,7 +11,14 @@ export default async function AdminAssetsPage() {
   // Checked here too, not only in the layout (see admin/users/page.tsx).
   const user = await currentUser();
   if (user?.role !== 'admin') return null;
-  const { assets: registry, twin } = getServices();
+  const { assets: registry, twin, config } = getServices();
   const assets = (await registry.listAll()).map((a) => assetView(a));
-  return <AssetsAdmin initialAssets={assets} features={twin.catalog().signals} timeZone={await userTimeZone()} />;
+  return (
+    <AssetsAdmin
+      initialAssets={assets}
+      features={twin.catalog().signals}
+      sparkplugGroups={config.MQTT_URL ? config.SPARKPLUG_GROUPS : []}
+      timeZone={await userTimeZone()}
+    />
+  );
 }
