@@ -105,7 +105,7 @@ export function telemetryPartitions(db: Db) {
       for (let day = dayStart(from); day < to; day += DAY_MS) {
         const name = partitionName(day);
         if (existing.has(name)) continue;
-        await ddl(async (tx) => {
+        const attach = ddl(async (tx) => {
           await tx.execute(sql`create table ${ident(name)} (like telemetry including defaults)`);
           // ATTACH takes this lock anyway: taken first, no reading can reach the DEFAULT
           // partition between the move and the ATTACH's check of it.
@@ -118,6 +118,13 @@ export function telemetryPartitions(db: Db) {
             sql`alter table telemetry attach partition ${ident(name)} for values from (${utc(day)}) to (${utc(day + DAY_MS)})`,
           );
         });
+        try {
+          await attach;
+        } catch (err) {
+          // Another instance made it meanwhile (a lease changing hands): fine; anything else is not.
+          if ((await partitions.list()).some((p) => p.name === name)) continue;
+          throw err;
+        }
         created.push(name);
       }
       return created;

@@ -82,6 +82,15 @@ describe.each(DB_TARGETS)('retention by partitions on $name', (target) => {
     expect((await partOf()).find((r) => r.asset_id === 'reactor-3')?.part).toBe(partitionName(day));
   });
 
+  it('makes a day once when two passes make it at the same time', async () => {
+    const day = dayStart(NOW) + 40 * DAY_MS;
+    const made = await Promise.all([
+      telemetryPartitions(database.db).ensure(day, day + DAY_MS),
+      telemetryPartitions(database.db).ensure(day, day + DAY_MS),
+    ]);
+    expect(made.flat()).toEqual([partitionName(day)]);
+  });
+
   it('drops whole old days, keeps the newer readings readable, makes the days ahead', async () => {
     const job = createRetentionJob({
       partitions: telemetryPartitions(database.db),
