@@ -3,7 +3,8 @@
  *  1. a full-day history query downsampled to 2,000 points per signal (all five signals), p50
  *     over several runs, on embedded PGlite and on PostgreSQL (127.0.0.1:5432 db test, a schema
  *     of its own, dropped after). Targets: <= 1 s PGlite, <= 300 ms PostgreSQL;
- *  2. storage per reading on each engine (pg_total_relation_size / count: table + indexes + TOAST);
+ *  2. storage per reading on each engine (pg_total_relation_size of every partition of the
+ *     table / count: table + indexes + TOAST);
  *  3. the day's CSV export through HTTP from a separate console process on the PGlite copy, with
  *     that process's RSS growth during the download. Target < 50 MB;
  *  4. plant scale (issue 18): 30 days at 1 Hz on PGlite (2.6 M readings) and a year at 1 Hz on
@@ -21,6 +22,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, type Database } from '../lib/db/client';
 import { telemetryHistoryRepo } from '../lib/db/telemetry-history-repo';
+import { DAY_MS, telemetryPartitions } from '../lib/db/telemetry-partitions';
 import { rebuildRollup } from '../lib/db/telemetry-rollup';
 import { queryHistory, type HistoryQuery } from '../lib/twin/history';
 import { TEST_DATABASE_URL } from '../tests/db-targets';
@@ -47,6 +49,8 @@ const FEATURES = ['temperature', 'pressure', 'flow'];
 
 /** 864,000 rows at 10 Hz by generate_series, in slices (PGlite's memory stays small). */
 async function seed(database: Database): Promise<number> {
+  // The day partitions a live installation would have made ahead of these readings.
+  await telemetryPartitions(database.db).ensure(T0, DAY_END + 1);
   const t0 = performance.now();
   const slice = 108_000;
   for (let start = 0; start < ROWS; start += slice) {
@@ -60,6 +64,11 @@ async function seed(database: Database): Promise<number> {
   }
   return performance.now() - t0;
 }
+
+/** The telemetry table's size: the sum over its partitions (the partitioned parent itself holds nothing). */
+const TELEMETRY_BYTES = sql.raw(
+  `(select coalesce(sum(pg_total_relation_size(relid)), 0) from pg_partition_tree('telemetry'))::float8`,
+);
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -84,9 +93,7 @@ async function queryBench(name: string, database: Database): Promise<void> {
   const r0 = performance.now();
   await rebuildRollup(database.db, ASSET);
   const rollupMs = performance.now() - r0;
-  const rows = await database.db.execute(
-    sql`select pg_total_relation_size('telemetry')::float8 as bytes, count(*)::float8 as n from telemetry`,
-  );
+  const rows = await database.db.execute(sql`select ${TELEMETRY_BYTES} as bytes, count(*)::float8 as n from telemetry`);
   const { bytes, n } = (rows as unknown as { rows: { bytes: number; n: number }[] }).rows[0]!;
   const rollupRows = await database.db.execute(sql`select pg_total_relation_size('telemetry_rollup')::float8 as bytes`);
   const rollupBytes = (rollupRows as unknown as { rows: { bytes: number }[] }).rows[0]!.bytes;
@@ -108,6 +115,7 @@ async function longRangeBench(name: string, database: Database, days: number, st
   const total = days * perDay;
   const spikeAt = Math.floor(total / 2) + 17;
   const start = Date.parse('2025-11-01T00:00:00Z');
+  await telemetryPartitions(database.db).ensure(start, start + days * DAY_MS);
   const t0 = performance.now();
   for (let day = 0; day < days; day++) {
     const first = day * perDay;
@@ -123,7 +131,7 @@ async function longRangeBench(name: string, database: Database, days: number, st
   const loadMs = performance.now() - t0;
   const [size] = (
     (await database.db.execute(
-      sql`select pg_total_relation_size('telemetry')::float8 as bytes, pg_total_relation_size('telemetry_rollup')::float8 as rollup`,
+      sql`select ${TELEMETRY_BYTES} as bytes, pg_total_relation_size('telemetry_rollup')::float8 as rollup`,
     )) as unknown as { rows: { bytes: number; rollup: number }[] }
   ).rows;
   const repo = telemetryHistoryRepo(database.db);

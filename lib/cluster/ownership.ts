@@ -10,8 +10,9 @@
  * the readings non-owners commit (NOTIFY, delivered at commit).
  *
  * Fencing: the lock is the lease; a connection lost is ownership lost (every asset is released at
- * once, before reconnecting). The stream's unique (asset, seq) index is the last fence: two owners
- * can never store the same seq.
+ * once, before reconnecting). The stream's last seq (asset_streams.last_seq, raised only upwards
+ * in each commit's transaction: lib/db/stream-repo.ts) is the last fence: two owners can never
+ * store the same seq.
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';

@@ -15,6 +15,7 @@ import type { Database } from './client';
 import { revokedSessionsRepo, type RevokedSessionsRepo } from './revoked-sessions-repo';
 import { settingsRepo, type SettingsRepo } from './settings-repo';
 import { telemetryHistoryRepo, type TelemetryHistoryRepo } from './telemetry-history-repo';
+import { telemetryPartitions, type TelemetryPartitions } from './telemetry-partitions';
 import { telemetryRepo, type TelemetryRepo } from './telemetry-repo';
 import { usersRepo, type UsersRepo } from './users-repo';
 
@@ -27,8 +28,10 @@ export interface Repositories {
   settings: SettingsRepo;
   /** Writes of live telemetry (batches, durable ingest) and the newest reading per asset. */
   telemetry: TelemetryRepo;
-  /** Reads of stored telemetry: history, CSV export, backtests, retention. */
+  /** Reads of stored telemetry: history, CSV export, backtests. */
   history: TelemetryHistoryRepo;
+  /** The telemetry table's day partitions: made ahead, dropped by retention. */
+  partitions: TelemetryPartitions;
   alerts: AlertsRepo;
   /** Alarm KPIs computed by the database over the journal. */
   alarmKpis: AlarmKpisRepo;
@@ -50,6 +53,7 @@ export function createRepositories(database: Database, authChanges: AuthChanges)
     settings: settingsRepo(db),
     telemetry: telemetryRepo(db),
     history: telemetryHistoryRepo(db),
+    partitions: telemetryPartitions(db),
     alerts: alertsRepo(db),
     alarmKpis: alarmKpisRepo(db),
     annotations: annotationsRepo(db),

@@ -80,11 +80,18 @@ export const auditLog = pgTable(
 /**
  * Every scored reading (point), written in batches by the pipeline. `values` holds the model's
  * features by name, so a model with other features needs no migration.
+ *
+ * On both engines the table is partitioned by range of `ts`, one partition per UTC day plus a
+ * DEFAULT one (migration 0015, written by hand: drizzle cannot declare partitioned tables; this
+ * is the drizzle view of its columns and indexes). Retention drops whole days
+ * (lib/db/telemetry-partitions.ts). A partitioned table's unique indexes must contain `ts`, so
+ * `id` (the history export's tie-breaker) is a plain bigserial, unique by its sequence, and the
+ * (asset, seq) index is not unique: the stream's seq fence is `asset_streams.last_seq`.
  */
 export const telemetry = pgTable(
   'telemetry',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    id: bigserial('id', { mode: 'number' }).notNull(),
     assetId: text('asset_id').notNull(),
     ts: timestamp('ts', { withTimezone: true, precision: 3 }).notNull(),
     values: jsonb('values').$type<Record<string, number>>().notNull(),
@@ -109,8 +116,8 @@ export const telemetry = pgTable(
   (t) => [
     // Unique: an at-least-once sender's retry of (asset, ts) is one row (ingest is idempotent).
     uniqueIndex('telemetry_asset_ts_uq').on(t.assetId, t.ts),
-    // A seq is never given twice (the last fence against two owners) and finds the resume point.
-    uniqueIndex('telemetry_asset_seq_uq')
+    // Finds the resume point and a mirror's gap (the fence against two owners is asset_streams.last_seq).
+    index('telemetry_asset_seq_idx')
       .on(t.assetId, t.seq)
       .where(sql`${t.seq} is not null`),
     index('telemetry_pending_idx')
@@ -129,6 +136,13 @@ export const assetStreams = pgTable('asset_streams', {
   /** The instance that took the asset last, and when (for the health report and debugging). */
   owner: text('owner'),
   takenAt: timestamp('taken_at', { withTimezone: true }),
+  /**
+   * The newest seq committed for the asset, raised in the same transaction as the points
+   * (lib/db/stream-repo.ts): a commit whose seqs are not all above it is refused, so two owners
+   * can never store the same seq (the last fence; a partitioned table cannot hold a unique
+   * (asset, seq) index).
+   */
+  lastSeq: bigint('last_seq', { mode: 'number' }),
 });
 
 /**

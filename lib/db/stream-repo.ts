@@ -24,6 +24,17 @@ export interface SequencedRow {
   update?: boolean;
 }
 
+/**
+ * Thrown inside the transaction (rolling it back) when another instance committed seqs of the
+ * asset at or above the ones given here (two owners for a moment): the last fence.
+ */
+export class SeqTakenError extends Error {
+  constructor(readonly assetIds: string[]) {
+    super(`seqs of ${assetIds.join(', ')} were given meanwhile by another instance`);
+    this.name = 'SeqTakenError';
+  }
+}
+
 /** Thrown inside the transaction (rolling it back) when sequenced rows could not be written. */
 export class SeqConflictError extends Error {
   constructor(readonly keys: string[]) {
@@ -71,7 +82,8 @@ const rowsOf = (result: unknown) => (result as { rows: RawRow[] }).rows;
 export function streamRepo(db: Db, notifyChannel: () => string) {
   return {
     /**
-     * One transaction: new rows inserted (duplicates of (asset, ts) skipped), pending rows
+     * One transaction: the assets' last seq raised (refused when another owner got there first:
+     * SeqTakenError), new rows inserted (duplicates of (asset, ts) skipped), pending rows
      * completed, the rollup of exactly those, and a NOTIFY per asset with new pending rows.
      * Resolves after commit with the keys (`readingKey`) of the rows written.
      */
@@ -80,6 +92,7 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
       if (!rows.length) return written;
       await db.transaction(async (tx) => {
         const t = tx as unknown as Db;
+        await raiseLastSeq(t, rows);
         const inserts = rows.filter((r) => !r.update);
         const updates = rows.filter((r) => r.update);
         const inserted = inserts.length
@@ -158,12 +171,13 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
     async head(assetId: string, owner: string): Promise<{ epoch: string; lastSeq: number }> {
       const res = (await db.execute(sql`
         select (select epoch from asset_streams where asset_id = ${assetId}) as epoch,
-               (select max(seq) from telemetry where asset_id = ${assetId} and seq is not null) as last_seq`)) as unknown as {
+               (select last_seq from asset_streams where asset_id = ${assetId}) as last_seq`)) as unknown as {
         rows: { epoch: string | null; last_seq: number | string | null }[];
       };
       const row = res.rows[0]!;
       const continues = row.epoch !== null && row.last_seq !== null;
       const epoch = continues ? row.epoch! : randomUUID();
+      // last_seq is left as it is: only a commit raises it (a new epoch finds it null).
       await db.execute(sql`
         insert into asset_streams (asset_id, epoch, owner, taken_at) values (${assetId}, ${epoch}, ${owner}, now())
         on conflict (asset_id) do update set epoch = excluded.epoch, owner = excluded.owner, taken_at = excluded.taken_at`);
@@ -174,7 +188,7 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
     async peek(assetId: string): Promise<{ epoch: string | null; lastSeq: number }> {
       const res = (await db.execute(sql`
         select (select epoch from asset_streams where asset_id = ${assetId}) as epoch,
-               (select max(seq) from telemetry where asset_id = ${assetId} and seq is not null) as last_seq`)) as unknown as {
+               (select last_seq from asset_streams where asset_id = ${assetId}) as last_seq`)) as unknown as {
         rows: { epoch: string | null; last_seq: number | string | null }[];
       };
       const row = res.rows[0]!;
@@ -204,3 +218,35 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
 }
 
 export type StreamRepo = ReturnType<typeof streamRepo>;
+
+/**
+ * The fence against two owners (a partitioned telemetry table cannot hold a unique (asset, seq)
+ * index): each asset's `asset_streams.last_seq` is raised to the commit's highest seq, only where
+ * it is below the commit's lowest. The row lock makes concurrent commits of an asset wait for each
+ * other, and the loser, re-checking the committed value, is refused. One instance commits one
+ * transaction at a time, so its own seqs always rise. An asset never taken (no row) is refused too.
+ */
+async function raiseLastSeq(t: Db, rows: SequencedRow[]): Promise<void> {
+  const bounds = new Map<string, { min: number; max: number }>();
+  for (const r of rows) {
+    if (r.seq === null) continue;
+    const b = bounds.get(r.assetId);
+    if (!b) bounds.set(r.assetId, { min: r.seq, max: r.seq });
+    else {
+      b.min = Math.min(b.min, r.seq);
+      b.max = Math.max(b.max, r.seq);
+    }
+  }
+  if (!bounds.size) return;
+  // One order for every transaction, so two commits of the same assets cannot deadlock.
+  const assets = [...bounds.keys()].sort();
+  const res = (await t.execute(sql`
+    update asset_streams s set last_seq = u.mx
+    from unnest(${sql.param(assets)}::text[], ${sql.param(assets.map((a) => bounds.get(a)!.min))}::int8[],
+      ${sql.param(assets.map((a) => bounds.get(a)!.max))}::int8[]) as u(asset_id, mn, mx)
+    where s.asset_id = u.asset_id and (s.last_seq is null or s.last_seq < u.mn)
+    returning s.asset_id`)) as unknown as { rows: { asset_id: string }[] };
+  const raised = new Set(res.rows.map((r) => r.asset_id));
+  const refused = assets.filter((a) => !raised.has(a));
+  if (refused.length) throw new SeqTakenError(refused);
+}

@@ -1,11 +1,11 @@
 /**
- * Reads and housekeeping of stored telemetry (history, CSV export, backtests, retention), apart
- * from the pipeline's writes in telemetry-repo.ts.
+ * Reads of stored telemetry (history, CSV export, backtests), apart from the pipeline's writes in
+ * telemetry-repo.ts and retention's partition upkeep in telemetry-partitions.ts.
  */
 import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
 import { telemetry, telemetryRollup } from './schema';
-import { ROLLUP_LEVELS_S, rollupLevelFor } from './telemetry-rollup';
+import { rollupLevelFor } from './telemetry-rollup';
 import { storedPoint, type StoredPoint } from './telemetry-repo';
 
 /** One bucket of a downsampled range: extremes of each signal with the times they happened. */
@@ -41,8 +41,8 @@ function rowsOf<T>(result: unknown): T[] {
 const epochMs = sql`date_part('epoch', ${telemetry.ts}) * 1000`;
 
 /**
- * History reads and housekeeping of the telemetry table, kept apart from the pipeline's writes:
- * server-side downsampling, keyset-paged export and batched retention deletes.
+ * History reads of the telemetry table, kept apart from the pipeline's writes: server-side
+ * downsampling and keyset-paged export.
  */
 export function telemetryHistoryRepo(db: Db) {
   return {
@@ -112,49 +112,6 @@ export function telemetryHistoryRepo(db: Db) {
         const last: typeof telemetry.$inferSelect = rows[rows.length - 1]!;
         after = { ts: last.ts, id: last.id };
       }
-    },
-
-    /**
-     * The asset ids present, by a loose index scan over (asset_id, ts): one index probe per
-     * asset instead of reading the table.
-     */
-    async assetIds(): Promise<string[]> {
-      const rows = rowsOf<{ asset_id: string }>(
-        await db.execute(sql`
-          with recursive a as (
-            (select asset_id from ${telemetry} order by asset_id limit 1)
-            union all
-            select (select t.asset_id from ${telemetry} t where t.asset_id > a.asset_id order by t.asset_id limit 1) from a where a.asset_id is not null
-          )
-          select asset_id from a where asset_id is not null`),
-      );
-      return rows.map((r) => r.asset_id);
-    },
-
-    /**
-     * Deletes at most `limit` of the asset's oldest rows older than `before`; returns how many.
-     * Small batches through the (asset_id, ts) index keep each statement (and its locks) short.
-     * The last batch (fewer than `limit`) also deletes the rollup buckets that ended before `before`.
-     */
-    async deleteOlderThan(assetId: string, before: Date, limit: number): Promise<number> {
-      const [row] = rowsOf<{ n: number | string }>(
-        await db.execute(sql`
-          with d as (
-            delete from ${telemetry} where ${telemetry.id} in (
-              select id from ${telemetry} where asset_id = ${assetId} and ts < ${before} order by ts limit ${limit}
-            ) returning 1
-          ) select count(*)::int as n from d`),
-      );
-      const deleted = Number(row?.n ?? 0);
-      // The asset's last batch: drop its rollup buckets (of every level) that ended before the cut-off too.
-      if (deleted < limit) {
-        for (const widthS of ROLLUP_LEVELS_S) {
-          await db.execute(
-            sql`delete from ${telemetryRollup} where ${telemetryRollup.assetId} = ${assetId} and ${telemetryRollup.widthS} = ${widthS} and ${telemetryRollup.bucket} <= ${new Date(before.getTime() - widthS * 1000)}`,
-          );
-        }
-      }
-      return deleted;
     },
   };
 }

@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_TARGETS } from '../../tests/db-targets';
 import type { Point } from '../twin/types';
 import type { Database } from './client';
 import { telemetryHistoryRepo, type ExportRow } from './telemetry-history-repo';
+import { telemetryPartitions } from './telemetry-partitions';
 import { telemetryRepo } from './telemetry-repo';
 
 const T0 = Date.parse('2026-11-20T00:00:00Z');
@@ -139,15 +141,22 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
     expect(Math.max(...raw.map((r) => r.bucket.extremes[0]![2]))).toBe(390);
   });
 
-  it('lists assets and deletes only rows older than the cutoff, in batches', async () => {
+  it('deletes only the DEFAULT partition rows older than the cutoff, in batches, and the rollup before it', async () => {
     const repo = telemetryHistoryRepo(database.db);
-    expect((await repo.assetIds()).sort()).toEqual(['reactor-1', 'reactor-2', 'reactor-3']);
+    const partitions = telemetryPartitions(database.db);
+    // These readings are of days without a partition (weeks before the migration made them): DEFAULT.
+    const inDefault = await database.db.execute(
+      sql`select count(*)::int as n from telemetry_default where asset_id in ('reactor-1', 'reactor-2')`,
+    );
+    expect((inDefault as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(N + 1);
     const cutoff = new Date(T0 + 500_000);
-    expect(await repo.deleteOlderThan('reactor-1', cutoff, 200)).toBe(200);
-    expect(await repo.deleteOlderThan('reactor-1', cutoff, 1_000)).toBe(300);
-    expect(await repo.deleteOlderThan('reactor-1', cutoff, 1_000)).toBe(0);
+    expect(await partitions.deleteDefaultBefore(cutoff.getTime(), 200)).toBe(200);
+    // reactor-1's other 300 and reactor-2's one reading (at T0 + 10 s).
+    expect(await partitions.deleteDefaultBefore(cutoff.getTime(), 1_000)).toBe(301);
+    expect(await partitions.deleteDefaultBefore(cutoff.getTime(), 1_000)).toBe(0);
     expect(await telemetryRepo(database.db).count('reactor-1')).toBe(N - 500);
-    expect(await telemetryRepo(database.db).count('reactor-2')).toBe(1);
+    expect(await telemetryRepo(database.db).count('reactor-2')).toBe(0);
+    expect(await partitions.deleteRollupBefore(cutoff.getTime())).toBeGreaterThan(0);
     // The rollup of the deleted range went too: a downsample of it finds nothing.
     expect(
       await repo.downsample('reactor-1', T0, cutoff.getTime() - 10_001, 10, [{ kind: 'feature', name: 'temperature' }]),

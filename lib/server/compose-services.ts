@@ -248,11 +248,11 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     // A Sparkplug death marks the asset's source offline at once (no waiting for the stale limit).
     ingestStatus.onDeviceOffline = (assetId, reason) => sources.markOffline(assetId, reason);
 
-    // Readings older than RETENTION_DAYS go at start and every hour, in small batches.
+    // At start and every hour: day partitions made ahead, days older than RETENTION_DAYS dropped.
     // Clustered, one instance runs it (a lease in Redis); a new holder runs it at once.
     const retentionLease = sharedCluster?.singleton('retention');
     const retention = createRetentionJob({
-      repo: history,
+      partitions: repos.partitions,
       retentionDays: config.RETENTION_DAYS,
       logger,
       shouldRun: retentionLease ? () => retentionLease.held() : undefined,

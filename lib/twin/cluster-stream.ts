@@ -12,7 +12,7 @@
  *   epoch and seq, and first scores and streams the readings non-owners stored meanwhile.
  */
 import type { Logger } from '../log';
-import type { StreamRepo } from '../db/stream-repo';
+import { SeqTakenError, type StreamRepo } from '../db/stream-repo';
 import type { OwnershipHooks } from '../cluster/ownership';
 import type { IngestResult } from '../ingest/durable-ingest';
 import type { Pipeline } from './pipeline';
@@ -58,7 +58,7 @@ export function createClusterStream(deps: ClusterStreamDeps): ClusterStream {
 
   /**
    * Another instance stored a seq this one was about to give (two owners for a moment: a lease
-   * connection lost and not noticed yet). The unique index refused it; re-read the position so
+   * connection lost and not noticed yet). The seq fence refused it; re-read the position so
    * the next commit does not fail the same way.
    */
   async function resync(assetId: string): Promise<void> {
@@ -269,9 +269,7 @@ export function createClusterStream(deps: ClusterStreamDeps): ClusterStream {
   };
 }
 
-/** The unique (asset, seq) index refused a row (drizzle wraps the driver's error as its cause). */
+/** The seq fence (asset_streams.last_seq) refused the commit: another instance numbered the asset. */
 function isSeqConflict(err: unknown): boolean {
-  for (let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
-    if (e.code === '23505' && e.constraint === 'telemetry_asset_seq_uq') return true;
-  return false;
+  return err instanceof SeqTakenError;
 }
