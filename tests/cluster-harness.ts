@@ -63,6 +63,8 @@ export class ClusterHarness {
   readonly dbUrl: string;
   readonly prefix = `t-cluster-${randomBytes(4).toString('hex')}`;
   readonly instances = new Map<string, Instance>();
+  /** Everything each instance printed (its log lines at CLUSTER_TEST_LOG_LEVEL, default error). */
+  readonly output = new Map<string, string>();
   private readonly dataDirs: string[] = [];
   private readonly sockets: Socket[] = [];
   private admin: pg.Client | null = null;
@@ -124,6 +126,7 @@ export class ClusterHarness {
         const logDir = process.env.CLUSTER_TEST_LOG_DIR;
         if (logDir) appendFileSync(path.join(logDir, `${name}.log`), d);
         out += d.toString();
+        this.output.set(name, (this.output.get(name) ?? '') + d.toString());
         const line = out.split('\n').find((l) => l.startsWith('READY '));
         if (!line || this.instances.get(name)?.proc === proc) return;
         clearTimeout(timer);

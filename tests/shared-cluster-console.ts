@@ -7,6 +7,8 @@
  * actions the admin API would call (same services), so a test can act on one instance and watch
  * another. SIGTERM shuts it down gracefully.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../lib/config/env';
 import { logger } from '../lib/log';
@@ -48,6 +50,16 @@ function commands(handle: ConsoleHandle): Record<string, (a: Args) => Promise<un
     },
     activate: (a) => s.models!.activate({ name: String(a.name), version: String(a.version) }, actor),
     active: async () => s.models!.active(),
+    /** Uploads the package in directory `dir` (twin.json + model.onnx), as the admin API does. */
+    upload: async (a) =>
+      s.models!.upload(
+        {
+          twin: readFileSync(path.join(String(a.dir), 'twin.json')),
+          model: readFileSync(path.join(String(a.dir), 'model.onnx')),
+        },
+        actor,
+      ),
+    drift: async () => s.models!.drift(),
     startAb: (a) => s.models!.startAb(a as never, actor),
     stopAb: () => s.models!.stopAb(actor),
     ab: async () => s.models!.ab(),

@@ -40,6 +40,12 @@ export interface Ownership {
   start(hooks: OwnershipHooks): Promise<void>;
   /** The asset list changed (registry): settle ownership now instead of at the next poll. */
   refresh(): Promise<void>;
+  /**
+   * Another instance turned out to own the asset (the fence refused a commit: this instance's
+   * lease connection was lost without a word, its locks freed and taken): owns() is false at
+   * once; the release hook runs in the background.
+   */
+  stepDown(assetId: string): void;
   /** Gives every asset back (after its release hook) and disconnects. */
   close(): Promise<void>;
 }
@@ -56,6 +62,12 @@ export interface PgOwnershipOptions {
 
 /** Server-side TCP keepalive on the lease connection: a lost machine's locks go within ~5 s. */
 const KEEPALIVE_SQL = 'set tcp_keepalives_idle = 2; set tcp_keepalives_interval = 1; set tcp_keepalives_count = 3';
+/**
+ * A lease query unanswered for this long means the lease connection is gone as far as this
+ * instance can tell (a network pause: PostgreSQL may have dropped it and freed the locks already):
+ * every asset is given up and the next poll connects again. Generous, as a loaded machine is slow.
+ */
+const LEASE_QUERY_TIMEOUT_MS = 10_000;
 
 /** The advisory-lock ownership of a cluster sharing one PostgreSQL database and schema. */
 export function pgOwnership(opts: PgOwnershipOptions): Ownership {
@@ -81,6 +93,7 @@ export function pgOwnership(opts: PgOwnershipOptions): Ownership {
     liveInstances: () => live,
     start,
     refresh: () => (hooks ? poll() : Promise.resolve()),
+    stepDown,
     close,
   } satisfies Ownership;
 
@@ -91,6 +104,7 @@ export function pgOwnership(opts: PgOwnershipOptions): Ownership {
       keepAlive: true,
       keepAliveInitialDelayMillis: 2_000,
       connectionTimeoutMillis: 5_000,
+      query_timeout: LEASE_QUERY_TIMEOUT_MS,
     });
     await c.connect();
     await c.query(KEEPALIVE_SQL);
@@ -134,6 +148,13 @@ export function pgOwnership(opts: PgOwnershipOptions): Ownership {
     timer.unref();
   }
 
+  function stepDown(assetId: string): void {
+    if (!held.delete(assetId)) return;
+    log.error({ assetId }, 'another instance owns this asset now (lease lost unnoticed): stepped down');
+    // The lock went with the lost session; the stream finishes what is in flight.
+    void hooks?.release(assetId).catch((err: unknown) => log.error({ err, assetId }, 'release failed'));
+  }
+
   function poll(): Promise<void> {
     // A poll asked for while one runs (an asset created meanwhile) runs right after it.
     if (polling) {
@@ -144,7 +165,14 @@ export function pgOwnership(opts: PgOwnershipOptions): Ownership {
       return again;
     }
     polling ??= pollOnce()
-      .catch((err: unknown) => log.warn({ err }, 'ownership poll failed'))
+      .catch(async (err: unknown) => {
+        log.warn({ err }, 'ownership poll failed');
+        const c = client;
+        if (c && (err as Error).message === 'Query read timeout') {
+          await lost(c, err as Error);
+          void c.end().catch(() => undefined);
+        }
+      })
       .finally(() => {
         polling = null;
       });

@@ -74,6 +74,7 @@ export async function prepareCluster(config: Config, logger: Logger): Promise<Cl
         repo: streamRepo(database.db, () => ownership.channel),
         instanceId: id,
         owns: (assetId) => ownership.owns(assetId),
+        stepDown: (assetId) => ownership.stepDown(assetId),
         broadcast: (msg) => io.serverSideEmit('twin:point', msg),
         onTaken,
       };

@@ -13,6 +13,7 @@ import { createClusterEvents, type ClusterEvents } from './events';
 import { connectRedis, pingRedis, redisPrefix, type RedisConnection } from './redis';
 import { startSingletonLease, type SingletonLease } from './singleton-lease';
 import { shareAbFigures } from './ab-figures';
+import { shareDriftFigures } from './drift-figures';
 import { instanceId, isClustered } from './instance';
 import type { ModelManager } from '../serving/model-manager';
 
@@ -33,6 +34,8 @@ export interface SharedCluster {
   singleton(name: string): SingletonLease;
   /** Makes the model manager's A/B figures cluster-wide (each instance adds the predictions it served). */
   shareAbFigures(models: Pick<ModelManager, 'abTotals' | 'setPeerAbTotals'>): void;
+  /** Makes drift cluster-wide: each instance counts the assets it owns, the figures add up all. */
+  shareDriftFigures(models: Pick<ModelManager, 'driftSums' | 'shareDrift'>, owns: (assetId: string) => boolean): void;
   health(): Promise<RedisHealth>;
   close(): Promise<void>;
 }
@@ -66,6 +69,9 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
     },
     shareAbFigures(models) {
       stops.push(shareAbFigures({ redis: limits, owner, models, logger }));
+    },
+    shareDriftFigures(models, owns) {
+      stops.push(shareDriftFigures({ redis: limits, owner, models, owns, logger }));
     },
     async health() {
       const jobs = [...leases.values()].filter((l) => l.held()).map((l) => l.name);

@@ -13,6 +13,7 @@ import { backtestsRepo, type BacktestsRepo } from './backtests-repo';
 import type { AuthChanges } from './auth-changes';
 import type { Database } from './client';
 import { revokedSessionsRepo, type RevokedSessionsRepo } from './revoked-sessions-repo';
+import { modelPackagesRepo, type ModelPackagesRepo } from './model-packages-repo';
 import { settingsRepo, type SettingsRepo } from './settings-repo';
 import { telemetryHistoryRepo, type TelemetryHistoryRepo } from './telemetry-history-repo';
 import { telemetryPartitions, type TelemetryPartitions } from './telemetry-partitions';
@@ -40,6 +41,8 @@ export interface Repositories {
   backtests: BacktestsRepo;
   /** The asset registry's storage (issue 15). */
   assets: AssetsRepo;
+  /** Uploaded model packages kept for every instance (clustered mode, issue 16). */
+  modelPackages: ModelPackagesRepo;
 }
 
 /** The repositories over `database`; `authChanges` is bumped by user and key changes that affect access. */
@@ -59,5 +62,6 @@ export function createRepositories(database: Database, authChanges: AuthChanges)
     annotations: annotationsRepo(db),
     backtests: backtestsRepo(db),
     assets: assetsRepo(db),
+    modelPackages: modelPackagesRepo(db),
   };
 }

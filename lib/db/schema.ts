@@ -8,6 +8,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -360,4 +361,28 @@ export const assetSignals = pgTable(
     uniqueIndex('asset_signals_tag_idx').on(t.assetId, t.tag),
     check('asset_signals_range_check', sql`${t.min} < ${t.max}`),
   ],
+);
+
+/** bytea: raw bytes (drizzle has no built-in column for it). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * Uploaded model packages (clustered mode, issue 16): the package's bytes and hash, so a version
+ * uploaded through one instance can be served by every instance (lib/db/model-packages-repo.ts).
+ * Immutable: one row per name and version, never updated.
+ */
+export const modelPackages = pgTable(
+  'model_packages',
+  {
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    /** Hex SHA-256 of the package (lib/model/package-store.ts packageHash), checked by every reader. */
+    sha256: text('sha256').notNull(),
+    onnxFile: text('onnx_file').notNull(),
+    twin: bytea('twin').notNull(),
+    model: bytea('model').notNull(),
+    uploadedBy: text('uploaded_by'),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'model_packages_pk', columns: [t.name, t.version] })],
 );

@@ -53,7 +53,7 @@ describe.each(DB_TARGETS)('stream seq fence on $name', (target) => {
     expect(await seqsOf('reactor-1')).toEqual([0, 1, 2]);
     await repo.commit([row('reactor-1', 3)]);
     // A new owner continues the same epoch after the stored seq.
-    expect(await repo.head('reactor-1', 'i2')).toEqual({ epoch: head.epoch, lastSeq: 3 });
+    expect(await repo.head('reactor-1', 'i2')).toMatchObject({ epoch: head.epoch, lastSeq: 3 });
   });
 
   it('stores one of two concurrent commits of the same seqs', async () => {

@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { insertNewTelemetry, readingKey } from './telemetry-repo';
+import { arrayLiteral, insertNewTelemetry, readingKey } from './telemetry-repo';
+import { readStoredFlags, storedFlags } from './point-flags';
 import { rollupOf, upsertRollup } from './telemetry-rollup';
 import type { Point, PointFlag } from '../twin/types';
 
@@ -43,6 +44,24 @@ export class SeqConflictError extends Error {
   }
 }
 
+/**
+ * Thrown inside the transaction (rolling it back) when this instance is no longer the owner of
+ * record of assets it numbered: another instance took them over (its lease connection was lost
+ * without this one noticing yet). The caller steps down for them and stores the readings pending.
+ */
+export class NotOwnerError extends Error {
+  constructor(readonly assetIds: string[]) {
+    super(`no longer the owner of ${assetIds.join(', ')}`);
+    this.name = 'NotOwnerError';
+  }
+}
+
+/** This instance's claim on the assets it numbers: its id and, per asset, the token `head()` gave. */
+export interface OwnerFence {
+  owner: string;
+  tokens: ReadonlyMap<string, string>;
+}
+
 interface RawRow {
   asset_id: string;
   ms: number | string;
@@ -60,7 +79,12 @@ const POINT_COLUMNS = sql.raw(
   `asset_id, round(extract(epoch from ts) * 1000)::float8 as ms, seq, "values", prediction, lower, upper, actual, model_version, flags`,
 );
 
+/**
+ * A stored point as it was streamed, but for `outOfRange` (derived from the values by the
+ * pipeline: Pipeline.restoreStored), which the database does not keep.
+ */
 function toPoint(r: RawRow): Point {
+  const { flags, inferenceMs } = readStoredFlags(r.flags);
   return {
     seq: Number(r.seq),
     ts: Number(r.ms),
@@ -69,9 +93,8 @@ function toPoint(r: RawRow): Point {
     lower: r.lower,
     upper: r.upper,
     modelVersion: r.model_version,
-    // Not stored: the batch's inference time is a live figure only.
-    inferenceMs: null,
-    flags: r.flags as PointFlag[],
+    inferenceMs,
+    flags: flags as PointFlag[],
     ...(r.actual !== null ? { actual: r.actual } : {}),
   };
 }
@@ -87,11 +110,12 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
      * completed, the rollup of exactly those, and a NOTIFY per asset with new pending rows.
      * Resolves after commit with the keys (`readingKey`) of the rows written.
      */
-    async commit(rows: SequencedRow[]): Promise<Set<string>> {
+    async commit(rows: SequencedRow[], fence?: OwnerFence): Promise<Set<string>> {
       const written = new Set<string>();
       if (!rows.length) return written;
       await db.transaction(async (tx) => {
         const t = tx as unknown as Db;
+        if (fence) await checkFence(t, fence, rows);
         await raiseLastSeq(t, rows);
         const inserts = rows.filter((r) => !r.update);
         const updates = rows.filter((r) => r.update);
@@ -108,7 +132,7 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
             from unnest(${col((r) => r.assetId)}::text[], ${col((r) => new Date(r.point.ts).toISOString())}::text[],
               ${col((r) => r.seq)}::int8[], ${col((r) => r.point.prediction)}::float8[], ${col((r) => r.point.lower)}::float8[],
               ${col((r) => r.point.upper)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
-              ${col((r) => `{${r.point.flags.map((f) => `"${f}"`).join(',')}}`)}::text[])
+              ${col((r) => arrayLiteral(storedFlags(r.point)))}::text[])
               as u(asset_id, ts, seq, prediction, lower, upper, model_version, flags)
             where t.asset_id = u.asset_id and t.ts = u.ts::timestamptz and t.pending
             returning t.asset_id, round(extract(epoch from t.ts) * 1000)::float8 as ms`);
@@ -168,20 +192,26 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
      * holds when the epoch exists and stored points carry seqs; otherwise a new epoch is stored
      * (clients holding seqs of the old one re-snapshot).
      */
-    async head(assetId: string, owner: string): Promise<{ epoch: string; lastSeq: number }> {
-      const res = (await db.execute(sql`
-        select (select epoch from asset_streams where asset_id = ${assetId}) as epoch,
-               (select last_seq from asset_streams where asset_id = ${assetId}) as last_seq`)) as unknown as {
-        rows: { epoch: string | null; last_seq: number | string | null }[];
-      };
-      const row = res.rows[0]!;
-      const continues = row.epoch !== null && row.last_seq !== null;
-      const epoch = continues ? row.epoch! : randomUUID();
-      // last_seq is left as it is: only a commit raises it (a new epoch finds it null).
-      await db.execute(sql`
-        insert into asset_streams (asset_id, epoch, owner, taken_at) values (${assetId}, ${epoch}, ${owner}, now())
-        on conflict (asset_id) do update set epoch = excluded.epoch, owner = excluded.owner, taken_at = excluded.taken_at`);
-      return { epoch, lastSeq: continues ? Number(row.last_seq) : -1 };
+    async head(assetId: string, owner: string): Promise<{ epoch: string; lastSeq: number; token: string }> {
+      return db.transaction(async (tx) => {
+        const t = tx as unknown as Db;
+        // The owner of record first: this waits for a commit of the previous owner in flight (it
+        // holds the row: checkFence), after which every commit of that owner is refused, so the
+        // last seq returned is final. The token (the time taken) tells this taking from any other.
+        const taken = (await t.execute(sql`
+          insert into asset_streams (asset_id, epoch, owner, taken_at) values (${assetId}, ${randomUUID()}, ${owner}, clock_timestamp())
+          on conflict (asset_id) do update set owner = excluded.owner, taken_at = excluded.taken_at
+          returning epoch, last_seq, taken_at::text as token`)) as unknown as {
+          rows: { epoch: string; last_seq: number | string | null; token: string }[];
+        };
+        const row = taken.rows[0]!;
+        if (row.last_seq !== null) return { epoch: row.epoch, lastSeq: Number(row.last_seq), token: row.token };
+        // Continuity cannot be shown (nothing numbered yet): a new epoch; last_seq stays null, only
+        // a commit raises it.
+        const epoch = randomUUID();
+        await t.execute(sql`update asset_streams set epoch = ${epoch} where asset_id = ${assetId}`);
+        return { epoch, lastSeq: -1, token: row.token };
+      });
     },
 
     /** The stored epoch and newest seq without taking anything (mirrors). */
@@ -249,4 +279,25 @@ async function raiseLastSeq(t: Db, rows: SequencedRow[]): Promise<void> {
   const raised = new Set(res.rows.map((r) => r.asset_id));
   const refused = assets.filter((a) => !raised.has(a));
   if (refused.length) throw new SeqTakenError(refused);
+}
+
+/**
+ * The fence against two owners (issue 16): the assets numbered in this transaction must still
+ * name this instance and its token as their owner of record. Their rows are held until the commit
+ * (the lock raiseLastSeq's update takes next anyway), so a new owner's `head()` waits for it and
+ * then reads the final last seq.
+ */
+async function checkFence(t: Db, fence: OwnerFence, rows: SequencedRow[]): Promise<void> {
+  const ids = [...new Set(rows.filter((r) => r.seq !== null).map((r) => r.assetId))];
+  if (!ids.length) return;
+  const res = (await t.execute(sql`
+    select s.asset_id from asset_streams s
+    join unnest(${sql.param(ids)}::text[], ${sql.param(ids.map((id) => fence.tokens.get(id) ?? null))}::text[])
+      as f(asset_id, token) on f.asset_id = s.asset_id
+    where s.owner = ${fence.owner} and s.taken_at = f.token::timestamptz
+    order by s.asset_id
+    for no key update of s`)) as unknown as { rows: { asset_id: string }[] };
+  const mine = new Set(res.rows.map((r) => r.asset_id));
+  const lost = ids.filter((id) => !mine.has(id));
+  if (lost.length) throw new NotOwnerError(lost);
 }

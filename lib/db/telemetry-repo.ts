@@ -2,6 +2,7 @@ import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { telemetry } from './schema';
 import { rollupOf, upsertRollup } from './telemetry-rollup';
+import { readStoredFlags, storedFlags } from './point-flags';
 import type { Point } from '../twin/types';
 
 /** A stored telemetry row as the domain sees it (times as epoch ms). */
@@ -30,7 +31,7 @@ export function storedPoint(r: typeof telemetry.$inferSelect): StoredPoint {
     upper: r.upper,
     actual: r.actual,
     modelVersion: r.modelVersion,
-    flags: r.flags,
+    flags: readStoredFlags(r.flags).flags,
   };
 }
 
@@ -43,7 +44,7 @@ export function readingKey(assetId: string, ts: number): string {
 const INSERT_CHUNK = 5_000;
 
 /** A text[] element holding a PostgreSQL array literal (flags are ragged, so each row's is cast alone). */
-function arrayLiteral(items: readonly string[]): string {
+export function arrayLiteral(items: readonly string[]): string {
   return `{${items.map((f) => `"${f.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
@@ -84,7 +85,7 @@ export async function insertNewTelemetry<R extends { assetId: string; point: Omi
         ${col((r) => JSON.stringify(r.point.values))}::text[], ${col((r) => r.point.prediction)}::float8[],
         ${col((r) => r.point.lower)}::float8[], ${col((r) => r.point.upper)}::float8[],
         ${col((r) => r.point.actual ?? null)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
-        ${col((r) => arrayLiteral(r.point.flags))}::text[],
+        ${col((r) => arrayLiteral(cluster ? storedFlags(r.point) : r.point.flags))}::text[],
         ${col((r) => cluster?.seq(r) ?? null)}::int8[], ${col((r) => cluster?.pending(r) ?? false)}::bool[]
       ) as u(asset_id, ts, v, prediction, lower, upper, actual, model_version, flags, seq, pending)
       on conflict (asset_id, ts) do nothing

@@ -33,8 +33,15 @@ export { loadModelPackage } from './twin-model';
 export type { TwinModel, Prediction, RowScores, InputCheck, ItemPrediction, LoadOptions } from './twin-model';
 export { listModelPackages } from './registry';
 export type { PackageRef } from './registry';
-export { listAllPackages, storeUploadedPackage, PackageExistsError } from './package-store';
-export type { PackageSource, SourcedPackageRef, UploadedFiles } from './package-store';
+export {
+  listAllPackages,
+  materialisePackage,
+  packageHash,
+  storeUploadedPackage,
+  PackageExistsError,
+  PackageHashError,
+} from './package-store';
+export type { PackageBytes, PackageSource, SourcedPackageRef, UploadedFiles } from './package-store';
 export { readManifest } from './read-manifest';
 export { ModelPackageError, InputValidationError, issuesToFields, problemsToFields } from './errors';
 export type { PackageProblem, InputIssue, InputIssueCode } from './errors';

@@ -2,7 +2,7 @@
  * Admin-uploaded model packages: checked fully before anything is kept, then stored as
  * <root>/<name>/<version>/ beside the shipped ones. A refused upload leaves nothing behind.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MANIFEST_FILE } from './read-manifest';
@@ -64,6 +64,11 @@ export async function storeUploadedPackage(
   root: string,
   files: UploadedFiles,
   taken: (name: string, version: string) => Promise<boolean>,
+  /**
+   * Clustered: keeps the checked package for every instance (the database) before it becomes
+   * visible here; false means the name and version were taken meanwhile (PackageExistsError).
+   */
+  keep?: (pkg: PackageBytes) => Promise<boolean>,
 ): Promise<{ ref: PackageRef; model: TwinModel }> {
   const staging = path.join(root, `.upload-${randomBytes(6).toString('hex')}`);
   await mkdir(staging, { recursive: true });
@@ -74,6 +79,9 @@ export async function storeUploadedPackage(
     model = await loadModelPackage(staging);
     const { name, version } = model.manifest;
     if (await taken(name, version)) throw new PackageExistsError(name, version);
+    const onnxFile = onnxFileName(files.twin);
+    if (keep && !(await keep({ name, version, sha256: packageHash(files), onnxFile, ...files })))
+      throw new PackageExistsError(name, version);
     const dir = path.join(root, name, version);
     const nameDir = path.dirname(dir);
     await mkdir(nameDir, { recursive: true });
@@ -97,12 +105,75 @@ export async function storeUploadedPackage(
   }
 }
 
+/** Names that may become a directory (a slug, as twin.json's schema demands) and ONNX file names. */
+const SAFE_SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
+const SAFE_ONNX = /^[A-Za-z0-9][A-Za-z0-9._-]*\.onnx$/;
+
+/** A package as bytes with its hash: what the database keeps (lib/db/model-packages-repo.ts). */
+export interface PackageBytes {
+  name: string;
+  version: string;
+  /** packageHash of twin and model. */
+  sha256: string;
+  onnxFile: string;
+  twin: Uint8Array;
+  model: Uint8Array;
+}
+
+/** Hex SHA-256 over both files (twin.json's length first, so no two splits of the bytes agree). */
+export function packageHash(files: UploadedFiles): string {
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64BE(BigInt(files.twin.length));
+  return createHash('sha256')
+    .update('twinops-package-v1\0')
+    .update(length)
+    .update(files.twin)
+    .update(files.model)
+    .digest('hex');
+}
+
+/** The stored package's bytes do not match its hash: it is not written anywhere. */
+export class PackageHashError extends Error {
+  constructor(
+    readonly packageName: string,
+    readonly version: string,
+  ) {
+    super(`model ${packageName} ${version}: stored bytes do not match their hash; not used`);
+    this.name = 'PackageHashError';
+  }
+}
+
+/**
+ * Writes a package kept in the database into <root>/<name>/<version> (clustered mode: uploaded
+ * through another instance), after checking its hash; staged and renamed like an upload, so a
+ * half-written package is never visible. A package already there is left as it is.
+ */
+export async function materialisePackage(root: string, pkg: PackageBytes): Promise<void> {
+  if (packageHash(pkg) !== pkg.sha256) throw new PackageHashError(pkg.name, pkg.version);
+  if (!SAFE_SEGMENT.test(pkg.name) || !SAFE_SEGMENT.test(pkg.version) || !SAFE_ONNX.test(pkg.onnxFile))
+    throw new PackageHashError(pkg.name, pkg.version);
+  const staging = path.join(root, `.fetch-${randomBytes(6).toString('hex')}`);
+  await mkdir(staging, { recursive: true });
+  try {
+    await writeFile(path.join(staging, MANIFEST_FILE), pkg.twin);
+    await writeFile(path.join(staging, pkg.onnxFile), pkg.model);
+    const dir = path.join(root, pkg.name, pkg.version);
+    await mkdir(path.dirname(dir), { recursive: true });
+    await rename(staging, dir).catch((e: NodeJS.ErrnoException) => {
+      // Written meanwhile by a concurrent fetch: the same bytes (versions are immutable).
+      if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST' && e.code !== 'EPERM') throw e;
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
 /** The file name twin.json asks for (when it says one that is safe), else model.onnx. */
 function onnxFileName(twin: Uint8Array): string {
   try {
     const json = JSON.parse(Buffer.from(twin).toString('utf8')) as { onnx?: { file?: unknown } };
     const file = json.onnx?.file;
-    if (typeof file === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*\.onnx$/.test(file)) return file;
+    if (typeof file === 'string' && SAFE_ONNX.test(file)) return file;
   } catch {
     // the loader reports the broken JSON
   }

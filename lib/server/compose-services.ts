@@ -131,6 +131,8 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
       settings: repos.settings,
       audit,
       broadcast: modelBroadcaster(io),
+      // Clustered, an upload through any instance is kept in the database for all of them.
+      packages: deps.cluster.clustered ? repos.modelPackages : undefined,
     });
     await models.start();
     started.models = models;
@@ -213,6 +215,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     if (sharedCluster) {
       syncServing({ events: sharedCluster.events, models, alerts, logger });
       sharedCluster.shareAbFigures(models);
+      sharedCluster.shareDriftFigures(models, deps.cluster.owns);
     }
 
     // Stale / offline sources: "no data since" on the cards and a stale-data alert (issue 15).

@@ -8,6 +8,7 @@ import type { FeatureManifest } from '../model';
 import type { Logger } from '../log';
 import { recordDriftAlert } from '../metrics/model-metrics';
 import { DriftMonitor, type DriftReport } from './drift';
+import { mergedReport, type DriftSums } from './drift-summary';
 import { Listeners } from './listeners';
 import type { DriftEvent } from './serving-types';
 
@@ -18,7 +19,15 @@ export interface DriftWatchDeps {
   threshold: number;
   /** The serving model's features, or null while degraded (no check then). */
   features(): readonly FeatureManifest[] | null;
+  /** The serving model's `name/version` (sums of other instances count only under the same one). */
+  modelKey(): string | null;
   log: Logger;
+}
+
+/** Clustered: which readings this instance counts (the assets it owns now) and the others' sums. */
+export interface DriftPeers {
+  owns(assetId: string): boolean;
+  peers(): DriftSums[];
 }
 
 export class DriftWatch {
@@ -29,6 +38,7 @@ export class DriftWatch {
   readonly events: Listeners<[DriftEvent]>;
   private readonly drifting = new Set<string>();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private shared: DriftPeers | null = null;
 
   constructor(private readonly deps: DriftWatchDeps) {
     this.monitor = new DriftMonitor({ threshold: deps.threshold });
@@ -45,14 +55,42 @@ export class DriftWatch {
     clearInterval(this.timer);
   }
 
-  observe(values: Record<string, number>): void {
-    this.monitor.observe(values);
+  /** A scored reading's values; `assetId` tells whose (clustered: only owned assets count). */
+  observe(values: Record<string, number>, assetId?: string): void {
+    this.monitor.observe(values, assetId);
   }
 
-  /** Drift of the serving model's features, or null while degraded. */
+  /** Clustered (lib/cluster/drift-figures.ts): count owned assets only and add the others' sums. */
+  share(peers: DriftPeers | null): void {
+    this.shared = peers;
+  }
+
+  /** This instance's window as sums (the assets it owns), for the other instances; null while degraded. */
+  sums(): DriftSums | null {
+    const features = this.deps.features();
+    const model = this.deps.modelKey();
+    if (!features || !model) return null;
+    const shared = this.shared;
+    // A reading of an asset owned elsewhere now (taken over) is that owner's to count.
+    const counts = shared ? (assetId: string | undefined) => assetId !== undefined && shared.owns(assetId) : () => true;
+    return { model, features: this.monitor.sums(features, counts) };
+  }
+
+  /**
+   * Drift of the serving model's features, or null while degraded. Clustered, the figures of
+   * every instance serving the same model: their windows added up (`window` is their sum).
+   */
   report(): DriftReport | null {
     const features = this.deps.features();
-    return features ? this.monitor.report(features) : null;
+    if (!features) return null;
+    const mine = this.shared ? this.sums() : null;
+    if (!this.shared || !mine) return this.monitor.report(features);
+    const others = this.shared.peers().filter((p) => p.model === mine.model);
+    return mergedReport(features, [mine.features, ...others.map((o) => o.features)], {
+      threshold: this.deps.threshold,
+      window: this.monitor.window * (1 + others.length),
+      minSamples: this.monitor.minSamples,
+    });
   }
 
   private check(): void {

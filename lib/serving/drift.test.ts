@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureManifest } from '../model';
 import { DriftMonitor, psiAgainstNormal } from './drift';
+import { mergedReport } from './drift-summary';
 import { createRandom, type Random } from '../plant/random';
 
 const feature: FeatureManifest = {
@@ -41,5 +42,33 @@ describe('drift', () => {
     expect(drift.drifting).toBe(true);
     expect(drift.psi!).toBeGreaterThan(0.25);
     expect(drift.outOfRangeRate!).toBeCloseTo(0.1, 2);
+  });
+
+  it('adds up the windows of several instances to the figures of all their readings (clustered)', () => {
+    const rand = createRandom(11);
+    const opts = { threshold: 0.25, window: 1_000, minSamples: 100 };
+    const all = new DriftMonitor(opts);
+    const parts = [new DriftMonitor(opts), new DriftMonitor(opts), new DriftMonitor(opts)];
+    for (let i = 0; i < 900; i++) {
+      // Each instance owns one asset; one of them reads hot and sometimes out of range.
+      const k = i % 3;
+      const v = k === 2 ? (i % 30 === 2 ? 405 : normal(rand, 380, 8)) : normal(rand, 350, 20);
+      all.observe({ temperature: v }, `r${k}`);
+      parts[k]!.observe({ temperature: v }, `r${k}`);
+      // A reading of an asset this instance no longer owns (taken over): not counted.
+      if (k === 0) parts[1]!.observe({ temperature: 999 }, 'r0');
+    }
+    const whole = all.report([feature]).features[0]!;
+    const merged = mergedReport(
+      [feature],
+      parts.map((m, k) => m.sums([feature], (source) => source === `r${k}`)),
+      { ...opts, window: 3_000 },
+    ).features[0]!;
+    expect(merged.count).toBe(900);
+    expect(merged.mean!).toBeCloseTo(whole.mean!, 9);
+    expect(merged.std!).toBeCloseTo(whole.std!, 6);
+    expect(merged.psi!).toBeCloseTo(whole.psi!, 9);
+    expect(merged.outOfRangeRate).toBeCloseTo(whole.outOfRangeRate!, 12);
+    expect(merged.drifting).toBe(whole.drifting);
   });
 });

@@ -6,11 +6,7 @@
  * PSI < 0.1 is usually read as stable, 0.1-0.25 as a shift to watch, > 0.25 as drift.
  */
 import type { FeatureManifest } from '../model';
-
-/** Standard normal quantiles at 10 %, 20 %, ... 90 %: the bucket edges in std units. */
-const DECILE_Z = [-1.2815516, -0.8416212, -0.5244005, -0.2533471, 0, 0.2533471, 0.5244005, 0.8416212, 1.2815516];
-/** Empty buckets would make the PSI infinite; count them as this fraction instead. */
-const EPSILON = 1e-4;
+import { DECILE_Z, psiOfCounts, sumsOf, type FeatureSums } from './drift-summary';
 
 export interface DriftFeature {
   name: string;
@@ -44,13 +40,7 @@ export function psiAgainstNormal(values: ArrayLike<number>, mean: number, std: n
     while (b < edges.length && v >= edges[b]!) b++;
     counts[b]!++;
   }
-  const expected = 1 / counts.length;
-  let psi = 0;
-  for (const c of counts) {
-    const actual = Math.max(c / values.length, EPSILON);
-    psi += (actual - expected) * Math.log(actual / expected);
-  }
-  return psi;
+  return psiOfCounts(counts, values.length);
 }
 
 export interface DriftOptions {
@@ -64,7 +54,7 @@ export interface DriftOptions {
 export class DriftMonitor {
   readonly window: number;
   readonly minSamples: number;
-  private readonly rings = new Map<string, { values: Float64Array; n: number }>();
+  private readonly rings = new Map<string, { values: Float64Array; sources: (string | undefined)[]; n: number }>();
 
   constructor(private readonly opts: DriftOptions) {
     this.window = opts.window ?? 1_000;
@@ -75,14 +65,30 @@ export class DriftMonitor {
     return this.opts.threshold;
   }
 
-  /** One reading (feature name -> value); non-finite values are ignored. */
-  observe(values: Record<string, number>): void {
+  /**
+   * One reading (feature name -> value); non-finite values are ignored. `source` (the asset) lets
+   * a clustered instance count only the assets it owns now (sums()).
+   */
+  observe(values: Record<string, number>, source?: string): void {
     for (const [name, v] of Object.entries(values)) {
       if (!Number.isFinite(v)) continue;
       let ring = this.rings.get(name);
-      if (!ring) this.rings.set(name, (ring = { values: new Float64Array(this.window), n: 0 }));
+      if (!ring)
+        this.rings.set(name, (ring = { values: new Float64Array(this.window), sources: new Array(this.window), n: 0 }));
+      ring.sources[ring.n % this.window] = source;
       ring.values[ring.n++ % this.window] = v;
     }
+  }
+
+  /** The window's sums per feature (drift-summary.ts), only readings whose source `counts`. */
+  sums(features: readonly FeatureManifest[], counts: (source: string | undefined) => boolean): FeatureSums[] {
+    return features.map((f) => {
+      const ring = this.rings.get(f.name);
+      const n = ring ? Math.min(ring.n, this.window) : 0;
+      const kept: number[] = [];
+      for (let i = 0; i < n; i++) if (counts(ring!.sources[i])) kept.push(ring!.values[i]!);
+      return sumsOf(f, kept);
+    });
   }
 
   /** The window of every feature of `features` against its training statistics. */

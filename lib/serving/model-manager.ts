@@ -25,7 +25,9 @@ import { AbStats } from './ab-stats';
 import { AbTest, type AbTotals } from './ab-test';
 import { DegradedMode } from './degraded-mode';
 import type { DriftReport } from './drift';
-import { DriftWatch } from './drift-watch';
+import { DriftWatch, type DriftPeers } from './drift-watch';
+import type { DriftSums } from './drift-summary';
+import type { PackageVault } from './version-registry';
 import { modelAudit } from './model-audit';
 import { createPredictionCache, servingModel, type ServingDeps } from './model-serving';
 import { uploadModel, type ModelUploadDeps } from './model-upload';
@@ -55,6 +57,8 @@ export interface ModelManagerDeps {
   audit: AuditRepo;
   /** Tells every console (socket.io `model:changed`). */
   broadcast(model: ModelRef | null, opts?: { local?: boolean }): void;
+  /** Clustered: uploaded packages kept in the database for every instance (else files only). */
+  packages?: PackageVault;
   /** Test seam for the A/B split. */
   random?: () => number;
   retryMs?: number;
@@ -78,7 +82,7 @@ export class ModelManager {
     const log = deps.logger.child({ module: 'models' });
     const settings = new ServingSettings(deps.settings, log);
     const audit = modelAudit(deps.audit, log);
-    const registry = new VersionRegistry(deps.config, audit);
+    const registry = new VersionRegistry(deps.config, audit, deps.packages ?? null, log);
     const activation = new Activation({ registry, settings, audit, broadcast: deps.broadcast, log });
     this.registry = registry;
     this.activation = activation;
@@ -94,6 +98,7 @@ export class ModelManager {
     this.driftWatch = new DriftWatch({
       threshold: deps.config.DRIFT_PSI_THRESHOLD,
       features: () => activation.state.champion?.model.manifest.features ?? null,
+      modelKey: () => activation.state.champion?.key ?? null,
       log,
     });
     this.uploads = { config: deps.config, activation, registry, settings, audit, log };
@@ -147,8 +152,8 @@ export class ModelManager {
   }
 
   /** Feeds a pipeline point to the drift monitor and the A/B figures. */
-  observePoint(point: Point): void {
-    this.driftWatch.observe(point.values);
+  observePoint(point: Point, assetId?: string): void {
+    this.driftWatch.observe(point.values, assetId);
     if (point.prediction !== null && point.modelVersion)
       // The latency was recorded per model call by the scorer (a tick scores every asset at once).
       this.stats.record(point.modelVersion, point.prediction, null, point.actual);
@@ -196,6 +201,16 @@ export class ModelManager {
   /** This instance's A/B totals, tagged with the test they belong to. */
   abTotals(): AbTotals {
     return this.abTest.totals();
+  }
+
+  /** This instance's drift window as sums (the assets it owns), for the other instances. */
+  driftSums(): DriftSums | null {
+    return this.driftWatch.sums();
+  }
+
+  /** Clustered: drift counts the assets owned here, and the others' sums of the same model join ours. */
+  shareDrift(peers: DriftPeers | null): void {
+    this.driftWatch.share(peers);
   }
 
   /** Where the other instances' totals come from; their figures of the same test join ours. */

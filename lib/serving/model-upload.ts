@@ -31,6 +31,8 @@ export async function uploadModel(deps: ModelUploadDeps, files: UploadedFiles, a
       config.uploadedModelsDir,
       files,
       async (name, version) => (await registry.find({ name, version })) !== null,
+      // Clustered: kept in the database too, so every instance can serve it.
+      registry.vault ? (pkg) => registry.vault!.put(pkg, actor.username) : undefined,
     );
   } catch (err) {
     await audit(actor, 'model.upload', null, 'failure', {

@@ -12,7 +12,7 @@
  *   epoch and seq, and first scores and streams the readings non-owners stored meanwhile.
  */
 import type { Logger } from '../log';
-import { SeqTakenError, type StreamRepo } from '../db/stream-repo';
+import { NotOwnerError, SeqTakenError, type StreamRepo } from '../db/stream-repo';
 import type { OwnershipHooks } from '../cluster/ownership';
 import type { IngestResult } from '../ingest/durable-ingest';
 import type { Pipeline } from './pipeline';
@@ -24,6 +24,11 @@ export interface ClusterStreamDeps {
   repo: StreamRepo;
   instanceId: string;
   owns(assetId: string): boolean;
+  /**
+   * Another instance is the asset's owner of record (it took the asset over while this one's lease
+   * connection was lost unnoticed): stop owning it at once (owns() false from now on).
+   */
+  stepDown(assetId: string): void;
   /** Sends an owned point to every other instance (io.serverSideEmit through the adapter). */
   broadcast(msg: { assetId: string; epoch: string; point: Point }): void;
   /** Sends a point to this instance's sockets in the asset's room (the stream hub). */
@@ -50,11 +55,19 @@ export interface ClusterStream {
 }
 
 export function createClusterStream(deps: ClusterStreamDeps): ClusterStream {
-  const { pipeline, repo } = deps;
+  const { pipeline } = deps;
+  // Points read back are made equal to the live ones (the signals out of range judged again).
+  const repo: StreamRepo = {
+    ...deps.repo,
+    recent: async (...args) => (await deps.repo.recent(...args)).map((p) => pipeline.restoreStored(p)),
+    after: async (...args) => (await deps.repo.after(...args)).map((p) => pipeline.restoreStored(p)),
+  };
   const log = deps.logger.child({ module: 'cluster-stream', instance: deps.instanceId });
   const windowMs = deps.bufferSeconds * 1000;
   const mirrors = new Map<string, { busy: Promise<void> | null; queue: { epoch: string; point: Point }[] }>();
   const pendingRuns = new Map<string, { running: Promise<void> | null; again: boolean }>();
+  /** The token of each asset this instance took (stream-repo head()): its claim at every commit. */
+  const tokens = new Map<string, string>();
 
   /**
    * Another instance stored a seq this one was about to give (two owners for a moment: a lease
@@ -71,8 +84,17 @@ export function createClusterStream(deps: ClusterStreamDeps): ClusterStream {
   const sequencer = new Sequencer({
     commit: async (rows) => {
       try {
-        return await repo.commit(rows);
+        return await repo.commit(rows, { owner: deps.instanceId, tokens });
       } catch (err) {
+        if (err instanceof NotOwnerError) {
+          // The sequencer plans again: these readings are stored pending for the new owner.
+          for (const id of err.assetIds) {
+            tokens.delete(id);
+            log.error({ assetId: id }, 'another instance took this asset over: stepping down');
+            deps.stepDown(id);
+          }
+          throw err;
+        }
         if (isSeqConflict(err))
           for (const id of new Set(rows.filter((r) => r.seq !== null).map((r) => r.assetId)))
             await resync(id).catch(() => undefined);
@@ -199,16 +221,18 @@ export function createClusterStream(deps: ClusterStreamDeps): ClusterStream {
       await catchUp(assetId);
       const stream = pipeline.stream(assetId)!;
       const head = await repo.head(assetId, deps.instanceId);
+      tokens.set(assetId, head.token);
       if (head.epoch !== stream.epoch || head.lastSeq !== stream.lastSeq)
         stream.reset(head.epoch, await repo.recent(assetId, windowMs, deps.capacity), head.lastSeq);
       await deps.onTaken?.(assetId, stream.latest()?.ts);
       log.info({ assetId, epoch: head.epoch, lastSeq: head.lastSeq }, 'stream continued');
     },
-    async release() {
+    async release(assetId) {
       // Ownership is already withdrawn (owns() is false): what is in flight commits and publishes,
       // later readings are stored pending for the next owner.
       await pipeline.idle();
       await sequencer.idle();
+      if (!deps.owns(assetId)) tokens.delete(assetId);
     },
     pending(assetId) {
       void processPending(assetId);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log';
 import { recordPrediction } from '../metrics';
 import { AssetStream } from './asset-stream';
-import type { Scorer } from './scorer';
+import type { RowCheck, Scorer } from './scorer';
 import type { AssetInfo, Point, PointFlag, Reading } from './types';
 
 export interface PipelineOptions {
@@ -174,7 +174,7 @@ export class Pipeline {
       const rows: number[][] = [];
       const targets: Omit<Point, 'seq'>[] = [];
       for (const p of points) {
-        const check = scorer.check(modelInputs(p.values, scorer.features));
+        const check = checkReading(scorer, p.values);
         if (check.ok) {
           rows.push(check.row);
           targets.push(p);
@@ -217,6 +217,19 @@ export class Pipeline {
   }
 
   /**
+   * A point read back from the database (clustered mode: a new owner's buffer, a mirror filling a
+   * gap, a resume across a failover) as the live pipeline published it: the signals out of range
+   * are not stored, so they are judged again from the stored values by the same check scoring made
+   * (against the serving model's ranges, which are the asset's feature ranges).
+   */
+  restoreStored<P extends Omit<Point, 'seq'>>(point: P): P {
+    if (!point.flags.includes('out_of_range')) return point;
+    const scorer = this.opts.scorer();
+    const check = scorer ? checkReading(scorer, point.values) : null;
+    return check && !check.ok ? { ...point, outOfRange: check.outOfRange } : point;
+  }
+
+  /**
    * Publishes a committed point to the live stream, unless it is late (older than the asset's
    * newest live point: a gateway back from an outage), which would put the stream out of time
    * order; a late point stays stored (History, rollup, CSV) and null is returned.
@@ -247,6 +260,11 @@ export class Pipeline {
   idle(): Promise<void> {
     return this.queue.then(() => undefined);
   }
+}
+
+/** A reading's values judged by the model (its input row, or the signals out of range), as scoring does. */
+export function checkReading(scorer: Scorer, values: Record<string, number>): RowCheck {
+  return scorer.check(modelInputs(values, scorer.features));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeqConflictError, type SequencedRow } from '../db/stream-repo';
+import { NotOwnerError, SeqConflictError, type SequencedRow } from '../db/stream-repo';
 import { readingKey } from '../db/telemetry-repo';
 import { NotStoredError } from '../ingest/group-commit';
 import { Sequencer } from './sequencer';
@@ -17,7 +17,7 @@ const point = (ts: number): Omit<Point, 'seq'> => ({
 });
 
 /** A table in memory with the real one's two unique keys: (asset, ts) skipped, (asset, seq) refused. */
-function table(opts: { owned: string[]; failNext?: number }) {
+function table(opts: { owned: string[]; failNext?: number; takenOver?: string[] }) {
   const rows = new Map<string, SequencedRow>();
   const published: { assetId: string; seq: number; ts: number }[] = [];
   let fail = opts.failNext ?? 0;
@@ -27,6 +27,12 @@ function table(opts: { owned: string[]; failNext?: number }) {
       if (fail > 0) {
         fail--;
         throw new Error('database unavailable');
+      }
+      // The owner-of-record fence: another instance took these assets over (the caller steps down).
+      const lost = (opts.takenOver ?? []).filter((a) => batch.some((r) => r.assetId === a && r.seq !== null));
+      if (lost.length) {
+        for (const a of lost) opts.owned.splice(opts.owned.indexOf(a), 1);
+        throw new NotOwnerError(lost);
       }
       const written = new Set<string>();
       const staged = new Map(rows);
@@ -88,6 +94,17 @@ describe('sequencer (clustered mode)', () => {
     expect(t.published).toEqual([]);
     await t.sequencer.submit([{ assetId: 'r1', point: point(110) }]);
     expect(t.published).toEqual([{ assetId: 'r1', seq: 0, ts: 110 }]);
+  });
+
+  it('refused by the owner fence: the readings are stored pending for the new owner, no seq given', async () => {
+    const t = table({ owned: ['r1', 'r2'], takenOver: ['r1'] });
+    const res = await t.sequencer.submit([
+      { assetId: 'r1', point: point(100) },
+      { assetId: 'r2', point: point(100) },
+    ]);
+    expect(res.map((r) => r.status)).toEqual(['queued', 'new']);
+    expect(t.rows.get(readingKey('r1', 100))).toMatchObject({ pending: true, seq: null });
+    expect(t.published).toEqual([{ assetId: 'r2', seq: 0, ts: 100 }]);
   });
 
   it('concurrent submissions share a transaction and are numbered in submission order', async () => {

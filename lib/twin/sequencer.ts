@@ -10,7 +10,7 @@
  */
 import { NotStoredError } from '../ingest/group-commit';
 import { readingKey } from '../db/telemetry-repo';
-import { SeqConflictError, type SequencedRow } from '../db/stream-repo';
+import { NotOwnerError, SeqConflictError, type SequencedRow } from '../db/stream-repo';
 import type { Point } from './types';
 
 /** new: sequenced and streamed; late: stored, not streamed; duplicate: stored before; queued: stored for the owner. */
@@ -90,6 +90,12 @@ export class Sequencer {
           // Rolled back: plan again with those rows as duplicates.
           this.stats.retries++;
           for (const k of err.keys) known.add(k);
+          continue;
+        }
+        if (err instanceof NotOwnerError && attempt < MAX_ATTEMPTS) {
+          // Rolled back, and the caller stepped down for those assets (owns() is false now): plan
+          // again, their readings stored pending for the new owner, nothing numbered twice.
+          this.stats.retries++;
           continue;
         }
         this.stats.failedCommits++;

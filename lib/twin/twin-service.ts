@@ -84,7 +84,7 @@ export function createTwinService(opts: TwinOptions): TwinService {
     ],
     scorer: () => models.scorer(),
     onPoint: (assetId, point, stored) => {
-      models.observePoint(point);
+      models.observePoint(point, assetId);
       if (!stored) writer.enqueue(assetId, point);
       opts.hub.publish(assetId, point);
       opts.onPoint?.(assetId, point);
