@@ -48,54 +48,88 @@ export interface RollupRow {
   maxTs: number;
 }
 
-/** Signals of a point that the rollup keeps: every numeric feature, the prediction, its band and the measured value. */
-function* signalsOf(point: Point): Generator<[string, number]> {
-  for (const [name, v] of Object.entries(point.values)) if (Number.isFinite(v)) yield [name, v];
-  if (point.prediction !== null && Number.isFinite(point.prediction)) yield ['prediction', point.prediction];
-  if (point.lower !== null && Number.isFinite(point.lower)) yield ['lower', point.lower];
-  if (point.upper !== null && Number.isFinite(point.upper)) yield ['upper', point.upper];
-  if (point.actual !== undefined && Number.isFinite(point.actual)) yield ['actual', point.actual];
-}
-
 /**
  * One rollup row per (asset, level, signal, bucket) touched by `rows` (a statement may not
  * upsert the same row twice). Ties keep the earliest time, as the query side expects.
+ *
+ * Kept signals: every numeric value, the prediction, its band and the measured value. The finest
+ * level is built from the readings, each coarser one from the level below it (its width a
+ * multiple): a commit's readings mostly share their buckets, so the coarser levels merge a few
+ * rows instead of every reading again. This runs in the group commit for every reading, so it
+ * avoids building a string key per value (readings of one asset and bucket come in a row).
  */
-export function rollupOf(rows: { assetId: string; point: Point }[], levels = ROLLUP_LEVELS_S): RollupRow[] {
-  const out = new Map<string, RollupRow>();
+export function rollupOf(
+  rows: { assetId: string; point: Point }[],
+  levels: readonly number[] = ROLLUP_LEVELS_S,
+): RollupRow[] {
+  if (!levels.length) return [];
+  const finestS = levels[0]!;
+  const finestMs = finestS * 1000;
+  /** `${assetId}\0${bucket}` -> the bucket's rows by signal. */
+  const buckets = new Map<string, Map<string, RollupRow>>();
+  let lastAsset: string | null = null;
+  let lastBucket = NaN;
+  let signals = new Map<string, RollupRow>();
   for (const { assetId, point } of rows) {
-    for (const [signal, v] of signalsOf(point)) {
-      for (const widthS of levels) {
-        const bucket = Math.floor(point.ts / (widthS * 1000)) * widthS * 1000;
-        widen(
-          out,
-          `${assetId}\u0000${widthS}\u0000${signal}\u0000${bucket}`,
-          assetId,
-          widthS,
-          signal,
-          bucket,
-          point.ts,
-          v,
-        );
-      }
+    const ts = point.ts;
+    const bucket = Math.floor(ts / finestMs) * finestMs;
+    if (assetId !== lastAsset || bucket !== lastBucket) {
+      const key = `${assetId}\u0000${bucket}`;
+      let found = buckets.get(key);
+      if (!found) buckets.set(key, (found = new Map()));
+      signals = found;
+      lastAsset = assetId;
+      lastBucket = bucket;
     }
+    const values = point.values;
+    for (const name in values) {
+      const v = values[name]!;
+      if (Number.isFinite(v)) widen(signals, name, assetId, finestS, bucket, ts, v);
+    }
+    if (point.prediction !== null && Number.isFinite(point.prediction))
+      widen(signals, 'prediction', assetId, finestS, bucket, ts, point.prediction);
+    if (point.lower !== null && Number.isFinite(point.lower))
+      widen(signals, 'lower', assetId, finestS, bucket, ts, point.lower);
+    if (point.upper !== null && Number.isFinite(point.upper))
+      widen(signals, 'upper', assetId, finestS, bucket, ts, point.upper);
+    if (point.actual !== undefined && Number.isFinite(point.actual))
+      widen(signals, 'actual', assetId, finestS, bucket, ts, point.actual);
   }
-  return [...out.values()];
+  let level: RollupRow[] = [];
+  for (const bySignal of buckets.values()) for (const r of bySignal.values()) level.push(r);
+  const out = [...level];
+  let levelS: number = finestS;
+  for (const widthS of levels.slice(1)) {
+    // Each level from the one below when it nests in it (10 s, 1 min, 5 min, 15 min, 1 h do).
+    const from = widthS % levelS === 0 ? level : rollupOf(rows, [widthS]);
+    const merged = new Map<string, RollupRow>();
+    const widthMs = widthS * 1000;
+    for (const r of from) {
+      const bucket = Math.floor(r.bucket / widthMs) * widthMs;
+      const key = `${r.assetId}\u0000${r.signal}\u0000${bucket}`;
+      const m = merged.get(key);
+      if (!m) merged.set(key, { ...r, widthS, bucket });
+      else mergeInto(m, r);
+    }
+    level = [...merged.values()];
+    levelS = widthS;
+    out.push(...level);
+  }
+  return out;
 }
 
 function widen(
-  out: Map<string, RollupRow>,
-  key: string,
+  bySignal: Map<string, RollupRow>,
+  signal: string,
   assetId: string,
   widthS: number,
-  signal: string,
   bucket: number,
   ts: number,
   v: number,
 ): void {
-  const r = out.get(key);
+  const r = bySignal.get(signal);
   if (!r) {
-    out.set(key, { assetId, widthS, signal, bucket, n: 1, min: v, minTs: ts, max: v, maxTs: ts });
+    bySignal.set(signal, { assetId, widthS, signal, bucket, n: 1, min: v, minTs: ts, max: v, maxTs: ts });
     return;
   }
   r.n++;
@@ -106,6 +140,19 @@ function widen(
   if (v > r.max || (v === r.max && ts < r.maxTs)) {
     r.max = v;
     r.maxTs = ts;
+  }
+}
+
+/** Adds `other`'s count and extremes to `r` (ties keep the earliest time). */
+function mergeInto(r: RollupRow, other: Pick<RollupRow, 'n' | 'min' | 'minTs' | 'max' | 'maxTs'>): void {
+  r.n += other.n;
+  if (other.min < r.min || (other.min === r.min && other.minTs < r.minTs)) {
+    r.min = other.min;
+    r.minTs = other.minTs;
+  }
+  if (other.max > r.max || (other.max === r.max && other.maxTs < r.maxTs)) {
+    r.max = other.max;
+    r.maxTs = other.maxTs;
   }
 }
 

@@ -35,9 +35,36 @@ export async function ingestDurably(
   readings: Reading[],
   flags: PointFlag[] = ['ingested'],
 ): Promise<IngestResult> {
+  return (await submitDurably(pipeline, commit, readings, flags)).committed;
+}
+
+/** Readings handed to the group commit, in order; `committed` settles as `ingestDurably` does. */
+export interface Submitted {
+  committed: Promise<IngestResult>;
+}
+
+/**
+ * Scores the readings and queues them for the next commit, then resolves (without waiting for
+ * the commit). A caller that must keep an order (MQTT: the messages of a connection) submits the
+ * next batch once this resolved, and many batches then share one transaction: group commit
+ * answers in submission order, so their points are published in that order too.
+ */
+export async function submitDurably(
+  pipeline: Pipeline,
+  commit: GroupCommit,
+  readings: Reading[],
+  flags: PointFlag[] = ['ingested'],
+): Promise<Submitted> {
   const scored = await pipeline.score(readings, flags);
   const rows: StoredRow[] = readings.map((r, i) => ({ assetId: r.assetId, point: scored[i]! as Point }));
-  const inserted = await commit.submit(rows);
+  const committed = commit.submit(rows).then((inserted) => publishCommitted(pipeline, rows, inserted));
+  // The caller attaches its own handlers a moment later; this one keeps Node from reporting a
+  // failed commit as unhandled in between.
+  committed.catch(() => {});
+  return { committed };
+}
+
+function publishCommitted(pipeline: Pipeline, rows: StoredRow[], inserted: Set<StoredRow>): IngestResult {
   const result: IngestResult = { accepted: 0, duplicates: 0, late: 0, readings: [] };
   for (const row of rows) {
     if (!inserted.has(row)) {

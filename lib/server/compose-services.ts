@@ -284,6 +284,7 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
         signals: (id) => assets.signalMap(id),
         // Late-bound, so the twin's ingest stays the one seam (tests inject a failing commit there).
         ingest: (readings) => twin.ingest(readings),
+        submit: (readings) => twin.submit(readings),
       },
     });
     if (plant) started.plant = plant;

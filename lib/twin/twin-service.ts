@@ -15,7 +15,7 @@ import { bandInfo } from '../model/band-label';
 import { TelemetryWriter, type TelemetrySink } from './telemetry-writer';
 import type { AssetInfo, Point, Reading, SignalValues, StreamCatalog } from './types';
 import { GroupCommit, type CommitSink } from '../ingest/group-commit';
-import { ingestDurably, type IngestResult } from '../ingest/durable-ingest';
+import { ingestDurably, submitDurably, type IngestResult, type Submitted } from '../ingest/durable-ingest';
 import { createClusterStream, type ClusterStream, type ClusterStreamDeps } from './cluster-stream';
 
 export interface TwinOptions {
@@ -52,6 +52,11 @@ export interface TwinService {
   writer: TelemetryWriter;
   /** Outside readings: resolves after they are committed (rejects with NotStoredError when not). */
   ingest(readings: Reading[]): Promise<IngestResult>;
+  /**
+   * As `ingest`, in two steps: resolves once the readings are queued for the next commit (in
+   * order), `committed` once they are stored. Clustered mode: resolves after the commit.
+   */
+  submit(readings: Reading[]): Promise<Submitted>;
   commits: GroupCommit;
   /** Clustered mode: ownership hooks, mirrors and the sequencer; null in the embedded mode. */
   cluster: ClusterStream | null;
@@ -134,6 +139,11 @@ export function createTwinService(opts: TwinOptions): TwinService {
     commits,
     cluster,
     ingest: (readings) => (cluster ? cluster.ingest(readings) : ingestDurably(pipeline, commits, readings)),
+    // The cluster's sequencer keeps order only within one call: wait for it before the next.
+    submit: (readings) =>
+      cluster
+        ? cluster.ingest(readings).then((result) => ({ committed: Promise.resolve(result) }))
+        : submitDurably(pipeline, commits, readings),
     addAsset(asset) {
       pipeline.addAsset(asset);
       if (asset.source === 'simulator') simulator?.addAsset(asset);

@@ -4,26 +4,24 @@
  * - Persistent session: fixed client id, clean start off, a session expiry, QoS 1 subscriptions,
  *   so what plants publish while the console is down is queued by the broker and delivered
  *   when it is back.
- * - PUBACK only after commit (`customHandleAcks`): a message's readings go through the durable
- *   ingest (group commit) and the PUBACK is sent once the transaction committed. When the commit
- *   fails the message is not acknowledged: the connection is dropped, and the broker
- *   redelivers the message after the reconnect (with backoff). A refused message (bad payload)
- *   is acknowledged, or it would come back forever.
- * - MQTT.js hands over one message at a time (the next is read only after the previous one was
- *   acknowledged), so messages are committed in order; a batch of readings in one message
- *   shares one commit.
+ * - PUBACK only after commit, many messages per commit (ack-window.ts): the messages the broker
+ *   has in flight are staged in arrival order (decoded, scored, queued for the group commit) and
+ *   share transactions; each message's PUBACK is sent once the transaction holding its readings
+ *   committed. When a commit fails its message is not acknowledged: the connection is dropped,
+ *   and the broker redelivers every unacknowledged message after the reconnect (with backoff). A
+ *   refused message (bad payload) is acknowledged, or it would come back forever; it holds up no
+ *   other message (it is decided before the commit).
+ * - `receiveMaximum` (CONNECT) asks the broker for up to that many unacknowledged messages at
+ *   once: the most messages one commit can hold. Mosquitto 2.0 also caps it by its own
+ *   `max_inflight_messages` (default 20) for MQTT v5 clients.
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from '../../log';
 import type { IngestStatus } from '../ingest-status';
+import { AckWindow, type Handled } from './ack-window';
 
-/** What a handler decided about one message. */
-export type Outcome =
-  /** Stored (or refused: counted, logged) -> PUBACK with this reason code (0: success). */
-  | { ack: true; reasonCode?: 0 | 131 | 153 }
-  /** Not stored (commit failed): no PUBACK, the broker must send it again. */
-  | { ack: false; error: unknown };
+export type { Handled, Outcome, Pending } from './ack-window';
 
 /** MQTT v5 PUBACK reason codes used here. */
 export const PUBACK_OK = 0;
@@ -36,7 +34,12 @@ export interface TopicHandler {
   /** Topic filters to subscribe (QoS 1). */
   filters: string[];
   accepts(topic: string): boolean;
-  handle(topic: string, payload: Buffer): Promise<Outcome>;
+  /**
+   * Resolves once the message is staged (its readings queued for a commit, its session state
+   * advanced): with its outcome, or with the commit still pending. The next message is staged only
+   * after this resolved, so it must not wait for the commit itself.
+   */
+  handle(topic: string, payload: Buffer): Promise<Handled>;
 }
 
 export interface MqttIngestOptions {
@@ -51,7 +54,15 @@ export interface MqttIngestOptions {
   logger: Logger;
   /** First and largest reconnect delay (doubling in between), ms. */
   backoff?: { initialMs: number; maxMs: number };
+  /** Unacknowledged messages the broker may send at once (CONNECT receive maximum). */
+  receiveMaximum?: number;
 }
+
+/** Enough for a commit of many messages, small enough to bound the memory of a burst. */
+export const DEFAULT_RECEIVE_MAXIMUM = 1000;
+
+/** Given to MQTT.js's handleMessage callback: release the packet pump, but send no PUBACK. */
+const ACK_LATER = new Error('acknowledged after the commit');
 
 export interface MqttIngest {
   /** Publishes a message on the same connection (Sparkplug rebirth requests). */
@@ -97,7 +108,10 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
     protocolVersion: 5,
     clientId: opts.clientId,
     clean: false,
-    properties: { sessionExpiryInterval: opts.sessionExpirySeconds },
+    properties: {
+      sessionExpiryInterval: opts.sessionExpirySeconds,
+      receiveMaximum: opts.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM,
+    },
     reconnectPeriod: backoff.initialMs,
     connectTimeout: 10_000,
     // Subscriptions are made again on every connect (below): Mosquitto before 2.0.12 did not
@@ -106,38 +120,9 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
     ...(opts.username !== undefined ? { username: opts.username } : {}),
     ...(opts.password !== undefined ? { password: opts.password } : {}),
     ...(opts.caFile ? { ca: readFileSync(opts.caFile) } : {}),
-    customHandleAcks: (topic: string, payload: Buffer, packet: IPublishPacket, done) => {
-      void enqueue(topic, payload, packet).then((outcome) => {
-        if (outcome.ack) {
-          commitFailures = 0;
-          done(outcome.reasonCode ?? PUBACK_OK);
-          return;
-        }
-        commitFailures++;
-        // No PUBACK: drop the connection so that the broker sends the message again once we are
-        // back (it keeps unacknowledged QoS 1 messages in the session). `done` is never called,
-        // so MQTT.js reads nothing more on this connection.
-        log.error(
-          { err: outcome.error, topic },
-          'readings not stored: message not acknowledged, reconnecting to have it sent again',
-        );
-        opts.status.updateConnection({ lastError: `not stored: ${describe(outcome.error)}` });
-        client.stream?.destroy();
-      });
-    },
   };
 
-  // One message at a time, in arrival order, QoS 0 and 1 alike (Sparkplug's sequence numbers
-  // and births only make sense in order). MQTT.js already waits for a QoS 1 message's PUBACK
-  // before handing over the next one; QoS 0 messages come through 'message' and queue here.
-  let chain: Promise<unknown> = Promise.resolve();
-  const enqueue = (topic: string, payload: Buffer, packet: IPublishPacket): Promise<Outcome> => {
-    const next = chain.then(() => dispatch(topic, payload, packet));
-    chain = next.catch(() => {});
-    return next;
-  };
-
-  const dispatch = async (topic: string, payload: Buffer, packet: IPublishPacket): Promise<Outcome> => {
+  const dispatch = async (topic: string, payload: Buffer, packet: IPublishPacket): Promise<Handled> => {
     const handler = opts.handlers.find((h) => h.accepts(topic));
     if (!handler) {
       // A topic we subscribed to but no handler takes: acknowledge, or it comes back forever.
@@ -180,17 +165,39 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
       readyResolve();
     });
   });
-  client.on('message', (topic, payload, packet) => {
-    // QoS 1 messages were handled in customHandleAcks (MQTT.js emits them here after).
-    if (packet.qos !== 0) return;
-    void enqueue(topic, payload, packet).then((outcome) => {
-      if (!outcome.ack)
-        log.error(
-          { err: outcome.error, topic },
-          'readings of a QoS 0 message not stored; the broker cannot send it again (publish with QoS 1)',
-        );
-    });
+  const window = new AckWindow(client, dispatch, (topic, outcome) => {
+    if (outcome.ack) {
+      commitFailures = 0;
+      return;
+    }
+    commitFailures++;
+    // No PUBACK: drop the connection so that the broker sends the message (and every later
+    // unacknowledged one) again once we are back; it keeps them in the session.
+    log.error(
+      { err: outcome.error, topic },
+      'readings not stored: message not acknowledged, reconnecting to have it sent again',
+    );
+    opts.status.updateConnection({ lastError: `not stored: ${describe(outcome.error)}` });
+    client.stream?.destroy();
   });
+  // MQTT.js calls this for every QoS 0 and 1 message, in arrival order, and reads the next packet
+  // only once the callback was called: at once here, so that the messages the broker has in flight
+  // arrive while the first ones wait for their commit (ack-window.ts says why not customHandleAcks).
+  client.handleMessage = (packet, callback) => {
+    if (packet.qos === 0) {
+      void window.takeUnacknowledged(packet).then((outcome) => {
+        if (!outcome.ack)
+          log.error(
+            { err: outcome.error, topic: packet.topic },
+            'readings of a QoS 0 message not stored; the broker cannot send it again (publish with QoS 1)',
+          );
+      });
+      callback();
+      return;
+    }
+    window.take(packet);
+    callback(ACK_LATER);
+  };
   client.on('reconnect', () => {
     opts.status.updateConnection({ reconnects: opts.status.report().mqtt.reconnects + 1 });
   });
@@ -198,6 +205,7 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
   // exponential backoff from the second attempt on, reset by a successful connect.
   client.prependListener('close', () => {
     opts.status.updateConnection({ connected: false });
+    window.connectionLost();
     if (closing) return;
     client.options.reconnectPeriod = nextDelay();
     failures++;
@@ -216,8 +224,8 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
     ready: () => readyPromise,
     async close() {
       closing = true;
-      // The message being handled gets its commit and PUBACK before the connection goes.
-      await Promise.race([chain, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      // The messages being handled get their commit and PUBACK before the connection goes.
+      await Promise.race([window.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
       await client.endAsync(false).catch((err: unknown) => log.warn({ err }, 'MQTT disconnect failed'));
       opts.status.updateConnection({ connected: false });
       log.info('MQTT disconnected');

@@ -178,6 +178,58 @@ describe('MQTT JSON ingest', () => {
     expect(status.recentRejections.map((r) => r.message)).toContainEqual(expect.stringContaining('values.temperature'));
   });
 
+  it('commits a burst of messages together, in order, and a bad message among them loses none of the good ones', async () => {
+    const ids = unique();
+    const h = await consoleWith(ids);
+    cleanups.push(
+      () => dropSession(ids.clientId),
+      () => h.stop(),
+    );
+    const socket = h.client(await h.sessionCookie('olivia', 'viewer'));
+    await subscribe(socket, { assetId: 'reactor-1' });
+    const points: Point[] = [];
+    socket.on('stream:point', ({ assetId, point }) => assetId === 'reactor-1' && points.push(point));
+    const twin = h.handle.services.twin!;
+    const telemetry = h.handle.services.repos.telemetry;
+    // The first transaction is held until every good message was queued behind it: with one
+    // commit per message (the next message read only after the previous one's PUBACK) they never
+    // would be, and nothing would be stored.
+    const GOOD = 40;
+    const submits = vi.spyOn(twin.commits, 'submit');
+    const insertNew = telemetry.insertNew.bind(telemetry);
+    const transactions = vi.spyOn(telemetry, 'insertNew').mockImplementation(async (rows) => {
+      await until(() => submits.mock.calls.length >= GOOD, 20_000, 'every good message queued for a commit');
+      return insertNew(rows);
+    });
+    const before = {
+      not_json: await rejected('mqtt', 'not_json'),
+      unknown_asset: await rejected('mqtt', 'unknown_asset'),
+    };
+
+    const pub = await publisher();
+    const t0 = Date.now() - 60_000;
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < GOOD; i++) {
+      sends.push(
+        pub.publishAsync(`${ids.prefix}/reactor-1/telemetry`, JSON.stringify(reading(t0 + i, 340 + i)), { qos: 1 }),
+      );
+      if (i % 10 === 5) {
+        sends.push(pub.publishAsync(`${ids.prefix}/reactor-1/telemetry`, '{"ts": ', { qos: 1 }));
+        sends.push(pub.publishAsync(`${ids.prefix}/reactor-9/telemetry`, JSON.stringify(reading(t0 + i)), { qos: 1 }));
+      }
+    }
+    await Promise.all(sends);
+
+    await eventually(async () => (await count(h)) === GOOD, 30_000, 'every good message stored');
+    // The held transaction and one more for everything queued behind it.
+    expect(transactions.mock.calls.length).toBeLessThanOrEqual(2);
+    expect(await rejected('mqtt', 'not_json')).toBe(before.not_json + 4);
+    expect(await rejected('mqtt', 'unknown_asset')).toBe(before.unknown_asset + 4);
+    // Streamed in the order published (time order), none late.
+    await until(() => points.length === GOOD, 5_000, 'every reading streamed');
+    expect(points.map((p) => p.ts)).toEqual(Array.from({ length: GOOD }, (_, i) => t0 + i));
+  });
+
   it('withholds the PUBACK when the commit fails, so the broker delivers the message again', async () => {
     const ids = unique();
     const h = await consoleWith(ids);

@@ -6,8 +6,8 @@
  * offline on DDEATH/NDEATH.
  */
 import type { IngestStatus } from '../ingest-status';
-import type { IngestTarget } from '../mqtt/json-handler';
-import { PUBACK_BAD_PAYLOAD, PUBACK_REFUSED, type Outcome, type TopicHandler } from '../mqtt/mqtt-ingest';
+import { afterCommit, submitOf, type IngestTarget } from '../mqtt/json-handler';
+import { PUBACK_BAD_PAYLOAD, PUBACK_REFUSED, type Handled, type Outcome, type TopicHandler } from '../mqtt/mqtt-ingest';
 import { decodeSparkplug, encodeRebirthRequest, type SparkplugPayload } from './sparkplug-codec';
 import { parseSparkplugTopic, SparkplugSessions } from './sparkplug-session';
 
@@ -53,6 +53,7 @@ export function sparkplugHandler(opts: {
     ({ group, edge, device }) => target.signals?.(assetOf(group, edge, device)) ?? target.features(),
   );
   const groups = new Set(opts.groups);
+  const submit = submitOf(target);
   const lastRebirth = new Map<string, number>();
 
   const requestRebirth = (group: string, edge: string, force = false) => {
@@ -67,7 +68,7 @@ export function sparkplugHandler(opts: {
     // Node messages have four levels, device messages five.
     filters: opts.groups.flatMap((g) => [`spBv1.0/${g}/+/+`, `spBv1.0/${g}/+/+/+`]),
     accepts: (topic) => topic.startsWith('spBv1.0/'),
-    async handle(topic, bytes): Promise<Outcome> {
+    async handle(topic, bytes): Promise<Handled> {
       const t = parseSparkplugTopic(topic);
       if (!t || !groups.has(t.group)) {
         status.reject({ source: 'sparkplug', reason: 'bad_topic', message: 'not a Sparkplug B topic', topic });
@@ -88,7 +89,16 @@ export function sparkplugHandler(opts: {
         return { ack: true, reasonCode: PUBACK_BAD_PAYLOAD };
       }
       const plan = sessions.plan(t, payload, now());
+      // The plan is applied as soon as the message is staged (the next message of the node is
+      // planned against it); should the message not be acknowledged after all, the plant
+      // connection takes it back (`undo`, newest first) before the broker delivers it again.
+      const undo = sessions.save(t.group, t.edge);
+      const staged = (outcome: Outcome | Promise<Outcome>): Handled => ({
+        committed: Promise.resolve(outcome),
+        undo,
+      });
       if (plan.rebirth) requestRebirth(t.group, t.edge);
+      let committed: Promise<Outcome> | null = null;
       if (plan.readings) {
         const asset = assetOf(t.group, t.edge, plan.readings.device);
         if (!target.hasAsset(asset)) {
@@ -99,7 +109,7 @@ export function sparkplugHandler(opts: {
             message: `no asset for device ${t.group}/${t.edge}/${plan.readings.device} (bind one in Admin -> Assets)`,
             topic,
           });
-          return { ack: true, reasonCode: PUBACK_REFUSED };
+          return staged({ ack: true, reasonCode: PUBACK_REFUSED });
         }
         if (plan.readings.points.some((r) => r.ts > now() + MAX_FUTURE_MS)) {
           plan.apply();
@@ -110,16 +120,17 @@ export function sparkplugHandler(opts: {
             topic,
             assetId: asset,
           });
-          return { ack: true, reasonCode: PUBACK_BAD_PAYLOAD };
+          return staged({ ack: true, reasonCode: PUBACK_BAD_PAYLOAD });
         }
+        let submitted: { committed: Promise<unknown> };
         try {
-          // One message, one commit, one PUBACK.
-          await target.ingest(plan.readings.points.map((r) => ({ assetId: asset, ts: r.ts, values: r.values })));
+          // Queued for the next commit (shared with the messages around it); PUBACK after it.
+          submitted = await submit(plan.readings.points.map((r) => ({ assetId: asset, ts: r.ts, values: r.values })));
         } catch (error) {
-          // The state stays as it was: the redelivered message must find it so.
+          // Not queued: the state stays as it was, the redelivered message must find it so.
           return { ack: false, error };
         }
-        status.accepted(asset, 'sparkplug');
+        committed = afterCommit(submitted.committed, () => status.accepted(asset, 'sparkplug'));
       }
       plan.apply();
       const where = (device: string) => ({ group: t.group, edge: t.edge, device });
@@ -135,9 +146,12 @@ export function sparkplugHandler(opts: {
         });
       if (plan.refused) {
         status.reject({ source: 'sparkplug', ...plan.refused, topic, ...(assetId ? { assetId } : {}) });
-        return { ack: true, reasonCode: plan.refused.reason === 'bad_field' ? PUBACK_BAD_PAYLOAD : PUBACK_REFUSED };
+        return staged({
+          ack: true,
+          reasonCode: plan.refused.reason === 'bad_field' ? PUBACK_BAD_PAYLOAD : PUBACK_REFUSED,
+        });
       }
-      return { ack: true };
+      return staged(committed ?? { ack: true });
     },
     rebound({ requestRebirth: ask, nodes = [], assets = [] }) {
       const wanted = new Map(nodes.filter((n) => groups.has(n.group)).map((n) => [`${n.group}/${n.edge}`, n]));

@@ -4,9 +4,10 @@
  * of a node's messages but NDEATH), each device's metric aliases (learnt from DBIRTH) and last
  * values (DDATA reports by exception: only what changed).
  *
- * A message is first *planned* (`plan`), then its effect applied (`apply`) only once its
- * readings are committed: a message whose commit failed is delivered again by the broker and
- * must then find the state as it was, or its own sequence number would look like a gap.
+ * A message is first *planned* (`plan`), then its effect applied (`apply`) once its readings are
+ * queued for a commit; a message that ends up not acknowledged (its commit failed) is delivered
+ * again by the broker and must then find the state as it was (`save` puts it back), or its own
+ * sequence number would look like a gap.
  *
  * Anything that cannot be interpreted with certainty (data before its birth, an unknown alias,
  * a sequence gap) asks for a rebirth instead of guessing.
@@ -99,6 +100,26 @@ export class SparkplugSessions {
   private mapOf(t: SparkplugTopic): SignalMap {
     const m = this.signals({ group: t.group, edge: t.edge, device: t.device ?? '' });
     return Array.isArray(m) ? featuresOnly(m) : m;
+  }
+
+  /**
+   * Saves the node's session as it is now; the function returned puts it back. The plant
+   * connection applies a plan before its commit settled, and takes it back when the message was
+   * not acknowledged (it will be delivered again). `apply` replaces a device's `values` map
+   * rather than changing it, and aliases never change, so a copy of the maps of devices is enough.
+   */
+  save(group: string, edge: string): () => void {
+    const key = `${group}/${edge}`;
+    const node = this.nodes.get(key);
+    const copy: NodeState | undefined = node && {
+      bdSeq: node.bdSeq,
+      seq: node.seq,
+      devices: new Map([...node.devices].map(([name, d]) => [name, { aliases: d.aliases, values: d.values }])),
+    };
+    return () => {
+      if (copy) this.nodes.set(key, copy);
+      else this.nodes.delete(key);
+    };
   }
 
   plan(t: SparkplugTopic, p: SparkplugPayload, now = Date.now()): Plan {

@@ -5,15 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness } from '../../../tests/console-harness';
 import { metricsRegistry } from '../../metrics';
+import { NotStoredError } from '../group-commit';
 import { decodeSparkplug, encodeSparkplug } from './sparkplug-codec';
 
 const BROKER = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   while (cleanups.length) await cleanups.pop()!().catch(() => {});
 });
 
@@ -217,6 +219,35 @@ describe('Sparkplug B ingest', () => {
     await node.dbirth('reactor-3', 350, 6, 100);
     await node.ddata('reactor-3', [{ alias: 12, type: 'Float', value: 6.5 }], Date.now() - 500);
     await eventually(async () => (await repo.count('reactor-3')) === 1, 10_000, 'data after the rebirth');
+  });
+
+  it('takes back the session state of messages not acknowledged after a failed commit: redelivered, all stored, no gap', async () => {
+    const g = group();
+    const h = await consoleFor(g);
+    const node = await edgeNode(g, 'gw5');
+    const repo = h.handle.services.repos.telemetry;
+    await node.nbirth();
+    await node.dbirth('reactor-2', 350, 6, 100);
+    await eventually(() => h.handle.services.ingestStatus!.asset('reactor-2')?.sparkplug?.online === true);
+    const gaps = await rejected('seq_gap');
+    // The first DDATA's commit fails, after the two behind it were queued (their seq applied).
+    const submit = vi.spyOn(h.handle.services.twin!.commits, 'submit');
+    submit.mockImplementationOnce(async () => {
+      await eventually(() => submit.mock.calls.length >= 3, 10_000, 'the next two DDATA queued');
+      throw new NotStoredError(new Error('connection terminated'));
+    });
+    const t0 = Date.now() - 5_000;
+    await Promise.all([
+      node.ddata('reactor-2', [{ alias: 11, type: 'Double', value: 351 }], t0),
+      node.ddata('reactor-2', [{ alias: 11, type: 'Double', value: 352 }], t0 + 100),
+      node.ddata('reactor-2', [{ alias: 11, type: 'Double', value: 353 }], t0 + 200),
+    ]);
+    // None was acknowledged (PUBACKs in order, the first failed): the broker sends all three
+    // again, and the first must find the node's sequence where it was.
+    await eventually(async () => (await repo.count('reactor-2')) === 3, 20_000, 'all three readings stored');
+    expect(submit.mock.calls.length).toBeGreaterThanOrEqual(4);
+    expect(await rejected('seq_gap')).toBe(gaps);
+    expect(node.commands).toEqual([]);
   });
 
   it('refuses an undecodable payload and an unknown device (counted, acknowledged) without stopping good data', async () => {
