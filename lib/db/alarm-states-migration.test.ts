@@ -4,33 +4,11 @@
  * normal), priorities come from the severity, and the one-open-alarm index still holds. On
  * PGlite (a data directory reopened) and PostgreSQL (a schema migrated twice).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL } from '../../tests/db-targets';
+import { describe, expect } from 'vitest';
+import { upgradeTests } from '../../tests/migration-upgrade';
 import { alertsRepo } from './alerts-repo';
-import { openDatabase, type Database } from './client';
-
-const MIGRATIONS = path.join(path.dirname(new URL(import.meta.url).pathname), 'migrations');
-const ALARMS_TAG = /_isa_alarms$/;
-
-/** The migrations folder as it was before the ISA-18.2 migration. */
-function migrationsBefore(dir: string): string {
-  const out = path.join(dir, 'migrations');
-  cpSync(MIGRATIONS, out, { recursive: true });
-  const journalPath = path.join(out, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((e) => ALARMS_TAG.test(e.tag));
-  expect(cut).toBeGreaterThan(0);
-  for (const e of journal.entries.slice(cut)) rmSync(path.join(out, `${e.tag}.sql`));
-  journal.entries = journal.entries.slice(0, cut);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return out;
-}
+import type { Database } from './client';
 
 async function seedOldAlerts(database: Database): Promise<void> {
   await database.db.execute(sql`
@@ -75,37 +53,5 @@ async function expectMigrated(database: Database): Promise<void> {
 }
 
 describe('ISA-18.2 alarm migration over first-round alerts', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c();
-  });
-
-  it('on PGlite', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'twinops-alarm-migration-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const old = await openDatabase({ pgliteDir: path.join(dir, 'db'), migrationsDir: migrationsBefore(dir) });
-    await seedOldAlerts(old);
-    await old.close();
-    const migrated = await openDatabase({ pgliteDir: path.join(dir, 'db') });
-    cleanups.push(() => migrated.close());
-    await expectMigrated(migrated);
-  });
-
-  it('on PostgreSQL', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'twinops-alarm-migration-'));
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    cleanups.push(async () => {
-      rmSync(dir, { recursive: true, force: true });
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    });
-    const old = await openDatabase({ url: TEST_DATABASE_URL, pgSchema: schema, migrationsDir: migrationsBefore(dir) });
-    await seedOldAlerts(old);
-    await old.close();
-    const migrated = await openDatabase({ url: TEST_DATABASE_URL, pgSchema: schema });
-    cleanups.push(() => migrated.close());
-    await expectMigrated(migrated);
-  });
+  upgradeTests({ tag: /_isa_alarms$/, seed: seedOldAlerts, check: expectMigrated, timeoutMs: 120_000 });
 });

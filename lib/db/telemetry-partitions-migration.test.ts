@@ -5,34 +5,12 @@
  * asset_streams.last_seq. On PGlite (a data directory reopened) and PostgreSQL (a schema migrated
  * twice).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_DATABASE_URL } from '../../tests/db-targets';
-import { openDatabase, type Database } from './client';
+import { describe, expect } from 'vitest';
+import { upgradeTests } from '../../tests/migration-upgrade';
+import type { Database } from './client';
 import { telemetryRepo } from './telemetry-repo';
 import { DAY_MS, dayStart, partitionName } from './telemetry-partitions';
-
-const MIGRATIONS = path.join(path.dirname(new URL(import.meta.url).pathname), 'migrations');
-const PARTITIONS_TAG = /_telemetry_partitions$/;
-
-/** The migrations folder as it was before the partitioning migration. */
-function migrationsBefore(dir: string): string {
-  const out = path.join(dir, 'migrations');
-  cpSync(MIGRATIONS, out, { recursive: true });
-  const journalPath = path.join(out, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  const cut = journal.entries.findIndex((e) => PARTITIONS_TAG.test(e.tag));
-  expect(cut).toBeGreaterThan(0);
-  for (const e of journal.entries.slice(cut)) rmSync(path.join(out, `${e.tag}.sql`));
-  journal.entries = journal.entries.slice(0, cut);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return out;
-}
 
 // Readings of three days long before today (the migration makes a partition for each) and one now.
 const OLD = dayStart(Date.parse('2026-10-05T00:00:00Z'));
@@ -116,37 +94,5 @@ async function expectMigrated(database: Database): Promise<void> {
 }
 
 describe('telemetry partitioning migration over stored telemetry', () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c();
-  });
-
-  it('on PGlite', { timeout: 180_000 }, async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'twinops-partitions-migration-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const old = await openDatabase({ pgliteDir: path.join(dir, 'db'), migrationsDir: migrationsBefore(dir) });
-    await seedOldTelemetry(old);
-    await old.close();
-    const migrated = await openDatabase({ pgliteDir: path.join(dir, 'db') });
-    cleanups.push(() => migrated.close());
-    await expectMigrated(migrated);
-  });
-
-  it('on PostgreSQL', { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'twinops-partitions-migration-'));
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    cleanups.push(async () => {
-      rmSync(dir, { recursive: true, force: true });
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
-    });
-    const old = await openDatabase({ url: TEST_DATABASE_URL, pgSchema: schema, migrationsDir: migrationsBefore(dir) });
-    await seedOldTelemetry(old);
-    await old.close();
-    const migrated = await openDatabase({ url: TEST_DATABASE_URL, pgSchema: schema });
-    cleanups.push(() => migrated.close());
-    await expectMigrated(migrated);
-  });
+  upgradeTests({ tag: /_telemetry_partitions$/, seed: seedOldTelemetry, check: expectMigrated, timeoutMs: 180000 });
 });
