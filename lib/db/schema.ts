@@ -101,6 +101,11 @@ export const telemetry = pgTable(
     upper: doublePrecision('upper'),
     actual: doublePrecision('actual'),
     modelVersion: text('model_version'),
+    /**
+     * How long the ONNX run that scored the reading took (the batch's time), as streamed live, so
+     * a point read back (a new owner's buffer, a client resuming after a failover) equals it.
+     */
+    inferenceMs: doublePrecision('inference_ms'),
     flags: text('flags')
       .array()
       .notNull()

@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { arrayLiteral, insertNewTelemetry, readingKey } from './telemetry-repo';
-import { readStoredFlags, storedFlags } from './point-flags';
 import { rollupOf, upsertRollup } from './telemetry-rollup';
 import type { Point, PointFlag } from '../twin/types';
 
@@ -72,11 +71,12 @@ interface RawRow {
   upper: number | null;
   actual: number | null;
   model_version: string | null;
+  inference_ms: number | null;
   flags: string[];
 }
 
 const POINT_COLUMNS = sql.raw(
-  `asset_id, round(extract(epoch from ts) * 1000)::float8 as ms, seq, "values", prediction, lower, upper, actual, model_version, flags`,
+  `asset_id, round(extract(epoch from ts) * 1000)::float8 as ms, seq, "values", prediction, lower, upper, actual, model_version, inference_ms, flags`,
 );
 
 /**
@@ -84,7 +84,6 @@ const POINT_COLUMNS = sql.raw(
  * pipeline: Pipeline.restoreStored), which the database does not keep.
  */
 function toPoint(r: RawRow): Point {
-  const { flags, inferenceMs } = readStoredFlags(r.flags);
   return {
     seq: Number(r.seq),
     ts: Number(r.ms),
@@ -93,8 +92,8 @@ function toPoint(r: RawRow): Point {
     lower: r.lower,
     upper: r.upper,
     modelVersion: r.model_version,
-    inferenceMs,
-    flags: flags as PointFlag[],
+    inferenceMs: r.inference_ms,
+    flags: r.flags as PointFlag[],
     ...(r.actual !== null ? { actual: r.actual } : {}),
   };
 }
@@ -128,12 +127,12 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
           const col = <T>(f: (r: SequencedRow) => T) => sql.param(updates.map(f));
           const res = await t.execute(sql`
             update telemetry t set seq = u.seq, pending = false, prediction = u.prediction, lower = u.lower,
-              upper = u.upper, model_version = u.model_version, flags = u.flags::text[]
+              upper = u.upper, model_version = u.model_version, inference_ms = u.inference_ms, flags = u.flags::text[]
             from unnest(${col((r) => r.assetId)}::text[], ${col((r) => new Date(r.point.ts).toISOString())}::text[],
               ${col((r) => r.seq)}::int8[], ${col((r) => r.point.prediction)}::float8[], ${col((r) => r.point.lower)}::float8[],
               ${col((r) => r.point.upper)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
-              ${col((r) => arrayLiteral(storedFlags(r.point)))}::text[])
-              as u(asset_id, ts, seq, prediction, lower, upper, model_version, flags)
+              ${col((r) => r.point.inferenceMs)}::float8[], ${col((r) => arrayLiteral(r.point.flags))}::text[])
+              as u(asset_id, ts, seq, prediction, lower, upper, model_version, inference_ms, flags)
             where t.asset_id = u.asset_id and t.ts = u.ts::timestamptz and t.pending
             returning t.asset_id, round(extract(epoch from t.ts) * 1000)::float8 as ms`);
           const done = new Set(

@@ -2,7 +2,6 @@ import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { telemetry } from './schema';
 import { rollupOf, upsertRollup } from './telemetry-rollup';
-import { readStoredFlags, storedFlags } from './point-flags';
 import type { Point } from '../twin/types';
 
 /** A stored telemetry row as the domain sees it (times as epoch ms). */
@@ -31,7 +30,7 @@ export function storedPoint(r: typeof telemetry.$inferSelect): StoredPoint {
     upper: r.upper,
     actual: r.actual,
     modelVersion: r.modelVersion,
-    flags: readStoredFlags(r.flags).flags,
+    flags: r.flags,
   };
 }
 
@@ -77,17 +76,17 @@ export async function insertNewTelemetry<R extends { assetId: string; point: Omi
     const chunk = unique.slice(i, i + INSERT_CHUNK);
     const col = <T>(f: (r: R) => T) => sql.param(chunk.map(f));
     const result = (await db.execute(sql`
-      insert into telemetry (asset_id, ts, "values", prediction, lower, upper, actual, model_version, flags, seq, pending)
-      select u.asset_id, u.ts::timestamptz, u.v::jsonb, u.prediction, u.lower, u.upper, u.actual, u.model_version, u.flags::text[],
-             u.seq, u.pending
+      insert into telemetry (asset_id, ts, "values", prediction, lower, upper, actual, model_version, inference_ms, flags, seq, pending)
+      select u.asset_id, u.ts::timestamptz, u.v::jsonb, u.prediction, u.lower, u.upper, u.actual, u.model_version, u.inference_ms,
+             u.flags::text[], u.seq, u.pending
       from unnest(
         ${col((r) => r.assetId)}::text[], ${col((r) => new Date(r.point.ts).toISOString())}::text[],
         ${col((r) => JSON.stringify(r.point.values))}::text[], ${col((r) => r.point.prediction)}::float8[],
         ${col((r) => r.point.lower)}::float8[], ${col((r) => r.point.upper)}::float8[],
         ${col((r) => r.point.actual ?? null)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
-        ${col((r) => arrayLiteral(cluster ? storedFlags(r.point) : r.point.flags))}::text[],
+        ${col((r) => r.point.inferenceMs)}::float8[], ${col((r) => arrayLiteral(r.point.flags))}::text[],
         ${col((r) => cluster?.seq(r) ?? null)}::int8[], ${col((r) => cluster?.pending(r) ?? false)}::bool[]
-      ) as u(asset_id, ts, v, prediction, lower, upper, actual, model_version, flags, seq, pending)
+      ) as u(asset_id, ts, v, prediction, lower, upper, actual, model_version, inference_ms, flags, seq, pending)
       on conflict (asset_id, ts) do nothing
       returning asset_id, round(extract(epoch from ts) * 1000)::float8 as ms`)) as unknown as {
       rows: { asset_id: string; ms: number | string }[];
