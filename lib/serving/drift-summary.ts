@@ -5,7 +5,7 @@
  * figures an admin sees are computed from the sums of every instance serving the same model.
  */
 import type { FeatureManifest } from '../model';
-import type { DriftFeature, DriftReport } from './drift';
+import type { DriftFeature, DriftReport } from './drift-types';
 
 /** Standard normal quantiles at 10 %, 20 %, ... 90 %: the bucket edges in std units. */
 export const DECILE_Z = [-1.2815516, -0.8416212, -0.5244005, -0.2533471, 0, 0.2533471, 0.5244005, 0.8416212, 1.2815516];

@@ -8,27 +8,9 @@
 import type { FeatureManifest } from '../model';
 import { DECILE_Z, psiOfCounts, sumsOf, type FeatureSums } from './drift-summary';
 
-export interface DriftFeature {
-  name: string;
-  label: string;
-  unit: string;
-  /** Readings in the window. */
-  count: number;
-  mean: number | null;
-  std: number | null;
-  trainingMean: number | null;
-  trainingStd: number | null;
-  /** null until MIN_SAMPLES readings, or without training statistics. */
-  psi: number | null;
-  outOfRangeRate: number | null;
-  drifting: boolean;
-}
+import type { DriftFeature, DriftReport } from './drift-types';
 
-export interface DriftReport {
-  threshold: number;
-  window: number;
-  features: DriftFeature[];
-}
+export type { DriftFeature, DriftReport };
 
 /** PSI of `values` against N(mean, std), ten equal-probability buckets. */
 export function psiAgainstNormal(values: ArrayLike<number>, mean: number, std: number): number {
