@@ -51,6 +51,34 @@ function outOfRangeMarks(
   return { shapes, annotations };
 }
 
+/** A plot is taken to be this many pixel columns wide when the series does not say. */
+const ASSUMED_COLUMNS = 1_100;
+
+/**
+ * The measured values as short horizontal dashes, `[x - w/2, x + w/2, null]` per value, drawn as
+ * ONE lines trace (one SVG path). As `mode: 'markers'` each value was an SVG node of its own,
+ * styled one by one on every redraw (colour parsing, attributes): in bench:browser's traces that
+ * was the largest single part of a live redraw. A dash two pixel columns wide and 3 px thick
+ * reads as the small dot it replaces, at the value's own time and height (nothing is dropped).
+ */
+export function measuredDashes(
+  x: number[],
+  y: (number | null)[],
+  columnMs: number,
+): { x: (number | null)[]; y: (number | null)[] } {
+  const half = columnMs;
+  const dx: (number | null)[] = [];
+  const dy: (number | null)[] = [];
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    const t = x[i];
+    if (v === null || v === undefined || t === undefined) continue;
+    dx.push(t - half, t + half, null);
+    dy.push(v, v, null);
+  }
+  return { x: dx, y: dy };
+}
+
 /** Prediction trend: band (lower line without width, upper filled to it), prediction, measured. */
 export function predictionFigure(
   s: Series,
@@ -104,16 +132,35 @@ export function predictionFigure(
     },
   );
   if (s.actual) {
-    data.push({
-      type: 'scatter',
-      uid: 'actual',
-      name: `${target.label} measured`,
-      x: s.actualX ?? s.x,
-      y: s.actual,
-      mode: 'markers',
-      marker: { color: CHART_COLORS.muted, size: 3 },
-      hovertemplate: `measured %{y:.2f}${unit}<extra></extra>`,
-    });
+    const x = s.actualX ?? s.x;
+    const span = x.length > 1 ? x[x.length - 1]! - x[0]! : 0;
+    const dashes = measuredDashes(x, s.actual, s.columnMs ?? span / ASSUMED_COLUMNS);
+    data.push(
+      {
+        type: 'scatter',
+        uid: 'actual',
+        name: `${target.label} measured`,
+        legendgroup: 'actual',
+        showlegend: false,
+        x: dashes.x,
+        y: dashes.y,
+        mode: 'lines',
+        line: { color: CHART_COLORS.muted, width: 3 },
+        hovertemplate: `measured %{y:.2f}${unit}<extra></extra>`,
+      } as Data,
+      // The legend's entry: a dot, as before (an empty trace draws nothing else).
+      {
+        type: 'scatter',
+        uid: 'actual-legend',
+        name: `${target.label} measured`,
+        legendgroup: 'actual',
+        x: [],
+        y: [],
+        mode: 'markers',
+        marker: { color: CHART_COLORS.muted, size: 3 },
+        hoverinfo: 'skip',
+      },
+    );
   }
   const marks = outOfRangeMarks(s.outOfRangeRuns, s.windowMs);
   const annotations = marks.annotations;
