@@ -60,13 +60,13 @@ const ASSUMED_COLUMNS = 1_100;
  * styled one by one on every redraw (colour parsing, attributes): in bench:browser's traces that
  * was the largest single part of a live redraw. A dash two pixel columns wide and 3 px thick
  * reads as the small dot it replaces, at the value's own time and height (nothing is dropped).
+ * `half`: half a dash's width, in x units.
  */
 export function measuredDashes(
   x: number[],
   y: (number | null)[],
-  columnMs: number,
+  half: number,
 ): { x: (number | null)[]; y: (number | null)[] } {
-  const half = columnMs;
   const dx: (number | null)[] = [];
   const dy: (number | null)[] = [];
   for (let i = 0; i < y.length; i++) {
@@ -133,34 +133,22 @@ export function predictionFigure(
   );
   if (s.actual) {
     const x = s.actualX ?? s.x;
-    const span = x.length > 1 ? x[x.length - 1]! - x[0]! : 0;
-    const dashes = measuredDashes(x, s.actual, s.columnMs ?? span / ASSUMED_COLUMNS);
-    data.push(
-      {
-        type: 'scatter',
-        uid: 'actual',
-        name: `${target.label} measured`,
-        legendgroup: 'actual',
-        showlegend: false,
-        x: dashes.x,
-        y: dashes.y,
-        mode: 'lines',
-        line: { color: CHART_COLORS.muted, width: 3 },
-        hovertemplate: `measured %{y:.2f}${unit}<extra></extra>`,
-      } as Data,
-      // The legend's entry: a dot, as before (an empty trace draws nothing else).
-      {
-        type: 'scatter',
-        uid: 'actual-legend',
-        name: `${target.label} measured`,
-        legendgroup: 'actual',
-        x: [],
-        y: [],
-        mode: 'markers',
-        marker: { color: CHART_COLORS.muted, size: 3 },
-        hoverinfo: 'skip',
-      },
-    );
+    // Plotly autoranges x to the data: a pixel is the data's span over the plot's columns (fewer
+    // readings than the window holds, e.g. just after a start, make wider pixels).
+    const first = Math.min(x[0] ?? 0, s.x[0] ?? Infinity);
+    const last = Math.max(x[x.length - 1] ?? 0, s.x[s.x.length - 1] ?? -Infinity);
+    const columns = s.columnMs ? s.windowMs / s.columnMs : ASSUMED_COLUMNS;
+    const dashes = measuredDashes(x, s.actual, Math.max(1, last - first) / columns);
+    data.push({
+      type: 'scatter',
+      uid: 'actual',
+      name: `${target.label} measured`,
+      x: dashes.x,
+      y: dashes.y,
+      mode: 'lines',
+      line: { color: CHART_COLORS.muted, width: 3 },
+      hovertemplate: `measured %{y:.2f}${unit}<extra></extra>`,
+    } as Data);
   }
   const marks = outOfRangeMarks(s.outOfRangeRuns, s.windowMs);
   const annotations = marks.annotations;
