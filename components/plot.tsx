@@ -1,8 +1,8 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useMemo, type MouseEvent } from 'react';
-import type { Config, Data, Layout, PlotRelayoutEvent } from 'plotly.js';
+import { useMemo, useState, type MouseEvent } from 'react';
+import type { Config, Data, Layout, PlotRelayoutEvent, PlotSelectionEvent } from 'plotly.js';
 
 /**
  * Plotly touches `self` when imported, so it is loaded in the browser only (never during server
@@ -61,6 +61,15 @@ export interface PlotProps {
    * from Plotly's plotly_click, which needs hover data that a live chart's redraws clear.
    */
   onPickX?: (x: unknown) => void;
+  /**
+   * With `dragMode: 'mark'`, a horizontal drag across the plot selects a range of x (Plotly's
+   * select box, full height) and reports its two ends as Plotly reads them; `zoom` (the default)
+   * keeps Plotly's zoom box. The selection box is cleared once reported.
+   */
+  dragMode?: 'zoom' | 'mark';
+  onPickRange?: (x0: unknown, x1: unknown) => void;
+  /** The modebar's zoom or pan button was pressed (the page's own toggle should follow). */
+  onDragModeChange?: (mode: 'zoom' | 'mark') => void;
 }
 
 /** The parts of Plotly's graph div read here (private, stable across Plotly 2-3). */
@@ -69,7 +78,18 @@ interface GraphDiv extends HTMLElement {
 }
 
 /** A Plotly chart that fills its container (give the container a height). */
-export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageName, onRelayout, onPickX }: PlotProps) {
+export function Plot({
+  data,
+  layout,
+  revision,
+  config = DEFAULT_CONFIG,
+  imageName,
+  onRelayout,
+  onPickX,
+  dragMode = 'zoom',
+  onPickRange,
+  onDragModeChange,
+}: PlotProps) {
   // The modebar's camera button (toImage) saves the chart as a PNG under this name.
   const withImage = useMemo(
     () =>
@@ -78,6 +98,31 @@ export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageNam
         : config,
     [config, imageName],
   );
+  // Each reported selection bumps the selection revision: at the next draw Plotly drops its box
+  // and the dimming of the points outside it (both are kept per revision, like a zoom).
+  const [selections, setSelections] = useState(0);
+  const shownLayout = useMemo(
+    (): Partial<Layout> =>
+      onPickRange
+        ? {
+            ...layout,
+            dragmode: dragMode === 'mark' ? 'select' : 'zoom',
+            selectdirection: 'h',
+            selectionrevision: selections,
+          }
+        : layout,
+    [layout, dragMode, onPickRange, selections],
+  );
+  const onSelected = (e: Readonly<PlotSelectionEvent> | undefined) => {
+    const x = e?.range?.x;
+    if (onPickRange && Array.isArray(x) && x.length === 2) onPickRange(x[0], x[1]);
+    setSelections((n) => n + 1);
+  };
+  const relayout = (e: Readonly<PlotRelayoutEvent>) => {
+    const mode = (e as { dragmode?: unknown }).dragmode;
+    if (onDragModeChange && typeof mode === 'string') onDragModeChange(mode === 'select' ? 'mark' : 'zoom');
+    onRelayout?.(e);
+  };
   // Plotly covers the page on mousedown (its drag cover), so the pointer's up and the native
   // click land outside the chart; after a press without a drag Plotly dispatches a click on the
   // element pressed, with the release's coordinates, which bubbles here. A zoom drag sends none.
@@ -94,10 +139,11 @@ export function Plot({ data, layout, revision, config = DEFAULT_CONFIG, imageNam
     <div style={{ width: '100%', height: '100%' }} onClick={onPickX ? onClick : undefined}>
       <PlotlyChart
         data={data}
-        layout={layout}
+        layout={shownLayout}
         revision={revision}
         config={withImage}
-        onRelayout={onRelayout}
+        onRelayout={relayout}
+        onSelected={onPickRange ? onSelected : undefined}
         style={{ width: '100%', height: '100%' }}
       />
     </div>

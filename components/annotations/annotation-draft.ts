@@ -1,6 +1,6 @@
 /**
- * The "Annotate" form's state and how chart clicks fill it: the first click picks the time, a
- * second one the other end of a range (either order). Pure, so the rules are unit-tested.
+ * The "Annotate" form's state and how the charts fill it: a click picks a time, a drag across a
+ * chart a range (either direction). Pure, so the rules are unit-tested.
  */
 import { fromLocalInput, fromWallClock, localTimeZone, parsePlotlyDate, toWallClock } from '@/lib/time/zoned';
 import type { Annotation } from '@/lib/annotations/types';
@@ -13,8 +13,6 @@ export interface Draft {
   /** Empty: a point in time. */
   end: string;
   note: string;
-  /** Clicks so far since the form opened (or since the last time was set by a click). */
-  clicks: number;
 }
 
 /** epoch ms -> a datetime-local value with seconds, in `zone`. */
@@ -23,7 +21,7 @@ export function toSecondsInput(ts: number, zone: string): string {
 }
 
 export function newDraft(ts: number, zone: string): Draft {
-  return { start: toSecondsInput(ts, zone), end: '', note: '', clicks: 0 };
+  return { start: toSecondsInput(ts, zone), end: '', note: '' };
 }
 
 export function editDraft(a: Annotation, zone: string): Draft {
@@ -32,16 +30,27 @@ export function editDraft(a: Annotation, zone: string): Draft {
     start: toSecondsInput(a.start, zone),
     end: a.end === null ? '' : toSecondsInput(a.end, zone),
     note: a.note,
-    clicks: 0,
   };
 }
 
-/** A click on the chart at `ts`: the first sets the time, the second makes a range with it. */
-export function clickDraft(d: Draft, ts: number, zone: string): Draft {
-  if (d.clicks % 2 === 0) return { ...d, start: toSecondsInput(ts, zone), end: '', clicks: d.clicks + 1 };
-  const first = fromLocalInput(d.start, zone);
-  const [a, b] = Number.isNaN(first) || ts >= first ? [first, ts] : [ts, first];
-  return { ...d, start: toSecondsInput(a, zone), end: toSecondsInput(b, zone), clicks: d.clicks + 1 };
+/**
+ * A click on a chart at `ts`: the note is at that time (a point, even if it was a range). The
+ * first round's "second click makes a range" is gone: a drag marks a range in one gesture, and a
+ * click that sometimes moved the time and sometimes made a range was hard to predict.
+ */
+export function clickDraft(d: Draft | null, ts: number, zone: string): Draft {
+  return { ...(d ?? newDraft(ts, zone)), start: toSecondsInput(ts, zone), end: '' };
+}
+
+/**
+ * A drag across a chart from `a` to `b` (either direction): the note covers that range; the note
+ * text typed so far (and the note being edited) stay. A drag within one second is a point.
+ */
+export function rangeDraft(d: Draft | null, a: number, b: number, zone: string): Draft {
+  const [from, to] = a <= b ? [a, b] : [b, a];
+  const start = toSecondsInput(from, zone);
+  const end = toSecondsInput(to, zone);
+  return { ...(d ?? newDraft(from, zone)), start, end: end === start ? '' : end };
 }
 
 /** The draft as an API body, or the message of what is wrong with it (checked again by the server). */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Annotation } from '@/lib/annotations/types';
 import { alertMarks } from '../dashboard/alert-marks';
 import { CHART_COLORS } from '../charts/theme';
-import { annotationMarks } from './annotation-marks';
-import { clickDraft, clickedTs, draftBody, newDraft } from './annotation-draft';
+import { annotationMarks, draftMarks } from './annotation-marks';
+import { clickDraft, clickedTs, draftBody, newDraft, rangeDraft } from './annotation-draft';
 
 const T0 = Date.UTC(2026, 11, 4, 8, 0, 0);
 const note = (over: Partial<Annotation>): Annotation => ({
@@ -80,12 +80,10 @@ describe('annotation marks', () => {
 });
 
 describe('annotate draft', () => {
-  it('a first click picks the time, a second makes a range in either order', () => {
-    let d = newDraft(T0, 'UTC');
-    d = clickDraft(d, T0 + 60_000, 'UTC');
-    expect(d).toMatchObject({ start: '2026-12-04T08:01:00', end: '' });
-    d = clickDraft(d, T0 - 30_000, 'UTC');
-    expect(d).toMatchObject({ start: '2026-12-04T07:59:30', end: '2026-12-04T08:01:00' });
+  it('a drag makes a range in either direction, a click a time; the note typed so far stays', () => {
+    // A drag with no form open opens one with the range.
+    let d = rangeDraft(null, T0 + 60_000, T0 - 30_000, 'UTC');
+    expect(d).toMatchObject({ start: '2026-12-04T07:59:30', end: '2026-12-04T08:01:00', note: '' });
     expect(draftBody({ ...d, note: ' sample ' }, 'UTC')).toEqual({
       ok: true,
       start: T0 - 30_000,
@@ -93,6 +91,34 @@ describe('annotate draft', () => {
       note: 'sample',
     });
     expect(draftBody(d, 'UTC')).toMatchObject({ ok: false, field: 'note' });
+    // A click afterwards makes it a time (a second click does not make a range any more).
+    d = clickDraft({ ...d, note: 'feed trip' }, T0 + 5_000, 'UTC');
+    expect(d).toMatchObject({ start: '2026-12-04T08:00:05', end: '', note: 'feed trip' });
+    expect(clickDraft(d, T0 + 9_000, 'UTC')).toMatchObject({ start: '2026-12-04T08:00:09', end: '' });
+    // A new drag replaces the times of an open (or edited) note and keeps its text.
+    expect(rangeDraft({ ...d, editing: 'a1' }, T0, T0 + 120_000, 'UTC')).toMatchObject({
+      editing: 'a1',
+      start: '2026-12-04T08:00:00',
+      end: '2026-12-04T08:02:00',
+      note: 'feed trip',
+    });
+    // Within one second (the form's resolution) a drag is a time.
+    expect(rangeDraft(null, T0 + 100, T0 + 400, 'UTC')).toMatchObject({ start: '2026-12-04T08:00:00', end: '' });
+    expect(clickDraft(null, T0, 'Europe/Paris')).toMatchObject({ start: '2026-12-04T09:00:00', end: '', note: '' });
+  });
+
+  it('the note being written is drawn dashed, clipped to the view, apart from stored notes', () => {
+    expect(draftMarks(null, T0 - 60_000, T0, 'UTC', 'UTC')).toEqual({ shapes: [], annotations: [] });
+    const range = draftMarks(rangeDraft(null, T0 - 120_000, T0 - 10_000, 'UTC'), T0 - 60_000, T0, 'UTC', 'UTC');
+    expect(range.shapes).toEqual([
+      expect.objectContaining({ type: 'rect', name: 'draft-annotation', x0: T0 - 60_000, x1: T0 - 10_000 }),
+    ]);
+    expect(range.shapes[0]!.line!.dash).toBe('dash');
+    const point = draftMarks(newDraft(T0 - 5_000, 'UTC'), T0 - 60_000, T0, 'UTC', 'UTC');
+    expect(point.shapes[0]).toMatchObject({ type: 'line', x0: T0 - 5_000, x1: T0 - 5_000 });
+    // Outside the view, or a time not yet typed: nothing.
+    expect(draftMarks(newDraft(T0 + 5_000, 'UTC'), T0 - 60_000, T0, 'UTC', 'UTC').shapes).toEqual([]);
+    expect(draftMarks({ start: '', end: '', note: '' }, T0 - 60_000, T0, 'UTC', 'UTC').shapes).toEqual([]);
   });
 
   it('reads the clicked x as the wall clock of the shown zone', () => {

@@ -6,9 +6,10 @@
  */
 import type { Annotations, Shape } from 'plotly.js';
 import type { Annotation } from '@/lib/annotations/types';
-import { localTimeZone, plotlyTime } from '@/lib/time/zoned';
+import { fromLocalInput, localTimeZone, plotlyTime } from '@/lib/time/zoned';
 import { CHART_COLORS, plotText } from '../charts/theme';
-import type { AlertMarks } from '../dashboard/alert-marks';
+import { NO_MARKS, type AlertMarks } from '../dashboard/alert-marks';
+import type { Draft } from './annotation-draft';
 
 const MAX_MARKS = 60;
 
@@ -66,4 +67,37 @@ export function annotationMarks(
     captureevents: true,
   }));
   return { shapes, annotations };
+}
+
+/**
+ * The note being written, while its form is open: a dashed violet line (a time) or a dashed
+ * outline (a range), so the operator sees what the click or drag picked after Plotly's own
+ * selection box is gone. Named `draft-annotation` (stored notes are `annotation-<id>`).
+ */
+export function draftMarks(
+  draft: Draft | null,
+  from: number,
+  to: number,
+  timeZone: string,
+  localZone = localTimeZone(),
+): AlertMarks {
+  if (!draft) return NO_MARKS;
+  const start = fromLocalInput(draft.start, timeZone);
+  const end = draft.end ? fromLocalInput(draft.end, timeZone) : start;
+  if (Number.isNaN(start) || Number.isNaN(end) || end < start || start > to || end < from) return NO_MARKS;
+  const x0 = plotlyTime(Math.max(start, from), timeZone, localZone);
+  const x1 = plotlyTime(Math.min(end, to), timeZone, localZone);
+  const shape: Partial<Shape> = {
+    type: end > start ? 'rect' : 'line',
+    name: 'draft-annotation',
+    xref: 'x',
+    yref: 'paper',
+    x0,
+    x1,
+    y0: 0,
+    y1: 1,
+    line: { color: CHART_COLORS.annotation, width: 1.5, dash: 'dash' },
+    layer: 'above',
+  };
+  return { shapes: [shape], annotations: [] };
 }

@@ -11,6 +11,11 @@ export interface Viewer {
   role: 'viewer' | 'operator' | 'admin';
 }
 
+/** Operators and admins write notes; viewers read them. */
+export function canAnnotate(me: Viewer | null): boolean {
+  return me !== null && me.role !== 'viewer';
+}
+
 export interface AnnotationPanelProps {
   assetId: string;
   annotations: Annotation[];
@@ -48,7 +53,7 @@ export function AnnotationPanel(p: AnnotationPanelProps) {
   const { draft, setDraft, zone, me } = p;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ field?: string; message: string } | null>(null);
-  const canWrite = me !== null && me.role !== 'viewer';
+  const canWrite = canAnnotate(me);
 
   const save = async () => {
     if (!draft) return;
@@ -117,7 +122,8 @@ export function AnnotationPanel(p: AnnotationPanelProps) {
           }}
         >
           <p className="muted" style={{ flexBasis: '100%', margin: 0 }}>
-            Click a chart to pick the time; a second click makes a range. Or type the times ({zone}).
+            Drag across a chart to mark a range, or click it to pick a time (with “Mark range” on). Or type the times (
+            {zone}).
           </p>
           <label className="dash-field">
             <span>{draft.end ? 'Note from' : 'Note time'}</span>

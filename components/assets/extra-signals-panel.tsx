@@ -7,6 +7,7 @@ import { axisTitle } from '../charts/theme';
 import { conditionsFigure } from '../dashboard/figures';
 import type { Series } from '../dashboard/series';
 import { Plot } from '../plot';
+import type { ChartGestures } from '../annotations/use-chart-annotations';
 
 /**
  * An asset's extra signals (level, vibration... from the asset registry) as a chart of their own,
@@ -21,7 +22,7 @@ export function ExtraSignalsPanel({
   testId,
   imageName,
   onRelayout,
-  onPickX,
+  gestures,
 }: {
   assetName: string;
   extras: readonly SignalInfo[];
@@ -30,7 +31,8 @@ export function ExtraSignalsPanel({
   testId: string;
   imageName: string;
   onRelayout?: (ev: Readonly<PlotRelayoutEvent>) => void;
-  onPickX?: (x: unknown) => void;
+  /** Annotation by click and drag (components/annotations/use-chart-annotations.ts). */
+  gestures?: ChartGestures;
 }) {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const shown = useMemo(() => extras.filter((s) => !hidden.has(s.name)), [extras, hidden]);
@@ -74,7 +76,7 @@ export function ExtraSignalsPanel({
             revision={series.revision}
             imageName={imageName}
             onRelayout={onRelayout}
-            onPickX={onPickX}
+            {...gestures}
           />
         ) : (
           <p className="muted">Choose a trace to show.</p>

@@ -22,12 +22,13 @@ import { DriftPanel } from '../models/drift-panel';
 import { useServingModel } from '../models/use-serving-model';
 import { useServingBand } from '../models/use-serving-band';
 import { AssetSelect } from '../asset-select';
-import { AnnotationPanel, type Viewer } from '../annotations/annotation-panel';
+import { AnnotationPanel, canAnnotate, type Viewer } from '../annotations/annotation-panel';
 import { axesToken, axisKeys, withYAxes } from '../charts/y-axes';
 import { useYAxes } from '../charts/use-y-axes';
 import { YAxisControl } from '../charts/y-axis-control';
 import type { YAxes } from '@/lib/time/preferences';
 import { useChartAnnotations } from '../annotations/use-chart-annotations';
+import { DragModeToggle } from '../annotations/drag-mode-toggle';
 import { useLiveAssets } from '../assets/use-live-assets';
 import { ExtraSignalsPanel } from '../assets/extra-signals-panel';
 
@@ -130,7 +131,11 @@ export function Dashboard({
   const marks = useMemo(() => alertMarks(assetAlerts, endTs, windowMs), [assetAlerts, endTs, windowMs]);
   // Operators' notes: from an hour before the page opened (the longest window), then live.
   const [annotationsFrom] = useState(() => Date.now() - ANNOTATIONS_BACK_MS);
-  const notes = useChartAnnotations(assetId, annotationsFrom, undefined, { from: endTs - windowMs, to: endTs }, zone);
+  // A drag on a live chart marks a range by default (a zoom would freeze the moving window).
+  const notes = useChartAnnotations(assetId, annotationsFrom, undefined, { from: endTs - windowMs, to: endTs }, zone, {
+    canWrite: canAnnotate(me),
+    markByDefault: true,
+  });
   const predictionLayout = useMemo(
     () =>
       withYAxes(
@@ -185,6 +190,7 @@ export function Dashboard({
         >
           {paused ? 'Resume' : 'Pause'}
         </button>
+        {canAnnotate(me) ? <DragModeToggle mode={notes.mode} onChange={notes.setMode} /> : null}
         <p className="dash-status muted" role="status">
           {paused
             ? `Paused at ${formatZoned(paused.endTs, zone).slice(11)}: data keeps arriving, resume to jump to now.`
@@ -224,7 +230,7 @@ export function Dashboard({
               layout={predictionLayout}
               revision={series.revision}
               imageName={`${assetId}_prediction`}
-              onPickX={notes.onChartClick}
+              {...notes.gestures}
             />
           </div>
         </section>
@@ -245,7 +251,7 @@ export function Dashboard({
               layout={conditionsLayout}
               revision={series.revision}
               imageName={`${assetId}_conditions`}
-              onPickX={notes.onChartClick}
+              {...notes.gestures}
             />
           </div>
         </section>
@@ -257,7 +263,7 @@ export function Dashboard({
           uirevision={uirevision}
           testId="extra-chart"
           imageName={`${assetId}_other-signals`}
-          onPickX={notes.onChartClick}
+          gestures={notes.gestures}
         />
       </div>
       <AnnotationPanel

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RingBuffer } from '@/lib/realtime/ring-buffer';
 import type { Point, SignalInfo } from '@/lib/twin/types';
-import { conditionsFigure, predictionFigure } from './figures';
+import { conditionsFigure, measuredDashes, predictionFigure } from './figures';
 import { buildSeries } from './series';
 
 const SIGNALS: SignalInfo[] = [{ name: 'temperature', label: 'Temperature', unit: 'degC', min: 300, max: 400 }];
@@ -139,5 +139,34 @@ describe('per-pixel min/max decimation', () => {
     const ib = b.x.indexOf(mid);
     expect(ib).toBeGreaterThanOrEqual(0);
     expect(b.values.temperature![ib]).toBe(a.values.temperature![ia]);
+  });
+});
+
+describe('measured values', () => {
+  it('are one lines trace of dashes two pixels wide, one per value at its own time and height', () => {
+    const buffer = new RingBuffer<Point>(100_000);
+    const t0 = 1_700_000_000_000;
+    // 60 s at 10 Hz, a measured value on every reading, one of them a spike.
+    for (let i = 0; i < 600; i++)
+      buffer.push({ ...point(i, t0 + i * 100), actual: i === 300 ? 99 : 85 + (i % 7) / 10 });
+    const s = buildSeries(buffer, 60_000, t0 + 59_900, SIGNALS, 1, 400, { timeZone: 'UTC' });
+    const fig = predictionFigure(s, { name: 'yield', label: 'Yield', unit: '%' }, 'r');
+    const line = fig.data.find((t) => (t as { uid?: string }).uid === 'actual') as {
+      mode: string;
+      x: (number | null)[];
+      y: (number | null)[];
+    };
+    expect(line.mode).toBe('lines');
+    // The window is full: a pixel column is the window over the plot's 200 columns.
+    const pixel = (s.x.at(-1)! - s.x[0]!) / (60_000 / s.columnMs!);
+    // Every decimated value (s.actual) is a dash around its time, the spike included.
+    const values = line.y.filter((v, i) => i % 3 === 0);
+    expect(values).toEqual(s.actual);
+    expect(values).toContain(99);
+    line.x.forEach((x, i) => {
+      if (i % 3 === 2) expect(x).toBeNull();
+      else expect(Math.abs(x! - s.actualX![Math.floor(i / 3)]!)).toBeCloseTo(pixel, 6);
+    });
+    expect(measuredDashes([1, 2], [null, 5], 0.5)).toEqual({ x: [1.5, 2.5, null], y: [5, 5, null] });
   });
 });

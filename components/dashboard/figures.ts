@@ -51,6 +51,34 @@ function outOfRangeMarks(
   return { shapes, annotations };
 }
 
+/** A plot is taken to be this many pixel columns wide when the series does not say. */
+const ASSUMED_COLUMNS = 1_100;
+
+/**
+ * The measured values as short horizontal dashes, `[x - w/2, x + w/2, null]` per value, drawn as
+ * ONE lines trace (one SVG path). As `mode: 'markers'` each value was an SVG node of its own,
+ * styled one by one on every redraw (colour parsing, attributes): in bench:browser's traces that
+ * was the largest single part of a live redraw. A dash two pixel columns wide and 3 px thick
+ * reads as the small dot it replaces, at the value's own time and height (nothing is dropped).
+ * `half`: half a dash's width, in x units.
+ */
+export function measuredDashes(
+  x: number[],
+  y: (number | null)[],
+  half: number,
+): { x: (number | null)[]; y: (number | null)[] } {
+  const dx: (number | null)[] = [];
+  const dy: (number | null)[] = [];
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    const t = x[i];
+    if (v === null || v === undefined || t === undefined) continue;
+    dx.push(t - half, t + half, null);
+    dy.push(v, v, null);
+  }
+  return { x: dx, y: dy };
+}
+
 /** Prediction trend: band (lower line without width, upper filled to it), prediction, measured. */
 export function predictionFigure(
   s: Series,
@@ -104,16 +132,23 @@ export function predictionFigure(
     },
   );
   if (s.actual) {
+    const x = s.actualX ?? s.x;
+    // Plotly autoranges x to the data: a pixel is the data's span over the plot's columns (fewer
+    // readings than the window holds, e.g. just after a start, make wider pixels).
+    const first = Math.min(x[0] ?? 0, s.x[0] ?? Infinity);
+    const last = Math.max(x[x.length - 1] ?? 0, s.x[s.x.length - 1] ?? -Infinity);
+    const columns = s.columnMs ? s.windowMs / s.columnMs : ASSUMED_COLUMNS;
+    const dashes = measuredDashes(x, s.actual, Math.max(1, last - first) / columns);
     data.push({
       type: 'scatter',
       uid: 'actual',
       name: `${target.label} measured`,
-      x: s.actualX ?? s.x,
-      y: s.actual,
-      mode: 'markers',
-      marker: { color: CHART_COLORS.muted, size: 3 },
+      x: dashes.x,
+      y: dashes.y,
+      mode: 'lines',
+      line: { color: CHART_COLORS.muted, width: 3 },
       hovertemplate: `measured %{y:.2f}${unit}<extra></extra>`,
-    });
+    } as Data);
   }
   const marks = outOfRangeMarks(s.outOfRangeRuns, s.windowMs);
   const annotations = marks.annotations;

@@ -74,6 +74,8 @@ export interface Series {
   outOfRange: Record<string, { x: number[]; y: number[] }>;
   /** [start, end] x of stretches flagged out_of_range (no prediction there). */
   outOfRangeRuns: [number, number][];
+  /** How long one pixel column of the plot is, in ms, when known (the live charts). */
+  columnMs?: number;
 }
 
 const EMPTY_RUN: [number, number][] = [];
@@ -129,6 +131,7 @@ export function buildSeries(
   let band: Band | null = null;
   const gapMs = GAP_INTERVALS * Math.max(opts.expectedIntervalMs ?? 0, medianSpacing(buffer, from, to));
   const bucketMs = bucketWidthMs(windowMs, maxPoints);
+  s.columnMs = bucketMs;
   // Series order in a bucket: prediction, (unused), then the signals.
   const bucket = new ColumnBucket(2 + signals.length);
   let bucketKey = NaN;

@@ -22,12 +22,13 @@ import {
   type CompareMode,
 } from './compare';
 import { AssetSelect } from '../asset-select';
-import { AnnotationPanel, type Viewer } from '../annotations/annotation-panel';
+import { AnnotationPanel, canAnnotate, type Viewer } from '../annotations/annotation-panel';
 import { axesToken, axisKeys, withYAxes } from '../charts/y-axes';
 import { useYAxes } from '../charts/use-y-axes';
 import { YAxisControl } from '../charts/y-axis-control';
 import type { YAxes } from '@/lib/time/preferences';
 import { useChartAnnotations } from '../annotations/use-chart-annotations';
+import { DragModeToggle } from '../annotations/drag-mode-toggle';
 import { alertMarks, withAlertMarks } from '../dashboard/alert-marks';
 import { useAssetAlerts } from '../alerts/use-asset-alerts';
 import { useLiveAssets } from '../assets/use-live-assets';
@@ -137,7 +138,7 @@ export function HistoryView({
   // Alert raises (dotted, ⚠) and operators' notes (violet, ✎) over the stored data.
   const assetAlerts = useAssetAlerts(assetId);
   const alerts = useMemo(() => alertMarks(assetAlerts, view.to, view.to - view.from), [assetAlerts, view]);
-  const notes = useChartAnnotations(assetId, range.from, range.to, view, zone);
+  const notes = useChartAnnotations(assetId, range.from, range.to, view, zone, { canWrite: canAnnotate(me) });
   const predictionLayout = useMemo(
     () =>
       prediction
@@ -247,6 +248,7 @@ export function HistoryView({
           </label>
         ) : null}
         <TimeZoneSelect value={chosenZone} onChange={setChosenZone} />
+        {canAnnotate(me) ? <DragModeToggle mode={notes.mode} onChange={notes.setMode} /> : null}
         <a className="btn btn-ghost" href={exportHref} download>
           Export CSV
         </a>
@@ -327,7 +329,7 @@ export function HistoryView({
                 revision={series.revision}
                 imageName={`${fileStem}_prediction`}
                 onRelayout={onRelayout}
-                onPickX={notes.onChartClick}
+                {...notes.gestures}
               />
             ) : null}
           </div>
@@ -353,7 +355,7 @@ export function HistoryView({
                 revision={series.revision}
                 imageName={`${fileStem}_conditions`}
                 onRelayout={onRelayout}
-                onPickX={notes.onChartClick}
+                {...notes.gestures}
               />
             ) : null}
           </div>
@@ -367,7 +369,7 @@ export function HistoryView({
           testId="history-extra-chart"
           imageName={`${fileStem}_other-signals`}
           onRelayout={onRelayout}
-          onPickX={notes.onChartClick}
+          gestures={notes.gestures}
         />
       </div>
       <AnnotationPanel
