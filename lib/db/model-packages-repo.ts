@@ -6,25 +6,15 @@
  * never changed once written.
  */
 import { sql } from 'drizzle-orm';
+import type { PackageBytes } from '../model/package-store';
 import type { Db } from './client';
 
-export interface StoredPackage {
-  name: string;
-  version: string;
-  /** Hex SHA-256 of the package (lib/model/package-store.ts packageHash). */
-  sha256: string;
-  /** The ONNX file's name in the package directory. */
-  onnxFile: string;
-  twin: Uint8Array;
-  model: Uint8Array;
-}
-
-export type StoredPackageRef = Pick<StoredPackage, 'name' | 'version' | 'sha256'>;
+export type StoredPackageRef = Pick<PackageBytes, 'name' | 'version' | 'sha256'>;
 
 export function modelPackagesRepo(db: Db) {
   return {
     /** Stores a package; false when its name and version are taken already (nothing written). */
-    async put(pkg: StoredPackage, uploadedBy: string): Promise<boolean> {
+    async put(pkg: PackageBytes, uploadedBy: string): Promise<boolean> {
       const res = (await db.execute(sql`
         insert into model_packages (name, version, sha256, onnx_file, twin, model, uploaded_by)
         values (${pkg.name}, ${pkg.version}, ${pkg.sha256}, ${pkg.onnxFile}, ${Buffer.from(pkg.twin)},
@@ -42,7 +32,7 @@ export function modelPackagesRepo(db: Db) {
       return res.rows;
     },
 
-    async get(name: string, version: string): Promise<StoredPackage | null> {
+    async get(name: string, version: string): Promise<PackageBytes | null> {
       const res = (await db.execute(sql`
         select name, version, sha256, onnx_file, twin, model from model_packages
         where name = ${name} and version = ${version}`)) as unknown as {
