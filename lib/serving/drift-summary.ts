@@ -84,20 +84,30 @@ export function mergedReport(
         const counts = mine[0]!.buckets!.map((_, b) => mine.reduce((a, s) => a + s.buckets![b]!, 0));
         psi = psiOfCounts(counts, n);
       }
-      return {
-        name: f.name,
-        label: f.label,
-        unit: f.unit,
-        count: n,
-        mean,
-        // From the sums: the same figure as two passes up to rounding.
-        std: n > 1 && mean !== null ? Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))) : null,
-        trainingMean: t?.mean ?? null,
-        trainingStd: t?.std ?? null,
-        psi,
-        outOfRangeRate: n ? outside / n : null,
-        drifting: psi !== null && psi > opts.threshold,
-      };
+      // From the sums: the same figure as two passes up to rounding.
+      const std = n > 1 && mean !== null ? Math.sqrt(Math.max(0, (sumSq - n * mean * mean) / (n - 1))) : null;
+      return driftFeature(f, { count: n, mean, std, psi, outside }, opts.threshold);
     }),
+  };
+}
+
+/** One feature's line of the report from its window's figures (one instance's, or added up). */
+export function driftFeature(
+  f: FeatureManifest,
+  x: { count: number; mean: number | null; std: number | null; psi: number | null; outside: number },
+  threshold: number,
+): DriftFeature {
+  return {
+    name: f.name,
+    label: f.label,
+    unit: f.unit,
+    count: x.count,
+    mean: x.mean,
+    std: x.std,
+    trainingMean: f.training?.mean ?? null,
+    trainingStd: f.training?.std ?? null,
+    psi: x.psi,
+    outOfRangeRate: x.count ? x.outside / x.count : null,
+    drifting: x.psi !== null && x.psi > threshold,
   };
 }

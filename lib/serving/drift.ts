@@ -6,7 +6,7 @@
  * PSI < 0.1 is usually read as stable, 0.1-0.25 as a shift to watch, > 0.25 as drift.
  */
 import type { FeatureManifest } from '../model';
-import { DECILE_Z, psiOfCounts, sumsOf, type FeatureSums } from './drift-summary';
+import { DECILE_Z, driftFeature, psiOfCounts, sumsOf, type FeatureSums } from './drift-summary';
 
 import type { DriftFeature, DriftReport } from './drift-types';
 
@@ -93,19 +93,8 @@ export class DriftMonitor {
         if (mean !== null) for (const v of values) sq += (v - mean) ** 2;
         const t = f.training;
         const psi = t && t.std > 0 && n >= this.minSamples ? psiAgainstNormal(values, t.mean, t.std) : null;
-        return {
-          name: f.name,
-          label: f.label,
-          unit: f.unit,
-          count: n,
-          mean,
-          std: n > 1 ? Math.sqrt(sq / (n - 1)) : null,
-          trainingMean: t?.mean ?? null,
-          trainingStd: t?.std ?? null,
-          psi,
-          outOfRangeRate: n ? outside / n : null,
-          drifting: psi !== null && psi > this.threshold,
-        };
+        const std = n > 1 ? Math.sqrt(sq / (n - 1)) : null;
+        return driftFeature(f, { count: n, mean, std, psi, outside }, this.threshold);
       }),
     };
   }
