@@ -221,10 +221,13 @@ test('a slow answer to an older request never overwrites a newer one', async ({ 
 });
 
 test('"Use live values" sets the sliders to the chosen asset\'s current conditions', async ({ page, whatIf }) => {
+  // The simulated plant has sensor excursions (every ~3 min per asset, 10-40 s each, then the
+  // time constant to come back) during which the asset has no live prediction; wait one out.
+  test.setTimeout(120_000);
   await whatIf.slider('Temperature').fill('301');
   await whatIf.predictionAt(301);
   await page.getByLabel('Asset').selectOption('reactor-3');
-  await expect(page.getByTestId('whatif-live')).toContainText(/Reactor 3: \d+(\.\d+)? %/);
+  await expect(page.getByTestId('whatif-live')).toContainText(/Reactor 3: \d+(\.\d+)? %/, { timeout: 75_000 });
   await page.getByRole('button', { name: 'Use live values' }).click();
 
   const res = await page.request.get('/api/v1/assets');
