@@ -74,6 +74,29 @@ describe('AssetStream', () => {
     expect(thinned.points.at(-1)!.seq).toBe(99);
   });
 
+  it('a refill whose points reach past the head it was given takes the next point once', () => {
+    // A mirror reads the head (last seq 75), then the points: one more was committed between the
+    // two queries (76). The owner's broadcast of 76 then arrives.
+    const stored = Array.from({ length: 77 }, (_, i) => ({ ...pt(i * 100), seq: i }));
+    const s = new AssetStream('a', 'epoch-1', 1_000, 1e12);
+    s.reset('epoch-1', stored, 75);
+    expect(s.lastSeq).toBe(76);
+    expect(s.appendSequenced(stored[76]!)).toBe(false);
+    expect(s.appendSequenced({ ...pt(7_700), seq: 77 })).toBe(true);
+    expect(s.size).toBe(78);
+    // A client holding 76 resumes: it gets 77 only.
+    expect(s.snapshot({ sinceSeq: 76, epoch: 'epoch-1' })).toMatchObject({ reset: false, lastSeq: 77 });
+    expect(s.snapshot({ sinceSeq: 76, epoch: 'epoch-1' }).points.map((p) => p.seq)).toEqual([77]);
+  });
+
+  it('a buffer with a hole answers a resume across it with a reset, never with the wrong points', () => {
+    const stored = [0, 1, 2, 4, 5].map((seq) => ({ ...pt(seq * 100), seq }));
+    const s = new AssetStream('a', 'epoch-1', 1_000, 1e12);
+    s.reset('epoch-1', stored, 5);
+    expect(s.snapshot({ sinceSeq: 1, epoch: 'epoch-1' })).toMatchObject({ reset: true });
+    expect(s.snapshot({ sinceSeq: 5, epoch: 'epoch-1' })).toMatchObject({ reset: false, points: [] });
+  });
+
   it('thinning keeps a spike', () => {
     const points = Array.from({ length: 1000 }, (_, i) => ({ ...pt(i, i === 517 ? 20 : 80), seq: i }));
     expect(thin(points, 50).some((p) => p.prediction === 20)).toBe(true);

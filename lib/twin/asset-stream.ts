@@ -48,13 +48,25 @@ export class AssetStream {
     return true;
   }
 
-  /** Replaces the buffer (a new owner or a mirror refilled from the database); `lastSeq` continues from there. */
+  /**
+   * Replaces the buffer (a new owner or a mirror refilled from the database); numbering continues
+   * after `lastSeq` or after the newest of `points`, whichever is higher: callers read the stream's
+   * head and then its points in two queries, and a commit between them makes the points reach
+   * past the head. Continuing from the head would take the next point (which the buffer already
+   * holds) a second time, and every resume after it would be answered one point early.
+   */
   reset(epoch: string, points: Point[], lastSeq: number): void {
     this.epoch = epoch;
     this.buffer.clear();
-    this.nextSeq = lastSeq + 1;
     const newest = points[points.length - 1];
-    for (const p of points) if (!newest || p.ts >= newest.ts - this.maxAgeMs) this.buffer.push(p);
+    this.nextSeq = Math.max(lastSeq, newest?.seq ?? -1) + 1;
+    let previous = -Infinity;
+    for (const p of points) {
+      // In seq order, each seq once (the resume arithmetic in snapshot() depends on it).
+      if (p.seq <= previous || (newest && p.ts < newest.ts - this.maxAgeMs)) continue;
+      this.buffer.push(p);
+      previous = p.seq;
+    }
   }
 
   get lastSeq(): number {
@@ -80,11 +92,15 @@ export class AssetStream {
     const maxPoints = Math.min(Math.max(1, Math.floor(opts.maxPoints ?? DEFAULT_SNAPSHOT_POINTS)), MAX_SNAPSHOT_POINTS);
     const first = this.buffer.first();
     if (sinceSeq !== undefined && sinceSeq <= this.lastSeq && sinceSeq >= -1) {
-      // Seqs in the buffer are contiguous, so the position of a seq is plain arithmetic.
+      // Seqs in the buffer rise by one, so the position of a seq is plain arithmetic; checked
+      // (a buffer refilled from the database may have a hole): what cannot be answered exactly is a reset.
       const firstSeq = first ? first.seq : this.nextSeq;
       if (sinceSeq + 1 >= firstSeq) {
         const missed = this.buffer.slice(sinceSeq + 1 - firstSeq);
-        if (missed.length <= maxPoints) return { ...base, points: missed, reset: false, downsampled: false };
+        // Seqs only rise, so the right first seq and the right count mean no hole.
+        const exact =
+          missed.length === this.lastSeq - sinceSeq && (missed.length === 0 || missed[0]!.seq === sinceSeq + 1);
+        if (exact && missed.length <= maxPoints) return { ...base, points: missed, reset: false, downsampled: false };
       }
     }
     const from = opts.sinceTs !== undefined ? this.buffer.lowerBound(opts.sinceTs, (p) => p.ts) : 0;

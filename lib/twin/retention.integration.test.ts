@@ -119,7 +119,10 @@ describe.each(DB_TARGETS)('retention by partitions on $name', (target) => {
         where i.inhparent = 'telemetry'::regclass`),
     ).map((r) => r.name);
     const tables = rowsOf<{ name: string }>(
-      await database.db.execute(sql`select relname as name from pg_class where relname like 'telemetry_p%'`),
+      // This test's schema only (the search path's first): other tests and benches share the database.
+      await database.db.execute(
+        sql`select relname as name from pg_class where relname like 'telemetry_p%' and relnamespace = current_schema()::regnamespace`,
+      ),
     ).map((r) => r.name);
     for (const name of result.partitionsDropped) {
       expect(attached).not.toContain(name);
