@@ -232,4 +232,15 @@ test('a drag across the live chart marks a range: saved, it is a range on Histor
   await dragAcross(page, 'prediction-chart', 0.3, 0.6);
   await expect.poll(() => xRange(page, 'prediction-chart')).not.toBeNull();
   await expect(page.getByRole('form', { name: 'New annotation' })).toHaveCount(0);
+  // The choice is remembered in this browser: the dashboard opens in Zoom next time; History
+  // keeps its own (Zoom by default) and remembers a switch to Mark range.
+  await page.reload();
+  await expect(dragMode.getByRole('button', { name: 'Zoom' })).toHaveAttribute('aria-pressed', 'true');
+  await page.goto('/history');
+  await expect(dragMode.getByRole('button', { name: 'Zoom' })).toHaveAttribute('aria-pressed', 'true');
+  await dragMode.getByRole('button', { name: 'Mark range' }).click();
+  await page.reload();
+  await expect(dragMode.getByRole('button', { name: 'Mark range' })).toHaveAttribute('aria-pressed', 'true');
+  await page.goto('/');
+  await expect(dragMode.getByRole('button', { name: 'Zoom' })).toHaveAttribute('aria-pressed', 'true');
 });

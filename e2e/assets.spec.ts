@@ -79,6 +79,22 @@ test('an admin creates an asset: it appears in an open dashboard under its place
     .poll(async () => (await trace(dashboard, 'conditions-chart', 'temperature')).map(Math.round))
     .toEqual([370]);
   await expect.poll(() => trace(dashboard, 'extra-chart', 'level')).toEqual([42.5]);
+  // A note on the asset is drawn on its "Other signals" chart too, as on the model's charts.
+  const noted = await page.request.post('/api/v1/annotations', {
+    data: { assetId: id, start: Date.now() - 2_000, end: Date.now(), note: 'level gauge check' },
+  });
+  expect(noted.status(), await noted.text()).toBe(201);
+  const noteId = ((await noted.json()) as { annotation: { id: string } }).annotation.id;
+  await expect
+    .poll(() =>
+      dashboard
+        .getByTestId('extra-chart')
+        .locator('.js-plotly-plot')
+        .evaluate((el) =>
+          ((el as unknown as { layout?: { shapes?: { name?: string }[] } }).layout?.shapes ?? []).map((s) => s.name),
+        ),
+    )
+    .toContain(`annotation-${noteId}`);
 
   // A reading with a signal the asset does not have is refused naming it; the admin page shows it.
   const bad = await page.request.post(`/api/v1/assets/${id}/telemetry`, {

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
 import { annotationMarks, draftMarks } from './annotation-marks';
 import { clickDraft, clickedTs, rangeDraft, type Draft } from './annotation-draft';
 import { useAnnotations } from './use-annotations';
@@ -24,7 +24,8 @@ export type DragMode = 'zoom' | 'mark';
  * `canWrite`: operators and admins; for viewers the drag mode stays `zoom` and chart gestures
  * open nothing. `markByDefault`: the page starts in `mark` mode (the live dashboard, where a zoom
  * freezes a moving window and notes are made as things happen; History starts in `zoom`, its
- * way to finer data).
+ * way to finer data). `rememberAs`: the mode the user chose (toggle or Plotly's mode bar) is kept
+ * in this browser under that name and is where the page starts next time.
  */
 export function useChartAnnotations(
   assetId: string,
@@ -32,11 +33,30 @@ export function useChartAnnotations(
   fetchTo: number | undefined,
   view: { from: number; to: number },
   zone: string,
-  { canWrite = false, markByDefault = false }: { canWrite?: boolean; markByDefault?: boolean } = {},
+  {
+    canWrite = false,
+    markByDefault = false,
+    rememberAs,
+  }: { canWrite?: boolean; markByDefault?: boolean; rememberAs?: string } = {},
 ) {
   const { annotations, upsert, remove } = useAnnotations(assetId, fetchFrom, fetchTo);
   const [draft, setDraftState] = useState<Draft | null>(null);
-  const [chosenMode, setMode] = useState<DragMode>(markByDefault ? 'mark' : 'zoom');
+  // This browser's remembered choice; the server renders the page's default (it cannot see it).
+  const remembered = useSyncExternalStore(
+    subscribeDragModes,
+    () => (rememberAs ? readDragMode(rememberAs) : null),
+    () => null,
+  );
+  const [pageMode, setMode] = useState<DragMode | null>(null);
+  const chosenMode: DragMode = pageMode ?? remembered ?? (markByDefault ? 'mark' : 'zoom');
+  /** The user's own choice: applied and remembered (opening a form switches without remembering). */
+  const chooseMode = useCallback(
+    (m: DragMode) => {
+      setMode(m);
+      if (rememberAs) writeDragMode(rememberAs, m);
+    },
+    [rememberAs],
+  );
   const mode: DragMode = canWrite ? chosenMode : 'zoom';
   // Opening the form ("Annotate", "Edit") switches the charts to marking: the next drag or click
   // on a chart is meant for the note. The operator can switch back to zoom while it is open.
@@ -78,8 +98,35 @@ export function useChartAnnotations(
   );
   const gestures: ChartGestures = useMemo(
     () =>
-      canWrite ? { onPickX: onChartClick, dragMode: mode, onPickRange: onChartRange, onDragModeChange: setMode } : {},
-    [canWrite, onChartClick, mode, onChartRange],
+      canWrite
+        ? { onPickX: onChartClick, dragMode: mode, onPickRange: onChartRange, onDragModeChange: chooseMode }
+        : {},
+    [canWrite, onChartClick, mode, onChartRange, chooseMode],
   );
-  return { inView, marks, draft, setDraft, mode, setMode, gestures, upsert, remove };
+  return { inView, marks, draft, setDraft, mode, setMode: chooseMode, gestures, upsert, remove };
+}
+
+const storageKey = (page: string) => `twinops:drag-mode:${page}`;
+
+function readDragMode(page: string): DragMode | null {
+  try {
+    const v = window.localStorage.getItem(storageKey(page));
+    return v === 'zoom' || v === 'mark' ? v : null;
+  } catch {
+    return null; // storage disabled (private mode, policy): the page's default
+  }
+}
+
+function writeDragMode(page: string, mode: DragMode): void {
+  try {
+    window.localStorage.setItem(storageKey(page), mode);
+  } catch {
+    // Not remembered; the choice still applies to this page.
+  }
+}
+
+/** Other tabs' choices arrive as `storage` events. */
+function subscribeDragModes(onChange: () => void): () => void {
+  window.addEventListener('storage', onChange);
+  return () => window.removeEventListener('storage', onChange);
 }

@@ -8,6 +8,7 @@ import { conditionsFigure } from '../dashboard/figures';
 import type { Series } from '../dashboard/series';
 import { Plot } from '../plot';
 import type { ChartGestures } from '../annotations/use-chart-annotations';
+import { withAlertMarks, type AlertMarks } from '../dashboard/alert-marks';
 
 /**
  * An asset's extra signals (level, vibration... from the asset registry) as a chart of their own,
@@ -23,6 +24,7 @@ export function ExtraSignalsPanel({
   imageName,
   onRelayout,
   gestures,
+  marks,
 }: {
   assetName: string;
   extras: readonly SignalInfo[];
@@ -33,6 +35,8 @@ export function ExtraSignalsPanel({
   onRelayout?: (ev: Readonly<PlotRelayoutEvent>) => void;
   /** Annotation by click and drag (components/annotations/use-chart-annotations.ts). */
   gestures?: ChartGestures;
+  /** Drawn over the chart as on the page's other charts: alarms, notes (in this order). */
+  marks?: readonly AlertMarks[];
 }) {
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const shown = useMemo(() => extras.filter((s) => !hidden.has(s.name)), [extras, hidden]);
@@ -42,6 +46,10 @@ export function ExtraSignalsPanel({
         ? conditionsFigure(series, shown, `${uirevision}/${shown.map((s) => s.name).join(',')}`)
         : null,
     [series, shown, uirevision],
+  );
+  const layout = useMemo(
+    () => (figure ? (marks ?? []).reduce((l, m) => withAlertMarks(l, m), figure.layout) : null),
+    [figure, marks],
   );
   if (!extras.length) return null;
   const toggle = (name: string) =>
@@ -69,10 +77,10 @@ export function ExtraSignalsPanel({
         data-points={series?.count ?? 0}
         data-traces={shown.map((s) => s.name).join(',')}
       >
-        {figure && series ? (
+        {figure && layout && series ? (
           <Plot
             data={figure.data}
-            layout={figure.layout}
+            layout={layout}
             revision={series.revision}
             imageName={imageName}
             onRelayout={onRelayout}

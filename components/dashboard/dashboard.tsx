@@ -135,6 +135,7 @@ export function Dashboard({
   const notes = useChartAnnotations(assetId, annotationsFrom, undefined, { from: endTs - windowMs, to: endTs }, zone, {
     canWrite: canAnnotate(me),
     markByDefault: true,
+    rememberAs: 'dashboard',
   });
   const predictionLayout = useMemo(
     () =>
@@ -154,6 +155,8 @@ export function Dashboard({
       ),
     [conditions.layout, marks, notes.marks, featureNames, yAxes.axes],
   );
+
+  const extraMarks = useMemo(() => [marks, notes.marks], [marks, notes.marks]);
 
   const conditionsTitle = catalog.signals.map((s) => axisTitle(s.label, s.unit)).join(' · ');
 
@@ -264,6 +267,7 @@ export function Dashboard({
           testId="extra-chart"
           imageName={`${assetId}_other-signals`}
           gestures={notes.gestures}
+          marks={extraMarks}
         />
       </div>
       <AnnotationPanel

@@ -138,7 +138,11 @@ export function HistoryView({
   // Alert raises (dotted, ⚠) and operators' notes (violet, ✎) over the stored data.
   const assetAlerts = useAssetAlerts(assetId);
   const alerts = useMemo(() => alertMarks(assetAlerts, view.to, view.to - view.from), [assetAlerts, view]);
-  const notes = useChartAnnotations(assetId, range.from, range.to, view, zone, { canWrite: canAnnotate(me) });
+  const notes = useChartAnnotations(assetId, range.from, range.to, view, zone, {
+    canWrite: canAnnotate(me),
+    rememberAs: 'history',
+  });
+  const extraMarks = useMemo(() => [alerts, notes.marks], [alerts, notes.marks]);
   const predictionLayout = useMemo(
     () =>
       prediction
@@ -370,6 +374,7 @@ export function HistoryView({
           imageName={`${fileStem}_other-signals`}
           onRelayout={onRelayout}
           gestures={notes.gestures}
+          marks={extraMarks}
         />
       </div>
       <AnnotationPanel
