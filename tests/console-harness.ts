@@ -3,7 +3,7 @@
  * simulator) on a random port with a throwaway data directory, without Next.js pages, and makes
  * authenticated socket.io clients for it. Integration tests use it; nothing is faked.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encode } from 'next-auth/jwt';
@@ -19,6 +19,7 @@ import type {
 import { startConsole, type ConsoleHandle } from '../lib/server/start-console';
 import type { Role } from '../lib/auth/roles';
 import { hashPassword } from '../lib/auth/password';
+import { seedPgliteDir } from './pglite-template';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -34,6 +35,8 @@ export interface Harness {
 
 export async function startHarness(env: Record<string, string> = {}, dataDir?: string): Promise<Harness> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'twinops-it-'));
+  // A first start on the embedded database: from a copy of the migrated template (~5 s saved).
+  if (!env.DATABASE_URL && !existsSync(path.join(dir, 'pglite'))) await seedPgliteDir(dir);
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
