@@ -65,6 +65,15 @@ describe('AssetStream', () => {
     expect(s.snapshot({ sinceSeq: 6, epoch: 'epoch-0' }).points).toHaveLength(10);
   });
 
+  it('pointsAfter gives exactly the points after a seq while they are all buffered', () => {
+    const s = filled(150, 100); // holds seqs 50..149
+    expect(s.pointsAfter(146)!.map((p) => p.seq)).toEqual([147, 148, 149]);
+    expect(s.pointsAfter(149)).toEqual([]);
+    expect(s.pointsAfter(49)).toHaveLength(100);
+    expect(s.pointsAfter(48)).toBeNull(); // seq 49 was dropped
+    expect(s.pointsAfter(150)).toBeNull(); // not a seq this stream has given
+  });
+
   it('filters the snapshot by time and thins it to maxPoints, keeping the newest', () => {
     const s = filled(100);
     expect(s.snapshot({ sinceTs: 9_000 }).points.map((p) => p.seq)).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
