@@ -15,7 +15,7 @@ import { AssetStream } from '../twin/asset-stream';
 import type { Point } from '../twin/types';
 import { attachStreamHub, type StreamHub } from './hub';
 import type { SnapshotChunk, StreamSnapshot, SubscribeAck } from './protocol';
-import { fetchSnapshot, type StreamSocket } from './request-snapshot';
+import { fetchSnapshot, requestSnapshot, type SnapshotResult, type StreamSocket } from './request-snapshot';
 import { createRealtime, type RealtimeServer } from './server';
 import type { WorkQueue } from './snapshot-queue';
 import { createSocketGuard } from './socket-guard';
@@ -224,6 +224,23 @@ describe('a snapshot larger than one chunk', () => {
     // The socket is still served: a new subscribe works as usual.
     const again = await fetchSnapshot(s, { assetId: 'a1', maxPoints: 5 });
     expect(again.points).toHaveLength(5);
+  });
+
+  it('a transfer that stalls or a disconnect mid-way fails the request, so the client asks again', async () => {
+    const s = await client();
+    const results: SnapshotResult[] = [];
+    requestSnapshot(s, { assetId: 'a1', maxPoints: 20_000 }, (r) => results.push(r), { timeoutMs: 300 });
+    await stepped.runQueued(); // the acknowledgement; the chunks are never let through
+    await until(() => results.length > 0, 2_000, 'the timeout');
+    expect(results).toEqual([{ kind: 'failed', reason: 'the server did not answer' }]);
+
+    stepped.clear();
+    requestSnapshot(s, { assetId: 'a1', maxPoints: 20_000 }, (r) => results.push(r));
+    await stepped.runQueued();
+    await stepped.runQueued(); // the first chunk
+    s.disconnect();
+    await until(() => results.length > 1, 2_000, 'the disconnect');
+    expect(results[1]).toEqual({ kind: 'failed', reason: 'disconnected' });
   });
 
   it('a snapshot that fits one chunk is answered whole, as before', async () => {
