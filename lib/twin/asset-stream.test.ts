@@ -104,6 +104,9 @@ describe('AssetStream', () => {
     s.reset('epoch-1', stored, 5);
     expect(s.snapshot({ sinceSeq: 1, epoch: 'epoch-1' })).toMatchObject({ reset: true });
     expect(s.snapshot({ sinceSeq: 5, epoch: 'epoch-1' })).toMatchObject({ reset: false, points: [] });
+    // The points a chunked snapshot's last chunk adds are read the same way: never across the hole.
+    expect(s.pointsAfter(1)).toBeNull();
+    expect(s.pointsAfter(5)).toEqual([]);
   });
 
   it('thinning keeps a spike', () => {
