@@ -32,6 +32,9 @@ runThrowawayConsole({
     SPARKPLUG_GROUPS: `twinops-e2e-${E2E_PORT}`,
     // Small backtest steps: e2e/backtest.spec.ts cancels a job while it runs.
     BACKTEST_CHUNK_ROWS: '100',
+    // Small snapshot chunks, so the dashboard's snapshots and resumes (a few hundred points at
+    // most in a test run) take the chunked path the browser gets for large ones.
+    SNAPSHOT_CHUNK_POINTS: '5',
   },
   // Seed one user per role (and a past day of alarms) before the console opens the database (one PGlite instance at a time).
   async prepare(dataDir) {

@@ -14,7 +14,8 @@ import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import { TEST_DATABASE_URL } from './db-targets';
-import type { AlertEvent, StreamSnapshot, SubscribeAck } from '../lib/realtime/protocol';
+import type { AlertEvent, StreamSnapshot } from '../lib/realtime/protocol';
+import { requestSnapshot, type SnapshotResult } from '../lib/realtime/request-snapshot';
 import type { Point } from '../lib/twin/types';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -210,11 +211,11 @@ export class ClusterHarness {
       connected,
       async subscribe(assetId: string, since?: { sinceSeq: number; epoch: string }): Promise<StreamSnapshot> {
         await connected;
-        // The snapshot is taken in the acknowledgement itself (as the browser's hook does): a live
+        // The snapshot is recorded in the handler that completes it (as the browser's hook does): a live
         // point decoded in the same read must not be recorded before it.
-        const ack = await new Promise<SubscribeAck>((resolve) =>
-          socket.emit('stream:subscribe', { assetId, ...since }, (res: SubscribeAck) => {
-            if (res.ok) {
+        const result = await new Promise<SnapshotResult>((resolve) =>
+          requestSnapshot(socket, { assetId, ...since }, (res) => {
+            if (res.kind === 'snapshot') {
               if (!points.has(assetId)) points.set(assetId, []);
               points.get(assetId)!.push(...res.snapshot.points);
               epochs.set(assetId, res.snapshot.epoch);
@@ -222,8 +223,9 @@ export class ClusterHarness {
             resolve(res);
           }),
         );
-        if (!ack.ok) throw new Error(ack.error);
-        return ack.snapshot;
+        if (result.kind === 'refused') throw new Error(result.error);
+        if (result.kind === 'failed') throw new Error(result.reason);
+        return result.snapshot;
       },
     };
   }

@@ -16,6 +16,7 @@ import type {
   StreamSnapshot,
   SubscribeRequest,
 } from '../lib/realtime/protocol';
+import { fetchSnapshot } from '../lib/realtime/request-snapshot';
 import { startConsole, type ConsoleHandle } from '../lib/server/start-console';
 import type { Role } from '../lib/auth/roles';
 import { hashPassword } from '../lib/auth/password';
@@ -90,10 +91,9 @@ export async function startHarness(env: Record<string, string> = {}, dataDir?: s
   };
 }
 
+/** Subscribes and resolves with the whole snapshot (a large one gathered from its chunks). */
 export function subscribe(socket: TestSocket, req: SubscribeRequest): Promise<StreamSnapshot> {
-  return new Promise((resolve, reject) => {
-    socket.emit('stream:subscribe', req, (res) => (res.ok ? resolve(res.snapshot) : reject(new Error(res.error))));
-  });
+  return fetchSnapshot(socket, req);
 }
 
 export function until(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {

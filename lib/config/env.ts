@@ -146,6 +146,11 @@ export const envSchema = z.object({
     .min(10)
     .max(6 * 3600)
     .default(3600),
+  /**
+   * A stream snapshot larger than this is sent in chunks of this many points, one per turn of the
+   * socket work queue (lib/realtime/hub.ts): one 20,000-point message held the event loop ~55 ms.
+   */
+  SNAPSHOT_CHUNK_POINTS: z.coerce.number().int().min(1).max(20_000).default(2_000),
   /** Largest number of readings one /api/v1/twin/batch request may carry. */
   MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(1_000),
   /** Largest number of readings one ingest request may carry. */

@@ -6,6 +6,12 @@
  * answers with a snapshot, then sends every new point in the asset's room. A resubscribe with
  * `sinceSeq` gets exactly the missed points while they are still buffered (`reset: false`);
  * otherwise a fresh snapshot with `reset: true` (the client must drop what it holds).
+ *
+ * A large snapshot comes in pieces (one ~5 MB message held the server's event loop ~55 ms): the
+ * acknowledgement carries the first points and `more`, the number of `stream:snapshot-chunk`s
+ * that follow. The last chunk also carries the points the stream gained while the chunks were
+ * sent, and only then do live points start: ack, chunks, live points, with no gap or repeat.
+ * Clients gather the pieces with `requestSnapshot` (request-snapshot.ts).
  */
 import type { AlarmPriority, AlertState } from '../alerts/alarm-vocabulary';
 import type { Role } from '../auth/roles';
@@ -48,7 +54,29 @@ export interface StreamSnapshot {
   downsampled: boolean;
 }
 
-export type SubscribeAck = { ok: true; snapshot: StreamSnapshot } | { ok: false; error: string };
+export type SubscribeAck =
+  /** The whole snapshot. */
+  | { ok: true; snapshot: StreamSnapshot; more?: undefined }
+  /**
+   * The snapshot's first points (`snapshot.lastSeq` is the whole snapshot's); `more` chunks of
+   * transfer `transfer` follow as `stream:snapshot-chunk`.
+   */
+  | { ok: true; snapshot: StreamSnapshot; more: number; transfer: number }
+  | { ok: false; error: string };
+
+/** The next piece of a snapshot announced by a subscribe acknowledgement with `more`. */
+export interface SnapshotChunk {
+  assetId: string;
+  /** The acknowledgement's `transfer`: tells apart two subscribes to one asset on one socket. */
+  transfer: number;
+  /** The next points of the snapshot, in order. */
+  points: Point[];
+  /**
+   * The final piece: its points end with those the stream gained since the snapshot was taken
+   * (seqs after `snapshot.lastSeq`); live `stream:point`s follow it.
+   */
+  last: boolean;
+}
 
 /** An alert as browsers see it (times are epoch ms, UTC). */
 /** An alarm as it is sent to browsers and the webhook and answered by the API (ISA-18.2 state). */
@@ -78,6 +106,7 @@ export interface AlertEvent {
 export interface ServerToClientEvents {
   'session:ready': (info: SessionInfo) => void;
   'stream:point': (msg: { assetId: string; point: Point }) => void;
+  'stream:snapshot-chunk': (chunk: SnapshotChunk) => void;
   'model:changed': (msg: { name: string; version: string } | null) => void;
   /** A new alert (every connected console gets it: the header banner counts them all). */
   'alert:raised': (alert: AlertEvent) => void;
@@ -96,7 +125,10 @@ export interface ServerToClientEvents {
 
 export interface ClientToServerEvents {
   'session:ping': (ack: (serverTime: number) => void) => void;
-  /** The snapshot comes back in the acknowledgement, so it can never race the first point. */
+  /**
+   * The snapshot comes back in the acknowledgement (and, when large, in chunks after it), so it
+   * can never race the first point.
+   */
   'stream:subscribe': (req: SubscribeRequest, ack: (res: SubscribeAck) => void) => void;
   'stream:unsubscribe': (req: { assetId: string }) => void;
   /** Every asset's source status now (on mount and after each reconnect; changes come as `asset:status`). */

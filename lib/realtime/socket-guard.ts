@@ -24,6 +24,11 @@ export interface SocketLimits {
   maxSubscriptions: number;
   /** Largest snapshot one subscribe is answered with (points). */
   maxSnapshotPoints: number;
+  /**
+   * A larger snapshot is sent in pieces of this many points, one per turn of the work queue
+   * (the default keeps the default 2,000-point snapshot in one piece: ~5 ms to encode and send).
+   */
+  snapshotChunkPoints: number;
   /** Snapshot points one socket may be sent per `snapshotWindowMs`. */
   snapshotPointBudget: number;
   snapshotWindowMs: number;
@@ -37,6 +42,7 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   strikeWindowSeconds: 10,
   maxSubscriptions: 16,
   maxSnapshotPoints: 20_000,
+  snapshotChunkPoints: 2_000,
   snapshotPointBudget: 100_000,
   snapshotWindowMs: 10_000,
   coolDownSeconds: 60,

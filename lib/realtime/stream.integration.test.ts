@@ -75,6 +75,32 @@ describe('live stream over socket.io (real server, real clients)', () => {
     second.disconnect();
   });
 
+  it('sends a 20,000-point snapshot in chunks, complete and in order, then live points without a gap', async () => {
+    const stream = h.handle.services.twin!.pipeline.stream('reactor-2')!;
+    await until(() => stream.size > 0, 5_000, 'a first simulated point');
+    // A console that has run a while; spread over 1 ms so the simulator's next point is newer.
+    const last = stream.latest()!;
+    for (let i = 0; i < 25_000; i++)
+      stream.append({ ...last, ts: last.ts + i / 25_000, values: { ...last.values }, flags: [] });
+    const s = h.client(await h.sessionCookie());
+    const live: Point[] = [];
+    let chunks = 0;
+    s.on('stream:snapshot-chunk', () => chunks++);
+    s.on('stream:point', ({ assetId, point }) => {
+      if (assetId === 'reactor-2') live.push(point);
+    });
+    const snap = await subscribe(s, { assetId: 'reactor-2', maxPoints: 20_000 });
+    expect(chunks).toBe(9);
+    expect(snap.points.length).toBeGreaterThanOrEqual(20_000);
+    const seqs = snap.points.map((p) => p.seq);
+    expect(seqs.every((q, i) => i === 0 || q > seqs[i - 1]!)).toBe(true);
+    expect(seqs.at(-1)).toBe(snap.lastSeq);
+    await until(() => live.length >= 5, 3_000, '5 live points');
+    expect(live[0]!.seq).toBe(snap.lastSeq + 1);
+    live.forEach((p, i) => i > 0 && expect(p.seq).toBe(live[i - 1]!.seq + 1));
+    s.disconnect();
+  });
+
   it('downsamples a snapshot larger than the client asks for, keeping the newest point', async () => {
     const s = h.client(await h.sessionCookie());
     const snap = await subscribe(s, { assetId: 'reactor-1', maxPoints: 5 });

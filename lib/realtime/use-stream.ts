@@ -2,8 +2,8 @@
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { Point } from '../twin/types';
-import type { SubscribeAck } from './protocol';
 import { getSocket } from './client-socket';
+import { requestSnapshot } from './request-snapshot';
 import {
   applyPoint,
   applySnapshot,
@@ -99,9 +99,10 @@ class StreamStore {
 const serverRevision = () => 0;
 
 /**
- * The live stream of `assetId`: subscribes on mount and on asset change (snapshot in the ack, then
- * `stream:point`s), unsubscribes on cleanup, resubscribes with the last seq held after a gap or a
- * reconnect so exactly the missed points arrive. `limits` is read once (from the catalog).
+ * The live stream of `assetId`: subscribes on mount and on asset change (snapshot in the ack and,
+ * when large, the chunks after it; then `stream:point`s), unsubscribes on cleanup, resubscribes
+ * with the last seq held after a gap or a reconnect so exactly the missed points arrive. `limits`
+ * is read once (from the catalog).
  */
 export function useStream(assetId: string, limits: BufferLimits): StreamView {
   const [store] = useState(() => new StreamStore(limits));
@@ -117,37 +118,49 @@ export function useStream(assetId: string, limits: BufferLimits): StreamView {
     let inFlight = false;
     let resumes = 0;
     let retry: ReturnType<typeof setTimeout> | undefined;
+    /** Abandons the subscribe in flight (its acknowledgement and chunks are then ignored). */
+    let abandon: (() => void) | undefined;
 
     const subscribe = () => {
       clearTimeout(retry);
+      abandon?.();
+      abandon = undefined;
       // A disconnected socket would buffer the emit and send it after 'connect', which subscribes too.
       if (closed || !socket.connected) return;
       const id = ++attempt;
       inFlight = true;
       store.setStatus(assetId, state.synced ? 'resyncing' : 'subscribing');
       const req = subscribeRequest(state, Date.now(), { fresh: resumes > MAX_RESUMES });
-      socket.timeout(SUBSCRIBE_TIMEOUT_MS).emit('stream:subscribe', req, (err: Error | null, res: SubscribeAck) => {
-        if (closed || id !== attempt) return;
-        inFlight = false;
-        if (err) {
-          store.setStatus(assetId, 'resyncing', 'the server did not answer; retrying');
-          retry = setTimeout(subscribe, RETRY_DELAY_MS);
-          return;
-        }
-        if (!res.ok) {
-          store.setStatus(assetId, 'error', res.error);
-          return;
-        }
-        const outcome = applySnapshot(state, res.snapshot, Date.now());
-        store.changed();
-        if (outcome.kind === 'resync') {
-          resumes++;
-          subscribe();
-          return;
-        }
-        resumes = 0;
-        store.setStatus(assetId, 'live');
-      });
+      // Until a large snapshot's last chunk is in, inFlight stays true: live points cannot come
+      // before it (the server joins the room with the last chunk), and gaps are left to it.
+      abandon = requestSnapshot(
+        socket,
+        req,
+        (res) => {
+          if (closed || id !== attempt) return;
+          abandon = undefined;
+          inFlight = false;
+          if (res.kind === 'failed') {
+            store.setStatus(assetId, 'resyncing', 'the server did not answer; retrying');
+            retry = setTimeout(subscribe, RETRY_DELAY_MS);
+            return;
+          }
+          if (res.kind === 'refused') {
+            store.setStatus(assetId, 'error', res.error);
+            return;
+          }
+          const outcome = applySnapshot(state, res.snapshot, Date.now());
+          store.changed();
+          if (outcome.kind === 'resync') {
+            resumes++;
+            subscribe();
+            return;
+          }
+          resumes = 0;
+          store.setStatus(assetId, 'live');
+        },
+        { timeoutMs: SUBSCRIBE_TIMEOUT_MS },
+      );
     };
 
     const onPoint = (msg: { assetId: string; point: Point }) => {
@@ -166,6 +179,8 @@ export function useStream(assetId: string, limits: BufferLimits): StreamView {
       attempt++;
       inFlight = false;
       clearTimeout(retry);
+      abandon?.();
+      abandon = undefined;
     };
 
     socket.on('stream:point', onPoint);
@@ -175,6 +190,7 @@ export function useStream(assetId: string, limits: BufferLimits): StreamView {
     return () => {
       closed = true;
       clearTimeout(retry);
+      abandon?.();
       socket.off('stream:point', onPoint);
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);

@@ -186,7 +186,11 @@ export async function startConsole({
       void handle(req, res);
     });
     // Per-socket event limits; an abusive socket is cut off and audited (issue 14).
-    const socketGuard = createSocketGuard({ logger, audit });
+    const socketGuard = createSocketGuard({
+      logger,
+      audit,
+      limits: { snapshotChunkPoints: config.SNAPSHOT_CHUNK_POINTS },
+    });
     const io = createRealtime(server, {
       guard: socketGuard,
       origins,

@@ -65,6 +65,15 @@ describe('AssetStream', () => {
     expect(s.snapshot({ sinceSeq: 6, epoch: 'epoch-0' }).points).toHaveLength(10);
   });
 
+  it('pointsAfter gives exactly the points after a seq while they are all buffered', () => {
+    const s = filled(150, 100); // holds seqs 50..149
+    expect(s.pointsAfter(146)!.map((p) => p.seq)).toEqual([147, 148, 149]);
+    expect(s.pointsAfter(149)).toEqual([]);
+    expect(s.pointsAfter(49)).toHaveLength(100);
+    expect(s.pointsAfter(48)).toBeNull(); // seq 49 was dropped
+    expect(s.pointsAfter(150)).toBeNull(); // not a seq this stream has given
+  });
+
   it('filters the snapshot by time and thins it to maxPoints, keeping the newest', () => {
     const s = filled(100);
     expect(s.snapshot({ sinceTs: 9_000 }).points.map((p) => p.seq)).toEqual([90, 91, 92, 93, 94, 95, 96, 97, 98, 99]);
@@ -95,6 +104,9 @@ describe('AssetStream', () => {
     s.reset('epoch-1', stored, 5);
     expect(s.snapshot({ sinceSeq: 1, epoch: 'epoch-1' })).toMatchObject({ reset: true });
     expect(s.snapshot({ sinceSeq: 5, epoch: 'epoch-1' })).toMatchObject({ reset: false, points: [] });
+    // The points a chunked snapshot's last chunk adds are read the same way: never across the hole.
+    expect(s.pointsAfter(1)).toBeNull();
+    expect(s.pointsAfter(5)).toEqual([]);
   });
 
   it('thinning keeps a spike', () => {

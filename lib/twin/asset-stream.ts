@@ -82,6 +82,22 @@ export class AssetStream {
   }
 
   /**
+   * Exactly the points after `seq` (oldest first; empty when `seq` is the newest), or null when
+   * some of them are not buffered (dropped, or a hole in a buffer refilled from the database) or
+   * `seq` is not one of this stream's.
+   */
+  pointsAfter(seq: number): Point[] | null {
+    if (seq > this.lastSeq || seq < -1) return null;
+    // Seqs in the buffer rise by one, so the position of a seq is plain arithmetic; checked.
+    const firstSeq = this.buffer.first()?.seq ?? this.nextSeq;
+    if (seq + 1 < firstSeq) return null;
+    const missed = this.buffer.slice(seq + 1 - firstSeq);
+    // Seqs only rise, so the right first seq and the right count mean no hole.
+    const exact = missed.length === this.lastSeq - seq && (missed.length === 0 || missed[0]!.seq === seq + 1);
+    return exact ? missed : null;
+  }
+
+  /**
    * For a (re)subscribe. With `sinceSeq` still covered by the buffer: exactly the points after it
    * (reset false). Otherwise: the buffered points newer than `sinceTs`, thinned to `maxPoints`
    * (reset true).
@@ -90,18 +106,10 @@ export class AssetStream {
     const base = { assetId: this.assetId, epoch: this.epoch, lastSeq: this.lastSeq };
     const sinceSeq = opts.epoch === undefined || opts.epoch === this.epoch ? opts.sinceSeq : undefined;
     const maxPoints = Math.min(Math.max(1, Math.floor(opts.maxPoints ?? DEFAULT_SNAPSHOT_POINTS)), MAX_SNAPSHOT_POINTS);
-    const first = this.buffer.first();
-    if (sinceSeq !== undefined && sinceSeq <= this.lastSeq && sinceSeq >= -1) {
-      // Seqs in the buffer rise by one, so the position of a seq is plain arithmetic; checked
-      // (a buffer refilled from the database may have a hole): what cannot be answered exactly is a reset.
-      const firstSeq = first ? first.seq : this.nextSeq;
-      if (sinceSeq + 1 >= firstSeq) {
-        const missed = this.buffer.slice(sinceSeq + 1 - firstSeq);
-        // Seqs only rise, so the right first seq and the right count mean no hole.
-        const exact =
-          missed.length === this.lastSeq - sinceSeq && (missed.length === 0 || missed[0]!.seq === sinceSeq + 1);
-        if (exact && missed.length <= maxPoints) return { ...base, points: missed, reset: false, downsampled: false };
-      }
+    if (sinceSeq !== undefined) {
+      // What cannot be answered exactly is a reset.
+      const missed = this.pointsAfter(sinceSeq);
+      if (missed && missed.length <= maxPoints) return { ...base, points: missed, reset: false, downsampled: false };
     }
     const from = opts.sinceTs !== undefined ? this.buffer.lowerBound(opts.sinceTs, (p) => p.ts) : 0;
     const points = this.buffer.slice(from);

@@ -7,12 +7,8 @@
  * fill, at the asset's rate.
  */
 import { io as connect, type Socket } from 'socket.io-client';
-import type {
-  ClientToServerEvents,
-  ServerToClientEvents,
-  StreamSnapshot,
-  SubscribeAck,
-} from '../../lib/realtime/protocol';
+import type { ClientToServerEvents, ServerToClientEvents, StreamSnapshot } from '../../lib/realtime/protocol';
+import { requestSnapshot } from '../../lib/realtime/request-snapshot';
 import type { Point } from '../../lib/twin/types';
 
 type IoClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -149,8 +145,10 @@ export async function startClient(o: ClientOptions): Promise<BenchClient> {
       const req = first
         ? { assetId: o.assetId, maxPoints: 1 }
         : { assetId: o.assetId, sinceSeq: lastSeq, epoch, sinceTs: lastTs + 1, maxPoints: 20_000 };
-      socket.emit('stream:subscribe', req, (res: SubscribeAck) => {
-        if (!res.ok) return reject(new Error(`subscribe ${o.assetId}: ${res.error}`));
+      // A resume may be a large snapshot, sent in chunks: requestSnapshot gathers them.
+      requestSnapshot(socket, req, (res) => {
+        if (res.kind !== 'snapshot')
+          return reject(new Error(`subscribe ${o.assetId}: ${res.kind === 'refused' ? res.error : res.reason}`));
         applySnapshot(res.snapshot, first);
         resolve();
       });
