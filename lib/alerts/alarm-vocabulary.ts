@@ -3,6 +3,10 @@
  * the database schema (check constraints), the API's zod schemas and the browser alike; this file
  * imports nothing, so any of them may use it.
  */
+/** A rule's severity: a critical rule's alarms get the critical banner colour and priority high by default. */
+export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
 export const ALARM_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export type AlarmPriority = (typeof ALARM_PRIORITIES)[number];
 

@@ -15,10 +15,11 @@ import {
   rulePatchSchema,
   shelveSchema,
 } from './schemas';
+import { ALARM_PRIORITIES, ALERT_SEVERITIES, ALERT_STATES } from './alarm-vocabulary';
 
-const priority = z.enum(['low', 'medium', 'high', 'urgent']);
+const priority = z.enum(ALARM_PRIORITIES);
 const state = z
-  .enum(['active_unacked', 'active_acked', 'rtn_unacked', 'shelved', 'out_of_service', 'suppressed', 'normal'])
+  .enum(ALERT_STATES)
   .describe(
     "ISA-18.2: active_unacked, active_acked, rtn_unacked (returned to normal before acknowledgement: stays until acknowledged), shelved, out_of_service, suppressed (by design: the asset's source is stale or offline; its `source:stale` alarm stands for it), normal (closed)",
   );
@@ -28,7 +29,7 @@ const alert = z.object({
   ruleId: z.string(),
   assetId: z.string(),
   signal: z.string().describe('`prediction` or a feature name'),
-  severity: z.enum(['warning', 'critical']),
+  severity: z.enum(ALERT_SEVERITIES),
   priority,
   direction: z.enum(['low', 'high']),
   limit: z.number(),
@@ -85,7 +86,7 @@ const rule = z.object({
   id: z.string(),
   assetId: z.string(),
   signal: z.string(),
-  severity: z.enum(['warning', 'critical']),
+  severity: z.enum(ALERT_SEVERITIES),
   priority: priority.describe('copied onto each alarm; default from the severity (critical: high, warning: medium)'),
   low: z.number().nullable(),
   high: z.number().nullable(),

@@ -3,7 +3,7 @@
  * and the rules editor alike.
  */
 import { z } from 'zod';
-import { ALARM_PRIORITIES, ALERT_STATES, JOURNAL_EVENTS } from './alarm-vocabulary';
+import { ALARM_PRIORITIES, ALERT_SEVERITIES, ALERT_STATES, JOURNAL_EVENTS } from './alarm-vocabulary';
 import { MAX_MAX_SHELVE_SECONDS, MAX_MIN_DURATION_MS, MAX_SHELVE_MINUTES, MIN_SHELVE_SECONDS } from './limits';
 
 const priorityEnum = z.enum(ALARM_PRIORITIES, { error: 'must be low, medium, high or urgent' });
@@ -14,7 +14,7 @@ const limit = z.number({ error: 'must be a number or null' }).finite('must be fi
 
 /** A whole rule's editable fields (PUT). Cross-field checks (low < high, deadband) follow on the merged rule. */
 export const ruleBodySchema = z.strictObject({
-  severity: z.enum(['warning', 'critical'], { error: 'must be warning or critical' }),
+  severity: z.enum(ALERT_SEVERITIES, { error: `must be ${ALERT_SEVERITIES.join(' or ')}` }),
   /** Optional on PUT too: a client of the first round sends none and the priority stays. */
   priority: priorityEnum.optional(),
   low: limit,
@@ -54,7 +54,7 @@ export const alertQuerySchema = z.strictObject({
     .optional(),
   assetId: z.string().min(1).max(100).optional(),
   ruleId: z.string().uuid('must be a rule id (uuid)').optional(),
-  severity: z.enum(['warning', 'critical'], { error: 'must be warning or critical' }).optional(),
+  severity: z.enum(ALERT_SEVERITIES, { error: `must be ${ALERT_SEVERITIES.join(' or ')}` }).optional(),
   priority: priorityEnum.optional(),
   limit: z.coerce
     .number({ error: 'must be a number' })

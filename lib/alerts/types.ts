@@ -3,19 +3,20 @@
  * (types only). Times are epoch milliseconds (UTC).
  */
 import type { AlertEvent } from '../realtime/protocol';
-import type { AlarmPriority, AlertState, JournalEvent } from './alarm-vocabulary';
+import type { AlarmPriority, AlertSeverity, AlertState, JournalEvent } from './alarm-vocabulary';
 
 // The vocabulary has one home (imports nothing, so the browser bundle may take it from here too).
 export {
   ALARM_PRIORITIES,
+  ALERT_SEVERITIES,
   ALERT_STATES,
   JOURNAL_EVENTS,
   type AlarmPriority,
+  type AlertSeverity,
   type AlertState,
   type JournalEvent,
 } from './alarm-vocabulary';
 export type { AlertEvent };
-export type AlertSeverity = 'warning' | 'critical';
 export type AlertDirection = 'low' | 'high';
 
 /** Higher is more urgent: the banner and the list order by it, then by time. */

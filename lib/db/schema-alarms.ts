@@ -18,19 +18,18 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { AlarmPriority, AlertState, JournalEvent } from '../alerts/alarm-vocabulary';
+import type { AlarmPriority, AlertSeverity, AlertState, JournalEvent } from '../alerts/alarm-vocabulary';
 
 export {
   ALARM_PRIORITIES,
+  ALERT_SEVERITIES,
   ALERT_STATES,
   JOURNAL_EVENTS,
   type AlarmPriority,
+  type AlertSeverity,
   type AlertState,
   type JournalEvent,
 } from '../alerts/alarm-vocabulary';
-
-export const ALERT_SEVERITIES = ['warning', 'critical'] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 /** What a rule watches: the model's prediction or one of the readings' signals by name. */
 export type AlertSignal = string;
 
