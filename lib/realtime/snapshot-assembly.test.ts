@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '../twin/types';
+import { STREAM_T0, streamPoint, streamRange } from '../../tests/stream-points';
 import type { SnapshotChunk, StreamSnapshot, SubscribeAck } from './protocol';
 import { addChunk, startAssembly } from './snapshot-assembly';
 import { applyPoint, applySnapshot, createStreamState, type BufferLimits } from './stream-state';
 
-const T0 = 1_750_000_000_000;
+const T0 = STREAM_T0;
 const LIMITS: BufferLimits = { capacity: 1_000, retainMs: 3_600_000 };
 
-function pt(seq: number): Point {
-  return {
-    seq,
-    ts: T0 + seq * 500,
-    values: { temperature: 350 },
-    prediction: 87,
-    lower: 85,
-    upper: 89,
-    modelVersion: '1.0.0',
-    inferenceMs: 1,
-    flags: [],
-  };
-}
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => pt(from + i));
+const pt = streamPoint;
+const range = streamRange;
 const seqsOf = (points: Point[]) => points.map((p) => p.seq);
 
 /** An acknowledgement announcing `more` chunks, carrying the snapshot's first `points`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '../twin/types';
+import { STREAM_T0, streamPoint, streamRange } from '../../tests/stream-points';
 import type { StreamSnapshot } from './protocol';
 import {
   applyBackfill,
@@ -14,24 +15,11 @@ import {
   type BufferLimits,
 } from './stream-state';
 
-const T0 = 1_750_000_000_000;
+const T0 = STREAM_T0;
 const LIMITS: BufferLimits = { capacity: 1_000, retainMs: 3_600_000 };
 
-/** Point `seq` of a 2 Hz stream. */
-function pt(seq: number): Point {
-  return {
-    seq,
-    ts: T0 + seq * 500,
-    values: { temperature: 350 + seq, pressure: 6, flow: 100 },
-    prediction: 87,
-    lower: 85,
-    upper: 89,
-    modelVersion: '1.0.0',
-    inferenceMs: 1,
-    flags: [],
-  };
-}
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => pt(from + i));
+const pt = streamPoint;
+const range = streamRange;
 
 function snap(points: Point[], opts: Partial<StreamSnapshot> = {}): StreamSnapshot {
   return {
