@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { arrayLiteral, insertNewTelemetry, readingKey } from './telemetry-repo';
+import { fromEpochMs, nestedTextArrays, numberArray, textArray } from './array-params';
+import { insertNewTelemetry, readingKey } from './telemetry-repo';
 import { rollupOf, upsertRollup } from './telemetry-rollup';
 import type { Point, PointFlag } from '../twin/types';
 
@@ -124,16 +125,16 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
         for (const r of inserted) written.add(readingKey(r.assetId, r.point.ts));
         const completed: SequencedRow[] = [];
         if (updates.length) {
-          const col = <T>(f: (r: SequencedRow) => T) => sql.param(updates.map(f));
+          const num = (f: (r: SequencedRow) => number | null) => numberArray(updates.map(f));
           const res = await t.execute(sql`
             update telemetry t set seq = u.seq, pending = false, prediction = u.prediction, lower = u.lower,
               upper = u.upper, model_version = u.model_version, inference_ms = u.inference_ms, flags = u.flags::text[]
-            from unnest(${col((r) => r.assetId)}::text[], ${col((r) => new Date(r.point.ts).toISOString())}::text[],
-              ${col((r) => r.seq)}::int8[], ${col((r) => r.point.prediction)}::float8[], ${col((r) => r.point.lower)}::float8[],
-              ${col((r) => r.point.upper)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
-              ${col((r) => r.point.inferenceMs)}::float8[], ${col((r) => arrayLiteral(r.point.flags))}::text[])
+            from unnest(${textArray(updates.map((r) => r.assetId))}::text[], ${num((r) => r.point.ts)}::float8[],
+              ${num((r) => r.seq)}::int8[], ${num((r) => r.point.prediction)}::float8[], ${num((r) => r.point.lower)}::float8[],
+              ${num((r) => r.point.upper)}::float8[], ${textArray(updates.map((r) => r.point.modelVersion))}::text[],
+              ${num((r) => r.point.inferenceMs)}::float8[], ${nestedTextArrays(updates.map((r) => r.point.flags))}::text[])
               as u(asset_id, ts, seq, prediction, lower, upper, model_version, inference_ms, flags)
-            where t.asset_id = u.asset_id and t.ts = u.ts::timestamptz and t.pending
+            where t.asset_id = u.asset_id and t.ts = ${sql.raw(fromEpochMs('u.ts'))} and t.pending
             returning t.asset_id, round(extract(epoch from t.ts) * 1000)::float8 as ms`);
           const done = new Set(
             (res as unknown as { rows: { asset_id: string; ms: number | string }[] }).rows.map((r) =>
