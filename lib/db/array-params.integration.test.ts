@@ -40,6 +40,12 @@ describe.each(DB_TARGETS)('array literal parameters on $name', (target) => {
     expect(got.map((v) => (v === null ? null : Number(v)))).toEqual(numbers);
   });
 
+  it('keeps finite float8 exactly when no element needs the slow path (exponents, nulls)', async () => {
+    const numbers = [0, -1.5, 0.1 + 0.2, 1e21, 5e-324, Number.MAX_VALUE, -123456.789, null, 1.7976931348623157e308];
+    const got = await column<number | string | null>(numberArray(numbers), 'float8[]');
+    expect(got.map((v) => (v === null ? null : Number(v)))).toEqual(numbers);
+  });
+
   it('keeps int8 and bool arrays', async () => {
     const seqs = [0, 1, 2 ** 53 - 1, null];
     expect(
