@@ -19,9 +19,10 @@ describe.each(DB_TARGETS)('array literal parameters on $name', (target) => {
     return res.rows.map((r) => r.v);
   };
 
-  it('keeps every text as it was, quotes, backslashes, braces, commas, the word NULL and real nulls included', async () => {
+  it('keeps every text as it was, quotes, backslashes, braces, commas, the word NULL, nulls and repeats included', async () => {
     const texts = [
       'plain',
+      'with "quote"',
       'with "quote"',
       'back\\slash\\',
       '{braces},commas',
@@ -30,6 +31,8 @@ describe.each(DB_TARGETS)('array literal parameters on $name', (target) => {
       'NULL',
       null,
       'ünïcødé ✓',
+      'ünïcødé ✓',
+      'plain',
     ];
     expect(await column<string | null>(textArray(texts), 'text[]')).toEqual(texts);
   });
@@ -44,6 +47,8 @@ describe.each(DB_TARGETS)('array literal parameters on $name', (target) => {
     const numbers = [0, -1.5, 0.1 + 0.2, 1e21, 5e-324, Number.MAX_VALUE, -123456.789, null, 1.7976931348623157e308];
     const got = await column<number | string | null>(numberArray(numbers), 'float8[]');
     expect(got.map((v) => (v === null ? null : Number(v)))).toEqual(numbers);
+    // An absent value (a reading without `actual`) is a NULL too.
+    expect(await column<number | null>(numberArray([1, undefined, 2]), 'float8[]')).toEqual([1, null, 2]);
   });
 
   it('keeps int8 and bool arrays', async () => {
@@ -55,7 +60,16 @@ describe.each(DB_TARGETS)('array literal parameters on $name', (target) => {
   });
 
   it('gives each row its own text[] (ragged flags)', async () => {
-    const flags = [['ingested', 'out_of_range'], [], ['a "quoted", braced {flag}'], ['back\\slash']];
+    const flags = [
+      ['ingested', 'out_of_range'],
+      ['ingested', 'out_of_range'],
+      ['ingested'],
+      [],
+      [],
+      ['a "quoted", braced {flag}'],
+      ['back\\slash'],
+      ['ingested'],
+    ];
     expect(await column<string[]>(nestedTextArrays(flags), 'text[]', 'x::text[]')).toEqual(flags);
   });
 

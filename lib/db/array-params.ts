@@ -12,10 +12,11 @@ export function numberArray(values: readonly (number | null | undefined)[]): str
   let finite = true;
   for (let i = 0; i < values.length && finite; i++) {
     const v = values[i];
-    if (v === undefined || (v !== null && !Number.isFinite(v))) finite = false;
+    if (v !== null && v !== undefined && !Number.isFinite(v)) finite = false;
   }
   // JSON.stringify writes a number list ~1.7x faster than string concatenation, and its `null`
-  // is a NULL to array_in (case-insensitive); it has no NaN or Infinity, hence the check.
+  // (for null and undefined) is a NULL to array_in (case-insensitive); it has no NaN or
+  // Infinity, hence the check.
   if (finite) return `{${JSON.stringify(values).slice(1, -1)}}`;
   let out = '{';
   for (let i = 0; i < values.length; i++) {
@@ -30,10 +31,20 @@ export function numberArray(values: readonly (number | null | undefined)[]): str
 /** `{"a","b\"c",NULL}` for text[]: every element quoted, `"` and `\` escaped. */
 export function textArray(values: readonly (string | null | undefined)[]): string {
   let out = '{';
+  // A commit's rows come sorted by asset, and share a model version: quote each run once.
+  let prev: string | null = null;
+  let quoted = '';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i) out += ',';
-    out += v === null || v === undefined ? 'NULL' : quote(v);
+    if (v === null || v === undefined) out += 'NULL';
+    else {
+      if (v !== prev) {
+        prev = v;
+        quoted = quote(v);
+      }
+      out += quoted;
+    }
   }
   return out + '}';
 }
@@ -50,7 +61,17 @@ export function boolArray(values: readonly boolean[]): string {
  * (each row's flags), sent as text[] and cast row by row (`u.flags::text[]`).
  */
 export function nestedTextArrays(rows: readonly (readonly string[])[]): string {
-  return textArray(rows.map((items) => textArray(items)));
+  // Rows mostly carry the same flags (each its own array): write a run of equal ones once.
+  let prev: readonly string[] | null = null;
+  let literal = '';
+  const literals = rows.map((items) => {
+    if (!prev || items.length !== prev.length || items.some((f, k) => f !== prev![k])) {
+      prev = items;
+      literal = textArray(items);
+    }
+    return literal;
+  });
+  return textArray(literals);
 }
 
 /**

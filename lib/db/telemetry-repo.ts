@@ -74,25 +74,35 @@ export async function insertNewTelemetry<R extends { assetId: string; point: Omi
   for (let i = 0; i < unique.length; i += INSERT_CHUNK) {
     const chunk = unique.slice(i, i + INSERT_CHUNK);
     const num = (f: (r: R) => number | null | undefined) => numberArray(chunk.map(f));
+    // Rows that are all new (the common case) come back as a count alone, not a row each to
+    // parse and look up; only when some were stored before do the new ones' keys come back.
     const result = (await db.execute(sql`
-      insert into telemetry (asset_id, ts, "values", prediction, lower, upper, actual, model_version, inference_ms, flags, seq, pending)
-      select u.asset_id, ${sql.raw(fromEpochMs('u.ts'))}, u.v, u.prediction, u.lower, u.upper, u.actual, u.model_version, u.inference_ms,
-             u.flags::text[], u.seq, u.pending
-      from rows from (
-        unnest(${textArray(chunk.map((r) => r.assetId))}::text[]), unnest(${num((r) => r.point.ts)}::float8[]),
-        jsonb_array_elements(${JSON.stringify(chunk.map((r) => r.point.values))}::jsonb),
-        unnest(${num((r) => r.point.prediction)}::float8[]), unnest(${num((r) => r.point.lower)}::float8[]),
-        unnest(${num((r) => r.point.upper)}::float8[]), unnest(${num((r) => r.point.actual)}::float8[]),
-        unnest(${textArray(chunk.map((r) => r.point.modelVersion))}::text[]), unnest(${num((r) => r.point.inferenceMs)}::float8[]),
-        unnest(${nestedTextArrays(chunk.map((r) => r.point.flags))}::text[]),
-        unnest(${num((r) => cluster?.seq(r) ?? null)}::int8[]),
-        unnest(${boolArray(chunk.map((r) => cluster?.pending(r) ?? false))}::bool[])
-      ) as u(asset_id, ts, v, prediction, lower, upper, actual, model_version, inference_ms, flags, seq, pending)
-      on conflict (asset_id, ts) do nothing
-      returning asset_id, round(extract(epoch from ts) * 1000)::float8 as ms`)) as unknown as {
-      rows: { asset_id: string; ms: number | string }[];
+      with ins as (
+        insert into telemetry (asset_id, ts, "values", prediction, lower, upper, actual, model_version, inference_ms, flags, seq, pending)
+        select u.asset_id, ${sql.raw(fromEpochMs('u.ts'))}, u.v, u.prediction, u.lower, u.upper, u.actual, u.model_version,
+               u.inference_ms, u.flags::text[], u.seq, u.pending
+        from rows from (
+          unnest(${textArray(chunk.map((r) => r.assetId))}::text[]), unnest(${num((r) => r.point.ts)}::float8[]),
+          jsonb_array_elements(${JSON.stringify(chunk.map((r) => r.point.values))}::jsonb),
+          unnest(${num((r) => r.point.prediction)}::float8[]), unnest(${num((r) => r.point.lower)}::float8[]),
+          unnest(${num((r) => r.point.upper)}::float8[]), unnest(${num((r) => r.point.actual)}::float8[]),
+          unnest(${textArray(chunk.map((r) => r.point.modelVersion))}::text[]), unnest(${num((r) => r.point.inferenceMs)}::float8[]),
+          unnest(${nestedTextArrays(chunk.map((r) => r.point.flags))}::text[]),
+          unnest(${num((r) => cluster?.seq(r) ?? null)}::int8[]),
+          unnest(${boolArray(chunk.map((r) => cluster?.pending(r) ?? false))}::bool[])
+        ) as u(asset_id, ts, v, prediction, lower, upper, actual, model_version, inference_ms, flags, seq, pending)
+        on conflict (asset_id, ts) do nothing
+        returning asset_id, ts)
+      select count(*)::int as n,
+        case when count(*) < ${sql.raw(String(chunk.length))} then array_agg(asset_id) end as asset_ids,
+        case when count(*) < ${sql.raw(String(chunk.length))} then array_agg(round(extract(epoch from ts) * 1000)::float8) end as ms
+      from ins`)) as unknown as {
+      rows: { n: number; asset_ids: string[] | null; ms: (number | string)[] | null }[];
     };
-    for (const r of result.rows) inserted.push(byKey.get(readingKey(r.asset_id, Number(r.ms)))!);
+    const { n, asset_ids: assetIds, ms } = result.rows[0]!;
+    if (Number(n) === chunk.length) inserted.push(...chunk);
+    else if (assetIds && ms)
+      for (let k = 0; k < assetIds.length; k++) inserted.push(byKey.get(readingKey(assetIds[k]!, Number(ms[k])))!);
   }
   return inserted;
 }
