@@ -52,5 +52,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["twinops-entrypoint"]
 # What `npm start` (scripts/start.mjs) runs once the build is there; the image is built already,
-# and its files are read-only to the app, so it never rebuilds at start.
-CMD ["node", "--import", "tsx", "server.ts"]
+# and its files are read-only to the app, so it never rebuilds at start. The V8 flag is
+# scripts/console-node-flags.json's (why: scripts/start.mjs).
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "server.ts"]

@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { io as connect, type Socket } from 'socket.io-client';
 import { smokeOr } from './bench-mode';
+import consoleNodeFlags from './console-node-flags.json';
 import { jsonSender, mqttEnv, sparkplugSender, type BenchReading } from './bench-ingest-mqtt';
 import { runBench } from './bench-server';
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../lib/realtime/protocol';
@@ -90,7 +91,8 @@ async function startServer(database: 'pglite' | 'postgres'): Promise<Server> {
   }
   const mqtt = await mqttEnv();
   // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the console under load.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The console's own V8 flags first, as `npm start` and the image run it (scripts/start.mjs).
+  const nodeArgs = [...consoleNodeFlags, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'tests/ingest-console.ts'], {
     env: {
       ...process.env,

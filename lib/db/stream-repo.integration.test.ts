@@ -2,13 +2,14 @@
  * The stream's last fence against two owners (asset_streams.last_seq, raised in each commit's
  * transaction), on both engines: a commit whose seqs are not all above the stored last seq is
  * refused whole, two concurrent commits of the same seqs store one, an asset never taken cannot
- * be numbered, and a new owner continues the stored epoch and seq.
+ * be numbered, a commit of an owner whose claim was taken over is refused (before or while the new
+ * owner takes it), and a new owner continues the stored epoch and seq.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_TARGETS } from '../../tests/db-targets';
 import type { Database } from './client';
-import { SeqTakenError, streamRepo, type SequencedRow } from './stream-repo';
+import { NotOwnerError, SeqTakenError, streamRepo, type SequencedRow } from './stream-repo';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z');
 const row = (assetId: string, seq: number, ts = T0 + seq * 1_000): SequencedRow => ({
@@ -74,5 +75,66 @@ describe.each(DB_TARGETS)('stream seq fence on $name', (target) => {
     await expect(repo.commit([row('reactor-9', 0)])).rejects.toBeInstanceOf(SeqTakenError);
     // Late readings (no seq) of it are stored as before.
     expect((await repo.commit([{ ...row('reactor-9', 0), seq: null }])).size).toBe(1);
+  });
+
+  it('refuses the commit of an owner whose claim was taken over, whole, and lets the claim holder go on', async () => {
+    const repo = streamRepo(database.db, () => 'test_channel');
+    const first = await repo.head('reactor-3', 'i1');
+    const other = await repo.head('reactor-4', 'i1');
+    const fence1 = {
+      owner: 'i1',
+      tokens: new Map([
+        ['reactor-3', first.token],
+        ['reactor-4', other.token],
+      ]),
+    };
+    await repo.commit([row('reactor-3', 0), row('reactor-4', 0)], fence1);
+    // i2 takes reactor-3 over; i1, not knowing yet, commits both assets: refused whole.
+    const second = await repo.head('reactor-3', 'i2');
+    expect(second.lastSeq).toBe(0);
+    const stale = repo.commit([row('reactor-3', 1), row('reactor-4', 1)], fence1);
+    await expect(stale).rejects.toBeInstanceOf(NotOwnerError);
+    await expect(stale).rejects.toMatchObject({ assetIds: ['reactor-3'] });
+    expect(await seqsOf('reactor-3')).toEqual([0]);
+    expect(await seqsOf('reactor-4')).toEqual([0]);
+    expect(await repo.peek('reactor-4')).toMatchObject({ lastSeq: 0 });
+    // The same instance taking it again gets a new token: the old claim stays refused.
+    const fence2 = { owner: 'i2', tokens: new Map([['reactor-3', second.token]]) };
+    await repo.commit([row('reactor-3', 1)], fence2);
+    const third = await repo.head('reactor-3', 'i2');
+    await expect(repo.commit([row('reactor-3', 2)], fence2)).rejects.toBeInstanceOf(NotOwnerError);
+    await repo.commit([row('reactor-3', 2)], { owner: 'i2', tokens: new Map([['reactor-3', third.token]]) });
+    expect(await seqsOf('reactor-3')).toEqual([0, 1, 2]);
+    // An asset this fence never took is a lost claim, not a refused seq.
+    await expect(repo.commit([row('reactor-9', 5)], fence2)).rejects.toBeInstanceOf(NotOwnerError);
+  });
+
+  it("makes a new owner wait for the old owner's commit in flight, then read its last seq", async () => {
+    const repo = streamRepo(database.db, () => 'test_channel');
+    const taken = await repo.head('reactor-5', 'i1');
+    const fence = { owner: 'i1', tokens: new Map([['reactor-5', taken.token]]) };
+    // Many assets in one commit with reactor-5 among them, the takeover racing it: either the
+    // commit lands first and the new owner continues after it, or the takeover does and the
+    // commit is refused whole; never a last seq the new owner does not see.
+    for (let i = 0; i < 10; i++) {
+      const others = [`reactor-5${i}a`, `reactor-5${i}b`];
+      for (const id of others) fence.tokens.set(id, (await repo.head(id, 'i1')).token);
+      const seq = (await repo.peek('reactor-5')).lastSeq + 1;
+      const [commit, takeover] = await Promise.allSettled([
+        repo.commit([row('reactor-5', seq), ...others.map((id) => row(id, 0))], fence),
+        repo.head('reactor-5', i % 2 ? 'i1' : 'i2'),
+      ]);
+      if (takeover.status !== 'fulfilled') throw takeover.reason;
+      if (commit.status === 'fulfilled') expect(takeover.value.lastSeq).toBe(seq);
+      else {
+        expect(commit.reason).toBeInstanceOf(NotOwnerError);
+        expect(takeover.value.lastSeq).toBe(seq - 1);
+        for (const id of others) expect(await seqsOf(id)).toEqual([]);
+      }
+      expect(await seqsOf('reactor-5')).toEqual(Array.from({ length: takeover.value.lastSeq + 1 }, (_, k) => k));
+      fence.tokens.set('reactor-5', takeover.value.token);
+      fence.owner = 'i1';
+      if (i % 2 === 0) fence.tokens.set('reactor-5', (await repo.head('reactor-5', 'i1')).token);
+    }
   });
 });

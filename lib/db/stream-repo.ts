@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { arrayLiteral, insertNewTelemetry, readingKey } from './telemetry-repo';
+import { fromEpochMs, nestedTextArrays, numberArray, textArray } from './array-params';
+import { insertNewTelemetry, readingKey } from './telemetry-repo';
 import { rollupOf, upsertRollup } from './telemetry-rollup';
 import type { Point, PointFlag } from '../twin/types';
 
@@ -114,8 +115,7 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
       if (!rows.length) return written;
       await db.transaction(async (tx) => {
         const t = tx as unknown as Db;
-        if (fence) await checkFence(t, fence, rows);
-        await raiseLastSeq(t, rows);
+        await fenceAndRaise(t, rows, fence);
         const inserts = rows.filter((r) => !r.update);
         const updates = rows.filter((r) => r.update);
         const inserted = inserts.length
@@ -124,16 +124,16 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
         for (const r of inserted) written.add(readingKey(r.assetId, r.point.ts));
         const completed: SequencedRow[] = [];
         if (updates.length) {
-          const col = <T>(f: (r: SequencedRow) => T) => sql.param(updates.map(f));
+          const num = (f: (r: SequencedRow) => number | null) => numberArray(updates.map(f));
           const res = await t.execute(sql`
             update telemetry t set seq = u.seq, pending = false, prediction = u.prediction, lower = u.lower,
               upper = u.upper, model_version = u.model_version, inference_ms = u.inference_ms, flags = u.flags::text[]
-            from unnest(${col((r) => r.assetId)}::text[], ${col((r) => new Date(r.point.ts).toISOString())}::text[],
-              ${col((r) => r.seq)}::int8[], ${col((r) => r.point.prediction)}::float8[], ${col((r) => r.point.lower)}::float8[],
-              ${col((r) => r.point.upper)}::float8[], ${col((r) => r.point.modelVersion)}::text[],
-              ${col((r) => r.point.inferenceMs)}::float8[], ${col((r) => arrayLiteral(r.point.flags))}::text[])
+            from unnest(${textArray(updates.map((r) => r.assetId))}::text[], ${num((r) => r.point.ts)}::float8[],
+              ${num((r) => r.seq)}::int8[], ${num((r) => r.point.prediction)}::float8[], ${num((r) => r.point.lower)}::float8[],
+              ${num((r) => r.point.upper)}::float8[], ${textArray(updates.map((r) => r.point.modelVersion))}::text[],
+              ${num((r) => r.point.inferenceMs)}::float8[], ${nestedTextArrays(updates.map((r) => r.point.flags))}::text[])
               as u(asset_id, ts, seq, prediction, lower, upper, model_version, inference_ms, flags)
-            where t.asset_id = u.asset_id and t.ts = u.ts::timestamptz and t.pending
+            where t.asset_id = u.asset_id and t.ts = ${sql.raw(fromEpochMs('u.ts'))} and t.pending
             returning t.asset_id, round(extract(epoch from t.ts) * 1000)::float8 as ms`);
           const done = new Set(
             (res as unknown as { rows: { asset_id: string; ms: number | string }[] }).rows.map((r) =>
@@ -195,7 +195,7 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
       return db.transaction(async (tx) => {
         const t = tx as unknown as Db;
         // The owner of record first: this waits for a commit of the previous owner in flight (it
-        // holds the row: checkFence), after which every commit of that owner is refused, so the
+        // holds the row: fenceAndRaise), after which every commit of that owner is refused, so the
         // last seq returned is final. The token (the time taken) tells this taking from any other.
         const taken = (await t.execute(sql`
           insert into asset_streams (asset_id, epoch, owner, taken_at) values (${assetId}, ${randomUUID()}, ${owner}, clock_timestamp())
@@ -249,13 +249,20 @@ export function streamRepo(db: Db, notifyChannel: () => string) {
 export type StreamRepo = ReturnType<typeof streamRepo>;
 
 /**
- * The fence against two owners (a partitioned telemetry table cannot hold a unique (asset, seq)
- * index): each asset's `asset_streams.last_seq` is raised to the commit's highest seq, only where
- * it is below the commit's lowest. The row lock makes concurrent commits of an asset wait for each
- * other, and the loser, re-checking the committed value, is refused. One instance commits one
- * transaction at a time, so its own seqs always rise. An asset never taken (no row) is refused too.
+ * The fence against two owners, one statement (one round trip) per commit. Each asset numbered
+ * in the transaction must still name this instance and its token as its owner of record (issue
+ * 16; when a fence is given), and its `asset_streams.last_seq` (a partitioned telemetry table
+ * cannot hold a unique (asset, seq) index) is raised to the commit's highest seq, only where it is
+ * below the commit's lowest. An asset never taken (no row) is refused too.
+ *
+ * The rows are locked in asset order first (one order for every transaction, so two commits of
+ * the same assets cannot deadlock: an UPDATE's own join would lock them in whatever order its plan
+ * reads them) and held until the commit: a concurrent commit of an asset waits, then judges the
+ * committed row (PostgreSQL re-reads a row it waited for), and is refused; a new owner's `head()`
+ * waits too, and then reads the final last seq. One instance commits one transaction at a time,
+ * so its own seqs always rise.
  */
-async function raiseLastSeq(t: Db, rows: SequencedRow[]): Promise<void> {
+async function fenceAndRaise(t: Db, rows: SequencedRow[], fence?: OwnerFence): Promise<void> {
   const bounds = new Map<string, { min: number; max: number }>();
   for (const r of rows) {
     if (r.seq === null) continue;
@@ -267,36 +274,31 @@ async function raiseLastSeq(t: Db, rows: SequencedRow[]): Promise<void> {
     }
   }
   if (!bounds.size) return;
-  // One order for every transaction, so two commits of the same assets cannot deadlock.
   const assets = [...bounds.keys()].sort();
+  const mine = fence ? sql`s.owner = ${fence.owner} and s.taken_at = u.token::timestamptz` : sql`true`;
   const res = (await t.execute(sql`
-    update asset_streams s set last_seq = u.mx
-    from unnest(${sql.param(assets)}::text[], ${sql.param(assets.map((a) => bounds.get(a)!.min))}::int8[],
-      ${sql.param(assets.map((a) => bounds.get(a)!.max))}::int8[]) as u(asset_id, mn, mx)
-    where s.asset_id = u.asset_id and (s.last_seq is null or s.last_seq < u.mn)
-    returning s.asset_id`)) as unknown as { rows: { asset_id: string }[] };
-  const raised = new Set(res.rows.map((r) => r.asset_id));
-  const refused = assets.filter((a) => !raised.has(a));
-  if (refused.length) throw new SeqTakenError(refused);
-}
-
-/**
- * The fence against two owners (issue 16): the assets numbered in this transaction must still
- * name this instance and its token as their owner of record. Their rows are held until the commit
- * (the lock raiseLastSeq's update takes next anyway), so a new owner's `head()` waits for it and
- * then reads the final last seq.
- */
-async function checkFence(t: Db, fence: OwnerFence, rows: SequencedRow[]): Promise<void> {
-  const ids = [...new Set(rows.filter((r) => r.seq !== null).map((r) => r.assetId))];
-  if (!ids.length) return;
-  const res = (await t.execute(sql`
-    select s.asset_id from asset_streams s
-    join unnest(${sql.param(ids)}::text[], ${sql.param(ids.map((id) => fence.tokens.get(id) ?? null))}::text[])
-      as f(asset_id, token) on f.asset_id = s.asset_id
-    where s.owner = ${fence.owner} and s.taken_at = f.token::timestamptz
-    order by s.asset_id
-    for no key update of s`)) as unknown as { rows: { asset_id: string }[] };
-  const mine = new Set(res.rows.map((r) => r.asset_id));
-  const lost = ids.filter((id) => !mine.has(id));
+    with f as (
+      select s.asset_id, ${mine} as mine, (s.last_seq is null or s.last_seq < u.mn) as free, u.mx
+      from asset_streams s
+      join unnest(${textArray(assets)}::text[], ${textArray(assets.map((a) => fence?.tokens.get(a) ?? null))}::text[],
+        ${numberArray(assets.map((a) => bounds.get(a)!.min))}::int8[], ${numberArray(assets.map((a) => bounds.get(a)!.max))}::int8[])
+        as u(asset_id, token, mn, mx) on u.asset_id = s.asset_id
+      order by s.asset_id
+      for no key update of s
+    ), raised as (
+      update asset_streams s set last_seq = f.mx from f
+      where s.asset_id = f.asset_id and f.mine and f.free
+      returning s.asset_id
+    )
+    select f.asset_id, f.mine, f.free, (select count(*) from raised)::int as raised from f`)) as unknown as {
+    rows: { asset_id: string; mine: boolean; free: boolean; raised: number }[];
+  };
+  const found = new Map(res.rows.map((r) => [r.asset_id, r]));
+  // With a fence, a missing row is a lost claim (never taken here); without one, a refused seq.
+  const lost = fence ? assets.filter((a) => !found.get(a)?.mine) : [];
   if (lost.length) throw new NotOwnerError(lost);
+  const refused = assets.filter((a) => !found.get(a)?.free);
+  if (refused.length) throw new SeqTakenError(refused);
+  // Every row matched the update's conditions: anything else would leave last_seq behind the seqs.
+  if (res.rows[0]?.raised !== assets.length) throw new SeqTakenError(assets);
 }

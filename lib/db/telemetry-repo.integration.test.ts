@@ -141,6 +141,30 @@ describe.each(DB_TARGETS)('telemetry history on $name', (target) => {
     expect(Math.max(...raw.map((r) => r.bucket.extremes[0]![2]))).toBe(390);
   });
 
+  it('returns exactly the rows a partly repeated batch stored (the rollup counts only those)', async () => {
+    const repo = telemetryRepo(database.db);
+    const t = Date.parse('2026-11-22T00:00:00Z');
+    const at = (assetId: string, k: number, temperature = 350): { assetId: string; point: Point } => ({
+      assetId,
+      point: { ...point(0), ts: t + k * 1_000, values: { temperature, pressure: 6, flow: 100 } },
+    });
+    const first = [at('reactor-4', 1), at('reactor-5', 1)];
+    expect(await repo.insertNew(first)).toEqual(first);
+    // Retried rows of both assets, new ones between them, and one new row twice in the batch.
+    const newOnes = [at('reactor-4', 2, 999), at('reactor-5', 3)];
+    const batch = [at('reactor-5', 1, 1), newOnes[1]!, at('reactor-4', 1, 1), newOnes[0]!, at('reactor-4', 2, 1)];
+    const stored = await repo.insertNew(batch);
+    expect(stored).toHaveLength(2);
+    expect(new Set(stored)).toEqual(new Set(newOnes));
+    expect(await repo.count('reactor-4')).toBe(2);
+    const rows = await telemetryHistoryRepo(database.db).downsample('reactor-4', t, t + 10_000 - 1, 1, [
+      { kind: 'feature', name: 'temperature' },
+    ]);
+    // Rollup of reactor-4: its two stored rows, not the repeats (n 2, max 999 at 2 s).
+    expect(rows.map((r) => r.bucket.count)).toEqual([2]);
+    expect(rows[0]!.bucket.extremes[0]).toEqual([350, t + 1_000, 999, t + 2_000]);
+  });
+
   it('deletes only the DEFAULT partition rows older than the cutoff, in batches, and the rollup before it', async () => {
     const repo = telemetryHistoryRepo(database.db);
     const partitions = telemetryPartitions(database.db);

@@ -7,6 +7,7 @@
  * signal, a month 8,640 5 min buckets, a year 8,760 1 h buckets.
  */
 import { sql } from 'drizzle-orm';
+import { fromEpochMs, numberArray, textArray } from './array-params';
 import type { Db } from './client';
 import type { Point } from '../twin/types';
 
@@ -156,7 +157,7 @@ function mergeInto(r: RollupRow, other: Pick<RollupRow, 'n' | 'min' | 'minTs' | 
   }
 }
 
-/** Rollup rows per statement (one array parameter per column, see insertNewTelemetry). */
+/** Rollup rows per statement (one array literal per column, see insertNewTelemetry). */
 const CHUNK = 5_000;
 
 /** Merges `rows` into the stored rollup (new buckets inserted, existing ones widened). */
@@ -168,15 +169,15 @@ export async function upsertRollup(db: Db, unsorted: RollupRow[]): Promise<void>
   const rows = unsorted.map((r) => [key(r), r] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK).map(([, r]) => r);
-    const col = <T>(f: (r: RollupRow) => T) => sql.param(chunk.map(f));
-    const iso = (ms: number) => new Date(ms).toISOString();
+    const num = (f: (r: RollupRow) => number) => numberArray(chunk.map(f));
+    const ts = (column: string) => sql.raw(fromEpochMs(column));
     await db.execute(sql`
       insert into telemetry_rollup as r (asset_id, width_s, signal, bucket, n, min, min_ts, max, max_ts)
-      select u.asset_id, u.width_s, u.signal, u.bucket::timestamptz, u.n, u.min, u.min_ts::timestamptz, u.max, u.max_ts::timestamptz
+      select u.asset_id, u.width_s, u.signal, ${ts('u.bucket')}, u.n, u.min, ${ts('u.min_ts')}, u.max, ${ts('u.max_ts')}
       from unnest(
-        ${col((r) => r.assetId)}::text[], ${col((r) => r.widthS)}::int[], ${col((r) => r.signal)}::text[], ${col((r) => iso(r.bucket))}::text[],
-        ${col((r) => r.n)}::int[], ${col((r) => r.min)}::float8[], ${col((r) => iso(r.minTs))}::text[],
-        ${col((r) => r.max)}::float8[], ${col((r) => iso(r.maxTs))}::text[]
+        ${textArray(chunk.map((r) => r.assetId))}::text[], ${num((r) => r.widthS)}::int[], ${textArray(chunk.map((r) => r.signal))}::text[],
+        ${num((r) => r.bucket)}::float8[], ${num((r) => r.n)}::int[], ${num((r) => r.min)}::float8[], ${num((r) => r.minTs)}::float8[],
+        ${num((r) => r.max)}::float8[], ${num((r) => r.maxTs)}::float8[]
       ) as u(asset_id, width_s, signal, bucket, n, min, min_ts, max, max_ts)
       on conflict (asset_id, width_s, signal, bucket) do update set
         n = r.n + excluded.n,

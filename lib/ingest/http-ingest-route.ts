@@ -12,6 +12,7 @@ import { getServices, getServicesOrNull } from '../services';
 import { parseIngestBody, toReadings } from '../twin/ingest';
 import { recordHttpIngestError, recordHttpIngestRefusal } from './http-rejections';
 import { NotStoredError } from './group-commit';
+import { isoTime } from './iso-time';
 
 const route = apiRoute({ role: 'operator', machine: true }, async ({ req, params }) => {
   const assetId = params.id ?? '';
@@ -74,7 +75,7 @@ async function ingest(req: LightRequest, assetId: string) {
       points: result.readings.map(({ status, point: p }) => ({
         status,
         seq: p.seq,
-        ts: new Date(p.ts).toISOString(),
+        ts: isoTime(p.ts),
         prediction: p.prediction,
         lower: p.lower,
         upper: p.upper,
