@@ -6,7 +6,12 @@
  * subscribed to every asset. The load generator runs in this process, on the same cores.
  *
  * Closed loop: `--connections` senders, each owning one asset (so its readings stay in time order
- * and are all streamed, none late), post back to back. Per scenario it prints readings/s,
+ * and are all streamed, none late), post back to back. With `--rate R` (readings/s in all) the
+ * senders are paced instead, as a plant's gateways are: each sends its batch at fixed times
+ * (R / connections readings/s each), one request at a time, and a request's time to the 201 is
+ * counted from when it was due, not from when it went out, so a console that falls behind shows
+ * it in the percentiles (no coordinated omission, as in wrk2). Closed-loop latency is mostly the
+ * senders' own queue: N senders keep N batches in flight, so the mean wait is N x batch / (readings/s). Per scenario it prints readings/s,
  * requests/s, p50/p99 time to the 201, the share of acknowledged readings the subscribed client
  * received, and the server's CPU. Scenarios: batches of 1 and 100 readings, on PGlite and on
  * PostgreSQL (a database of its own on TEST_DATABASE_URL, dropped afterwards).
@@ -17,7 +22,7 @@
  * reached the subscribed client, which the console streams after the commit, next to its PUBACK).
  *
  * Usage: npm run bench:ingest -- [--seconds 15] [--connections 16] [--batches 1,100]
- *   [--databases pglite,postgres] [--transports http,mqtt,sparkplug]
+ *   [--databases pglite,postgres] [--transports http,mqtt,sparkplug] [--rate 20000]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,8 +48,12 @@ const { values: args } = parseArgs({
     batches: { type: 'string', default: smokeOr('100', '1,100') },
     databases: { type: 'string', default: 'pglite,postgres' },
     transports: { type: 'string', default: 'http,mqtt,sparkplug' },
+    rate: { type: 'string' },
   },
 });
+/** Paced senders: readings/s in all (undefined: closed loop, back to back). */
+const RATE = args.rate === undefined ? undefined : Number(args.rate);
+if (RATE !== undefined && !(RATE > 0)) throw new Error('--rate must be a positive number of readings/s');
 const SECONDS = Number(args.seconds);
 const WARMUP = Number(args.warmup);
 const CONNECTIONS = Math.min(16, Number(args.connections)); // a socket may hold 16 streams
@@ -224,12 +233,22 @@ async function scenario(server: Server, transport: string, batch: number) {
   const worker = async (w: number) => {
     const assetId = assets[w]!;
     let seq = 0;
+    // Paced: this sender's batches are due every `interval` ms, the first ones spread over it.
+    const interval = RATE === undefined ? 0 : (batch * assets.length * 1000) / RATE;
+    let due = performance.now() + (interval * w) / assets.length;
     while (!stop) {
+      if (interval) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (stop) break;
+      }
       const readings = Array.from({ length: batch }, () => {
         const k = seq++;
         return { ts: base + k, values: { temperature: 330 + (k % 40), pressure: 5 + (k % 3), flow: 100 + (k % 10) } };
       });
-      const t0 = performance.now();
+      // Paced: counted from when the batch was due (a late start is the console's delay too).
+      const t0 = interval ? due : performance.now();
+      due += interval;
       try {
         await sender.send(assetId, readings);
       } catch (err) {
@@ -281,7 +300,9 @@ const fmt = (v: number, d = 0) => v.toLocaleString('en-US', { maximumFractionDig
 async function main(): Promise<void> {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(
-    `bench:ingest — load average ${load}; ${CONNECTIONS} senders (one asset each), ${SECONDS} s per scenario after ${WARMUP} s warm-up; ` +
+    `bench:ingest — load average ${load}; ${CONNECTIONS} senders (one asset each, ${
+      RATE === undefined ? 'back to back' : `paced at ${fmt(RATE)} readings/s in all`
+    }), ${SECONDS} s per scenario after ${WARMUP} s warm-up; ` +
       `validated, scored, committed, streamed to 1 socket.io client; load generator on the same machine (${os.cpus().length} cores)`,
   );
   for (const database of DATABASES) {
