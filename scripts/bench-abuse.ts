@@ -95,8 +95,10 @@ async function main() {
   const clients: Client[] = [];
   for (let i = 0; i < clientCount; i++) {
     const c = open(operatorCookie);
-    c.on('stream:point', ({ point }) => {
-      if (phase !== 'idle') delivery[phase].push(Date.now() - point.ts);
+    c.on('stream:points', ({ points }) => {
+      if (phase === 'idle') return;
+      const now = Date.now();
+      for (const point of points) delivery[phase].push(now - point.ts);
     });
     await new Promise<void>((resolve, reject) => {
       c.once('connect', () =>

@@ -65,7 +65,7 @@ export class StreamAcks {
     return new Promise((resolve) => this.waiting.set(assetId, { ts, resolve }));
   }
 
-  /** For the subscriber's `stream:point`. */
+  /** For each point of the subscriber's `stream:points`. */
   seen(assetId: string, ts: number): void {
     const w = this.waiting.get(assetId);
     if (w && ts >= w.ts) {

@@ -196,9 +196,9 @@ async function subscriber(
     reconnection: false,
   });
   let received = 0;
-  client.on('stream:point', ({ assetId, point }) => {
-    received++;
-    streamed?.(assetId, point.ts);
+  client.on('stream:points', ({ assetId, points }) => {
+    received += points.length;
+    for (const point of points) streamed?.(assetId, point.ts);
   });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', resolve);

@@ -75,13 +75,15 @@ async function runScenario(s: { clients: number; assets: number; rateHz: number 
       reconnection: false,
       forceNew: true,
     });
-    c.on('stream:point', ({ point }) => {
+    c.on('stream:points', ({ points }) => {
       if (!measuring) return;
       const now = Date.now();
-      received++;
-      if (n < latencies.length) latencies[n++] = now - point.ts;
-      if (!firstSeq.has(`${i}`)) firstSeq.set(`${i}`, point.seq);
-      lastSeq.set(`${i}`, point.seq);
+      for (const point of points) {
+        received++;
+        if (n < latencies.length) latencies[n++] = now - point.ts;
+        if (!firstSeq.has(`${i}`)) firstSeq.set(`${i}`, point.seq);
+        lastSeq.set(`${i}`, point.seq);
+      }
     });
     clients.push(c);
     await new Promise<void>((resolve, reject) => {

@@ -194,9 +194,9 @@ export class ClusterHarness {
     const points = new Map<string, Point[]>();
     const epochs = new Map<string, string>();
     const raised: AlertEvent[] = [];
-    socket.on('stream:point', ({ assetId, point }) => {
-      if (!points.has(assetId)) points.set(assetId, []);
-      points.get(assetId)!.push(point);
+    socket.on('stream:points', (m) => {
+      if (!points.has(m.assetId)) points.set(m.assetId, []);
+      points.get(m.assetId)!.push(...m.points);
     });
     socket.on('alert:raised', (a) => raised.push(a));
     const connected = new Promise<void>((resolve, reject) => {

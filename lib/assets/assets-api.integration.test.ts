@@ -66,8 +66,8 @@ describe.each(ENGINES)('asset registry API and live effect on $name', ({ name })
     // A viewer's open console: it hears every change of the registry.
     socket = h.client(await h.sessionCookie('vera', 'viewer'));
     socket.on('assets:changed', (c) => changes.push(c));
-    socket.on('stream:point', (m) => {
-      if (m.assetId === 'r-101') points.push(m.point);
+    socket.on('stream:points', (m) => {
+      if (m.assetId === 'r-101') points.push(...m.points);
     });
     await until(() => socket.connected, 5_000, 'socket connected');
   }, 120_000);

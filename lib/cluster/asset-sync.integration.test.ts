@@ -127,8 +127,8 @@ describe('asset registry changes across instances', () => {
 
     // A client on B subscribes and gets the point of a reading posted to A.
     const points: Point[] = [];
-    onB.on('stream:point', (m: { assetId: string; point: Point }) => {
-      if (m.assetId === 'r-501') points.push(m.point);
+    onB.on('stream:points', (m: { assetId: string; points: Point[] }) => {
+      if (m.assetId === 'r-501') points.push(...m.points);
     });
     const ack = await new Promise<SubscribeAck>((resolve) =>
       onB.emit('stream:subscribe', { assetId: 'r-501' }, resolve),

@@ -117,7 +117,9 @@ function record(s: StreamSocket) {
     { kind: 'ack'; ack: SubscribeAck } | { kind: 'chunk'; chunk: SnapshotChunk } | { kind: 'point'; point: Point }
   )[] = [];
   s.on('stream:snapshot-chunk', (chunk) => events.push({ kind: 'chunk', chunk }));
-  s.on('stream:point', ({ point }) => events.push({ kind: 'point', point }));
+  s.on('stream:points', ({ points }) => {
+    for (const point of points) events.push({ kind: 'point', point });
+  });
   const chunks = () => events.flatMap((e) => (e.kind === 'chunk' ? [e.chunk] : []));
   const points = () => events.flatMap((e) => (e.kind === 'point' ? [e.point] : []));
   return { events, chunks, points };
@@ -176,7 +178,7 @@ describe('a snapshot larger than one chunk', () => {
     stepped.setAuto(true);
     const s = await client();
     const live: Point[] = [];
-    s.on('stream:point', ({ point }) => live.push(point));
+    s.on('stream:points', ({ points }) => live.push(...points));
     const held: StreamSnapshot = await fetchSnapshot(s, { assetId: 'a1', maxPoints: 10 });
     // Away while 5,000 points happen (2.5 chunks).
     s.emit('stream:unsubscribe', { assetId: 'a1' });

@@ -73,7 +73,7 @@ export interface SnapshotChunk {
   points: Point[];
   /**
    * The final piece: its points end with those the stream gained since the snapshot was taken
-   * (seqs after `snapshot.lastSeq`); live `stream:point`s follow it.
+   * (seqs after `snapshot.lastSeq`); live `stream:points` follow it.
    */
   last: boolean;
 }
@@ -105,7 +105,11 @@ export interface AlertEvent {
 
 export interface ServerToClientEvents {
   'session:ready': (info: SessionInfo) => void;
-  'stream:point': (msg: { assetId: string; point: Point }) => void;
+  /**
+   * New points of one asset, in seq order: those published in one turn of the server's event
+   * loop travel in one frame (issue 15).
+   */
+  'stream:points': (msg: { assetId: string; points: Point[] }) => void;
   'stream:snapshot-chunk': (chunk: SnapshotChunk) => void;
   'model:changed': (msg: { name: string; version: string } | null) => void;
   /** A new alert (every connected console gets it: the header banner counts them all). */

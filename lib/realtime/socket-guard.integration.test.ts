@@ -122,7 +122,7 @@ describe('socket limits', () => {
     );
     // The refusal does not drop the subscription the socket holds: live points keep coming.
     let live = 0;
-    s.on('stream:point', () => live++);
+    s.on('stream:points', ({ points }) => (live += points.length));
     await until(() => live >= 3, 2_000, 'live points');
     s.disconnect();
   });

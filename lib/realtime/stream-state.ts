@@ -157,7 +157,7 @@ export type PointOutcome =
   /** No snapshot yet, so there is nothing to continue: ignored (the snapshot will carry it). */
   | 'unsynced';
 
-/** Applies one live `stream:point`. */
+/** Applies one point of a live `stream:points` frame (call it for each, in order). */
 export function applyPoint(state: AssetStreamState, point: Point, receivedAt: number): PointOutcome {
   if (!state.synced) return 'unsynced';
   if (point.seq <= state.lastSeq) return 'duplicate';

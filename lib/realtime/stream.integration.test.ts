@@ -20,8 +20,8 @@ describe('live stream over socket.io (real server, real clients)', () => {
     const s = h.client(await h.sessionCookie());
     await until(() => (h.handle.services.twin?.pipeline.stream('reactor-1')?.size ?? 0) > 5, 5_000, 'simulated points');
     const live: Point[] = [];
-    s.on('stream:point', ({ assetId, point }) => {
-      if (assetId === 'reactor-1') live.push(point);
+    s.on('stream:points', ({ assetId, points }) => {
+      if (assetId === 'reactor-1') live.push(...points);
     });
     const snap = await subscribe(s, { assetId: 'reactor-1' });
     expect(snap.reset).toBe(true);
@@ -39,9 +39,9 @@ describe('live stream over socket.io (real server, real clients)', () => {
     const s = h.client(await h.sessionCookie());
     const seen = new Set<string>();
     let count = 0;
-    s.on('stream:point', ({ assetId }) => {
+    s.on('stream:points', ({ assetId, points }) => {
       seen.add(assetId);
-      count++;
+      count += points.length;
     });
     await subscribe(s, { assetId: 'reactor-2' });
     await until(() => count >= 5, 3_000, 'points');
@@ -58,7 +58,7 @@ describe('live stream over socket.io (real server, real clients)', () => {
     const cookie = await h.sessionCookie();
     const first = h.client(cookie);
     const held: Point[] = [];
-    first.on('stream:point', ({ point }) => held.push(point));
+    first.on('stream:points', ({ points }) => held.push(...points));
     const snap = await subscribe(first, { assetId: 'reactor-3' });
     held.push(...snap.points);
     await until(() => held.length > snap.points.length + 5, 3_000, 'live points');
@@ -86,8 +86,8 @@ describe('live stream over socket.io (real server, real clients)', () => {
     const live: Point[] = [];
     let chunks = 0;
     s.on('stream:snapshot-chunk', () => chunks++);
-    s.on('stream:point', ({ assetId, point }) => {
-      if (assetId === 'reactor-2') live.push(point);
+    s.on('stream:points', ({ assetId, points }) => {
+      if (assetId === 'reactor-2') live.push(...points);
     });
     const snap = await subscribe(s, { assetId: 'reactor-2', maxPoints: 20_000 });
     expect(chunks).toBe(9);

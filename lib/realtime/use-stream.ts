@@ -100,7 +100,7 @@ const serverRevision = () => 0;
 
 /**
  * The live stream of `assetId`: subscribes on mount and on asset change (snapshot in the ack and,
- * when large, the chunks after it; then `stream:point`s), unsubscribes on cleanup, resubscribes
+ * when large, the chunks after it; then `stream:points`), unsubscribes on cleanup, resubscribes
  * with the last seq held after a gap or a reconnect so exactly the missed points arrive. `limits`
  * is read once (from the catalog).
  */
@@ -163,15 +163,24 @@ export function useStream(assetId: string, limits: BufferLimits): StreamView {
       );
     };
 
-    const onPoint = (msg: { assetId: string; point: Point }) => {
+    const onPoints = (msg: { assetId: string; points: Point[] }) => {
       if (msg.assetId !== assetId) return;
-      const outcome = applyPoint(state, msg.point, Date.now());
-      if (outcome === 'appended') store.changed();
-      // While a subscribe is in flight its ack brings the missing points.
-      else if (outcome === 'gap' && !inFlight) {
-        resumes++;
-        subscribe();
+      const now = Date.now();
+      let appended = false;
+      for (const point of msg.points) {
+        const outcome = applyPoint(state, point, now);
+        if (outcome === 'appended') appended = true;
+        else if (outcome === 'gap') {
+          // While a subscribe is in flight its ack brings the missing points; either way the
+          // rest of this frame comes after the gap, so it is left to the resume too.
+          if (!inFlight) {
+            resumes++;
+            subscribe();
+          }
+          break;
+        }
       }
+      if (appended) store.changed();
     };
     // First connect, or back after a disconnect: the server forgot our rooms; resume from lastSeq.
     const onConnect = () => subscribe();
@@ -183,7 +192,7 @@ export function useStream(assetId: string, limits: BufferLimits): StreamView {
       abandon = undefined;
     };
 
-    socket.on('stream:point', onPoint);
+    socket.on('stream:points', onPoints);
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     subscribe();
@@ -191,7 +200,7 @@ export function useStream(assetId: string, limits: BufferLimits): StreamView {
       closed = true;
       clearTimeout(retry);
       abandon?.();
-      socket.off('stream:point', onPoint);
+      socket.off('stream:points', onPoints);
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
       if (socket.connected) socket.emit('stream:unsubscribe', { assetId });

@@ -333,8 +333,9 @@ describe('model lifecycle: upload, activate, persist, A/B', () => {
 
     const socket = h.client(await h.sessionCookie('vic', 'viewer'));
     const streamed: string[] = [];
-    socket.on('stream:point', (msg) => {
-      if (msg.assetId === 'reactor-3' && msg.point.ts >= t0) streamed.push(msg.point.modelVersion ?? 'none');
+    socket.on('stream:points', (msg) => {
+      if (msg.assetId !== 'reactor-3') return;
+      for (const p of msg.points) if (p.ts >= t0) streamed.push(p.modelVersion ?? 'none');
     });
     const t0 = Date.now() + 1_000;
     await subscribe(socket, { assetId: 'reactor-3' });

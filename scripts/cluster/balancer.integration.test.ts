@@ -66,7 +66,10 @@ async function streamingClient(key: string, transports: ('polling' | 'websocket'
   });
   sockets.push(socket);
   const points: number[] = [];
-  socket.on('stream:point', () => points.push(Date.now()));
+  socket.on('stream:points', (m) => {
+    const now = Date.now();
+    for (let i = 0; i < m.points.length; i++) points.push(now);
+  });
   const subscribe = () =>
     new Promise<void>((resolve, reject) =>
       socket.emit('stream:subscribe', { assetId: 'reactor-1', maxPoints: 1 }, (res: SubscribeAck) =>

@@ -122,18 +122,20 @@ export async function startClient(o: ClientOptions): Promise<BenchClient> {
     for (const p of s.points) accept(p, false);
   };
 
-  socket.on('stream:point', ({ assetId, point }) => {
+  socket.on('stream:points', ({ assetId, points }) => {
     if (assetId !== o.assetId) return;
     const now = Date.now();
-    if (o.counting()) {
-      c.tally.delivered++;
-      o.latencies.push({ at: now, ms: now - point.ts });
-      if (lastLiveAt) c.maxGapMs = Math.max(c.maxGapMs, now - lastLiveAt);
+    for (const point of points) {
+      if (o.counting()) {
+        c.tally.delivered++;
+        o.latencies.push({ at: now, ms: now - point.ts });
+        if (lastLiveAt) c.maxGapMs = Math.max(c.maxGapMs, now - lastLiveAt);
+      }
+      lastLiveAt = now;
+      if (c.disconnectedAt !== null && c.backAt === null) c.backAt = now;
+      o.onPoint?.(assetId, point, now);
+      accept(point, true);
     }
-    lastLiveAt = now;
-    if (c.disconnectedAt !== null && c.backAt === null) c.backAt = now;
-    o.onPoint?.(assetId, point, now);
-    accept(point, true);
   });
   socket.on('disconnect', () => {
     c.disconnectedAt = Date.now();

@@ -33,9 +33,9 @@ async function watch(child: Child) {
     reconnection: false,
   });
   const seen = new Set<string>();
-  socket.on('stream:point', ({ assetId, point }: { assetId: string; point: Point }) =>
-    seen.add(key(assetId, point.ts)),
-  );
+  socket.on('stream:points', ({ assetId, points }: { assetId: string; points: Point[] }) => {
+    for (const point of points) seen.add(key(assetId, point.ts));
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);

@@ -82,7 +82,7 @@ describe('MQTT JSON ingest', () => {
     const socket = h.client(await h.sessionCookie('olivia', 'viewer'));
     await subscribe(socket, { assetId: 'reactor-2' });
     const points: Point[] = [];
-    socket.on('stream:point', ({ assetId, point }) => assetId === 'reactor-2' && points.push(point));
+    socket.on('stream:points', (m) => m.assetId === 'reactor-2' && points.push(...m.points));
 
     const pub = await publisher();
     const t0 = Date.now() - 5_000;
@@ -188,7 +188,7 @@ describe('MQTT JSON ingest', () => {
     const socket = h.client(await h.sessionCookie('olivia', 'viewer'));
     await subscribe(socket, { assetId: 'reactor-1' });
     const points: Point[] = [];
-    socket.on('stream:point', ({ assetId, point }) => assetId === 'reactor-1' && points.push(point));
+    socket.on('stream:points', (m) => m.assetId === 'reactor-1' && points.push(...m.points));
     const twin = h.handle.services.twin!;
     const telemetry = h.handle.services.repos.telemetry;
     // The first transaction is held until every good message was queued behind it: with one
