@@ -4,24 +4,14 @@
  * the test, so what happens between two chunks (points arriving, an unsubscribe) is placed
  * exactly, not left to timing.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { encode } from 'next-auth/jwt';
-import { io as connect } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../tests/console-harness';
-import { logger } from '../log';
-import { AssetStream } from '../twin/asset-stream';
+import { startHubFixture, type HubFixture } from '../../tests/hub-fixture';
+import type { AssetStream } from '../twin/asset-stream';
 import type { Point } from '../twin/types';
-import { attachStreamHub, type StreamHub } from './hub';
 import type { SnapshotChunk, StreamSnapshot, SubscribeAck } from './protocol';
 import { fetchSnapshot, requestSnapshot, type SnapshotResult, type StreamSocket } from './request-snapshot';
-import { createRealtime, type RealtimeServer } from './server';
 import type { WorkQueue } from './snapshot-queue';
-import { createSocketGuard } from './socket-guard';
-
-const SECRET = 'test-secret-test-secret-test-secret-0123';
-const T0 = 1_750_000_000_000;
 
 /** A work queue whose jobs run only when the test says so (or at once, in `auto` mode). */
 function steppedQueue() {
@@ -53,63 +43,22 @@ function steppedQueue() {
   };
 }
 
-let http: Server;
-let io: RealtimeServer;
-let url: string;
-let cookie: string;
+let fixture: HubFixture;
 let stream: AssetStream;
-let hub: StreamHub;
 const stepped = steppedQueue();
-const sockets: StreamSocket[] = [];
-
-/** One more point on the asset's stream, published to its room as the pipeline does. */
-function produce(): Point {
-  const prev = stream.latest();
-  const point = stream.append({
-    ts: (prev?.ts ?? T0) + 50,
-    values: { temperature: 350, pressure: 6, flow: 100 },
-    prediction: 87,
-    lower: 85,
-    upper: 89,
-    modelVersion: '1.0.0',
-    inferenceMs: 1,
-    flags: [],
-  });
-  hub.publish('a1', point);
-  return point;
-}
+const produce = (): Point => fixture.produce();
+const client = (): Promise<StreamSocket> => fixture.client();
 
 beforeAll(async () => {
-  http = createServer();
-  const guard = createSocketGuard({ logger });
-  io = createRealtime(http, { authSecret: SECRET, secureCookie: false, sessionMaxAgeSeconds: 3600, logger, guard });
-  stream = new AssetStream('a1', 'epoch-1', 100_000, 24 * 3_600_000);
-  hub = attachStreamHub(io, (id) => (id === 'a1' ? stream : undefined), guard, stepped.queue);
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const token = await encode({ token: { sub: 'u1', username: 'olivia', role: 'operator' }, secret: SECRET });
-  cookie = `next-auth.session-token=${token}`;
   // A console that has run a while: 30,000 buffered points, so a 20,000-point snapshot is thinned.
-  for (let i = 0; i < 30_000; i++) produce();
+  fixture = await startHubFixture(stepped.queue, 30_000);
+  stream = fixture.stream;
 });
 afterEach(() => {
   stepped.setAuto(false);
   stepped.clear();
 });
-afterAll(async () => {
-  for (const s of sockets) s.disconnect();
-  await new Promise<void>((r) => io.close(() => r()));
-});
-
-async function client(): Promise<StreamSocket> {
-  const s: StreamSocket = connect(url, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
-  sockets.push(s);
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', resolve);
-    s.once('connect_error', reject);
-  });
-  return s;
-}
+afterAll(() => fixture.close());
 
 /** Everything a socket receives for the asset, in arrival order. */
 function record(s: StreamSocket) {

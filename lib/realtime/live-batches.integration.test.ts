@@ -4,32 +4,15 @@
  * hub's work queue is stepped by the test, so a subscribe can be placed exactly between a publish
  * and the flush that would send it.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { encode } from 'next-auth/jwt';
-import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../tests/console-harness';
-import { logger } from '../log';
-import { AssetStream } from '../twin/asset-stream';
+import { startHubFixture, type HubFixture } from '../../tests/hub-fixture';
 import type { Point } from '../twin/types';
-import { attachStreamHub, type StreamHub } from './hub';
 import type { SubscribeAck } from './protocol';
 import type { StreamSocket } from './request-snapshot';
-import { createRealtime, type RealtimeServer } from './server';
 import type { WorkQueue } from './snapshot-queue';
-import { createSocketGuard } from './socket-guard';
 
-const SECRET = 'test-secret-test-secret-test-secret-0123';
-const T0 = 1_750_000_000_000;
-
-let http: Server;
-let io: RealtimeServer;
-let url: string;
-let cookie: string;
-let stream: AssetStream;
-let hub: StreamHub;
-const sockets: StreamSocket[] = [];
+let fixture: HubFixture;
 /** The hub's queued socket work; runs only when a test calls `runQueued`. */
 const jobs: (() => void)[] = [];
 const queue: WorkQueue = {
@@ -42,51 +25,19 @@ const runQueued = () => {
   for (const job of jobs.splice(0)) job();
 };
 
-/** One more point on the asset's stream, published to its room as the pipeline does. */
-function produce(): Point {
-  const prev = stream.latest();
-  const point = stream.append({
-    ts: (prev?.ts ?? T0) + 50,
-    values: { temperature: 350, pressure: 6, flow: 100 },
-    prediction: 87,
-    lower: 85,
-    upper: 89,
-    modelVersion: '1.0.0',
-    inferenceMs: 1,
-    flags: [],
-  });
-  hub.publish('a1', point);
-  return point;
-}
+const produce = (): Point => fixture.produce();
 
 beforeAll(async () => {
-  http = createServer();
-  const guard = createSocketGuard({ logger });
-  io = createRealtime(http, { authSecret: SECRET, secureCookie: false, sessionMaxAgeSeconds: 3600, logger, guard });
-  stream = new AssetStream('a1', 'epoch-1', 100_000, 24 * 3_600_000);
-  hub = attachStreamHub(io, (id) => (id === 'a1' ? stream : undefined), guard, queue);
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const token = await encode({ token: { sub: 'u1', username: 'olivia', role: 'operator' }, secret: SECRET });
-  cookie = `next-auth.session-token=${token}`;
   // Enough for a 5,000-point snapshot, sent as the acknowledgement and two chunks.
-  for (let i = 0; i < 6_000; i++) produce();
+  fixture = await startHubFixture(queue, 6_000);
 });
-afterAll(async () => {
-  for (const s of sockets) s.disconnect();
-  await new Promise<void>((r) => io.close(() => r()));
-});
+afterAll(() => fixture.close());
 
 /** A connected client and every `stream:points` frame it receives, in arrival order. */
 async function client() {
-  const s: StreamSocket = connect(url, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie } });
-  sockets.push(s);
+  const s = await fixture.client();
   const frames: Point[][] = [];
   s.on('stream:points', ({ assetId, points }) => assetId === 'a1' && frames.push(points));
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', resolve);
-    s.once('connect_error', reject);
-  });
   return { s, frames, seqs: () => frames.flat().map((p) => p.seq) };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Point } from '../twin/types';
-import { STREAM_T0, streamPoint, streamRange } from '../../tests/stream-points';
+import { STREAM_T0, streamPoint, streamRange, streamSnapshot } from '../../tests/stream-points';
 import type { SnapshotChunk, StreamSnapshot, SubscribeAck } from './protocol';
 import { addChunk, startAssembly } from './snapshot-assembly';
 import { applyPoint, applySnapshot, createStreamState, type BufferLimits } from './stream-state';
@@ -18,16 +18,7 @@ function ack(
   more: number,
   opts: Partial<StreamSnapshot> = {},
 ): Extract<SubscribeAck, { more: number }> {
-  const snapshot: StreamSnapshot = {
-    assetId: 'reactor-1',
-    epoch: 'e1',
-    points,
-    lastSeq: points.at(-1)?.seq ?? -1,
-    reset: true,
-    downsampled: false,
-    ...opts,
-  };
-  return { ok: true, snapshot, more, transfer: 7 };
+  return { ok: true, snapshot: streamSnapshot(points, opts), more, transfer: 7 };
 }
 const chunk = (points: Point[], last: boolean, transfer = 7): SnapshotChunk => ({
   assetId: 'reactor-1',

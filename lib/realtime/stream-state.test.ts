@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Point } from '../twin/types';
-import { STREAM_T0, streamPoint, streamRange } from '../../tests/stream-points';
-import type { StreamSnapshot } from './protocol';
+import { STREAM_T0, streamPoint, streamRange, streamSnapshot } from '../../tests/stream-points';
 import {
   applyBackfill,
   applyPoint,
@@ -21,17 +19,7 @@ const LIMITS: BufferLimits = { capacity: 1_000, retainMs: 3_600_000 };
 const pt = streamPoint;
 const range = streamRange;
 
-function snap(points: Point[], opts: Partial<StreamSnapshot> = {}): StreamSnapshot {
-  return {
-    assetId: 'reactor-1',
-    epoch: 'e1',
-    points,
-    lastSeq: points.at(-1)?.seq ?? -1,
-    reset: true,
-    downsampled: false,
-    ...opts,
-  };
-}
+const snap = streamSnapshot;
 const seqs = (s: ReturnType<typeof createStreamState>) => s.buffer.toArray().map((p) => p.seq);
 
 describe('applySnapshot', () => {
