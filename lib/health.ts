@@ -38,7 +38,7 @@ async function databaseCheck(s: Pick<Services, 'database'>): Promise<HealthRepor
 }
 
 function mqttCheck(s: Partial<Pick<Services, 'ingestStatus'>>): HealthReport['checks']['mqtt'] {
-  const mqtt = s.ingestStatus?.report().mqtt;
+  const mqtt = s.ingestStatus?.ownReport().mqtt;
   if (!mqtt?.enabled) return undefined;
   return mqtt.connected
     ? { status: 'ok', broker: mqtt.broker }

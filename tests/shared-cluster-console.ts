@@ -70,6 +70,8 @@ function commands(handle: ConsoleHandle): Record<string, (a: Args) => Promise<un
     retireAsset: (a) => s.assets.retire(String(a.id), actor),
     sparkplugAsset: async (a) => s.assets.sparkplugAsset(String(a.group), String(a.edge), String(a.device)) ?? null,
     updateRule: (a) => s.alerts!.updateRule(String(a.id), a.changes as never, actor),
+    /** What Admin -> Assets shows of the plant connection (GET /api/v1/ingest/status). */
+    ingestStatus: async () => s.ingestStatus!.report(),
   };
 }
 

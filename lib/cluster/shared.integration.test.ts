@@ -234,6 +234,41 @@ describe('two instances sharing PostgreSQL and Redis', () => {
     expect(await login(b, 'right-password-1', '10.0.0.3')).toMatchObject({ ok: false, reason: 'throttled' });
   });
 
+  it("shows on one instance's plant-connection status the readings another took and refused", async () => {
+    type Status = {
+      assets: { assetId: string; lastAccepted: { at: string; source: string } | null; rejected: number }[];
+      recentRejections: { assetId?: string; reason: string; source: string }[];
+    };
+    const { key } = await a.run<{ key: string }>('user', { username: 'ingrid', role: 'admin' });
+    const post = (body: unknown) =>
+      fetch(`${a.url}/api/v1/assets/reactor-1/telemetry`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const before = Date.now();
+    expect((await post({ values: { temperature: 350, pressure: 6, flow: 100 } })).status).toBe(201);
+    expect((await post({ values: { temperature: 'hot', pressure: 6, flow: 100 } })).status).toBe(400);
+    const seen = await waitFor(
+      async () => {
+        const status = await b.run<Status>('ingestStatus');
+        const asset = status.assets.find((x) => x.assetId === 'reactor-1');
+        const refused = status.recentRejections.find((r) => r.assetId === 'reactor-1' && r.reason === 'bad_field');
+        return asset?.lastAccepted && Date.parse(asset.lastAccepted.at) >= before - 1_000 && refused
+          ? status
+          : undefined;
+      },
+      5_000,
+      "A's accepted and refused readings in B's status",
+    );
+    expect(seen.value.assets.find((x) => x.assetId === 'reactor-1')).toMatchObject({
+      lastAccepted: { source: 'http' },
+      rejected: 1,
+    });
+    figures['ingest status shared'] = seen.ms;
+    // (B's /api/v1/ingest/status is a thin route over this report; these instances serve no pages.)
+  });
+
   it('runs each singleton job on exactly one instance and reports Redis in the health check', async () => {
     type Health = { status: string; checks: { redis: { status: string; jobs: string[] } } };
     const health = async (inst: Instance) => (await (await fetch(`${inst.url}/api/health`)).json()) as Health;

@@ -14,8 +14,10 @@ import { connectRedis, pingRedis, redisPrefix, type RedisConnection } from './re
 import { startSingletonLease, type SingletonLease } from './singleton-lease';
 import { shareAbFigures } from './ab-figures';
 import { shareDriftFigures } from './drift-figures';
+import { shareIngestStatus } from './ingest-status-figures';
 import { instanceId, isClustered } from './instance';
 import type { ModelManager } from '../serving/model-manager';
+import type { IngestStatus } from '../ingest/ingest-status';
 
 export interface RedisHealth {
   status: 'ok' | 'failed';
@@ -36,6 +38,8 @@ export interface SharedCluster {
   shareAbFigures(models: Pick<ModelManager, 'abTotals' | 'setPeerAbTotals'>): void;
   /** Makes drift cluster-wide: each instance counts the assets it owns, the figures add up all. */
   shareDriftFigures(models: Pick<ModelManager, 'driftSums' | 'shareDrift'>, owns: (assetId: string) => boolean): void;
+  /** Makes the plant connection's status (Admin -> Assets, /api/v1/ingest/status) show every instance's. */
+  shareIngestStatus(status: Pick<IngestStatus, 'ownReport' | 'setPeerReports'>): void;
   health(): Promise<RedisHealth>;
   close(): Promise<void>;
 }
@@ -72,6 +76,9 @@ export function startSharedCluster(opts: { config: Config; logger: Logger }): Sh
     },
     shareDriftFigures(models, owns) {
       stops.push(shareDriftFigures({ redis: limits, owner, models, owns, logger }));
+    },
+    shareIngestStatus(status) {
+      stops.push(shareIngestStatus({ redis: limits, owner, status, logger }));
     },
     async health() {
       const jobs = [...leases.values()].filter((l) => l.held()).map((l) => l.name);

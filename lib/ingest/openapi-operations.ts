@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { errorBodySchema, namedValues, registerOperation, type DocContext } from '../api/openapi';
 import { readingSchema } from '../twin/ingest';
+import { ingestStatusReportSchema } from './ingest-status-schema';
 
 const ingestBody = (ctx: DocContext) => {
   const one = readingSchema(ctx.features);
@@ -49,56 +50,18 @@ registerOperation({
     404: { description: 'Unknown asset', schema: errorBodySchema },
   },
 });
-const ingestRejection = z.object({
-  at: z.string(),
-  source: z.enum(['http', 'mqtt', 'sparkplug']),
-  reason: z.string().describe('not_json, unknown_asset, bad_field, future_ts, undecodable, no_birth, seq_gap, ...'),
-  message: z.string(),
-  topic: z.string().optional(),
-  assetId: z.string().optional(),
-});
 registerOperation({
   method: 'get',
   path: '/api/v1/ingest/status',
   tag: 'admin',
   summary: 'The plant connection: MQTT state, last refused message per asset, Sparkplug devices online/offline',
   description:
-    'Refusals of every ingest source (HTTP 4xx, MQTT JSON, Sparkplug B) are also counted in `twinops_ingest_rejected_total{source,reason}`. In memory, per process.',
+    "Refusals of every ingest source (HTTP 4xx, MQTT JSON, Sparkplug B) are also counted in `twinops_ingest_rejected_total{source,reason}`. Kept in memory by each instance; clustered, the assets and refusals are every instance's (shared through Redis each second) and `mqtt` is the answering instance's connection.",
   role: 'admin',
   responses: {
     200: {
       description: 'The status',
-      schema: z.object({
-        mqtt: z.object({
-          enabled: z.boolean(),
-          broker: z.string().optional().describe('without credentials'),
-          clientId: z.string().optional(),
-          connected: z.boolean(),
-          lastConnectedAt: z.string().nullable(),
-          lastError: z.string().nullable(),
-          reconnects: z.number().int(),
-          subscriptions: z.array(z.string()),
-        }),
-        assets: z.array(
-          z.object({
-            assetId: z.string(),
-            lastAccepted: z.object({ at: z.string(), source: z.string() }).nullable(),
-            lastError: ingestRejection.nullable(),
-            rejected: z.number().int(),
-            sparkplug: z
-              .object({
-                group: z.string(),
-                edge: z.string(),
-                device: z.string(),
-                online: z.boolean(),
-                since: z.string(),
-                reason: z.string().optional(),
-              })
-              .nullable(),
-          }),
-        ),
-        recentRejections: z.array(ingestRejection).describe('newest first, at most 50'),
-      }),
+      schema: ingestStatusReportSchema,
     },
   },
 });

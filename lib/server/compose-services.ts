@@ -250,6 +250,8 @@ export async function composeServices(deps: ComposeDeps): Promise<ComposedServic
     const ingestStatus = new IngestStatus(logger.child({ module: 'ingest' }), (id) => twin.pipeline.hasAsset(id));
     // A Sparkplug death marks the asset's source offline at once (no waiting for the stale limit).
     ingestStatus.onDeviceOffline = (assetId, reason) => sources.markOffline(assetId, reason);
+    // Clustered: the admin sees what every instance took and refused, not only the one answering.
+    sharedCluster?.shareIngestStatus(ingestStatus);
 
     // At start and every hour: day partitions made ahead, days older than RETENTION_DAYS dropped.
     // Clustered, one instance runs it (a lease in Redis); a new holder runs it at once.

@@ -199,7 +199,7 @@ export function startMqttIngest(opts: MqttIngestOptions): MqttIngest {
     callback(ACK_LATER);
   };
   client.on('reconnect', () => {
-    opts.status.updateConnection({ reconnects: opts.status.report().mqtt.reconnects + 1 });
+    opts.status.updateConnection({ reconnects: opts.status.ownReport().mqtt.reconnects + 1 });
   });
   // Runs before MQTT.js's own close listener, which schedules the next attempt with this period:
   // exponential backoff from the second attempt on, reset by a successful connect.
