@@ -42,9 +42,11 @@ describe('Dockerfile', () => {
   });
 
   it('starts the server as npm start does once built, and checks /api/health on its port', () => {
-    // scripts/start.mjs: spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server.ts')])
-    expect(read('scripts/start.mjs')).toContain("['--import', 'tsx', path.join(root, 'server.ts')]");
-    expect(json('CMD')).toEqual(['node', '--import', 'tsx', 'server.ts']);
+    // scripts/start.mjs: spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(root, 'server.ts')]),
+    // the V8 flags read from scripts/console-node-flags.json; the image's CMD must run the same.
+    expect(read('scripts/start.mjs')).toContain("[...nodeFlags, '--import', 'tsx', path.join(root, 'server.ts')]");
+    const nodeFlags = JSON.parse(read('scripts/console-node-flags.json')) as string[];
+    expect(json('CMD')).toEqual(['node', ...nodeFlags, '--import', 'tsx', 'server.ts']);
     expect(runtimeEnv.NODE_ENV).toBe('production');
     const health = runtime.find(([k]) => k === 'HEALTHCHECK')![1];
     expect(health).toContain('/api/health');
