@@ -38,30 +38,29 @@ function streamReadings(port: number, apiKey: string) {
   const acked: Batch[] = [];
   const unacked: Batch[] = [];
   const base = Date.now() - 60_000;
-  const nextBatch = (worker: number): Batch => {
+  const nextBatch = (worker: number, size = 1 + ((counter * 7) % 40)): Batch => {
     const assetId = ASSETS[worker % ASSETS.length]!;
-    const size = 1 + ((counter * 7) % 40);
     const readings = Array.from({ length: size }, () => {
       const n = counter++;
       return { ts: base + n, values: { temperature: 340 + (n % 30), pressure: 6, flow: 100 } };
     });
     return { assetId, readings };
   };
-  const worker = async (w: number) => {
-    while (!stopped) {
-      const batch = nextBatch(w);
-      try {
-        const res = await post(port, apiKey, batch);
-        if (res.status === 201) {
-          const body = (await res.json()) as { accepted: number };
-          if (body.accepted !== batch.readings.length) throw new Error(`partial accept ${JSON.stringify(body)}`);
-          acked.push(batch);
-        } else unacked.push(batch);
-      } catch {
-        // The console died under this request: not acknowledged, the sender will retry it.
-        unacked.push(batch);
-      }
+  const send = async (batch: Batch) => {
+    try {
+      const res = await post(port, apiKey, batch);
+      if (res.status === 201) {
+        const body = (await res.json()) as { accepted: number };
+        if (body.accepted !== batch.readings.length) throw new Error(`partial accept ${JSON.stringify(body)}`);
+        acked.push(batch);
+      } else unacked.push(batch);
+    } catch {
+      // The console died under this request: not acknowledged, the sender will retry it.
+      unacked.push(batch);
     }
+  };
+  const worker = async (w: number) => {
+    while (!stopped) await send(nextBatch(w));
   };
   const running = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
   return {
@@ -71,6 +70,12 @@ function streamReadings(port: number, apiKey: string) {
       stopped = true;
       await running;
     },
+    /**
+     * One batch of `size` readings, sent now: a large one keeps the console busy (parse, score,
+     * commit) long enough for a kill to land while it is in flight, however fast the small ones
+     * are answered.
+     */
+    sendLarge: (size: number) => send(nextBatch(0, size)),
   };
 }
 
@@ -94,10 +99,15 @@ describe.each(['pglite', 'postgres'] as const)('kill -9 during ingest (%s)', (na
     const stream = streamReadings(first.port, apiKey);
     await new Promise((r) => setTimeout(r, STREAM_MS));
     // The senders send nothing new once the kill is decided: what is not acknowledged was in flight.
+    // A fast console may have answered every small batch when the kill lands: a large one is sent
+    // last, so a request is surely in flight (measured to take tens of ms to store).
     const stopping = stream.stop();
+    const large = stream.sendLarge(3_000);
+    await new Promise((r) => setImmediate(r));
     first.proc.kill('SIGKILL');
     await exited(first.proc);
     await stopping;
+    await large;
 
     const ackedReadings = stream.acked.flatMap((b) => b.readings.map((r) => key(b.assetId, r.ts)));
     const inFlight = stream.unacked.flatMap((b) => b.readings.map((r) => key(b.assetId, r.ts)));
