@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { byPriorityThenTime, type AlertEvent } from '@/lib/alerts/types';
-import { applyAlertEvent } from './open-alerts-store';
+import { afterReload, applyAlertEvent } from './open-alerts-store';
 
 const alarm = (
   id: number,
@@ -63,5 +63,14 @@ describe('the header’s open alarms', () => {
       [1, 'active_unacked'],
       [2, 'active_acked'],
     ]);
+  });
+
+  it('keeps an alarm raised while a reload was in flight, whose answer was read before it', () => {
+    // The page-load reload's answer was read before alarm 7 was raised, and arrives after its event.
+    const answer = [alarm(1, 'low', 1_000, 'active_acked')];
+    expect(afterReload(answer, [alarm(7, 'high', 2_000, 'active_unacked')]).map((a) => a.id)).toEqual([7, 1]);
+    // Events in order: the newest state wins (raised, then closed).
+    const seen = [alarm(7, 'high', 2_000, 'active_unacked'), alarm(7, 'high', 2_000, 'normal')];
+    expect(afterReload(answer, seen).map((a) => a.id)).toEqual([1]);
   });
 });

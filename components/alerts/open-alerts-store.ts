@@ -15,6 +15,13 @@ import { requestJson } from '@/lib/client/api-client';
 let open: AlertEvent[] = [];
 let started = false;
 const listeners = new Set<() => void>();
+/**
+ * The events received while each reload is in flight. A reload's answer may have been read before
+ * an alarm was raised and arrive after its event (seen in the browser tests: the banner showed
+ * the alarm, then the page-load reload's answer emptied it); those events are applied again on
+ * top of the answer, in order, so the newest state of each alarm wins.
+ */
+const duringReloads = new Set<AlertEvent[]>();
 
 function set(next: AlertEvent[]) {
   open = next.sort(byPriorityThenTime);
@@ -27,19 +34,31 @@ export function applyAlertEvent(list: AlertEvent[], alert: AlertEvent): AlertEve
   return OPERATOR_STATES.includes(alert.state) ? [alert, ...rest] : rest;
 }
 
+/** A reload's answer with the events received while it was in flight applied again, in order. */
+export function afterReload(answer: AlertEvent[], seenMeanwhile: readonly AlertEvent[]): AlertEvent[] {
+  return seenMeanwhile.reduce(applyAlertEvent, answer);
+}
+
 async function reload(): Promise<void> {
+  const seen: AlertEvent[] = [];
+  duringReloads.add(seen);
   try {
     const body = await requestJson<{ alerts: AlertEvent[] }>('/api/v1/alerts?state=open&limit=1000');
-    set(body.alerts);
+    set(afterReload(body.alerts, seen));
   } catch {
     // Offline or refused: the socket's reconnect reloads.
+  } finally {
+    duringReloads.delete(seen);
   }
 }
 
 function start() {
   if (started) return;
   started = true;
-  const apply = (a: AlertEvent) => set(applyAlertEvent(open, a));
+  const apply = (a: AlertEvent) => {
+    for (const seen of duringReloads) seen.push(a);
+    set(applyAlertEvent(open, a));
+  };
   listenToSocket({ 'alert:raised': apply, 'alert:updated': apply }, () => void reload());
   void reload();
 }
