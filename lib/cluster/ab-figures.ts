@@ -35,19 +35,17 @@ export function shareAbFigures(deps: {
   models: Pick<ModelManager, 'abTotals' | 'setPeerAbTotals'>;
   logger: Logger;
 }): () => void {
-  let peers: z.infer<typeof totalsSchema>[] = [];
-  deps.models.setPeerAbTotals(() => peers);
-  const stop = sharePeerFigures({
+  const exchange = sharePeerFigures({
     redis: deps.redis,
     owner: deps.owner,
     name: 'ab-figures',
     schema: totalsSchema,
     mine: () => deps.models.abTotals(),
-    onPeers: (next) => (peers = next),
     logger: deps.logger,
   });
+  deps.models.setPeerAbTotals(exchange.peers);
   return () => {
-    stop();
+    exchange.stop();
     deps.models.setPeerAbTotals(() => []);
   };
 }

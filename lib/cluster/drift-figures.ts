@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import type { Logger } from '../log';
 import type { ModelManager } from '../serving/model-manager';
-import type { DriftSums } from '../serving/drift-summary';
 import { sharePeerFigures } from './peer-figures';
 import type { RedisConnection } from './redis';
 
@@ -36,19 +35,17 @@ export function shareDriftFigures(deps: {
   owns(assetId: string): boolean;
   logger: Logger;
 }): () => void {
-  let peers: DriftSums[] = [];
-  deps.models.shareDrift({ owns: deps.owns, peers: () => peers });
-  const stop = sharePeerFigures({
+  const exchange = sharePeerFigures({
     redis: deps.redis,
     owner: deps.owner,
     name: 'drift-figures',
     schema: sumsSchema,
     mine: () => deps.models.driftSums(),
-    onPeers: (next) => (peers = next),
     logger: deps.logger,
   });
+  deps.models.shareDrift({ owns: deps.owns, peers: exchange.peers });
   return () => {
-    stop();
+    exchange.stop();
     deps.models.shareDrift(null);
   };
 }

@@ -18,19 +18,17 @@ export function shareIngestStatus(deps: {
   status: Pick<IngestStatus, 'ownReport' | 'setPeerReports'>;
   logger: Logger;
 }): () => void {
-  let peers: ReturnType<IngestStatus['ownReport']>[] = [];
-  deps.status.setPeerReports(() => peers);
-  const stop = sharePeerFigures({
+  const exchange = sharePeerFigures({
     redis: deps.redis,
     owner: deps.owner,
     name: 'ingest-status',
     schema: ingestStatusReportSchema,
     mine: () => deps.status.ownReport(),
-    onPeers: (next) => (peers = next),
     logger: deps.logger,
   });
+  deps.status.setPeerReports(exchange.peers);
   return () => {
-    stop();
+    exchange.stop();
     deps.status.setPeerReports(() => []);
   };
 }

@@ -21,16 +21,22 @@ export interface PeerFiguresOptions<T> {
   schema: z.ZodType<T>;
   /** This instance's figures now; null removes its field (nothing to share). */
   mine(): T | null;
-  /** The other live instances' figures, after each exchange. */
-  onPeers(peers: T[]): void;
   logger: Logger;
 }
 
-/** Starts the exchange; returns the stop (which removes this instance's field). */
-export function sharePeerFigures<T>(opts: PeerFiguresOptions<T>): () => void {
+export interface PeerFigures<T> {
+  /** The other live instances' figures as of the last exchange (none before the first). */
+  peers(): T[];
+  /** Ends the exchange and removes this instance's field. */
+  stop(): void;
+}
+
+/** Starts the exchange. */
+export function sharePeerFigures<T>(opts: PeerFiguresOptions<T>): PeerFigures<T> {
   const { redis, owner } = opts;
   const key = `${redis.prefix}${opts.name}`;
   let busy = false;
+  let latest: T[] = [];
 
   async function exchange(): Promise<void> {
     if (busy || !redis.ready()) return;
@@ -54,7 +60,7 @@ export function sharePeerFigures<T>(opts: PeerFiguresOptions<T>): () => void {
         if (!entry || now - entry.at > STALE_MS) gone.push(field);
         else peers.push(entry.figures);
       }
-      opts.onPeers(peers);
+      latest = peers;
       if (gone.length) await redis.client.hdel(key, ...gone);
     } catch (err) {
       opts.logger.debug({ err, key: opts.name }, 'cluster figures not exchanged');
@@ -66,9 +72,12 @@ export function sharePeerFigures<T>(opts: PeerFiguresOptions<T>): () => void {
   const timer = setInterval(() => void exchange(), SHARE_MS);
   timer.unref();
   void exchange();
-  return () => {
-    clearInterval(timer);
-    void redis.client.hdel(key, owner).catch(() => undefined);
+  return {
+    peers: () => latest,
+    stop() {
+      clearInterval(timer);
+      void redis.client.hdel(key, owner).catch(() => undefined);
+    },
   };
 }
 
