@@ -11,55 +11,17 @@
 import type { Logger } from '../log';
 import { recordIngestRejected } from '../metrics';
 
-export type IngestSource = 'http' | 'mqtt' | 'sparkplug';
+import type {
+  AssetIngestStatus,
+  ConnectionState,
+  IngestSource,
+  IngestStatusReport,
+  Rejection,
+  SparkplugDeviceState,
+} from './ingest-status-schema';
 
-export interface Rejection {
-  at: string;
-  source: IngestSource;
-  /** Short code, the metric's `reason` label: not_json, unknown_asset, bad_field, future_ts, ... */
-  reason: string;
-  message: string;
-  topic?: string;
-  assetId?: string;
-}
-
-export interface SparkplugDeviceState {
-  group: string;
-  edge: string;
-  device: string;
-  online: boolean;
-  /** When it went online (birth) or offline (death). */
-  since: string;
-  /** Why it is offline: DDEATH, NDEATH, or waiting for the rebirth we asked for. */
-  reason?: string;
-}
-
-export interface AssetIngestStatus {
-  assetId: string;
-  lastAccepted: { at: string; source: IngestSource } | null;
-  lastError: Rejection | null;
-  rejected: number;
-  sparkplug: SparkplugDeviceState | null;
-}
-
-export interface ConnectionState {
-  enabled: boolean;
-  /** The broker, without credentials. */
-  broker?: string;
-  clientId?: string;
-  connected: boolean;
-  lastConnectedAt: string | null;
-  lastError: string | null;
-  reconnects: number;
-  subscriptions: string[];
-}
-
-export interface IngestStatusReport {
-  mqtt: ConnectionState;
-  assets: AssetIngestStatus[];
-  /** Newest first, at most RECENT_MAX. */
-  recentRejections: Rejection[];
-}
+// The shapes are the schema's (one definition for the API document, the cluster exchange and these).
+export type { AssetIngestStatus, ConnectionState, IngestSource, IngestStatusReport, Rejection, SparkplugDeviceState };
 
 const RECENT_MAX = 50;
 const LOG_EVERY_MS = 10_000;
